@@ -1,0 +1,24 @@
+"""Data layer: official files -> validated tidy tables with provenance.
+
+Public API (stable for notebooks and the model)::
+
+    load_population()        base population by municipality × sex × single age
+    kreis_age_groups()       Kreis Düren × sex × 17 age groups, 2015–2024 (official)
+    vital_events()           Kreis births, deaths, in-/out-migration 2020–2024 (official)
+    municipal_totals()       municipal totals 1983–2023 with census basis (official)
+    zensus2022_municipal()   Zensus 2022 municipal results
+    grid_age_shares()        Zensus 2011 grid age shares per municipality (derived)
+    life_table()             Germany period life table 2023/25
+    nrw_life_expectancy(), nrw_tfr(), municipal_boundaries()
+"""
+
+from dashboard.data.embedded import (grid_age_shares, kreis_age_groups, life_table,
+                                     municipal_boundaries, municipal_totals, nrw_life_expectancy,
+                                     nrw_tfr, vital_events, zensus2022_municipal)
+from dashboard.data.errors import DataFormatError, Problem
+
+__all__ = [
+    "DataFormatError", "Problem", "grid_age_shares", "kreis_age_groups", "life_table",
+    "municipal_boundaries", "municipal_totals", "nrw_life_expectancy", "nrw_tfr",
+    "vital_events", "zensus2022_municipal",
+]
