@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dash import Dash, html
 
+from dashboard.app.security import install_security
 from dashboard.settings import SETTINGS
 
 app = Dash(__name__, title="Kreis Düren 2030")
 app.layout = html.Main([html.H1("Kreis Düren 2030"),
                         html.P("Das Demografie-Dashboard für den Kreis Düren wird aufgebaut.")])
 server = app.server
+install_security(server, dash_app=app)
 
 
 def run_dev_server(host: str | None = None, port: int | None = None) -> None:
