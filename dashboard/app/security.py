@@ -19,8 +19,8 @@ specific origins may embed, since only CSP can express that), ``Permissions-Poli
 camera, microphone, geolocation, …), ``Cross-Origin-Opener-Policy: same-origin`` and, over
 HTTPS, ``Strict-Transport-Security``.
 
-It also caps the size of a request body (``DASHBOARD_MAX_REQUEST_MB``; uploads arrive
-base64-encoded inside the callback request) and installs error handlers that never send a
+It also caps the size of a request body (``DASHBOARD_MAX_REQUEST_MB``, else the app's own
+``MAX_CONTENT_LENGTH``, else 32 MB; uploads arrive base64-encoded inside the callback request) and installs error handlers that never send a
 traceback to the browser: the exception is logged on the server and the browser receives a
 short German message. Dash's own handlers (``PreventUpdate`` → 204, unknown component
 resource → 404) stay in force because Flask picks the most specific registered handler.
@@ -54,6 +54,7 @@ ERROR_MESSAGES: dict[int, str] = {
     500: "Es ist ein interner Fehler aufgetreten. Bitte versuchen Sie es später erneut; "
          "der Fehler wurde protokolliert.",
 }
+DEFAULT_MAX_REQUEST_MB = 32
 GENERIC_ERROR = "Die Anfrage konnte nicht bearbeitet werden."
 
 _SOURCE = re.compile(
@@ -130,12 +131,18 @@ def install_security(server: "flask.Flask", *, dash_app: "Dash",
     frame_ancestors : str, optional
         CSP sources allowed to embed the app; default from ``DASHBOARD_FRAME_ANCESTORS``.
     max_request_mb : float, optional
-        Largest accepted request body in MB; default from ``DASHBOARD_MAX_REQUEST_MB``.
+        Largest accepted request body in MB; default from ``DASHBOARD_MAX_REQUEST_MB``,
+        else the app's own ``MAX_CONTENT_LENGTH``, else 32 MB.
     """
     ancestors = frame_ancestors_policy(frame_ancestors if frame_ancestors is not None
                                        else SETTINGS.frame_ancestors)
-    limit_mb = max_request_mb if max_request_mb is not None else SETTINGS.max_request_mb
-    server.config["MAX_CONTENT_LENGTH"] = int(limit_mb * 1024 * 1024)
+    if max_request_mb is None:
+        max_request_mb = SETTINGS.max_request_mb
+    if max_request_mb is not None:
+        server.config["MAX_CONTENT_LENGTH"] = int(max_request_mb * 1024 * 1024)
+    elif not server.config.get("MAX_CONTENT_LENGTH"):
+        server.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_REQUEST_MB * 1024 * 1024
+    limit_mb = server.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
     server.config["PROPAGATE_EXCEPTIONS"] = False
     x_frame = {"'none'": "DENY", "'self'": "SAMEORIGIN"}.get(ancestors)
 
@@ -170,7 +177,7 @@ def install_security(server: "flask.Flask", *, dash_app: "Dash",
 
     def _message(code: int) -> str:
         text = ERROR_MESSAGES.get(code, GENERIC_ERROR)
-        return text.format(limit=f"{limit_mb:g}".replace(".", ","))
+        return text.format(limit=f"{limit_mb:.3g}".replace(".", ","))
 
     def _respond(code: int):
         from flask import Response
