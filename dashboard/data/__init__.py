@@ -2,7 +2,8 @@
 
 Public API (stable for notebooks and the model)::
 
-    load_population()        base population by municipality × sex × single age
+    load_population()        base population by municipality × sex × single age (estimated)
+    estimation_report()      fit figures and method text of that estimate
     kreis_age_groups()       Kreis Düren × sex × 17 age groups, 2015–2024 (official)
     vital_events()           Kreis births, deaths, in-/out-migration 2020–2024 (official)
     municipal_totals()       municipal totals 1983–2023 with census basis (official)
@@ -16,8 +17,10 @@ from dashboard.data.embedded import (grid_age_shares, kreis_age_groups, life_tab
                                      municipal_boundaries, municipal_totals, nrw_life_expectancy,
                                      nrw_tfr, vital_events, zensus2022_municipal)
 from dashboard.data.errors import DataFormatError, Problem
+from dashboard.data.population import EstimationReport, estimation_report, load_population
 
 __all__ = [
+    "EstimationReport", "estimation_report", "load_population",
     "DataFormatError", "Problem", "grid_age_shares", "kreis_age_groups", "life_table",
     "municipal_boundaries", "municipal_totals", "nrw_life_expectancy", "nrw_tfr",
     "vital_events", "zensus2022_municipal",
