@@ -454,8 +454,16 @@ def _validate_user_table(t: pd.DataFrame, name: str) -> list:
     return probs
 
 
-def official_municipal_cells(year: int) -> tuple[dict[str, np.ndarray], dict[str, bool], str]:
+def official_municipal_cells(year: int, tables: list[pd.DataFrame] | None = None,
+                             ) -> tuple[dict[str, np.ndarray], dict[str, bool], str]:
     """Cells (sex, age) per municipality from imported official tables for 31.12.year.
+
+    Parameters
+    ----------
+    year : reference year (31 Dec).
+    tables : tidy tables ``ags, year, sex, age_min, age_max, population`` (+ provenance
+        columns ``table, publisher, source, licence`` if present); default: the tables
+        imported by the user (``dashboard.data.userdata``), none if that module is absent.
 
     Returns
     -------
@@ -467,7 +475,7 @@ def official_municipal_cells(year: int) -> tuple[dict[str, np.ndarray], dict[str
     est: dict[str, bool] = {}
     prov = []
     problems = []
-    for n, t in enumerate(_imported_tables()):
+    for n, t in enumerate(_imported_tables() if tables is None else tables):
         name = str(t.attrs.get("source", f"importierte Tabelle {n + 1}"))
         t = t.copy()
         if "ags" in t.columns:
@@ -550,15 +558,27 @@ def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
     return totals[:, :, None] * shape
 
 
+#: imported tables by their content hash (the cache key of :func:`_estimate`)
+_TABLES_BY_TOKEN: dict[tuple[int, ...], list[pd.DataFrame]] = {}
+
+
+def _tables_token() -> tuple[int, ...]:
+    """Content hash of the currently imported official tables (``()`` when none)."""
+    tables = _imported_tables()
+    token = tuple(int(pd.util.hash_pandas_object(t, index=False).sum()) for t in tables)
+    _TABLES_BY_TOKEN.setdefault(token, [t.copy() for t in tables])
+    return token
+
+
 @functools.cache
-def _estimate(year: int) -> Estimate:
+def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
     groups, basis = _kreis_groups(year)
     kreis = kreis_single_ages(year)
     kreis_single = np.stack([kreis[kreis.sex == s].population.to_numpy() for s in SEXES])
     totals_df = municipal_sex_totals(year)
     totals = totals_df.pivot(index="ags", columns="sex", values="population").loc[list(AGS_LIST), list(SEXES)].to_numpy()
 
-    official, official_est, prov = official_municipal_cells(year)
+    official, official_est, prov = official_municipal_cells(year, _TABLES_BY_TOKEN.get(token, []))
     free = [i for i, a in enumerate(AGS_LIST) if a not in official]
     fixed = np.zeros((len(AGS_LIST), len(SEXES), N_AGES))
     for a, arr in official.items():
@@ -691,9 +711,10 @@ def estimate_population(year: int) -> Estimate:
 
     Returns
     -------
-    Estimate (frames are copies; cached per process).
+    Estimate (frames are copies). Cached per process and per content of the imported
+    official tables, so importing a table takes effect without clearing the cache.
     """
-    e = _estimate(int(year))
+    e = _estimate(int(year), _tables_token())
     return Estimate(e.year, e.population.copy(), e.fit.copy(), e.totals.copy(), dict(e.summary),
                     e.method_de, e.method_en)
 
@@ -701,3 +722,4 @@ def estimate_population(year: int) -> Estimate:
 def clear_cache() -> None:
     """Forget cached estimates (e.g. after the user imported an official table)."""
     _estimate.cache_clear()
+    _TABLES_BY_TOKEN.clear()
