@@ -1,0 +1,59 @@
+"""Command-line interface: ``python -m dashboard [command]``.
+
+Without a command the Dash development server starts on the embedded data.
+Subcommands (German verbs where users type them)::
+
+    python -m dashboard                       # development server, http://127.0.0.1:8050
+    python -m dashboard data check            # validate every embedded table
+    python -m dashboard data import PATH      # validate and import a GENESIS export
+    python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
+    python -m dashboard massnahmen import PATH
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dashboard.app import run_dev_server
+
+    run_dev_server(host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard",
+                                     description="Kreis Düren 2030 – Demografie-Dashboard")
+    parser.add_argument("--host", default=None, help="Adresse des Servers (Standard: DASHBOARD_HOST oder 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="Port (Standard: DASHBOARD_PORT oder 8050)")
+    parser.set_defaults(func=_serve)
+    sub = parser.add_subparsers(dest="command")
+    # Each feature module registers its own subcommands here.
+    data = sub.add_parser("data", help="Daten prüfen und importieren")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    _register_data(data_sub)
+    return parser
+
+
+def _register_data(data_sub) -> None:
+    check = data_sub.add_parser("check", help="alle mitgelieferten Tabellen prüfen")
+    check.set_defaults(func=_data_check)
+
+
+def _data_check(args: argparse.Namespace) -> int:
+    from dashboard.data.check import run_check
+
+    print(run_check())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
