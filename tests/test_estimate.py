@@ -258,3 +258,14 @@ def test_bad_official_table_lists_all_problems(monkeypatch: pytest.MonkeyPatch) 
         assert all(p.file == "synthetic_bad.csv" for p in err.value.problems)
     finally:
         est.clear_cache()
+
+
+def test_grid_prior_agrees_with_quoted_official_zensus_2011_shares() -> None:
+    """The grid shares behind the prior vs official Zensus 2011 shares quoted by the
+    Aachener Nachrichten (figures/age_structure_indicators_from_pages.csv): Heimbach 50+
+    47.1 %, Vettweiß 50+ 39.1 %."""
+    from dashboard.data import grid_age_shares
+    g = grid_age_shares()
+    share50 = g[g.age_min >= 50].groupby("ags").share.sum()
+    assert 100 * share50["05358012"] == pytest.approx(47.1, abs=1.0)
+    assert 100 * share50["05358060"] == pytest.approx(39.1, abs=1.0)
