@@ -98,7 +98,9 @@ def test_contract_of_load_population(pop2024: pd.DataFrame) -> None:
     assert (pop2024.year == 2024).all()
     assert pop2024.estimated.dtype == bool and pop2024.estimated.all()
     assert pop2024.population.notna().all() and (pop2024.population >= 0).all()
-    arr = pop2024.population.to_numpy().reshape(len(AGS_LIST), 2, N_AGES)
+    from dashboard.data import population_array
+    arr = population_array(2024)
+    assert arr.shape == (len(AGS_LIST), 2, N_AGES)
     assert arr[AGS_LIST.index("05358008"), 0, 30] == pytest.approx(
         pop2024.query("ags == '05358008' and sex == 'female' and age == 30").population.item())
 
@@ -269,3 +271,21 @@ def test_grid_prior_agrees_with_quoted_official_zensus_2011_shares() -> None:
     share50 = g[g.age_min >= 50].groupby("ags").share.sum()
     assert 100 * share50["05358012"] == pytest.approx(47.1, abs=1.0)
     assert 100 * share50["05358060"] == pytest.approx(39.1, abs=1.0)
+
+
+def test_official_table_for_a_year_without_kreis_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SYNTHETIC official table for 31.12.2013 in single ages for all 15 municipalities
+    (values: the 2015 estimate relabelled — a fixture, not data)."""
+    base = load_population(2015)
+    t = pd.DataFrame({"ags": base.ags, "year": 2013, "sex": base.sex, "age_min": base.age,
+                      "age_max": base.age, "population": base.population,
+                      "table": "SYNTHETIC test fixture (not official data)"})
+    _install_tables(monkeypatch, [t])
+    try:
+        pop = load_population(2013)
+        assert not pop.estimated.any()
+        np.testing.assert_allclose(pop.population.to_numpy(), base.population.to_numpy())
+        assert (pop.year == 2013).all()
+        assert "importierten amtlichen" in estimation_report(2013).method_de
+    finally:
+        est.clear_cache()

@@ -558,6 +558,49 @@ def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
     return totals[:, :, None] * shape
 
 
+def _tidy(year: int, cells: np.ndarray, estimated: dict[str, bool]) -> pd.DataFrame:
+    """(region, sex, age) array -> tidy population frame in contract order."""
+    rows = []
+    ages = np.arange(N_AGES)
+    for i, a in enumerate(AGS_LIST):
+        for s, sex in enumerate(SEXES):
+            rows.append(pd.DataFrame({
+                "ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex, "age": ages,
+                "population": cells[i, s], "estimated": estimated[a]}))
+    pop = pd.concat(rows, ignore_index=True)
+    pop["year"] = pop.year.astype("int64")
+    pop["age"] = pop.age.astype("int64")
+    pop["estimated"] = pop.estimated.astype(bool)
+    return pop
+
+
+def _official_only(year: int, official: dict[str, np.ndarray], official_est: dict[str, bool],
+                   prov: str) -> Estimate:
+    """All 15 municipalities from imported official tables, for a year without Kreis table."""
+    cells = np.stack([official[a] for a in AGS_LIST])
+    pop = _tidy(year, cells, official_est)
+    totals = pd.DataFrame([{"ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex,
+                            "population": float(cells[i, s].sum()), "estimated": False,
+                            "basis": "", "method": "official: imported municipal table",
+                            "source": prov} for i, a in enumerate(AGS_LIST) for s, sex in enumerate(SEXES)])
+    fit = pd.DataFrame(columns=["ags", "municipality", "sex", "grid_group", "prior", "raked", "ratio",
+                                "official_table", "log_adjustment"])
+    summary = {"year": year, "basis": "", "kreis_total": float(cells.sum()), "ipf_iterations": 0,
+               "ipf_max_residual": 0.0, "kreis_margin_max_abs_error": float("nan"),
+               "municipal_margin_max_abs_error": 0.0, "max_abs_log_adjustment_group17": 0.0,
+               "mean_abs_log_adjustment_group17": 0.0, "max_abs_log_adjustment_grid": 0.0,
+               "mean_abs_log_adjustment_grid": 0.0, "municipal_totals_estimated": False,
+               "municipal_totals_method": "official: imported municipal table",
+               "official_municipal_tables": list(AGS_LIST), "official_table_provenance": prov,
+               "min_cell": float(cells.min())}
+    split = any(official_est.values())
+    de = (f"Bevölkerung am 31.12.{year} aus der importierten amtlichen Gemeindetabelle"
+          + (" (Altersgruppen in Einzelalter zerlegt, PCHIP)." if split else "."))
+    en = (f"Population at 31.12.{year} from the imported official municipal table"
+          + (" (age groups split into single years, PCHIP)." if split else "."))
+    return Estimate(year, pop, fit, totals, summary, de, en)
+
+
 #: imported tables by their content hash (the cache key of :func:`_estimate`)
 _TABLES_BY_TOKEN: dict[tuple[int, ...], list[pd.DataFrame]] = {}
 
@@ -572,13 +615,18 @@ def _tables_token() -> tuple[int, ...]:
 
 @functools.cache
 def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
+    tables = _TABLES_BY_TOKEN.get(token, [])
+    if year not in kreis_years():
+        official, official_est, prov = official_municipal_cells(year, tables)
+        if set(official) == set(AGS_LIST):
+            return _official_only(year, official, official_est, prov)
     groups, basis = _kreis_groups(year)
     kreis = kreis_single_ages(year)
     kreis_single = np.stack([kreis[kreis.sex == s].population.to_numpy() for s in SEXES])
     totals_df = municipal_sex_totals(year)
     totals = totals_df.pivot(index="ags", columns="sex", values="population").loc[list(AGS_LIST), list(SEXES)].to_numpy()
 
-    official, official_est, prov = official_municipal_cells(year, _TABLES_BY_TOKEN.get(token, []))
+    official, official_est, prov = official_municipal_cells(year, tables)
     free = [i for i, a in enumerate(AGS_LIST) if a not in official]
     fixed = np.zeros((len(AGS_LIST), len(SEXES), N_AGES))
     for a, arr in official.items():
@@ -616,18 +664,7 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
     if not converged:
         raise RuntimeError(f"IPF did not converge for {year}: residual {residual}")
 
-    estimated_flag = {a: official_est.get(a, True) for a in AGS_LIST}
-    rows = []
-    ages = np.arange(N_AGES)
-    for i, a in enumerate(AGS_LIST):
-        for s, sex in enumerate(SEXES):
-            rows.append(pd.DataFrame({
-                "ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex, "age": ages,
-                "population": cells[i, s], "estimated": estimated_flag[a]}))
-    pop = pd.concat(rows, ignore_index=True)
-    pop["year"] = pop.year.astype("int64")
-    pop["age"] = pop.age.astype("int64")
-    pop["estimated"] = pop.estimated.astype(bool)
+    pop = _tidy(year, cells, {a: official_est.get(a, True) for a in AGS_LIST})
 
     # ---- fit report: raked vs prior per municipality × sex × grid group
     fit_rows = []
