@@ -245,9 +245,10 @@ def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_bad_official_table_lists_all_problems(monkeypatch: pytest.MonkeyPatch) -> None:
-    bad = pd.DataFrame({"ags": ["05358999", "05358008"], "year": [2024, 2024],
-                        "sex": ["female", "divers"], "age_min": [0, 5], "age_max": [100, 3],
-                        "population": [10.0, -1.0]})
+    bad = pd.DataFrame({"ags": ["05358999", "05358008", "05358008", "05358008"],
+                        "year": [2024, 2024, "x", "x"],
+                        "sex": ["female", "divers", "male", "male"], "age_min": [0, 5, 0, 0],
+                        "age_max": [100, 3, 100, 100], "population": [10.0, -1.0, 1.0, 1.0]})
     bad.attrs["source"] = "synthetic_bad.csv"
     _install_tables(monkeypatch, [bad])
     try:
@@ -257,6 +258,8 @@ def test_bad_official_table_lists_all_problems(monkeypatch: pytest.MonkeyPatch) 
         cols = [p.column for p in err.value.problems]
         assert cols.count("ags") == 1 and "sex" in cols and "population" in cols
         assert "age_min/age_max" in cols
+        assert cols.count("year") == 2 and cols.count("ags/year/sex/age_min") == 2
+        assert {p.row for p in err.value.problems} == {2, 3, 4, 5}
         assert all(p.file == "synthetic_bad.csv" for p in err.value.problems)
     finally:
         est.clear_cache()

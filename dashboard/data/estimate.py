@@ -426,20 +426,27 @@ def _validate_user_table(t: pd.DataFrame, name: str) -> list:
     missing = [c for c in USER_TABLE_COLUMNS if c not in t.columns]
     if missing:
         return [problem(name, None, c, "eine Spalte dieses Namens", "fehlt") for c in missing]
-    for i, r in t.iterrows():
-        row = int(i) + 2 if isinstance(i, (int, np.integer)) else None
-        if str(r.ags) not in MUNICIPALITIES:
-            probs.append(problem(name, row, "ags", "eine AGS des Kreises Düren", r.ags))
-        if r.sex not in SEXES:
-            probs.append(problem(name, row, "sex", f"eines von {SEXES}", r.sex))
-        pop = pd.to_numeric(pd.Series([r.population]), errors="coerce").iloc[0]
-        if pd.isna(pop) or pop < 0:
-            probs.append(problem(name, row, "population", "eine Zahl ≥ 0", r.population))
-        amin = pd.to_numeric(pd.Series([r.age_min]), errors="coerce").iloc[0]
-        amax = pd.to_numeric(pd.Series([r.age_max]), errors="coerce").iloc[0]
-        if pd.isna(amin) or pd.isna(amax) or not (0 <= amin <= amax <= OPEN_AGE):
-            probs.append(problem(name, row, "age_min/age_max", f"0 ≤ age_min ≤ age_max ≤ {OPEN_AGE}",
-                                 f"{r.age_min}/{r.age_max}"))
+    rows = [int(i) + 2 if isinstance(i, (int, np.integer)) else None for i in t.index]
+    pop = pd.to_numeric(t.population, errors="coerce")
+    amin = pd.to_numeric(t.age_min, errors="coerce")
+    amax = pd.to_numeric(t.age_max, errors="coerce")
+    year = pd.to_numeric(t.year, errors="coerce")
+    checks = [
+        (~t.ags.astype(str).isin(list(MUNICIPALITIES)), "ags", "eine AGS des Kreises Düren", t.ags),
+        (year.isna() | (year != year.round()), "year", "ein Jahr (ganze Zahl)", t.year.astype(str)),
+        (~t.sex.isin(list(SEXES)), "sex", f"eines von {SEXES}", t.sex),
+        (pop.isna() | (pop < 0), "population", "eine Zahl ≥ 0", t.population),
+        (amin.isna() | amax.isna() | ~((amin >= 0) & (amin <= amax) & (amax <= OPEN_AGE)),
+         "age_min/age_max", f"0 ≤ age_min ≤ age_max ≤ {OPEN_AGE}",
+         t.age_min.astype(str) + "/" + t.age_max.astype(str)),
+    ]
+    for mask, col, expected, found in checks:
+        for k in np.flatnonzero(mask.to_numpy()):
+            probs.append(problem(name, rows[k], col, expected, found.iloc[k]))
+    dup = t.duplicated(["ags", "year", "sex", "age_min"], keep=False).to_numpy()
+    for k in np.flatnonzero(dup):
+        probs.append(problem(name, rows[k], "ags/year/sex/age_min", "eine Zeile je Schlüssel",
+                             "doppelt"))
     if probs:
         return probs
     for (ags, year, sex), g in t.groupby(["ags", "year", "sex"]):
