@@ -731,7 +731,13 @@ def _method_texts(s: dict) -> tuple[str, str]:
           "iterativ proportional angepasst (IPF), bis die amtlichen Kreiswerte nach Geschlecht und "
           f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
           f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{_de(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
-          + ("Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor). "
+          + "Annahme: Das Altersprofil jeder Gemeinde relativ zum Kreis entspricht dem vom Mai 2011. "
+          + (("Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor): "
+              + ("Zensus-2022-Ergebnis je Gemeinde (15.05.2022), fortgeschrieben mit dem Gemeindetrend "
+                 f"31.12.{TREND_FROM}–31.12.{TREND_TO} und auf die amtliche Kreissumme abgestimmt. "
+                 if s["basis"] == BASIS_Z2022 else
+                 "Gemeindeanteile zwischen amtlichen Stichtagen interpoliert und auf die amtliche "
+                 "Kreissumme abgestimmt. "))
              if s["municipal_totals_estimated"] else "Die Gemeindesummen sind amtlich (Destatis Gemeindeverzeichnis). ")
           + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else ""))
     en = (f"Population by municipality, sex and single age at 31.12.{y} ({s['basis']} basis) – estimate: "
@@ -740,10 +746,16 @@ def _method_texts(s: dict) -> tuple[str, str]:
           "Zensus 2011 grid age shares per municipality form the prior, raked (IPF) until the official "
           "Kreis figures by sex × age group and the municipal totals by sex are met exactly "
           f"({s['ipf_iterations']} iterations; largest adjustment ±{100 * np.expm1(s['max_abs_log_adjustment_group17']):.2f} %). "
-          + ("Municipal totals are themselves estimated (no official figure for this date). "
+          + "Assumption: each municipality's age profile relative to the Kreis is that of May 2011. "
+          + (("Municipal totals are themselves estimated (no official figure for this date): "
+              + (f"Zensus 2022 result per municipality (15.05.2022) carried forward with the municipal "
+                 f"trend 31.12.{TREND_FROM}–31.12.{TREND_TO}, constrained to the official Kreis total. "
+                 if s["basis"] == BASIS_Z2022 else
+                 "municipal shares interpolated between official dates, constrained to the official "
+                 "Kreis total. "))
              if s["municipal_totals_estimated"] else "Municipal totals are official (Destatis GV). ")
           + (f"An official municipal table replaced the estimate for {n_off} municipality(ies)." if n_off else ""))
-    return de, en
+    return de.strip(), en.strip()
 
 
 def estimate_population(year: int) -> Estimate:
