@@ -64,11 +64,11 @@ Format = Literal["ffcsv", "csv", "xlsx"]
 
 POPULATION_COLUMNS: tuple[str, ...] = (
     "ags", "region_name", "level", "year", "reference_date", "sex", "age_min", "age_max",
-    "age_group_label", "population", "quality", "basis", "table", "publisher", "licence",
+    "age_group", "age_group_label", "population", "quality", "basis", "table", "publisher", "licence",
     "source_file", "source_row")
 EVENT_COLUMNS: tuple[str, ...] = (
     "ags", "region_name", "level", "year", "event", "sex", "age_min", "age_max",
-    "age_group_label", "value", "quality", "table", "publisher", "licence", "source_file",
+    "age_group", "age_group_label", "value", "quality", "table", "publisher", "licence", "source_file",
     "source_row")
 
 _TABLE_CODE_RE = re.compile(r"\b(\d{5}-\d{2}-\d{2}-\d(?:-B)?|\d{5}-\d{4})\b")
@@ -105,13 +105,15 @@ class GenesisTable:
         ("deutschland"/"land"/"regierungsbezirk"/"kreis"/"gemeinde"/…), ``year`` (int),
         ``reference_date`` (str ISO date), ``sex`` ("female"/"male"/"total"),
         ``age_min``/``age_max`` (int years, inclusive; the open top group ends at
-        ``OPEN_AGE``; the "Insgesamt" row is 0…``OPEN_AGE``), ``age_group_label`` (German
+        ``OPEN_AGE``; the "Insgesamt" row is 0…``OPEN_AGE``), ``age_group`` (project key as in
+        :mod:`dashboard.data.embedded`: "0-2", "75+", "total"), ``age_group_label`` (German
         label as published), ``population`` (Int64 persons, <NA> for secret/unknown cells),
         ``quality`` (placeholder or quality flag as published, "" if none), ``basis``
         (census basis inferred from the reference date), provenance ``table``, ``publisher``,
         ``licence``, ``source_file`` and ``source_row`` (1-based line or sheet row).
         Events: the same keys with ``year`` (calendar year of the events), ``event``
-        ("live_births"/"deaths"/"in_migration"/"out_migration"/"net_migration") and
+        ("births"/"deaths"/"in_migration"/"out_migration"/"net_migration", as in
+        :func:`dashboard.data.vital_events`) and
         ``value`` (Int64 persons) instead of ``reference_date``/``population``.
     notes : tuple of str
         German remarks for the user: placeholders seen and how they were treated, etc.
@@ -599,7 +601,7 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
     footer_text = "\n".join(" ".join(x for x in c if x) for _, c in footer)
 
     def is_data(cells: list[str]) -> bool:
-        return any(_AGS_TOKEN_RE.match(x) and len(x) != 4 for x in cells[:3] if x)
+        return any(_looks_like_ags(x) for x in cells[:3] if x)
 
     first_data = next((i for i, (_, c) in enumerate(body) if is_data(c)), None)
     if first_data is None:
@@ -633,8 +635,7 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
     def column_values(j: int) -> list[str]:
         return [c[j] for _, c in data_rows if c[j]]
 
-    ags_col = next(j for j in range(min(3, width)) if any(
-        _AGS_TOKEN_RE.match(x) and len(x) != 4 for x in column_values(j)))
+    ags_col = next(j for j in range(min(3, width)) if any(_looks_like_ags(x) for x in column_values(j)))
     time_col = next((j for j in range(0, ags_col) if column_values(j)
                      and all(_parse_date(x) for x in column_values(j))), None)
     name_col = ags_col + 1 if ags_col + 1 < width else None
@@ -720,6 +721,16 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
     meta = {"table": code, "title": title_text, "footer": footer_text, "has_footer": footer_at is not None,
             "last_row": data_rows[-1] if data_rows else None, "width": width, "value_start": value_start}
     return cells, meta
+
+
+def _looks_like_ags(text: str) -> bool:
+    """AGS-like key cell: "DG", 2/3/5/8/9/12 digits, or 4/7 digits (a key that lost its leading
+    zero, reported later) that is not a year."""
+    if text == "DG":
+        return True
+    if not text.isdigit():
+        return False
+    return len(text) in (2, 3, 5, 8, 9, 12) or (len(text) in (4, 7) and not _YEAR_RE.match(text))
 
 
 def _colname(j: int, labels: tuple[str, ...] = ()) -> str:
@@ -950,7 +961,8 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
         else:
             age = (0, OPEN_AGE, "Insgesamt")
         rec = {"ags": ags, "region_name": cell.region_name, "level": level, "year": year,
-               "sex": sex, "age_min": age[0], "age_max": age[1], "age_group_label": age[2],
+               "sex": sex, "age_min": age[0], "age_max": age[1], "age_group": _age_key(age),
+               "age_group_label": age[2],
                "quality": quality, "table": code, "publisher": publisher, "licence": licence,
                "source_file": path.name, "source_row": cell.row, "_column": cell.column}
         if kind == "population":
@@ -987,6 +999,14 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
                         notes=tuple(notes), usable=usable, source_file=path.name, publisher=publisher,
                         licence=licence, stand=stand, title=title,
                         placeholder_counts=dict(counts))
+
+
+def _age_key(age: tuple[int, int, str]) -> str:
+    """Project age-group key: "0-2", "75+" (open top group) or "total" (as in embedded.py)."""
+    lo, hi, _ = age
+    if lo == 0 and hi == OPEN_AGE:
+        return "total"
+    return f"{lo}+" if hi == OPEN_AGE else f"{lo}-{hi}"
 
 
 class _CellWithMeasure:
