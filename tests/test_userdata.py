@@ -147,3 +147,18 @@ def test_cli_import_lists_problems_and_fails(capsys, tmp_path, user_dir):
     err = capsys.readouterr().err
     assert "Import abgelehnt: 2 Problem(e)" in err and "Zeile 11, Spalte 'C" in err and "Spalte 'D" in err
     assert imported_tables() == []
+
+
+def test_imported_table_feeds_the_population_estimate_contract(tmp_path, user_dir):
+    """The frames satisfy dashboard.data.estimate's contract for official municipal tables."""
+    from dashboard.data.estimate import official_municipal_cells
+
+    copy = _unmarked_municipal_copy(tmp_path)
+    import_file(copy)
+    cells, estimated, provenance = official_municipal_cells(2024)
+    assert len(cells) == 15 and all(estimated.values())  # 17 groups split into single ages
+    src = load_genesis(copy).data
+    duren = src[(src.ags == "05358008") & (src.sex == "female") & (src.age_group != "total")]
+    assert cells["05358008"][0].sum() == pytest.approx(int(duren.population.sum()))
+    assert "12411-02-03-5" in provenance
+    assert official_municipal_cells(2023)[0] == {}

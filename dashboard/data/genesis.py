@@ -71,7 +71,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "age_group", "age_group_label", "value", "quality", "table", "publisher", "licence", "source_file",
     "source_row")
 
-_TABLE_CODE_RE = re.compile(r"\b(\d{5}-\d{2}-\d{2}-\d(?:-B)?|\d{5}-\d{4})\b")
+_TABLE_CODE_RE = re.compile(r"\b(\d{5}-\d{2}-\d{2}-\d(?:-B)?|\d{5}-[0-9a-z]{4})\b")
 _DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")

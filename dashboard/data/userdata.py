@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.constants import MUNICIPALITIES
 from dashboard.data.errors import DataFormatError, problem
 from dashboard.data.genesis import MAX_FILE_BYTES, Format, GenesisTable, load_genesis
 
@@ -35,8 +36,8 @@ _ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]{0,80}$")
 MANIFEST_VERSION = 1
 
 
-def user_data_dir() -> Path:
-    """The user data folder (created on first use).
+def user_data_dir(*, create: bool = False) -> Path:
+    """The user data folder (created by the first import, not by reading).
 
     ``DASHBOARD_USER_DATA`` is looked up at call time so tests and deployments can point it
     elsewhere; the default is ``<repo>/user_data``. A folder inside the shipped ``data/``
@@ -50,7 +51,8 @@ def user_data_dir() -> Path:
         raise DataFormatError(problem(str(folder), None, None,
                                       "einen Nutzerdaten-Ordner außerhalb der mitgelieferten Daten (data/)",
                                       str(folder)))
-    folder.mkdir(parents=True, exist_ok=True)
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
@@ -166,7 +168,7 @@ def import_file(path: str | Path, *, format: Format | None = None, table: str | 
     content = src.read_bytes()
     sha = hashlib.sha256(content).hexdigest()
     gt = load_genesis(src, format=format, table=table)
-    folder = user_data_dir()
+    folder = user_data_dir(create=True)
     import_id = _check_id(f"{gt.table_code}_{sha[:12]}")
     csv_path = _inside(folder, folder / f"{import_id}.csv")
     manifest_path = _inside(folder, folder / f"{import_id}.json")
@@ -208,6 +210,8 @@ def imported_tables() -> list[dict[str, Any]]:
     """Manifests of every import, oldest first (empty list when there are none)."""
     folder = user_data_dir()
     out = []
+    if not folder.is_dir():
+        return out
     for mf in sorted(folder.glob("*.json")):
         try:
             m = json.loads(mf.read_text(encoding="utf-8"))
@@ -237,8 +241,8 @@ def imported_municipal_age_tables() -> list[pd.DataFrame]:
 
     Only imports of kind ``population`` that are ``usable`` (no missing cells) and not marked
     synthetic (title rows saying "SYNTHETISCH", as the project's test fixtures do) contribute, and
-    only their municipal rows (8-digit AGS), by sex (female/male, not the total) and age group
-    (not the "Insgesamt" row).
+    only their rows of the 15 municipalities of Kreis Düren (other regions stay stored in the
+    import), by sex (female/male, not the total) and age group (not the "Insgesamt" row).
 
     Returns
     -------
@@ -247,7 +251,8 @@ def imported_municipal_age_tables() -> list[pd.DataFrame]:
         ``ags`` (8-char str), ``region_name``, ``year`` (int, 31 Dec), ``reference_date``,
         ``sex`` ("female"/"male"), ``age_min``/``age_max`` (int, inclusive; the open top
         group ends at ``OPEN_AGE``), ``age_group``, ``population`` (int64 persons),
-        ``basis``, ``table``, ``publisher``, ``licence``, ``source_file``, ``import_id``,
+        ``basis``, ``table``, ``publisher``, ``licence``, ``source`` (import id, file name and
+        hash; also in ``DataFrame.attrs["source"]``), ``source_file``, ``import_id``,
         ``sha256``, ``estimated`` (False).
     """
     frames = []
@@ -255,14 +260,18 @@ def imported_municipal_age_tables() -> list[pd.DataFrame]:
         if m.get("kind") != "population" or not m.get("usable") or m.get("synthetic"):
             continue
         d = read_import(m["id"])
-        d = d[(d["level"] == "gemeinde") & d["sex"].isin(["female", "male"]) & (d["age_group"] != "total")]
+        d = d[d["ags"].isin(list(MUNICIPALITIES)) & d["sex"].isin(["female", "male"])
+              & (d["age_group"] != "total")]
         if d.empty:
             continue
+        source = f"Import {m['id']} ({m['original_filename']}, sha256 {m['sha256'][:12]})"
         d = d.assign(population=d["population"].astype("int64"), import_id=m["id"], sha256=m["sha256"],
-                     estimated=False)
-        frames.append(d[["ags", "region_name", "year", "reference_date", "sex", "age_min", "age_max",
-                         "age_group", "population", "basis", "table", "publisher", "licence",
-                         "source_file", "import_id", "sha256", "estimated"]].reset_index(drop=True))
+                     source=source, estimated=False)
+        f = d[["ags", "region_name", "year", "reference_date", "sex", "age_min", "age_max",
+               "age_group", "population", "basis", "table", "publisher", "licence", "source",
+               "source_file", "import_id", "sha256", "estimated"]].reset_index(drop=True)
+        f.attrs["source"] = source
+        frames.append(f)
     return frames
 
 
