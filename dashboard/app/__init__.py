@@ -39,7 +39,15 @@ INDEX = """<!DOCTYPE html>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
-app = Dash(
+class _GermanDash(Dash):
+    """Dash with a German loading text in the page shell."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        kwargs["app_entry"] = kwargs["app_entry"].replace("Loading...", "Wird geladen …")
+        return super().interpolate_index(**kwargs)
+
+
+app = _GermanDash(
     __name__,
     use_pages=True,
     pages_folder=str(_HERE / "pages"),

@@ -38,9 +38,12 @@ TABLES = {
     "altersgruppen": "Planungsaltersgruppen je Gemeinde und Jahr",
     "komponenten": "Geburten, Sterbefälle und Wanderungen je Jahr",
     "annahmen": "Annahmen des Szenarios",
+    "rueckrechnung": "Rückrechnung (Backtest) des Modells",
 }
 MODEL_TABLES = {"bevoelkerung": "population", "kennzahlen": "indicators", "altersgruppen": "age_groups",
                 "komponenten": "components", "annahmen": "assumptions"}
+#: Downloads that need the projection model.
+MODEL_DEPENDENT = frozenset(MODEL_TABLES) | {"rueckrechnung"}
 
 
 def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
@@ -52,6 +55,8 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
         return kreis_age_groups()
     if name == "verlauf":
         return _model.history_series()[0]
+    if name == "rueckrechnung" and _model.model_available():
+        return _model.backtest_table()
     if name in MODEL_TABLES and _model.model_available():
         return getattr(_model.result(spec), MODEL_TABLES[name]).copy()
     raise KeyError(name)

@@ -130,24 +130,35 @@ def history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
     Returns
     -------
-    (DataFrame ``ags, reference_date, population, basis, estimated``, breaks) where Kreis
-    rows (``"05358"``) are sums of the 15 municipalities at dates where all 15 are known.
+    (DataFrame ``ags, reference_date, population, basis, estimated``, breaks): the primary
+    level per area and date from :func:`dashboard.data.history.municipal_history` (official
+    figures, plus the project's estimated Zensus-2022-based levels 2022–2024), Kreis rows
+    under ``"05358"``; breaks are the census reference dates.
     """
     return _history_series()
 
 
 @functools.cache
 def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    from dashboard.data import municipal_totals
-    m = municipal_totals(official_only=True)
-    m = m[["ags", "reference_date", "population", "basis"]].copy()
-    m["estimated"] = False
-    full = m.groupby(["reference_date", "basis"]).filter(lambda g: g.ags.nunique() == len(AGS_LIST))
-    kreis = full.groupby(["reference_date", "basis"], as_index=False).population.sum()
-    kreis["ags"] = KREIS_AGS
-    kreis["estimated"] = False
-    out = pd.concat([m, kreis[m.columns]], ignore_index=True).sort_values(["ags", "reference_date"])
-    return out.reset_index(drop=True), list(CENSUS_BREAKS_FALLBACK)
+    from dashboard.data.history import municipal_history
+    h = municipal_history(include_estimates=True)
+    h = h[h.primary][["ags", "reference_date", "population", "basis", "estimated"]]
+    return h.sort_values(["ags", "reference_date"]).reset_index(drop=True), list(CENSUS_BREAKS_FALLBACK)
+
+
+def backtest_summary() -> pd.DataFrame:
+    """The model's backtest summary (memoised; takes a few seconds once per process)."""
+    return _backtest().summary.copy()
+
+
+def backtest_table() -> pd.DataFrame:
+    return _backtest().table.copy()
+
+
+@functools.cache
+def _backtest():
+    from dashboard.projection import backtest
+    return backtest()
 
 
 def data_stand() -> dict[str, str]:
@@ -194,11 +205,12 @@ def basis_defaults() -> dict[str, float]:
 @functools.cache
 def _basis_defaults() -> tuple[tuple[str, float], ...]:
     a = result(ScenarioSpec()).assumptions
-    def pick(*names: str) -> float:
-        hit = a[a.parameter.astype(str).str.lower().isin(names)]
+    sc = a[a.component.astype(str) == "Szenario"]
+
+    def pick(word: str) -> float:
+        hit = sc[sc.parameter.astype(str).str.contains(word, case=False, regex=False)]
         return float(hit.value.iloc[0])
-    return (("tfr", round(pick("tfr", "total_fertility_rate"), 2)), ("e0_gain", 0.0),
-            ("net_migration", round(pick("net_migration", "net_migration_kreis"), -2)))
+    return (("tfr", round(pick("TFR"), 2)), ("e0_gain", 0.0), ("net_migration", round(pick("Nettowanderung"), -2)))
 
 
 def solve_target(target: object, year: object, tfr: object, e0: object) -> tuple[str, float | None]:

@@ -242,12 +242,13 @@ def age_group_change_figure(age_groups: pd.DataFrame, *, ags: str, year: int,
     fig = go.Figure(go.Bar(
         y=labels, x=change, orientation="h", name=f"Veränderung {base_year}–{year}",
         marker={"color": [OKABE_ITO["blue"] if v >= 0 else OKABE_ITO["vermillion"] for v in change]},
-        text=[fmt_signed_int(v) for v in change], textposition="outside", cliponaxis=False,
+        text=[fmt_signed_int(v) for v in change], textposition="auto", cliponaxis=False,
+        textfont={"size": 10}, insidetextfont={"color": "white"}, outsidetextfont={"color": "#1a1a1a"},
         hovertemplate="%{y}: %{x:+,.0f} Personen<extra></extra>"))
     style(fig, title=f"Altersgruppen: Veränderung {base_year} bis {year}", height=360)
     fig.update_yaxes(autorange="reversed", title=None)
     lo, hi = min(0.0, float(change.min())), max(0.0, float(change.max()))
-    pad = 0.3 * ((hi - lo) or 1.0)
+    pad = 0.35 * ((hi - lo) or 1.0)
     fig.update_xaxes(tickformat="+,.0f", title="Personen", zeroline=True, zerolinecolor=OKABE_ITO["black"],
                      range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
     fig.update_layout(showlegend=False, margin={"l": 150, "r": 50})

@@ -17,7 +17,7 @@ from dashboard.app._components import (chart, data_table, labelled, notice, quer
                                        selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import trends
-from dashboard.figures.labels import T, fmt_signed_pct, fmt_value, region_name
+from dashboard.figures.labels import T, fmt_dec, fmt_signed_pct, fmt_value, region_name
 from dashboard.figures.pyramid import pyramid_figure
 from dashboard.figures.summary import key_numbers
 
@@ -30,9 +30,9 @@ YEARS = (BASE_YEAR, 2030, 2045)
 BRIEF_WIDTH = 680  # px, fits A4 portrait with 15 mm margins
 
 
-def _fixed(fig, width: int, height: int):
-    fig.update_layout(width=width, height=height, margin={"t": 45, "b": 35}, title_font_size=14,
-                      font_size=11, legend={"font": {"size": 10}})
+def _fixed(fig, width: int, height: int, bottom: int = 35):
+    fig.update_layout(width=width, height=height, margin={"t": 40, "b": bottom}, title_font_size=13,
+                      font_size=10)
     return fig
 
 
@@ -44,13 +44,16 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     base = own[own.year == BASE_YEAR].assign(year=2045)
     pyr = pyramid_figure(own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}",
                          animate=False)
-    pyr.update_layout(title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})", margin={"b": 60})
-    pyr.update_xaxes(title="Anteil je Altersjahr, links Männer, rechts Frauen")
+    pyr.update_layout(title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})",
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 9},
+                              "entrywidth": 150})
+    pyr.update_xaxes(title=None)
+    pyr.update_yaxes(title=None)
     return {
         "trend": _fixed(trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators),
-                        BRIEF_WIDTH, 280),
-        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 340),
-        "groups": _fixed(trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 340),
+                        BRIEF_WIDTH, 220),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 280, bottom=75),
+        "groups": _fixed(trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 280),
     }
 
 
@@ -69,12 +72,14 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
 
 
 def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
+    """The scenario's own assumptions (value, unit, how set) as a short list."""
     a = _model.result(spec).assumptions
-    items = []
-    for rec in a.head(8).to_dict("records"):
-        unit = f" {rec.get('unit')}" if rec.get("unit") else ""
-        items.append(html.Li(f"{rec.get('component')}: {rec.get('parameter')} = {rec.get('value')}{unit} "
-                             f"({rec.get('source')})"))
+    a = a[(a.component.astype(str) == "Szenario") & a.value.notna()]
+    items = [html.Li(f"{r['parameter']}: {fmt_dec(r['value'], 2 if abs(r['value']) < 10 else 0)} {r['unit']}"
+                     + (f" ({r['source']}, {r['period']})" if r.get("source") else ""))
+             for r in a.to_dict("records")]
+    items.append(html.Li(["Alle weiteren Annahmen, Quellen und die Rückrechnung: ",
+                          html.A("Daten & Methodik", href="/methodik"), "."]))
     return html.Ul(items, className="assumptions")
 
 

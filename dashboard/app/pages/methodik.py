@@ -13,9 +13,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import _model
 from dashboard.app._components import data_table, notice, stand_line
-from dashboard.app._downloads import MODEL_TABLES, TABLES
+from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022
-from dashboard.figures.labels import METHODIK, SOURCES, T, fmt_int, region_name
+from dashboard.figures.labels import METHODIK, SOURCES, T, fmt_dec, fmt_int, region_name
 
 dash.register_page(__name__, path="/methodik", name="Daten & Methodik", order=5,
                    title="Daten & Methodik – Kreis Düren 2030")
@@ -51,13 +51,11 @@ def census_break_table() -> pd.DataFrame:
 def _downloads() -> html.Div:
     items = []
     for name, title in TABLES.items():
-        if name in MODEL_TABLES and not _model.model_available():
+        if name in MODEL_DEPENDENT and not _model.model_available():
             continue
         items.append(html.Li([title, ": ",
-                              html.A("CSV", href=f"/download/{name}.csv", download=f"{name}.csv",
-                                     id=f"dl-{name}-csv"), " · ",
-                              html.A("XLSX", href=f"/download/{name}.xlsx", download=f"{name}.xlsx",
-                                     id=f"dl-{name}-xlsx")]))
+                              html.A("CSV", href=f"/download/{name}.csv", id=f"dl-{name}-csv"), " · ",
+                              html.A("XLSX", href=f"/download/{name}.xlsx", id=f"dl-{name}-xlsx")]))
     if _model.model_available():
         items.append(html.Li(["Vollständige Vorausberechnung (Basis) als Arbeitsmappe: ",
                               html.A("XLSX", href="/download/vorausberechnung.xlsx", id="dl-vorausberechnung")]))
@@ -67,15 +65,29 @@ def _downloads() -> html.Div:
 def _model_sections() -> list:
     if not _model.model_available():
         return [notice(T["no_model"])]
-    from dashboard.projection import backtest
     res = _model.result(_model.ScenarioSpec("basis"))
-    a = res.assumptions
+    a = res.assumptions.copy()
+    a["value"] = [fmt_dec(v, 3 if abs(v) < 10 else 0) if v == v else "" for v in a.value]
     out = [html.H2("Annahmen der Basisvariante", id="annahmen"),
-           data_table(a, {c: (c, "text") for c in a.columns}, caption="Annahmen (Basis)")]
-    bt = backtest()
+           html.Div(data_table(a, {"component": ("Bereich", "text"), "parameter": ("Annahme", "text"),
+                                   "value": ("Wert", "text"), "unit": ("Einheit", "text"),
+                                   "source": ("Quelle", "text"), "period": ("Zeitraum", "text"),
+                                   "method": ("Methode", "text"), "fit": ("Anpassung", "text")},
+                               caption="Annahmen (Basis)", row_header="parameter"), className="table-scroll")]
+    bt = _model.backtest_summary()
     out += [html.H2("Rückrechnung: Wie genau wäre das Modell gewesen?", id="backtest"),
-            html.Div(data_table(bt.table, {c: (c, "text") for c in bt.table.columns},
-                                caption="Rückrechnung (Backtest)"), className="table-scroll")]
+            html.P("Das Modell wurde von früheren Basisjahren aus gerechnet und mit den später veröffentlichten "
+                   "amtlichen Zahlen verglichen (Wachstum zensusbereinigt), zusammen mit einfachen "
+                   "Vergleichsverfahren (konstant, linearer Trend, konstanter Anteil) und der früheren amtlichen "
+                   "Vorausberechnung. MAPE: mittlerer absoluter Fehler in Prozent."),
+            html.Div(data_table(bt, {"case": ("Fall", "text"), "level": ("Ebene", "text"),
+                                     "method": ("Verfahren", "text"), "n": ("Vergleiche", "int"),
+                                     "mape": ("MAPE", "pct"), "median_ape": ("Median-APE", "pct"),
+                                     "mean_signed_pct_error": ("mittlere Abweichung", "pct"),
+                                     "worst_municipality": ("größter Fehler bei", "text"),
+                                     "worst_ape": ("größter Fehler", "pct")},
+                                caption="Rückrechnung (Backtest): Zusammenfassung", table_id="mt-backtest"),
+                     className="table-scroll")]
     return out
 
 
