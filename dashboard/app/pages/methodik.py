@@ -165,13 +165,9 @@ def import_upload(contents: str, filename: str) -> html.Div:
                                                          "found": ("gefunden", "text")},
                                                  caption="Gefundene Probleme", table_id="mt-problems"),
                                       className="table-scroll")])
-    return notice(f"Die Datei „{safe}“ wurde geprüft und übernommen. {_describe(out)}")
-
-
-def _describe(out: object) -> str:
-    if isinstance(out, pd.DataFrame):
-        return f"{fmt_int(len(out))} Zeilen."
-    return str(out) if out is not None else ""
+    lines = out.summary_de().splitlines()
+    return html.Div([notice(f"Die Datei „{safe}“ wurde geprüft und übernommen."),
+                     html.Ul([html.Li(line) for line in lines], id="mt-upload-summary")])
 
 
 @callback(Output("mt-upload-result", "children"), Input("mt-upload", "contents"),
