@@ -7,8 +7,11 @@ is served from a thread on a free port. Prints the console errors seen per page.
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
+
+import threading
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's dashboard package
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--no-first-run",

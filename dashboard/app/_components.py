@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.figures.labels import T, fmt_date, fmt_value, region_options
-from dashboard.figures.tables import figure_table
+from dashboard.figures.tables import wide_table
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
@@ -56,14 +56,39 @@ def data_table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], *, capt
     return html.Table(kids, className="data-table", id=table_id) if table_id else html.Table(kids, className="data-table")
 
 
-def figure_data_table(fig: go.Figure, kind: str = "int") -> html.Table:
-    """The data behind a figure as a German table (series, x, value)."""
-    t = figure_table(fig)
-    return data_table(t, {"Reihe": ("Reihe", "text"), "x": ("Jahr / Alter / Gebiet", "text"),
-                          "y": ("Wert", kind)})
+def markdown_table(df: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> dcc.Markdown:
+    """A (possibly large) table as one Markdown component — renders a real ``<table>`` with
+    header cells but costs one Dash component instead of one per cell."""
+    kinds = kinds or {}
+
+    def cell(v: object, kind: str) -> str:
+        if hasattr(v, "year") and hasattr(v, "month"):
+            text = fmt_date(v)  # type: ignore[arg-type]
+        elif v is None or (isinstance(v, float) and v != v):
+            text = ""
+        else:
+            text = str(v) if kind == "text" else _fmt_cell(v, kind)
+        return text.replace("|", "\\|")
+
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(str(c) for c in cols) + " |",
+             "|" + "|".join(":--" if kinds.get(c, "num") == "text" else "--:" for c in cols) + "|"]
+    for rec in df.itertuples(index=False):
+        lines.append("| " + " | ".join(cell(v, kinds.get(c, "num")) for c, v in zip(cols, rec)) + " |")
+    return dcc.Markdown("\n".join(lines), className="md-table")
 
 
-def chart_outputs(fig: go.Figure, kind: str = "int") -> tuple[go.Figure, html.Table]:
+def figure_data_table(fig: go.Figure, kind: str = "int") -> dcc.Markdown:
+    """The data behind a figure as a German table: one row per x (year, age, area), one
+    column per series."""
+    w = wide_table(fig)
+    if w.empty:
+        return dcc.Markdown("Keine Daten.")
+    w = w.rename(columns={"x": "Jahr / Alter / Gebiet"})
+    return markdown_table(w, {c: ("text" if c == "Jahr / Alter / Gebiet" else kind) for c in w.columns})
+
+
+def chart_outputs(fig: go.Figure, kind: str = "int") -> tuple[go.Figure, dcc.Markdown]:
     """What a callback returns for a chart: the figure and its data table."""
     return fig, figure_data_table(fig, kind)
 

@@ -192,18 +192,34 @@ DIVERGING_SCALE = [[0.0, "#B35806"], [0.5, "#F7F7F7"], [1.0, "#2166AC"]]
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 
-def style(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:
-    """Apply the house style: German separators, font, white template, readable title."""
-    fig.update_layout(
-        separators=",.", template="plotly_white", font={"family": FONT, "size": 14, "color": "#1a1a1a"},
-        margin={"l": 60, "r": 20, "t": 60 if title else 20, "b": 50},
-        hoverlabel={"font": {"family": FONT}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
-    )
+GRID = "#E3E7EC"
+AXIS = {"gridcolor": GRID, "linecolor": "#8A939C", "zerolinecolor": GRID, "tickcolor": "#8A939C"}
+
+
+def base_layout(*, title: str | None = None, height: int | None = None) -> dict:
+    """The house layout as a dict: German separators, font, white background, light grid."""
+    lay: dict = {
+        "separators": ",.", "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": SEQUENCE,
+        "font": {"family": FONT, "size": 14, "color": "#1a1a1a"},
+        "margin": {"l": 60, "r": 20, "t": 60 if title else 20, "b": 50},
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        "xaxis": dict(AXIS, ticks="outside"), "yaxis": dict(AXIS),
+    }
     if title:
-        fig.update_layout(title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}})
+        lay["title"] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}}
     if height:
-        fig.update_layout(height=height)
+        lay["height"] = height
+    return lay
+
+
+def style(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:
+    """Apply :func:`base_layout` to a figure (one layout update).
+
+    The style is set explicitly (no named template), so it also holds for figures built
+    without validation (:mod:`dashboard.figures._fast`).
+    """
+    fig.update_layout(base_layout(title=title, height=height))
     return fig
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from dashboard.figures import _fast as fast
 from dashboard.figures.labels import DIVERGING_SCALE, MAP_SCALE, fmt_value, region_name, style
 
 
@@ -44,7 +45,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, *, title: str, kind: str,
     lat0 = sum(c[1] for f in geojson["features"] for r in _rings(f["geometry"]) for c in r) / max(
         1, sum(len(r) for f in geojson["features"] for r in _rings(f["geometry"])))
     kx = math.cos(math.radians(lat0))
-    fig = go.Figure()
+    fig = fast.Figure()
     lx, ly, lt = [], [], []
     for f in sorted(geojson["features"], key=lambda f: f["properties"]["AGS"]):
         ags = f["properties"]["AGS"]
@@ -57,7 +58,7 @@ def choropleth(values: pd.DataFrame, geojson: dict, *, title: str, kind: str,
             xs += [c[0] * kx for c in ring] + [None]
             ys += [c[1] for c in ring] + [None]
         text = f"{region_name(ags)}: {fmt_value(val, kind)}"
-        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=color, mode="lines",
+        fig.add_trace(fast.Scatter(x=xs, y=ys, fill="toself", fillcolor=color, mode="lines",
                                  line={"color": "white", "width": 1.2}, name=region_name(ags),
                                  hoveron="fills", text=text, hovertemplate="%{text}<extra></extra>",
                                  showlegend=False, customdata=[[ags, val]]))
@@ -65,10 +66,10 @@ def choropleth(values: pd.DataFrame, geojson: dict, *, title: str, kind: str,
         lx.append(sum(c[0] for c in big[:-1]) / max(1, len(big) - 1) * kx)
         ly.append(sum(c[1] for c in big[:-1]) / max(1, len(big) - 1))
         lt.append(f"{f['properties'].get('name', ags)}<br>{fmt_value(val, kind)}")
-    fig.add_trace(go.Scatter(x=lx, y=ly, text=lt, mode="text", hoverinfo="skip", showlegend=False,
+    fig.add_trace(fast.Scatter(x=lx, y=ly, text=lt, mode="text", hoverinfo="skip", showlegend=False,
                              textfont={"size": 10, "color": "#111111", "shadow": "0 0 3px white"}))
     tick = {"pct": ".0%", "int": ",.0f"}.get(kind, ".1f")
-    fig.add_trace(go.Scatter(x=[lx[0], lx[0]] if lx else [0, 0], y=[ly[0], ly[0]] if ly else [0, 0],
+    fig.add_trace(fast.Scatter(x=[lx[0], lx[0]] if lx else [0, 0], y=[ly[0], ly[0]] if ly else [0, 0],
                              mode="markers", hoverinfo="skip", showlegend=False,
                              marker={"size": 0.1, "opacity": 0, "color": [lo, hi], "colorscale": scale, "cmin": lo,
                                      "cmax": hi, "showscale": True,

@@ -7,18 +7,24 @@ the legend and in the hover text. The comparison region (Kreis Düren) is an out
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.constants import KREIS_AGS
-from dashboard.figures.labels import OKABE_ITO, SEX_COLORS, SEX_LABELS, fmt_int, region_name, style
+from dashboard.constants import KREIS_AGS, OPEN_AGE, SEXES
+from dashboard.figures import _fast as fast
+from dashboard.figures.labels import OKABE_ITO, SEX_COLORS, SEX_LABELS, region_name, style
 
 
-def _shares(pop: pd.DataFrame) -> pd.DataFrame:
-    """``year, sex, age, population, share`` with share of the year's total (0..1)."""
-    g = pop.groupby(["year", "sex", "age"], as_index=False)["population"].sum()
-    g["share"] = g.population / g.groupby("year").population.transform("sum")
-    return g
+def _arrays(pop: pd.DataFrame) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Years and arrays ``population[year, sex, age]`` and ``share`` (0..1 of the year's total);
+    sex index 0 = female, 1 = male (:data:`dashboard.constants.SEXES`)."""
+    g = pop.groupby(["year", "sex", "age"])["population"].sum()
+    years = sorted(g.index.get_level_values(0).unique())
+    idx = pd.MultiIndex.from_product([years, list(SEXES), range(OPEN_AGE + 1)])
+    arr = g.reindex(idx, fill_value=0.0).to_numpy(dtype=float).reshape(len(years), 2, OPEN_AGE + 1)
+    share = arr / arr.sum(axis=(1, 2), keepdims=True)
+    return years, arr, share
 
 
 def _status(pop: pd.DataFrame, year: int) -> tuple[bool, bool]:
@@ -28,28 +34,35 @@ def _status(pop: pd.DataFrame, year: int) -> tuple[bool, bool]:
     return proj, est
 
 
-def _bar_traces(own: pd.DataFrame, cmp: pd.DataFrame | None, year: int, projected: bool,
-                estimated: bool, name: str, cmp_name: str) -> list[go.Bar | go.Scatter]:
+def _bar_traces(own: tuple, cmp: tuple | None, year: int, projected: bool, estimated: bool, name: str,
+                cmp_name: str) -> list[go.Bar | go.Scatter]:
     status = "vorausberechnet" if projected else ("geschätzt" if estimated else "amtlich")
+    ages = np.arange(OPEN_AGE + 1)
+    years, arr, share = own
+    i = years.index(year)
     traces: list[go.Bar | go.Scatter] = []
     for sex in ("male", "female"):
-        d = own[(own.year == year) & (own.sex == sex)].sort_values("age")
+        k = SEXES.index(sex)
         sign = -1 if sex == "male" else 1
-        traces.append(go.Bar(
-            y=d.age, x=sign * d.share * 100, orientation="h", name=f"{SEX_LABELS[sex]} ({status})",
+        traces.append(fast.Bar(
+            y=ages, x=np.round(sign * share[i, k] * 100, 5), orientation="h", name=f"{SEX_LABELS[sex]} ({status})",
             marker={"color": SEX_COLORS[sex], "opacity": 0.55 if projected else 0.95,
                     "pattern": {"shape": "/" if projected else ("." if estimated else ""),
                                 "fgcolor": "#333333", "size": 5, "solidity": 0.25}},
-            customdata=list(zip(d.population.round().astype(int).map(fmt_int), [status] * len(d))),
-            hovertemplate=(f"{SEX_LABELS[sex]}, %{{y}} Jahre: %{{customdata[0]}} Personen "
-                           "(%{customdata[1]})<extra>" + name + "</extra>")))
+            customdata=np.round(arr[i, k]),
+            hovertemplate=(f"{SEX_LABELS[sex]}, %{{y}} Jahre: %{{customdata:,.0f}} Personen ({status})"
+                           f"<extra>{name}</extra>")))
     if cmp is not None:
+        cyears, _, cshare = cmp
+        j = cyears.index(year) if year in cyears else None
         for sex in ("male", "female"):
-            c = cmp[(cmp.year == year) & (cmp.sex == sex)].sort_values("age")
+            if j is None:
+                break
+            k = SEXES.index(sex)
             sign = -1 if sex == "male" else 1
-            traces.append(go.Scatter(
-                y=c.age, x=sign * c.share * 100, mode="lines", line={"color": OKABE_ITO["black"], "width": 1.3,
-                                                                     "shape": "vh"},
+            traces.append(fast.Scatter(
+                y=ages, x=np.round(sign * cshare[j, k] * 100, 5), mode="lines",
+                line={"color": OKABE_ITO["black"], "width": 1.3, "shape": "vh"},
                 name=f"{cmp_name} (Vergleich)", showlegend=sex == "female", legendgroup="cmp",
                 hovertemplate=f"{cmp_name}, %{{y}} Jahre: %{{x:.2f}} %<extra></extra>"))
     return traces
@@ -71,20 +84,20 @@ def pyramid_figure(population: pd.DataFrame, *, ags: str, year: int,
     animate : add Plotly frames, a play button and a year slider.
     """
     own_rows = population[population.ags == ags]
-    own = _shares(own_rows)
-    cmp = _shares(comparison) if comparison is not None else None
+    own = _arrays(own_rows)
+    cmp = _arrays(comparison) if comparison is not None else None
     name = region_name(ags)
     cmp_name = comparison_label or region_name(comparison_ags)
-    years = sorted(own.year.unique())
+    years = own[0]
     proj, est = _status(own_rows, year)
-    fig = go.Figure(data=_bar_traces(own, cmp, year, proj, est, name, cmp_name))
+    frames = []
     if animate and len(years) > 1:
-        frames = []
         for y in years:
             p, e = _status(own_rows, y)
-            frames.append(go.Frame(name=str(y), data=_bar_traces(own, cmp, y, p, e, name, cmp_name),
-                                   layout={"title": {"text": _title(name, y, p, e)}}))
-        fig.frames = frames
+            frames.append(fast.Frame(name=str(y), data=_bar_traces(own, cmp, y, p, e, name, cmp_name),
+                                     layout={"title": {"text": _title(name, y, p, e)}}))
+    fig = fast.with_frames(fast.Figure(data=_bar_traces(own, cmp, year, proj, est, name, cmp_name)), frames)
+    if frames:
         fig.update_layout(
             updatemenus=[{"type": "buttons", "showactive": False, "x": 0, "y": -0.08, "xanchor": "left",
                           "buttons": [{"label": "▶ Abspielen", "method": "animate",
@@ -97,7 +110,7 @@ def pyramid_figure(population: pd.DataFrame, *, ags: str, year: int,
                       "steps": [{"label": str(y), "method": "animate",
                                  "args": [[str(y)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}]}
                                 for y in years]}])
-    xmax = max(float((own.share * 100).max()), float((cmp.share * 100).max()) if cmp is not None else 0) * 1.1
+    xmax = max(float(own[2].max()), float(cmp[2].max()) if cmp is not None else 0.0) * 100 * 1.1
     style(fig, title=_title(name, year, proj, est), height=620)
     ticks = [v for v in (-1.5, -1.0, -0.5, 0, 0.5, 1.0, 1.5) if abs(v) <= xmax] or [0]
     fig.update_layout(barmode="overlay", bargap=0.05, margin={"b": 130, "t": 95},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures import _fast as fast
 from dashboard.figures.labels import INDICATORS, OKABE_ITO, SEQUENCE, region_name, style
 from dashboard.figures.trends import _hover, _tickformat, add_bands
 
@@ -21,7 +22,7 @@ def scenario_figure(results: dict[str, pd.DataFrame], *, ags: str, indicator: st
         :func:`dashboard.figures.trends.add_bands`).
     """
     label, kind, _ = INDICATORS[indicator]
-    fig = go.Figure()
+    fig = fast.Figure()
     add_bands(fig, bands, ags=ags, color=OKABE_ITO["black"])
     others = [k for k in results if k != base_label]
     dashes = ["dash", "dot", "dashdot", "longdash", "longdashdot"]
@@ -31,7 +32,7 @@ def scenario_figure(results: dict[str, pd.DataFrame], *, ags: str, indicator: st
         d = d[d.ags == ags].sort_values("year")
         is_base = name == base_label
         color = OKABE_ITO["black"] if is_base else SEQUENCE[(i - 1) % len(SEQUENCE)]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(fast.Scatter(
             x=d.year, y=d[indicator], mode="lines", name=name,
             line={"color": color, "width": 3.5 if is_base else 2.2,
                   "dash": "solid" if is_base else dashes[(i - 1) % len(dashes)]},

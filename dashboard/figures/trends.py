@@ -20,11 +20,11 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from dashboard.figures import _fast as fast
 from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS, MUNICIPALITIES
-from dashboard.figures.labels import (COMPONENT_LABELS, INDICATORS, OKABE_ITO, PLANNING_GROUP_LABELS,
-                                      SEQUENCE, fmt_date, region_name, style)
+from dashboard.figures.labels import (AXIS, COMPONENT_LABELS, INDICATORS, OKABE_ITO, PLANNING_GROUP_LABELS,
+                                      SEQUENCE, base_layout, fmt_date, region_name, style)
 
 BASIS_COLORS = {"VZ 1987": OKABE_ITO["grey"], "Zensus 2011": OKABE_ITO["blue"],
                 "Zensus 2022": OKABE_ITO["vermillion"]}
@@ -50,9 +50,9 @@ def add_bands(fig: go.Figure, bands: pd.DataFrame | None, *, ags: str, color: st
     for level, g in sorted(b.groupby("level"), key=lambda kv: -kv[0]):
         g = g.sort_values("year")
         kw = {"row": row, "col": col} if row else {}
-        fig.add_trace(go.Scatter(x=g.year, y=g.upper, mode="lines", line={"width": 0}, showlegend=False,
+        fig.add_trace(fast.Scatter(x=g.year, y=g.upper, mode="lines", line={"width": 0}, showlegend=False,
                                  hoverinfo="skip"), **kw)
-        fig.add_trace(go.Scatter(x=g.year, y=g.lower, mode="lines", line={"width": 0}, fill="tonexty",
+        fig.add_trace(fast.Scatter(x=g.year, y=g.lower, mode="lines", line={"width": 0}, fill="tonexty",
                                  fillcolor=_rgba(color, 0.15 if level > 0.85 else 0.25),
                                  name=f"{round(level * 100)}-%-Intervall", hoverinfo="skip"), **kw)
 
@@ -78,11 +78,11 @@ def history_figure(history: pd.DataFrame, *, ags: str, breaks: list[tuple[str, s
         appended as a dashed line.
     """
     h = history[history.ags == ags].sort_values("reference_date")
-    fig = go.Figure()
+    fig = fast.Figure()
     for basis, g in h.groupby("basis", sort=False):
         est = g["estimated"] if "estimated" in g else pd.Series(False, index=g.index)
         label = f"Fortschreibung auf Basis {basis}" if basis != "Zensus 2022" else "Basis Zensus 2022"
-        fig.add_trace(go.Scatter(
+        fig.add_trace(fast.Scatter(
             x=g.reference_date, y=g.population, mode="lines+markers", name=label,
             line={"color": BASIS_COLORS.get(basis, OKABE_ITO["black"]), "width": 2.5},
             marker={"symbol": ["circle-open" if e else "circle" for e in est], "size": 7},
@@ -91,7 +91,7 @@ def history_figure(history: pd.DataFrame, *, ags: str, breaks: list[tuple[str, s
     if projection is not None:
         p = projection[(projection.ags == ags)].sort_values("year")
         p = p[p.year >= BASE_YEAR]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(fast.Scatter(
             x=pd.to_datetime(p.year.astype(str) + "-12-31"), y=p.population, mode="lines",
             name="Vorausberechnung", line={"color": OKABE_ITO["black"], "dash": "dash", "width": 2},
             hovertemplate="31.12.%{x|%Y}: %{y:,.0f} (vorausberechnet)<extra></extra>"))
@@ -113,7 +113,7 @@ def indicator_trend(indicators: pd.DataFrame, *, ags: str, indicator: str,
                     compare: str | None = KREIS_AGS, bands: pd.DataFrame | None = None) -> go.Figure:
     """One indicator over time for a region (solid observed, dashed projected) and a comparison."""
     label, kind, _ = INDICATORS[indicator]
-    fig = go.Figure()
+    fig = fast.Figure()
     regions = [ags] + ([compare] if compare and compare != ags else [])
     add_bands(fig, bands, ags=ags, color=SEQUENCE[0])
     for i, a in enumerate(regions):
@@ -123,7 +123,7 @@ def indicator_trend(indicators: pd.DataFrame, *, ags: str, indicator: str,
             if projected:  # connect projected line to the last observed point
                 last = d[~d.projected].tail(1)
                 g = pd.concat([last, g])
-            fig.add_trace(go.Scatter(
+            fig.add_trace(fast.Scatter(
                 x=g.year, y=g[indicator], mode="lines+markers" if not projected else "lines",
                 name=f"{region_name(a)} – {'vorausberechnet' if projected else 'Basisjahr/amtlich'}",
                 line={"color": color, "dash": "dash" if projected else "solid", "width": 2.5 if i == 0 else 1.8},
@@ -139,34 +139,51 @@ def small_multiples(indicators: pd.DataFrame, *, indicator: str, index_to_base: 
     """Trend of one indicator in 16 small panels (Kreis + 15 municipalities), shared y axis.
 
     ``index_to_base=True`` shows ``value / value(BASE_YEAR) * 100`` so sizes compare.
+    The panel grid is laid out directly (axes ``x1…x16``, ``y1…y16``; 4 columns), which is
+    much faster than ``make_subplots``.
     """
     label, kind, _ = INDICATORS[indicator]
     regions = [KREIS_AGS] + list(AGS_LIST)
     cols = 4
     rows = math.ceil(len(regions) / cols)
-    fig = make_subplots(rows=rows, cols=cols, shared_xaxes=True, shared_yaxes=True,
-                        subplot_titles=[region_name(a) for a in regions],
-                        vertical_spacing=0.07, horizontal_spacing=0.03)
+    hgap, vgap = 0.03, 0.07
+    w = (1 - hgap * (cols - 1)) / cols
+    h = (1 - vgap * (rows - 1)) / rows
+    traces = []
+    layout = base_layout(title=(f"{label} – Index {BASE_YEAR} = 100" if index_to_base else label),
+                         height=190 * rows + 40)
+    annotations = []
+    ymin, ymax = float("inf"), float("-inf")
     for i, a in enumerate(regions):
+        r, c = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        x0 = c * (w + hgap)
+        y1 = 1 - r * (h + vgap)
         d = indicators[indicators.ags == a].sort_values("year")
-        y = d[indicator]
+        y = d[indicator].to_numpy(dtype=float)
         if index_to_base:
             base = d.loc[d.year == BASE_YEAR, indicator]
             y = y / float(base.iloc[0]) * 100 if len(base) else y * float("nan")
+        ymin, ymax = min(ymin, float(y.min())), max(ymax, float(y.max()))
         color = OKABE_ITO["vermillion"] if a == highlight else (OKABE_ITO["black"] if a == KREIS_AGS
                                                                  else OKABE_ITO["blue"])
-        fig.add_trace(go.Scatter(x=d.year, y=y, mode="lines", name=region_name(a), showlegend=False,
-                                 line={"color": color, "width": 2},
-                                 hovertemplate=(f"%{{x}}: %{{y:.1f}}<extra>{region_name(a)}</extra>" if index_to_base
-                                                else f"%{{x}}: {_hover(kind)}<extra>{region_name(a)}</extra>")),
-                      row=i // cols + 1, col=i % cols + 1)
-    title = f"{label} – Index {BASE_YEAR} = 100" if index_to_base else label
-    style(fig, title=title, height=190 * rows + 40)
-    fig.update_annotations(font={"size": 12})
-    fig.update_xaxes(tickformat="d", tickvals=[BASE_YEAR, 2035, 2045], tickfont={"size": 11})
-    fig.update_yaxes(tickformat=".0f" if index_to_base else _tickformat(kind), tickfont={"size": 11})
-    fig.update_layout(margin={"l": 50, "r": 10, "t": 70, "b": 30})
-    return fig
+        hover = "%{y:.1f}" if index_to_base else _hover(kind)
+        traces.append(fast.Scatter(x=d.year.to_numpy(), y=y, mode="lines", name=region_name(a), showlegend=False,
+                                   xaxis=f"x{n}", yaxis=f"y{n}", line={"color": color, "width": 2},
+                                   hovertemplate=f"%{{x}}: {hover}<extra>{region_name(a)}</extra>"))
+        layout[f"xaxis{n}"] = {**AXIS, "domain": [x0, x0 + w], "anchor": f"y{n}", "tickformat": "d",
+                               "tickvals": [BASE_YEAR, 2035, 2045], "tickfont": {"size": 11},
+                               "showticklabels": r == rows - 1, **({"matches": "x"} if n else {})}
+        layout[f"yaxis{n}"] = {**AXIS, "domain": [y1 - h, y1], "anchor": f"x{n}", "tickfont": {"size": 11},
+                               "tickformat": ".0f" if index_to_base else _tickformat(kind),
+                               "showticklabels": c == 0, **({"matches": "y"} if n else {})}
+        annotations.append({"text": region_name(a), "x": x0 + w / 2, "y": y1, "xref": "paper", "yref": "paper",
+                            "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 12}})
+    pad = 0.05 * ((ymax - ymin) or 1.0)
+    layout["yaxis"]["range"] = [ymin - pad, ymax + pad]
+    layout["annotations"] = annotations
+    layout["margin"] = {"l": 50, "r": 10, "t": 70, "b": 30}
+    return fast.Figure(data=traces, layout=layout)
 
 
 def age_groups_figure(age_groups: pd.DataFrame, *, ags: str, groups: list[str] | None = None,
@@ -174,7 +191,7 @@ def age_groups_figure(age_groups: pd.DataFrame, *, ags: str, groups: list[str] |
     """Planning age groups of one region over time (index base year = 100, or persons)."""
     d = age_groups[age_groups.ags == ags]
     groups = groups or list(PLANNING_GROUP_LABELS)
-    fig = go.Figure()
+    fig = fast.Figure()
     palette = SEQUENCE + ["#444488", "#7a4a00"]
     dashes = ["solid", "dash", "dot", "dashdot"]
     for i, grp in enumerate(groups):
@@ -184,7 +201,7 @@ def age_groups_figure(age_groups: pd.DataFrame, *, ags: str, groups: list[str] |
             base = g.loc[g.year == BASE_YEAR, "population"]
             y = y / float(base.iloc[0]) * 100 if len(base) and float(base.iloc[0]) > 0 else y * float("nan")
         name = PLANNING_GROUP_LABELS.get(grp, grp)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(fast.Scatter(
             x=g.year, y=y, mode="lines", name=name,
             line={"color": palette[i % len(palette)], "dash": dashes[i % len(dashes)], "width": 2},
             customdata=g.population,
@@ -209,13 +226,13 @@ def components_figure(components: pd.DataFrame, *, ags: str,
     d = components[components.ags == ags].groupby("year")[["births", "deaths", "net_migration"]].sum()
     d = d.reset_index()
     colors = {"births": OKABE_ITO["green"], "deaths": OKABE_ITO["black"], "net_migration": OKABE_ITO["blue"]}
-    fig = go.Figure()
+    fig = fast.Figure()
     for c in ("births", "deaths", "net_migration"):
-        fig.add_trace(go.Scatter(x=d.year, y=d[c], mode="lines", name=f"{COMPONENT_LABELS[c]} (Modell)",
+        fig.add_trace(fast.Scatter(x=d.year, y=d[c], mode="lines", name=f"{COMPONENT_LABELS[c]} (Modell)",
                                  line={"color": colors[c], "dash": "dash", "width": 2},
                                  hovertemplate=f"%{{x}}: %{{y:,.0f}}<extra>{COMPONENT_LABELS[c]}</extra>"))
         if observed is not None and c in observed:
-            fig.add_trace(go.Scatter(x=observed.year, y=observed[c], mode="lines+markers",
+            fig.add_trace(fast.Scatter(x=observed.year, y=observed[c], mode="lines+markers",
                                      name=f"{COMPONENT_LABELS[c]} (amtlich)",
                                      line={"color": colors[c], "width": 2.5}, marker={"size": 8},
                                      hovertemplate=f"%{{x}}: %{{y:,.0f}} (amtlich)<extra>{COMPONENT_LABELS[c]}</extra>"))
@@ -239,7 +256,7 @@ def age_group_change_figure(age_groups: pd.DataFrame, *, ags: str, year: int,
     change = (p.loc[groups, year] - p.loc[groups, base_year])
     labels = [PLANNING_GROUP_LABELS[g] for g in groups]
     from dashboard.figures.labels import fmt_signed_int
-    fig = go.Figure(go.Bar(
+    fig = fast.Figure(fast.Bar(
         y=labels, x=change, orientation="h", name=f"Veränderung {base_year}–{year}",
         marker={"color": [OKABE_ITO["blue"] if v >= 0 else OKABE_ITO["vermillion"] for v in change]},
         text=[fmt_signed_int(v) for v in change], textposition="auto", cliponaxis=False,
