@@ -7,7 +7,6 @@ that must be reported.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -344,6 +343,24 @@ def test_broken_xlsx_is_a_data_format_error(tmp_path):
     assert "XLSX" in probs[0].expected
 
 
+def test_xml_entities_in_xlsx_are_refused(tmp_path):
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # defusedxml installed: openpyxl refuses DTD/entity tricks
+    p = tmp_path / "12411-02-03-4_entities.xlsx"
+    with zipfile.ZipFile(XLSX) as zin, zipfile.ZipFile(p, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                        + text.replace("<t>GENESIS-Tabelle", "<t>&b;GENESIS-Tabelle", 1))
+                data = text.encode()
+            zout.writestr(name, data)
+    probs = _problems(p)
+    assert "XLSX" in probs[0].expected
+
+
 # --- properties -------------------------------------------------------------------------------
 
 TEXT_SAMPLES = [FLAT_POP, FLAT_DEATHS, WIDE_LATIN1, LONG_UTF8, MIGRATION]
@@ -378,7 +395,3 @@ def test_random_cell_corruption_gives_table_or_format_error(tmp_path, which, pos
     p.write_bytes((text[:k] + junk + text[k + 1:]).encode("utf-8", errors="replace"))
     _load_or_error(p)
 
-
-def test_io_module_unused_guard():
-    # keeps the io import honest for the zip helpers above
-    assert io.BytesIO(b"x").read() == b"x"

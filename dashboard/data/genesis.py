@@ -39,7 +39,7 @@ import io
 import json
 import re
 import zipfile
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -551,7 +551,8 @@ def _xlsx_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[objec
         probs.sheet = ws.title
         grid: list[tuple[int, list[object]]] = []
         cells = 0
-        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows_iter = ws.iter_rows(values_only=True)
+        for r, row in enumerate(_safe_rows(rows_iter, probs), start=1):
             if r > MAX_XLSX_ROWS:
                 probs.add(r, None, f"höchstens {MAX_XLSX_ROWS} Zeilen", "mehr Zeilen")
                 break
@@ -566,6 +567,20 @@ def _xlsx_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[objec
         return grid, ws.title
     finally:
         wb.close()
+
+
+def _safe_rows(rows, probs: _Problems):
+    """Iterate worksheet rows; a parser error (e.g. a forbidden XML entity) becomes a problem."""
+    it = iter(rows)
+    while True:
+        try:
+            row = next(it)
+        except StopIteration:
+            return
+        except Exception as exc:  # defusedxml / openpyxl raise various types
+            probs.add(None, None, "eine lesbare XLSX-Arbeitsmappe", f"{type(exc).__name__}: {exc}")
+            return
+        yield row
 
 
 @dataclass
