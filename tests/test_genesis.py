@@ -395,3 +395,37 @@ def test_random_cell_corruption_gives_table_or_format_error(tmp_path, which, pos
     p.write_bytes((text[:k] + junk + text[k + 1:]).encode("utf-8", errors="replace"))
     _load_or_error(p)
 
+
+
+def test_blank_repeated_keys_and_dates_in_header_rows(tmp_path):
+    """Variants of the table grammar: keys printed only on a region's first row; the Stichtag
+    as an extra header row above the sex row (two dates side by side)."""
+    lines = _lines(LONG_UTF8)
+    blanked, seen = [], set()
+    for ln in lines:
+        c = ln.split(";")
+        if len(c) == 7 and c[1] == "05358":
+            key = c[0]
+            if key in seen:
+                c[0] = c[1] = c[2] = ""
+            seen.add(key)
+        blanked.append(";".join(c))
+    a = load_genesis(_write(tmp_path, "12411-02-03-4_blank.csv", blanked)).data
+    b = load_genesis(LONG_UTF8).data
+    assert a[["reference_date", "sex", "age_group", "population"]].equals(
+        b[["reference_date", "sex", "age_group", "population"]])
+
+    d = b.set_index(["reference_date", "sex", "age_group_label"]).population
+    dates = ["2023-12-31", "2024-12-31"]
+    labels = [lab for lab in b.age_group_label.unique()]
+    rows = ["GENESIS-Tabelle: 12411-02-03-4", "Bevölkerung nach Geschlecht und Altersgruppen (17)",
+            ";;;" + ";".join(f"31.12.{y[:4]}" for y in dates for _ in range(3)),
+            ";;;" + ";".join(["Insgesamt", "männlich", "weiblich"] * 2)]
+    for lab in labels:
+        vals = [str(d.loc[(y, s, lab)]) for y in dates for s in ("total", "male", "female")]
+        rows.append(f"05358;Düren, Kreis;{lab};" + ";".join(vals))
+    rows += ["__________", "Stand: Beispiel"]
+    c = load_genesis(_write(tmp_path, "12411-02-03-4_two_dates.csv", rows)).data
+    assert sorted(c.reference_date.unique()) == dates
+    got = c.set_index(["reference_date", "sex", "age_group_label"]).population.sort_index()
+    assert got.equals(d.loc[dates].sort_index())
