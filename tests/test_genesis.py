@@ -299,6 +299,23 @@ def test_malformed_ags_hints_at_lost_leading_zero(tmp_path):
     assert "führende Null" in probs[0].found
 
 
+def test_xlsx_date_cells_and_numbers_as_text(tmp_path):
+    import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [l.split(";") for l in _lines(LONG_UTF8)]:
+        if len(row) == 7 and row[1] == "05358":
+            d, m, y = (int(x) for x in row[0].split("."))
+            row = [datetime.datetime(y, m, d), row[1], row[2], row[3]] + [int(x) for x in row[4:]]
+        ws.append([x if x != "" else None for x in row])
+    p = tmp_path / "12411-02-03-4_dates.xlsx"
+    wb.save(p)
+    t = load_genesis(p)
+    assert t.format == "xlsx" and sorted(t.data.year.unique()) == [2021, 2022, 2023, 2024]
+    assert _pop(t.data, "2021-12-31", "total", "Insgesamt") == 266_771
+
+
 def test_inconsistent_sex_total_names_the_total_cell(tmp_path):
     lines = _lines(LONG_UTF8)
     i = next(k for k, ln in enumerate(lines) if ln.startswith("31.12.2024;05358;Düren, Kreis;Insgesamt"))

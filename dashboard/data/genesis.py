@@ -34,6 +34,7 @@ Every structural or content problem is collected and raised together as one
 from __future__ import annotations
 
 import csv
+import datetime
 import functools
 import io
 import json
@@ -156,6 +157,8 @@ def _cell_text(value: object) -> str:
     """Render a cell (str from CSV, int/float/str from XLSX) as the text a user would see."""
     if value is None:
         return ""
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.strftime("%d.%m.%Y")  # Excel date cells (e.g. a Stichtag column)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
