@@ -446,3 +446,13 @@ def test_blank_repeated_keys_and_dates_in_header_rows(tmp_path):
     assert sorted(c.reference_date.unique()) == dates
     got = c.set_index(["reference_date", "sex", "age_group_label"]).population.sort_index()
     assert got.equals(d.loc[dates].sort_index())
+
+
+def test_ffcsv_unknown_age_attribute_and_variable(tmp_path):
+    lines = _lines(FLAT_POP)
+    lines[2] = lines[2].replace(";ALT003B06;3 bis unter 6 Jahre;", ";ALT003B07;3 bis unter 7 Jahre;")
+    lines[3] = lines[3].replace(";GES;Geschlecht;", ";NAT;Nationalität;")
+    probs = _problems(_write(tmp_path, "12411-02-03-4_de_flat.csv", lines))
+    assert [(x.row, x.column, x.found) for x in probs] == [
+        (3, "3_variable_attribute_label", "'3 bis unter 7 Jahre'"),
+        (4, "2_variable_code", "'NAT'")]

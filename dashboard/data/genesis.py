@@ -446,7 +446,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
         get = lambda name: rec[col[name]].strip() if name in col else ""  # noqa: E731
         meta["statistic"] = meta["statistic"] or get(spec["statistic"])
         ags, region_name, sex, age = "", "", None, None
-        region_seen = False
+        region_seen = bad_age = False
         for n in range(1, n_vars + 1):
             vcode = get(spec["variable_code"].format(n=n)).upper()
             acode = get(spec["attribute_code"].format(n=n))
@@ -466,7 +466,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
                     probs.add(line, spec["attribute_label"].format(n=n),
                               f"eine Altersgruppe von {vcode} ({', '.join(sch.labels[:3])}, …) oder Insgesamt",
                               alabel or acode)
-                    age = ("bad",)  # type: ignore[assignment]
+                    bad_age = True
             else:
                 age_guess = _age_by_label_any(alabel, acode, table)
                 if age_guess is not None:
@@ -477,7 +477,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
         if not region_seen:
             probs.add(line, None, "ein regionales Merkmal (KREISE, GEMEIN, …)", "keins")
             continue
-        if age == ("bad",):
+        if bad_age:
             continue
         time = get(spec["time"])
         for idx, vname in value_cols:
