@@ -118,6 +118,23 @@ def test_event_samples_births_deaths_migration():
     assert n == len(expected) == 15 + 15 + 210
 
 
+def test_genesis_online_12411_0018_layout():
+    t = load_genesis(DATA / "12411-0018_kreis_dueren_2015-2020_genesis-online.csv")
+    assert (t.table_code, t.kind, t.usable) == ("12411-0018", "population", True)
+    assert t.publisher == "Statistisches Bundesamt (Destatis)"
+    d = t.data
+    assert set(d.sex) == {"female", "male"} and "total" not in set(d.age_group)  # no totals published
+    totals = d.groupby("year").population.sum()
+    # quick reference of the official data README (31.12.2015–2020, Zensus-2011 basis)
+    assert totals.tolist() == [262_828, 262_072, 262_889, 263_722, 264_638, 265_140]
+    assert set(d.basis) == {"Zensus 2011"}
+    ref = kreis_age_groups()
+    ref = ref[ref.year <= 2020]
+    expected = {(int(y), s, str(a)): int(v) for y, s, a, v in zip(ref.year, ref.sex, ref.age_group, ref.population)}
+    got = {(int(y), s, a): int(v) for y, s, a, v in zip(d.year, d.sex, d.age_group, d.population)}
+    assert got == expected
+
+
 def test_synthetic_municipal_sample_is_marked_and_consistent():
     t = load_genesis(SYNTH)
     assert t.table_code == "12411-02-03-5"
@@ -380,7 +397,8 @@ def test_xml_entities_in_xlsx_are_refused(tmp_path):
 
 # --- properties -------------------------------------------------------------------------------
 
-TEXT_SAMPLES = [FLAT_POP, FLAT_DEATHS, WIDE_LATIN1, LONG_UTF8, MIGRATION]
+TEXT_SAMPLES = [FLAT_POP, FLAT_DEATHS, WIDE_LATIN1, LONG_UTF8, MIGRATION,
+                DATA / "12411-0018_kreis_dueren_2015-2020_genesis-online.csv"]
 
 
 def _load_or_error(path: Path) -> None:
@@ -406,7 +424,8 @@ def test_random_truncation_gives_table_or_format_error(tmp_path, which, frac):
 @given(which=st.sampled_from(TEXT_SAMPLES), pos=st.floats(0.0, 0.999),
        junk=st.sampled_from([";", "\n", '"', "x", "-", ".", "0", "-1", "ä", "\x00", "__________"]))
 def test_random_cell_corruption_gives_table_or_format_error(tmp_path, which, pos, junk):
-    text = which.read_bytes().decode("utf-8" if "latin1" not in which.name else "cp1252")
+    enc = "cp1252" if ("latin1" in which.name or "genesis-online" in which.name) else "utf-8"
+    text = which.read_bytes().decode(enc)
     k = int(len(text) * pos)
     p = tmp_path / which.name
     p.write_bytes((text[:k] + junk + text[k + 1:]).encode("utf-8", errors="replace"))
