@@ -1,6 +1,4 @@
-"""``python -m dashboard`` -> :func:`dashboard.cli.main`."""
-
-from __future__ import annotations
+"""``python -m dashboard`` entry point (see :mod:`dashboard.cli`)."""
 
 import sys
 

@@ -1,11 +1,13 @@
-"""Command line: ``python -m dashboard <command>``.
+"""Command-line interface: ``python -m dashboard [command]``.
 
-Commands
---------
-project   run a projection and export it (Excel or CSV), e.g.
-          ``python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx``
+Without a command the Dash development server starts on the embedded data.
+Subcommands (German verbs where users type them)::
 
-Room is left for ``data check``, ``data import`` and ``massnahmen import`` (other helpers).
+    python -m dashboard                       # development server, http://127.0.0.1:8050
+    python -m dashboard data check            # validate every embedded table
+    python -m dashboard data import PATH      # validate and import a GENESIS export
+    python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
+    python -m dashboard massnahmen import PATH
 """
 
 from __future__ import annotations
@@ -15,6 +17,13 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dashboard.app import run_dev_server
+
+    run_dev_server(host=args.host, port=args.port)
+    return 0
 
 
 class Progress:
@@ -77,9 +86,22 @@ def _cmd_project(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description="Kreis Düren 2030 – Demografie-Werkzeuge")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("project", help="Bevölkerungsvorausberechnung rechnen und exportieren")
+    parser = argparse.ArgumentParser(prog="python -m dashboard",
+                                     description="Kreis Düren 2030 – Demografie-Dashboard")
+    parser.add_argument("--host", default=None, help="Adresse des Servers (Standard: DASHBOARD_HOST oder 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="Port (Standard: DASHBOARD_PORT oder 8050)")
+    parser.set_defaults(func=_serve)
+    sub = parser.add_subparsers(dest="command")
+    # Each feature module registers its own subcommands here.
+    data = sub.add_parser("data", help="Daten prüfen und importieren")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    _register_data(data_sub)
+    _register_project(sub)
+    return parser
+
+
+def _register_project(sub) -> None:
+    p = sub.add_parser("project", help="Bevölkerungsvorausberechnung rechnen und exportieren (Excel/CSV)")
     p.add_argument("--scenario", default="basis", help="Szenario (basis, zuwanderung_niedrig, zuwanderung_hoch, "
                    "geburten_niedrig, geburten_hoch, laengeres_leben)")
     p.add_argument("--bis", type=int, default=2030, help="Zieljahr (2025–2045), Standard 2030")
@@ -89,10 +111,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wanderung", type=float, help="Nettozuwanderung Kreis (Personen je Jahr)")
     p.add_argument("--e0-gewinn", type=float, dest="e0_gewinn", help="Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)")
     p.set_defaults(func=_cmd_project)
-    return parser
+
+
+def _register_data(data_sub) -> None:
+    check = data_sub.add_parser("check", help="alle mitgelieferten Tabellen prüfen")
+    check.set_defaults(func=_data_check)
+
+
+def _data_check(args: argparse.Namespace) -> int:
+    from dashboard.data.check import run_check
+
+    print(run_check())
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m dashboard`` (returns the exit code)."""
-    args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

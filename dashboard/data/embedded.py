@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard.constants import (AGE_GROUPS_17, BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022,
                                  KREIS_AGS, MUNICIPALITIES)
 from dashboard.data.errors import DataFormatError, problem
+from dashboard.data.integrity import verify_raw_file
 
 #: Folder of the project's own data (``<repo>/data``).
 DATA_DIR: Path = Path(__file__).resolve().parents[2] / "data"
@@ -48,6 +49,7 @@ def _read_csv(relative: str, **kwargs) -> pd.DataFrame:
     path = raw_path(relative)
     if not path.exists():
         raise DataFormatError(problem(relative, None, None, "eine mitgelieferte Datei", "fehlt"))
+    verify_raw_file(RAW_DIR, relative)
     return pd.read_csv(path, **kwargs)
 
 
@@ -318,6 +320,7 @@ def nrw_tfr() -> pd.DataFrame:
 
 @functools.cache
 def _geojson(name: str) -> str:
+    verify_raw_file(RAW_DIR, f"geo/{name}")
     return raw_path(f"geo/{name}").read_text(encoding="utf-8")
 
 

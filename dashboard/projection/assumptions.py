@@ -324,6 +324,15 @@ def _migration_years() -> list[float]:
     return list((tot.in_migration - tot.out_migration).astype(float))
 
 
+def _base_method(estimated: bool) -> str:
+    text = "Gemeinden × Geschlecht × Einzelalter 0–100+" + (" (Altersstruktur der Gemeinden geschätzt)" if estimated else "")
+    try:
+        from dashboard.data import estimation_report
+        return f"{text}. {estimation_report().method_de.strip()}"
+    except ImportError:
+        return text
+
+
 def _ro(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=float)
     a.setflags(write=False)
@@ -347,7 +356,7 @@ def estimate_assumptions() -> Assumptions:
     est = bool(np.asarray(base.estimated).any())
     rows.insert(0, ("Basisbevölkerung", f"Bevölkerung 31.12.{base.year}", float(np.asarray(base.population).sum()),
                     "Personen", base.source, f"31.12.{base.year}",
-                    "Gemeinden × Geschlecht × Einzelalter 0–100+" + (" (Altersstruktur der Gemeinden geschätzt)" if est else ""),
+                    _base_method(est),
                     "Summe = amtliche Kreisbevölkerung" if abs(np.asarray(base.population).sum()
                                                              - kreis_single_age(base.year).sum()) < 0.5
                     else "weicht von der amtlichen Kreissumme ab"))

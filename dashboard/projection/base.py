@@ -91,7 +91,8 @@ def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
     est = (s["estimated"].reindex(idx).astype(bool) if "estimated" in s.columns
            else pd.Series(True, index=idx))
     shape = (len(AGS_LIST), 2, N_AGES)
-    src = "dashboard.data.load_population()"
+    src = ("Schätzung dashboard.data.load_population(): Regionalstatistik 12411-02-03-4 (Kreis, 17 Altersgruppen), "
+           "Zensus 2022 (1000A-0000), Destatis GV-Auszug, Zensus-2011-Gitter")
     if "source" in d.columns and d["source"].nunique() == 1:
         src = str(d["source"].iloc[0])
     return BasePopulation(pop.to_numpy(dtype=float).reshape(shape),

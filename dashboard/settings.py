@@ -1,0 +1,47 @@
+"""Settings from environment variables, read once at import.
+
+===========================  ==========================================  ===========
+variable                     meaning                                     default
+===========================  ==========================================  ===========
+``DASHBOARD_HOST``           address of the development server           127.0.0.1
+``DASHBOARD_PORT``           port of the development server              8050
+``DASHBOARD_DEBUG``          ``1``/``true`` enables Dash debug mode       off
+``DASHBOARD_USER_DATA``      folder for imported user files              <repo>/user_data
+``DASHBOARD_FRAME_ANCESTORS`` origins allowed to embed the app (CSP)     'none'
+===========================  ==========================================  ===========
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    port: int
+    debug: bool
+    user_data_dir: Path
+    frame_ancestors: str
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (called once by :data:`SETTINGS`)."""
+    return Settings(
+        host=os.environ.get("DASHBOARD_HOST", "127.0.0.1"),
+        port=int(os.environ.get("DASHBOARD_PORT", "8050")),
+        debug=_flag("DASHBOARD_DEBUG"),
+        user_data_dir=Path(os.environ.get("DASHBOARD_USER_DATA", REPO_DIR / "user_data")),
+        frame_ancestors=os.environ.get("DASHBOARD_FRAME_ANCESTORS", "'none'"),
+    )
+
+
+SETTINGS: Settings = load_settings()

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh Debian machine, then run the whole suite.
+# Used verbatim by README.md and .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+if ! command -v chromium >/dev/null 2>&1; then
+  $SUDO apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core
+fi
+python -m pip install -q --upgrade pip
+python -m pip install -q -e ".[test]"
+python -m pytest -p no:cacheprovider "$@"
