@@ -103,19 +103,8 @@ def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
 def base_population(year: int = BASE_YEAR) -> BasePopulation:
     """Municipal base population at 31.12.``year`` as arrays (cached, read-only).
 
-    Uses :func:`dashboard.data.load_population` when the data layer provides it. Otherwise
-    (transitional fallback while the data layer is built) the graduated Kreis table of that
-    year is spread over the municipalities in proportion to their latest official totals;
-    every cell is then flagged ``estimated``.
+    From :func:`dashboard.data.load_population` (official Kreis table × estimated municipal
+    age structure; every cell flagged ``estimated`` there is flagged here too).
     """
-    import dashboard.data as data
-    if hasattr(data, "load_population"):
-        return _from_tidy(data.load_population(year=year), year)
-    kreis = kreis_single_age(year)
-    tot = data.municipal_totals(year_end_only=True, official_only=True)
-    latest = tot[tot.year == tot.year.max()].set_index("ags").population.reindex(list(AGS_LIST))
-    share = (latest / latest.sum()).to_numpy(dtype=float)
-    pop = share[:, None, None] * kreis[None, :, :]
-    return BasePopulation(pop, np.ones(pop.shape, dtype=bool),
-                          f"Übergangslösung: Kreistabelle 31.12.{year} (graduiert) × Gemeindeanteile "
-                          f"{int(tot.year.max())}", year)
+    from dashboard.data import load_population
+    return _from_tidy(load_population(year=year), year)
