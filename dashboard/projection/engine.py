@@ -151,23 +151,26 @@ class ProjectionResult:
         return write_csv(self, Path(folder))
 
 
+@functools.lru_cache(maxsize=8)
+def _population_keys(n_years1: int) -> pd.DataFrame:
+    """Key columns ``ags, municipality, year, sex, age`` for BASE_YEAR … BASE_YEAR+n_years1−1 (cached)."""
+    R, S, A = len(AGS_LIST), len(SEXES), N_AGES
+    years = np.arange(BASE_YEAR, BASE_YEAR + n_years1)
+    reg = np.tile(np.repeat(np.arange(R), S * A), n_years1)
+    sex = np.tile(np.repeat(np.arange(S), A), n_years1 * R)
+    ags = pd.array(np.asarray(AGS_LIST, dtype=object)[reg], dtype="str")
+    names = pd.array(np.asarray([MUNICIPALITIES[x] for x in AGS_LIST], dtype=object)[reg], dtype="str")
+    return pd.DataFrame({"ags": ags, "municipality": names, "year": np.repeat(years, R * S * A).astype("int64"),
+                         "sex": pd.array(np.asarray(SEXES, dtype=object)[sex], dtype="str"),
+                         "age": np.tile(np.arange(A), n_years1 * R * S).astype("int64")})
+
+
 def _tidy_population(pop: np.ndarray, years: np.ndarray, estimated_cell: np.ndarray) -> pd.DataFrame:
     T1, R, S, A = pop.shape
-    n = T1 * R * S * A
-    year = np.repeat(years, R * S * A)
-    reg = np.tile(np.repeat(np.arange(R), S * A), T1)
-    sex = np.tile(np.repeat(np.arange(S), A), T1 * R)
-    age = np.tile(np.arange(A), T1 * R * S)
+    keys = _population_keys(T1)
     est_proj = np.broadcast_to(estimated_cell.reshape(R, -1).any(axis=1)[:, None, None], (R, S, A))
     est = np.concatenate([estimated_cell.reshape(-1), np.tile(est_proj.reshape(-1), T1 - 1)])
-    ags = np.asarray(AGS_LIST, dtype=object)
-    names = np.asarray([MUNICIPALITIES[x] for x in AGS_LIST], dtype=object)
-    return pd.DataFrame({
-        "ags": ags[reg],
-        "municipality": names[reg], "year": year.astype("int64"),
-        "sex": np.asarray(SEXES, dtype=object)[sex], "age": age.astype("int64"),
-        "population": pop.reshape(n), "projected": year > BASE_YEAR, "estimated": est,
-    })
+    return keys.assign(population=pop.reshape(-1), projected=keys["year"].to_numpy() > BASE_YEAR, estimated=est)
 
 
 def _region_flags(estimated_cell: np.ndarray) -> np.ndarray:

@@ -281,25 +281,38 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
     if not store_components:
         totals = np.array([0.0 if sf is None else float(sf.sum()) for sf in short_list])
         return RunResult(population_out, None, None, None, totals)
-    # components for all years at once
+    # components for all years at once (few large operations, in place where possible)
     T = n_years
-    shortfall = np.zeros((T,) + shape)
-    for t, sf in enumerate(short_list):
-        if sf is not None:
-            shortfall[t] = sf
     M_all = np.empty((T,) + shape)
     for t, m in enumerate(mig_list):
         M_all[t] = m
-    tb_all = np.stack([np.broadcast_to(b, shape[:-2]) for b in births_list])      # (T, ..., R)
     nd = len(shape)
+    tb_all = np.empty((T,) + shape[:-2])
+    for t, b in enumerate(births_list):
+        tb_all[t] = b
     if srb_tv:
         split_e = _expand(split[..., None, :], True, nd - 1)
     else:
         split_e = split[..., None, :] if split.ndim > 1 else split
     births = tb_all[..., None] * split_e                               # (T, ..., R, 2)
     Pstart = population_out[:-1]
-    deaths = age_one_year(Pstart - Pstart * _expand(surv, s_tv, nd))
+    dead = np.multiply(Pstart, _expand(surv, s_tv, nd))
+    np.subtract(Pstart, dead, out=dead)                                # deaths by age at the start
+    deaths = np.empty_like(dead)
+    deaths[..., 0] = 0.0
+    deaths[..., 1:] = dead[..., :-1]
+    deaths[..., -1] += dead[..., -1]
     if mid:
-        deaths += M_all * _expand(half_q, s_tv, nd)
+        np.multiply(M_all, _expand(half_q, s_tv, nd), out=dead)
+        deaths += dead
     deaths[..., 0] += births * (1.0 - _expand(s0, s0_tv, nd - 1))
-    return RunResult(population_out, births, deaths, M_all + shortfall, shortfall)
+    if all(sf is None for sf in short_list):
+        shortfall = np.zeros((T,) + shape)
+        applied = M_all
+    else:
+        shortfall = np.zeros((T,) + shape)
+        for t, sf in enumerate(short_list):
+            if sf is not None:
+                shortfall[t] = sf
+        applied = M_all + shortfall
+    return RunResult(population_out, births, deaths, applied, shortfall)
