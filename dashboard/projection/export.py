@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 __all__ = ["write_excel", "write_csv", "SOURCES"]
 
@@ -77,9 +78,8 @@ def write_excel(result, path: Path, progress: Callable[[str], None] | None = Non
             df.to_excel(xl, sheet_name=name, index=False)
             ws = xl.sheets[name]
             ws.freeze_panes = "A2"
-            for col in ws.columns:
-                width = max(len(str(col[0].value or "")), 8)
-                ws.column_dimensions[col[0].column_letter].width = min(width + 2, 60)
+            for i, col in enumerate(df.columns, start=1):      # header width only (fast)
+                ws.column_dimensions[get_column_letter(i)].width = min(max(len(str(col)), 8) + 2, 60)
     return path
 
 
