@@ -131,3 +131,11 @@ def test_projection_package_imports_without_dash_plotly_statsmodels():
             "print(bad); sys.exit(1 if bad else 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_cache_is_keyed_on_the_data_version(monkeypatch):
+    import dashboard.projection.engine as engine
+    first = project()
+    monkeypatch.setattr(engine, "data_token", lambda: ("synthetic-token-for-test",))
+    assert project() is not first                      # a new data version triggers a new run
+    assert project() is project()

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, FERTILE_AGES, MUNICIPALITIES, N_AGES, SEXES
-from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, kreis_single_age
+from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, data_token, kreis_single_age
 from dashboard.projection.graduation import graduate_by_exposure
 from dashboard.projection.lifetable import (infant_survival, life_expectancy, qx_to_mx, scale_mortality,
                                             survival_ratios)
@@ -339,14 +339,20 @@ def _ro(a: np.ndarray) -> np.ndarray:
     return a
 
 
-@functools.cache
 def estimate_assumptions() -> Assumptions:
-    """Estimate every assumption from the embedded official data (cached; ~0.3 s + statsmodels import).
+    """Estimate every assumption from the embedded official data (~0.3 s + statsmodels import).
+
+    Cached per data version (:func:`dashboard.projection.base.data_token`).
 
     Returns
     -------
     :class:`Assumptions` (arrays read-only; ``table`` must not be mutated by callers).
     """
+    return _estimate_assumptions(data_token())
+
+
+@functools.lru_cache(maxsize=4)
+def _estimate_assumptions(token: tuple) -> Assumptions:
     rows: list = []
     base = base_population()
     qx, level, e0 = _mortality(rows)

@@ -53,10 +53,15 @@ from dashboard.projection.engine import migration_function, scenario_rates
 from dashboard.projection.kernel import run
 from dashboard.projection.scenarios import PRESETS
 
-__all__ = ["BacktestResult", "backtest", "METHODS"]
+__all__ = ["BacktestResult", "backtest", "METHODS", "METHOD_LABELS_DE", "LEVEL_LABELS_DE"]
 
 METHODS = ("model", "model (migration ex post)", "constant", "linear trend", "constant share",
            "official projection")
+#: German display labels of the methods and levels (for the app and notebooks).
+METHOD_LABELS_DE = {"model": "Modell", "model (migration ex post)": "Modell mit nachträglich bekannter Wanderung",
+                    "constant": "Konstante Bevölkerung", "linear trend": "Linearer Trend",
+                    "constant share": "Konstanter Anteil am Kreis", "official projection": "Amtliche Vorausberechnung"}
+LEVEL_LABELS_DE = {"Kreis": "Kreis", "Gemeinde": "Gemeinden", "Kreis-Altersgruppen": "Kreis, 17 Altersgruppen"}
 TABLE_COLUMNS = ["case", "level", "ags", "municipality", "age_group", "base_year", "target_year", "horizon",
                  "method", "actual", "predicted", "error", "ape", "note"]
 
@@ -255,14 +260,19 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@functools.cache
 def backtest() -> BacktestResult:
-    """Run every backtest case (cached; < 1 s after the assumptions are estimated).
+    """Run every backtest case (cached per data version; < 1 s after the assumptions are estimated).
 
     Returns
     -------
     :class:`BacktestResult` with ``table`` and ``summary`` (see class docstring; APE as fractions).
     """
+    from dashboard.projection.base import data_token
+    return _backtest(data_token())
+
+
+@functools.lru_cache(maxsize=2)
+def _backtest(token: tuple) -> BacktestResult:
     a = estimate_assumptions()
     parts = _kreis_case(a) + _municipal_cases(a) + _official_case()
     table = pd.concat(parts, ignore_index=True)[TABLE_COLUMNS]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, N_AGES, SEXES
 
-__all__ = ["kreis_single_age", "base_population", "open_group_weights", "BasePopulation"]
+__all__ = ["kreis_single_age", "base_population", "open_group_weights", "BasePopulation", "data_token"]
 
 
 @functools.cache
@@ -99,12 +99,29 @@ def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
                           est.to_numpy(dtype=bool).reshape(shape), src, year)
 
 
-@functools.cache
+def data_token() -> tuple:
+    """Version of the input data: content hash of the official tables the user imported.
+
+    ``()`` when nothing was imported. Every cache of the projection layer is keyed on it,
+    so an imported official municipal age table takes effect without a restart.
+    """
+    try:
+        from dashboard.data.estimate import _tables_token
+    except ImportError:
+        return ()
+    return _tables_token()
+
+
+@functools.lru_cache(maxsize=8)
+def _base_population(year: int, token: tuple) -> BasePopulation:
+    from dashboard.data import load_population
+    return _from_tidy(load_population(year=year), year)
+
+
 def base_population(year: int = BASE_YEAR) -> BasePopulation:
-    """Municipal base population at 31.12.``year`` as arrays (cached, read-only).
+    """Municipal base population at 31.12.``year`` as arrays (cached per data version, read-only).
 
     From :func:`dashboard.data.load_population` (official Kreis table × estimated municipal
     age structure; every cell flagged ``estimated`` there is flagged here too).
     """
-    from dashboard.data import load_population
-    return _from_tidy(load_population(year=year), year)
+    return _base_population(int(year), data_token())

@@ -12,7 +12,7 @@ import pandas as pd
 from dashboard.constants import (AGS_LIST, BASE_YEAR, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES,
                                  PLANNING_AGE_GROUPS, SEXES)
 from dashboard.projection.assumptions import Assumptions, de_num, estimate_assumptions
-from dashboard.projection.base import FEMALE_MASK
+from dashboard.projection.base import FEMALE_MASK, data_token
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, age_one_year, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
@@ -270,15 +270,15 @@ def _build(scenario: Scenario) -> ProjectionResult:
 
 
 @functools.lru_cache(maxsize=64)
-def _project_cached(scenario: Scenario) -> ProjectionResult:
+def _project_cached(scenario: Scenario, token: tuple) -> ProjectionResult:
     return _build(scenario)
 
 
 def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
     """Project all 15 municipalities by sex and single age from 31.12.2024 to ``scenario.horizon``.
 
-    Memoised on the frozen scenario (``functools.lru_cache``, 64 entries): repeated calls
-    return the same object, whose frames must not be mutated.
+    Memoised on the frozen scenario and the data version (``functools.lru_cache``, 64
+    entries): repeated calls return the same object, whose frames must not be mutated.
 
     Parameters
     ----------
@@ -290,7 +290,7 @@ def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
     """
     if not isinstance(scenario, Scenario):
         raise TypeError("project() erwartet ein Scenario")
-    return _project_cached(scenario)
+    return _project_cached(scenario, data_token())
 
 
 def kreis_population_in(scenario: Scenario, year: int) -> float:
