@@ -157,7 +157,9 @@ def backtest_table() -> pd.DataFrame:
 
 @functools.cache
 def _backtest():
-    from dashboard.projection import backtest
+    # the submodule, not ``dashboard.projection.backtest`` the attribute: importing the
+    # submodule anywhere rebinds the package attribute from the function to the module
+    from dashboard.projection.backtest import backtest
     return backtest()
 
 
