@@ -315,6 +315,13 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
                  "natürliche Bewegung (Kreisraten auf die Basisaltersstruktur der Gemeinde)",
                  f"zum Vergleich amtlicher Kreissaldo 2020–2023 im Mittel "
                  f"{de_num(np.mean([net for net in _migration_years()[:4]]))} (andere Jahre, andere Zensusbasis)"))
+    rows.append(("Wanderung", "Altersprofil der Wanderung in den Gemeinden", float(len(AGS_LIST)), "Gemeinden",
+                 SRC_MIG, "2020–2024",
+                 "Alle Gemeinden erhalten das Alters- und Geschlechtsprofil des Kreises (Zuzugsverteilung und "
+                 "Fortzugsraten); Gemeindedaten nach Alter liegen nicht vor",
+                 "Folge: Die Altersstrukturen der Gemeinden gleichen sich im Zeitverlauf an (z. B. verjüngt sich "
+                 "eine ältere Gemeinde durch Zuzüge im Kreisprofil); Gemeindeergebnisse nach Alter sind daher "
+                 "unsicherer als die Summen"))
     for i, ags in enumerate(AGS_LIST):
         rows.append(("Wanderung", f"Wanderungsüberschuss {MUNICIPALITIES[ags]} gegenüber Bevölkerungsanteil",
                      float(excess[i]), "Personen je Jahr", SRC_GV, f"{y0}–{y1}",
