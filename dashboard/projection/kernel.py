@@ -166,8 +166,8 @@ def _advance_floored(P, s, keep, f_half, infant_coeff, M, timing_mid):
     return end, total_births, shortfall
 
 
-def _split_axis(split, total_births):
-    """Broadcast ``split`` (…, 2) against births (…, R) -> (…, R, 2)."""
+def _split_axis(split):
+    """Shape ``split`` (…, 2) so that it broadcasts against births (…, R, 2)."""
     return split[..., None, :] if split.ndim > 1 else split
 
 
@@ -253,7 +253,7 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
     half_q, keep, split = _constants(surv, s0, srb, migration_timing)
     infant_coeff = None
     if not (s0_tv or srb_tv):
-        infant_coeff = _split_axis(split, None) * s0
+        infant_coeff = _split_axis(split) * s0
     P = P0
     shape_prev = None
     pop_list = [P0]
@@ -263,7 +263,7 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
     for t in range(n_years):
         M = net_migration(t, P) if callable(net_migration) else _at(net_migration, t, "net_migration" in tv)
         split_t = split[t] if srb_tv else split
-        coeff = infant_coeff if infant_coeff is not None else _split_axis(split_t, None) * (s0[t] if s0_tv else s0)
+        coeff = infant_coeff if infant_coeff is not None else _split_axis(split_t) * (s0[t] if s0_tv else s0)
         s_t = surv[t] if s_tv else surv
         if shape_prev is None or np.shape(M) != shape_prev or P.shape != shape_prev:
             shape_prev = np.broadcast_shapes(P.shape, np.shape(s_t), np.shape(M))
