@@ -72,19 +72,23 @@ def migration_function(net_kreis: float | np.ndarray, a: Assumptions, flows: lis
     """
     d = a.municipal_excess if excess is None else excess
     net_kreis = np.asarray(net_kreis, dtype=float)
+    rate = np.ascontiguousarray(a.out_migration_rate)
+    dist = np.ascontiguousarray(a.in_migration_distribution)
 
     def f(t: int, P: np.ndarray) -> np.ndarray:
-        base = age_one_year(P)
-        base[..., 0] = P[..., 0]
-        out = a.out_migration_rate * base
+        out = np.empty_like(P)                       # population aged one year (age 0: infants)
+        out[..., 1:] = P[..., :-1]
+        out[..., -1] += P[..., -1]
+        out[..., 0] = P[..., 0]
+        out *= rate                                  # out-migrants by age at year end
         reg = P.sum(axis=(-2, -1))
-        share = reg / reg.sum(axis=-1, keepdims=True)
         nk = net_kreis[..., None] if net_kreis.ndim else net_kreis
-        target = share * nk + d
-        inflow = (target + out.sum(axis=(-2, -1)))[..., None, None] * a.in_migration_distribution
+        in_total = reg * (nk / reg.sum(axis=-1, keepdims=True)) + d + out.sum(axis=(-2, -1))
+        net = in_total[..., None, None] * dist
         if flows is not None:
-            flows.append((inflow, out))
-        return inflow - out
+            flows.append((net.copy(), out))
+        net -= out
+        return net
 
     return f
 
