@@ -54,7 +54,8 @@ def main() -> None:
     q = r.quantiles
     q = q[(q.quantity == "population") & q.year.isin([2030, 2045])]
     print("\n## Basis scenario, population, 1,000 draws\n")
-    print(_md(q[["municipality", "year", "q025", "q10", "q50", "q90", "q975"]].round(0)))
+    q = q.assign(**{c: q[c].round(0).astype(int) for c in ("q025", "q10", "q50", "q90", "q975")})
+    print(_md(q[["municipality", "year", "q025", "q10", "q50", "q90", "q975"]]))
 
 
 if __name__ == "__main__":
