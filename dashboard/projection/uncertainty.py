@@ -405,6 +405,23 @@ class ProbabilisticResult:
                  for lev, lo, hi in ((0.8, "q10", "q90"), (0.95, "q025", "q975"))]
         return pd.concat(parts, ignore_index=True)
 
+    def download_table(self) -> pd.DataFrame:
+        """Tidy interval table for downloads.
+
+        Returns
+        -------
+        DataFrame ``scenario, draws, seed, ags, municipality, year, quantity, median,
+        lower_80, upper_80, lower_95, upper_95`` (persons; intervals are central, i.e.
+        10–90 % and 2.5–97.5 % quantiles over the draws).
+        """
+        q = self.quantiles
+        return pd.DataFrame({
+            "scenario": getattr(self.scenario, "name", str(self.scenario)), "draws": self.draws,
+            "seed": self.seed, "ags": q.ags, "municipality": q.municipality, "year": q.year,
+            "quantity": q.quantity, "median": q.q50, "lower_80": q.q10, "upper_80": q.q90,
+            "lower_95": q.q025, "upper_95": q.q975,
+        }).reset_index(drop=True)
+
     def interval(self, ags: str, year: int, quantity: str = "population") -> dict[str, float]:
         """The five quantiles of one region, year and quantity (persons)."""
         q = self.quantiles
