@@ -224,7 +224,7 @@ def test_interval_helpers(result):
     assert row.lower == pytest.approx(iv["q10"]) and row.upper == pytest.approx(iv["q90"])
     d = result.download_table()
     r = d[(d.ags == "05358008") & (d.year == 2030) & (d.quantity == "population")].iloc[0]
-    assert (r.lower_95, r.lower_80, r.median, r.upper_80, r.upper_95) == (
+    assert (r.lower_95, r.lower_80, r["median"], r.upper_80, r.upper_95) == (
         iv["q025"], iv["q10"], iv["q50"], iv["q90"], iv["q975"])
     assert r.draws == 300 and r.scenario == "basis"
 
