@@ -18,10 +18,12 @@ from dashboard.projection.engine import ProjectionResult, project, solve_net_mig
 from dashboard.projection.scenarios import PRESETS, Scenario
 
 
-def backtest(*args, **kwargs):
-    """See :func:`dashboard.projection.backtest.backtest` (imported lazily)."""
-    from dashboard.projection.backtest import backtest as _backtest
-    return _backtest(*args, **kwargs)
+# Imported eagerly: a lazy wrapper named like the submodule is replaced by the submodule
+# itself as soon as anything imports ``dashboard.projection.backtest`` (Python binds a
+# submodule as an attribute of its package), after which ``from dashboard.projection import
+# backtest`` returned the module. Binding the function here, after the submodule import,
+# keeps the name pointing at the function.
+from dashboard.projection.backtest import backtest  # noqa: E402
 
 
 __all__ = ["Assumptions", "PRESETS", "ProjectionResult", "Scenario", "backtest", "estimate_assumptions",
