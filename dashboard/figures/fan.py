@@ -22,6 +22,15 @@ FAN_COLOR = OKABE_ITO["blue"]
 BAND_ALPHA = {0.95: 0.16, 0.8: 0.34}
 
 
+#: Quantities offered in the app's fan charts (totals and key planning groups).
+KEY_QUANTITIES: tuple[str, ...] = ("population", "0-2", "3-5", "6-9", "n_65plus", "n_80plus")
+
+
+def quantity_options() -> list[dict[str, str]]:
+    """Dropdown options (German label, value) of :data:`KEY_QUANTITIES`."""
+    return [{"label": quantity_label(q), "value": q} for q in KEY_QUANTITIES]
+
+
 def quantity_label(quantity: str) -> str:
     """German label of a quantity (population, n_65plus, n_80plus or a planning age group)."""
     if quantity in INDICATORS:
