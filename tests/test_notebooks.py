@@ -24,7 +24,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
-EXPECTED = ("01-daten-erkunden.ipynb", "02-prognose-gemeinde.ipynb")
+EXPECTED = ("01-daten-erkunden.ipynb", "02-prognose-gemeinde.ipynb", "03-szenarien.ipynb")
 #: A hang guard per cell (seconds), not a speed test: each notebook takes a few seconds.
 CELL_TIMEOUT = 300
 #: Top-level modules a notebook may import besides ``dashboard``.
