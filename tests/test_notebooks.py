@@ -50,7 +50,7 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
     nbformat.validate(nb)
     dirty = [i for i, c in enumerate(nb.cells)
              if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
-    assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts (strip them before committing)"
+    assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts (run python scripts/strip_notebooks.py before committing)"
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
 
 
@@ -99,6 +99,25 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     ran = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     assert ran and all(c.execution_count is not None for c in ran)
     assert _repo_status() == before, f"{path.name} changed files in the repository"
+
+
+def test_strip_script_removes_outputs_and_counts(tmp_path: Path) -> None:
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import strip_notebooks
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    cell = new_code_cell("1 + 1", execution_count=3, outputs=[new_output("execute_result", {"text/plain": "2"},
+                                                                          execution_count=3)])
+    cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00Z"}
+    path = tmp_path / "x.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# x"), cell]), path)
+    assert strip_notebooks.strip(path) is True
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[1].outputs == [] and nb.cells[1].execution_count is None and nb.cells[1].metadata == {}
+    assert nb.cells[1].source == "1 + 1" and nb.cells[0].source == "# x"
+    assert strip_notebooks.strip(path) is False
 
 
 def _repo_status() -> str:
