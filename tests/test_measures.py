@@ -132,7 +132,7 @@ def test_age_band_decisions_worked_examples(built):
     assert band("M53") == (0, 6, "convention")        # Kita 0-6
     assert band("M47") == (14, 24, "convention")      # unter 25 (source) + Jugendliche 14 (convention)
     assert band("M27") == (0, None, "all ages")       # Busnetz für alle
-    assert band("M41") == (20, 66, "convention")      # Erwerbstätige
+    assert band("M41") == (20, 64, "convention")      # Erwerbstätige
 
 
 def test_bad_raw_csv_reports_every_problem(tmp_path):

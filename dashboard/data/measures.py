@@ -168,8 +168,9 @@ TARGET_GROUP_RULES: tuple[tuple[str, int, int | None, str, str], ...] = (
      "Konvention Kinder/Familien mit minderjährigen Kindern → 0–17 (notes.md §7)"),
     (r"^Jugendliche\b", 14, 17, "convention",
      "Konvention „Jugendliche“ → 14–17 (§ 1 Abs. 1 Nr. 2 JuSchG)"),
-    (r"^(Erwerbstätige|Erwerbsfähige)\b", 20, 66, "convention",
-     "Konvention Erwerbsalter 20–66 (Destatis, 15. koordinierte Bevölkerungsvorausberechnung)"),
+    (r"^(Erwerbstätige|Erwerbsfähige)\b", 20, 64, "convention",
+     "Konvention Erwerbsalter 20–64 (übliche Abgrenzung der amtlichen Statistik; "
+     "endet an der Grenze der Planungsaltersgruppe 45–64)"),
 )
 
 _URL_SPLIT = " | "
