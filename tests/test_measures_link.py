@@ -9,56 +9,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
-from dashboard.constants import AGS_LIST, KREIS_AGS, MUNICIPALITIES, PLANNING_AGE_GROUPS
+from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.data import measures as M
 from dashboard.projection import measures_link as L
-
-NIDEGGEN, TITZ, DUEREN, HEIMBACH = "05358044", "05358056", "05358008", "05358012"
-F = M.FIELDS_OF_ACTION
-
-
-def synthetic_age_groups() -> pd.DataFrame:
-    """SYNTHETIC projection: every group 400 persons in every year, except declared changes."""
-    growth = {  # (ags, group) -> (2030, 2045) population; base 2024 is 400 (or 20 for Heimbach 3-5)
-        (NIDEGGEN, "80+"): (480, 560),      # +80, +20 %: strongly growing
-        (NIDEGGEN, "0-2"): (480, 400),      # +80, +20 %
-        (DUEREN, "0-2"): (420, 380),        # +20, +5 %: not strongly growing
-        (TITZ, "80+"): (520, 600),          # +120, +30 %
-        (HEIMBACH, "3-5"): (30, 30),        # +10 persons, +50 %: below the persons floor
-    }
-    rows = []
-    for ags, name in MUNICIPALITIES.items():
-        for g in PLANNING_AGE_GROUPS:
-            base = 20 if (ags, g) == (HEIMBACH, "3-5") else 400
-            p30, p45 = growth.get((ags, g), (base, base))
-            for year, pop in ((2024, base), (2030, p30), (2045, p45)):
-                rows.append((ags, name, year, g, float(pop)))
-    df = pd.DataFrame(rows, columns=["ags", "municipality", "year", "age_group", "population"])
-    kreis = df.groupby(["year", "age_group"], as_index=False, sort=False).population.sum()
-    kreis["ags"], kreis["municipality"] = KREIS_AGS, "Kreis Düren"
-    df = pd.concat([df, kreis], ignore_index=True)
-    df["share"] = df.population / df.groupby(["ags", "year"]).population.transform("sum")
-    return df
-
-
-def synthetic_catalogue() -> M.Catalogue:
-    """SYNTHETIC catalogue of four invented measures (ids S1-S4)."""
-    def m(i, field, lo, hi, basis, status):
-        return {"id": i, "title": f"Synthetisch {i}", "field_of_action": field, "target_group": "x",
-                "age_min": lo, "age_max": hi, "age_band_basis": basis, "age_band_note": "synthetisch",
-                "status": status, "start_year": None, "lead": "", "description": "",
-                "municipality_text": ""}
-    measures = [m("S1", F[4], 65, None, "convention", "laufend"),     # seniors, Nideggen only
-                m("S2", F[1], 0, 6, "convention", "abgeschlossen"),   # Kita, whole district, ended
-                m("S3", F[3], 0, None, "all ages", "laufend"),        # bus for all, whole district
-                m("S4", F[2], 80, None, "source", "laufend")]         # 80+, Düren only
-    munis = [("S1", NIDEGGEN, "Nideggen"), ("S2", KREIS_AGS, "Kreis Düren"),
-             ("S3", KREIS_AGS, "Kreis Düren"), ("S4", DUEREN, "Düren")]
-    srcs = [(i, f"https://example.org/{i}") for i in ("S1", "S2", "S3", "S4")]
-    return M.Catalogue(*M._frames(measures, munis, srcs), origin="synthetic")
+from tests._synthetic_measures import (DUEREN, F, HEIMBACH, NIDEGGEN, TITZ, synthetic_age_groups,
+                                       synthetic_catalogue)
 
 
 @pytest.mark.parametrize("lo, hi, group, expected", [
@@ -105,8 +62,12 @@ def test_linked_measures_serve_the_municipality_and_overlap():
     assert (s1_80.change, s1_80.change_pct, bool(s1_80.active)) == (80, pytest.approx(20.0), True)
     due = L.linked_measures(cat, ag, DUEREN, years=(2030,))
     assert set(due.measure_id) == {"S2", "S3", "S4"}
+    kreis = L.linked_measures(cat, ag, KREIS_AGS, years=(2030,))
+    assert list(dict.fromkeys(kreis.measure_id)) == ["S1", "S2", "S3", "S4"]
+    k80 = kreis[(kreis.measure_id == "S4") & (kreis.age_group == "80+")].iloc[0]
+    assert k80.population_base == 15 * 400 and k80.change == 80 + 120  # Nideggen + Titz
     with pytest.raises(ValueError):
-        L.linked_measures(cat, ag, KREIS_AGS)
+        L.linked_measures(cat, ag, "05358999")
 
 
 def test_gaps_worked_example():
@@ -169,3 +130,20 @@ def test_linking_layer_imports_without_dash_or_plotly():
             "print([m for m in sys.modules if m.split('.')[0] in ('dash', 'plotly')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_filter_measures_on_synthetic_and_real_catalogue():
+    cat = synthetic_catalogue()
+    ids = lambda **kw: L.filter_measures(cat, **kw).id.tolist()  # noqa: E731
+    assert ids() == ["S1", "S2", "S3", "S4"]
+    assert ids(ags=NIDEGGEN) == ["S1", "S2", "S3"]           # local first
+    assert ids(ags=DUEREN) == ["S4", "S2", "S3"]
+    assert ids(age_group="80+") == ["S1", "S3", "S4"]
+    assert ids(age_group="3-5", status="aktiv") == ["S3"]
+    assert ids(field=F[2]) == ["S4"]
+    assert ids(status="abgeschlossen") == ["S2"]
+    real = M.build_catalogue()[0]
+    r = L.filter_measures(real, ags=NIDEGGEN, text="dorfladen")
+    assert r.id.tolist() == ["M36"] and bool(r.local.iloc[0])
+    r = L.filter_measures(real, ags="05358004", age_group="80+", status="aktiv")
+    assert not r.local.any() and len(r) > 0   # Aldenhoven: only district-wide active 80+ measures

@@ -68,9 +68,8 @@ import functools
 import io
 import os
 import re
-import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 

@@ -174,7 +174,8 @@ def linked_measures(catalogue: Catalogue, age_groups: pd.DataFrame, ags: str, *,
     age_groups : DataFrame
         See module docstring.
     ags : str
-        8-char municipal key.
+        8-char municipal key, or ``"05358"``: every measure in the catalogue with the
+        Kreis-level changes.
     base_year, years : int, iterable of int
         See :func:`group_changes`.
 
@@ -189,10 +190,12 @@ def linked_measures(catalogue: Catalogue, age_groups: pd.DataFrame, ags: str, *,
         overlap every group (``all_ages`` True); :func:`group_changes` with
         ``include_total=True`` gives their headline figure.
     """
-    if ags not in MUNICIPALITIES:
-        raise ValueError(f"{ags!r} is not one of the 15 municipal keys")
+    if ags not in MUNICIPALITIES and ags != KREIS_AGS:
+        raise ValueError(f"{ags!r} is neither one of the 15 municipal keys nor {KREIS_AGS!r}")
     changes = group_changes(age_groups, ags, base_year=base_year, years=years)
     served = _served_measures(catalogue)
+    if ags == KREIS_AGS:  # every measure serves (part of) the district
+        served = served.drop_duplicates("measure_id").assign(ags=KREIS_AGS)
     served = served[served.ags == ags].drop(columns="municipality")
     links = measure_groups(catalogue)
     links["age_group"] = links.age_group.astype(str)
@@ -255,6 +258,59 @@ def growth_coverage(catalogue: Catalogue, age_groups: pd.DataFrame, *,
     return out
 
 
+def filter_measures(catalogue: Catalogue, *, ags: str | None = None, field: str | None = None,
+                    status: str | None = None, age_group: str | None = None,
+                    text: str | None = None) -> pd.DataFrame:
+    """Measures matching the Werkzeugkoffer filters (``None``/empty = no filter).
+
+    Parameters
+    ----------
+    ags : str, optional
+        Municipal key: measures serving it (``"05358"`` = no filter).
+    field : str, optional
+        One of the five fields of action.
+    status : str, optional
+        A status value, or ``"aktiv"`` for :data:`ACTIVE_STATUSES`.
+    age_group : str, optional
+        Planning age group: measures whose band overlaps it (the overlap rule).
+    text : str, optional
+        Case-insensitive substring of target group, title or description.
+
+    Returns
+    -------
+    DataFrame
+        :meth:`Catalogue.flat` rows (catalogue order) plus ``local`` (bool: the measure lists
+        ``ags`` itself rather than serving it as district-wide), sorted local first when
+        ``ags`` is a municipality.
+    """
+    flat = catalogue.flat()
+    keep = pd.Series(True, index=flat.index)
+    flat["local"] = False
+    if ags and ags != KREIS_AGS:
+        served = catalogue.served()
+        ids = set(served[served.ags == ags].measure_id)
+        keep &= flat.id.isin(ids)
+        listed = set(catalogue.municipalities[catalogue.municipalities.ags == ags].measure_id)
+        flat["local"] = flat.id.isin(listed)
+    if field:
+        keep &= flat.field_of_action == field
+    if status == "aktiv":
+        keep &= flat.active
+    elif status:
+        keep &= flat.status == status
+    if age_group:
+        keep &= pd.Series([overlaps(lo, hi, age_group) for lo, hi in zip(flat.age_min, flat.age_max)],
+                          index=flat.index, dtype=bool)
+    if text and text.strip():
+        needle = text.strip().casefold()
+        hay = (flat.target_group + " " + flat.title + " " + flat.description).str.casefold()
+        keep &= hay.str.contains(needle, regex=False)
+    out = flat[keep]
+    if ags and ags != KREIS_AGS:
+        out = out.sort_values("local", ascending=False, kind="stable")
+    return out.reset_index(drop=True)
+
+
 def gaps(catalogue: Catalogue, age_groups: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """Rows of :func:`growth_coverage` that are gaps (same columns and keywords)."""
     g = growth_coverage(catalogue, age_groups, **kwargs)
@@ -291,4 +347,4 @@ def coverage(catalogue: Catalogue, *, active_only: bool = True) -> pd.DataFrame:
 
 __all__ = ["STRONG_GROWTH_PCT", "STRONG_GROWTH_MIN_PERSONS", "DEFAULT_HORIZON", "TOTAL_LABEL",
            "ACTIVE_STATUSES", "KREIS_AGS", "overlaps", "measure_groups", "group_changes",
-           "linked_measures", "growth_coverage", "gaps", "coverage"]
+           "linked_measures", "growth_coverage", "gaps", "coverage", "filter_measures"]
