@@ -608,6 +608,12 @@ def write_workbook(catalogue: Catalogue, path: str | Path) -> Path:
     return path
 
 
+def workbook_bytes(catalogue: Catalogue) -> bytes:
+    """The catalogue workbook (:func:`write_workbook`) as bytes, e.g. for a download."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_workbook(catalogue, Path(tmp) / "massnahmen.xlsx").read_bytes()
+
+
 # --------------------------------------------------------------------------------------
 # Loader + validator
 # --------------------------------------------------------------------------------------

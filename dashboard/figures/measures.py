@@ -126,7 +126,7 @@ def gap_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
         name="Veränderung"))
     fig.update_layout(
         title=title or f"Veränderung der Altersgruppen {base_year} → {year} und Lücken",
-        separators=",.", xaxis=dict(title="Altersgruppe (Jahre)", side="top"),
+        separators=",.", xaxis=dict(side="top", type="category"),
         yaxis=dict(autorange="reversed", title=None), margin=dict(l=10, r=10, t=90, b=10),
         height=120 + 34 * len(munis))
     return fig
@@ -157,7 +157,7 @@ def coverage_heatmap(cov: pd.DataFrame, *, title: str | None = None) -> go.Figur
         colorscale=COUNT_COLORSCALE, zmin=0, colorbar=dict(title=dict(text="aktive Maßnahmen")),
         xgap=2, ygap=2, name="aktive Maßnahmen"))
     fig.update_layout(title=title or "Aktive Maßnahmen je Handlungsfeld und Gemeinde",
-                      separators=",.", xaxis=dict(title="Handlungsfeld", side="top"),
+                      separators=",.", xaxis=dict(side="top"),
                       yaxis=dict(autorange="reversed"), margin=dict(l=10, r=10, t=90, b=10),
                       height=120 + 34 * len(munis))
     return fig
