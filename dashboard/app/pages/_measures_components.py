@@ -254,8 +254,7 @@ def measures_teaser(ags: str, *, scenario: str = DEFAULT_SCENARIO, year: int = 2
     cat = active_catalogue()
     found = filter_measures(cat, ags=ags, status="aktiv")
     targeted = found[found.age_band_basis != "all ages"]
-    pick = pd.concat([targeted[targeted.local], targeted[~targeted.local], found[found.local]]
-                     ).drop_duplicates("id").head(limit)
+    pick = pd.concat([found[found.local], targeted[~targeted.local]]).drop_duplicates("id").head(limit)
     name = area_name(ags)
     items = [html.Li(dcc.Link(f"{r.title} ({r.field_of_action})",
                               href=href(ags, measure=r.id, scenario=scenario, year=year),
