@@ -2,7 +2,10 @@
 
 Public API (stable for notebooks and the model)::
 
-    load_population()        base population by municipality × sex × single age
+    load_population()        base population by municipality × sex × single age (estimated)
+    estimation_report()      fit figures and method text of that estimate
+    municipal_history()      levels 1983–2024 with census basis + census-neutral linked levels
+    census_breaks()          size of the Zensus 2011 / 2022 breaks per municipality and Kreis
     kreis_age_groups()       Kreis Düren × sex × 17 age groups, 2015–2024 (official)
     vital_events()           Kreis births, deaths, in-/out-migration 2020–2024 (official)
     municipal_totals()       municipal totals 1983–2023 with census basis (official)
@@ -16,8 +19,12 @@ from dashboard.data.embedded import (grid_age_shares, kreis_age_groups, life_tab
                                      municipal_boundaries, municipal_totals, nrw_life_expectancy,
                                      nrw_tfr, vital_events, zensus2022_municipal)
 from dashboard.data.errors import DataFormatError, Problem
+from dashboard.data.history import census_breaks, linked_growth, municipal_history
+from dashboard.data.population import EstimationReport, estimation_report, load_population
 
 __all__ = [
+    "EstimationReport", "estimation_report", "load_population",
+    "census_breaks", "linked_growth", "municipal_history",
     "DataFormatError", "Problem", "grid_age_shares", "kreis_age_groups", "life_table",
     "municipal_boundaries", "municipal_totals", "nrw_life_expectancy", "nrw_tfr",
     "vital_events", "zensus2022_municipal",

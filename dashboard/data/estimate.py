@@ -1,0 +1,725 @@
+"""Estimate the population by municipality × sex × single age (0–99, 100+), openly.
+
+No official table of the municipal age structure ships with the project (Regionalstatistik
+12411-02-03-5 would have it). Until a user imports one, the structure is *estimated* from
+three official sources and one derived source, in four documented steps:
+
+1. **Graduation** (:func:`graduate`). The Kreis table by sex × 17 age groups
+   (:func:`dashboard.data.kreis_age_groups`) is split into single years. For the closed
+   groups (0–2 … 65–74) a monotone cubic (PCHIP, :class:`scipy.interpolate.PchipInterpolator`)
+   is fitted through the cumulative population at the group boundaries; single-year counts
+   are its first differences. PCHIP keeps a monotone cumulative monotone, so counts are never
+   negative, and it passes through every knot, so every group sum is kept exactly. The open
+   group 75+ is spread over ages 75…99 and 100+ in proportion to the person-years ``L_x`` of
+   the Germany period life table 2023/25 (Destatis 12621-0001) of the same sex, i.e. the
+   shape of a stationary population. This ignores differences in cohort size among the old
+   (e.g. the small cohorts born 1945–46) — a documented limitation.
+2. **Municipal prior.** For municipality *m*, sex *s* and age *a* the prior is
+   ``T[m,s] · k[s,a] · f[m,G(a)]`` normalised to ``T[m,s]``, where ``k`` is the graduated
+   Kreis structure, ``T`` the municipal total by sex and ``f[m,G] = share[m,G] / share[Kreis,G]``
+   the relative weight of the Zensus 2011 1-km-grid age group *G* (0–17, 18–29, 30–49,
+   50–64, 65+; :func:`dashboard.data.grid_age_shares`) in the municipality vs the Kreis.
+3. **Raking** (:func:`ipf`, iterative proportional fitting) of the 15 × 2 × 101 cells to
+   two official margins at once: the Kreis table by sex × 17 age groups of the date, and
+   the municipal totals by sex. The raking is done in floating point; results are persons
+   as real numbers (estimates, not rounded), the margins are met to < 1e-6 persons.
+4. **Municipal totals by sex** (:func:`municipal_sex_totals`) come from the Destatis
+   Gemeindeverzeichnis (GV Auszug) where it has an official figure for the date on the same
+   census basis as the Kreis table (31.12.2017, 31.12.2021). Otherwise they are estimated:
+   on the Zensus 2011 basis by log-linear interpolation of each municipality's share between
+   the nearest official dates; on the Zensus 2022 basis (31.12.2022–2024) from the Zensus
+   2022 result (15.05.2022) carried forward with each municipality's most recent trend on the
+   Zensus 2011 basis (annual growth 31.12.2021 → 31.12.2023, GV Auszug). In both cases the
+   sex split comes from the latest official male/female figures, and the municipal × sex
+   table is raked to the official Kreis totals by sex, so the Kreis sums stay official.
+
+An OFFICIAL municipal age table imported by the user (``dashboard.data.userdata.
+imported_municipal_age_tables()``, looked up lazily) replaces the estimate for the
+municipalities and year it covers: single ages are used as they are (``estimated=False``);
+age groups are graduated within each official group (flagged ``estimated`` because the
+within-group split is estimated).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.interpolate import PchipInterpolator
+
+from dashboard.constants import (AGE_GROUPS_17, AGS_LIST, BASIS_Z2011, BASIS_Z2022, KREIS_AGS,
+                                 MUNICIPALITIES, N_AGES, OPEN_AGE, SEXES)
+from dashboard.data.embedded import (grid_age_shares, kreis_age_groups, life_table,
+                                     municipal_totals, zensus2022_municipal)
+from dashboard.data.errors import DataFormatError, problem
+
+#: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
+#: the 17 Kreis groups, so grid factors are constant within every Kreis group.
+GRID_GROUPS: dict[str, tuple[int, int]] = {
+    "0-17": (0, 17), "18-29": (18, 29), "30-49": (30, 49), "50-64": (50, 64), "65+": (65, OPEN_AGE),
+}
+#: Census day of the Zensus 2022.
+ZENSUS2022_DATE = pd.Timestamp("2022-05-15")
+#: Dates (31 Dec) whose municipal trend on the Zensus 2011 basis carries the Zensus 2022
+#: municipal result forward to later year ends.
+TREND_FROM, TREND_TO = 2021, 2023
+#: Convergence tolerance of the raking (persons, absolute, largest margin residual).
+IPF_TOL = 1e-7
+IPF_MAX_ITER = 10_000
+
+USER_TABLE_COLUMNS = ("ags", "year", "sex", "age_min", "age_max", "population")
+
+
+# --------------------------------------------------------------------------------------
+# 1. Graduation
+# --------------------------------------------------------------------------------------
+
+def life_table_weights(sex: str, start: int) -> np.ndarray:
+    """Person-years ``L_x`` of the Germany life table for ages ``start`` … 100+.
+
+    ``L_x = (l_x + l_{x+1}) / 2`` for x < 100 and, for the open group,
+    ``L_100+ = l_100 / m_100`` with ``m_100 = -ln(1 - q_100)`` (constant hazard).
+
+    Returns
+    -------
+    ndarray of length ``OPEN_AGE + 1 - start`` (person-years per 100,000 births).
+    """
+    lt = life_table()
+    lt = lt[lt.sex == sex].set_index("age").sort_index()
+    lx = lt.lx.to_numpy(float)
+    qx = lt.qx.to_numpy(float)
+    if len(lx) != N_AGES:
+        raise DataFormatError(problem(lt.source.iloc[0], None, "age", f"Alter 0…{OPEN_AGE}",
+                                      f"{len(lx)} Zeilen für {sex}"))
+    L = np.empty(N_AGES)
+    L[:-1] = (lx[:-1] + lx[1:]) / 2.0
+    L[-1] = lx[-1] / -np.log1p(-qx[-1])
+    return L[start:]
+
+
+def graduate(counts: np.ndarray | list[float], bounds: list[tuple[int, int]], *,
+             tail_weights: np.ndarray | None = None) -> np.ndarray:
+    """Split age-group counts into single years 0 … OPEN_AGE, keeping every group sum.
+
+    Parameters
+    ----------
+    counts : group counts (persons), one per group, in the order of ``bounds``.
+    bounds : inclusive ``(age_min, age_max)`` per group; contiguous from 0; the last group
+        must end at ``OPEN_AGE`` (the open group, e.g. ``(75, 100)`` for "75+").
+    tail_weights : relative weights for the ages of the last group (length
+        ``OPEN_AGE + 1 - age_min_last``); default: even. Use :func:`life_table_weights`
+        for a stationary-population shape.
+
+    Returns
+    -------
+    ndarray of shape ``(OPEN_AGE + 1,)`` (persons, float): first differences of a PCHIP
+    interpolant of the cumulative count. Knots: every group boundary, and inside the open
+    group every 5 years plus ``OPEN_AGE`` and ``OPEN_AGE + 1``, where the cumulative follows
+    ``tail_weights`` (so the open group is shaped by the life table at 5-year resolution
+    and joins the closed groups smoothly). PCHIP keeps the non-decreasing cumulative
+    non-decreasing (counts >= 0) and passes through every knot (group sums exact; a
+    one-year group is kept as it is).
+    """
+    counts = np.asarray(counts, dtype=float)
+    if len(counts) != len(bounds):
+        raise ValueError("counts and bounds differ in length")
+    if np.any(counts < 0) or not np.all(np.isfinite(counts)):
+        raise ValueError(f"group counts must be finite and >= 0, got {counts}")
+    starts = [b[0] for b in bounds]
+    if starts[0] != 0 or bounds[-1][1] != OPEN_AGE or any(
+            bounds[i][1] + 1 != bounds[i + 1][0] for i in range(len(bounds) - 1)):
+        raise ValueError(f"age groups must be contiguous from 0 to {OPEN_AGE}: {bounds}")
+    a0 = bounds[-1][0]
+    n_tail = N_AGES - a0
+    w = np.ones(n_tail) if tail_weights is None else np.asarray(tail_weights, dtype=float)
+    if len(w) != n_tail or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError(f"tail_weights must have {n_tail} non-negative entries with a positive sum")
+    # knots: 0, the end (+1) of every closed group, then inside the open group every 5 years,
+    # at OPEN_AGE and OPEN_AGE + 1; the cumulative inside the open group follows the weights
+    knots = [0] + [b[1] + 1 for b in bounds[:-1]]
+    cum = list(np.concatenate([[0.0], np.cumsum(counts[:-1])]))
+    tail_cum = counts[-1] * np.cumsum(w) / w.sum()  # cumulative after age a0 + i
+    inner = sorted(set(range(a0 + 5, OPEN_AGE, 5)) | {OPEN_AGE, OPEN_AGE + 1}) if n_tail > 1 else [OPEN_AGE + 1]
+    for k in inner:
+        if k > a0:
+            knots.append(k)
+            cum.append(cum[len(bounds) - 1] + tail_cum[k - a0 - 1])
+    knots_a = np.asarray(knots, dtype=float)
+    cum_a = np.asarray(cum, dtype=float)
+    if len(knots_a) == 2:
+        return np.full(N_AGES, cum_a[-1] / N_AGES)
+    p = PchipInterpolator(knots_a, cum_a)
+    c = p(np.arange(N_AGES + 1, dtype=float))
+    c[knots_a.astype(int)] = cum_a  # exact at the knots (no rounding drift)
+    out = np.diff(c)
+    # PCHIP of a non-decreasing sequence is non-decreasing; floating point may leave -1e-12
+    out[(out < 0) & (out > -1e-9)] = 0.0
+    return out
+
+
+def _group_index(bounds: list[tuple[int, int]]) -> np.ndarray:
+    """Group number of every single age 0 … OPEN_AGE."""
+    idx = np.empty(N_AGES, dtype=int)
+    for g, (lo, hi) in enumerate(bounds):
+        idx[lo:hi + 1] = g
+    return idx
+
+
+BOUNDS_17 = list(AGE_GROUPS_17.values())
+GROUP17_OF_AGE = _group_index(BOUNDS_17)
+GRID_OF_AGE = _group_index(list(GRID_GROUPS.values()))
+
+
+def kreis_years() -> list[int]:
+    """Years (31 Dec) with an official Kreis table by sex × 17 age groups."""
+    return sorted(int(y) for y in kreis_age_groups().year.unique())
+
+
+def _kreis_groups(year: int) -> tuple[np.ndarray, str]:
+    """Kreis counts (sex, 17 groups) for 31.12.year and its census basis."""
+    k = kreis_age_groups()
+    k = k[k.year == year]
+    if k.empty:
+        raise ValueError(f"no official Kreis age table for 31.12.{year}; available: {kreis_years()}")
+    arr = np.zeros((len(SEXES), len(AGE_GROUPS_17)))
+    for s, sex in enumerate(SEXES):
+        ks = k[k.sex == sex].set_index("age_group").population
+        arr[s] = [float(ks[g]) for g in AGE_GROUPS_17]
+    return arr, str(k.basis.iloc[0])
+
+
+def kreis_single_ages(year: int) -> pd.DataFrame:
+    """Graduated Kreis population by sex × single age at 31.12.year (estimated split).
+
+    Returns
+    -------
+    DataFrame ``ags, year, sex, age, age_group, population, estimated, basis`` with
+    ``population`` in persons (float); group sums equal the official table exactly.
+    """
+    groups, basis = _kreis_groups(year)
+    rows = []
+    for s, sex in enumerate(SEXES):
+        single = graduate(groups[s], BOUNDS_17, tail_weights=life_table_weights(sex, 75))
+        rows.append(pd.DataFrame({"ags": KREIS_AGS, "year": year, "sex": sex,
+                                  "age": np.arange(N_AGES), "population": single}))
+    out = pd.concat(rows, ignore_index=True)
+    out["age_group"] = [list(AGE_GROUPS_17)[g] for g in GROUP17_OF_AGE[out.age.to_numpy()]]
+    out["estimated"] = True
+    out["basis"] = basis
+    return out[["ags", "year", "sex", "age", "age_group", "population", "estimated", "basis"]]
+
+
+# --------------------------------------------------------------------------------------
+# 2. Raking
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IPFResult:
+    """Outcome of :func:`ipf`: fitted cells, iterations and the largest margin residual."""
+
+    cells: np.ndarray
+    iterations: int
+    max_residual: float
+    converged: bool
+
+
+def ipf(prior: np.ndarray, margins: list[tuple[tuple[int, ...], np.ndarray]], *,
+        tol: float = IPF_TOL, max_iter: int = IPF_MAX_ITER) -> IPFResult:
+    """Iterative proportional fitting of an array to marginal totals.
+
+    Parameters
+    ----------
+    prior : non-negative array (any shape).
+    margins : list of ``(axes, target)``; ``target`` equals ``prior.sum`` over all axes
+        *not* in ``axes`` (kept axes in increasing order). All targets must share one total.
+    tol : stop when the largest absolute residual over all margins is below ``tol``.
+    max_iter : upper bound of full cycles.
+
+    Returns
+    -------
+    IPFResult
+    """
+    x = np.array(prior, dtype=float)
+    if np.any(x < 0) or not np.all(np.isfinite(x)):
+        raise ValueError("prior must be finite and non-negative")
+    all_axes = tuple(range(x.ndim))
+
+    def marginal(arr: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+        return arr.sum(axis=tuple(a for a in all_axes if a not in axes))
+
+    def expand(arr: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+        shape = [x.shape[a] if a in axes else 1 for a in all_axes]
+        return arr.reshape(shape)
+
+    for axes, target in margins:
+        if np.any(np.asarray(target) < 0):
+            raise ValueError("targets must be non-negative")
+        cur = marginal(x, axes)
+        if np.any((cur == 0) & (np.asarray(target) > 0)):
+            raise ValueError(f"a target on axes {axes} is positive where the prior is zero")
+
+    def residual() -> float:
+        return max(float(np.max(np.abs(marginal(x, ax) - t))) for ax, t in margins)
+
+    it = 0
+    res = residual()
+    while res > tol and it < max_iter:
+        for axes, target in margins:
+            cur = marginal(x, axes)
+            factor = np.divide(target, cur, out=np.zeros_like(cur), where=cur > 0)
+            x *= expand(factor, axes)
+        it += 1
+        res = residual()
+    return IPFResult(x, it, res, res <= tol)
+
+
+# --------------------------------------------------------------------------------------
+# 3. Municipal totals by sex
+# --------------------------------------------------------------------------------------
+
+def _year_end_official() -> pd.DataFrame:
+    m = municipal_totals(year_end_only=True, official_only=True)
+    return m
+
+
+def _rake_sex_split(totals: np.ndarray, female_share: np.ndarray, kreis_sex: np.ndarray) -> IPFResult:
+    """Rake a municipality × sex table to municipal totals and Kreis totals by sex."""
+    prior = np.stack([totals * female_share, totals * (1 - female_share)], axis=1)
+    return ipf(prior, [((0,), totals), ((1,), kreis_sex)])
+
+
+def _latest_female_share(before_year: int, basis: str | None = None) -> tuple[np.ndarray, int]:
+    """Female share per municipality from the latest official male/female figures."""
+    m = _year_end_official()
+    m = m[m.female.notna() & (m.year <= before_year)]
+    if basis is not None and not m[m.basis == basis].empty:
+        m = m[m.basis == basis]
+    y = int(m.year.max())
+    m = m[m.year == y].set_index("ags")
+    share = np.array([float(m.at[a, "female"]) / float(m.at[a, "population"]) for a in AGS_LIST])
+    return share, y
+
+
+def municipal_sex_totals(year: int) -> pd.DataFrame:
+    """Municipal population by sex at 31.12.year, official where possible, else estimated.
+
+    Official: a Destatis GV Auszug figure by sex for the same date on the census basis of the
+    Kreis age table of that date. Estimated (see module docstring): Zensus 2011 basis ->
+    log-linear interpolation of municipal shares between official dates; Zensus 2022 basis ->
+    Zensus 2022 result × municipal trend 2021→2023 (Zensus 2011 basis). Estimated totals are
+    raked to the official Kreis totals by sex.
+
+    Returns
+    -------
+    DataFrame ``ags, municipality, year, sex, population, estimated, basis, method, source``
+    (persons; float where estimated). The sums by sex equal the Kreis table exactly.
+    """
+    groups, basis = _kreis_groups(year)
+    kreis_sex = groups.sum(axis=1)
+    off = _year_end_official()
+    same = off[(off.year == year) & (off.basis == basis) & off.female.notna()
+               & (off.precision == "exact")].set_index("ags")
+    if len(same) == len(AGS_LIST) and set(same.index) == set(AGS_LIST):
+        arr = np.array([[float(same.at[a, "female"]), float(same.at[a, "male"])] for a in AGS_LIST])
+        if not np.allclose(arr.sum(axis=0), kreis_sex, atol=0.5):
+            raise DataFormatError(problem(
+                str(same.source.iloc[0]), None, "male/female",
+                f"Summe der Gemeinden = Kreistabelle {kreis_sex.tolist()} (31.12.{year})",
+                str(arr.sum(axis=0).tolist())))
+        method = "official: Destatis Gemeindeverzeichnis (GV Auszug), population by sex"
+        estimated = False
+        sources = [str(same.at[a, "source"]) for a in AGS_LIST]
+    else:
+        estimated = True
+        if basis == BASIS_Z2022:
+            totals, method, src = _z22_totals(year)
+        else:
+            totals, method, src = _z11_totals(year, basis)
+        totals = totals / totals.sum() * kreis_sex.sum()
+        fshare, fyear = _latest_female_share(year, basis)
+        raked = _rake_sex_split(totals, fshare, kreis_sex)
+        if not raked.converged:
+            raise RuntimeError(f"sex split raking did not converge for {year}")
+        arr = raked.cells
+        method += (f"; sex split from the official female share per municipality at 31.12.{fyear} "
+                   f"(GV Auszug), raked (IPF, {raked.iterations} iterations) to the official Kreis "
+                   f"totals by sex of 31.12.{year}")
+        sources = [src] * len(AGS_LIST)
+    rows = []
+    for i, a in enumerate(AGS_LIST):
+        for s, sex in enumerate(SEXES):
+            rows.append({"ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex,
+                         "population": float(arr[i, s]), "estimated": estimated, "basis": basis,
+                         "method": method, "source": sources[i]})
+    return pd.DataFrame(rows)
+
+
+def _z22_totals(year: int) -> tuple[np.ndarray, str, str]:
+    """Zensus 2022 municipal result carried forward with the Z11-basis trend 2021→2023."""
+    z = zensus2022_municipal().set_index("ags").population
+    off = _year_end_official()
+    off = off[(off.basis == BASIS_Z2011) & (off.precision == "exact")]
+    a = off[off.year == TREND_FROM].set_index("ags").population
+    b = off[off.year == TREND_TO].set_index("ags").population
+    years = (pd.Timestamp(f"{year}-12-31") - ZENSUS2022_DATE).days / 365.25
+    rate = np.array([(float(b[m]) / float(a[m])) ** (1 / (TREND_TO - TREND_FROM)) for m in AGS_LIST])
+    totals = np.array([float(z[m]) for m in AGS_LIST]) * rate ** years
+    method = (f"estimated: Zensus 2022 municipal result (15.05.2022, table 1000A-0000) × each "
+              f"municipality's annual growth 31.12.{TREND_FROM}→31.12.{TREND_TO} on the Zensus 2011 "
+              f"basis (GV Auszug) over {years:.2f} years, scaled to the official Kreis total")
+    return totals, method, "Zensus 2022 1000A-0000; Destatis GV Auszug 2021, 2023"
+
+
+def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
+    """Log-linear interpolation of municipal shares between official year-end totals."""
+    off = _year_end_official()
+    off = off[(off.basis == basis)]
+    exact = off[off.precision == "exact"]
+    years = sorted(int(y) for y in exact.year.unique()
+                   if exact[exact.year == y].ags.nunique() == len(AGS_LIST))
+    same_date = off[off.year == year]
+    if same_date.ags.nunique() == len(AGS_LIST):  # e.g. BBSR 31.12.2020 rounded to 10
+        s = same_date.set_index("ags").population
+        totals = np.array([float(s[m]) for m in AGS_LIST])
+        return (totals, f"official totals of 31.12.{year} ({same_date.precision.iloc[0]}, "
+                f"{same_date.source.iloc[0][:60]}…) scaled to the official Kreis total",
+                str(same_date.source.iloc[0]))
+
+    def shares(y: int) -> np.ndarray:
+        s = exact[exact.year == y].set_index("ags").population
+        v = np.array([float(s[m]) for m in AGS_LIST])
+        return v / v.sum()
+
+    lo = max((y for y in years if y < year), default=None)
+    hi = min((y for y in years if y > year), default=None)
+    if lo is None and hi is None:
+        raise ValueError(f"no official municipal totals on the {basis} basis to estimate {year}")
+    if lo is None or hi is None:
+        y0 = lo if hi is None else hi
+        return (shares(y0), f"estimated: municipal shares of the nearest official date 31.12.{y0} "
+                f"(GV Auszug), scaled to the official Kreis total", "Destatis GV Auszug")
+    w = (year - lo) / (hi - lo)
+    sh = np.exp((1 - w) * np.log(shares(lo)) + w * np.log(shares(hi)))
+    return (sh, f"estimated: municipal shares interpolated log-linearly between 31.12.{lo} and "
+            f"31.12.{hi} (official, GV Auszug), scaled to the official Kreis total",
+            "Destatis GV Auszug")
+
+
+# --------------------------------------------------------------------------------------
+# 4. Official municipal age tables imported by the user (optional)
+# --------------------------------------------------------------------------------------
+
+def _imported_tables() -> list[pd.DataFrame]:
+    """Official municipal age tables imported by the user; [] when none or no importer."""
+    try:
+        from dashboard.data.userdata import imported_municipal_age_tables
+    except ImportError:
+        return []
+    return list(imported_municipal_age_tables())
+
+
+def _validate_user_table(t: pd.DataFrame, name: str) -> list:
+    """All problems of one imported table (tidy contract of USER_TABLE_COLUMNS)."""
+    probs = []
+    missing = [c for c in USER_TABLE_COLUMNS if c not in t.columns]
+    if missing:
+        return [problem(name, None, c, "eine Spalte dieses Namens", "fehlt") for c in missing]
+    for i, r in t.iterrows():
+        row = int(i) + 2 if isinstance(i, (int, np.integer)) else None
+        if str(r.ags) not in MUNICIPALITIES:
+            probs.append(problem(name, row, "ags", "eine AGS des Kreises Düren", r.ags))
+        if r.sex not in SEXES:
+            probs.append(problem(name, row, "sex", f"eines von {SEXES}", r.sex))
+        pop = pd.to_numeric(pd.Series([r.population]), errors="coerce").iloc[0]
+        if pd.isna(pop) or pop < 0:
+            probs.append(problem(name, row, "population", "eine Zahl ≥ 0", r.population))
+        amin = pd.to_numeric(pd.Series([r.age_min]), errors="coerce").iloc[0]
+        amax = pd.to_numeric(pd.Series([r.age_max]), errors="coerce").iloc[0]
+        if pd.isna(amin) or pd.isna(amax) or not (0 <= amin <= amax <= OPEN_AGE):
+            probs.append(problem(name, row, "age_min/age_max", f"0 ≤ age_min ≤ age_max ≤ {OPEN_AGE}",
+                                 f"{r.age_min}/{r.age_max}"))
+    if probs:
+        return probs
+    for (ags, year, sex), g in t.groupby(["ags", "year", "sex"]):
+        g = g.sort_values("age_min")
+        b = list(zip(g.age_min.astype(int), g.age_max.astype(int)))
+        ok = b[0][0] == 0 and b[-1][1] == OPEN_AGE and all(
+            b[i][1] + 1 == b[i + 1][0] for i in range(len(b) - 1))
+        if not ok:
+            probs.append(problem(name, None, "age_min/age_max",
+                                 f"lückenlose Altersgruppen 0…{OPEN_AGE} für {ags}, {year}, {sex}",
+                                 str(b)))
+    return probs
+
+
+def official_municipal_cells(year: int, tables: list[pd.DataFrame] | None = None,
+                             ) -> tuple[dict[str, np.ndarray], dict[str, bool], str]:
+    """Cells (sex, age) per municipality from imported official tables for 31.12.year.
+
+    Parameters
+    ----------
+    year : reference year (31 Dec).
+    tables : tidy tables ``ags, year, sex, age_min, age_max, population`` (+ provenance
+        columns ``table, publisher, source, licence`` if present); default: the tables
+        imported by the user (``dashboard.data.userdata``), none if that module is absent.
+
+    Returns
+    -------
+    (cells, estimated, provenance): ``cells[ags]`` is a (2, 101) array in persons;
+    ``estimated[ags]`` is True where age groups had to be split into single years.
+    Municipalities without both sexes in an imported table are left out.
+    """
+    cells: dict[str, np.ndarray] = {}
+    est: dict[str, bool] = {}
+    prov = []
+    problems = []
+    for n, t in enumerate(_imported_tables() if tables is None else tables):
+        name = str(t.attrs.get("source", f"importierte Tabelle {n + 1}"))
+        t = t.copy()
+        if "ags" in t.columns:
+            t["ags"] = t.ags.astype(str)
+        p = _validate_user_table(t, name)
+        if p:
+            problems.extend(p)
+            continue
+        t = t[t.year.astype(int) == year]
+        for ags, g in t.groupby("ags"):
+            if set(g.sex) != set(SEXES) or ags in cells:
+                continue
+            arr = np.zeros((len(SEXES), N_AGES))
+            is_single = bool((g.age_min == g.age_max).all()) and len(g) == len(SEXES) * N_AGES
+            for s, sex in enumerate(SEXES):
+                gs = g[g.sex == sex].sort_values("age_min")
+                bounds = list(zip(gs.age_min.astype(int), gs.age_max.astype(int)))
+                counts = gs.population.astype(float).to_numpy()
+                if is_single:
+                    arr[s] = counts
+                else:
+                    arr[s] = graduate(counts, bounds,
+                                      tail_weights=life_table_weights(sex, bounds[-1][0]))
+            cells[str(ags)] = arr
+            est[str(ags)] = not is_single
+            for c in ("table", "publisher", "source", "licence"):
+                if c in g.columns:
+                    prov.append(f"{c}={g[c].iloc[0]}")
+    if problems:
+        raise DataFormatError(problems)
+    return cells, est, "; ".join(dict.fromkeys(prov))
+
+
+# --------------------------------------------------------------------------------------
+# 5. The estimate
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Estimate:
+    """Estimated base population of one date with its fit report.
+
+    Attributes
+    ----------
+    year : reference date 31.12.year.
+    population : tidy frame ``ags, municipality, year, sex, age, population, estimated``
+        (persons, float).
+    fit : per municipality × sex × grid group: ``prior``, ``raked``, ``ratio`` (raked/prior),
+        ``log_adjustment`` (ln ratio) — how far the prior had to move.
+    totals : municipal totals by sex used as margin (:func:`municipal_sex_totals`).
+    summary : scalar fit figures (iterations, residual, max/mean |log adjustment|, …).
+    method_de, method_en : short method texts for the Methodik page.
+    """
+
+    year: int
+    population: pd.DataFrame
+    fit: pd.DataFrame
+    totals: pd.DataFrame
+    summary: dict = field(default_factory=dict)
+    method_de: str = ""
+    method_en: str = ""
+
+
+def _grid_factors() -> np.ndarray:
+    """f[m, G] = municipal grid share / Kreis grid share (15 × 5)."""
+    g = grid_age_shares()
+    order = {c: i for i, c in enumerate(["age_0_17", "age_18_29", "age_30_49", "age_50_64", "age_65plus"])}
+    persons = np.zeros((len(AGS_LIST), len(order)))
+    for r in g.itertuples():
+        persons[AGS_LIST.index(r.ags), order[r.grid_group]] = r.persons_grid
+    share_m = persons / persons.sum(axis=1, keepdims=True)
+    share_k = persons.sum(axis=0) / persons.sum()
+    return share_m / share_k
+
+
+def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
+    """Prior cells (m, s, a): municipal totals × Kreis single ages × grid factors."""
+    f = _grid_factors()[:, GRID_OF_AGE]  # (m, a)
+    shape = kreis_single[None, :, :] * f[:, None, :]
+    shape = shape / shape.sum(axis=2, keepdims=True)
+    return totals[:, :, None] * shape
+
+
+#: imported tables by their content hash (the cache key of :func:`_estimate`)
+_TABLES_BY_TOKEN: dict[tuple[int, ...], list[pd.DataFrame]] = {}
+
+
+def _tables_token() -> tuple[int, ...]:
+    """Content hash of the currently imported official tables (``()`` when none)."""
+    tables = _imported_tables()
+    token = tuple(int(pd.util.hash_pandas_object(t, index=False).sum()) for t in tables)
+    _TABLES_BY_TOKEN.setdefault(token, [t.copy() for t in tables])
+    return token
+
+
+@functools.cache
+def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
+    groups, basis = _kreis_groups(year)
+    kreis = kreis_single_ages(year)
+    kreis_single = np.stack([kreis[kreis.sex == s].population.to_numpy() for s in SEXES])
+    totals_df = municipal_sex_totals(year)
+    totals = totals_df.pivot(index="ags", columns="sex", values="population").loc[list(AGS_LIST), list(SEXES)].to_numpy()
+
+    official, official_est, prov = official_municipal_cells(year, _TABLES_BY_TOKEN.get(token, []))
+    free = [i for i, a in enumerate(AGS_LIST) if a not in official]
+    fixed = np.zeros((len(AGS_LIST), len(SEXES), N_AGES))
+    for a, arr in official.items():
+        fixed[AGS_LIST.index(a)] = arr
+    if official:  # official municipal figures replace the totals and the Kreis margin share
+        fixed_groups = np.stack([np.bincount(GROUP17_OF_AGE, weights=fixed[:, s].sum(axis=0),
+                                             minlength=len(AGE_GROUPS_17)) for s in range(len(SEXES))])
+        rest_groups = groups - fixed_groups
+        if np.any(rest_groups < -1e-6):
+            raise DataFormatError(problem(
+                "importierte Gemeindetabelle", None, "population",
+                f"Gemeindesummen ≤ Kreistabelle 31.12.{year} je Geschlecht × Altersgruppe",
+                f"Überschreitung um bis zu {float(-rest_groups.min()):.1f} Personen"))
+        rest_groups = np.clip(rest_groups, 0, None)  # only -1e-6 … 0 float noise reaches here
+        rest_totals = totals[free]
+        if free:
+            rest_totals = rest_totals / rest_totals.sum(axis=0) * rest_groups.sum(axis=1)
+    else:
+        rest_groups, rest_totals = groups, totals
+
+    prior_all = _prior(totals, kreis_single)
+    cells = fixed.copy()
+    iterations, residual, converged = 0, 0.0, True
+    if free:
+        prior = prior_all[free]
+        # margin A: (sex, group17) -> aggregate age axis to groups via an indicator
+        onehot = np.eye(len(AGE_GROUPS_17))[GROUP17_OF_AGE]  # (a, g)
+        # rake on the (m, s, a) array with margins on (s, g): do it on grouped cells
+        grouped_prior = prior @ onehot  # (m, s, g)
+        res = ipf(grouped_prior, [((1, 2), rest_groups), ((0, 1), rest_totals)])
+        iterations, residual, converged = res.iterations, res.max_residual, res.converged
+        factor = np.divide(res.cells, grouped_prior, out=np.zeros_like(res.cells),
+                           where=grouped_prior > 0)
+        cells[free] = prior * factor[:, :, GROUP17_OF_AGE]
+    if not converged:
+        raise RuntimeError(f"IPF did not converge for {year}: residual {residual}")
+
+    estimated_flag = {a: official_est.get(a, True) for a in AGS_LIST}
+    rows = []
+    ages = np.arange(N_AGES)
+    for i, a in enumerate(AGS_LIST):
+        for s, sex in enumerate(SEXES):
+            rows.append(pd.DataFrame({
+                "ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex, "age": ages,
+                "population": cells[i, s], "estimated": estimated_flag[a]}))
+    pop = pd.concat(rows, ignore_index=True)
+    pop["year"] = pop.year.astype("int64")
+    pop["age"] = pop.age.astype("int64")
+    pop["estimated"] = pop.estimated.astype(bool)
+
+    # ---- fit report: raked vs prior per municipality × sex × grid group
+    fit_rows = []
+    for i, a in enumerate(AGS_LIST):
+        for s, sex in enumerate(SEXES):
+            for G, gname in enumerate(GRID_GROUPS):
+                sel = GRID_OF_AGE == G
+                pr = float(prior_all[i, s, sel].sum())
+                rk = float(cells[i, s, sel].sum())
+                fit_rows.append({"ags": a, "municipality": MUNICIPALITIES[a], "sex": sex,
+                                 "grid_group": gname, "prior": pr, "raked": rk,
+                                 "ratio": rk / pr if pr > 0 else np.nan,
+                                 "official_table": a in official})
+    fit = pd.DataFrame(fit_rows)
+    fit["log_adjustment"] = np.log(fit.ratio)
+    # finest level: per (m, s, group17) factor
+    grp_prior = np.stack([[np.bincount(GROUP17_OF_AGE, weights=prior_all[i, s], minlength=17)
+                           for s in range(2)] for i in range(len(AGS_LIST))])
+    grp_cells = np.stack([[np.bincount(GROUP17_OF_AGE, weights=cells[i, s], minlength=17)
+                           for s in range(2)] for i in range(len(AGS_LIST))])
+    est_idx = [i for i, a in enumerate(AGS_LIST) if a not in official]
+    la17 = np.abs(np.log(grp_cells[est_idx] / grp_prior[est_idx])) if est_idx else np.zeros(1)
+    kreis_resid = np.abs(np.stack([np.bincount(GROUP17_OF_AGE, weights=cells[:, s].sum(axis=0),
+                                               minlength=17) for s in range(2)]) - groups).max()
+    muni_resid = np.abs(cells.sum(axis=2)[est_idx] - totals[est_idx]).max() if est_idx else 0.0
+    summary = {
+        "year": year, "basis": basis, "kreis_total": float(groups.sum()),
+        "ipf_iterations": iterations, "ipf_max_residual": float(residual),
+        "kreis_margin_max_abs_error": float(kreis_resid),
+        "municipal_margin_max_abs_error": float(muni_resid),
+        "max_abs_log_adjustment_group17": float(la17.max()),
+        "mean_abs_log_adjustment_group17": float(la17.mean()),
+        "max_abs_log_adjustment_grid": float(fit.log_adjustment.abs().max()),
+        "mean_abs_log_adjustment_grid": float(fit.log_adjustment.abs().mean()),
+        "municipal_totals_estimated": bool(totals_df.estimated.any()),
+        "municipal_totals_method": str(totals_df.method.iloc[0]),
+        "official_municipal_tables": sorted(official), "official_table_provenance": prov,
+        "min_cell": float(cells.min()),
+    }
+    de, en = _method_texts(summary)
+    return Estimate(year, pop, fit, totals_df, summary, de, en)
+
+
+def _de(x: float, digits: int) -> str:
+    """German number format (1.234,5)."""
+    return f"{x:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _method_texts(s: dict) -> tuple[str, str]:
+    y = s["year"]
+    n_off = len(s["official_municipal_tables"])
+    de = (f"Bevölkerung nach Gemeinde, Geschlecht und Einzelalter am 31.12.{y} (Basis {s['basis']}) – "
+          "Schätzung: Die amtlichen 17 Altersgruppen des Kreises (Regionalstatistik) werden mit einer "
+          "monotonen kubischen Interpolation (PCHIP) der kumulierten Bevölkerung in Einzelalter zerlegt; "
+          "die Gruppe 75+ wird nach der Sterbetafel Deutschland 2023/25 auf 75 bis 100+ verteilt. Die "
+          "Altersanteile je Gemeinde aus dem Zensus-2011-Gitter dienen als Startwerte; diese werden "
+          "iterativ proportional angepasst (IPF), bis die amtlichen Kreiswerte nach Geschlecht und "
+          f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
+          f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{_de(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
+          + ("Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor). "
+             if s["municipal_totals_estimated"] else "Die Gemeindesummen sind amtlich (Destatis Gemeindeverzeichnis). ")
+          + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else ""))
+    en = (f"Population by municipality, sex and single age at 31.12.{y} ({s['basis']} basis) – estimate: "
+          "the Kreis's 17 official age groups are split into single years by monotone cubic (PCHIP) "
+          "interpolation of the cumulative population; 75+ follows the Germany 2023/25 life table. "
+          "Zensus 2011 grid age shares per municipality form the prior, raked (IPF) until the official "
+          "Kreis figures by sex × age group and the municipal totals by sex are met exactly "
+          f"({s['ipf_iterations']} iterations; largest adjustment ±{100 * np.expm1(s['max_abs_log_adjustment_group17']):.2f} %). "
+          + ("Municipal totals are themselves estimated (no official figure for this date). "
+             if s["municipal_totals_estimated"] else "Municipal totals are official (Destatis GV). ")
+          + (f"An official municipal table replaced the estimate for {n_off} municipality(ies)." if n_off else ""))
+    return de, en
+
+
+def estimate_population(year: int) -> Estimate:
+    """Estimate (or, with imported official tables, assemble) the population at 31.12.year.
+
+    Parameters
+    ----------
+    year : a year with an official Kreis age table (2015–2024).
+
+    Returns
+    -------
+    Estimate (frames are copies). Cached per process and per content of the imported
+    official tables, so importing a table takes effect without clearing the cache.
+    """
+    e = _estimate(int(year), _tables_token())
+    return Estimate(e.year, e.population.copy(), e.fit.copy(), e.totals.copy(), dict(e.summary),
+                    e.method_de, e.method_en)
+
+
+def clear_cache() -> None:
+    """Forget cached estimates (e.g. after the user imported an official table)."""
+    _estimate.cache_clear()
+    _TABLES_BY_TOKEN.clear()

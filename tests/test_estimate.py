@@ -1,0 +1,260 @@
+"""Tests of the base-population estimate (graduation, raking, margins, official override)."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.constants import AGE_GROUPS_17, AGS_LIST, N_AGES, OPEN_AGE, SEXES
+from dashboard.data import estimate as est
+from dashboard.data import estimation_report, kreis_age_groups, load_population, municipal_totals
+
+BOUNDS_17 = list(AGE_GROUPS_17.values())
+
+
+def _groups17(df: pd.DataFrame) -> pd.DataFrame:
+    """Sum a tidy single-age frame to sex × 17 groups (index sex, columns group labels)."""
+    g = pd.cut(df.age, bins=[b[0] - 0.5 for b in BOUNDS_17] + [OPEN_AGE + 0.5],
+               labels=list(AGE_GROUPS_17))
+    return df.groupby(["sex", g], observed=True).population.sum().unstack()
+
+
+# ---------------------------------------------------------------------------- graduation
+
+def test_graduate_keeps_every_group_sum_of_the_kreis_table() -> None:
+    k = kreis_age_groups()
+    for (year, sex), g in k.groupby(["year", "sex"]):
+        counts = g.sort_values("age_group").population.to_numpy(float)
+        single = est.graduate(counts, BOUNDS_17, tail_weights=est.life_table_weights(sex, 75))
+        sums = [single[lo:hi + 1].sum() for lo, hi in BOUNDS_17]
+        np.testing.assert_allclose(sums, counts, rtol=0, atol=1e-6, err_msg=f"{year} {sex}")
+        assert single.min() >= 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=50_000), min_size=17, max_size=17))
+def test_graduate_nonnegative_and_exact_for_any_counts(counts: list[int]) -> None:
+    single = est.graduate(counts, BOUNDS_17, tail_weights=est.life_table_weights("male", 75))
+    assert single.shape == (N_AGES,)
+    assert single.min() >= 0
+    sums = [single[lo:hi + 1].sum() for lo, hi in BOUNDS_17]
+    np.testing.assert_allclose(sums, counts, rtol=1e-12, atol=1e-7)
+
+
+def test_graduate_linear_cumulative_gives_flat_profile() -> None:
+    # Worked example: 10 persons per year in every closed group (a straight cumulative);
+    # PCHIP reproduces a straight line, so every single age of the closed groups has 10.
+    counts = [10.0 * (hi - lo + 1) for lo, hi in BOUNDS_17[:-1]] + [260.0]
+    single = est.graduate(counts, BOUNDS_17, tail_weights=np.ones(26))
+    np.testing.assert_allclose(single, 10.0, atol=1e-9)
+
+
+def test_graduate_rejects_gaps_and_negative_counts() -> None:
+    with pytest.raises(ValueError, match="contiguous"):
+        est.graduate([1, 2], [(0, 4), (6, 100)])
+    with pytest.raises(ValueError, match=">= 0"):
+        est.graduate([-1, 2], [(0, 4), (5, 100)])
+
+
+def test_life_table_tail_decreases_with_age() -> None:
+    w = est.life_table_weights("female", 75)
+    assert len(w) == OPEN_AGE + 1 - 75
+    assert np.all(np.diff(w[:-1]) < 0)
+
+
+# ---------------------------------------------------------------------------- raking
+
+def test_ipf_meets_both_margins_on_a_small_table() -> None:
+    prior = np.array([[1.0, 2.0], [3.0, 4.0]])
+    res = est.ipf(prior, [((0,), np.array([5.0, 5.0])), ((1,), np.array([6.0, 4.0]))])
+    assert res.converged
+    np.testing.assert_allclose(res.cells.sum(axis=1), [5, 5], atol=1e-7)
+    np.testing.assert_allclose(res.cells.sum(axis=0), [6, 4], atol=1e-7)
+    # IPF keeps the cross-product ratio of the prior
+    c = res.cells
+    assert c[0, 0] * c[1, 1] / (c[0, 1] * c[1, 0]) == pytest.approx(1 * 4 / (2 * 3))
+
+
+# ---------------------------------------------------------------------------- load_population
+
+@pytest.fixture(scope="module")
+def pop2024() -> pd.DataFrame:
+    return load_population(2024)
+
+
+def test_contract_of_load_population(pop2024: pd.DataFrame) -> None:
+    assert list(pop2024.columns) == ["ags", "municipality", "year", "sex", "age", "population", "estimated"]
+    assert len(pop2024) == len(AGS_LIST) * 2 * N_AGES
+    assert list(pop2024.ags.unique()) == list(AGS_LIST)
+    assert (pop2024.ags.str.len() == 8).all()
+    assert set(pop2024.sex) == set(SEXES)
+    assert sorted(pop2024.age.unique()) == list(range(OPEN_AGE + 1))
+    assert (pop2024.year == 2024).all()
+    assert pop2024.estimated.dtype == bool and pop2024.estimated.all()
+    assert pop2024.population.notna().all() and (pop2024.population >= 0).all()
+    arr = pop2024.population.to_numpy().reshape(len(AGS_LIST), 2, N_AGES)
+    assert arr[AGS_LIST.index("05358008"), 0, 30] == pytest.approx(
+        pop2024.query("ags == '05358008' and sex == 'female' and age == 30").population.item())
+
+
+def test_kreis_sums_equal_official_2024_table_exactly(pop2024: pd.DataFrame) -> None:
+    assert pop2024.population.sum() == pytest.approx(279_285, abs=1e-6)
+    got = _groups17(pop2024)
+    k = kreis_age_groups()
+    want = k[k.year == 2024].pivot(index="sex", columns="age_group", values="population")
+    for sex in SEXES:
+        for label in AGE_GROUPS_17:
+            assert got.at[sex, label] == pytest.approx(float(want.at[sex, label]), abs=1e-6), (sex, label)
+
+
+def test_returns_copies(pop2024: pd.DataFrame) -> None:
+    a = load_population(2024)
+    a.loc[0, "population"] = -1.0
+    assert load_population(2024).population.min() >= 0
+
+
+@pytest.mark.parametrize("year", [2017, 2021])
+def test_official_municipal_totals_by_sex_are_met(year: int) -> None:
+    pop = load_population(year)
+    got = pop.groupby(["ags", "sex"]).population.sum()
+    m = municipal_totals(year_end_only=True, official_only=True)
+    m = m[(m.year == year) & m.female.notna()].set_index("ags")
+    assert len(m) == 15
+    for ags in AGS_LIST:
+        assert got[(ags, "female")] == pytest.approx(float(m.at[ags, "female"]), abs=1e-6)
+        assert got[(ags, "male")] == pytest.approx(float(m.at[ags, "male"]), abs=1e-6)
+    rep = estimation_report(year)
+    assert not rep.totals.estimated.any()
+    assert rep.summary["ipf_iterations"] >= 1
+
+
+@pytest.mark.parametrize("year", range(2015, 2025))
+def test_every_year_meets_the_kreis_table(year: int) -> None:
+    pop = load_population(year)
+    assert pop.population.min() >= 0
+    k = kreis_age_groups()
+    want = k[k.year == year].groupby("sex").population.sum()
+    got = pop.groupby("sex").population.sum()
+    for sex in SEXES:
+        assert got[sex] == pytest.approx(float(want[sex]), abs=1e-6)
+
+
+def test_base_date_totals_are_estimated_and_follow_zensus_2022() -> None:
+    rep = estimation_report(2024)
+    assert rep.totals.estimated.all()
+    assert "Zensus 2022" in rep.summary["municipal_totals_method"]
+    tot = rep.totals.groupby("ags").population.sum()
+    from dashboard.data import zensus2022_municipal
+    z = zensus2022_municipal().set_index("ags").population
+    growth = tot / z.reindex(tot.index)
+    # Kreis growth 15.05.2022 -> 31.12.2024 is 279,285 / 275,392 = +1.41 %; no municipality
+    # should be carried further than a few per cent away from its census count
+    assert tot.sum() == pytest.approx(279_285)
+    assert growth.between(0.95, 1.08).all(), growth
+    assert "Zensus 2022" in rep.method_en and "Zensus" in rep.method_de
+
+
+def test_fit_report_describes_the_adjustment() -> None:
+    rep = estimation_report(2024)
+    fit = rep.fit
+    assert set(fit.columns) >= {"ags", "sex", "grid_group", "prior", "raked", "ratio", "log_adjustment"}
+    assert len(fit) == 15 * 2 * 5
+    np.testing.assert_allclose(np.log(fit.ratio), fit.log_adjustment)
+    assert rep.summary["kreis_margin_max_abs_error"] < 1e-6
+    assert rep.summary["municipal_margin_max_abs_error"] < 1e-6
+    assert rep.summary["max_abs_log_adjustment_grid"] >= rep.summary["mean_abs_log_adjustment_grid"]
+
+
+def test_no_kreis_table_raises() -> None:
+    with pytest.raises(ValueError, match="no official Kreis age table"):
+        load_population(2013)
+
+
+# ---------------------------------------------------------------------------- official tables
+
+def test_missing_userdata_module_means_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "dashboard.data.userdata", None)  # import -> ImportError
+    assert est._imported_tables() == []
+
+
+def _install_tables(monkeypatch: pytest.MonkeyPatch, tables: list[pd.DataFrame]) -> None:
+    mod = types.ModuleType("dashboard.data.userdata")
+    mod.imported_municipal_age_tables = lambda: [t.copy() for t in tables]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "dashboard.data.userdata", mod)
+    # no cache clearing: the estimate is keyed by the content of the imported tables
+
+
+def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SYNTHETIC official table: built from the estimate with persons moved between ages."""
+    base = load_population(2024)
+    # Düren in single ages: move 30 women from age 30 to age 31, 20 men from 80 to 70
+    d = base[base.ags == "05358008"].copy()
+    d.loc[(d.sex == "female") & (d.age == 30), "population"] -= 30
+    d.loc[(d.sex == "female") & (d.age == 31), "population"] += 30
+    d.loc[(d.sex == "male") & (d.age == 80), "population"] -= 20
+    d.loc[(d.sex == "male") & (d.age == 70), "population"] += 20
+    single = pd.DataFrame({"ags": d.ags, "year": 2024, "sex": d.sex, "age_min": d.age,
+                           "age_max": d.age, "population": d.population,
+                           "table": "SYNTHETIC test fixture (not official data)"})
+    # Heimbach in the 17 groups, 15 persons moved from 75+ to 65-74 (women)
+    h = base[base.ags == "05358012"].copy()
+    h["grp"] = est.GROUP17_OF_AGE[h.age.to_numpy()]
+    hg = h.groupby(["sex", "grp"]).population.sum().reset_index()
+    hg.loc[(hg.sex == "female") & (hg.grp == 16), "population"] -= 15
+    hg.loc[(hg.sex == "female") & (hg.grp == 15), "population"] += 15
+    grouped = pd.DataFrame({"ags": "05358012", "year": 2024, "sex": hg.sex,
+                            "age_min": [BOUNDS_17[g][0] for g in hg.grp],
+                            "age_max": [BOUNDS_17[g][1] for g in hg.grp],
+                            "population": hg.population,
+                            "table": "SYNTHETIC test fixture (not official data)"})
+    _install_tables(monkeypatch, [single, grouped.reset_index(drop=True)])
+    try:
+        pop = load_population(2024)
+        du = pop[pop.ags == "05358008"].reset_index(drop=True)
+        np.testing.assert_allclose(du.population.to_numpy(), d.population.to_numpy())
+        assert not du.estimated.any()
+        he = pop[pop.ags == "05358012"].copy()
+        assert he.estimated.all()
+        he["grp"] = est.GROUP17_OF_AGE[he.age.to_numpy()]
+        got = he.groupby(["sex", "grp"]).population.sum().reset_index()
+        np.testing.assert_allclose(got.population.to_numpy(), hg.population.to_numpy(), atol=1e-6)
+        others = pop[~pop.ags.isin(["05358008", "05358012"])]
+        assert others.estimated.all()
+        # the Kreis margin is still met exactly
+        k = kreis_age_groups()
+        want = k[k.year == 2024].pivot(index="sex", columns="age_group", values="population")
+        got17 = _groups17(pop)
+        for sex in SEXES:
+            for label in AGE_GROUPS_17:
+                assert got17.at[sex, label] == pytest.approx(float(want.at[sex, label]), abs=1e-6)
+        rep = estimation_report(2024)
+        assert rep.summary["official_municipal_tables"] == ["05358008", "05358012"]
+        assert "SYNTHETIC" in rep.summary["official_table_provenance"]
+        # an official table for another year does not change 2021
+        assert load_population(2021).estimated.all()
+    finally:
+        est.clear_cache()
+
+
+def test_bad_official_table_lists_all_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = pd.DataFrame({"ags": ["05358999", "05358008"], "year": [2024, 2024],
+                        "sex": ["female", "divers"], "age_min": [0, 5], "age_max": [100, 3],
+                        "population": [10.0, -1.0]})
+    bad.attrs["source"] = "synthetic_bad.csv"
+    _install_tables(monkeypatch, [bad])
+    try:
+        from dashboard.data import DataFormatError
+        with pytest.raises(DataFormatError) as err:
+            load_population(2024)
+        cols = [p.column for p in err.value.problems]
+        assert cols.count("ags") == 1 and "sex" in cols and "population" in cols
+        assert "age_min/age_max" in cols
+        assert all(p.file == "synthetic_bad.csv" for p in err.value.problems)
+    finally:
+        est.clear_cache()
