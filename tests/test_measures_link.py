@@ -81,10 +81,16 @@ def test_gaps_worked_example():
     # Nideggen 80+ is answered by S1; Nideggen 0-2 only by the ended S2 and the all-ages S3;
     # Titz 80+ by nothing (S1 serves Nideggen, S4 Düren)
     assert {(r.ags, str(r.age_group)) for r in g.itertuples()} == {(NIDEGGEN, "0-2"), (TITZ, "80+")}
+    # Nideggen 80+ is answered by S1, which names Nideggen: not "district-wide only"
+    assert not table.district_wide_only.any()
     nid80 = table[(table.ags == NIDEGGEN) & (table.age_group == "80+")].iloc[0]
     assert (nid80.n_active, nid80.n_active_local, nid80.measure_ids, nid80.n_active_all_ages) == (1, 1, "S1", 1)
-    # counting all-ages measures closes every gap (S3 serves the whole district)
+    # counting all-ages measures closes every gap (S3 serves the whole district) but leaves
+    # Nideggen 0-2 and Titz 80+ answered by district-wide measures only
     assert L.gaps(cat, ag, count_all_ages=True).empty
+    t2 = L.growth_coverage(cat, ag, count_all_ages=True)
+    assert {(r.ags, str(r.age_group)) for r in t2[t2.district_wide_only].itertuples()} == \
+        {(NIDEGGEN, "0-2"), (TITZ, "80+")}
     # a lower threshold or persons floor widens the set
     assert (HEIMBACH, "3-5") in {(r.ags, str(r.age_group))
                                  for r in L.gaps(cat, ag, min_persons=5).itertuples()}

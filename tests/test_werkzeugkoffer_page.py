@@ -57,7 +57,11 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
     # every strongly growing synthetic group is answered by an active real measure: no gap
     assert "Keine Lücke" in _text(gap_tab)
     assert len(gap_fig.data) == 1 and len(cov_fig.data) == 1
-    assert "Lücke" in _text(all_tab)
+    # Nideggen 80+ (+20 %) is reached only by district-wide senior services (no measure names
+    # Nideggen for that age); Nideggen 0-2 is named by M53 (Kita)
+    wide = _text(gap_tab.children[1])
+    assert "Nideggen" in wide and "80+" in wide and "0-2" not in wide and "Titz" not in wide
+    assert "nur kreisweit" in _text(all_tab) and "stark wachsend" in _text(all_tab)
 
 
 def test_render_view_without_projection_says_so(comps, monkeypatch):

@@ -93,7 +93,8 @@ def gap_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     -------
     go.Figure
         One heatmap trace (z = ``change_pct``); the cell text reads ``"+12 %"`` plus
-        ``"Lücke"`` for gaps and ``"●"`` count of active targeted measures.
+        ``"Lücke"`` for gaps, ``"nur kreisweit"`` for strongly growing groups answered only by
+        district-wide measures, else the count of active targeted measures.
     """
     groups = list(PLANNING_AGE_GROUPS)
     munis = list(dict.fromkeys(table.municipality))
@@ -109,12 +110,15 @@ def gap_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
             cell = fmt_pct(r.change_pct, 0)
             if r.gap:
                 cell += "<br><b>Lücke</b>"
+            elif getattr(r, "district_wide_only", False):
+                cell += "<br>nur kreisweit"
             elif r.strongly_growing:
                 cell += f"<br>{int(r.n_active)} Maßn."
             trow.append(cell)
             hrow.append(f"{m}, {g}: {fmt_number(round(r.change), sign=True)} Personen "
                         f"({fmt_pct(r.change_pct)}), {int(r.n_active)} aktive passende Maßnahmen"
-                        + (" – Lücke" if r.gap else ""))
+                        + (" – Lücke" if r.gap else "")
+                        + (" – nur kreisweite Maßnahmen" if getattr(r, "district_wide_only", False) else ""))
         text.append(trow)
         hover.append(hrow)
     vmax = float(max(abs(piv.min().min()), abs(piv.max().max()), 1.0))
@@ -148,7 +152,7 @@ def coverage_heatmap(cov: pd.DataFrame, *, title: str | None = None) -> go.Figur
         index=munis, columns=fields)
     loc = c.pivot(index="municipality", columns="field_of_action", values="n_local").reindex(
         index=munis, columns=fields)
-    text = [[f"{int(piv.loc[m, f])} ({int(loc.loc[m, f])} örtl.)" for f in fields] for m in munis]
+    text = [[f"{int(piv.loc[m, f])} ({int(loc.loc[m, f])} namentl.)" for f in fields] for m in munis]
     short = [f.split(" ")[0] if not f.startswith("gesellschaftliche") else "Teilhabe" for f in fields]
     fig = go.Figure(go.Heatmap(
         z=piv.values, x=short, y=munis, text=text, texttemplate="%{text}",

@@ -24,10 +24,14 @@ Rules (documented constants)
 (the second condition keeps tiny groups in small municipalities from flagging on a handful
 of people).
 
+*Named*: a measure whose ``Gemeinden`` rows name the municipality itself (not only via
+``"05358"``); counted as ``n_active_local``.
+
 *Gap*: a strongly growing group in a municipality with no active measure that serves that
 municipality and is *targeted* at the group's ages. Measures for all ages (basis
 ``"all ages"``) count for coverage but do not close a gap by default (``count_all_ages``):
-otherwise a single district-wide bus network would close every gap everywhere.
+otherwise a single district-wide bus network would close every gap everywhere. A strongly
+growing group answered only by district-wide measures is flagged ``district_wide_only``.
 """
 
 from __future__ import annotations
@@ -229,7 +233,9 @@ def growth_coverage(catalogue: Catalogue, age_groups: pd.DataFrame, *,
         ``n_active_local`` (of those, listed for the municipality itself, not district-wide),
         ``n_active_all_ages`` (active all-ages measures serving it), ``measure_ids``
         (``;``-joined ids counted in ``n_active``), ``gap`` (strongly growing and
-        ``n_active == 0``). 15 × 10 rows, municipalities in AGS order.
+        ``n_active == 0``), ``district_wide_only`` (strongly growing, answered only by
+        district-wide measures, none that names the municipality). 15 × 10 rows,
+        municipalities in AGS order.
     """
     ch = group_changes(age_groups, list(MUNICIPALITIES), base_year=base_year, years=[horizon])
     ch["age_group"] = ch.age_group.astype(str)
@@ -251,6 +257,7 @@ def growth_coverage(catalogue: Catalogue, age_groups: pd.DataFrame, *,
     out["measure_ids"] = out.measure_ids.fillna("").astype(str)
     out["strongly_growing"] = (out.change_pct >= threshold_pct) & (out.change >= min_persons)
     out["gap"] = out.strongly_growing & (out.n_active == 0)
+    out["district_wide_only"] = out.strongly_growing & (out.n_active > 0) & (out.n_active_local == 0)
     out["age_group"] = pd.Categorical(out.age_group, categories=list(PLANNING_AGE_GROUPS), ordered=True)
     out["ags"] = pd.Categorical(out.ags, categories=list(MUNICIPALITIES), ordered=True)
     out = out.sort_values(["ags", "age_group"], ignore_index=True)

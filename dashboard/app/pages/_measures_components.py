@@ -36,25 +36,31 @@ TEXT: dict[str, str] = {
     "all_munis": "Alle Gemeinden (Kreis Düren)", "all_fields": "Alle Handlungsfelder",
     "all_groups": "Alle Altersgruppen", "all_status": "Alle", "active": "nur aktive (laufend)",
     "cards": "Maßnahmen", "n_found": "{n} Maßnahmen gefunden",
-    "n_found_ags": "{n} Maßnahmen für {name} ({local} örtlich, {wide} kreisweit)",
+    "n_found_ags": "{n} Maßnahmen für {name} ({local} namentlich genannt, {wide} kreisweit)",
     "none_found": "Keine Maßnahme passt zu dieser Auswahl.",
     "target": "Zielgruppe", "band": "Altersband", "served": "Gemeinden", "lead": "Träger",
     "start": "Beginn", "sources": "Quellen", "answers": "Antwortet auf (Vorausberechnung, {scenario})",
-    "district_wide": "kreisweit (alle 15 Gemeinden)", "local": "örtlich",
+    "district_wide": "kreisweit (alle 15 Gemeinden)", "local": "namentlich genannt",
     "gaps_title": "Lücken: stark wachsende Altersgruppen ohne aktive passende Maßnahme",
     "gaps_rule": ("Eine Altersgruppe gilt als stark wachsend, wenn sie von {base} bis {year} um "
                   "mindestens {pct} und mindestens {persons} Personen zunimmt. Eine Lücke liegt vor, "
                   "wenn in der Gemeinde keine aktive (laufende) Maßnahme angeboten wird, deren "
-                  "Altersband die Gruppe trifft; Angebote für alle Altersgruppen schließen keine Lücke."),
+                  "Altersband die Gruppe trifft; Angebote für alle Altersgruppen schließen keine Lücke. "
+                  "„Nur kreisweit“: die Gruppe wächst stark und wird nur von kreisweiten Maßnahmen "
+                  "erreicht, keine nennt die Gemeinde namentlich. Werte {base}: Schätzung je Gemeinde; "
+                  "{year}: Vorausberechnung ({scenario})."),
     "gap_graph_label": ("Wärmebild: Veränderung jeder Altersgruppe in jeder Gemeinde in Prozent, "
                         "Lücken beschriftet; die Daten stehen in der Tabelle darunter."),
     "coverage_graph_label": ("Wärmebild: Zahl der aktiven Maßnahmen je Gemeinde und Handlungsfeld; "
                              "die Daten stehen in der Tabelle darunter."),
     "no_gaps": "Keine Lücke nach dieser Regel.",
+    "no_wide_only": "Keine stark wachsende Altersgruppe, die nur durch kreisweite Maßnahmen erreicht wird.",
+    "wide_only_caption": ("Stark wachsende Altersgruppen {base} → {year}, die nur kreisweite Maßnahmen "
+                          "erreichen (keine Maßnahme nennt die Gemeinde namentlich)"),
     "gap_table_caption": "Lücken {base} → {year}",
     "all_cells_caption": "Alle Gemeinden und Altersgruppen {base} → {year} (Daten der Grafik)",
     "coverage_title": "Abdeckung: aktive Maßnahmen je Handlungsfeld und Gemeinde",
-    "coverage_caption": "Aktive Maßnahmen je Gemeinde und Handlungsfeld (davon örtlich)",
+    "coverage_caption": "Aktive Maßnahmen je Gemeinde und Handlungsfeld (davon namentlich genannt)",
     "show_table": "Daten als Tabelle anzeigen",
     "upload_title": "Bearbeiteten Katalog hochladen",
     "upload_help": ("Laden Sie den Katalog als Excel-Arbeitsmappe herunter, bearbeiten Sie ihn und laden "
@@ -185,23 +191,31 @@ def _table(caption: str, header: list[str], rows: list[list], *, table_id: str |
                       className="wk-table", **kw)
 
 
-def gap_table(table: pd.DataFrame, *, only_gaps: bool = True, ags: str | None = None,
+def gap_table(table: pd.DataFrame, *, kind: str = "gap", ags: str | None = None,
               table_id: str | None = None) -> html.Table | html.P:
-    """Table of :func:`~dashboard.projection.measures_link.growth_coverage` rows (gaps only by default)."""
-    t = table[table.gap] if only_gaps else table
+    """Table of :func:`~dashboard.projection.measures_link.growth_coverage` rows.
+
+    ``kind``: ``"gap"`` (gaps only), ``"district_wide_only"`` (strongly growing groups answered
+    only by district-wide measures) or ``"all"`` (every cell: the text alternative of the chart).
+    """
+    t = table if kind == "all" else table[table[kind]]
     if ags and ags != KREIS_AGS:
         t = t[t.ags == ags]
     base, year = int(table.base_year.iloc[0]), int(table.year.iloc[0])
-    if only_gaps and t.empty:
-        return html.P(TEXT["no_gaps"], className="wk-no-gaps", id=table_id)
+    if kind != "all" and t.empty:
+        return html.P(T["no_gaps" if kind == "gap" else "no_wide_only"], id=table_id)
     header = ["Gemeinde", "Altersgruppe", str(base), str(year), "Veränderung", "in %",
-              "aktive passende Maßnahmen"] + ([] if only_gaps else ["Lücke"])
+              "aktive passende Maßnahmen", "davon namentlich"] + (["Bewertung"] if kind == "all" else [])
+
+    def verdict(r) -> str:
+        return ("Lücke" if r.gap else "nur kreisweit" if r.district_wide_only
+                else "stark wachsend" if r.strongly_growing else "")
     rows = [[r.municipality, str(r.age_group), fmt_number(round(r.population_base)),
              fmt_number(round(r.population)), fmt_number(round(r.change), sign=True),
-             fmt_pct(r.change_pct), str(int(r.n_active))] + ([] if only_gaps else
-                                                              ["ja" if r.gap else "nein"])
-            for r in t.itertuples()]
-    cap = TEXT["gap_table_caption" if only_gaps else "all_cells_caption"].format(base=base, year=year)
+             fmt_pct(r.change_pct), str(int(r.n_active)), str(int(r.n_active_local))]
+            + ([verdict(r)] if kind == "all" else []) for r in t.itertuples()]
+    cap = T[{"gap": "gap_table_caption", "district_wide_only": "wide_only_caption",
+             "all": "all_cells_caption"}[kind]].format(base=base, year=year)
     return _table(cap, header, rows, table_id=table_id)
 
 
@@ -316,14 +330,15 @@ def render_view(*, ags: str, field: str | None, group: str | None, status: str |
                           scenario_label=label, highlight=(r.id == highlight))
              for r in found.itertuples(index=False)] or [html.P(T["none_found"])]
     rule = T["gaps_rule"].format(base=BASE_YEAR, year=year, pct=fmt_pct(STRONG_GROWTH_PCT, 0, sign=False),
-                                 persons=STRONG_GROWTH_MIN_PERSONS)
+                                 persons=STRONG_GROWTH_MIN_PERSONS, scenario=label)
     if ag is None:
         gap_fig, gap_tab, all_tab = _empty_figure(T["no_projection"]), None, None
     else:
         table = growth_coverage(cat, ag, horizon=year)
         gap_fig = gap_heatmap(table)
-        gap_tab = gap_table(table, ags=ags, table_id="wk-gaps")
-        all_tab = gap_table(table, only_gaps=False)
+        gap_tab = html.Div([gap_table(table, ags=ags, table_id="wk-gaps"),
+                            gap_table(table, kind="district_wide_only", ags=ags, table_id="wk-wide-only")])
+        all_tab = gap_table(table, kind="all")
     cov = coverage(cat)
     return (origin, summary, notice, cards, rule, gap_fig, gap_tab, all_tab, coverage_heatmap(cov),
             coverage_table(cov))
