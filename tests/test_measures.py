@@ -173,6 +173,14 @@ def test_shipped_files_equal_a_fresh_build(built, tmp_path):
         assert (tmp_path / name).read_bytes() == (M.SHIPPED_CSV_DIR / name).read_bytes()
 
 
+def test_build_is_rerunnable_and_reproduces_the_shipped_files(tmp_path):
+    cat, report = M.build_shipped(workbook=tmp_path / "k.xlsx", csv_dir=tmp_path / "csv")
+    assert report.excluded == () and len(report.decisions) == len(cat.measures)
+    assert M.load_workbook(tmp_path / "k.xlsx").equals(M.load_workbook(M.SHIPPED_WORKBOOK))
+    for p in M.SHIPPED_CSV_DIR.iterdir():
+        assert (tmp_path / "csv" / p.name).read_bytes() == p.read_bytes()
+
+
 def test_workbook_has_validation_lists(workbook):
     wb = openpyxl.load_workbook(workbook)
     assert {"Massnahmen", "Gemeinden", "Quellen", "Listen", "Hinweise"} <= set(wb.sheetnames)

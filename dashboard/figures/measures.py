@@ -125,7 +125,7 @@ def gap_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     base_year, year = int(t.base_year.iloc[0]), int(t.year.iloc[0])
     fig = go.Figure(go.Heatmap(
         z=piv.values, x=groups, y=munis, text=text, texttemplate="%{text}", hovertext=hover,
-        hoverinfo="text", colorscale=CHANGE_COLORSCALE, zmid=0, zmin=-vmax, zmax=vmax,
+        hoverinfo="text", textfont=dict(size=11), colorscale=CHANGE_COLORSCALE, zmid=0, zmin=-vmax, zmax=vmax,
         colorbar=dict(title=dict(text="Veränderung in %"), ticksuffix=" %"), xgap=2, ygap=2,
         name="Veränderung"))
     fig.update_layout(
@@ -155,7 +155,7 @@ def coverage_heatmap(cov: pd.DataFrame, *, title: str | None = None) -> go.Figur
     text = [[f"{int(piv.loc[m, f])} ({int(loc.loc[m, f])} namentl.)" for f in fields] for m in munis]
     short = [f.split(" ")[0] if not f.startswith("gesellschaftliche") else "Teilhabe" for f in fields]
     fig = go.Figure(go.Heatmap(
-        z=piv.values, x=short, y=munis, text=text, texttemplate="%{text}",
+        z=piv.values, x=short, y=munis, text=text, texttemplate="%{text}", textfont=dict(size=11),
         customdata=[[f for f in fields] for _ in munis],
         hovertemplate="%{y} – %{customdata}: %{z} aktive Maßnahmen<extra></extra>",
         colorscale=COUNT_COLORSCALE, zmin=0, colorbar=dict(title=dict(text="aktive Maßnahmen")),

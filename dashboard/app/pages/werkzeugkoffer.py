@@ -77,7 +77,7 @@ def layout(ags: str | None = None, field: str | None = None, group: str | None =
                   html.Button(T["reset"], id="wk-reset", type="button")], className="wk-buttons"),
         dcc.Download(id="wk-download"),
         dcc.Upload(id="wk-upload", children=html.Button(T["upload_button"], type="button"),
-                   accept=".xlsx", multiple=False, className="wk-upload"),
+                   accept=".xlsx", multiple=False, max_size=10 * 1024 * 1024, className="wk-upload"),
         html.Div(id="wk-upload-result", **{"aria-live": "polite"}),
     ], className="wk-upload-section", **{"aria-label": T["upload_title"]})
     return html.Main([
