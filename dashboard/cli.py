@@ -83,10 +83,11 @@ def _register_data(data_sub) -> None:
 
 
 def _data_check(args: argparse.Namespace) -> int:
-    from dashboard.data.check import run_check
+    from dashboard.data.check import check_results, render_check
 
-    print(run_check())
-    return 0
+    results = check_results()
+    print(render_check(results))
+    return 0 if all(r.ok for r in results) else 1
 
 
 def main(argv: list[str] | None = None) -> int:

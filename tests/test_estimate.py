@@ -98,7 +98,9 @@ def test_contract_of_load_population(pop2024: pd.DataFrame) -> None:
     assert (pop2024.year == 2024).all()
     assert pop2024.estimated.dtype == bool and pop2024.estimated.all()
     assert pop2024.population.notna().all() and (pop2024.population >= 0).all()
-    arr = pop2024.population.to_numpy().reshape(len(AGS_LIST), 2, N_AGES)
+    from dashboard.data import population_array
+    arr = population_array(2024)
+    assert arr.shape == (len(AGS_LIST), 2, N_AGES)
     assert arr[AGS_LIST.index("05358008"), 0, 30] == pytest.approx(
         pop2024.query("ags == '05358008' and sex == 'female' and age == 30").population.item())
 
@@ -243,9 +245,10 @@ def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_bad_official_table_lists_all_problems(monkeypatch: pytest.MonkeyPatch) -> None:
-    bad = pd.DataFrame({"ags": ["05358999", "05358008"], "year": [2024, 2024],
-                        "sex": ["female", "divers"], "age_min": [0, 5], "age_max": [100, 3],
-                        "population": [10.0, -1.0]})
+    bad = pd.DataFrame({"ags": ["05358999", "05358008", "05358008", "05358008"],
+                        "year": [2024, 2024, "x", "x"],
+                        "sex": ["female", "divers", "male", "male"], "age_min": [0, 5, 0, 0],
+                        "age_max": [100, 3, 100, 100], "population": [10.0, -1.0, 1.0, 1.0]})
     bad.attrs["source"] = "synthetic_bad.csv"
     _install_tables(monkeypatch, [bad])
     try:
@@ -255,6 +258,37 @@ def test_bad_official_table_lists_all_problems(monkeypatch: pytest.MonkeyPatch) 
         cols = [p.column for p in err.value.problems]
         assert cols.count("ags") == 1 and "sex" in cols and "population" in cols
         assert "age_min/age_max" in cols
+        assert cols.count("year") == 2 and cols.count("ags/year/sex/age_min") == 2
+        assert {p.row for p in err.value.problems} == {2, 3, 4, 5}
         assert all(p.file == "synthetic_bad.csv" for p in err.value.problems)
+    finally:
+        est.clear_cache()
+
+
+def test_grid_prior_agrees_with_quoted_official_zensus_2011_shares() -> None:
+    """The grid shares behind the prior vs official Zensus 2011 shares quoted by the
+    Aachener Nachrichten (figures/age_structure_indicators_from_pages.csv): Heimbach 50+
+    47.1 %, Vettweiß 50+ 39.1 %."""
+    from dashboard.data import grid_age_shares
+    g = grid_age_shares()
+    share50 = g[g.age_min >= 50].groupby("ags").share.sum()
+    assert 100 * share50["05358012"] == pytest.approx(47.1, abs=1.0)
+    assert 100 * share50["05358060"] == pytest.approx(39.1, abs=1.0)
+
+
+def test_official_table_for_a_year_without_kreis_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SYNTHETIC official table for 31.12.2013 in single ages for all 15 municipalities
+    (values: the 2015 estimate relabelled — a fixture, not data)."""
+    base = load_population(2015)
+    t = pd.DataFrame({"ags": base.ags, "year": 2013, "sex": base.sex, "age_min": base.age,
+                      "age_max": base.age, "population": base.population,
+                      "table": "SYNTHETIC test fixture (not official data)"})
+    _install_tables(monkeypatch, [t])
+    try:
+        pop = load_population(2013)
+        assert not pop.estimated.any()
+        np.testing.assert_allclose(pop.population.to_numpy(), base.population.to_numpy())
+        assert (pop.year == 2013).all()
+        assert "importierten amtlichen" in estimation_report(2013).method_de
     finally:
         est.clear_cache()

@@ -20,10 +20,11 @@ from dashboard.data.embedded import (grid_age_shares, kreis_age_groups, life_tab
                                      nrw_tfr, vital_events, zensus2022_municipal)
 from dashboard.data.errors import DataFormatError, Problem
 from dashboard.data.history import census_breaks, linked_growth, municipal_history
-from dashboard.data.population import EstimationReport, estimation_report, load_population
+from dashboard.data.population import (EstimationReport, estimation_report, load_population,
+                                       population_array)
 
 __all__ = [
-    "EstimationReport", "estimation_report", "load_population",
+    "EstimationReport", "estimation_report", "load_population", "population_array",
     "census_breaks", "linked_growth", "municipal_history",
     "DataFormatError", "Problem", "grid_age_shares", "kreis_age_groups", "life_table",
     "municipal_boundaries", "municipal_totals", "nrw_life_expectancy", "nrw_tfr",

@@ -426,20 +426,27 @@ def _validate_user_table(t: pd.DataFrame, name: str) -> list:
     missing = [c for c in USER_TABLE_COLUMNS if c not in t.columns]
     if missing:
         return [problem(name, None, c, "eine Spalte dieses Namens", "fehlt") for c in missing]
-    for i, r in t.iterrows():
-        row = int(i) + 2 if isinstance(i, (int, np.integer)) else None
-        if str(r.ags) not in MUNICIPALITIES:
-            probs.append(problem(name, row, "ags", "eine AGS des Kreises Düren", r.ags))
-        if r.sex not in SEXES:
-            probs.append(problem(name, row, "sex", f"eines von {SEXES}", r.sex))
-        pop = pd.to_numeric(pd.Series([r.population]), errors="coerce").iloc[0]
-        if pd.isna(pop) or pop < 0:
-            probs.append(problem(name, row, "population", "eine Zahl ≥ 0", r.population))
-        amin = pd.to_numeric(pd.Series([r.age_min]), errors="coerce").iloc[0]
-        amax = pd.to_numeric(pd.Series([r.age_max]), errors="coerce").iloc[0]
-        if pd.isna(amin) or pd.isna(amax) or not (0 <= amin <= amax <= OPEN_AGE):
-            probs.append(problem(name, row, "age_min/age_max", f"0 ≤ age_min ≤ age_max ≤ {OPEN_AGE}",
-                                 f"{r.age_min}/{r.age_max}"))
+    rows = [int(i) + 2 if isinstance(i, (int, np.integer)) else None for i in t.index]
+    pop = pd.to_numeric(t.population, errors="coerce")
+    amin = pd.to_numeric(t.age_min, errors="coerce")
+    amax = pd.to_numeric(t.age_max, errors="coerce")
+    year = pd.to_numeric(t.year, errors="coerce")
+    checks = [
+        (~t.ags.astype(str).isin(list(MUNICIPALITIES)), "ags", "eine AGS des Kreises Düren", t.ags),
+        (year.isna() | (year != year.round()), "year", "ein Jahr (ganze Zahl)", t.year.astype(str)),
+        (~t.sex.isin(list(SEXES)), "sex", f"eines von {SEXES}", t.sex),
+        (pop.isna() | (pop < 0), "population", "eine Zahl ≥ 0", t.population),
+        (amin.isna() | amax.isna() | ~((amin >= 0) & (amin <= amax) & (amax <= OPEN_AGE)),
+         "age_min/age_max", f"0 ≤ age_min ≤ age_max ≤ {OPEN_AGE}",
+         t.age_min.astype(str) + "/" + t.age_max.astype(str)),
+    ]
+    for mask, col, expected, found in checks:
+        for k in np.flatnonzero(mask.to_numpy()):
+            probs.append(problem(name, rows[k], col, expected, found.iloc[k]))
+    dup = t.duplicated(["ags", "year", "sex", "age_min"], keep=False).to_numpy()
+    for k in np.flatnonzero(dup):
+        probs.append(problem(name, rows[k], "ags/year/sex/age_min", "eine Zeile je Schlüssel",
+                             "doppelt"))
     if probs:
         return probs
     for (ags, year, sex), g in t.groupby(["ags", "year", "sex"]):
@@ -558,6 +565,49 @@ def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
     return totals[:, :, None] * shape
 
 
+def _tidy(year: int, cells: np.ndarray, estimated: dict[str, bool]) -> pd.DataFrame:
+    """(region, sex, age) array -> tidy population frame in contract order."""
+    rows = []
+    ages = np.arange(N_AGES)
+    for i, a in enumerate(AGS_LIST):
+        for s, sex in enumerate(SEXES):
+            rows.append(pd.DataFrame({
+                "ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex, "age": ages,
+                "population": cells[i, s], "estimated": estimated[a]}))
+    pop = pd.concat(rows, ignore_index=True)
+    pop["year"] = pop.year.astype("int64")
+    pop["age"] = pop.age.astype("int64")
+    pop["estimated"] = pop.estimated.astype(bool)
+    return pop
+
+
+def _official_only(year: int, official: dict[str, np.ndarray], official_est: dict[str, bool],
+                   prov: str) -> Estimate:
+    """All 15 municipalities from imported official tables, for a year without Kreis table."""
+    cells = np.stack([official[a] for a in AGS_LIST])
+    pop = _tidy(year, cells, official_est)
+    totals = pd.DataFrame([{"ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex,
+                            "population": float(cells[i, s].sum()), "estimated": False,
+                            "basis": "", "method": "official: imported municipal table",
+                            "source": prov} for i, a in enumerate(AGS_LIST) for s, sex in enumerate(SEXES)])
+    fit = pd.DataFrame(columns=["ags", "municipality", "sex", "grid_group", "prior", "raked", "ratio",
+                                "official_table", "log_adjustment"])
+    summary = {"year": year, "basis": "", "kreis_total": float(cells.sum()), "ipf_iterations": 0,
+               "ipf_max_residual": 0.0, "kreis_margin_max_abs_error": float("nan"),
+               "municipal_margin_max_abs_error": 0.0, "max_abs_log_adjustment_group17": 0.0,
+               "mean_abs_log_adjustment_group17": 0.0, "max_abs_log_adjustment_grid": 0.0,
+               "mean_abs_log_adjustment_grid": 0.0, "municipal_totals_estimated": False,
+               "municipal_totals_method": "official: imported municipal table",
+               "official_municipal_tables": list(AGS_LIST), "official_table_provenance": prov,
+               "min_cell": float(cells.min())}
+    split = any(official_est.values())
+    de = (f"Bevölkerung am 31.12.{year} aus der importierten amtlichen Gemeindetabelle"
+          + (" (Altersgruppen in Einzelalter zerlegt, PCHIP)." if split else "."))
+    en = (f"Population at 31.12.{year} from the imported official municipal table"
+          + (" (age groups split into single years, PCHIP)." if split else "."))
+    return Estimate(year, pop, fit, totals, summary, de, en)
+
+
 #: imported tables by their content hash (the cache key of :func:`_estimate`)
 _TABLES_BY_TOKEN: dict[tuple[int, ...], list[pd.DataFrame]] = {}
 
@@ -572,13 +622,18 @@ def _tables_token() -> tuple[int, ...]:
 
 @functools.cache
 def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
+    tables = _TABLES_BY_TOKEN.get(token, [])
+    if year not in kreis_years():
+        official, official_est, prov = official_municipal_cells(year, tables)
+        if set(official) == set(AGS_LIST):
+            return _official_only(year, official, official_est, prov)
     groups, basis = _kreis_groups(year)
     kreis = kreis_single_ages(year)
     kreis_single = np.stack([kreis[kreis.sex == s].population.to_numpy() for s in SEXES])
     totals_df = municipal_sex_totals(year)
     totals = totals_df.pivot(index="ags", columns="sex", values="population").loc[list(AGS_LIST), list(SEXES)].to_numpy()
 
-    official, official_est, prov = official_municipal_cells(year, _TABLES_BY_TOKEN.get(token, []))
+    official, official_est, prov = official_municipal_cells(year, tables)
     free = [i for i, a in enumerate(AGS_LIST) if a not in official]
     fixed = np.zeros((len(AGS_LIST), len(SEXES), N_AGES))
     for a, arr in official.items():
@@ -616,18 +671,7 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
     if not converged:
         raise RuntimeError(f"IPF did not converge for {year}: residual {residual}")
 
-    estimated_flag = {a: official_est.get(a, True) for a in AGS_LIST}
-    rows = []
-    ages = np.arange(N_AGES)
-    for i, a in enumerate(AGS_LIST):
-        for s, sex in enumerate(SEXES):
-            rows.append(pd.DataFrame({
-                "ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex, "age": ages,
-                "population": cells[i, s], "estimated": estimated_flag[a]}))
-    pop = pd.concat(rows, ignore_index=True)
-    pop["year"] = pop.year.astype("int64")
-    pop["age"] = pop.age.astype("int64")
-    pop["estimated"] = pop.estimated.astype(bool)
+    pop = _tidy(year, cells, {a: official_est.get(a, True) for a in AGS_LIST})
 
     # ---- fit report: raked vs prior per municipality × sex × grid group
     fit_rows = []
@@ -687,7 +731,13 @@ def _method_texts(s: dict) -> tuple[str, str]:
           "iterativ proportional angepasst (IPF), bis die amtlichen Kreiswerte nach Geschlecht und "
           f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
           f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{_de(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
-          + ("Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor). "
+          + "Annahme: Das Altersprofil jeder Gemeinde relativ zum Kreis entspricht dem vom Mai 2011. "
+          + (("Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor): "
+              + ("Zensus-2022-Ergebnis je Gemeinde (15.05.2022), fortgeschrieben mit dem Gemeindetrend "
+                 f"31.12.{TREND_FROM}–31.12.{TREND_TO} und auf die amtliche Kreissumme abgestimmt. "
+                 if s["basis"] == BASIS_Z2022 else
+                 "Gemeindeanteile zwischen amtlichen Stichtagen interpoliert und auf die amtliche "
+                 "Kreissumme abgestimmt. "))
              if s["municipal_totals_estimated"] else "Die Gemeindesummen sind amtlich (Destatis Gemeindeverzeichnis). ")
           + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else ""))
     en = (f"Population by municipality, sex and single age at 31.12.{y} ({s['basis']} basis) – estimate: "
@@ -696,10 +746,16 @@ def _method_texts(s: dict) -> tuple[str, str]:
           "Zensus 2011 grid age shares per municipality form the prior, raked (IPF) until the official "
           "Kreis figures by sex × age group and the municipal totals by sex are met exactly "
           f"({s['ipf_iterations']} iterations; largest adjustment ±{100 * np.expm1(s['max_abs_log_adjustment_group17']):.2f} %). "
-          + ("Municipal totals are themselves estimated (no official figure for this date). "
+          + "Assumption: each municipality's age profile relative to the Kreis is that of May 2011. "
+          + (("Municipal totals are themselves estimated (no official figure for this date): "
+              + (f"Zensus 2022 result per municipality (15.05.2022) carried forward with the municipal "
+                 f"trend 31.12.{TREND_FROM}–31.12.{TREND_TO}, constrained to the official Kreis total. "
+                 if s["basis"] == BASIS_Z2022 else
+                 "municipal shares interpolated between official dates, constrained to the official "
+                 "Kreis total. "))
              if s["municipal_totals_estimated"] else "Municipal totals are official (Destatis GV). ")
           + (f"An official municipal table replaced the estimate for {n_off} municipality(ies)." if n_off else ""))
-    return de, en
+    return de.strip(), en.strip()
 
 
 def estimate_population(year: int) -> Estimate:

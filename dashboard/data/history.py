@@ -43,7 +43,7 @@ Estimated Zensus-2022-based municipal levels at 31.12.2022–2024
 date with an official Zensus-2011-based level, so the linked series runs on official growth
 up to 2023 and on estimated growth 2023→2024. (Linking them at the census day instead would
 show a dip or jump of up to ~1 % that is an artefact: after 15.05.2022 the Zensus-2022-based
-Fortschreibung of the Kreis grew by 0.5 % to 31.12.2022, the Zensus-2011-based one by ~0.9 %.)
+Fortschreibung of the Kreis grew by 0.5 % to 31.12.2022, the Zensus-2011-based one by ~1.0 %, interpolated.)
 """
 
 from __future__ import annotations

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from dashboard.constants import BASE_YEAR
+from dashboard.constants import AGS_LIST, BASE_YEAR, N_AGES, SEXES
 from dashboard.data.estimate import estimate_population
 
 POPULATION_COLUMNS = ("ags", "municipality", "year", "sex", "age", "population", "estimated")
@@ -47,6 +48,16 @@ def load_population(year: int = BASE_YEAR) -> pd.DataFrame:
     ValueError if there is no official Kreis age table for the year.
     """
     return estimate_population(year).population[list(POPULATION_COLUMNS)]
+
+
+def population_array(year: int = BASE_YEAR) -> np.ndarray:
+    """:func:`load_population` as an array of shape ``(region, sex, age)`` = (15, 2, 101).
+
+    Regions in ``AGS_LIST`` order, sex 0 = female, 1 = male; persons (float). A new array
+    on every call.
+    """
+    p = load_population(year)
+    return p.population.to_numpy(dtype=float).reshape(len(AGS_LIST), len(SEXES), N_AGES).copy()
 
 
 @dataclass(frozen=True)

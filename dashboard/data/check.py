@@ -1,0 +1,214 @@
+"""``python -m dashboard data check``: validate every embedded table and the base population.
+
+:func:`check_results` runs every loader and checks the invariants the model relies on;
+:func:`run_check` renders the results as a printable German/English summary. A failing
+check never stops the others: every problem is reported.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard.constants import (AGE_GROUPS_17, AGS_LIST, BASE_YEAR, KREIS_AGS, N_AGES, OPEN_AGE,
+                                 SEXES)
+
+#: Official Kreis Düren totals at 31.12.2024 by sex (Regionalstatistik 12411-02-03-4, Zensus 2022 basis).
+KREIS_2024 = {"total": 279_285, "female": 140_196, "male": 139_089}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check: a short German and English name, pass/fail and what was found."""
+
+    name_de: str
+    name_en: str
+    ok: bool
+    detail: str
+
+
+def _de(x: float, digits: int = 0) -> str:
+    return f"{x:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _run(name_de: str, name_en: str, fn: Callable[[], str]) -> CheckResult:
+    try:
+        return CheckResult(name_de, name_en, True, fn())
+    except AssertionError as e:
+        return CheckResult(name_de, name_en, False, str(e) or "assertion failed")
+    except Exception as e:  # noqa: BLE001 - report every failure, keep checking
+        last = traceback.format_exception_only(type(e), e)[-1].strip()
+        return CheckResult(name_de, name_en, False, last)
+
+
+def _check_raw() -> str:
+    from dashboard.data.embedded import RAW_DIR
+    from dashboard.data.integrity import verify_all
+    names = verify_all(RAW_DIR)
+    return f"{len(names)} Dateien / files, SHA-256 ok"
+
+
+def _check_kreis() -> str:
+    from dashboard.data import kreis_age_groups
+    k = kreis_age_groups()
+    years = sorted(k.year.unique())
+    assert years == list(range(2015, 2025)), f"Jahre/years {years}"
+    assert (k.groupby(["year", "sex"]).size() == len(AGE_GROUPS_17)).all(), "17 Altersgruppen je Jahr × Geschlecht"
+    assert (k.population >= 0).all(), "negative Werte / negative values"
+    s = k[k.year == 2024].groupby("sex").population.sum()
+    got = {"total": int(s.sum()), "female": int(s["female"]), "male": int(s["male"])}
+    assert got == KREIS_2024, f"31.12.2024: {got} != {KREIS_2024}"
+    return f"{len(k)} Zeilen/rows, 2015–2024, 31.12.2024 = {_de(got['total'])}"
+
+
+def _check_loader(name: str, expect: Callable[[object], str]) -> Callable[[], str]:
+    def run() -> str:
+        import dashboard.data as d
+        return expect(getattr(d, name)())
+    return run
+
+
+def _rows(min_rows: int) -> Callable[[object], str]:
+    def f(df) -> str:
+        assert len(df) >= min_rows, f"{len(df)} Zeilen, erwartet ≥ {min_rows}"
+        return f"{len(df)} Zeilen/rows"
+    return f
+
+
+def _check_municipal_totals(df) -> str:
+    assert set(df.ags) == set(AGS_LIST), "15 Gemeinden"
+    assert (df.population > 0).all()
+    return f"{len(df)} Zeilen/rows, {df.year.min()}–{df.year.max()}"
+
+
+def _check_boundaries() -> str:
+    from dashboard.data import municipal_boundaries
+    n15 = len(municipal_boundaries()["features"])
+    n396 = len(municipal_boundaries(nrw=True)["features"])
+    assert n15 == 15 and n396 == 396, f"{n15} / {n396} Gemeinden"
+    return "15 + 396 Gemeinden/municipalities"
+
+
+def _check_population(year: int) -> Callable[[], str]:
+    def run() -> str:
+        from dashboard.data import estimation_report, kreis_age_groups, load_population
+        p = load_population(year)
+        problems = []
+        if list(p.ags.unique()) != list(AGS_LIST):
+            problems.append("15 Gemeinden in AGS-Reihenfolge")
+        if sorted(p.age.unique()) != list(range(OPEN_AGE + 1)):
+            problems.append(f"Alter 0…{OPEN_AGE}")
+        if set(p.sex) != set(SEXES):
+            problems.append("beide Geschlechter")
+        if len(p) != len(AGS_LIST) * len(SEXES) * N_AGES:
+            problems.append(f"{len(p)} Zeilen statt {len(AGS_LIST) * len(SEXES) * N_AGES}")
+        if p.population.isna().any() or (p.population < 0).any():
+            problems.append("Werte fehlen oder negativ")
+        if p.estimated.dtype != bool:
+            problems.append("Spalte estimated nicht bool")
+        k = kreis_age_groups()
+        k = k[k.year == year]
+        grp = np.searchsorted([b[1] for b in AGE_GROUPS_17.values()], p.age.to_numpy())
+        got = p.assign(g=grp).groupby(["sex", "g"]).population.sum()
+        worst = 0.0
+        for sex in SEXES:
+            want = k[k.sex == sex].sort_values("age_group").population.to_numpy(float)
+            worst = max(worst, float(np.abs(got[sex].to_numpy() - want).max()))
+        if worst > 1e-6:
+            problems.append(f"Kreissummen weichen um bis zu {worst:g} Personen ab")
+        assert not problems, "; ".join(problems)
+        rep = estimation_report(year)
+        s = rep.summary
+        est = int(p.estimated.sum())
+        return (f"{len(p)} Zeilen/rows, Summe/total {_de(p.population.sum())}, Kreis × Geschlecht × "
+                f"17 Gruppen exakt (max. Abw./dev. {_de(worst, 9)} Pers.); {est} Zellen geschätzt/estimated; IPF "
+                f"{s['ipf_iterations']} Iterationen, max. |ln Anpassung| {s['max_abs_log_adjustment_group17']:.2e}")
+    return run
+
+
+def _check_all_years() -> str:
+    from dashboard.data import kreis_age_groups, load_population
+    from dashboard.data.estimate import kreis_years
+    k = kreis_age_groups()
+    bad = []
+    for y in kreis_years():
+        p = load_population(y)
+        diff = abs(p.population.sum() - k[k.year == y].population.sum())
+        if diff > 1e-6 or (p.population < 0).any():
+            bad.append(str(y))
+    assert not bad, f"Jahre/years {', '.join(bad)}"
+    return f"{len(kreis_years())} Stichtage/dates 31.12.2015–2024 ok"
+
+
+def _check_history() -> str:
+    from dashboard.data import census_breaks, municipal_history
+    h = municipal_history()
+    assert set(h.ags) == set(AGS_LIST) | {KREIS_AGS}
+    br = census_breaks()
+    assert br.link_factor.notna().all(), "Verknüpfungsfaktor fehlt"
+    off = h[~h.estimated]
+    worst = 0.0
+    for _, g in off.groupby(["ags", "basis"]):
+        g = g.sort_values("reference_date")
+        r1 = g.population.to_numpy()[1:] / g.population.to_numpy()[:-1]
+        r2 = g.linked_population.to_numpy()[1:] / g.linked_population.to_numpy()[:-1]
+        if len(r1):
+            worst = max(worst, float(np.abs(r1 / r2 - 1).max()))
+    assert worst < 1e-12, f"verknüpftes Wachstum weicht ab: {worst}"
+    k11 = br[(br.ags == KREIS_AGS) & (br.census == "Zensus 2011")].difference_pct.item()
+    k22 = br[(br.ags == KREIS_AGS) & (br.census == "Zensus 2022")].difference_pct.item()
+    return (f"{len(h)} Stände/levels; Zensusbrüche Kreis/census breaks Kreis: 2011 {_de(k11, 1)} %, "
+            f"2022 +{_de(k22, 1)} %")
+
+
+def check_results() -> list[CheckResult]:
+    """Run every check; never raises (failures are results with ``ok=False``)."""
+    return [
+        _run("Rohdateien (Prüfsummen)", "raw files (hashes)", _check_raw),
+        _run("Kreis nach Geschlecht × 17 Altersgruppen", "Kreis by sex × 17 age groups", _check_kreis),
+        _run("Geburten, Sterbefälle, Wanderungen", "births, deaths, migration",
+             _check_loader("vital_events", _rows(20))),
+        _run("Gemeindesummen (Zeitreihe)", "municipal totals (series)",
+             _check_loader("municipal_totals", _check_municipal_totals)),
+        _run("Zensus 2022 Gemeinden", "Zensus 2022 municipalities",
+             _check_loader("zensus2022_municipal", _rows(15))),
+        _run("Zensus-2011-Gitter Altersanteile", "Zensus 2011 grid age shares",
+             _check_loader("grid_age_shares", _rows(75))),
+        _run("Sterbetafel Deutschland 2023/25", "Germany life table 2023/25",
+             _check_loader("life_table", _rows(2 * N_AGES))),
+        _run("Lebenserwartung NRW", "NRW life expectancy", _check_loader("nrw_life_expectancy", _rows(2))),
+        _run("Geburtenziffer NRW", "NRW total fertility", _check_loader("nrw_tfr", _rows(2))),
+        _run("Gemeindegrenzen", "municipal boundaries", _check_boundaries),
+        _run(f"Basisbevölkerung 31.12.{BASE_YEAR}", f"base population 31.12.{BASE_YEAR}",
+             _check_population(BASE_YEAR)),
+        _run("Schätzung aller Stichtage 2015–2024", "estimate for every date 2015–2024", _check_all_years),
+        _run("Zeitreihe über Zensusbrüche", "history across census breaks", _check_history),
+    ]
+
+
+def run_check() -> str:
+    """Validate every embedded table and the base population; return a printable summary.
+
+    Returns
+    -------
+    str, one line per check (German name / English name: result), then a verdict line.
+    """
+    return render_check(check_results())
+
+
+def render_check(results: list[CheckResult]) -> str:
+    """Printable German/English summary of :func:`check_results`."""
+    lines = ["Datenprüfung / data check – Kreis Düren 2030", ""]
+    for r in results:
+        mark = "OK    " if r.ok else "FEHLER"
+        lines.append(f"[{mark}] {r.name_de} / {r.name_en}: {r.detail}")
+    n_bad = sum(not r.ok for r in results)
+    lines.append("")
+    if n_bad:
+        lines.append(f"{n_bad} von {len(results)} Prüfungen fehlgeschlagen / {n_bad} of {len(results)} checks failed")
+    else:
+        lines.append(f"Alle {len(results)} Prüfungen bestanden / all {len(results)} checks passed")
+    return "\n".join(lines)
