@@ -80,6 +80,25 @@ def _massnahmen_reset(args: argparse.Namespace) -> int:
 def _register_data(data_sub) -> None:
     check = data_sub.add_parser("check", help="alle mitgelieferten Tabellen prüfen")
     check.set_defaults(func=_data_check)
+    imp = data_sub.add_parser("import", help="einen GENESIS-Export prüfen und in den Nutzerdaten-Ordner übernehmen")
+    imp.add_argument("path", help="heruntergeladene Datei (Flatfile-CSV, Tabellen-CSV, XLSX oder ZIP)")
+    imp.add_argument("--format", choices=["ffcsv", "csv", "xlsx"], default=None,
+                     help="Format erzwingen (Standard: erkennen)")
+    imp.add_argument("--table", default=None, help="Tabellencode erzwingen, z. B. 12411-02-03-5")
+    imp.set_defaults(func=_data_import)
+
+
+def _data_import(args: argparse.Namespace) -> int:
+    from dashboard.data.errors import DataFormatError
+    from dashboard.data.userdata import import_file
+
+    try:
+        result = import_file(args.path, format=args.format, table=args.table)
+    except DataFormatError as exc:
+        print(f"Import abgelehnt: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary_de())
+    return 0
 
 
 def _data_check(args: argparse.Namespace) -> int:
