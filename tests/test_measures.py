@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import settings
 from dashboard.cli import main as cli_main
 from dashboard.constants import AGS_LIST, KREIS_AGS, MUNICIPALITIES
 from dashboard.data import measures as M
@@ -344,8 +342,7 @@ def test_corrupted_imported_file_falls_back_with_warning(tmp_path):
 
 
 def test_cli_import_and_export(tmp_path, workbook, monkeypatch, capsys):
-    monkeypatch.setattr(settings, "SETTINGS",
-                        dataclasses.replace(settings.SETTINGS, user_data_dir=tmp_path / "ud"))
+    monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "ud"))
     assert cli_main(["massnahmen", "import", str(workbook)]) == 0
     assert "67 Maßnahmen" in capsys.readouterr().out
     assert M.user_workbook_path(tmp_path / "ud").exists()

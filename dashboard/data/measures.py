@@ -12,8 +12,8 @@ An edited workbook is imported with ``python -m dashboard massnahmen import PATH
 upload on the page ``/werkzeugkoffer``: :func:`import_workbook` validates it with
 :func:`load_workbook` (every problem at once, as :class:`DataFormatError` naming file,
 sheet, row, column, expected and found) and, once valid, stores a copy in the user data
-folder (``$DASHBOARD_USER_DATA/massnahmen/catalogue.xlsx``). The shipped catalogue is never
-overwritten.
+folder (``$DASHBOARD_USER_DATA/massnahmen/catalogue.xlsx``, folder helper of
+:mod:`dashboard.data.userdata`). The shipped catalogue is never overwritten.
 
 Precedence (:func:`active_catalogue`): a valid imported workbook in the user data folder is
 the active catalogue; without one the shipped workbook is. An imported file that has become
@@ -905,14 +905,15 @@ def build_shipped(raw_csv: str | Path = RAW_CSV, workbook: str | Path = SHIPPED_
 
 
 def _user_dir(user_dir: str | Path | None = None) -> Path:
-    """Folder for an imported catalogue: ``<user data>/massnahmen``.
+    """Folder for an imported catalogue: ``<user data folder>/massnahmen``.
 
-    Private helper; the user data folder is ``DASHBOARD_USER_DATA`` (default
-    ``<repo>/user_data``), read once in :mod:`dashboard.settings`.
+    The user data folder is the project's one (:func:`dashboard.data.userdata.user_data_dir`:
+    ``DASHBOARD_USER_DATA`` looked up at call time, default ``<repo>/user_data``, never inside
+    the shipped ``data/`` folder).
     """
     if user_dir is None:
-        from dashboard.settings import SETTINGS
-        user_dir = SETTINGS.user_data_dir
+        from dashboard.data.userdata import user_data_dir
+        user_dir = user_data_dir()
     return Path(user_dir) / USER_SUBDIR
 
 
