@@ -72,10 +72,15 @@ def test_python_m_dashboard_project_runs(tmp_path):
 def test_massive_emigration_is_floored_and_reported():
     r = project(Scenario("abwanderung", net_migration=-20_000, horizon=2045))
     w = r.warnings
-    assert len(w) > 0 and (w.kind == "emigration_exceeds_cohort").all() and (w.amount > 0).all()
+    cells = w[w.kind == "emigration_exceeds_cohort"]
+    assert len(cells) > 0 and (w.amount > 0).all()
     assert (r.population.population >= 0).all()
     arr = r.arrays
-    assert w.amount.sum() == pytest.approx(arr["shortfall"].sum())
+    assert cells.amount.sum() == pytest.approx(arr["shortfall"].sum())
+    # region-level warning where the municipal target is below its out-migration
+    reg = w[w.kind == "negative_in_migration"]
+    comp = r.components[r.components.ags != KREIS_AGS].groupby(["ags", "year"]).in_migration.sum()
+    assert set(map(tuple, reg[["ags", "year"]].to_numpy())) == set(comp[comp < 0].index)
     # the Kreis balance still holds with the applied (floored) migration
     c = r.components[r.components.ags == KREIS_AGS].groupby("year")[["births", "deaths", "net_migration"]].sum()
     tot = r.indicators[r.indicators.ags == KREIS_AGS].set_index("year").population

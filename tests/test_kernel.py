@@ -133,3 +133,23 @@ def test_draw_axis_equals_loop_over_draws():
     for d in range(3):
         one = run(P0, fertility=fert[d], net_migration=migration_function([0.0, 2000.0, 4000.0][d], a), **common)
         np.testing.assert_allclose(many.population[:, d], one.population, rtol=1e-12)
+
+
+def test_time_varying_rates_with_draw_axis_equal_loop_over_draws():
+    a = estimate_assumptions()
+    rates = scenario_rates(PRESETS["laengeres_leben"], a)
+    T, D = 4, 3
+    P0 = np.asarray(a.base.population)
+    scale = np.array([0.98, 1.0, 1.02])                          # survival draws (synthetic factors)
+    surv = np.minimum(rates["survival"][:T, None] * scale[None, :, None, None, None], 1.0)   # (T, D, 1, 2, A)
+    s0 = np.broadcast_to(rates["infant_survival"][:T, None], (T, D, 1, 2))
+    fert = np.stack([rates["fertility"] * (1 + 0.1 * t) for t in range(T)])[:, None] * scale[None, :, None, None]
+    srb = np.array([1.02, 1.05, 1.08])
+    many = run(P0, n_years=T, survival=surv, infant_survival=s0, fertility=fert, sex_ratio_at_birth=srb,
+               net_migration=migration_function(2323.0, a), time_varying={"survival", "infant_survival", "fertility"})
+    for d in range(D):
+        one = run(P0, n_years=T, survival=surv[:, d], infant_survival=s0[:, d], fertility=fert[:, d],
+                  sex_ratio_at_birth=srb[d], net_migration=migration_function(2323.0, a),
+                  time_varying={"survival", "infant_survival", "fertility"})
+        for k in ("population", "births", "deaths", "net_migration"):
+            np.testing.assert_allclose(getattr(many, k)[:, d], getattr(one, k), rtol=1e-12, atol=1e-9)

@@ -235,10 +235,16 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
                      SRC_BIRTHS, str(y), "Poisson-GLM mit Jahreseffekten (exakte Anpassung der Jahreszahl)",
                      f"beobachtet {de_num(b[y])} Geburten, angepasst {de_num(pred)}"
                      + (f"; NRW {de_num(nrw[y], 2)}" if y in nrw.index else "")))
+    sens = []
+    for mean in (MEAN_AGE_AT_BIRTH - 1.0, MEAN_AGE_AT_BIRTH + 1.0):
+        phi_m = fertility_schedule(mean)
+        expected = sum(float((exp[y][0] * phi_m).sum()) for y in by)
+        sens.append(f"{de_num(mean, 1)} Jahre → TFR {de_num(float(b.loc[by].sum()) / expected, 3)}")
     rows.append(("Geburten", "Durchschnittsalter der Mütter bei Geburt (Annahme)", MEAN_AGE_AT_BIRTH, "Jahre",
                  "Annahme; Destatis: 30,3 Jahre bei der ersten Geburt 2023 (Pressemitteilung 17.07.2024)",
                  "–", f"Gamma-förmiges Altersprofil 15–49, Standardabweichung {de_num(SD_AGE_AT_BIRTH, 1)} Jahre",
-                 "nicht aus Kreisdaten schätzbar (keine altersspezifischen Geburten); bestimmt nur die Altersverteilung"))
+                 "nicht aus Kreisdaten schätzbar (keine altersspezifischen Geburten); bestimmt die Altersverteilung "
+                 "und über die Exposition die geschätzte TFR. Empfindlichkeit: " + "; ".join(sens)))
     bs = ev[(ev.event == "births") & ev.sex.isin(SEXES)].groupby("sex").value.sum()
     srb = float(bs["male"] / bs["female"])
     n = float(bs.sum())
@@ -309,6 +315,13 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
                  "natürliche Bewegung (Kreisraten auf die Basisaltersstruktur der Gemeinde)",
                  f"zum Vergleich amtlicher Kreissaldo 2020–2023 im Mittel "
                  f"{de_num(np.mean([net for net in _migration_years()[:4]]))} (andere Jahre, andere Zensusbasis)"))
+    rows.append(("Wanderung", "Altersprofil der Wanderung in den Gemeinden", float(len(AGS_LIST)), "Gemeinden",
+                 SRC_MIG, "2020–2024",
+                 "Alle Gemeinden erhalten das Alters- und Geschlechtsprofil des Kreises (Zuzugsverteilung und "
+                 "Fortzugsraten); Gemeindedaten nach Alter liegen nicht vor",
+                 "Folge: Die Altersstrukturen der Gemeinden gleichen sich im Zeitverlauf an (z. B. verjüngt sich "
+                 "eine ältere Gemeinde durch Zuzüge im Kreisprofil); Gemeindeergebnisse nach Alter sind daher "
+                 "unsicherer als die Summen"))
     for i, ags in enumerate(AGS_LIST):
         rows.append(("Wanderung", f"Wanderungsüberschuss {MUNICIPALITIES[ags]} gegenüber Bevölkerungsanteil",
                      float(excess[i]), "Personen je Jahr", SRC_GV, f"{y0}–{y1}",

@@ -7,9 +7,10 @@ Cases (all census-neutral)
     years) and compare the Kreis totals 2016–2021 and the 17 age groups of 2018 and 2021
     (all on the Zensus-2011 basis).
 ``Gemeinden 2009→2013/2017``, ``2013→2017/2021``, ``2017→2021/2023``
-    Start from the official municipal totals (Destatis GV) with the Kreis age pattern of
-    the nearest available Kreis table (2015 for bases before 2015) and compare with the
-    later official totals. 2009 is on the VZ-1987 basis and the targets on the Zensus-2011
+    Start from the official municipal totals (Destatis GV) with an age structure — for 2017
+    the data layer's estimate of that date (:func:`dashboard.data.load_population`), before
+    2015 (no Kreis age table) the Kreis pattern of 31.12.2015 — and compare with the later
+    official totals. 2009 is on the VZ-1987 basis and the targets on the Zensus-2011
     basis: every method's prediction is multiplied by the municipality's census correction
     ``Zensus-2011 value 31.12.2011 / old Fortschreibung 2011`` (published figures, see
     ``data/raw/figures/population_totals_from_pages.csv``), so the comparison is census-neutral.
@@ -48,7 +49,7 @@ import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
-from dashboard.projection.base import kreis_single_age
+from dashboard.projection.base import base_population, kreis_single_age
 from dashboard.projection.engine import migration_function, scenario_rates
 from dashboard.projection.kernel import run
 from dashboard.projection.scenarios import PRESETS
@@ -199,8 +200,14 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
     census = _census_factor()
     for case, base_year, (c0, c1), targets in MUNICIPAL_CASES:
         p_base = _totals(base_year)
-        pattern = kreis_single_age(max(base_year, 2015))
-        P0 = p_base[:, None, None] * (pattern / pattern.sum())[None]
+        if base_year >= 2015:      # estimated municipal age structure of that date (data layer)
+            est = np.asarray(base_population(base_year).population)
+            P0 = est * (p_base / est.sum(axis=(-2, -1)))[:, None, None]
+            structure = f"Altersstruktur der Gemeinden 31.12.{base_year} geschätzt (load_population)"
+        else:                      # no Kreis age table before 2015: Kreis pattern of 2015
+            pattern = kreis_single_age(2015)
+            P0 = p_base[:, None, None] * (pattern / pattern.sum())[None]
+            structure = "Altersstruktur: Muster des Kreises 31.12.2015"
         nat = _natural_rate(P0, a)
         p_c0 = _totals(c0, official_only=(c0 != 2011))
         p_c1 = _totals(c1)
@@ -212,7 +219,8 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
                                            last - base_year, nat)
         pop_post = _project(P0, n, net_post, excess_post, a).sum(axis=(-2, -1))
         slope = (p_c1 - p_c0) / (c1 - c0)
-        cal_note = f"Kalibrierung {c0}→{c1}" + (" (31.12.2011: veröffentlichte Zensus-2011-Werte)" if c0 == 2011 else "")
+        cal_note = (f"Kalibrierung {c0}→{c1}" + (" (31.12.2011: veröffentlichte Zensus-2011-Werte)" if c0 == 2011 else "")
+                    + f"; {structure}")
         for y in targets:
             h = y - base_year
             adj = census if (base_year < 2011 <= y) else np.ones(len(AGS_LIST))

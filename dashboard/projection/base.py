@@ -41,6 +41,23 @@ def open_group_weights(start: int) -> np.ndarray:
 
 @functools.cache
 def _kreis_single_age_all() -> dict[int, np.ndarray]:
+    """Graduated Kreis tables per year, from the data layer (same graduation as the base population)."""
+    from dashboard.data import kreis_age_groups
+    years = sorted(int(y) for y in kreis_age_groups().year.unique())
+    try:
+        from dashboard.data.estimate import kreis_single_ages
+    except ImportError:                       # data layer without the estimate module
+        return _own_graduation()
+    out = {}
+    for year in years:
+        d = kreis_single_ages(year)
+        arr = d.pivot(index="sex", columns="age", values="population").loc[list(SEXES)].to_numpy(dtype=float)
+        arr.setflags(write=False)
+        out[year] = arr
+    return out
+
+
+def _own_graduation() -> dict[int, np.ndarray]:
     from dashboard.data import kreis_age_groups
     from dashboard.projection.graduation import graduate
     k = kreis_age_groups()
@@ -59,7 +76,10 @@ def _kreis_single_age_all() -> dict[int, np.ndarray]:
 def kreis_single_age(year: int) -> np.ndarray:
     """Kreis Düren population (2, N_AGES) by sex and single age at 31.12.``year`` (2015–2024).
 
-    Graduated from the official 17 age groups (estimate; group totals exact).
+    Graduated from the official 17 age groups by the data layer
+    (:func:`dashboard.data.estimate.kreis_single_ages`: PCHIP on cumulative counts, 75+ by the
+    life table), i.e. the same single ages the base population is raked to (estimate; group
+    totals exact).
     """
     tables = _kreis_single_age_all()
     if year not in tables:

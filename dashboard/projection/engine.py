@@ -72,19 +72,23 @@ def migration_function(net_kreis: float | np.ndarray, a: Assumptions, flows: lis
     """
     d = a.municipal_excess if excess is None else excess
     net_kreis = np.asarray(net_kreis, dtype=float)
+    rate = np.ascontiguousarray(a.out_migration_rate)
+    dist = np.ascontiguousarray(a.in_migration_distribution)
 
     def f(t: int, P: np.ndarray) -> np.ndarray:
-        base = age_one_year(P)
-        base[..., 0] = P[..., 0]
-        out = a.out_migration_rate * base
+        out = np.empty_like(P)                       # population aged one year (age 0: infants)
+        out[..., 1:] = P[..., :-1]
+        out[..., -1] += P[..., -1]
+        out[..., 0] = P[..., 0]
+        out *= rate                                  # out-migrants by age at year end
         reg = P.sum(axis=(-2, -1))
-        share = reg / reg.sum(axis=-1, keepdims=True)
         nk = net_kreis[..., None] if net_kreis.ndim else net_kreis
-        target = share * nk + d
-        inflow = (target + out.sum(axis=(-2, -1)))[..., None, None] * a.in_migration_distribution
+        in_total = reg * (nk / reg.sum(axis=-1, keepdims=True)) + d + out.sum(axis=(-2, -1))
+        net = in_total[..., None, None] * dist
         if flows is not None:
-            flows.append((inflow, out))
-        return inflow - out
+            flows.append((net.copy(), out))
+        net -= out
+        return net
 
     return f
 
@@ -120,8 +124,9 @@ class ProjectionResult:
         ordered categorical), incl. Kreis.
     assumptions : ``component, parameter, value, unit, source, period, method, fit`` (German text)
         with scenario rows first.
-    warnings : ``ags, year, sex, age, kind, amount`` (e.g. ``emigration_exceeds_cohort``: persons
-        not removed because the cell was floored at 0).
+    warnings : ``ags, year, sex, age, kind, amount``; kinds (see ``WARNING_KINDS_DE``):
+        ``emigration_exceeds_cohort`` (persons not removed because the cell was floored at 0)
+        and ``negative_in_migration`` (region-level, ``sex = "total"``, ``age`` <NA>).
     arrays : raw arrays: ``population`` (T+1, R, 2, A), ``births`` (T, R, 2), ``deaths``,
         ``net_migration`` (T, R, 2, A).
     """
@@ -222,16 +227,41 @@ def _components(res: RunResult, flows: list, years: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
-def _warnings(shortfall: np.ndarray, years: np.ndarray) -> pd.DataFrame:
+#: Kinds of warnings (German explanations for the app).
+WARNING_KINDS_DE = {
+    "emigration_exceeds_cohort": "Mehr Fortzüge als Personen im Jahrgang: Zelle auf 0 gesetzt, "
+                                 "der Rest der Fortzüge wurde nicht abgezogen (Personen).",
+    "negative_in_migration": "Das Wanderungsziel der Gemeinde liegt unter ihren Fortzügen: rechnerisch "
+                             "negative Zuzüge (Personen, alle Alter und beide Geschlechter).",
+}
+
+
+def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataFrame:
+    """Warnings table ``ags, year, sex, age, kind, amount`` (age is <NA> for region-level rows)."""
     idx = np.argwhere(shortfall > 1e-9)
-    return pd.DataFrame({
-        "ags": np.asarray(AGS_LIST, dtype=object)[idx[:, 1]] if len(idx) else np.array([], dtype=object),
+    cells = pd.DataFrame({
+        "ags": np.asarray(AGS_LIST, dtype=object)[idx[:, 1]],
         "year": years[1:][idx[:, 0]].astype("int64"),
-        "sex": np.asarray(SEXES, dtype=object)[idx[:, 2]] if len(idx) else np.array([], dtype=object),
-        "age": idx[:, 3].astype("int64"),
+        "sex": np.asarray(SEXES, dtype=object)[idx[:, 2]],
+        "age": pd.array(idx[:, 3], dtype="Int64"),
         "kind": "emigration_exceeds_cohort",
-        "amount": shortfall[tuple(idx.T)] if len(idx) else np.array([], dtype=float),
+        "amount": shortfall[tuple(idx.T)].astype(float),
     })
+    inflow_total = np.stack([f[0].sum(axis=(-2, -1)) for f in flows]) if flows else np.zeros((0, len(AGS_LIST)))
+    neg = np.argwhere(inflow_total < 0)
+    region = pd.DataFrame({
+        "ags": np.asarray(AGS_LIST, dtype=object)[neg[:, 1]],
+        "year": years[1:][neg[:, 0]].astype("int64"),
+        "sex": "total",
+        "age": pd.array([pd.NA] * len(neg), dtype="Int64"),
+        "kind": "negative_in_migration",
+        "amount": -inflow_total[tuple(neg.T)].astype(float),
+    })
+    parts = [p for p in (cells, region) if len(p)]
+    out = pd.concat(parts, ignore_index=True) if parts else cells
+    out["ags"] = out["ags"].astype("str")
+    out["sex"] = out["sex"].astype("str")
+    return out.sort_values(["year", "ags", "kind"], kind="stable").reset_index(drop=True)
 
 
 def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataFrame:
@@ -264,7 +294,7 @@ def _build(scenario: Scenario) -> ProjectionResult:
     return ProjectionResult(
         scenario=scenario, population=_tidy_population(pop, years, est_cell),
         components=_components(res, flows, years), indicators=indicators, age_groups=age_groups,
-        assumptions=table, warnings=_warnings(res.shortfall, years),
+        assumptions=table, warnings=_warnings(res.shortfall, years, flows),
         arrays={"population": pop, "births": res.births, "deaths": res.deaths,
                 "net_migration": res.net_migration, "shortfall": res.shortfall})
 

@@ -124,18 +124,26 @@ def _constants(survival, infant_survival, sex_ratio_at_birth, migration_timing):
     return half_q, 1.0 - half_q, split
 
 
-def _advance(P, s, keep, f_half, infant_coeff, M, timing_mid, shape):
+def _advance(P, s, keep, f_half, infant_coeff, M, timing_mid, shape, scratch=None):
     """Population at year end (no components): returns (end, total_births, shortfall or None).
 
     Fast path without floors (about ten array operations); only if some cell would become
     negative is the step recomputed with the floors (:func:`_advance_floored`).
-    ``shape`` is the broadcast shape of P, s and M (passed in to save per-step overhead).
+    ``shape`` is the broadcast shape of P, s and M (passed in to save per-step overhead);
+    ``scratch`` an optional work array of that shape.
     """
     end = np.empty(shape)
     np.multiply(P[..., :-1], s[..., :-1], out=end[..., 1:])
     end[..., -1] += P[..., -1] * s[..., -1]
     end[..., 0] = 0.0
-    end += M * keep if timing_mid else M
+    if timing_mid:
+        if scratch is None:
+            end += M * keep
+        else:
+            np.multiply(M, keep, out=scratch)
+            end += scratch
+    else:
+        end += M
     women = P[..., 0, :] + end[..., 0, :]
     total_births = women @ f_half if f_half.ndim == 1 else (women * f_half).sum(axis=-1)   # (..., R)
     end[..., 0] += total_births[..., None] * infant_coeff
@@ -166,8 +174,8 @@ def _advance_floored(P, s, keep, f_half, infant_coeff, M, timing_mid):
     return end, total_births, shortfall
 
 
-def _split_axis(split, total_births):
-    """Broadcast ``split`` (…, 2) against births (…, R) -> (…, R, 2)."""
+def _split_axis(split):
+    """Shape ``split`` (…, 2) so that it broadcasts against births (…, R, 2)."""
     return split[..., None, :] if split.ndim > 1 else split
 
 
@@ -253,7 +261,7 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
     half_q, keep, split = _constants(surv, s0, srb, migration_timing)
     infant_coeff = None
     if not (s0_tv or srb_tv):
-        infant_coeff = _split_axis(split, None) * s0
+        infant_coeff = _split_axis(split) * s0
     P = P0
     shape_prev = None
     pop_list = [P0]
@@ -263,12 +271,13 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
     for t in range(n_years):
         M = net_migration(t, P) if callable(net_migration) else _at(net_migration, t, "net_migration" in tv)
         split_t = split[t] if srb_tv else split
-        coeff = infant_coeff if infant_coeff is not None else _split_axis(split_t, None) * (s0[t] if s0_tv else s0)
+        coeff = infant_coeff if infant_coeff is not None else _split_axis(split_t) * (s0[t] if s0_tv else s0)
         s_t = surv[t] if s_tv else surv
         if shape_prev is None or np.shape(M) != shape_prev or P.shape != shape_prev:
             shape_prev = np.broadcast_shapes(P.shape, np.shape(s_t), np.shape(M))
+            scratch = np.empty(shape_prev)
         end, tb, sf = _advance(P, s_t, keep[t] if (s_tv and mid) else keep,
-                               _at(f_half, t, "fertility" in tv), coeff, M, mid, shape_prev)
+                               _at(f_half, t, "fertility" in tv), coeff, M, mid, shape_prev, scratch)
         pop_list.append(end)
         mig_list.append(M)
         births_list.append(tb)
@@ -296,16 +305,16 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
         split_e = split[..., None, :] if split.ndim > 1 else split
     births = tb_all[..., None] * split_e                               # (T, ..., R, 2)
     Pstart = population_out[:-1]
-    dead = np.multiply(Pstart, _expand(surv, s_tv, nd))
-    np.subtract(Pstart, dead, out=dead)                                # deaths by age at the start
-    deaths = np.empty_like(dead)
-    deaths[..., 0] = 0.0
-    deaths[..., 1:] = dead[..., :-1]
-    deaths[..., -1] += dead[..., -1]
+    # deaths by age at the end of the year, written into one buffer (few large allocations)
+    q_e = 1.0 - _expand(surv, s_tv, nd)
+    deaths = np.empty((T,) + shape)
+    np.multiply(Pstart[..., :-1], q_e[..., :-1], out=deaths[..., 1:])
+    deaths[..., -1] += Pstart[..., -1] * q_e[..., -1]
+    deaths[..., 0] = births * (1.0 - _expand(s0, s0_tv, nd - 1))
     if mid:
-        np.multiply(M_all, _expand(half_q, s_tv, nd), out=dead)
-        deaths += dead
-    deaths[..., 0] += births * (1.0 - _expand(s0, s0_tv, nd - 1))
+        hq_e = _expand(half_q, s_tv, nd)
+        for t in range(T):                       # small temporaries, no large allocation
+            deaths[t] += M_all[t] * (hq_e[t] if s_tv else hq_e)
     if all(sf is None for sf in short_list):
         shortfall = np.zeros((T,) + shape)
         applied = M_all
