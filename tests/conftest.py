@@ -33,8 +33,9 @@ def live_server():
 
     from werkzeug.serving import make_server
 
-    from dashboard.app import server
+    from dashboard.app import _model, server
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
+    _model.warm_up()  # first-visit costs (backtest, intervals) are not what the page tests time
     srv = make_server("127.0.0.1", 0, server, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -60,6 +61,6 @@ def browser_page(_browser):
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)  # generous: the test machine is shared
     yield page
     context.close()

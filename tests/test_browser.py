@@ -12,6 +12,16 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+def wait_until(page, js: str, timeout_s: float = 60) -> None:
+    """Poll a JS expression via ``page.evaluate`` (CDP, not subject to the app's CSP, which
+    forbids the ``eval`` that ``page.wait_for_function`` uses)."""
+    for _ in range(int(timeout_s * 10)):
+        if page.evaluate(js):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out waiting for {js}")
+
+
 def ready(page, selector: str) -> None:
     page.wait_for_selector(selector)
     page.wait_for_load_state("networkidle")
@@ -26,10 +36,10 @@ def test_choose_municipality_with_keyboard_updates_page_and_link(live_server, br
     page.keyboard.press("Enter")
     page.wait_for_selector("[role='listbox'] [role='option']")
     page.keyboard.press("ArrowDown")  # Düren (Stadt) -> Heimbach (Stadt)
-    page.wait_for_function("document.activeElement.value === '05358012'")
+    wait_until(page, "document.activeElement.value === '05358012'")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#gm-title').textContent.includes('Heimbach')")
-    page.wait_for_function("window.location.search.includes('ags=05358012')")
+    wait_until(page, "document.querySelector('#gm-title').textContent.includes('Heimbach')")
+    wait_until(page, "window.location.search.includes('ags=05358012')")
     title = page.locator("#gm-pyramid .gtitle").text_content()
     assert "Heimbach" in title
     # the navigation now carries the selection to the brief
@@ -46,14 +56,15 @@ def test_move_slider_changes_number_and_shared_link_restores_state(live_server, 
     handle.focus()
     for _ in range(10):  # +10 steps of 100 persons/year
         page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"document.querySelector('#sz-headline').textContent !== {before!r}")
+    wait_until(page, f"document.querySelector('#sz-headline').textContent !== {before!r}")
     after = page.locator("#sz-headline").text_content()
     assert int(after.replace(".", "")) > int(before.replace(".", ""))
-    page.wait_for_function("window.location.search.includes('wanderung=2000')")
+    wait_until(page, "window.location.search.includes('wanderung=2000')")
     shared = page.url
     assert page.console_errors == []
     # open the shared link in a fresh browser context: same state, same number
     other = _browser.new_context().new_page()
+    other.set_default_timeout(60_000)
     errors: list[str] = []
     other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     other.goto(shared)
@@ -84,7 +95,7 @@ def test_brief_print_view_is_one_clean_a4_page(live_server, browser_page):
     page.wait_for_selector("#kb-trend .main-svg")
     page.evaluate("window.print = () => { window.__printed = true; }")
     page.click("#kb-print")
-    page.wait_for_function("window.__printed === true")
+    wait_until(page, "window.__printed === true")
     page.emulate_media(media="print")
     assert not page.locator("header.site-header").is_visible()
     assert not page.locator("#kb-print").is_visible()

@@ -256,3 +256,17 @@ def solve_target(target: object, year: object, tfr: object, e0: object) -> tuple
     if not lo <= shown <= hi:
         return msg + f" Das liegt außerhalb des Reglers ({fmt_int(lo)} bis {fmt_int(hi)}).", None
     return msg + " Der Regler wurde auf diesen Wert gesetzt.", shown
+
+
+def warm_up() -> None:
+    """Compute the expensive memoised results once (Basis projection, slider defaults,
+    interval projection, backtest and its interval coverage), e.g. before a server takes
+    requests or before tests time page loads. Takes seconds to a minute, once per process."""
+    result(ScenarioSpec())
+    basis_defaults()
+    history_series()
+    for fn in (lambda: probabilistic(ScenarioSpec()), backtest_summary, backtest_coverage):
+        try:
+            fn()
+        except ImportError:  # optional parts of the model not installed
+            pass
