@@ -116,10 +116,19 @@ def server_times(calls: int) -> dict[str, list[float]]:
         return _payload(ue_out, [("ue-kennzahl", "value", inds[k % len(inds)]),
                                  ("ue-jahr", "value", [2030, 2035, 2040, 2045][k % 4])], "ue-kennzahl.value")
 
+    fan_out = [("sz-fan", "figure"), ("sz-fan-tabelle", "children")]
+
+    def slider_fan(k):
+        w = float(-3000 + 100 * ((k * 41 + 7) % 111))
+        return _payload(fan_out, [("sz-ags", "value", KREIS_AGS), ("sz-tfr", "value", 1.4),
+                                  ("sz-e0", "value", 0.5), ("sz-wanderung", "value", w)], "sz-wanderung.value")
+
+    _model.warm_up()
     for f in (slider, region, pyramid, overview):  # one warm-up call each (imports, caches of data)
         time_requests(c, f, 1)
     assert d
     return {
+        "Szenarien: Regler – Fächer mit Intervallen (200 Simulationen)": time_requests(c, slider_fan, max(10, calls // 5)),
         "Szenarien: Regler (neues Szenario je Aufruf)": time_requests(c, slider, calls),
         "Szenarien: Regler mit 2 Vergleichsszenarien": time_requests(c, slider_compare, calls),
         "Gemeinde: Wechsel – Verlauf, Altersgruppen, Komponenten": time_requests(c, region, calls),

@@ -117,6 +117,30 @@ def to_scenario(spec: ScenarioSpec):
     return Scenario(name=CUSTOM, tfr=spec.tfr, e0_gain=spec.e0_gain or 0.0, net_migration=spec.net_migration)
 
 
+def data_version() -> tuple:
+    """Version of the input data (content hash of imported official tables; ``()`` if none)."""
+    from dashboard.projection.base import data_token
+    return data_token()
+
+
+def per_data_version(maxsize: int = 128):
+    """Memoise a pure view function (hashable arguments) per data version.
+
+    Page-level figures of the Basis scenario depend only on their arguments and on the
+    input data; keying on :func:`data_version` makes an imported table take effect without
+    a restart, as for the projection's own caches. Cached figures must not be mutated.
+    """
+    def deco(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(lambda version, *args: fn(*args))
+
+        @functools.wraps(fn)
+        def wrapper(*args):
+            return cached(data_version(), *args)
+        wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return wrapper
+    return deco
+
+
 def result(spec: ScenarioSpec):
     """Memoised projection result of a spec (``project`` memoises on the Scenario)."""
     from dashboard.projection import project

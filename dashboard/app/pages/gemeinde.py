@@ -64,22 +64,25 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     year = _model.parse_year(jahr, default=BASE_YEAR)
     model = _model.model_available()
+    if not model:
+        return html.Div([html.H1(f"Gemeinde: {region_name(ags)}", id="gm-title"), stand_line(False),
+                         notice(T["no_model"])])
+    hf, ht, gf, gt, cf, ct = region_view(ags)
+    pf, pt = pyramid_view(ags, year)
     parts = [
         html.H1(f"Gemeinde: {region_name(ags)}", id="gm-title"),
         stand_line(model),
         html.Div([region_dropdown("gm-ags", ags, include_kreis=False)], className="controls"),
         html.H2("Bevölkerung seit 1983"),
-        chart("gm-history", history_fig(ags), label="Bevölkerung seit 1983 mit Zensus-Brüchen",
+        chart("gm-history", hf, table=ht, label="Bevölkerung seit 1983 mit Zensus-Brüchen",
               note="Senkrechte Linien: Zensus 2011 und Zensus 2022. Die Reihen sind je Zensusbasis getrennt; "
                    "Sprünge an den Linien sind Korrekturen der Statistik, keine Zu- oder Abwanderung."),
     ]
-    if not model:
-        parts.append(notice(T["no_model"]))
-    else:
-        pyr = chart("gm-pyramid", pyramid_fig(ags, year), label="Altersaufbau nach Alter und Geschlecht",
+    if model:
+        pyr = chart("gm-pyramid", pf, label="Altersaufbau nach Alter und Geschlecht",
                     note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
                          f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. {T['estimated_note']}",
-                    table=pyramid_text(ags, year))
+                    table=pt)
         ffig, ftab = fan_view(ags, "population")
         parts += [
             html.H2("Altersaufbau"),
@@ -89,7 +92,7 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                      className="control control-wide"),
             pyr,
             html.H2("Planungsaltersgruppen"),
-            chart("gm-groups", age_groups_fig(ags), label="Planungsaltersgruppen im Zeitverlauf", kind="dec1",
+            chart("gm-groups", gf, table=gt, label="Planungsaltersgruppen im Zeitverlauf",
                   note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
                        "vorausberechnet; die Ausgangswerte der Gemeinden sind geschätzt."),
             html.H2("Unsicherheit der Vorausberechnung"),
@@ -99,12 +102,25 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             chart("gm-fan", ffig, label="Vorausberechnung mit 80- und 95-%-Intervall",
                   note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=ftab),
             html.H2("Geburten, Sterbefälle und Wanderungen"),
-            chart("gm-components", components_fig(ags), label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
+            chart("gm-components", cf, table=ct, label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
                   note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
                        "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024)."),
         ]
     parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
     return html.Div(parts)
+
+
+@_model.per_data_version(maxsize=32)
+def region_view(ags: str) -> tuple:
+    """Figures and tables that change with the municipality (memoised per data version)."""
+    return (*chart_outputs(history_fig(ags)), *chart_outputs(age_groups_fig(ags), "dec1"),
+            *chart_outputs(components_fig(ags)))
+
+
+@_model.per_data_version(maxsize=64)
+def pyramid_view(ags: str, year: int) -> tuple:
+    """Pyramid (all years as frames) and its table (memoised per data version)."""
+    return pyramid_fig(ags, year), pyramid_text(ags, year)
 
 
 @callback(Output("gm-title", "children"), Output("gm-history", "figure"), Output("gm-history-tabelle", "children"),
@@ -115,8 +131,7 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
 def on_region(ags: str):
     """Municipality switch: title, history, age groups, components, selection."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
-    return (f"Gemeinde: {region_name(ags)}", *chart_outputs(history_fig(ags)),
-            *chart_outputs(age_groups_fig(ags), "dec1"), *chart_outputs(components_fig(ags)), {"ags": ags})
+    return (f"Gemeinde: {region_name(ags)}", *region_view(ags), {"ags": ags})
 
 
 @callback(Output("gm-pyramid", "figure"), Output("gm-pyramid-tabelle", "children"),
@@ -126,7 +141,7 @@ def on_pyramid(ags: str, year: int):
     """Municipality or year switch: pyramid, its table and the URL."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     year = _model.parse_year(year, default=BASE_YEAR)
-    return pyramid_fig(ags, year), pyramid_text(ags, year), {"ags": ags, "jahr": str(year)}
+    return (*pyramid_view(ags, year), {"ags": ags, "jahr": str(year)})
 
 
 @callback(Output("gm-fan", "figure"), Output("gm-fan-tabelle", "children"),

@@ -97,7 +97,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
     year = _model.parse_year(jahr, default=2030)
     if not _model.model_available():
         return html.Div([html.H1("Übersicht: Kreis Düren"), stand_line(False), notice(T["no_model"])])
-    mfig, kind = map_fig(indicator, year)
+    mfig, mtab, cmp_table, sfig, stab = indicator_view(indicator, year)
     return html.Div([
         html.H1(f"Übersicht: Kreis Düren {BASE_YEAR} – 2030 – 2045"),
         stand_line(),
@@ -115,16 +115,23 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                                                           value=year, inline=True)),
         ], className="controls"),
         html.Div([
-            html.Div(chart("ue-map", mfig, label="Karte der 15 Gemeinden", kind=kind,
+            html.Div(chart("ue-map", mfig, table=mtab, label="Karte der 15 Gemeinden",
                            note="Gemeindegrenzen: VG250 © GeoBasis-DE / BKG (dl-de/by-2-0)."), className="col"),
-            html.Div(html.Div(comparison_table(indicator), id="ue-table-box", className="table-wide"),
+            html.Div(html.Div(cmp_table, id="ue-table-box", className="table-wide"),
                      className="col"),
         ], className="two-col"),
         html.H2("Entwicklung in allen Gemeinden"),
-        chart("ue-multiples", multiples_fig(indicator), label="Entwicklung je Gemeinde (kleine Vielfache)",
-              kind="dec1", note=f"Ab 31.12.{BASE_YEAR} vorausberechnet; Ausgangswerte der Gemeinden geschätzt."),
+        chart("ue-multiples", sfig, table=stab, label="Entwicklung je Gemeinde (kleine Vielfache)",
+              note=f"Ab 31.12.{BASE_YEAR} vorausberechnet; Ausgangswerte der Gemeinden geschätzt."),
         query_store(PAGE, {"kennzahl": indicator, "jahr": str(year)}),
     ])
+
+
+@_model.per_data_version(maxsize=64)
+def indicator_view(indicator: str, year: int) -> tuple:
+    """Map, comparison table and small multiples of an indicator (memoised per data version)."""
+    mfig, kind = map_fig(indicator, year)
+    return (*chart_outputs(mfig, kind), comparison_table(indicator), *chart_outputs(multiples_fig(indicator), "dec1"))
 
 
 @callback(Output("ue-map", "figure"), Output("ue-map-tabelle", "children"), Output("ue-table-box", "children"),
@@ -134,6 +141,5 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
 def on_indicator(indicator: str, year: int):
     """Indicator or target year changed: map, comparison table, small multiples, URL."""
     year = _model.parse_year(year, default=2030)
-    mfig, kind = map_fig(indicator, year)
-    return (*chart_outputs(mfig, kind), comparison_table(indicator), *chart_outputs(multiples_fig(indicator), "dec1"),
-            {"kennzahl": indicator, "jahr": str(year)})
+    indicator = indicator if indicator in [o["value"] for o in MAP_OPTIONS] else CHANGE_KEY
+    return (*indicator_view(indicator, year), {"kennzahl": indicator, "jahr": str(year)})
