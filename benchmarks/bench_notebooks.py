@@ -10,6 +10,7 @@ The target of issue 7 is under 60 s per notebook. Run from the repository root::
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -30,6 +31,13 @@ def main(argv: list[str]) -> int:
     print(f"{'notebook':40s} {'seconds':>8s}  cells")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DASHBOARD_USER_DATA"] = str(Path(tmp) / "user_data")
+        spec = Path(tmp) / "jupyter" / "kernels" / "python3"      # kernel = this interpreter
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3", "language": "python"}), encoding="utf-8")
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(spec.parents[1]),
+                                                                   os.environ.get("JUPYTER_PATH", "")]))
         for path in paths:
             nb = nbformat.read(path, as_version=4)
             t0 = time.perf_counter()

@@ -1,6 +1,6 @@
 """The analysts' notebooks in ``notebooks/`` run top to bottom and stay clean.
 
-* Every notebook is executed with nbclient in a fresh ``python3`` kernel (ipykernel, the
+* Every notebook is executed with nbclient in a fresh ``python3`` kernel (ipykernel, run by the
   interpreter running the tests), working directory ``notebooks/``, this checkout first on
   ``PYTHONPATH`` and ``DASHBOARD_USER_DATA`` pointing into a temporary folder. A cell that
   raises fails the test and names the cell. Times are printed by ``benchmarks/bench_notebooks.py``.
@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -83,6 +84,8 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     from nbclient.exceptions import CellExecutionError
 
     before = _repo_status()
+    monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(_kernel_spec(tmp_path)),
+                                                                     os.environ.get("JUPYTER_PATH", "")])))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "user_data"))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
@@ -118,6 +121,22 @@ def test_strip_script_removes_outputs_and_counts(tmp_path: Path) -> None:
     assert nb.cells[1].outputs == [] and nb.cells[1].execution_count is None and nb.cells[1].metadata == {}
     assert nb.cells[1].source == "1 + 1" and nb.cells[0].source == "# x"
     assert strip_notebooks.strip(path) is False
+
+
+def _kernel_spec(folder: Path) -> Path:
+    """A ``python3`` kernel spec that runs THIS interpreter, first on ``JUPYTER_PATH``.
+
+    An installed spec says ``python`` (whatever is first on ``PATH``); this one makes the
+    kernel use the interpreter and packages of the test run (e.g. a virtualenv called by its
+    full path without being activated).
+    """
+    root = folder / "jupyter"
+    spec = root / "kernels" / "python3"
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (test run)", "language": "python"}), encoding="utf-8")
+    return root
 
 
 def _repo_status() -> str:
