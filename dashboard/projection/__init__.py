@@ -14,14 +14,11 @@ statsmodels is imported lazily (first :func:`estimate_assumptions` call).
 """
 
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
+# Imported eagerly: a lazy wrapper named like the submodule would be replaced by the submodule
+# object on the first ``import dashboard.projection.backtest`` (the package attribute is rebound).
+from dashboard.projection.backtest import backtest
 from dashboard.projection.engine import ProjectionResult, project, solve_net_migration_for_target
 from dashboard.projection.scenarios import PRESETS, Scenario
-
-
-def backtest(*args, **kwargs):
-    """See :func:`dashboard.projection.backtest.backtest` (imported lazily)."""
-    from dashboard.projection.backtest import backtest as _backtest
-    return _backtest(*args, **kwargs)
 
 
 __all__ = ["Assumptions", "PRESETS", "ProjectionResult", "Scenario", "backtest", "estimate_assumptions",
