@@ -3,6 +3,8 @@
 Each notebook runs in a fresh ``python3`` kernel, as in ``tests/test_notebooks.py``, with this
 checkout first on ``PYTHONPATH`` and ``DASHBOARD_USER_DATA`` in a temporary folder. The time
 includes the kernel start and the first (uncached) loading of data and model in that kernel.
+BLAS threads are limited to 1 unless ``OPENBLAS_NUM_THREADS`` etc. are set (as in the tests;
+pass e.g. ``OPENBLAS_NUM_THREADS=2`` to measure the library default on a 2-core machine).
 The target of issue 7 is under 60 s per notebook. Run from the repository root::
 
     python benchmarks/bench_notebooks.py [notebooks/01-daten-erkunden.ipynb ...]
@@ -28,6 +30,10 @@ def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv] or sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))
     slow = 0
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):   # as tests/test_notebooks.py
+        os.environ.setdefault(var, "1")
+    print(f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, load average {os.getloadavg()[0]:.1f}, "
+          f"{os.cpu_count()} CPUs")
     print(f"{'notebook':40s} {'seconds':>8s}  cells")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DASHBOARD_USER_DATA"] = str(Path(tmp) / "user_data")
