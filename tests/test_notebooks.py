@@ -5,9 +5,10 @@
   ``PYTHONPATH`` and ``DASHBOARD_USER_DATA`` pointing into a temporary folder. A cell that
   raises fails the test and names the cell. Times are printed by ``benchmarks/bench_notebooks.py``.
 * Committed notebooks carry no outputs and no execution counts.
-* Notebooks use only the package's public API: no imports of private modules (``_name``) and
-  no plotting libraries (figures come from :mod:`dashboard.figures`), no function or class
-  definitions (code worth reusing belongs into the package).
+* Notebooks use only the package's public API: no imports of private modules (``_name``), no
+  plotting libraries (figures come from :mod:`dashboard.figures`), no reading of ``data/raw``
+  (the loaders of :mod:`dashboard.data` do that), no function or class definitions (code worth
+  reusing belongs into the package).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
 def test_notebook_uses_only_the_public_api(path: Path) -> None:
     problems = []
     for i, src in _code_cells(path):
+        if "data/raw" in src or '"raw"' in src:
+            problems.append(f"cell {i}: reads the raw data folder (use the loaders of dashboard.data)")
         tree = ast.parse(src)
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
