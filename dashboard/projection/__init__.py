@@ -13,7 +13,7 @@ supported), :mod:`~dashboard.projection._reference` (slow loop oracle),
 statsmodels is imported lazily (first :func:`estimate_assumptions` call).
 """
 
-from dashboard.projection.assumptions import Assumptions, estimate_assumptions
+from dashboard.projection.assumptions import Assumptions, estimate_assumptions, method_text_de
 from dashboard.projection.engine import ProjectionResult, project, solve_net_migration_for_target
 from dashboard.projection.scenarios import PRESETS, Scenario
 
@@ -25,4 +25,4 @@ def backtest(*args, **kwargs):
 
 
 __all__ = ["Assumptions", "PRESETS", "ProjectionResult", "Scenario", "backtest", "estimate_assumptions",
-           "project", "solve_net_migration_for_target"]
+           "method_text_de", "project", "solve_net_migration_for_target"]
