@@ -1,0 +1,113 @@
+"""Gemeinde: one municipality — history across census breaks, animated pyramid, planning
+age groups, births/deaths/migration. URL: ``/gemeinde?ags=05358008&jahr=2030``."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, callback, dcc, html
+
+from dashboard.app import _model
+from dashboard.app._components import (chart, chart_outputs, data_table, notice, query_store, region_dropdown,
+                                       selection_store, stand_line)
+from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.figures import trends
+from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
+from dashboard.figures.pyramid import pyramid_figure, pyramid_table
+
+dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1,
+                   title="Gemeinde – Kreis Düren 2030")
+
+DEFAULT_AGS = "05358008"
+PAGE = "gemeinde"
+
+
+def history_fig(ags: str):
+    hist, breaks = _model.history_series()
+    proj = _model.result(_model.ScenarioSpec()).indicators if _model.model_available() else None
+    return trends.history_figure(hist, ags=ags, breaks=breaks, projection=proj)
+
+
+def pyramid_fig(ags: str, year: int):
+    pop = _model.result(_model.ScenarioSpec()).population
+    return pyramid_figure(pop, ags=ags, year=year, comparison=pop)
+
+
+def pyramid_text(ags: str, year: int):
+    t = pyramid_table(_model.result(_model.ScenarioSpec()).population, ags=ags, year=year)
+    t["age_group"] = t.age_group.map(PLANNING_GROUP_LABELS)
+    return data_table(t, {"age_group": ("Altersgruppe", "text"), "female": ("Frauen", "int"),
+                          "male": ("Männer", "int"), "total": ("zusammen", "int"), "share": ("Anteil", "pct"),
+                          "status": ("Status", "text")},
+                      caption=f"{region_name(ags)}, 31.12.{year}", row_header="age_group")
+
+
+def age_groups_fig(ags: str):
+    return trends.age_groups_figure(_model.result(_model.ScenarioSpec()).age_groups, ags=ags)
+
+
+def components_fig(ags: str):
+    comp = _model.result(_model.ScenarioSpec()).components
+    observed = _model.observed_kreis_components() if ags == KREIS_AGS else None
+    return trends.components_figure(comp, ags=ags, observed=observed)
+
+
+def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Div:
+    ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
+    year = _model.parse_year(jahr, default=BASE_YEAR)
+    model = _model.model_available()
+    parts = [
+        html.H1(f"Gemeinde: {region_name(ags)}", id="gm-title"),
+        stand_line(model),
+        html.Div([region_dropdown("gm-ags", ags, include_kreis=False)], className="controls"),
+        html.H2("Bevölkerung seit 1983"),
+        chart("gm-history", history_fig(ags), label="Bevölkerung seit 1983 mit Zensus-Brüchen",
+              note="Senkrechte Linien: Zensus 2011 und Zensus 2022. Die Reihen sind je Zensusbasis getrennt; "
+                   "Sprünge an den Linien sind Korrekturen der Statistik, keine Zu- oder Abwanderung."),
+    ]
+    if not model:
+        parts.append(notice(T["no_model"]))
+    else:
+        pyr = chart("gm-pyramid", pyramid_fig(ags, year), label="Altersaufbau nach Alter und Geschlecht",
+                    note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
+                         f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. {T['estimated_note']}",
+                    table=pyramid_text(ags, year))
+        parts += [
+            html.H2("Altersaufbau"),
+            html.Div([html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
+                      dcc.Slider(id="gm-jahr", min=BASE_YEAR, max=2045, step=1, value=year,
+                                 marks={y: str(y) for y in (BASE_YEAR, 2030, 2035, 2040, 2045)})],
+                     className="control control-wide"),
+            pyr,
+            html.H2("Planungsaltersgruppen"),
+            chart("gm-groups", age_groups_fig(ags), label="Planungsaltersgruppen im Zeitverlauf", kind="dec1",
+                  note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
+                       "vorausberechnet; die Ausgangswerte der Gemeinden sind geschätzt."),
+            html.H2("Geburten, Sterbefälle und Wanderungen"),
+            chart("gm-components", components_fig(ags), label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
+                  note="Gestrichelt: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
+                       "Amtliche Werte gibt es nur für den Kreis (2020–2024)."),
+        ]
+    parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
+    return html.Div(parts)
+
+
+@callback(Output("gm-title", "children"), Output("gm-history", "figure"), Output("gm-history-tabelle", "children"),
+          Output("gm-groups", "figure"), Output("gm-groups-tabelle", "children"),
+          Output("gm-components", "figure"), Output("gm-components-tabelle", "children"),
+          Output({"type": "sel", "page": PAGE}, "data"),
+          Input("gm-ags", "value"), prevent_initial_call=True)
+def on_region(ags: str):
+    """Municipality switch: title, history, age groups, components, selection."""
+    ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
+    return (f"Gemeinde: {region_name(ags)}", *chart_outputs(history_fig(ags)),
+            *chart_outputs(age_groups_fig(ags), "dec1"), *chart_outputs(components_fig(ags)), {"ags": ags})
+
+
+@callback(Output("gm-pyramid", "figure"), Output("gm-pyramid-tabelle", "children"),
+          Output({"type": "query", "page": PAGE}, "data"),
+          Input("gm-ags", "value"), Input("gm-jahr", "value"), prevent_initial_call=True)
+def on_pyramid(ags: str, year: int):
+    """Municipality or year switch: pyramid, its table and the URL."""
+    ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
+    year = _model.parse_year(year, default=BASE_YEAR)
+    return pyramid_fig(ags, year), pyramid_text(ags, year), {"ags": ags, "jahr": str(year)}
