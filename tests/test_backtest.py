@@ -64,3 +64,11 @@ def test_summary_covers_every_case_and_method(bt):
     # with hindsight on migration, the engine itself tracks the municipalities closely
     post = s[(s.level == "Gemeinde") & (s.method == "model (migration ex post)")]
     assert (post.mape < 0.02).all()
+
+
+def test_backtest_stays_a_function_after_its_module_is_imported():
+    import importlib
+
+    import dashboard.projection as p
+    importlib.import_module("dashboard.projection.backtest")
+    assert callable(p.backtest) and p.backtest() is p.backtest()
