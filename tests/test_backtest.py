@@ -72,3 +72,8 @@ def test_backtest_stays_a_function_after_its_module_is_imported():
     import dashboard.projection as p
     importlib.import_module("dashboard.projection.backtest")
     assert callable(p.backtest) and p.backtest() is p.backtest()
+
+
+def test_summary_has_german_labels_for_every_method(bt):
+    assert bt.summary.method_de.notna().all() and bt.summary.level_de.notna().all()
+    assert "Linearer Trend" in set(bt.summary.method_de)
