@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS, PLANNING_AGE_GROUPS

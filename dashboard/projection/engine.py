@@ -14,7 +14,7 @@ from dashboard.constants import (AGS_LIST, BASE_YEAR, KREIS_AGS, KREIS_NAME, MUN
 from dashboard.projection.assumptions import Assumptions, de_num, estimate_assumptions
 from dashboard.projection.base import FEMALE_MASK, data_token
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
-from dashboard.projection.kernel import RunResult, age_one_year, run
+from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
 from dashboard.projection.scenarios import PRESETS, Scenario
 
