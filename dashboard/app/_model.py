@@ -123,6 +123,22 @@ def result(spec: ScenarioSpec):
     return project(to_scenario(spec))
 
 
+#: Draws of the probabilistic projection shown in the app (interactive; the full run uses 1,000).
+UNCERTAINTY_DRAWS = 200
+
+
+def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
+    """Memoised probabilistic projection of a spec (quantiles over ``draws`` seeded draws)."""
+    from dashboard.projection.uncertainty import project_probabilistic
+    return project_probabilistic(to_scenario(spec), draws=draws)
+
+
+def backtest_coverage() -> pd.DataFrame:
+    """Coverage of the 80 %/95 % intervals in the backtest (computed once per process)."""
+    from dashboard.projection.calibration import backtest_coverage as coverage
+    return coverage()
+
+
 # --------------------------------------------------------------------------- history
 
 def history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:

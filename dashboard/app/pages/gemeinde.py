@@ -7,10 +7,10 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.app import _model
-from dashboard.app._components import (chart, chart_outputs, data_table, notice, query_store, region_dropdown,
-                                       selection_store, stand_line)
+from dashboard.app._components import (chart, chart_outputs, data_table, labelled, notice, query_store,
+                                       region_dropdown, selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
-from dashboard.figures import trends
+from dashboard.figures import fan, trends
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
 from dashboard.figures.pyramid import pyramid_figure, pyramid_table
 
@@ -45,6 +45,15 @@ def age_groups_fig(ags: str):
     return trends.age_groups_figure(_model.result(_model.ScenarioSpec()).age_groups, ags=ags)
 
 
+def fan_view(ags: str, quantity: str):
+    """Fan chart of the Basis scenario (interactive draws) and its table."""
+    r = _model.probabilistic(_model.ScenarioSpec())
+    t = fan.fan_table(r.quantiles, ags=ags, quantity=quantity)
+    cols = {c: (c, "text") for c in t.columns}
+    return (fan.fan_chart(r.quantiles, ags=ags, quantity=quantity, draws=r.draws),
+            data_table(t, cols, caption=f"{fan.quantity_label(quantity)}: {region_name(ags)}", row_header="Jahr"))
+
+
 def components_fig(ags: str):
     comp = _model.result(_model.ScenarioSpec()).components
     observed = _model.observed_kreis_components() if ags == KREIS_AGS else None
@@ -71,6 +80,7 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                     note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
                          f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. {T['estimated_note']}",
                     table=pyramid_text(ags, year))
+        ffig, ftab = fan_view(ags, "population")
         parts += [
             html.H2("Altersaufbau"),
             html.Div([html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
@@ -82,6 +92,12 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             chart("gm-groups", age_groups_fig(ags), label="Planungsaltersgruppen im Zeitverlauf", kind="dec1",
                   note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
                        "vorausberechnet; die Ausgangswerte der Gemeinden sind geschätzt."),
+            html.H2("Unsicherheit der Vorausberechnung"),
+            html.Div([labelled("gm-fan-groesse", T["fan_quantity"],
+                               dcc.Dropdown(id="gm-fan-groesse", options=fan.quantity_options(),
+                                            value="population", clearable=False))], className="controls"),
+            chart("gm-fan", ffig, label="Vorausberechnung mit 80- und 95-%-Intervall",
+                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=ftab),
             html.H2("Geburten, Sterbefälle und Wanderungen"),
             chart("gm-components", components_fig(ags), label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
                   note="Gestrichelt: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
@@ -111,3 +127,11 @@ def on_pyramid(ags: str, year: int):
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     year = _model.parse_year(year, default=BASE_YEAR)
     return pyramid_fig(ags, year), pyramid_text(ags, year), {"ags": ags, "jahr": str(year)}
+
+
+@callback(Output("gm-fan", "figure"), Output("gm-fan-tabelle", "children"),
+          Input("gm-ags", "value"), Input("gm-fan-groesse", "value"), prevent_initial_call=True)
+def on_fan(ags: str, quantity: str):
+    """Municipality or quantity switch: fan chart and its table."""
+    ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
+    return fan_view(ags, quantity if quantity in fan.KEY_QUANTITIES else "population")

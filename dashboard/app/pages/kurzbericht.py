@@ -17,7 +17,7 @@ from dashboard.app._components import (chart, data_table, labelled, notice, quer
                                        selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import trends
-from dashboard.figures.labels import T, fmt_dec, fmt_signed_pct, fmt_value, region_name
+from dashboard.figures.labels import T, fmt_dec, fmt_int, fmt_signed_pct, fmt_value, region_name
 from dashboard.figures.pyramid import pyramid_figure
 from dashboard.figures.summary import key_numbers
 
@@ -71,6 +71,16 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
                       caption="Kennzahlen", row_header="label", table_id="kb-numbers")
 
 
+def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
+    """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws."""
+    from dashboard.figures.fan import interval_text
+    r = _model.probabilistic(spec)
+    parts = "; ".join(interval_text(r.quantiles, ags=ags, year=y) for y in (2030, 2045))
+    return html.P(f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen; "
+                  "Methode und Trefferquote früherer Intervalle unter „Daten & Methodik“.",
+                  id="kb-intervals", className="small")
+
+
 def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
     """The scenario's own assumptions (value, unit, how set) as a short list."""
     a = _model.result(spec).assumptions
@@ -93,6 +103,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         html.P([html.Strong(f"Szenario: {label}"), f" ({params})" if params else "", " · ",
                 T["data_stand"].format(year=BASE_YEAR)], className="brief-meta"),
         numbers_table(ags, spec),
+        interval_line(ags, spec),
         html.Div([chart("kb-pyramid", f["pyramid"], label="Altersaufbau 2045 im Vergleich zu heute"),
                   chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030")],
                  className="brief-row"),

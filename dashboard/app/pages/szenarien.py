@@ -12,6 +12,7 @@ from dashboard.app._components import (chart, chart_outputs, data_table, key_fig
                                        query_store, region_dropdown, selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures.labels import INDICATORS, T, fmt_dec, fmt_int, fmt_signed_int, fmt_value, region_name
+from dashboard.figures import fan
 from dashboard.figures.scenarios import scenario_figure
 
 dash.register_page(__name__, path="/szenarien", name="Szenarien", order=2, title="Szenarien – Kreis Düren 2030")
@@ -64,6 +65,16 @@ def view(ags: str, indicator: str, spec: _model.ScenarioSpec, keys: list[str]):
     return fig, result_table(res, ags, indicator), *headline(res, ags)
 
 
+def fan_view(ags: str, spec: _model.ScenarioSpec):
+    """Fan chart of the own scenario's population (interactive draws) and its table."""
+    r = _model.probabilistic(spec)
+    t = fan.fan_table(r.quantiles, ags=ags)
+    return (fan.fan_chart(r.quantiles, ags=ags, draws=r.draws,
+                          title=f"Eigenes Szenario mit Unsicherheit: {region_name(ags)}"),
+            data_table(t, {c: (c, "text") for c in t.columns}, caption=f"Eigenes Szenario: {region_name(ags)}",
+                       row_header="Jahr"))
+
+
 def query_of(ags, indicator, spec, keys) -> dict[str, str]:
     return {"ags": ags, "kennzahl": indicator, **{k: v for k, v in spec.query().items() if k != "szenario"},
             "vergleich": ",".join(keys)}
@@ -80,6 +91,7 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
                     wanderung if wanderung is not None else d["net_migration"])
     keys = compare_keys(vergleich)
     fig, table, big, sub = view(ags, indicator, spec, keys)
+    ffig, ftab = fan_view(ags, spec)
     presets = [{"label": _model.preset_label(k), "value": k} for k in _model.preset_keys() if k != "basis"]
     lo_t, hi_t = _model.TFR_RANGE
     lo_e, hi_e = _model.E0_RANGE
@@ -129,6 +141,8 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
                       note="Basis: schwarze, dicke Linie. Alle Werte sind Modellrechnungen, keine Prognosen "
                            "im Sinne sicherer Vorhersagen."),
                 html.Div(table, id="sz-table-box", className="table-scroll"),
+                chart("sz-fan", ffig, label="Eigenes Szenario: Einwohner mit 80- und 95-%-Intervall",
+                      note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=ftab),
                 html.P(html.A("Kurzbericht zu diesem Szenario", id="sz-brief-link",
                               href=f"/kurzbericht?ags={ags if ags != KREIS_AGS else '05358008'}&" +
                                    "&".join(f"{k}={v}" for k, v in spec.query().items()))),
@@ -166,3 +180,11 @@ def on_target(_n, target, year, tfr, e0):
     """Target-seeking: the constant net migration that reaches ``target`` in ``year``."""
     msg, value = _model.solve_target(target, year, tfr, e0)
     return msg, value if value is not None else dash.no_update
+
+
+@callback(Output("sz-fan", "figure"), Output("sz-fan-tabelle", "children"),
+          Input("sz-ags", "value"), Input("sz-tfr", "value"), Input("sz-e0", "value"),
+          Input("sz-wanderung", "value"), prevent_initial_call=True)
+def on_fan(ags, tfr, e0, wanderung):
+    """Own scenario changed: its fan chart and table."""
+    return fan_view(_model.parse_ags(ags), own_spec(tfr, e0, wanderung))

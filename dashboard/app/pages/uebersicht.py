@@ -11,6 +11,7 @@ from dashboard.app._components import (chart, chart_outputs, data_table, key_fig
                                        query_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.data import municipal_boundaries
+from dashboard.figures import fan
 from dashboard.figures.labels import CHANGE_KEY, INDICATORS, T, fmt_signed_pct, fmt_value
 from dashboard.figures.maps import choropleth
 from dashboard.figures.summary import indicator_at, key_numbers, region_table
@@ -58,6 +59,16 @@ def comparison_table(indicator: str):
                       row_header="region", table_id="ue-table")
 
 
+def kreis_fan():
+    """Kreis population with 80/95 % intervals (Basis, interactive draws) and its table."""
+    r = _model.probabilistic(_model.ScenarioSpec())
+    t = fan.fan_table(r.quantiles, ags=KREIS_AGS)
+    return chart("ue-fan", fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
+                 label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
+                 note=T["fan_note"].format(draws=r.draws),
+                 table=data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"))
+
+
 def kreis_cards():
     k = key_numbers(_indicators(), KREIS_AGS, YEARS)
     cards = []
@@ -94,6 +105,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                "(Basisvariante der Vorausberechnung).", className="lead"),
         kreis_cards(),
         html.Div(kreis_table(), className="table-scroll"),
+        kreis_fan(),
         html.H2("Städte und Gemeinden im Vergleich"),
         html.Div([
             labelled("ue-kennzahl", T["indicator"], dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS,
