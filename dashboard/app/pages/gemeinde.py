@@ -7,6 +7,7 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.app import _model
+from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.app._components import (chart, chart_outputs, data_table, notice, query_store, region_dropdown,
                                        selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
@@ -87,6 +88,7 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                   note="Gestrichelt: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
                        "Amtliche Werte gibt es nur für den Kreis (2020–2024)."),
         ]
+    parts.append(html.Div(measures_teaser(ags), id="gm-measures"))
     parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
     return html.Div(parts)
 
@@ -111,3 +113,9 @@ def on_pyramid(ags: str, year: int):
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     year = _model.parse_year(year, default=BASE_YEAR)
     return pyramid_fig(ags, year), pyramid_text(ags, year), {"ags": ags, "jahr": str(year)}
+
+
+@callback(Output("gm-measures", "children"), Input("gm-ags", "value"), prevent_initial_call=True)
+def on_region_measures(ags: str):
+    """Municipality switch: the measures box (Werkzeugkoffer) of that municipality."""
+    return measures_teaser(_model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS))
