@@ -192,7 +192,7 @@ SEQUENCE = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "bla
 #: Sequential colour scale for maps (cividis is perceptually uniform and CVD-safe).
 MAP_SCALE = "Cividis"
 #: Diverging scale for changes (orange = decline, blue = growth, CVD-safe).
-DIVERGING_SCALE = [[0.0, "#B35806"], [0.5, "#F7F7F7"], [1.0, "#2166AC"]]
+DIVERGING_SCALE = [[0.0, "#C46A1B"], [0.5, "#F7F7F7"], [1.0, "#3A86C2"]]
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 

@@ -101,8 +101,8 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                   note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=ftab),
             html.H2("Geburten, Sterbefälle und Wanderungen"),
             chart("gm-components", components_fig(ags), label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
-                  note="Gestrichelt: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
-                       "Amtliche Werte gibt es nur für den Kreis (2020–2024)."),
+                  note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
+                       "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024)."),
         ]
     parts.append(html.Div(measures_teaser(ags), id="gm-measures"))
     parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
