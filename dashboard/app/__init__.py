@@ -135,6 +135,11 @@ from dashboard.app import _downloads  # noqa: E402  (routes need ``server``)
 
 _downloads.register(server)
 
+from dashboard.app import _model  # noqa: E402
+
+if _model.model_available():
+    _model.warm_up_uncertainty()
+
 
 @server.after_request
 def _security_headers(response):
