@@ -96,8 +96,48 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="Daten prüfen und importieren")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     _register_data(data_sub)
+    massnahmen = sub.add_parser("massnahmen", help="Maßnahmenkatalog (Werkzeugkoffer) importieren/exportieren")
+    _register_massnahmen(massnahmen.add_subparsers(dest="massnahmen_command", required=True))
     _register_project(sub)
     return parser
+
+
+def _register_massnahmen(msub) -> None:
+    imp = msub.add_parser("import", help="bearbeitete Arbeitsmappe prüfen und als aktiven Katalog übernehmen")
+    imp.add_argument("path", help="Excel-Arbeitsmappe (.xlsx)")
+    imp.set_defaults(func=_massnahmen_import)
+    exp = msub.add_parser("export", help="aktiven Katalog als Excel und CSV speichern")
+    exp.add_argument("--out", required=True, help="Zielordner")
+    exp.set_defaults(func=_massnahmen_export)
+    build = msub.add_parser("build", help="mitgelieferten Katalog aus data/measures/measures.csv neu erzeugen")
+    build.set_defaults(func=_massnahmen_build)
+    reset = msub.add_parser("reset", help="importierten Katalog entfernen (mitgelieferter Katalog wird wieder aktiv)")
+    reset.set_defaults(func=_massnahmen_reset)
+
+
+def _massnahmen_import(args: argparse.Namespace) -> int:
+    from dashboard.data.measures import cli_import
+
+    return cli_import(args.path)
+
+
+def _massnahmen_export(args: argparse.Namespace) -> int:
+    from dashboard.data.measures import cli_export
+
+    return cli_export(args.out)
+
+
+def _massnahmen_build(args: argparse.Namespace) -> int:
+    from dashboard.data.measures import main as build_main
+
+    return build_main(["build"])
+
+
+def _massnahmen_reset(args: argparse.Namespace) -> int:
+    from dashboard.data.measures import reset_import
+
+    print("Importierter Katalog entfernt." if reset_import() else "Kein importierter Katalog vorhanden.")
+    return 0
 
 
 def _register_project(sub) -> None:

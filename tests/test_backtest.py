@@ -64,3 +64,11 @@ def test_summary_covers_every_case_and_method(bt):
     # with hindsight on migration, the engine itself tracks the municipalities closely
     post = s[(s.level == "Gemeinde") & (s.method == "model (migration ex post)")]
     assert (post.mape < 0.02).all()
+
+
+def test_backtest_name_stays_the_function_after_submodule_import():
+    import importlib
+
+    import dashboard.projection as proj
+    importlib.import_module("dashboard.projection.backtest")
+    assert callable(proj.backtest) and not isinstance(proj.backtest, type(proj))

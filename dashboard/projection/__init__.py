@@ -14,16 +14,11 @@ statsmodels is imported lazily (first :func:`estimate_assumptions` call).
 """
 
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
+# Imported eagerly: a lazy wrapper named like the submodule would be replaced by the submodule
+# object on the first ``import dashboard.projection.backtest`` (the package attribute is rebound).
+from dashboard.projection.backtest import backtest
 from dashboard.projection.engine import ProjectionResult, project, solve_net_migration_for_target
 from dashboard.projection.scenarios import PRESETS, Scenario
-
-
-# Imported eagerly: a lazy wrapper named like the submodule is replaced by the submodule
-# itself as soon as anything imports ``dashboard.projection.backtest`` (Python binds a
-# submodule as an attribute of its package), after which ``from dashboard.projection import
-# backtest`` returned the module. Binding the function here, after the submodule import,
-# keeps the name pointing at the function.
-from dashboard.projection.backtest import backtest  # noqa: E402
 
 
 __all__ = ["Assumptions", "PRESETS", "ProjectionResult", "Scenario", "backtest", "estimate_assumptions",
