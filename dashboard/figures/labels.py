@@ -148,6 +148,7 @@ T = {  # general UI texts (formal "Sie")
                  "Annahmen des Szenarios; für die Gemeinden zusätzlich der Fehler früherer Rückrechnungen). "
                  "Die Bänder zeigen, wie unsicher die Vorausberechnung ist, keine Grenzen des Möglichen."),
     "fan_quantity": "Größe",
+    "fan_loading": "Die Unsicherheitsbänder werden berechnet …",
     "app_title": "Kreis Düren 2030 – Demografie-Dashboard",
     "brand": "Kreis Düren 2030",
     "skip": "Zum Inhalt springen",

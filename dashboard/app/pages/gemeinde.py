@@ -81,7 +81,6 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                     note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
                          f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. {T['estimated_note']}",
                     table=pyramid_text(ags, year))
-        ffig, ftab = fan_view(ags, "population")
         parts += [
             html.H2("Altersaufbau"),
             html.Div([html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
@@ -97,8 +96,8 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             html.Div([labelled("gm-fan-groesse", T["fan_quantity"],
                                dcc.Dropdown(id="gm-fan-groesse", options=fan.quantity_options(),
                                             value="population", clearable=False))], className="controls"),
-            chart("gm-fan", ffig, label="Vorausberechnung mit 80- und 95-%-Intervall",
-                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=ftab),
+            chart("gm-fan", None, label="Vorausberechnung mit 80- und 95-%-Intervall",
+                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
             html.H2("Geburten, Sterbefälle und Wanderungen"),
             chart("gm-components", components_fig(ags), label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
                   note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
@@ -132,9 +131,9 @@ def on_pyramid(ags: str, year: int):
 
 
 @callback(Output("gm-fan", "figure"), Output("gm-fan-tabelle", "children"),
-          Input("gm-ags", "value"), Input("gm-fan-groesse", "value"), prevent_initial_call=True)
+          Input("gm-ags", "value"), Input("gm-fan-groesse", "value"))
 def on_fan(ags: str, quantity: str):
-    """Municipality or quantity switch: fan chart and its table."""
+    """Page load, municipality or quantity switch: fan chart and its table (loaded after the page)."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     return fan_view(ags, quantity if quantity in fan.KEY_QUANTITIES else "population")
 
