@@ -1,4 +1,4 @@
-"""Test helpers: serve a WSGI app from a thread, launch Debian's chromium via Playwright.
+"""Test helpers: serve a WSGI app from a thread, (the browser comes from conftest's ``_browser``).
 
 Used by the security and callback-validation tests (the shared ``conftest.py`` may grow its
 own fixtures; these helpers have no fixtures so they never clash with it).
@@ -12,12 +12,6 @@ from collections.abc import Iterator
 
 from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-
 @contextlib.contextmanager
 def serve(wsgi_app) -> Iterator[str]:
     """Serve ``wsgi_app`` on 127.0.0.1 and a free port; yield the base URL."""
@@ -30,16 +24,3 @@ def serve(wsgi_app) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[object]:
-    """A headless Debian chromium (Playwright ``Browser``)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()

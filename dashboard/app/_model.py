@@ -181,8 +181,13 @@ def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
 
 def backtest_summary() -> pd.DataFrame:
-    """The model's backtest summary (memoised; takes a few seconds once per process)."""
-    return _backtest().summary.copy()
+    """The model's backtest summary with German method and level labels (memoised; the
+    backtest takes a few seconds once per process)."""
+    from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+    s = _backtest().summary.copy()
+    s["method"] = s.method.map(lambda m: METHOD_LABELS_DE.get(m, m))
+    s["level"] = s.level.map(lambda m: LEVEL_LABELS_DE.get(m, m))
+    return s
 
 
 def backtest_table() -> pd.DataFrame:
@@ -191,7 +196,9 @@ def backtest_table() -> pd.DataFrame:
 
 @functools.cache
 def _backtest():
-    from dashboard.projection import backtest
+    # the submodule, not ``dashboard.projection.backtest`` the attribute: importing the
+    # submodule anywhere rebinds the package attribute from the function to the module
+    from dashboard.projection.backtest import backtest
     return backtest()
 
 

@@ -9,6 +9,7 @@ from dash import Input, Output, callback, dcc, html
 from dashboard.app import _model
 from dashboard.app._components import (chart, chart_outputs, data_table, labelled, notice, query_store,
                                        region_dropdown, selection_store, stand_line)
+from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan, trends
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
@@ -99,9 +100,10 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                   note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
             html.H2("Geburten, Sterbefälle und Wanderungen"),
             chart("gm-components", components_fig(ags), label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
-                  note="Gestrichelt: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
-                       "Amtliche Werte gibt es nur für den Kreis (2020–2024)."),
+                  note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
+                       "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024)."),
         ]
+    parts.append(html.Div(measures_teaser(ags), id="gm-measures"))
     parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
     return html.Div(parts)
 
@@ -134,3 +136,9 @@ def on_fan(ags: str, quantity: str):
     """Page load, municipality or quantity switch: fan chart and its table (loaded after the page)."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     return fan_view(ags, quantity if quantity in fan.KEY_QUANTITIES else "population")
+
+
+@callback(Output("gm-measures", "children"), Input("gm-ags", "value"), prevent_initial_call=True)
+def on_region_measures(ags: str):
+    """Municipality switch: the measures box (Werkzeugkoffer) of that municipality."""
+    return measures_teaser(_model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS))

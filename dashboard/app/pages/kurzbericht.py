@@ -13,6 +13,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.app import _model
+from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.app._components import (chart, data_table, labelled, notice, query_store, region_dropdown,
                                        selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
@@ -45,16 +46,26 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     pyr = pyramid_figure(own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}",
                          animate=False)
     pyr.update_layout(title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})",
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 9},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "font": {"size": 9},
                               "entrywidth": 150})
     pyr.update_xaxes(title=None)
     pyr.update_yaxes(title=None)
     return {
         "trend": _fixed(trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators),
                         BRIEF_WIDTH, 220),
-        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 280, bottom=75),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 290, bottom=90),
         "groups": _fixed(trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 280),
     }
+
+
+def change_text(now: float, later: float, kind: str) -> str:
+    """Change in German: percent for counts, percentage points for shares, else difference."""
+    if kind == "int":
+        return fmt_signed_pct(later / now - 1) if now else ""
+    if kind == "pct":
+        d = (later - now) * 100
+        return ("+" if d > 0 else "") + fmt_dec(d, 1) + " Prozentpunkte"
+    return ("+" if later - now > 0 else "") + fmt_dec(later - now, 1)
 
 
 def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
@@ -62,7 +73,7 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
     rows = []
     for rec in k.to_dict("records"):
         now, y30, y45 = (rec[str(y)] for y in YEARS)
-        change = fmt_signed_pct(y45 / now - 1) if rec["kind"] == "int" and now else ""
+        change = change_text(now, y45, rec["kind"])
         rows.append({"label": rec["label"], **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS},
                      "change": change})
     return data_table(pd.DataFrame(rows), {"label": ("Kennzahl", "text"),
@@ -108,9 +119,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
                   chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030")],
                  className="brief-row"),
         chart("kb-trend", f["trend"], label="Einwohnerzahl seit 1983 und Vorausberechnung"),
-        html.H2("Maßnahmen"),
-        html.P(["Passende Maßnahmen aus dem Werkzeugkoffer des Kreises finden Sie unter ",
-                html.A("Werkzeugkoffer", href=f"/werkzeugkoffer?ags={ags}&szenario={spec.key}"), "."]),
+        measures_brief_line(ags, spec) if ags != KREIS_AGS else html.P(html.A("Werkzeugkoffer", href="/werkzeugkoffer")),
         html.H2("Annahmen und Quellen"),
         assumptions_list(spec),
         html.P(T["estimated_note"], className="small"),

@@ -24,7 +24,13 @@ IND_OPTIONS = [{"label": v[0], "value": k} for k, v in INDICATORS.items()]
 
 
 def own_spec(tfr, e0, wanderung) -> _model.ScenarioSpec:
-    return _model.parse_scenario(_model.CUSTOM, tfr, e0, wanderung)
+    """The user's scenario; a slider left at its Basis mark means the exact Basis assumption
+    (the marks show rounded values, e.g. 2.300 for an estimated 2.323 persons/year)."""
+    d = _model.basis_defaults()
+    same = lambda v, key: v is None or _model.parse_float(v, -1e9, 1e9) == d[key]  # noqa: E731
+    return _model.parse_scenario(_model.CUSTOM, None if same(tfr, "tfr") else tfr,
+                                 None if same(e0, "e0_gain") else e0,
+                                 None if same(wanderung, "net_migration") else wanderung)
 
 
 def compare_keys(vergleich: str | list | None) -> list[str]:
@@ -87,8 +93,7 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
         return html.Div([html.H1("Szenarien"), stand_line(False), notice(T["no_model"])])
     indicator = kennzahl if kennzahl in INDICATORS else "population"
     d = _model.basis_defaults()
-    spec = own_spec(tfr if tfr is not None else d["tfr"], e0 if e0 is not None else d["e0_gain"],
-                    wanderung if wanderung is not None else d["net_migration"])
+    spec = own_spec(tfr, e0, wanderung)
     keys = compare_keys(vergleich)
     fig, table, big, sub = view(ags, indicator, spec, keys)
     presets = [{"label": _model.preset_label(k), "value": k} for k in _model.preset_keys() if k != "basis"]
@@ -107,15 +112,16 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
                 labelled("sz-kennzahl", T["indicator"], dcc.Dropdown(id="sz-kennzahl", options=IND_OPTIONS,
                                                                      value=indicator, clearable=False)),
                 labelled("sz-tfr", f"Geburtenrate (Kinder je Frau; Basis {fmt_dec(d['tfr'], 2)})",
-                         dcc.Slider(id="sz-tfr", min=lo_t, max=hi_t, step=0.05, value=spec.tfr,
+                         dcc.Slider(id="sz-tfr", min=lo_t, max=hi_t, step=0.01, value=spec.tfr or d["tfr"],
                                     marks={x: fmt_dec(x, 1) for x in (1.0, 1.4, 1.8, 2.2)},
                                     allow_direct_input=True)),
                 labelled("sz-e0", "Zusätzlicher Anstieg der Lebenserwartung bis 2045 (Jahre)",
-                         dcc.Slider(id="sz-e0", min=lo_e, max=hi_e, step=0.5, value=spec.e0_gain or 0.0,
+                         dcc.Slider(id="sz-e0", min=lo_e, max=hi_e, step=0.5, value=spec.e0_gain or d["e0_gain"],
                                     marks={x: fmt_dec(x, 0) for x in (-2, 0, 2, 4, 6)}, allow_direct_input=True)),
                 labelled("sz-wanderung", f"Wanderungssaldo des Kreises (Personen je Jahr; Basis "
                                          f"{fmt_int(d['net_migration'])})",
-                         dcc.Slider(id="sz-wanderung", min=lo_m, max=hi_m, step=100, value=spec.net_migration,
+                         dcc.Slider(id="sz-wanderung", min=lo_m, max=hi_m, step=100,
+                                    value=spec.net_migration if spec.net_migration is not None else d["net_migration"],
                                     marks={x: fmt_int(x) for x in (-2000, 0, 2000, 4000, 6000, 8000)},
                                     allow_direct_input=True)),
                 html.Button("Auf Basiswerte zurücksetzen", id="sz-reset", type="button", className="btn"),

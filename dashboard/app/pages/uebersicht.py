@@ -33,9 +33,9 @@ def map_fig(indicator: str, year: int):
     vals = indicator_at(_indicators(), indicator, year)
     vals = vals[vals.ags != KREIS_AGS]
     if indicator == CHANGE_KEY:
-        title, kind, div = f"Veränderung der Einwohnerzahl 31.12.{BASE_YEAR} bis 31.12.{year}", "pct", True
+        title, kind, div = f"Einwohnerzahl: Veränderung {BASE_YEAR}–{year}", "pct", True
     else:
-        title, kind, div = f"{INDICATORS[indicator][0]} am 31.12.{year}", INDICATORS[indicator][1], False
+        title, kind, div = f"{INDICATORS[indicator][0]} {year}", INDICATORS[indicator][1], False
     return choropleth(vals, municipal_boundaries(), title=title, kind=kind, diverging=div), kind
 
 
@@ -116,7 +116,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
         html.Div([
             html.Div(chart("ue-map", mfig, label="Karte der 15 Gemeinden", kind=kind,
                            note="Gemeindegrenzen: VG250 © GeoBasis-DE / BKG (dl-de/by-2-0)."), className="col"),
-            html.Div(html.Div(comparison_table(indicator), id="ue-table-box", className="table-scroll"),
+            html.Div(html.Div(comparison_table(indicator), id="ue-table-box", className="table-wide"),
                      className="col"),
         ], className="two-col"),
         html.H2("Entwicklung in allen Gemeinden"),
