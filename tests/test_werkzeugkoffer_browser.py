@@ -54,7 +54,7 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
                            timeout=SLOW)
     assert card.is_visible()
     text = card.inner_text()
-    assert re.search(r"Bevölkerung insgesamt in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−][\d,]+ %", text)
+    assert re.search(r"Bevölkerung insgesamt in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−±][\d,]+ %", text)
     assert "Nideggen" in text and card.locator(".wk-card-body a[href^='http']").count() >= 1
     assert page.locator("#massnahme-M53").count() == 1       # Kita (0-6) is offered in Nideggen
     # 3. filter by age group: the Kita card goes, senior services answer "80+ in Nideggen …"
@@ -62,7 +62,7 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     page.wait_for_url(re.compile(r"gruppe=80%2B"), timeout=SLOW)
     page.locator("#massnahme-M53").wait_for(state="detached", timeout=SLOW)
     wohnberatung = page.locator("#massnahme-M10")
-    assert re.search(r"80\+ in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−][\d,]+ %; [\d.]+ → [\d.]+\)",
+    assert re.search(r"80\+ in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−±][\d,]+ %; [\d.]+ → [\d.]+\)",
                      wohnberatung.inner_text())
     # 4. filter by field of action and status: only active "Leben & Wohnen" cards remain
     _choose(page, "wk-feld", "Leben & Wohnen gestalten")
