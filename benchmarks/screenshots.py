@@ -26,9 +26,12 @@ PAGES = {
 
 
 def serve() -> tuple[str, object]:
+    import logging
+
     from werkzeug.serving import make_server
 
     from dashboard.app import server
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     srv = make_server("127.0.0.1", 0, server, threaded=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{srv.server_port}", srv
@@ -37,7 +40,7 @@ def serve() -> tuple[str, object]:
 def main(base: str | None = None, out: str = "screenshots") -> None:
     from playwright.sync_api import sync_playwright
     srv = None
-    if base is None:
+    if not base:
         base, srv = serve()
     Path(out).mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:

@@ -8,6 +8,7 @@ variable                     meaning                                     default
 ``DASHBOARD_DEBUG``          ``1``/``true`` enables Dash debug mode       off
 ``DASHBOARD_USER_DATA``      folder for imported user files              <repo>/user_data
 ``DASHBOARD_FRAME_ANCESTORS`` origins allowed to embed the app (CSP)     'none'
+``DASHBOARD_MAX_REQUEST_MB``  largest accepted HTTP request body (MB)     the app's, else 32
 ===========================  ==========================================  ===========
 """
 
@@ -31,6 +32,7 @@ class Settings:
     debug: bool
     user_data_dir: Path
     frame_ancestors: str
+    max_request_mb: float | None = None
 
 
 def load_settings() -> Settings:
@@ -41,6 +43,8 @@ def load_settings() -> Settings:
         debug=_flag("DASHBOARD_DEBUG"),
         user_data_dir=Path(os.environ.get("DASHBOARD_USER_DATA", REPO_DIR / "user_data")),
         frame_ancestors=os.environ.get("DASHBOARD_FRAME_ANCESTORS", "'none'"),
+        max_request_mb=(float(os.environ["DASHBOARD_MAX_REQUEST_MB"])
+                        if os.environ.get("DASHBOARD_MAX_REQUEST_MB", "").strip() else None),
     )
 
 

@@ -11,4 +11,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 python -m pip install -q --upgrade pip
 python -m pip install -q -e ".[test]"
+# Known vulnerabilities in the dependencies: reported in the log, never fails the run
+# (policy and --strict mode: scripts/dependency_audit.py).
+python scripts/dependency_audit.py || echo "Abhängigkeitsprüfung konnte nicht laufen (siehe oben)."
 python -m pytest -p no:cacheprovider "$@"

@@ -29,9 +29,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
 
 @pytest.fixture(scope="session")
 def live_server():
+    import logging
+
     from werkzeug.serving import make_server
 
     from dashboard.app import server
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
     srv = make_server("127.0.0.1", 0, server, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()

@@ -132,3 +132,16 @@ def test_methodik_upload_of_real_genesis_export_is_imported():
     contents = "data:text/csv;base64," + base64.b64encode(f.read_bytes()).decode()
     out = str(methodik.import_upload(contents, f.name))
     assert "geprüft und übernommen" in out and "12411-02-03-4" in out
+
+
+def test_brief_change_column_uses_points_for_shares():
+    assert kurzbericht.change_text(100, 110, "int") == "+10,0 %"
+    assert kurzbericht.change_text(0.2, 0.215, "pct") == "+1,5 Prozentpunkte"
+    assert kurzbericht.change_text(45.0, 44.2, "dec1") == "−0,8"
+
+
+def test_untouched_sliders_mean_exact_basis():
+    d = _model.basis_defaults()
+    assert szenarien.own_spec(d["tfr"], d["e0_gain"], d["net_migration"]) == _model.ScenarioSpec("eigenes")
+    out = szenarien.on_change(KREIS_AGS, "population", d["tfr"], d["e0_gain"], d["net_migration"], [])
+    assert out[3] == "±0 gegenüber Basis"

@@ -12,6 +12,22 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    """Poll a JavaScript expression from Python until it is truthy.
+
+    ``page.wait_for_function`` compiles its predicate with ``eval`` inside the page, which
+    the app's Content-Security-Policy (no 'unsafe-eval') rightly forbids; ``page.evaluate``
+    runs through the DevTools protocol instead and is not affected.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(50)
+
+
 def ready(page, selector: str) -> None:
     page.wait_for_selector(selector)
     page.wait_for_load_state("networkidle")
@@ -26,10 +42,10 @@ def test_choose_municipality_with_keyboard_updates_page_and_link(live_server, br
     page.keyboard.press("Enter")
     page.wait_for_selector("[role='listbox'] [role='option']")
     page.keyboard.press("ArrowDown")  # Düren (Stadt) -> Heimbach (Stadt)
-    page.wait_for_function("document.activeElement.value === '05358012'")
+    wait_until(page, "document.activeElement.value === '05358012'")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#gm-title').textContent.includes('Heimbach')")
-    page.wait_for_function("window.location.search.includes('ags=05358012')")
+    wait_until(page, "document.querySelector('#gm-title').textContent.includes('Heimbach')")
+    wait_until(page, "window.location.search.includes('ags=05358012')")
     title = page.locator("#gm-pyramid .gtitle").text_content()
     assert "Heimbach" in title
     # the navigation now carries the selection to the brief
@@ -46,10 +62,10 @@ def test_move_slider_changes_number_and_shared_link_restores_state(live_server, 
     handle.focus()
     for _ in range(10):  # +10 steps of 100 persons/year
         page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"document.querySelector('#sz-headline').textContent !== {before!r}")
+    wait_until(page, f"document.querySelector('#sz-headline').textContent !== {before!r}")
     after = page.locator("#sz-headline").text_content()
     assert int(after.replace(".", "")) > int(before.replace(".", ""))
-    page.wait_for_function("window.location.search.includes('wanderung=2000')")
+    wait_until(page, "window.location.search.includes('wanderung=2000')")
     shared = page.url
     assert page.console_errors == []
     # open the shared link in a fresh browser context: same state, same number
@@ -84,7 +100,7 @@ def test_brief_print_view_is_one_clean_a4_page(live_server, browser_page):
     page.wait_for_selector("#kb-trend .main-svg")
     page.evaluate("window.print = () => { window.__printed = true; }")
     page.click("#kb-print")
-    page.wait_for_function("window.__printed === true")
+    wait_until(page, "window.__printed === true")
     page.emulate_media(media="print")
     assert not page.locator("header.site-header").is_visible()
     assert not page.locator("#kb-print").is_visible()

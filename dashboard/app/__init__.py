@@ -28,6 +28,7 @@ from pathlib import Path
 import dash
 from dash import ALL, Dash, Input, Output, State, dcc, html
 
+from dashboard.app.security import install_security
 from dashboard.figures.labels import NAV, T
 from dashboard.settings import SETTINGS
 
@@ -135,12 +136,13 @@ from dashboard.app import _downloads  # noqa: E402  (routes need ``server``)
 
 _downloads.register(server)
 
+from dashboard.app import _model  # noqa: E402
 
-@server.after_request
-def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", f"frame-ancestors {SETTINGS.frame_ancestors}")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
+if _model.model_available():
+    _model.warm_up_uncertainty()
+
+
+install_security(server, dash_app=app)
 
 
 def run_dev_server(host: str | None = None, port: int | None = None) -> None:

@@ -39,11 +39,15 @@ TABLES = {
     "komponenten": "Geburten, Sterbefälle und Wanderungen je Jahr",
     "annahmen": "Annahmen des Szenarios",
     "rueckrechnung": "Rückrechnung (Backtest) des Modells",
+    "intervalle": "Vorausberechnung mit 80- und 95-%-Intervallen (Median, Grenzen; 1.000 Simulationen)",
+    "trefferquote": "Trefferquote der Intervalle in der Rückrechnung (Backtest)",
 }
 MODEL_TABLES = {"bevoelkerung": "population", "kennzahlen": "indicators", "altersgruppen": "age_groups",
                 "komponenten": "components", "annahmen": "assumptions"}
 #: Downloads that need the projection model.
-MODEL_DEPENDENT = frozenset(MODEL_TABLES) | {"rueckrechnung"}
+MODEL_DEPENDENT = frozenset(MODEL_TABLES) | {"rueckrechnung", "intervalle", "trefferquote"}
+#: Draws behind the interval download (the full run; the charts use fewer).
+DOWNLOAD_DRAWS = 1000
 
 
 def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
@@ -57,6 +61,10 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
         return _model.history_series()[0]
     if name == "rueckrechnung" and _model.model_available():
         return _model.backtest_table()
+    if name == "intervalle" and _model.model_available():
+        return _model.probabilistic(spec, draws=DOWNLOAD_DRAWS).download_table()
+    if name == "trefferquote" and _model.model_available():
+        return _model.backtest_coverage()
     if name in MODEL_TABLES and _model.model_available():
         return getattr(_model.result(spec), MODEL_TABLES[name]).copy()
     raise KeyError(name)

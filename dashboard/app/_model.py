@@ -123,6 +123,40 @@ def result(spec: ScenarioSpec):
     return project(to_scenario(spec))
 
 
+#: Draws of the probabilistic projection shown in the app (interactive; the full run uses 1,000).
+UNCERTAINTY_DRAWS = 200
+
+
+def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
+    """Memoised probabilistic projection of a spec (quantiles over ``draws`` seeded draws)."""
+    from dashboard.projection.uncertainty import project_probabilistic
+    return project_probabilistic(to_scenario(spec), draws=draws)
+
+
+def warm_up_uncertainty() -> None:
+    """Fit the driver and error models and run the Basis draws in a background thread.
+
+    The first fan chart then does not wait for the statsmodels fits (a few seconds once
+    per process). Fits are guarded by a lock in the model layer, so a request arriving
+    meanwhile waits for the same fit instead of repeating it.
+    """
+    import threading
+
+    def work() -> None:
+        try:
+            probabilistic(ScenarioSpec())
+        except Exception:  # noqa: BLE001 - warm-up is best effort; requests report errors themselves
+            pass
+
+    threading.Thread(target=work, name="warm-up-uncertainty", daemon=True).start()
+
+
+def backtest_coverage() -> pd.DataFrame:
+    """Coverage of the 80 %/95 % intervals in the backtest (computed once per process)."""
+    from dashboard.projection.calibration import backtest_coverage as coverage
+    return coverage()
+
+
 # --------------------------------------------------------------------------- history
 
 def history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
@@ -147,8 +181,13 @@ def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
 
 def backtest_summary() -> pd.DataFrame:
-    """The model's backtest summary (memoised; takes a few seconds once per process)."""
-    return _backtest().summary.copy()
+    """The model's backtest summary with German method and level labels (memoised; the
+    backtest takes a few seconds once per process)."""
+    from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+    s = _backtest().summary.copy()
+    s["method"] = s.method.map(lambda m: METHOD_LABELS_DE.get(m, m))
+    s["level"] = s.level.map(lambda m: LEVEL_LABELS_DE.get(m, m))
+    return s
 
 
 def backtest_table() -> pd.DataFrame:
@@ -157,7 +196,9 @@ def backtest_table() -> pd.DataFrame:
 
 @functools.cache
 def _backtest():
-    from dashboard.projection import backtest
+    # the submodule, not ``dashboard.projection.backtest`` the attribute: importing the
+    # submodule anywhere rebinds the package attribute from the function to the module
+    from dashboard.projection.backtest import backtest
     return backtest()
 
 

@@ -143,6 +143,12 @@ YEAR_NOW = BASE_YEAR
 YEARS_KEY = (BASE_YEAR, 2030, 2045)
 
 T = {  # general UI texts (formal "Sie")
+    "fan_note": ("Dunkles Band: 80-%-Intervall, helles Band: 95-%-Intervall, Linie: Median aus {draws} "
+                 "Simulationen (zufällige Verläufe von Geburtenrate, Lebenserwartung und Wanderung um die "
+                 "Annahmen des Szenarios; für die Gemeinden zusätzlich der Fehler früherer Rückrechnungen). "
+                 "Die Bänder zeigen, wie unsicher die Vorausberechnung ist, keine Grenzen des Möglichen."),
+    "fan_quantity": "Größe",
+    "fan_loading": "Die Unsicherheitsbänder werden berechnet …",
     "app_title": "Kreis Düren 2030 – Demografie-Dashboard",
     "brand": "Kreis Düren 2030",
     "skip": "Zum Inhalt springen",
@@ -187,7 +193,7 @@ SEQUENCE = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "bla
 #: Sequential colour scale for maps (cividis is perceptually uniform and CVD-safe).
 MAP_SCALE = "Cividis"
 #: Diverging scale for changes (orange = decline, blue = growth, CVD-safe).
-DIVERGING_SCALE = [[0.0, "#B35806"], [0.5, "#F7F7F7"], [1.0, "#2166AC"]]
+DIVERGING_SCALE = [[0.0, "#C46A1B"], [0.5, "#F7F7F7"], [1.0, "#3A86C2"]]
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 
@@ -245,7 +251,21 @@ SOURCES = [
     ("Gemeindegrenzen (VG250, vereinfacht)", "© GeoBasis-DE / BKG", "VG250", "–", "–", "dl-de/by-2-0"),
 ]
 
+#: Drivers of the probabilistic projection (dashboard.projection.drivers.DRIVERS).
+DRIVER_LABELS = {"tfr": "Geburtenrate NRW (logarithmiert)", "e0_female": "Lebenserwartung Frauen NRW",
+                 "e0_male": "Lebenserwartung Männer NRW", "migration": "Wachstumsrate Kreis (für Wanderung)"}
+
 METHODIK = {
+    "uncertainty": (
+        "Die Bänder in den Grafiken entstehen aus vielen Simulationen: Geburtenrate, Lebenserwartung und "
+        "Wanderung schwanken zufällig um die Annahmen des Szenarios, so stark und so beharrlich, wie es ihre "
+        "amtlichen Reihen zeigen (Zeitreihenmodelle, nach dem Informationskriterium BIC ausgewählt: "
+        "Geburtenrate NRW 2013–2024, Lebenserwartung NRW 2004/06–2021/23, Wachstum des Kreises 1990–2020 als "
+        "Maß für die Schwankung der Wanderung). Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das "
+        "Modell in früheren Rückrechnungen je nach Gemeindegröße und Zeitabstand gemacht hat. Geprüft wird die "
+        "Trefferquote: Wie oft lag die später veröffentlichte Zahl im 80- bzw. 95-%-Intervall, das das Modell "
+        "damals angegeben hätte? Liegt die Quote über dem Sollwert, sind die Intervalle eher zu breit; liegt sie "
+        "darunter, zu schmal. Die Zahl der Vergleiche ist klein; die Quote ist daher selbst unsicher."),
     "intro": ("Diese Seite beschreibt, woher die Zahlen stammen, wie die Altersstruktur der Gemeinden "
               "geschätzt und wie die Bevölkerung vorausberechnet wird. Alle Tabellen können Sie hier "
               "herunterladen."),

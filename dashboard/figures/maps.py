@@ -67,7 +67,8 @@ def choropleth(values: pd.DataFrame, geojson: dict, *, title: str, kind: str,
         ly.append(sum(c[1] for c in big[:-1]) / max(1, len(big) - 1))
         lt.append(f"{f['properties'].get('name', ags)}<br>{fmt_value(val, kind)}")
     fig.add_trace(fast.Scatter(x=lx, y=ly, text=lt, mode="text", hoverinfo="skip", showlegend=False,
-                             textfont={"size": 10, "color": "#111111", "shadow": "0 0 3px white"}))
+                             textfont={"size": 10, "color": "#111111",
+                                       "shadow": "0 0 2px white, 0 0 3px white, 0 0 4px white"}))
     tick = {"pct": ".0%", "int": ",.0f"}.get(kind, ".1f")
     fig.add_trace(fast.Scatter(x=[lx[0], lx[0]] if lx else [0, 0], y=[ly[0], ly[0]] if ly else [0, 0],
                              mode="markers", hoverinfo="skip", showlegend=False,

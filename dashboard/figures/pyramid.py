@@ -99,21 +99,22 @@ def pyramid_figure(population: pd.DataFrame, *, ags: str, year: int,
     fig = fast.with_frames(fast.Figure(data=_bar_traces(own, cmp, year, proj, est, name, cmp_name)), frames)
     if frames:
         fig.update_layout(
-            updatemenus=[{"type": "buttons", "showactive": False, "x": 0, "y": -0.08, "xanchor": "left",
+            updatemenus=[{"type": "buttons", "showactive": False, "x": 0, "y": -0.13, "xanchor": "left",
+                          "yanchor": "top", "direction": "right",
                           "buttons": [{"label": "▶ Abspielen", "method": "animate",
                                        "args": [None, {"frame": {"duration": 400, "redraw": True},
                                                        "fromcurrent": True, "transition": {"duration": 0}}]},
                                       {"label": "❚❚ Anhalten", "method": "animate",
                                        "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}]}]}],
-            sliders=[{"active": years.index(year) if year in years else 0, "x": 0.22, "len": 0.78,
-                      "y": -0.05, "currentvalue": {"prefix": "Jahr: "},
+            sliders=[{"active": years.index(year) if year in years else 0, "x": 0.28, "len": 0.72,
+                      "y": -0.12, "yanchor": "top", "currentvalue": {"prefix": "Jahr: "},
                       "steps": [{"label": str(y), "method": "animate",
                                  "args": [[str(y)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}]}
                                 for y in years]}])
     xmax = max(float(own[2].max()), float(cmp[2].max()) if cmp is not None else 0.0) * 100 * 1.1
-    style(fig, title=_title(name, year, proj, est), height=620)
+    style(fig, title=_title(name, year, proj, est), height=680 if frames else 560)
     ticks = [v for v in (-1.5, -1.0, -0.5, 0, 0.5, 1.0, 1.5) if abs(v) <= xmax] or [0]
-    fig.update_layout(barmode="overlay", bargap=0.05, margin={"b": 130, "t": 95},
+    fig.update_layout(barmode="overlay", bargap=0.05, margin={"b": 170 if frames else 60, "t": 95},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"})
     fig.update_xaxes(range=[-xmax, xmax], tickvals=ticks,
                      ticktext=[f"{abs(v):.1f}".replace(".", ",") + " %" for v in ticks],

@@ -225,11 +225,12 @@ def components_figure(components: pd.DataFrame, *, ags: str,
     """
     d = components[components.ags == ags].groupby("year")[["births", "deaths", "net_migration"]].sum()
     d = d.reset_index()
-    colors = {"births": OKABE_ITO["green"], "deaths": OKABE_ITO["black"], "net_migration": OKABE_ITO["blue"]}
+    colors = {"births": OKABE_ITO["green"], "deaths": OKABE_ITO["black"], "net_migration": OKABE_ITO["vermillion"]}
+    dashes = {"births": "dash", "deaths": "dot", "net_migration": "dashdot"}
     fig = fast.Figure()
     for c in ("births", "deaths", "net_migration"):
         fig.add_trace(fast.Scatter(x=d.year, y=d[c], mode="lines", name=f"{COMPONENT_LABELS[c]} (Modell)",
-                                 line={"color": colors[c], "dash": "dash", "width": 2},
+                                 line={"color": colors[c], "dash": dashes[c], "width": 2.5},
                                  hovertemplate=f"%{{x}}: %{{y:,.0f}}<extra>{COMPONENT_LABELS[c]}</extra>"))
         if observed is not None and c in observed:
             fig.add_trace(fast.Scatter(x=observed.year, y=observed[c], mode="lines+markers",

@@ -7,11 +7,11 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.app import _model
+from dashboard.app._components import (chart, chart_outputs, data_table, labelled, notice, query_store,
+                                       region_dropdown, selection_store, stand_line)
 from dashboard.app.pages._measures_components import measures_teaser
-from dashboard.app._components import (chart, chart_outputs, data_table, notice, query_store, region_dropdown,
-                                       selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
-from dashboard.figures import trends
+from dashboard.figures import fan, trends
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
 from dashboard.figures.pyramid import pyramid_figure, pyramid_table
 
@@ -44,6 +44,15 @@ def pyramid_text(ags: str, year: int):
 
 def age_groups_fig(ags: str):
     return trends.age_groups_figure(_model.result(_model.ScenarioSpec()).age_groups, ags=ags)
+
+
+def fan_view(ags: str, quantity: str):
+    """Fan chart of the Basis scenario (interactive draws) and its table."""
+    r = _model.probabilistic(_model.ScenarioSpec())
+    t = fan.fan_table(r.quantiles, ags=ags, quantity=quantity)
+    cols = {c: (c, "text") for c in t.columns}
+    return (fan.fan_chart(r.quantiles, ags=ags, quantity=quantity, draws=r.draws),
+            data_table(t, cols, caption=f"{fan.quantity_label(quantity)}: {region_name(ags)}", row_header="Jahr"))
 
 
 def components_fig(ags: str):
@@ -83,10 +92,16 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             chart("gm-groups", age_groups_fig(ags), label="Planungsaltersgruppen im Zeitverlauf", kind="dec1",
                   note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
                        "vorausberechnet; die Ausgangswerte der Gemeinden sind geschätzt."),
+            html.H2("Unsicherheit der Vorausberechnung"),
+            html.Div([labelled("gm-fan-groesse", T["fan_quantity"],
+                               dcc.Dropdown(id="gm-fan-groesse", options=fan.quantity_options(),
+                                            value="population", clearable=False))], className="controls"),
+            chart("gm-fan", None, label="Vorausberechnung mit 80- und 95-%-Intervall",
+                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
             html.H2("Geburten, Sterbefälle und Wanderungen"),
             chart("gm-components", components_fig(ags), label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
-                  note="Gestrichelt: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
-                       "Amtliche Werte gibt es nur für den Kreis (2020–2024)."),
+                  note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
+                       "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024)."),
         ]
     parts.append(html.Div(measures_teaser(ags), id="gm-measures"))
     parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
@@ -113,6 +128,14 @@ def on_pyramid(ags: str, year: int):
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     year = _model.parse_year(year, default=BASE_YEAR)
     return pyramid_fig(ags, year), pyramid_text(ags, year), {"ags": ags, "jahr": str(year)}
+
+
+@callback(Output("gm-fan", "figure"), Output("gm-fan-tabelle", "children"),
+          Input("gm-ags", "value"), Input("gm-fan-groesse", "value"))
+def on_fan(ags: str, quantity: str):
+    """Page load, municipality or quantity switch: fan chart and its table (loaded after the page)."""
+    ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
+    return fan_view(ags, quantity if quantity in fan.KEY_QUANTITIES else "population")
 
 
 @callback(Output("gm-measures", "children"), Input("gm-ags", "value"), prevent_initial_call=True)

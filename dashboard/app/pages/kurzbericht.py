@@ -18,7 +18,7 @@ from dashboard.app._components import (chart, data_table, labelled, notice, quer
                                        selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import trends
-from dashboard.figures.labels import T, fmt_dec, fmt_signed_pct, fmt_value, region_name
+from dashboard.figures.labels import T, fmt_dec, fmt_int, fmt_signed_pct, fmt_value, region_name
 from dashboard.figures.pyramid import pyramid_figure
 from dashboard.figures.summary import key_numbers
 
@@ -46,16 +46,26 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     pyr = pyramid_figure(own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}",
                          animate=False)
     pyr.update_layout(title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})",
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 9},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "font": {"size": 9},
                               "entrywidth": 150})
     pyr.update_xaxes(title=None)
     pyr.update_yaxes(title=None)
     return {
         "trend": _fixed(trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators),
                         BRIEF_WIDTH, 220),
-        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 280, bottom=75),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 290, bottom=90),
         "groups": _fixed(trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 280),
     }
+
+
+def change_text(now: float, later: float, kind: str) -> str:
+    """Change in German: percent for counts, percentage points for shares, else difference."""
+    if kind == "int":
+        return fmt_signed_pct(later / now - 1) if now else ""
+    if kind == "pct":
+        d = (later - now) * 100
+        return ("+" if d > 0 else "") + fmt_dec(d, 1) + " Prozentpunkte"
+    return ("+" if later - now > 0 else "") + fmt_dec(later - now, 1)
 
 
 def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
@@ -63,13 +73,23 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
     rows = []
     for rec in k.to_dict("records"):
         now, y30, y45 = (rec[str(y)] for y in YEARS)
-        change = fmt_signed_pct(y45 / now - 1) if rec["kind"] == "int" and now else ""
+        change = change_text(now, y45, rec["kind"])
         rows.append({"label": rec["label"], **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS},
                      "change": change})
     return data_table(pd.DataFrame(rows), {"label": ("Kennzahl", "text"),
                                            **{str(y): (f"31.12.{y}", "text") for y in YEARS},
                                            "change": (f"Veränderung bis 2045", "text")},
                       caption="Kennzahlen", row_header="label", table_id="kb-numbers")
+
+
+def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
+    """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws."""
+    from dashboard.figures.fan import interval_text
+    r = _model.probabilistic(spec)
+    parts = "; ".join(interval_text(r.quantiles, ags=ags, year=y) for y in (2030, 2045))
+    return html.P(f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen; "
+                  "Methode und Trefferquote früherer Intervalle unter „Daten & Methodik“.",
+                  id="kb-intervals", className="small")
 
 
 def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
@@ -94,6 +114,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         html.P([html.Strong(f"Szenario: {label}"), f" ({params})" if params else "", " · ",
                 T["data_stand"].format(year=BASE_YEAR)], className="brief-meta"),
         numbers_table(ags, spec),
+        interval_line(ags, spec),
         html.Div([chart("kb-pyramid", f["pyramid"], label="Altersaufbau 2045 im Vergleich zu heute"),
                   chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030")],
                  className="brief-row"),

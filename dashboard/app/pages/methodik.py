@@ -15,7 +15,7 @@ from dashboard.app import _model
 from dashboard.app._components import data_table, notice, stand_line
 from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022
-from dashboard.figures.labels import METHODIK, SOURCES, T, fmt_dec, fmt_int, region_name
+from dashboard.figures.labels import DRIVER_LABELS, METHODIK, SOURCES, T, fmt_dec, fmt_int, region_name
 
 dash.register_page(__name__, path="/methodik", name="Daten & Methodik", order=5,
                    title="Daten & Methodik – Kreis Düren 2030")
@@ -88,7 +88,32 @@ def _model_sections() -> list:
                                      "worst_ape": ("größter Fehler", "pct")},
                                 caption="Rückrechnung (Backtest): Zusammenfassung", table_id="mt-backtest"),
                      className="table-scroll")]
-    return out
+    return out + _uncertainty_section()
+
+
+def _uncertainty_section() -> list:
+    """Coverage of the intervals in the backtest and the chosen driver models."""
+    from dashboard.projection.drivers import model_comparison
+    cov = _model.backtest_coverage().assign(
+        level=lambda d: d.level.map({"Kreis": "Kreis", "Gemeinde": "Gemeinden"}),
+        nominal=lambda d: [f"{round(100 * x)} %" for x in d.nominal])
+    models = model_comparison()
+    models = models.assign(driver=models.driver.map(DRIVER_LABELS), selected=models.selected.map({True: "ja", False: ""}),
+                           converged=models.converged.map({True: "ja", False: "nein"}),
+                           aic=[fmt_dec(v, 1) for v in models.aic], bic=[fmt_dec(v, 1) for v in models.bic])
+    return [html.H2("Unsicherheit: Wie gut treffen die Intervalle?", id="unsicherheit"),
+            html.P(METHODIK["uncertainty"]),
+            html.Div(data_table(cov, {"level": ("Ebene", "text"), "nominal": ("Sollwert", "text"),
+                                      "n": ("Vergleiche", "int"), "inside": ("im Intervall", "int"),
+                                      "coverage": ("Trefferquote", "pct")},
+                                caption="Trefferquote der Intervalle in der Rückrechnung", table_id="mt-coverage"),
+                     className="table-scroll"),
+            html.Div(data_table(models, {"driver": ("Größe", "text"), "model": ("Modell", "text"),
+                                         "nobs": ("Beobachtungen", "int"), "aic": ("AIC", "text"),
+                                         "bic": ("BIC", "text"), "converged": ("konvergiert", "text"),
+                                         "selected": ("gewählt", "text")},
+                                caption="Zeitreihenmodelle der Einflussgrößen (Auswahl nach BIC)",
+                                table_id="mt-drivers"), className="table-scroll")]
 
 
 def layout(**_query) -> html.Div:

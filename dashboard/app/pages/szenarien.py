@@ -12,6 +12,7 @@ from dashboard.app._components import (chart, chart_outputs, data_table, key_fig
                                        query_store, region_dropdown, selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures.labels import INDICATORS, T, fmt_dec, fmt_int, fmt_signed_int, fmt_value, region_name
+from dashboard.figures import fan
 from dashboard.figures.scenarios import scenario_figure
 
 dash.register_page(__name__, path="/szenarien", name="Szenarien", order=2, title="Szenarien – Kreis Düren 2030")
@@ -23,7 +24,13 @@ IND_OPTIONS = [{"label": v[0], "value": k} for k, v in INDICATORS.items()]
 
 
 def own_spec(tfr, e0, wanderung) -> _model.ScenarioSpec:
-    return _model.parse_scenario(_model.CUSTOM, tfr, e0, wanderung)
+    """The user's scenario; a slider left at its Basis mark means the exact Basis assumption
+    (the marks show rounded values, e.g. 2.300 for an estimated 2.323 persons/year)."""
+    d = _model.basis_defaults()
+    same = lambda v, key: v is None or _model.parse_float(v, -1e9, 1e9) == d[key]  # noqa: E731
+    return _model.parse_scenario(_model.CUSTOM, None if same(tfr, "tfr") else tfr,
+                                 None if same(e0, "e0_gain") else e0,
+                                 None if same(wanderung, "net_migration") else wanderung)
 
 
 def compare_keys(vergleich: str | list | None) -> list[str]:
@@ -64,6 +71,16 @@ def view(ags: str, indicator: str, spec: _model.ScenarioSpec, keys: list[str]):
     return fig, result_table(res, ags, indicator), *headline(res, ags)
 
 
+def fan_view(ags: str, spec: _model.ScenarioSpec):
+    """Fan chart of the own scenario's population (interactive draws) and its table."""
+    r = _model.probabilistic(spec)
+    t = fan.fan_table(r.quantiles, ags=ags)
+    return (fan.fan_chart(r.quantiles, ags=ags, draws=r.draws,
+                          title=f"Eigenes Szenario mit Unsicherheit: {region_name(ags)}"),
+            data_table(t, {c: (c, "text") for c in t.columns}, caption=f"Eigenes Szenario: {region_name(ags)}",
+                       row_header="Jahr"))
+
+
 def query_of(ags, indicator, spec, keys) -> dict[str, str]:
     return {"ags": ags, "kennzahl": indicator, **{k: v for k, v in spec.query().items() if k != "szenario"},
             "vergleich": ",".join(keys)}
@@ -76,8 +93,7 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
         return html.Div([html.H1("Szenarien"), stand_line(False), notice(T["no_model"])])
     indicator = kennzahl if kennzahl in INDICATORS else "population"
     d = _model.basis_defaults()
-    spec = own_spec(tfr if tfr is not None else d["tfr"], e0 if e0 is not None else d["e0_gain"],
-                    wanderung if wanderung is not None else d["net_migration"])
+    spec = own_spec(tfr, e0, wanderung)
     keys = compare_keys(vergleich)
     fig, table, big, sub = view(ags, indicator, spec, keys)
     presets = [{"label": _model.preset_label(k), "value": k} for k in _model.preset_keys() if k != "basis"]
@@ -96,15 +112,16 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
                 labelled("sz-kennzahl", T["indicator"], dcc.Dropdown(id="sz-kennzahl", options=IND_OPTIONS,
                                                                      value=indicator, clearable=False)),
                 labelled("sz-tfr", f"Geburtenrate (Kinder je Frau; Basis {fmt_dec(d['tfr'], 2)})",
-                         dcc.Slider(id="sz-tfr", min=lo_t, max=hi_t, step=0.05, value=spec.tfr,
+                         dcc.Slider(id="sz-tfr", min=lo_t, max=hi_t, step=0.01, value=spec.tfr or d["tfr"],
                                     marks={x: fmt_dec(x, 1) for x in (1.0, 1.4, 1.8, 2.2)},
                                     allow_direct_input=True)),
                 labelled("sz-e0", "Zusätzlicher Anstieg der Lebenserwartung bis 2045 (Jahre)",
-                         dcc.Slider(id="sz-e0", min=lo_e, max=hi_e, step=0.5, value=spec.e0_gain or 0.0,
+                         dcc.Slider(id="sz-e0", min=lo_e, max=hi_e, step=0.5, value=spec.e0_gain or d["e0_gain"],
                                     marks={x: fmt_dec(x, 0) for x in (-2, 0, 2, 4, 6)}, allow_direct_input=True)),
                 labelled("sz-wanderung", f"Wanderungssaldo des Kreises (Personen je Jahr; Basis "
                                          f"{fmt_int(d['net_migration'])})",
-                         dcc.Slider(id="sz-wanderung", min=lo_m, max=hi_m, step=100, value=spec.net_migration,
+                         dcc.Slider(id="sz-wanderung", min=lo_m, max=hi_m, step=100,
+                                    value=spec.net_migration if spec.net_migration is not None else d["net_migration"],
                                     marks={x: fmt_int(x) for x in (-2000, 0, 2000, 4000, 6000, 8000)},
                                     allow_direct_input=True)),
                 html.Button("Auf Basiswerte zurücksetzen", id="sz-reset", type="button", className="btn"),
@@ -129,6 +146,8 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
                       note="Basis: schwarze, dicke Linie. Alle Werte sind Modellrechnungen, keine Prognosen "
                            "im Sinne sicherer Vorhersagen."),
                 html.Div(table, id="sz-table-box", className="table-scroll"),
+                chart("sz-fan", None, label="Eigenes Szenario: Einwohner mit 80- und 95-%-Intervall",
+                      note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
                 html.P(html.A("Kurzbericht zu diesem Szenario", id="sz-brief-link",
                               href=f"/kurzbericht?ags={ags if ags != KREIS_AGS else '05358008'}&" +
                                    "&".join(f"{k}={v}" for k, v in spec.query().items()))),
@@ -166,3 +185,11 @@ def on_target(_n, target, year, tfr, e0):
     """Target-seeking: the constant net migration that reaches ``target`` in ``year``."""
     msg, value = _model.solve_target(target, year, tfr, e0)
     return msg, value if value is not None else dash.no_update
+
+
+@callback(Output("sz-fan", "figure"), Output("sz-fan-tabelle", "children"),
+          Input("sz-ags", "value"), Input("sz-tfr", "value"), Input("sz-e0", "value"),
+          Input("sz-wanderung", "value"))
+def on_fan(ags, tfr, e0, wanderung):
+    """Page load or own scenario changed: its fan chart and table (loaded after the page)."""
+    return fan_view(_model.parse_ags(ags), own_spec(tfr, e0, wanderung))

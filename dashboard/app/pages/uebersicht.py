@@ -11,6 +11,7 @@ from dashboard.app._components import (chart, chart_outputs, data_table, key_fig
                                        query_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.data import municipal_boundaries
+from dashboard.figures import fan
 from dashboard.figures.labels import CHANGE_KEY, INDICATORS, T, fmt_signed_pct, fmt_value
 from dashboard.figures.maps import choropleth
 from dashboard.figures.summary import indicator_at, key_numbers, region_table
@@ -32,9 +33,9 @@ def map_fig(indicator: str, year: int):
     vals = indicator_at(_indicators(), indicator, year)
     vals = vals[vals.ags != KREIS_AGS]
     if indicator == CHANGE_KEY:
-        title, kind, div = f"Veränderung der Einwohnerzahl 31.12.{BASE_YEAR} bis 31.12.{year}", "pct", True
+        title, kind, div = f"Einwohnerzahl: Veränderung {BASE_YEAR}–{year}", "pct", True
     else:
-        title, kind, div = f"{INDICATORS[indicator][0]} am 31.12.{year}", INDICATORS[indicator][1], False
+        title, kind, div = f"{INDICATORS[indicator][0]} {year}", INDICATORS[indicator][1], False
     return choropleth(vals, municipal_boundaries(), title=title, kind=kind, diverging=div), kind
 
 
@@ -56,6 +57,14 @@ def comparison_table(indicator: str):
                                "pct" if kind == "int" else kind)
     return data_table(t, cols, caption=f"{label}: Kreis und Gemeinden {YEARS[0]}, {YEARS[1]} und {YEARS[2]}",
                       row_header="region", table_id="ue-table")
+
+
+def kreis_fan():
+    """Kreis population with 80/95 % intervals (Basis, interactive draws) and its table."""
+    r = _model.probabilistic(_model.ScenarioSpec())
+    t = fan.fan_table(r.quantiles, ags=KREIS_AGS)
+    return (fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
+            data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"))
 
 
 def kreis_cards():
@@ -94,6 +103,8 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                "(Basisvariante der Vorausberechnung).", className="lead"),
         kreis_cards(),
         html.Div(kreis_table(), className="table-scroll"),
+        chart("ue-fan", None, label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
+              note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
         html.H2("Städte und Gemeinden im Vergleich"),
         html.Div([
             labelled("ue-kennzahl", T["indicator"], dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS,
@@ -105,7 +116,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
         html.Div([
             html.Div(chart("ue-map", mfig, label="Karte der 15 Gemeinden", kind=kind,
                            note="Gemeindegrenzen: VG250 © GeoBasis-DE / BKG (dl-de/by-2-0)."), className="col"),
-            html.Div(html.Div(comparison_table(indicator), id="ue-table-box", className="table-scroll"),
+            html.Div(html.Div(comparison_table(indicator), id="ue-table-box", className="table-wide"),
                      className="col"),
         ], className="two-col"),
         html.H2("Entwicklung in allen Gemeinden"),
@@ -125,3 +136,9 @@ def on_indicator(indicator: str, year: int):
     mfig, kind = map_fig(indicator, year)
     return (*chart_outputs(mfig, kind), comparison_table(indicator), *chart_outputs(multiples_fig(indicator), "dec1"),
             {"kennzahl": indicator, "jahr": str(year)})
+
+
+@callback(Output("ue-fan", "figure"), Output("ue-fan-tabelle", "children"), Input("ue-jahr", "id"))
+def on_load_fan(_id):
+    """Kreis fan chart, loaded once after the page (the model fits may take a moment)."""
+    return kreis_fan()

@@ -1,0 +1,26 @@
+"""Test helpers: serve a WSGI app from a thread, (the browser comes from conftest's ``_browser``).
+
+Used by the security and callback-validation tests (the shared ``conftest.py`` may grow its
+own fixtures; these helpers have no fixtures so they never clash with it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+
+from werkzeug.serving import make_server
+
+@contextlib.contextmanager
+def serve(wsgi_app) -> Iterator[str]:
+    """Serve ``wsgi_app`` on 127.0.0.1 and a free port; yield the base URL."""
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
