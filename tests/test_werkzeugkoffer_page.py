@@ -114,3 +114,12 @@ def test_teaser_links_into_the_werkzeugkoffer(comps):
     assert "/werkzeugkoffer?ags=05358044&szenario=basis&massnahme=M36" in text
     assert "Keine Lücke bis 2030" in text
     assert "Stark wachsend bis 2030, aber nur von kreisweiten Maßnahmen erreicht" in text
+
+
+def test_download_callback_returns_the_active_catalogue_as_workbook(comps, tmp_path):
+    from dashboard.app.pages import werkzeugkoffer as page
+    data = page.download(1)
+    assert data["filename"] == "werkzeugkoffer_massnahmen.xlsx" and data["base64"]
+    p = tmp_path / "dl.xlsx"
+    p.write_bytes(base64.b64decode(data["content"]))
+    assert M.load_workbook(p).equals(M.active_catalogue())
