@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +51,7 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     card.wait_for(timeout=SLOW)
     page.wait_for_url(re.compile(r"/werkzeugkoffer\?.*ags=05358044.*massnahme=M36"))
     assert "wk-highlight" in card.get_attribute("class")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'massnahme-M36'",
-                           timeout=SLOW)
+    expect(card).to_be_focused(timeout=SLOW)
     assert card.is_visible()
     text = card.inner_text()
     assert re.search(r"Bevölkerung insgesamt in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−±][\d,]+ %", text)
@@ -68,8 +68,8 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     _choose(page, "wk-feld", "Leben & Wohnen gestalten")
     _choose(page, "wk-status", "nur aktive (laufend)")
     page.wait_for_url(re.compile(r"feld=Leben.*status=aktiv|status=aktiv.*feld=Leben"), timeout=SLOW)
-    page.wait_for_function("Array.from(document.querySelectorAll('.wk-card .wk-field'))"
-                           ".every(e => e.textContent === 'Leben & Wohnen gestalten')", timeout=SLOW)
+    expect(page.locator(".wk-card .wk-field").filter(has_not_text="Leben & Wohnen gestalten")).to_have_count(
+        0, timeout=SLOW)
     fields = page.locator(".wk-card .wk-field").all_inner_texts()
     statuses = page.locator(".wk-card .wk-status").all_inner_texts()
     assert fields and set(fields) == {"Leben & Wohnen gestalten"} and set(statuses) == {"laufend"}
@@ -77,7 +77,7 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     page.locator("#wk-suche").fill("Wohnberatung")
     page.locator("#wk-suche").press("Enter")
     page.wait_for_url(re.compile(r"suche=Wohnberatung"), timeout=SLOW)
-    page.wait_for_function("document.querySelectorAll('.wk-card').length === 1", timeout=SLOW)
+    expect(page.locator(".wk-card")).to_have_count(1, timeout=SLOW)
     assert page.locator(".wk-card h3").inner_text() == "Wohnberatungsstelle des Kreises"
     # 6. the gap view is there with its rule, chart and table alternative
     assert "mindestens 10 %" in page.locator("#wk-gap-rule").inner_text()
@@ -85,7 +85,7 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     assert page.locator("#wk-gap-graph-tabelle table").count() == 1
     # 7. the filtered view is a shareable link: reloading restores it
     page.reload()
-    page.wait_for_function("document.querySelectorAll('.wk-card').length === 1", timeout=SLOW)
+    expect(page.locator(".wk-card")).to_have_count(1, timeout=SLOW)
     assert page.locator("#wk-summary").inner_text().startswith("1 Maßnahmen für Nideggen")
     assert page.console_errors == []
 
