@@ -9,23 +9,9 @@ import re
 import pandas as pd
 import pytest
 
+from tests._live import wait_until
+
 pytestmark = pytest.mark.browser
-
-
-def wait_until(page, expression: str, timeout: float = 30.0) -> None:
-    """Poll a JavaScript expression from Python until it is truthy.
-
-    ``page.wait_for_function`` compiles its predicate with ``eval`` inside the page, which
-    the app's Content-Security-Policy (no 'unsafe-eval') rightly forbids; ``page.evaluate``
-    runs through the DevTools protocol instead and is not affected.
-    """
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(f"() => Boolean({expression})"):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expression}")
-        page.wait_for_timeout(50)
 
 
 def ready(page, selector: str) -> None:
