@@ -14,7 +14,8 @@ def test_indicator_text_worked_examples():
     assert t == "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)"
     t = FM.indicator_text("insgesamt", "05358", 2024, 2030, 279285, 278000.4, -1284.6, -0.46)
     assert t == "Bevölkerung insgesamt im Kreis Düren 2024 → 2030: −1.285 (−0,5 %; 279.285 → 278.000)"
-    assert FM.signed_pct(12.34) == "+12,3 %"
+    assert FM.signed_pct(12.34) == "+12,3 %" and FM.signed_pct(-0.04) == "±0,0 %"
+    assert FM.signed_pct(-0.4, 0) == "±0 %" and FM.signed_pct(-0.6, 0) == "−1 %"
 
 
 def test_age_band_text():

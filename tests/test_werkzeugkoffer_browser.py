@@ -12,8 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from tests._live import wait_until
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -52,10 +51,10 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     card.wait_for(timeout=SLOW)
     page.wait_for_url(re.compile(r"/werkzeugkoffer\?.*ags=05358044.*massnahme=M36"))
     assert "wk-highlight" in card.get_attribute("class")
-    wait_until(page, "document.activeElement && document.activeElement.id === 'massnahme-M36'", timeout=SLOW / 1000)
+    expect(card).to_be_focused(timeout=SLOW)
     assert card.is_visible()
     text = card.inner_text()
-    assert re.search(r"Bevölkerung insgesamt in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−][\d,]+ %", text)
+    assert re.search(r"Bevölkerung insgesamt in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−±][\d,]+ %", text)
     assert "Nideggen" in text and card.locator(".wk-card-body a[href^='http']").count() >= 1
     assert page.locator("#massnahme-M53").count() == 1       # Kita (0-6) is offered in Nideggen
     # 3. filter by age group: the Kita card goes, senior services answer "80+ in Nideggen …"
@@ -63,14 +62,14 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     page.wait_for_url(re.compile(r"gruppe=80%2B"), timeout=SLOW)
     page.locator("#massnahme-M53").wait_for(state="detached", timeout=SLOW)
     wohnberatung = page.locator("#massnahme-M10")
-    assert re.search(r"80\+ in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−][\d,]+ %; [\d.]+ → [\d.]+\)",
+    assert re.search(r"80\+ in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−±][\d,]+ %; [\d.]+ → [\d.]+\)",
                      wohnberatung.inner_text())
     # 4. filter by field of action and status: only active "Leben & Wohnen" cards remain
     _choose(page, "wk-feld", "Leben & Wohnen gestalten")
     _choose(page, "wk-status", "nur aktive (laufend)")
     page.wait_for_url(re.compile(r"feld=Leben.*status=aktiv|status=aktiv.*feld=Leben"), timeout=SLOW)
-    wait_until(page, "Array.from(document.querySelectorAll('.wk-card .wk-field'))"
-                           ".every(e => e.textContent === 'Leben & Wohnen gestalten')", timeout=SLOW / 1000)
+    expect(page.locator(".wk-card .wk-field").filter(has_not_text="Leben & Wohnen gestalten")).to_have_count(
+        0, timeout=SLOW)
     fields = page.locator(".wk-card .wk-field").all_inner_texts()
     statuses = page.locator(".wk-card .wk-status").all_inner_texts()
     assert fields and set(fields) == {"Leben & Wohnen gestalten"} and set(statuses) == {"laufend"}
@@ -78,7 +77,7 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     page.locator("#wk-suche").fill("Wohnberatung")
     page.locator("#wk-suche").press("Enter")
     page.wait_for_url(re.compile(r"suche=Wohnberatung"), timeout=SLOW)
-    wait_until(page, "document.querySelectorAll('.wk-card').length === 1", timeout=SLOW / 1000)
+    expect(page.locator(".wk-card")).to_have_count(1, timeout=SLOW)
     assert page.locator(".wk-card h3").inner_text() == "Wohnberatungsstelle des Kreises"
     # 6. the gap view is there with its rule, chart and table alternative
     assert "mindestens 10 %" in page.locator("#wk-gap-rule").inner_text()
@@ -86,7 +85,7 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     assert page.locator("#wk-gap-graph-tabelle table").count() == 1
     # 7. the filtered view is a shareable link: reloading restores it
     page.reload()
-    wait_until(page, "document.querySelectorAll('.wk-card').length === 1", timeout=SLOW / 1000)
+    expect(page.locator(".wk-card")).to_have_count(1, timeout=SLOW)
     assert page.locator("#wk-summary").inner_text().startswith("1 Maßnahmen für Nideggen")
     assert page.console_errors == []
 

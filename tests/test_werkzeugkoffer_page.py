@@ -52,7 +52,7 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
     ids = [c.id for c in cards]
     m10 = _text(cards[ids.index("massnahme-M10")])     # Wohnberatung, 65+
     assert "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)" in m10
-    assert "65-79 in Nideggen 2024 → 2030: ±0 (+0,0 %; 400 → 400)" in m10
+    assert "65-79 in Nideggen 2024 → 2030: ±0 (±0,0 %; 400 → 400)" in m10
     assert "](<https://" in m10                           # source links
     assert "Antwortet auf (Vorausberechnung, Basis (Status quo)):" in m10
     m36 = cards[ids.index("massnahme-M36")]             # Dorfladen Wollersheim, all ages
@@ -114,3 +114,12 @@ def test_teaser_links_into_the_werkzeugkoffer(comps):
     assert "/werkzeugkoffer?ags=05358044&szenario=basis&massnahme=M36" in text
     assert "Keine Lücke bis 2030" in text
     assert "Stark wachsend bis 2030, aber nur von kreisweiten Maßnahmen erreicht" in text
+
+
+def test_download_callback_returns_the_active_catalogue_as_workbook(comps, tmp_path):
+    from dashboard.app.pages import werkzeugkoffer as page
+    data = page.download(1)
+    assert data["filename"] == "werkzeugkoffer_massnahmen.xlsx" and data["base64"]
+    p = tmp_path / "dl.xlsx"
+    p.write_bytes(base64.b64decode(data["content"]))
+    assert M.load_workbook(p).equals(M.active_catalogue())

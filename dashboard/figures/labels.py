@@ -317,6 +317,10 @@ WK: dict[str, str] = {
     "target": "Zielgruppe", "band": "Altersband", "served": "Gemeinden", "lead": "Träger",
     "start": "Beginn", "sources": "Quellen", "answers": "Antwortet auf (Vorausberechnung, {scenario})",
     "district_wide": "kreisweit (alle 15 Gemeinden)", "local": "namentlich genannt",
+    "jump_label": "Abschnitte dieser Seite",
+    "jump_gaps": "Lücken",
+    "jump_overview": "Überblick aller Gemeinden",
+    "overview_title": "Überblick aller Gemeinden: Veränderung, Lücken und Abdeckung",
     "gaps_title": "Lücken: stark wachsende Altersgruppen ohne aktive passende Maßnahme",
     "gaps_rule": ("Eine Altersgruppe gilt als stark wachsend, wenn sie von {base} bis {year} um "
                   "mindestens {pct} und mindestens {persons} Personen zunimmt. Eine Lücke liegt vor, "

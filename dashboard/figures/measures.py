@@ -25,8 +25,12 @@ FIELD_SHORT: dict[str, str] = dict(zip(FIELDS_OF_ACTION, ("Fachkräfte", "Bildun
 
 
 def signed_pct(pct: float, digits: int = 1) -> str:
-    """A change given in percent as German signed percent: ``12.34 -> "+12,3 %"``."""
-    return fmt_signed_pct(None if pct is None or pd.isna(pct) else pct / 100.0, digits)
+    """A change given in percent as German signed percent: ``12.34 -> "+12,3 %"``, ``-0.04 -> "±0,0 %"``."""
+    if pct is None or pd.isna(pct):
+        return fmt_signed_pct(None, digits)
+    if round(float(pct), digits) == 0:  # no "−0 %" / "+0,0 %": unchanged at this precision
+        return "±" + fmt_signed_pct(0.0, digits).lstrip("+")
+    return fmt_signed_pct(pct / 100.0, digits)
 
 
 def area_name(ags: str) -> str:

@@ -143,7 +143,7 @@ def _md_table(caption: str, frame: pd.DataFrame, *, table_id: str | None = None)
     """A captioned table as one Markdown component (cheap for the Dash renderer)."""
     kw = {"id": table_id} if table_id else {}
     return html.Div([html.P(caption, className="table-caption"),
-                     markdown_table(frame, {c: "text" for c in frame.columns})], className="wk-table", **kw)
+                     markdown_table(frame, {c: "text" for c in frame.columns})], className="wk-table table-scroll", **kw)
 
 
 def gap_table(table: pd.DataFrame, *, kind: str = "gap", ags: str | None = None,
@@ -163,10 +163,10 @@ def gap_table(table: pd.DataFrame, *, kind: str = "gap", ags: str | None = None,
     def verdict(r) -> str:
         return ("Lücke" if r.gap else "nur kreisweit" if r.district_wide_only
                 else "stark wachsend" if r.strongly_growing else "")
-    rows = [{"Gemeinde": r.municipality, "Altersgruppe": str(r.age_group), f"31.12.{base}": fmt_int(r.population_base),
-             f"31.12.{year}": fmt_int(r.population), "Veränderung": fmt_signed_int(r.change),
-             "in %": signed_pct(r.change_pct), "aktive passende Maßnahmen": str(int(r.n_active)),
-             "davon namentlich": str(int(r.n_active_local)), **({"Bewertung": verdict(r)} if kind == "all" else {})}
+    rows = [{"Gemeinde": r.municipality, "Gruppe": str(r.age_group), str(base): fmt_int(r.population_base),
+             str(year): fmt_int(r.population), "Veränderung": fmt_signed_int(r.change),
+             "in %": signed_pct(r.change_pct), "aktive Maßnahmen": str(int(r.n_active)),
+             **({"davon namentlich": str(int(r.n_active_local)), "Bewertung": verdict(r)} if kind == "all" else {})}
             for r in t.itertuples()]
     cap = T[{"gap": "gap_table_caption", "district_wide_only": "wide_only_caption",
              "all": "all_cells_caption"}[kind]].format(base=base, year=year)

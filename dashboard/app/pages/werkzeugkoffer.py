@@ -74,7 +74,7 @@ def layout(ags: str | None = None, szenario: str | None = None, tfr: str | None 
         dcc.Store(id="wk-spec", data=spec.query()),
     ], className="controls wk-controls", role="search", **{"aria-label": "Filter"})
     upload = html.Section([
-        html.H2(T["upload_title"]), html.P(T["upload_help"]),
+        html.H2(T["upload_title"], id="wk-sec-upload"), html.P(T["upload_help"]),
         html.Div([html.Button(T["download"], id="wk-download-btn", type="button", className="btn"),
                   html.Button(T["reset"], id="wk-reset", type="button", className="btn")], className="wk-buttons"),
         dcc.Download(id="wk-download"),
@@ -82,22 +82,28 @@ def layout(ags: str | None = None, szenario: str | None = None, tfr: str | None 
                    accept=".xlsx", multiple=False, max_size=10 * 1024 * 1024, className="wk-upload"),
         html.Div(id="wk-upload-result", **{"aria-live": "polite"}),
     ], className="wk-upload-section no-print", **{"aria-label": T["upload_title"]})
+    jump = html.Nav(html.Ul([html.Li(html.A(text, href=f"#{target}")) for text, target in (
+        (T["cards"], "wk-sec-cards"), (T["jump_gaps"], "wk-sec-gaps"), (T["jump_overview"], "wk-sec-overview"),
+        (T["upload_title"], "wk-sec-upload"))], className="wk-jump"), **{"aria-label": T["jump_label"]},
+        className="no-print")
     return html.Div([
         html.H1(T["title"]), html.P(T["intro"]), stand_line(_model.model_available()),
         html.P(T["stand"], className="small"),
         html.P(id="wk-origin", className="wk-origin"),
-        controls,
+        controls, jump,
         html.Div([
-            html.Section([html.H2(T["cards"]), html.P(id="wk-summary", **{"aria-live": "polite"}),
+            html.Section([html.H2(T["cards"], id="wk-sec-cards"), html.P(id="wk-summary", **{"aria-live": "polite"}),
                           html.Div(id="wk-notice"), html.Div(id="wk-cards", className="wk-cards")],
-                         className="wk-list", **{"aria-label": T["cards"]}),
-            html.Section([
-                html.H2(T["gaps_title"]), html.P(id="wk-gap-rule"), html.Div(id="wk-gap-tables"),
-                chart("wk-gap-graph", None, label=T["gap_graph_label"], table=html.Div()),
-                html.H2(T["coverage_title"]),
-                chart("wk-coverage-graph", None, label=T["coverage_graph_label"], table=html.Div()),
-            ], className="wk-side", **{"aria-label": T["gaps_title"]}),
+                         className="wk-list", **{"aria-labelledby": "wk-sec-cards"}),
+            html.Section([html.H2(T["gaps_title"], id="wk-sec-gaps"), html.P(id="wk-gap-rule"),
+                          html.Div(id="wk-gap-tables")],
+                         className="wk-side", **{"aria-labelledby": "wk-sec-gaps"}),
         ], className="wk-body"),
+        html.Section([
+            html.H2(T["overview_title"], id="wk-sec-overview"),
+            chart("wk-gap-graph", None, label=T["gap_graph_label"], table=html.Div()),
+            chart("wk-coverage-graph", None, label=T["coverage_graph_label"], table=html.Div()),
+        ], className="wk-overview", **{"aria-labelledby": "wk-sec-overview"}),
         upload,
         dcc.Store(id="wk-rev", data=0),
         dcc.Store(id="wk-measure", data=massnahme or ""),
