@@ -39,7 +39,9 @@ def test_pages_show_fan_charts(app):
 
 
 def test_fan_callbacks_follow_the_controls(app):
-    from dashboard.app.pages import gemeinde, szenarien
+    from dashboard.app.pages import gemeinde, szenarien, uebersicht
+    fig, _table = uebersicht.on_load_fan("ue-jahr")
+    assert "Kreis Düren" in fig.layout.title.text
     fig, table = gemeinde.on_fan("05358012", "n_80plus")
     assert "Heimbach" in fig.layout.title.text and "80" in fig.layout.title.text
     assert [t.name for t in fig.data if t.fill == "tonexty"] == ["95-%-Intervall", "80-%-Intervall"]

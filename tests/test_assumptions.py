@@ -106,3 +106,11 @@ def test_every_assumption_is_documented(a):
 def test_arrays_are_read_only(a):
     with pytest.raises(ValueError):
         a.qx[0, 0] = 0.5
+
+
+def test_method_text_states_the_estimated_values_in_german_format(a):
+    from dashboard.projection import method_text_de
+    from dashboard.projection.assumptions import de_num
+    text = method_text_de()
+    assert de_num(a.tfr, 2) in text and de_num(a.net_migration) in text and de_num(a.e0[0], 1) in text
+    assert "Kohorten-Komponenten" in text

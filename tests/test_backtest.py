@@ -66,9 +66,14 @@ def test_summary_covers_every_case_and_method(bt):
     assert (post.mape < 0.02).all()
 
 
-def test_backtest_name_stays_the_function_after_submodule_import():
+def test_backtest_stays_a_function_after_its_module_is_imported():
     import importlib
 
-    import dashboard.projection as proj
+    import dashboard.projection as p
     importlib.import_module("dashboard.projection.backtest")
-    assert callable(proj.backtest) and not isinstance(proj.backtest, type(proj))
+    assert callable(p.backtest) and p.backtest() is p.backtest()
+
+
+def test_summary_has_german_labels_for_every_method(bt):
+    assert bt.summary.method_de.notna().all() and bt.summary.level_de.notna().all()
+    assert "Linearer Trend" in set(bt.summary.method_de)

@@ -9,6 +9,8 @@ import re
 import pandas as pd
 import pytest
 
+from tests._live import wait_until
+
 pytestmark = pytest.mark.browser
 
 

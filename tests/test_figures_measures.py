@@ -9,21 +9,13 @@ from dashboard.projection import measures_link as L
 from tests._synthetic_measures import NIDEGGEN, synthetic_age_groups, synthetic_catalogue
 
 
-@pytest.mark.parametrize("x, kw, expected", [
-    (1234.5, dict(decimals=1), "1.234,5"), (-1234, {}, "−1.234"), (85, dict(sign=True), "+85"),
-    (0, dict(sign=True), "0"), (279285, {}, "279.285"),
-])
-def test_fmt_number(x, kw, expected):
-    assert FM.fmt_number(x, **kw) == expected
-
-
-def test_fmt_pct_and_indicator_text():
-    assert FM.fmt_pct(12.34) == "+12,3\u202f%"
-    assert FM.fmt_pct(-0.04) == "0,0\u202f%"
+def test_indicator_text_worked_examples():
     t = FM.indicator_text("80+", NIDEGGEN, 2024, 2030, 400, 480, 80, 20.0)
-    assert t == "80+ in Nideggen 2024 → 2030: +80 (+20,0\u202f%; 400 → 480)"
-    assert FM.indicator_text("insgesamt", "05358", 2024, 2030, 1000, 990, -10, -1.0).startswith(
-        "Bevölkerung insgesamt im Kreis Düren 2024 → 2030: −10 (−1,0")
+    assert t == "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)"
+    t = FM.indicator_text("insgesamt", "05358", 2024, 2030, 279285, 278000.4, -1284.6, -0.46)
+    assert t == "Bevölkerung insgesamt im Kreis Düren 2024 → 2030: −1.285 (−0,5 %; 279.285 → 278.000)"
+    assert FM.signed_pct(12.34) == "+12,3 %" and FM.signed_pct(-0.04) == "±0,0 %"
+    assert FM.signed_pct(-0.4, 0) == "±0 %" and FM.signed_pct(-0.6, 0) == "−1 %"
 
 
 def test_age_band_text():
@@ -41,7 +33,7 @@ def test_gap_heatmap_marks_gaps():
     cells = {(m, g): tr.text[i][j] for i, m in enumerate(tr.y) for j, g in enumerate(tr.x)}
     gap_cells = {k for k, v in cells.items() if "Lücke" in v}
     assert gap_cells == {("Nideggen", "0-2"), ("Titz", "80+")}
-    assert cells[("Nideggen", "80+")].startswith("+20\u202f%")
+    assert cells[("Nideggen", "80+")].startswith("+20 %")
     assert fig.layout.separators == ",."
 
 

@@ -364,3 +364,13 @@ def test_counts_per_field_and_municipality(built):
     assert set(per_muni.index) == set(MUNICIPALITIES)  # every municipality is served by something
     district_wide = (cat.municipalities.ags == KREIS_AGS).sum()
     assert (per_muni >= district_wide).all()
+
+
+def test_data_check_covers_the_catalogue(tmp_path, built, workbook, monkeypatch):
+    from dashboard.data import check
+    ok = {r.name_en: r for r in check.check_results()}["measures catalogue"]
+    assert ok.ok and ok.detail.startswith(f"{len(built[0].measures)} Maßnahmen, {len(built[0].sources)} Quellen")
+    _edit(workbook, "Massnahmen", f"{_col('status')}2", "abgeschlossen")   # drifted from measures.csv
+    monkeypatch.setattr(M, "SHIPPED_WORKBOOK", workbook)
+    bad = {r.name_en: r for r in check.check_results()}["measures catalogue"]
+    assert not bad.ok and "massnahmen build" in bad.detail

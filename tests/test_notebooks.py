@@ -1,18 +1,20 @@
 """The analysts' notebooks in ``notebooks/`` run top to bottom and stay clean.
 
-* Every notebook is executed with nbclient in a fresh ``python3`` kernel (ipykernel, the
+* Every notebook is executed with nbclient in a fresh ``python3`` kernel (ipykernel, run by the
   interpreter running the tests), working directory ``notebooks/``, this checkout first on
   ``PYTHONPATH`` and ``DASHBOARD_USER_DATA`` pointing into a temporary folder. A cell that
   raises fails the test and names the cell. Times are printed by ``benchmarks/bench_notebooks.py``.
 * Committed notebooks carry no outputs and no execution counts.
-* Notebooks use only the package's public API: no imports of private modules (``_name``) and
-  no plotting libraries (figures come from :mod:`dashboard.figures`), no function or class
-  definitions (code worth reusing belongs into the package).
+* Notebooks use only the package's public API: no imports of private modules (``_name``), no
+  plotting libraries (figures come from :mod:`dashboard.figures`), no reading of ``data/raw``
+  (the loaders of :mod:`dashboard.data` do that), no function or class definitions (code worth
+  reusing belongs into the package).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -24,9 +26,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
-EXPECTED = ("01-daten-erkunden.ipynb", "02-prognose-gemeinde.ipynb", "03-szenarien.ipynb")
+EXPECTED = ("01-daten-erkunden.ipynb", "02-prognose-gemeinde.ipynb", "03-szenarien.ipynb",
+            "04-unsicherheit-und-backtest.ipynb", "05-massnahmen.ipynb")
 #: A hang guard per cell (seconds), not a speed test: each notebook takes a few seconds.
 CELL_TIMEOUT = 300
+#: One BLAS thread per kernel. The suite runs many processes on few cores; OpenBLAS threads that
+#: spin while waiting for a busy core made the small statsmodels fits of notebook 04 (driver
+#: models) about 20 times slower under load (measured: 35 s instead of 1.8 s at load 11 on 2 cores).
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 #: Top-level modules a notebook may import besides ``dashboard``.
 ALLOWED_IMPORTS = {"os", "tempfile", "pathlib", "shutil", "pandas", "numpy", "dataclasses", "json", "time"}
 
@@ -58,6 +65,8 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
 def test_notebook_uses_only_the_public_api(path: Path) -> None:
     problems = []
     for i, src in _code_cells(path):
+        if "data/raw" in src or '"raw"' in src:
+            problems.append(f"cell {i}: reads the raw data folder (use the loaders of dashboard.data)")
         tree = ast.parse(src)
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -83,9 +92,13 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     from nbclient.exceptions import CellExecutionError
 
     before = _repo_status()
+    monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(_kernel_spec(tmp_path)),
+                                                                     os.environ.get("JUPYTER_PATH", "")])))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "user_data"))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
+    for var, value in BLAS_THREADS.items():  # unless the caller chose otherwise
+        monkeypatch.setenv(var, os.environ.get(var, value))
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
@@ -118,6 +131,22 @@ def test_strip_script_removes_outputs_and_counts(tmp_path: Path) -> None:
     assert nb.cells[1].outputs == [] and nb.cells[1].execution_count is None and nb.cells[1].metadata == {}
     assert nb.cells[1].source == "1 + 1" and nb.cells[0].source == "# x"
     assert strip_notebooks.strip(path) is False
+
+
+def _kernel_spec(folder: Path) -> Path:
+    """A ``python3`` kernel spec that runs THIS interpreter, first on ``JUPYTER_PATH``.
+
+    An installed spec says ``python`` (whatever is first on ``PATH``); this one makes the
+    kernel use the interpreter and packages of the test run (e.g. a virtualenv called by its
+    full path without being activated).
+    """
+    root = folder / "jupyter"
+    spec = root / "kernels" / "python3"
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (test run)", "language": "python"}), encoding="utf-8")
+    return root
 
 
 def _repo_status() -> str:

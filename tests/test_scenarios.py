@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS, PLANNING_AGE_GROUPS
@@ -139,3 +137,17 @@ def test_cache_is_keyed_on_the_data_version(monkeypatch):
     monkeypatch.setattr(engine, "data_token", lambda: ("synthetic-token-for-test",))
     assert project() is not first                      # a new data version triggers a new run
     assert project() is project()
+
+
+def test_callers_cannot_corrupt_the_cached_result():
+    r = project()
+    before = r.population.population.sum()
+    df = r.population
+    df.loc[df.index[0], "population"] = -1e9
+    df["extra"] = 1
+    ind = r.indicators
+    ind.loc[:, "population"] = 0.0
+    assert r.population.population.sum() == before and "extra" not in r.population.columns
+    assert r.indicators.population.sum() > 0
+    with pytest.raises(ValueError):
+        r.arrays["population"][0, 0, 0, 0] = 1.0

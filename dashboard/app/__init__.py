@@ -136,6 +136,11 @@ from dashboard.app import _downloads  # noqa: E402  (routes need ``server``)
 
 _downloads.register(server)
 
+from dashboard.app import _model  # noqa: E402
+
+if _model.model_available():
+    _model.warm_up_uncertainty()
+
 
 install_security(server, dash_app=app)
 

@@ -157,6 +157,24 @@ def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
     return project_probabilistic(to_scenario(spec), draws=draws)
 
 
+def warm_up_uncertainty() -> None:
+    """Fit the driver and error models and run the Basis draws in a background thread.
+
+    The first fan chart then does not wait for the statsmodels fits (a few seconds once
+    per process). Fits are guarded by a lock in the model layer, so a request arriving
+    meanwhile waits for the same fit instead of repeating it.
+    """
+    import threading
+
+    def work() -> None:
+        try:
+            probabilistic(ScenarioSpec())
+        except Exception:  # noqa: BLE001 - warm-up is best effort; requests report errors themselves
+            pass
+
+    threading.Thread(target=work, name="warm-up-uncertainty", daemon=True).start()
+
+
 def backtest_coverage() -> pd.DataFrame:
     """Coverage of the 80 %/95 % intervals in the backtest (computed once per process)."""
     from dashboard.projection.calibration import backtest_coverage as coverage

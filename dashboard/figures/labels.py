@@ -148,6 +148,7 @@ T = {  # general UI texts (formal "Sie")
                  "Annahmen des Szenarios; für die Gemeinden zusätzlich der Fehler früherer Rückrechnungen). "
                  "Die Bänder zeigen, wie unsicher die Vorausberechnung ist, keine Grenzen des Möglichen."),
     "fan_quantity": "Größe",
+    "fan_loading": "Die Unsicherheitsbänder werden berechnet …",
     "app_title": "Kreis Düren 2030 – Demografie-Dashboard",
     "brand": "Kreis Düren 2030",
     "skip": "Zum Inhalt springen",
@@ -293,4 +294,82 @@ METHODIK = {
     "upload": ("Sie können einen Export aus GENESIS-Online oder der Regionalstatistik (CSV, höchstens 5 MB) "
                "hochladen. Die Datei wird vollständig geprüft; gefundene Probleme werden mit Zeile, Spalte, "
                "erwartetem und gefundenem Wert aufgelistet."),
+}
+
+
+# --------------------------------------------------------------------------- Werkzeugkoffer
+
+#: Texts of the Werkzeugkoffer page (/werkzeugkoffer, measures work).
+WK: dict[str, str] = {
+    "title": "Werkzeugkoffer: Maßnahmen und Bevölkerungsentwicklung",
+    "nav": "Werkzeugkoffer",
+    "intro": ("Die Maßnahmen, Angebote und Projekte des Kreises Düren und seiner Kommunen in den "
+              "fünf Handlungsfeldern – jeweils neben der vorausberechneten Entwicklung der "
+              "Altersgruppen, an die sie sich richten. Jede Maßnahme ist mit ihren Quellen belegt."),
+    "ags": "Gemeinde", "field": "Handlungsfeld", "group": "Altersgruppe", "status": "Status",
+    "q": "Zielgruppe oder Stichwort", "q_placeholder": "z. B. Pflege, Jugendliche, Dorf",
+    "year": "Vorausberechnung bis", "scenario": "Szenario",
+    "all_munis": "Alle Gemeinden (Kreis Düren)", "all_fields": "Alle Handlungsfelder",
+    "all_groups": "Alle Altersgruppen", "all_status": "Alle", "active": "nur aktive (laufend)",
+    "cards": "Maßnahmen", "n_found": "{n} Maßnahmen gefunden",
+    "n_found_ags": "{n} Maßnahmen für {name} ({local} namentlich genannt, {wide} kreisweit)",
+    "none_found": "Keine Maßnahme passt zu dieser Auswahl.",
+    "target": "Zielgruppe", "band": "Altersband", "served": "Gemeinden", "lead": "Träger",
+    "start": "Beginn", "sources": "Quellen", "answers": "Antwortet auf (Vorausberechnung, {scenario})",
+    "district_wide": "kreisweit (alle 15 Gemeinden)", "local": "namentlich genannt",
+    "jump_label": "Abschnitte dieser Seite",
+    "jump_gaps": "Lücken",
+    "jump_overview": "Überblick aller Gemeinden",
+    "overview_title": "Überblick aller Gemeinden: Veränderung, Lücken und Abdeckung",
+    "gaps_title": "Lücken: stark wachsende Altersgruppen ohne aktive passende Maßnahme",
+    "gaps_rule": ("Eine Altersgruppe gilt als stark wachsend, wenn sie von {base} bis {year} um "
+                  "mindestens {pct} und mindestens {persons} Personen zunimmt. Eine Lücke liegt vor, "
+                  "wenn in der Gemeinde keine aktive (laufende) Maßnahme angeboten wird, deren "
+                  "Altersband die Gruppe trifft; Angebote für alle Altersgruppen schließen keine Lücke. "
+                  "„Nur kreisweit“: die Gruppe wächst stark und wird nur von kreisweiten Maßnahmen "
+                  "erreicht, keine nennt die Gemeinde namentlich. Werte {base}: Schätzung je Gemeinde; "
+                  "{year}: Vorausberechnung ({scenario})."),
+    "gap_graph_label": ("Wärmebild: Veränderung jeder Altersgruppe in jeder Gemeinde in Prozent, "
+                        "Lücken beschriftet; die Daten stehen in der Tabelle darunter."),
+    "coverage_graph_label": ("Wärmebild: Zahl der aktiven Maßnahmen je Gemeinde und Handlungsfeld; "
+                             "die Daten stehen in der Tabelle darunter."),
+    "no_gaps": "Keine Lücke nach dieser Regel.",
+    "no_wide_only": "Keine stark wachsende Altersgruppe, die nur durch kreisweite Maßnahmen erreicht wird.",
+    "wide_only_caption": ("Stark wachsende Altersgruppen {base} → {year}, die nur kreisweite Maßnahmen "
+                          "erreichen (keine Maßnahme nennt die Gemeinde namentlich)"),
+    "gap_table_caption": "Lücken {base} → {year}",
+    "all_cells_caption": "Alle Gemeinden und Altersgruppen {base} → {year} (Daten der Grafik)",
+    "coverage_title": "Abdeckung: aktive Maßnahmen je Handlungsfeld und Gemeinde",
+    "coverage_caption": "Aktive Maßnahmen je Gemeinde und Handlungsfeld (davon namentlich genannt)",
+    "show_table": "Daten als Tabelle anzeigen",
+    "upload_title": "Bearbeiteten Katalog hochladen",
+    "upload_help": ("Laden Sie den Katalog als Excel-Arbeitsmappe herunter, bearbeiten Sie ihn und laden "
+                    "Sie ihn hier wieder hoch. Die Datei wird vollständig geprüft; nur eine fehlerfreie "
+                    "Arbeitsmappe wird übernommen. Der mitgelieferte Katalog bleibt unverändert."),
+    "upload_button": "Arbeitsmappe (.xlsx) auswählen oder hierher ziehen",
+    "download": "Aktiven Katalog als Excel herunterladen",
+    "reset": "Importierten Katalog verwerfen",
+    "upload_ok": "Die Arbeitsmappe {name} wurde geprüft und übernommen: {n} Maßnahmen, {s} Quellen.",
+    "upload_fail": "Die Arbeitsmappe {name} wurde nicht übernommen. Bitte beheben Sie diese {n} Probleme:",
+    "reset_ok": "Der importierte Katalog wurde verworfen; der mitgelieferte Katalog ist wieder aktiv.",
+    "origin_shipped": "Aktiver Katalog: mitgeliefert ({n} Maßnahmen).",
+    "origin_imported": "Aktiver Katalog: von Ihnen importiert ({n} Maßnahmen).",
+    "no_projection": ("Die Vorausberechnung ist derzeit nicht verfügbar; die Maßnahmen werden ohne "
+                      "Indikatoren gezeigt."),
+    "teaser_title": "Maßnahmen aus dem Werkzeugkoffer",
+    "teaser_more": "Alle {n} Maßnahmen für {name} im Werkzeugkoffer",
+    "teaser_gaps": "Lücken bis {year}: {groups}",
+    "teaser_wide_only": ("Stark wachsend bis {year}, aber nur von kreisweiten Maßnahmen erreicht "
+                         "(keine nennt die Gemeinde namentlich): {groups}"),
+    "brief_line": "Werkzeugkoffer: {n} aktive Maßnahmen für {name}, davon {local} namentlich genannt.",
+    "brief_examples": "Zum Beispiel:",
+    "brief_gaps": "Lücken bis {year}: {gaps}; stark wachsend, nur kreisweit erreicht: {wide}.",
+    "brief_none": "keine",
+    "teaser_no_gaps": "Keine Lücke bis {year} nach der Regel des Werkzeugkoffers.",
+    "problems_caption": "Gefundene Probleme",
+    "problem_columns": "Datei|Blatt|Zeile|Spalte|erwartet|gefunden",
+    "download_file": "werkzeugkoffer_massnahmen.xlsx",
+    "stand": ("Maßnahmen: Recherche öffentlicher Quellen, Stand November 2026; jede Maßnahme mit Quelle. "
+              "Zuordnung zu Handlungsfeldern und Altersbändern nach dokumentierten Regeln "
+              "(data/measures/README.md)."),
 }

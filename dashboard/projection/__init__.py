@@ -13,13 +13,13 @@ supported), :mod:`~dashboard.projection._reference` (slow loop oracle),
 statsmodels is imported lazily (first :func:`estimate_assumptions` call).
 """
 
-from dashboard.projection.assumptions import Assumptions, estimate_assumptions
-# Imported eagerly: a lazy wrapper named like the submodule would be replaced by the submodule
-# object on the first ``import dashboard.projection.backtest`` (the package attribute is rebound).
-from dashboard.projection.backtest import backtest
+from dashboard.projection.assumptions import Assumptions, estimate_assumptions, method_text_de
 from dashboard.projection.engine import ProjectionResult, project, solve_net_migration_for_target
 from dashboard.projection.scenarios import PRESETS, Scenario
+# The function shadows its module's name in this package namespace on purpose; it must be
+# imported here (not lazily), or a later ``import dashboard.projection.backtest`` would
+# replace the package attribute ``backtest`` by the module.
+from dashboard.projection.backtest import BacktestResult, backtest  # noqa: E402
 
-
-__all__ = ["Assumptions", "PRESETS", "ProjectionResult", "Scenario", "backtest", "estimate_assumptions",
-           "project", "solve_net_migration_for_target"]
+__all__ = ["Assumptions", "BacktestResult", "PRESETS", "ProjectionResult", "Scenario", "backtest",
+           "estimate_assumptions", "method_text_de", "project", "solve_net_migration_for_target"]

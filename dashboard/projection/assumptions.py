@@ -55,7 +55,7 @@ from dashboard.projection.graduation import graduate_by_exposure
 from dashboard.projection.lifetable import (infant_survival, life_expectancy, qx_to_mx, scale_mortality,
                                             survival_ratios)
 
-__all__ = ["Assumptions", "estimate_assumptions", "fertility_schedule", "de_num",
+__all__ = ["Assumptions", "estimate_assumptions", "fertility_schedule", "de_num", "method_text_de",
            "MEAN_AGE_AT_BIRTH", "SD_AGE_AT_BIRTH", "MIGRATION_LOWER_BOUNDS", "MIGRATION_GROUPS"]
 
 #: Assumed mean age of mothers at birth (all birth orders), years. Destatis reports a mean age
@@ -387,3 +387,36 @@ def _estimate_assumptions(token: tuple) -> Assumptions:
 
 
 assert BASE_YEAR == 2024
+
+
+def method_text_de(a: Assumptions | None = None) -> str:
+    """German description of the projection method with the estimated values (Methodik page).
+
+    Plain text, several paragraphs separated by blank lines; numbers in German format.
+    """
+    a = a or estimate_assumptions()
+    e0f, e0m = (de_num(x, 1) for x in a.e0)
+    return "\n\n".join([
+        "Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Ausgehend vom Bevölkerungsstand "
+        "31.12.2024 jeder Gemeinde nach Geschlecht und Einzelalter (0 bis 100 und älter) wird die "
+        "Bevölkerung Jahr für Jahr fortgeschrieben. Die Überlebenden eines Jahrgangs werden ein Jahr älter, "
+        "Geburten ergeben sich aus altersspezifischen Geburtenziffern der Frauen von 15 bis 49 Jahren "
+        "(Mittel aus Jahresanfangs- und Jahresendbestand), Zu- und Fortzüge werden zur Jahresmitte "
+        "angenommen. Für jedes Jahr gilt in jeder Zelle: Bestand am Jahresende = Bestand am Jahresanfang "
+        "+ Geburten − Sterbefälle + Wanderungssaldo.",
+        f"Sterblichkeit: Sterbetafel Deutschland 2023/25, mit einem Sterblichkeitsniveau für den Kreis "
+        f"(Poisson-Regression der Sterbefälle 2023–2024). Daraus folgt eine Lebenserwartung bei Geburt von "
+        f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer.",
+        f"Geburten: Die zusammengefasste Geburtenziffer des Kreises wird aus den Geburten 2023–2024 geschätzt "
+        f"({de_num(a.tfr, 2)} Kinder je Frau); das Altersprofil der Mütter ist eine Annahme "
+        f"(Durchschnittsalter {de_num(MEAN_AGE_AT_BIRTH, 1)} Jahre), weil für den Kreis keine "
+        f"altersspezifischen Geburtenzahlen vorliegen.",
+        f"Wanderung: Fortzüge als Raten nach Alter und Geschlecht, Zuzüge als Altersverteilung, beides aus "
+        f"den Wanderungen über die Kreisgrenze 2020–2024. Im Basisszenario beträgt der Wanderungssaldo des "
+        f"Kreises {de_num(a.net_migration)} Personen je Jahr (Median 2020–2024). Die Gemeinden erhalten ihren "
+        f"Bevölkerungsanteil am Saldo plus einen Über- oder Unterschuss aus der Entwicklung ihrer amtlichen "
+        f"Einwohnerzahlen 2013–2023 (Residualmethode).",
+        "Die Altersstruktur der Gemeinden im Basisjahr ist geschätzt; alle Ergebnisse für Gemeinden nach "
+        "Alter sind daher als Schätzung gekennzeichnet. Die Rückrechnung (Backtest) zeigt, wie genau das "
+        "Modell frühere Entwicklungen getroffen hätte; die größte Unsicherheit liegt in der Wanderung.",
+    ])

@@ -83,7 +83,8 @@ class BacktestResult:
     summary : one row per (case, level, method) on totals: ``n, mape, median_ape,
         mean_signed_error`` (persons), ``mean_signed_pct_error`` (fraction),
         ``worst_municipality, worst_ape``; plus rows for the 17 age groups (level
-        "Kreis-Altersgruppen"). APEs are fractions 0..1.
+        "Kreis-Altersgruppen"), and German display labels ``method_de``, ``level_de``.
+        APEs are fractions 0..1.
     """
 
     table: pd.DataFrame
@@ -265,7 +266,10 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
                      "median_ape": g.ape.median(), "mean_signed_error": g.error.mean(),
                      "mean_signed_pct_error": (g.error / g.actual).mean(),
                      "worst_municipality": worst_name, "worst_ape": worst.ape})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["method_de"] = out.method.map(METHOD_LABELS_DE)
+    out["level_de"] = out.level.map(LEVEL_LABELS_DE)
+    return out
 
 
 def backtest() -> BacktestResult:

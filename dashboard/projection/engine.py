@@ -14,7 +14,7 @@ from dashboard.constants import (AGS_LIST, BASE_YEAR, KREIS_AGS, KREIS_NAME, MUN
 from dashboard.projection.assumptions import Assumptions, de_num, estimate_assumptions
 from dashboard.projection.base import FEMALE_MASK, data_token
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
-from dashboard.projection.kernel import RunResult, age_one_year, run
+from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
 from dashboard.projection.scenarios import PRESETS, Scenario
 
@@ -106,7 +106,11 @@ def _run(scenario: Scenario, a: Assumptions, *, store: bool = True, flows: list 
 
 @dataclass(frozen=True, eq=False)
 class ProjectionResult:
-    """Result of :func:`project` (frames are shared by the cache: callers must not mutate them).
+    """Result of :func:`project`.
+
+    Each frame attribute returns a shallow copy of the cached frame (pandas copy-on-write):
+    callers may add columns or change values without affecting the cache or other callers.
+    The ``arrays`` are read-only numpy arrays.
 
     Attributes
     ----------
@@ -132,17 +136,39 @@ class ProjectionResult:
     """
 
     scenario: Scenario
-    population: pd.DataFrame
-    components: pd.DataFrame
-    indicators: pd.DataFrame
-    age_groups: pd.DataFrame
-    assumptions: pd.DataFrame
-    warnings: pd.DataFrame
+    frames: dict = field(repr=False)
     arrays: dict = field(repr=False)
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        return self.frames[name].copy(deep=False)
+
+    @property
+    def population(self) -> pd.DataFrame:
+        return self._frame("population")
+
+    @property
+    def components(self) -> pd.DataFrame:
+        return self._frame("components")
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self._frame("indicators")
+
+    @property
+    def age_groups(self) -> pd.DataFrame:
+        return self._frame("age_groups")
+
+    @property
+    def assumptions(self) -> pd.DataFrame:
+        return self._frame("assumptions")
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self._frame("warnings")
 
     def kreis_total(self, year: int) -> float:
         """Projected Kreis population at 31.12.``year`` (persons)."""
-        i = self.indicators
+        i = self.frames["indicators"]
         return float(i.loc[(i.ags == KREIS_AGS) & (i.year == year), "population"].iloc[0])
 
     def to_excel(self, path: str | Path) -> Path:
@@ -291,12 +317,14 @@ def _build(scenario: Scenario) -> ProjectionResult:
     pop = res.population
     indicators, age_groups = _indicators(pop, years, _region_flags(est_cell))
     table = pd.concat([_scenario_table(scenario, rates, a), a.table], ignore_index=True)
-    return ProjectionResult(
-        scenario=scenario, population=_tidy_population(pop, years, est_cell),
-        components=_components(res, flows, years), indicators=indicators, age_groups=age_groups,
-        assumptions=table, warnings=_warnings(res.shortfall, years, flows),
-        arrays={"population": pop, "births": res.births, "deaths": res.deaths,
-                "net_migration": res.net_migration, "shortfall": res.shortfall})
+    arrays = {"population": pop, "births": res.births, "deaths": res.deaths,
+              "net_migration": res.net_migration, "shortfall": res.shortfall}
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    frames = {"population": _tidy_population(pop, years, est_cell),
+              "components": _components(res, flows, years), "indicators": indicators,
+              "age_groups": age_groups, "assumptions": table, "warnings": _warnings(res.shortfall, years, flows)}
+    return ProjectionResult(scenario=scenario, frames=frames, arrays=arrays)
 
 
 @functools.lru_cache(maxsize=64)

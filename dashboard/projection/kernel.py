@@ -40,6 +40,16 @@ infant_survival   (..., [R], 2)     probability that a child born during the yea
 fertility         (..., [R], A)     age-specific fertility rate of women aged a (births per woman-year)
 sex_ratio_at_birth scalar or (...)  male births per female birth
 net_migration     (..., R, 2, A)    net migrants by age at the end of the year (persons)
+
+Implementation
+--------------
+:func:`run` advances only the population inside its loop over years (about ten array
+operations per year, floors only when a cell would turn negative) and then computes births,
+deaths and applied migration for all years at once from the stored populations, rates and
+migration; the tests check the balance identity between the two, and agreement with the
+loop implementation in :mod:`dashboard.projection._reference`. :func:`step` is ``run`` for
+one year. For many draws use ``run(..., store_components=False)`` and aggregate the
+returned population path ``(T+1, draw, region, sex, age)``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ Conventions
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from dashboard.constants import N_AGES
@@ -114,11 +116,18 @@ def factor_for_e0(qx: np.ndarray, target_e0: np.ndarray, *, female: bool) -> np.
     qx : (N_AGES,) base death probabilities of one sex.
     target_e0 : array of target life expectancies (years).
     """
-    grid = np.exp(np.linspace(np.log(0.05), np.log(4.0), 1201))
-    q = mx_to_qx(qx_to_mx(np.asarray(qx))[None, :] * grid[:, None])
-    e0 = life_expectancy(q, female=female)
+    grid, e0 = _e0_grid(np.ascontiguousarray(qx, dtype=float).tobytes(), bool(female))
     # e0 decreases with the factor -> interpolate on reversed arrays
     return np.interp(np.asarray(target_e0, dtype=float), e0[::-1], grid[::-1])
+
+
+@functools.lru_cache(maxsize=16)
+def _e0_grid(qx_bytes: bytes, female: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Life expectancy on a log-spaced grid of mortality factors 0.05 … 4 (cached per life table)."""
+    qx = np.frombuffer(qx_bytes, dtype=float)
+    grid = np.exp(np.linspace(np.log(0.05), np.log(4.0), 1201))
+    q = mx_to_qx(qx_to_mx(qx)[None, :] * grid[:, None])
+    return grid, life_expectancy(q, female=female)
 
 
 assert N_AGES == 101  # the conventions above assume OPEN_AGE = 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 from dashboard.constants import BASE_YEAR
@@ -58,6 +59,8 @@ class Scenario:
                             f"(erhalten: {self.net_migration}).")
         if not (_finite(self.migration_factor) and -5.0 <= self.migration_factor <= 10.0):
             problems.append(f"Der Wanderungsfaktor muss zwischen −5 und 10 liegen (erhalten: {self.migration_factor}).")
+        if isinstance(self.horizon, numbers.Integral) and not isinstance(self.horizon, bool):
+            object.__setattr__(self, "horizon", int(self.horizon))     # e.g. numpy integers
         if isinstance(self.horizon, bool) or not isinstance(self.horizon, int) \
                 or not (MIN_HORIZON <= self.horizon <= MAX_HORIZON):
             problems.append(f"Das Zieljahr muss eine ganze Zahl zwischen {MIN_HORIZON} und {MAX_HORIZON} sein "

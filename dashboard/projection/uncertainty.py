@@ -173,20 +173,22 @@ def fast_step(P: np.ndarray, *, survival: np.ndarray, infant_survival: np.ndarra
     return end, floored
 
 
-def fast_net_migration(P: np.ndarray, net_kreis: np.ndarray, m: "_MigrationArrays") -> np.ndarray:
+def fast_net_migration(P: np.ndarray, net_kreis: np.ndarray, m: "_MigrationArrays",
+                       region_totals: np.ndarray | None = None) -> np.ndarray:
     """Net migration ``(..., R, 2, A)`` in the dtype of ``P``: the arithmetic of
     :func:`dashboard.projection.engine.migration_function` (a test checks that they agree).
 
     Out-migrants = rate × population aged one year (age 0: last year's infants);
     region target = population share × ``net_kreis`` + municipal excess; in-migrants =
-    (target + out-migrants) × in-migrant distribution.
+    (target + out-migrants) × in-migrant distribution. ``region_totals`` (``P`` summed over
+    sex and age, if already at hand) saves one pass over ``P``.
     """
     out = np.empty_like(P)
     out[..., 1:] = P[..., :-1]
     out[..., -1] += P[..., -1]
     out[..., 0] = P[..., 0]
     out *= m.out_migration_rate
-    reg = P.sum(axis=(-2, -1))
+    reg = P.sum(axis=(-2, -1)) if region_totals is None else np.asarray(region_totals, dtype=P.dtype)
     share = reg / reg.sum(axis=-1, keepdims=True)
     nk = np.asarray(net_kreis, dtype=P.dtype)
     target = share * (nk[..., None] if nk.ndim else nk) + m.municipal_excess
@@ -249,6 +251,7 @@ def _run_block(inputs: KernelInputs, f_factor: np.ndarray, k: np.ndarray, net: n
     agg = _aggregate(P[:1])
     out[:, 0, :R] = agg
     out[:, 0, R] = agg.sum(axis=-2)
+    regions = np.broadcast_to(agg[..., 0], (D, R))                          # totals at the start of the year
     floored = 0.0
     for t in range(T):
         kt = k[:, t, None, :, None].astype(dt)                               # (D, 1, 2, 1)
@@ -256,7 +259,7 @@ def _run_block(inputs: KernelInputs, f_factor: np.ndarray, k: np.ndarray, net: n
         s0 = np.asarray(inputs.infant_survival[t], dtype=dt)[None] ** kt[..., 0]
         fert = np.asarray(inputs.fertility[t], dtype=dt)[None] * f_factor[:, t, None, None].astype(dt)
         if engine == "fast":
-            mig = fast_net_migration(P, net[:, t], mig_arrays)
+            mig = fast_net_migration(P, net[:, t], mig_arrays, region_totals=regions)
             P, fl = fast_step(P, survival=surv, infant_survival=s0, fertility=fert,
                               sex_ratio_at_birth=inputs.sex_ratio_at_birth, net_migration=mig,
                               migration_timing=inputs.migration_timing)
@@ -268,6 +271,7 @@ def _run_block(inputs: KernelInputs, f_factor: np.ndarray, k: np.ndarray, net: n
             P, fl = r.population, float(r.shortfall.sum())
         floored += fl
         agg = _aggregate(P)
+        regions = agg[..., 0]
         out[:, t + 1, :R] = agg
         out[:, t + 1, R] = agg.sum(axis=-2)
     return out, floored

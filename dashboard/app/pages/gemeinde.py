@@ -9,6 +9,7 @@ from dash import Input, Output, callback, dcc, html
 from dashboard.app import _model
 from dashboard.app._components import (chart, chart_outputs, data_table, labelled, notice, query_store,
                                        region_dropdown, selection_store, stand_line)
+from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan, trends
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
@@ -83,7 +84,6 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                     note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
                          f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. {T['estimated_note']}",
                     table=pt)
-        ffig, ftab = fan_view(ags, "population")
         parts += [
             html.H2("Altersaufbau"),
             html.Div([html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
@@ -99,13 +99,14 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             html.Div([labelled("gm-fan-groesse", T["fan_quantity"],
                                dcc.Dropdown(id="gm-fan-groesse", options=fan.quantity_options(),
                                             value="population", clearable=False))], className="controls"),
-            chart("gm-fan", ffig, label="Vorausberechnung mit 80- und 95-%-Intervall",
-                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=ftab),
+            chart("gm-fan", None, label="Vorausberechnung mit 80- und 95-%-Intervall",
+                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
             html.H2("Geburten, Sterbefälle und Wanderungen"),
             chart("gm-components", cf, table=ct, label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
                   note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
                        "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024)."),
         ]
+    parts.append(html.Div(measures_teaser(ags), id="gm-measures"))
     parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
     return html.Div(parts)
 
@@ -145,8 +146,14 @@ def on_pyramid(ags: str, year: int):
 
 
 @callback(Output("gm-fan", "figure"), Output("gm-fan-tabelle", "children"),
-          Input("gm-ags", "value"), Input("gm-fan-groesse", "value"), prevent_initial_call=True)
+          Input("gm-ags", "value"), Input("gm-fan-groesse", "value"))
 def on_fan(ags: str, quantity: str):
-    """Municipality or quantity switch: fan chart and its table."""
+    """Page load, municipality or quantity switch: fan chart and its table (loaded after the page)."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     return fan_view(ags, quantity if quantity in fan.KEY_QUANTITIES else "population")
+
+
+@callback(Output("gm-measures", "children"), Input("gm-ags", "value"), prevent_initial_call=True)
+def on_region_measures(ags: str):
+    """Municipality switch: the measures box (Werkzeugkoffer) of that municipality."""
+    return measures_teaser(_model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS))

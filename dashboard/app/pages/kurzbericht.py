@@ -13,6 +13,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.app import _model
+from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.app._components import (chart, data_table, labelled, notice, query_store, region_dropdown,
                                        selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
@@ -118,9 +119,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
                   chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030")],
                  className="brief-row"),
         chart("kb-trend", f["trend"], label="Einwohnerzahl seit 1983 und Vorausberechnung"),
-        html.H2("Maßnahmen"),
-        html.P(["Passende Maßnahmen aus dem Werkzeugkoffer des Kreises finden Sie unter ",
-                html.A("Werkzeugkoffer", href=f"/werkzeugkoffer?ags={ags}&szenario={spec.key}"), "."]),
+        measures_brief_line(ags, spec) if ags != KREIS_AGS else html.P(html.A("Werkzeugkoffer", href="/werkzeugkoffer")),
         html.H2("Annahmen und Quellen"),
         assumptions_list(spec),
         html.P(T["estimated_note"], className="small"),

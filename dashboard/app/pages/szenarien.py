@@ -96,7 +96,6 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
     spec = own_spec(tfr, e0, wanderung)
     keys = compare_keys(vergleich)
     fig, table, big, sub = view(ags, indicator, spec, keys)
-    ffig, ftab = fan_view(ags, spec)
     presets = [{"label": _model.preset_label(k), "value": k} for k in _model.preset_keys() if k != "basis"]
     lo_t, hi_t = _model.TFR_RANGE
     lo_e, hi_e = _model.E0_RANGE
@@ -147,8 +146,8 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
                       note="Basis: schwarze, dicke Linie. Alle Werte sind Modellrechnungen, keine Prognosen "
                            "im Sinne sicherer Vorhersagen."),
                 html.Div(table, id="sz-table-box", className="table-scroll"),
-                chart("sz-fan", ffig, label="Eigenes Szenario: Einwohner mit 80- und 95-%-Intervall",
-                      note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=ftab),
+                chart("sz-fan", None, label="Eigenes Szenario: Einwohner mit 80- und 95-%-Intervall",
+                      note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
                 html.P(html.A("Kurzbericht zu diesem Szenario", id="sz-brief-link",
                               href=f"/kurzbericht?ags={ags if ags != KREIS_AGS else '05358008'}&" +
                                    "&".join(f"{k}={v}" for k, v in spec.query().items()))),
@@ -190,7 +189,7 @@ def on_target(_n, target, year, tfr, e0):
 
 @callback(Output("sz-fan", "figure"), Output("sz-fan-tabelle", "children"),
           Input("sz-ags", "value"), Input("sz-tfr", "value"), Input("sz-e0", "value"),
-          Input("sz-wanderung", "value"), prevent_initial_call=True)
+          Input("sz-wanderung", "value"))
 def on_fan(ags, tfr, e0, wanderung):
-    """Own scenario changed: its fan chart and table."""
+    """Page load or own scenario changed: its fan chart and table (loaded after the page)."""
     return fan_view(_model.parse_ags(ags), own_spec(tfr, e0, wanderung))

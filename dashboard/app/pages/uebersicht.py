@@ -63,10 +63,8 @@ def kreis_fan():
     """Kreis population with 80/95 % intervals (Basis, interactive draws) and its table."""
     r = _model.probabilistic(_model.ScenarioSpec())
     t = fan.fan_table(r.quantiles, ags=KREIS_AGS)
-    return chart("ue-fan", fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
-                 label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
-                 note=T["fan_note"].format(draws=r.draws),
-                 table=data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"))
+    return (fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
+            data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"))
 
 
 def kreis_cards():
@@ -105,7 +103,8 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                "(Basisvariante der Vorausberechnung).", className="lead"),
         kreis_cards(),
         html.Div(kreis_table(), className="table-scroll"),
-        kreis_fan(),
+        chart("ue-fan", None, label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
+              note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
         html.H2("Städte und Gemeinden im Vergleich"),
         html.Div([
             labelled("ue-kennzahl", T["indicator"], dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS,
@@ -143,3 +142,9 @@ def on_indicator(indicator: str, year: int):
     year = _model.parse_year(year, default=2030)
     indicator = indicator if indicator in [o["value"] for o in MAP_OPTIONS] else CHANGE_KEY
     return (*indicator_view(indicator, year), {"kennzahl": indicator, "jahr": str(year)})
+
+
+@callback(Output("ue-fan", "figure"), Output("ue-fan-tabelle", "children"), Input("ue-jahr", "id"))
+def on_load_fan(_id):
+    """Kreis fan chart, loaded once after the page (the model fits may take a moment)."""
+    return kreis_fan()
