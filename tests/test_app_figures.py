@@ -142,3 +142,13 @@ def test_small_multiples_share_one_y_range(basis):
     assert len(fig.data) == 16 and fig.layout.yaxis16.matches == "y"
     lo, hi = fig.layout.yaxis.range
     assert all(lo <= v <= hi for tr in fig.data for v in tr.y)
+
+
+def test_pyramid_at_year_equals_pyramid_built_for_that_year(basis):
+    pop = basis.population
+    anim = pyramid.pyramid_figure(pop, ags="05358020", year=BASE_YEAR, comparison=pop).to_dict()
+    direct = pyramid.pyramid_figure(pop, ags="05358020", year=2040, comparison=pop).to_dict()
+    shown = pyramid.at_year(anim, 2040)
+    assert shown["layout"]["title"]["text"] == direct["layout"]["title"]["text"]
+    assert shown["layout"]["sliders"][0]["active"] == direct["layout"]["sliders"][0]["active"] == 2040 - BASE_YEAR
+    assert [t["x"] for t in shown["data"]] == [t["x"] for t in direct["data"]]

@@ -72,13 +72,14 @@ def test_gemeinde_layout_and_callbacks():
     lay = gemeinde.layout(ags="05358012", jahr="2040")
     assert texts(lay, html.H1) == ["Gemeinde: Heimbach (Stadt)"]
     assert find(lay, "gm-jahr").value == 2040
-    assert "2040" in find(lay, "gm-pyramid").figure.layout.title.text
+    assert "2040" in find(lay, "gm-pyramid").figure["layout"]["title"]["text"]
     title, hist, htab, groups, gtab, comp, ctab, sel = gemeinde.on_region("05358044")
     assert title == "Gemeinde: Nideggen (Stadt)" and sel == {"ags": "05358044"}
     assert any(s.x0 is not None for s in hist.layout.shapes)  # census breaks drawn
     pyr, ptab, query = gemeinde.on_pyramid("05358044", 2030)
     assert query == {"ags": "05358044", "jahr": "2030"}
-    assert "vorausberechnet" in pyr.layout.title.text
+    assert "vorausberechnet" in pyr["layout"]["title"]["text"]
+    assert "2030" in pyr["layout"]["title"]["text"] and len(pyr["frames"]) == 2045 - 2024 + 1
 
 
 def test_scenario_callback_moves_headline_with_migration():

@@ -148,3 +148,18 @@ def pyramid_table(population: pd.DataFrame, *, ags: str, year: int) -> pd.DataFr
     out = pd.DataFrame(rows)
     out["status"] = "vorausberechnet" if proj else ("geschätzt" if est else "amtlich")
     return out
+
+
+def at_year(animated: dict, year: int) -> dict:
+    """The animated pyramid (as a plain figure dict) showing ``year``: that frame's data,
+    title and slider position; the frames are shared, not copied.
+
+    Lets the app build the 22-frame figure once per municipality and switch years cheaply.
+    """
+    names = [f["name"] for f in animated["frames"]]
+    i = names.index(str(year))
+    frame = animated["frames"][i]
+    layout = dict(animated["layout"])
+    layout["sliders"] = [dict(layout["sliders"][0], active=i)]
+    layout["title"] = dict(layout["title"], text=frame["layout"]["title"]["text"])
+    return {"data": frame["data"], "layout": layout, "frames": animated["frames"]}

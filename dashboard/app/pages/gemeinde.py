@@ -13,7 +13,7 @@ from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan, trends
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
-from dashboard.figures.pyramid import pyramid_figure, pyramid_table
+from dashboard.figures.pyramid import at_year, pyramid_figure, pyramid_table
 
 dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1,
                    title="Gemeinde – Kreis Düren 2030")
@@ -118,10 +118,16 @@ def region_view(ags: str) -> tuple:
             *chart_outputs(components_fig(ags)))
 
 
+@_model.per_data_version(maxsize=16)
+def pyramid_animated(ags: str) -> dict:
+    """The animated pyramid of a municipality as a plain dict (memoised per data version)."""
+    return pyramid_fig(ags, BASE_YEAR).to_dict()
+
+
 @_model.per_data_version(maxsize=64)
 def pyramid_view(ags: str, year: int) -> tuple:
-    """Pyramid (all years as frames) and its table (memoised per data version)."""
-    return pyramid_fig(ags, year), pyramid_text(ags, year)
+    """Pyramid showing ``year`` (all years as frames) and its table (memoised per data version)."""
+    return at_year(pyramid_animated(ags), year), pyramid_text(ags, year)
 
 
 @callback(Output("gm-title", "children"), Output("gm-history", "figure"), Output("gm-history-tabelle", "children"),
