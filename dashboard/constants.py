@@ -84,3 +84,7 @@ AGE_GROUPS_17: dict[str, tuple[int, int]] = {
 BASIS_VZ1987 = "VZ 1987"
 BASIS_Z2011 = "Zensus 2011"
 BASIS_Z2022 = "Zensus 2022"
+
+#: Census reference dates (ISO), shown as breaks on history charts: the jump of the official
+#: levels at a census is a correction of the register count, not people moving.
+CENSUS_DATES: dict[str, str] = {BASIS_Z2011: "2011-05-09", BASIS_Z2022: "2022-05-15"}

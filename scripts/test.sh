@@ -14,4 +14,5 @@ python -m pip install -q -e ".[test]"
 # Known vulnerabilities in the dependencies: reported in the log, never fails the run
 # (policy and --strict mode: scripts/dependency_audit.py).
 python scripts/dependency_audit.py || echo "Abhängigkeitsprüfung konnte nicht laufen (siehe oben)."
-python -m pytest -p no:cacheprovider "$@"
+# Two workers: the machine has 2 cores (pytest-xdist, in the test extra).
+python -m pytest -p no:cacheprovider -n 2 "$@"

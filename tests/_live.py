@@ -1,4 +1,4 @@
-"""Test helpers: serve a WSGI app from a thread, launch Debian's chromium via Playwright.
+"""Test helpers: serve a WSGI app from a thread, (the browser comes from conftest's ``_browser``).
 
 Used by the security and callback-validation tests (the shared ``conftest.py`` may grow its
 own fixtures; these helpers have no fixtures so they never clash with it).
@@ -11,12 +11,6 @@ import threading
 from collections.abc import Iterator
 
 from werkzeug.serving import make_server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
 
 @contextlib.contextmanager
 def serve(wsgi_app) -> Iterator[str]:
@@ -32,14 +26,17 @@ def serve(wsgi_app) -> Iterator[str]:
         server.server_close()
 
 
-@contextlib.contextmanager
-def chromium() -> Iterator[object]:
-    """A headless Debian chromium (Playwright ``Browser``)."""
-    from playwright.sync_api import sync_playwright
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    """Poll a JavaScript expression from Python until it is truthy.
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    ``page.wait_for_function`` compiles its predicate with ``eval`` inside the page, which
+    the app's Content-Security-Policy (no 'unsafe-eval') rightly forbids; ``page.evaluate``
+    runs through the DevTools protocol instead and is not affected.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(50)

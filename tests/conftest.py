@@ -1,4 +1,14 @@
-"""Test-wide settings: imports go to a temporary user data folder, never to <repo>/user_data."""
+"""Test-wide fixtures.
+
+* Imports go to a temporary user data folder, never to <repo>/user_data.
+* ``live_server`` returns the base URL (``http://127.0.0.1:<port>``) of the Dash app served by
+  werkzeug from a thread; ``browser_page`` is a fresh Playwright page (Debian chromium) whose
+  ``console_errors`` list collects every console error and uncaught page error.
+"""
+
+from __future__ import annotations
+
+import threading
 
 import pytest
 
@@ -9,3 +19,48 @@ def _isolated_user_data(tmp_path_factory):
     mp.setenv("DASHBOARD_USER_DATA", str(tmp_path_factory.mktemp("user_data")))
     yield
     mp.undo()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    import logging
+
+    from werkzeug.serving import make_server
+
+    from dashboard.app import _model, server
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
+    _model.warm_up()  # first-visit costs (backtest, intervals) are not what the page tests time
+    srv = make_server("127.0.0.1", 0, server, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser):
+    context = _browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True,
+                                   locale="de-DE")
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.set_default_timeout(60_000)  # generous: the test machine is shared
+    yield page
+    context.close()

@@ -7,7 +7,6 @@ that must be reported.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -117,6 +116,23 @@ def test_event_samples_births_deaths_migration():
             assert expected[(int(y), e, s, a)] == int(v)
             n += 1
     assert n == len(expected) == 15 + 15 + 210
+
+
+def test_genesis_online_12411_0018_layout():
+    t = load_genesis(DATA / "12411-0018_kreis_dueren_2015-2020_genesis-online.csv")
+    assert (t.table_code, t.kind, t.usable) == ("12411-0018", "population", True)
+    assert t.publisher == "Statistisches Bundesamt (Destatis)"
+    d = t.data
+    assert set(d.sex) == {"female", "male"} and "total" not in set(d.age_group)  # no totals published
+    totals = d.groupby("year").population.sum()
+    # quick reference of the official data README (31.12.2015–2020, Zensus-2011 basis)
+    assert totals.tolist() == [262_828, 262_072, 262_889, 263_722, 264_638, 265_140]
+    assert set(d.basis) == {"Zensus 2011"}
+    ref = kreis_age_groups()
+    ref = ref[ref.year <= 2020]
+    expected = {(int(y), s, str(a)): int(v) for y, s, a, v in zip(ref.year, ref.sex, ref.age_group, ref.population)}
+    got = {(int(y), s, a): int(v) for y, s, a, v in zip(d.year, d.sex, d.age_group, d.population)}
+    assert got == expected
 
 
 def test_synthetic_municipal_sample_is_marked_and_consistent():
@@ -300,6 +316,23 @@ def test_malformed_ags_hints_at_lost_leading_zero(tmp_path):
     assert "führende Null" in probs[0].found
 
 
+def test_xlsx_date_cells_and_numbers_as_text(tmp_path):
+    import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [l.split(";") for l in _lines(LONG_UTF8)]:
+        if len(row) == 7 and row[1] == "05358":
+            d, m, y = (int(x) for x in row[0].split("."))
+            row = [datetime.datetime(y, m, d), row[1], row[2], row[3]] + [int(x) for x in row[4:]]
+        ws.append([x if x != "" else None for x in row])
+    p = tmp_path / "12411-02-03-4_dates.xlsx"
+    wb.save(p)
+    t = load_genesis(p)
+    assert t.format == "xlsx" and sorted(t.data.year.unique()) == [2021, 2022, 2023, 2024]
+    assert _pop(t.data, "2021-12-31", "total", "Insgesamt") == 266_771
+
+
 def test_inconsistent_sex_total_names_the_total_cell(tmp_path):
     lines = _lines(LONG_UTF8)
     i = next(k for k, ln in enumerate(lines) if ln.startswith("31.12.2024;05358;Düren, Kreis;Insgesamt"))
@@ -344,9 +377,28 @@ def test_broken_xlsx_is_a_data_format_error(tmp_path):
     assert "XLSX" in probs[0].expected
 
 
+def test_xml_entities_in_xlsx_are_refused(tmp_path):
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # defusedxml installed: openpyxl refuses DTD/entity tricks
+    p = tmp_path / "12411-02-03-4_entities.xlsx"
+    with zipfile.ZipFile(XLSX) as zin, zipfile.ZipFile(p, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                        + text.replace("<t>GENESIS-Tabelle", "<t>&b;GENESIS-Tabelle", 1))
+                data = text.encode()
+            zout.writestr(name, data)
+    probs = _problems(p)
+    assert "XLSX" in probs[0].expected
+
+
 # --- properties -------------------------------------------------------------------------------
 
-TEXT_SAMPLES = [FLAT_POP, FLAT_DEATHS, WIDE_LATIN1, LONG_UTF8, MIGRATION]
+TEXT_SAMPLES = [FLAT_POP, FLAT_DEATHS, WIDE_LATIN1, LONG_UTF8, MIGRATION,
+                DATA / "12411-0018_kreis_dueren_2015-2020_genesis-online.csv"]
 
 
 def _load_or_error(path: Path) -> None:
@@ -372,13 +424,54 @@ def test_random_truncation_gives_table_or_format_error(tmp_path, which, frac):
 @given(which=st.sampled_from(TEXT_SAMPLES), pos=st.floats(0.0, 0.999),
        junk=st.sampled_from([";", "\n", '"', "x", "-", ".", "0", "-1", "ä", "\x00", "__________"]))
 def test_random_cell_corruption_gives_table_or_format_error(tmp_path, which, pos, junk):
-    text = which.read_bytes().decode("utf-8" if "latin1" not in which.name else "cp1252")
+    enc = "cp1252" if ("latin1" in which.name or "genesis-online" in which.name) else "utf-8"
+    text = which.read_bytes().decode(enc)
     k = int(len(text) * pos)
     p = tmp_path / which.name
     p.write_bytes((text[:k] + junk + text[k + 1:]).encode("utf-8", errors="replace"))
     _load_or_error(p)
 
 
-def test_io_module_unused_guard():
-    # keeps the io import honest for the zip helpers above
-    assert io.BytesIO(b"x").read() == b"x"
+
+def test_blank_repeated_keys_and_dates_in_header_rows(tmp_path):
+    """Variants of the table grammar: keys printed only on a region's first row; the Stichtag
+    as an extra header row above the sex row (two dates side by side)."""
+    lines = _lines(LONG_UTF8)
+    blanked, seen = [], set()
+    for ln in lines:
+        c = ln.split(";")
+        if len(c) == 7 and c[1] == "05358":
+            key = c[0]
+            if key in seen:
+                c[0] = c[1] = c[2] = ""
+            seen.add(key)
+        blanked.append(";".join(c))
+    a = load_genesis(_write(tmp_path, "12411-02-03-4_blank.csv", blanked)).data
+    b = load_genesis(LONG_UTF8).data
+    assert a[["reference_date", "sex", "age_group", "population"]].equals(
+        b[["reference_date", "sex", "age_group", "population"]])
+
+    d = b.set_index(["reference_date", "sex", "age_group_label"]).population
+    dates = ["2023-12-31", "2024-12-31"]
+    labels = [lab for lab in b.age_group_label.unique()]
+    rows = ["GENESIS-Tabelle: 12411-02-03-4", "Bevölkerung nach Geschlecht und Altersgruppen (17)",
+            ";;;" + ";".join(f"31.12.{y[:4]}" for y in dates for _ in range(3)),
+            ";;;" + ";".join(["Insgesamt", "männlich", "weiblich"] * 2)]
+    for lab in labels:
+        vals = [str(d.loc[(y, s, lab)]) for y in dates for s in ("total", "male", "female")]
+        rows.append(f"05358;Düren, Kreis;{lab};" + ";".join(vals))
+    rows += ["__________", "Stand: Beispiel"]
+    c = load_genesis(_write(tmp_path, "12411-02-03-4_two_dates.csv", rows)).data
+    assert sorted(c.reference_date.unique()) == dates
+    got = c.set_index(["reference_date", "sex", "age_group_label"]).population.sort_index()
+    assert got.equals(d.loc[dates].sort_index())
+
+
+def test_ffcsv_unknown_age_attribute_and_variable(tmp_path):
+    lines = _lines(FLAT_POP)
+    lines[2] = lines[2].replace(";ALT003B06;3 bis unter 6 Jahre;", ";ALT003B07;3 bis unter 7 Jahre;")
+    lines[3] = lines[3].replace(";GES;Geschlecht;", ";NAT;Nationalität;")
+    probs = _problems(_write(tmp_path, "12411-02-03-4_de_flat.csv", lines))
+    assert [(x.row, x.column, x.found) for x in probs] == [
+        (3, "3_variable_attribute_label", "'3 bis unter 7 Jahre'"),
+        (4, "2_variable_code", "'NAT'")]

@@ -13,10 +13,12 @@ import subprocess
 import sys
 
 import flask
+import time
+
 import pytest
 
 from dashboard.app.security import build_csp, frame_ancestors_policy, install_security
-from tests._live import chromium, serve
+from tests._live import serve
 
 REQUIRED = {
     "X-Content-Type-Options": "nosniff",
@@ -196,25 +198,30 @@ def test_configured_embedding_drops_x_frame_options():
 
 
 @pytest.mark.browser
-def test_csp_does_not_break_any_page_in_chromium(dash_app):
+def test_csp_does_not_break_any_page_in_chromium(live_server, _browser):
     """Load every page; no CSP violation, console error or page error may occur."""
     problems: list[str] = []
-    with serve(dash_app.server) as base, chromium() as browser:
-        context = browser.new_context()
-        context.add_init_script(
-            "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
-        for path in page_paths():
-            page = context.new_page()
-            page.on("console", lambda m, p=path: m.type == "error" and problems.append(f"{p}: {m.text}"))
-            page.on("pageerror", lambda e, p=path: problems.append(f"{p}: {e}"))
-            page.goto(base + path, wait_until="networkidle")
-            page.wait_for_selector("#react-entry-point > :not(._dash-loading)", timeout=30_000)
-            page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')",
-                                   timeout=60_000)
-            page.wait_for_load_state("networkidle")
-            for graph in page.query_selector_all(".js-plotly-plot"):
-                assert graph.query_selector(".main-svg") is not None, f"{path}: Plotly drew nothing"
-            problems += [f"{path}: CSP {v}" for v in page.evaluate("window.__csp")]
-            page.close()
+    # One Playwright instance per test session (conftest ``_browser``): a second
+    # ``sync_playwright()`` in the same thread fails ("Sync API inside the asyncio loop").
+    base = live_server
+    context = _browser.new_context()
+    context.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    for path in page_paths():
+        page = context.new_page()
+        page.on("console", lambda m, p=path: m.type == "error" and problems.append(f"{p}: {m.text}"))
+        page.on("pageerror", lambda e, p=path: problems.append(f"{p}: {e}"))
+        page.goto(base + path, wait_until="networkidle")
+        page.wait_for_selector("#react-entry-point > :not(._dash-loading)", timeout=30_000)
+        deadline = time.monotonic() + 60
+        while page.evaluate("() => Boolean(document.querySelector('[data-dash-is-loading=\"true\"]'))"):
+            assert time.monotonic() < deadline, f"{path}: still loading after 60 s"
+            page.wait_for_timeout(50)
+        page.wait_for_load_state("networkidle")
+        for graph in page.query_selector_all(".js-plotly-plot"):
+            assert graph.query_selector(".main-svg") is not None, f"{path}: Plotly drew nothing"
+        problems += [f"{path}: CSP {v}" for v in page.evaluate("window.__csp")]
+        page.close()
+    context.close()
     assert problems == []

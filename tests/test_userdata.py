@@ -162,3 +162,32 @@ def test_imported_table_feeds_the_population_estimate_contract(tmp_path, user_di
     assert cells["05358008"][0].sum() == pytest.approx(int(duren.population.sum()))
     assert "12411-02-03-5" in provenance
     assert official_municipal_cells(2023)[0] == {}
+
+
+def test_newest_import_comes_first(tmp_path, user_dir, monkeypatch):
+    copy = _unmarked_municipal_copy(tmp_path)
+    first = import_file(copy)
+    # a corrected re-download (one person moved between two age groups of Aldenhoven's women)
+    lines = copy.read_bytes().decode("cp1252").split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("05358004;"))
+    c = lines[k].split(";")
+    # columns: total 2..19, male 20..37, female 38..55; move one woman from group 1 to group 2
+    for base in (2, 38):
+        c[base] = str(int(c[base]) - 1)
+        c[base + 1] = str(int(c[base + 1]) + 1)
+    lines[k] = ";".join(c)
+    newer = tmp_path / "12411-02-03-5_neu.csv"
+    newer.write_bytes("\n".join(lines).encode("cp1252"))
+    monkeypatch.setattr(userdata, "datetime", _Later)
+    second = import_file(newer)
+    frames = imported_municipal_age_tables()
+    assert [f.import_id.iloc[0] for f in frames] == [second.id, first.id]
+
+
+class _Later:
+    """datetime stand-in: imports happen one hour later (ordering by import time)."""
+
+    @staticmethod
+    def now(tz=None):
+        from datetime import datetime, timedelta
+        return datetime.now(tz) + timedelta(hours=1)

@@ -1,16 +1,147 @@
-"""The Dash app (placeholder until the app issue lands): ``server`` is the WSGI entry point."""
+"""The Dash app: ``app`` (Dash, pages), ``server`` (WSGI entry point for gunicorn).
+
+Conventions for page authors (e.g. the Werkzeugkoffer page of the measures work)
+------------------------------------------------------------------------------
+* One page per file in ``dashboard/app/pages/``; helpers in files starting with ``_``.
+  ``register_page(__name__, path="/werkzeugkoffer", name="Werkzeugkoffer", title=...)``
+  and ``def layout(ags=None, szenario=None, **query)`` — URL query values arrive as
+  keyword arguments, so every view is a shareable link.
+* Callbacks (``dash.callback``) are thin: parse -> ``_model.parse_*`` / ``_model.result`` ->
+  a figure builder in ``dashboard.figures`` -> return. No global assigned at runtime.
+* URL state: put ``_components.query_store(page, {...})`` in the layout and write the
+  current query dict into ``{"type": "query", "page": page}`` "data"; the shell mirrors it
+  into the address bar with ``history.replaceState`` (no page reload).
+* Cross-page selection: write ``{"ags": ..., "szenario": ...}`` into
+  ``{"type": "sel", "page": page}``; the shell merges it into the session store
+  ``auswahl`` (parameters only, never data frames) and the navigation links carry it.
+* German strings and formats only from :mod:`dashboard.figures.labels`
+  (``T``, ``fmt_int``, ``fmt_dec``, ``fmt_pct``, ``fmt_date``, ``region_name``); the
+  colour palette from there too. Every chart through ``_components.chart`` (accessible
+  name + data table). IDs are prefixed with the page name (``wk-...``).
+* Downloads are plain Flask routes (``/download/...``, see ``_downloads.py``).
+"""
 
 from __future__ import annotations
 
-from dash import Dash, html
+from pathlib import Path
+
+import dash
+from dash import ALL, Dash, Input, Output, State, dcc, html
 
 from dashboard.app.security import install_security
+from dashboard.figures.labels import NAV, T
 from dashboard.settings import SETTINGS
 
-app = Dash(__name__, title="Kreis Düren 2030")
-app.layout = html.Main([html.H1("Kreis Düren 2030"),
-                        html.P("Das Demografie-Dashboard für den Kreis Düren wird aufgebaut.")])
+_HERE = Path(__file__).resolve().parent
+
+INDEX = """<!DOCTYPE html>
+<html lang="de">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
+</html>"""
+
+class _GermanDash(Dash):
+    """Dash with a German loading text in the page shell."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        kwargs["app_entry"] = kwargs["app_entry"].replace("Loading...", "Wird geladen …")
+        return super().interpolate_index(**kwargs)
+
+
+app = _GermanDash(
+    __name__,
+    use_pages=True,
+    pages_folder=str(_HERE / "pages"),
+    assets_folder=str(_HERE / "assets"),
+    title=T["app_title"],
+    update_title=None,
+    suppress_callback_exceptions=True,
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+               {"name": "description", "content": "Demografie-Dashboard für den Kreis Düren und seine "
+                                                  "15 Städte und Gemeinden"}],
+)
+app.index_string = INDEX
 server = app.server
+server.config["MAX_CONTENT_LENGTH"] = 12 * 1024 * 1024  # uploads are limited again per file
+
+
+def _nav_links(pathname: str | None, sel: dict | None) -> list:
+    from dashboard.app._nav import nav_href
+    out = []
+    for path, label in NAV:
+        current = (pathname or "/") == path
+        out.append(html.Li(html.A(label, href=nav_href(path, sel or {}), className="nav-link",
+                                    **({"aria-current": "page"} if current else {}))))
+    return out
+
+
+app.layout = html.Div([
+    dcc.Location(id="url", refresh=False),
+    dcc.Store(id="auswahl", storage_type="session"),
+    dcc.Store(id="url-sync"),
+    html.A(T["skip"], href="#inhalt", className="skip-link"),
+    html.Header([
+        html.Div([html.A(T["brand"], href="/", className="brand"),
+                  html.Span("Demografie-Dashboard", className="brand-sub")], className="brand-box"),
+        html.Nav(html.Ul(_nav_links("/", {}), id="hauptnav"), **{"aria-label": T["nav_label"]}),
+    ], className="site-header"),
+    html.Main(dash.page_container, id="inhalt", tabIndex="-1"),
+    html.Footer(html.P(T["source_line"]), className="site-footer"),
+])
+
+
+@dash.callback(Output("hauptnav", "children"), Input("url", "pathname"), Input("auswahl", "data"))
+def update_nav(pathname: str | None, sel: dict | None):
+    """Navigation links carry the current selection; the current page is marked."""
+    return _nav_links(pathname, sel)
+
+
+# Mirror the page's query store into the address bar (no reload, shareable link).
+app.clientside_callback(
+    """
+    function(datas) {
+        const d = (datas || []).find(x => x);
+        if (!d) { return window.dash_clientside.no_update; }
+        const q = new URLSearchParams();
+        Object.keys(d).forEach(k => { if (d[k] !== null && d[k] !== undefined && d[k] !== "") q.set(k, d[k]); });
+        const s = q.toString();
+        const url = window.location.pathname + (s ? "?" + s : "");
+        if (url !== window.location.pathname + window.location.search) {
+            window.history.replaceState(window.history.state, "", url);
+        }
+        return s;
+    }
+    """,
+    Output("url-sync", "data"),
+    Input({"type": "query", "page": ALL}, "data"),
+)
+
+# Merge the page's selection into the session store (parameters only).
+app.clientside_callback(
+    """
+    function(sels, current) {
+        const s = (sels || []).find(x => x);
+        if (!s) { return window.dash_clientside.no_update; }
+        const merged = Object.assign({}, current || {}, s);
+        if (JSON.stringify(merged) === JSON.stringify(current || {})) { return window.dash_clientside.no_update; }
+        return merged;
+    }
+    """,
+    Output("auswahl", "data"),
+    Input({"type": "sel", "page": ALL}, "data"),
+    State("auswahl", "data"),
+)
+
+from dashboard.app import _downloads  # noqa: E402  (routes need ``server``)
+
+_downloads.register(server)
+
+from dashboard.app import _model  # noqa: E402
+
+if _model.model_available():
+    _model.warm_up_uncertainty()
+
+
 install_security(server, dash_app=app)
 
 

@@ -164,6 +164,20 @@ def _check_history() -> str:
             f"2022 +{_de(k22, 1)} %")
 
 
+def _check_measures() -> str:
+    from dashboard.data.measures import (MEASURES_DIR, SHIPPED_WORKBOOK, active_catalogue, build_catalogue,
+                                         load_workbook)
+    from dashboard.data.integrity import verify_raw_file
+    verify_raw_file(MEASURES_DIR, "measures.csv")
+    built, report = build_catalogue()
+    assert load_workbook(SHIPPED_WORKBOOK, origin="shipped").equals(built), \
+        "catalogue.xlsx differs from a fresh build of measures.csv (run: python -m dashboard massnahmen build)"
+    active = active_catalogue()
+    warn = f"; Warnung: {active.warnings[0][:120]}" if active.warnings else ""
+    return (f"{len(built.measures)} Maßnahmen, {len(built.sources)} Quellen, {len(report.excluded)} ohne Quelle "
+            f"ausgeschlossen; aktiv: {'importiert' if active.origin == 'imported' else 'mitgeliefert'}{warn}")
+
+
 def check_results() -> list[CheckResult]:
     """Run every check; never raises (failures are results with ``ok=False``)."""
     return [
@@ -186,6 +200,7 @@ def check_results() -> list[CheckResult]:
              _check_population(BASE_YEAR)),
         _run("Schätzung aller Stichtage 2015–2024", "estimate for every date 2015–2024", _check_all_years),
         _run("Zeitreihe über Zensusbrüche", "history across census breaks", _check_history),
+        _run("Maßnahmenkatalog (Werkzeugkoffer)", "measures catalogue", _check_measures),
     ]
 
 

@@ -34,13 +34,14 @@ Every structural or content problem is collected and raised together as one
 from __future__ import annotations
 
 import csv
+import datetime
 import functools
 import io
 import json
 import re
 import zipfile
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -171,6 +172,8 @@ def _cell_text(value: object) -> str:
     """Render a cell (str from CSV, int/float/str from XLSX) as the text a user would see."""
     if value is None:
         return ""
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.strftime("%d.%m.%Y")  # Excel date cells (e.g. a Stichtag column)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -213,6 +216,7 @@ def _is_total_label(text: str) -> bool:
     return _norm(text) in layouts()["total_labels"]
 
 
+@functools.lru_cache(maxsize=65536)
 def _level_of(ags: str) -> str | None:
     if ags in layouts()["region"]["germany_codes"]:
         return "deutschland"
@@ -221,6 +225,7 @@ def _level_of(ags: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_date(text: str) -> tuple[int, str] | None:
     """``"31.12.2024"``/``"2024-12-31"`` -> (2024, "2024-12-31"); ``"2024"`` -> (2024, "")."""
     t = text.strip()
@@ -237,6 +242,7 @@ def _parse_date(text: str) -> tuple[int, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def _basis_for(reference_date: str, year: int) -> str:
     """Census basis of a Fortschreibung value by its reference date (documented rule).
 
@@ -476,7 +482,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
         get = lambda name: rec[col[name]].strip() if name in col else ""  # noqa: E731
         meta["statistic"] = meta["statistic"] or get(spec["statistic"])
         ags, region_name, sex, age = "", "", None, None
-        region_seen = False
+        region_seen = bad_age = False
         for n in range(1, n_vars + 1):
             vcode = get(spec["variable_code"].format(n=n)).upper()
             acode = get(spec["attribute_code"].format(n=n))
@@ -496,7 +502,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
                     probs.add(line, spec["attribute_label"].format(n=n),
                               f"eine Altersgruppe von {vcode} ({', '.join(sch.labels[:3])}, …) oder Insgesamt",
                               alabel or acode)
-                    age = ("bad",)  # type: ignore[assignment]
+                    bad_age = True
             else:
                 age_guess = _age_by_label_any(alabel, acode, table)
                 if age_guess is not None:
@@ -507,7 +513,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
         if not region_seen:
             probs.add(line, None, "ein regionales Merkmal (KREISE, GEMEIN, …)", "keins")
             continue
-        if age == ("bad",):
+        if bad_age:
             continue
         time = get(spec["time"])
         for idx, vname in value_cols:
@@ -589,7 +595,8 @@ def _xlsx_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[objec
         probs.sheet = ws.title
         grid: list[tuple[int, list[object]]] = []
         cells = 0
-        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows_iter = ws.iter_rows(values_only=True)
+        for r, row in enumerate(_safe_rows(rows_iter, probs), start=1):
             if r > MAX_XLSX_ROWS:
                 probs.add(r, None, f"höchstens {MAX_XLSX_ROWS} Zeilen", "mehr Zeilen")
                 break
@@ -604,6 +611,20 @@ def _xlsx_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[objec
         return grid, ws.title
     finally:
         wb.close()
+
+
+def _safe_rows(rows, probs: _Problems):
+    """Iterate worksheet rows; a parser error (e.g. a forbidden XML entity) becomes a problem."""
+    it = iter(rows)
+    while True:
+        try:
+            row = next(it)
+        except StopIteration:
+            return
+        except Exception as exc:  # defusedxml / openpyxl raise various types
+            probs.add(None, None, "eine lesbare XLSX-Arbeitsmappe", f"{type(exc).__name__}: {exc}")
+            return
+        yield row
 
 
 @dataclass
@@ -652,6 +673,18 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
     head = body[:first_data]
     title_rows = [(r, c) for r, c in head if sum(1 for x in c if x) == 1 and c and c[0]]
     header_rows = [(r, c) for r, c in head if (r, c) not in title_rows and any(x for x in c)]
+    for r, c in header_rows:
+        # A "header" row full of counts is a data row whose key was damaged (e.g. the AGS of the
+        # first data row): never let its values vanish silently. Years (column headings) do
+        # not count as values.
+        vals = [x for x in c if x]
+        counts_like = sum(1 for x in vals if _INT_RE.match(x) and not _YEAR_RE.match(x))
+        if counts_like >= max(2, len(vals) // 2):
+            probs.add(r, None, "eine Kopfzeile mit Beschriftungen oder eine Datenzeile mit Amtlichem "
+                      "Gemeindeschlüssel in den ersten drei Spalten",
+                      f"{counts_like} Zahlen ohne erkennbaren Schlüssel (AGS beschädigt?)")
+    if probs.items:
+        return [], {}
     title_text = "\n".join(c[0] for _, c in title_rows)
     code = table or _table_from_text(title_text, path.name)
     spec = _table_spec(code) if code else None
@@ -774,6 +807,7 @@ def _looks_like_ags(text: str) -> bool:
     return len(text) in (2, 3, 5, 8, 9, 12) or (len(text) in (4, 7) and not _YEAR_RE.match(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def _colname(j: int, labels: tuple[str, ...] = ()) -> str:
     """Spreadsheet-style column name (A, B, …) plus the header labels, for error messages."""
     name = ""
@@ -976,10 +1010,16 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
         stand = ms.group(1).strip()
     kind = spec["kind"]
     records: list[dict[str, Any]] = []
+    population = kind == "population"
+    event_cache: dict[str, str | None] = {}
+    cols = list(POPULATION_COLUMNS if population else EVENT_COLUMNS) + ["_column"]
+    out: dict[str, list[Any]] = {c: [] for c in cols}
+    default_age = (0, OPEN_AGE, "Insgesamt")
+    age_keys: dict[tuple[int, int, str], str] = {}
     for cell in cells:
         ags = cell.ags.strip()
         level = _level_of(ags)
-        if level is None or not _AGS_TOKEN_RE.match(ags):
+        if level is None:
             hint = " (führende Null verloren?)" if ags.isdigit() and len(ags) in (1, 4, 7) else ""
             probs.add(cell.row, "AGS",
                       "Amtlicher Gemeindeschlüssel: 'DG' oder 2, 3, 5, 8, 9 bzw. 12 Ziffern", ags + hint)
@@ -989,9 +1029,11 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
             probs.add(cell.row, "Zeit", "Stichtag (TT.MM.JJJJ) oder Jahr (JJJJ)", cell.time or "fehlt")
             continue
         year, ref = parsed
-        if kind == "population" and not ref:
+        if population and not ref:
             ref = f"{year:04d}-12-31"
-        event = _event_of(cell.measure, spec)
+        if cell.measure not in event_cache:
+            event_cache[cell.measure] = _event_of(cell.measure, spec)
+        event = event_cache[cell.measure]
         if event is None:
             probs.add(cell.row, cell.column, f"ein Merkmal der Tabelle {code} "
                       f"({', '.join(m['pattern'] for m in spec['measures'])})", cell.measure)
@@ -1004,24 +1046,32 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
                       "ein GENESIS-Qualitätskennzeichen (ein oder zwei Buchstaben wie e, p, r, s) "
                       "oder ein GENESIS-Zeichen", cell.quality)
             continue
-        quality = quality or cell.quality
-        sex = cell.sex or "total"
-        if spec["age_scheme"]:
-            age = cell.age or (0, OPEN_AGE, "Insgesamt")
+        age = (cell.age or default_age) if spec["age_scheme"] else default_age
+        if age not in age_keys:
+            age_keys[age] = _age_key(age)
+        out["ags"].append(ags)
+        out["region_name"].append(cell.region_name)
+        out["level"].append(level)
+        out["year"].append(year)
+        out["sex"].append(cell.sex or "total")
+        out["age_min"].append(age[0])
+        out["age_max"].append(age[1])
+        out["age_group"].append(age_keys[age])
+        out["age_group_label"].append(age[2])
+        out["quality"].append(quality or cell.quality)
+        out["source_row"].append(cell.row)
+        out["_column"].append(cell.column)
+        if population:
+            out["reference_date"].append(ref)
+            out["population"].append(value)
+            out["basis"].append(_basis_for(ref, year))
         else:
-            age = (0, OPEN_AGE, "Insgesamt")
-        rec = {"ags": ags, "region_name": cell.region_name, "level": level, "year": year,
-               "sex": sex, "age_min": age[0], "age_max": age[1], "age_group": _age_key(age),
-               "age_group_label": age[2],
-               "quality": quality, "table": code, "publisher": publisher, "licence": licence,
-               "source_file": path.name, "source_row": cell.row, "_column": cell.column}
-        if kind == "population":
-            rec.update(reference_date=ref, population=value, basis=_basis_for(ref, year))
-        else:
-            rec.update(event=event, value=value)
-        records.append(rec)
-    cols = POPULATION_COLUMNS if kind == "population" else EVENT_COLUMNS
-    df = pd.DataFrame.from_records(records, columns=list(cols) + ["_column"])
+            out["event"].append(event)
+            out["value"].append(value)
+    n = len(out["ags"])
+    for c, v in (("table", code), ("publisher", publisher), ("licence", licence), ("source_file", path.name)):
+        out[c] = [v] * n
+    df = pd.DataFrame({c: out[c] for c in cols})
     vcol = "population" if kind == "population" else "value"
     df[vcol] = pd.array(df[vcol].tolist(), dtype="Int64")
     for c in ("year", "age_min", "age_max", "source_row"):
@@ -1081,38 +1131,39 @@ def _check_keys_and_totals(df: pd.DataFrame, probs: _Problems, kind: str) -> Non
                       f"jede Kombination Region/Zeit/Geschlecht/Alter nur einmal (schon in Zeile {int(first_rows.loc[k])})",
                       f"doppelt: {k[0]} {k[1]} {k[2]} {df.at[i, 'age_group_label']}")
         return
-    # male + female = total
+    # male + female = total (vectorised: one merge per sex)
     group = [c for c in keys if c != "sex"]
-    wide = df.pivot_table(index=group, columns="sex", values=vcol, aggfunc="first", dropna=False)
-    rows = df.set_index(group + ["sex"])
-    if {"male", "female", "total"} <= set(wide.columns):
-        for idx, r in wide.iterrows():
-            m, f, t = r.get("male"), r.get("female"), r.get("total")
-            if any(pd.isna(x) for x in (m, f, t)):
-                continue
-            if int(m) + int(f) != int(t):
-                src = rows.loc[tuple(idx) + ("total",)]
-                probs.add(int(src["source_row"]), src["_column"],
-                          f"Insgesamt = männlich + weiblich ({int(m)} + {int(f)} = {int(m) + int(f)})",
-                          int(t))
-    # age groups sum to the "Insgesamt" row where both are present and the groups partition 0..OPEN_AGE
+    cols = group + [vcol, "source_row", "_column"]
+    tot = df.loc[df["sex"] == "total", cols]
+    mal = df.loc[df["sex"] == "male", group + [vcol]].rename(columns={vcol: "_m"})
+    fem = df.loc[df["sex"] == "female", group + [vcol]].rename(columns={vcol: "_f"})
+    j = tot.merge(mal, on=group).merge(fem, on=group)
+    j = j.dropna(subset=[vcol, "_m", "_f"])
+    bad = j[(j["_m"] + j["_f"]) != j[vcol]]
+    for r in bad.to_dict("records"):
+        m, f, t = int(r["_m"]), int(r["_f"]), int(r[vcol])
+        probs.add(int(r["source_row"]), r["_column"],
+                  f"Insgesamt = männlich + weiblich ({m} + {f} = {m + f})", t)
+    # age groups sum to the "Insgesamt" row where both are present and the groups partition
+    # 0..OPEN_AGE without gaps or overlaps
     group2 = ["ags", tcol, "sex"] + ([] if kind == "population" else ["event"])
-    for idx, g in df.groupby(group2, sort=False):
-        tot = g[(g["age_min"] == 0) & (g["age_max"] == OPEN_AGE)]
-        parts = g[~((g["age_min"] == 0) & (g["age_max"] == OPEN_AGE))].sort_values("age_min")
-        if tot.empty or parts.empty:
-            continue
-        covered = list(zip(parts["age_min"], parts["age_max"]))
-        if covered[0][0] != 0 or covered[-1][1] != OPEN_AGE or any(
-                covered[i][1] + 1 != covered[i + 1][0] for i in range(len(covered) - 1)):
-            continue
-        if parts[vcol].isna().any() or tot[vcol].isna().any():
-            continue
-        s = int(parts[vcol].sum())
-        t = int(tot[vcol].iloc[0])
-        if s != t:
-            probs.add(int(tot["source_row"].iloc[0]), tot["_column"].iloc[0],
-                      f"Insgesamt = Summe der Altersgruppen ({s})", t)
+    is_total = (df["age_min"] == 0) & (df["age_max"] == OPEN_AGE)
+    parts = df.loc[~is_total, group2 + ["age_min", "age_max", vcol]].sort_values(group2 + ["age_min"])
+    if parts.empty:
+        return
+    prev_max = parts.groupby(group2, sort=False)["age_max"].shift()
+    parts = parts.assign(_gap=prev_max.notna() & (parts["age_min"] != prev_max + 1),
+                         _na=parts[vcol].isna())
+    agg = parts.groupby(group2, sort=False).agg(
+        _lo=("age_min", "min"), _hi=("age_max", "max"), _gap=("_gap", "any"), _na=("_na", "any"),
+        _sum=(vcol, "sum"))
+    agg = agg[(agg["_lo"] == 0) & (agg["_hi"] == OPEN_AGE) & ~agg["_gap"] & ~agg["_na"]].reset_index()
+    totals = df.loc[is_total, group2 + [vcol, "source_row", "_column"]].dropna(subset=[vcol])
+    j = totals.merge(agg, on=group2)
+    bad = j[j["_sum"] != j[vcol]]
+    for r in bad.to_dict("records"):
+        probs.add(int(r["source_row"]), r["_column"],
+                  f"Insgesamt = Summe der Altersgruppen ({int(r['_sum'])})", int(r[vcol]))
 
 
 __all__ = ["GenesisTable", "load_genesis", "detect_format", "check_zip_safety", "layouts",

@@ -247,7 +247,9 @@ def imported_municipal_age_tables() -> list[pd.DataFrame]:
     Returns
     -------
     list of pandas.DataFrame
-        One frame per import, oldest import first; ``[]`` when there is none. Columns:
+        One frame per import, NEWEST import first (a consumer that takes the first table
+        covering a municipality and year thus uses the latest import); ``[]`` when there is
+        none. Columns:
         ``ags`` (8-char str), ``region_name``, ``year`` (int, 31 Dec), ``reference_date``,
         ``sex`` ("female"/"male"), ``age_min``/``age_max`` (int, inclusive; the open top
         group ends at ``OPEN_AGE``), ``age_group``, ``population`` (int64 persons),
@@ -256,7 +258,7 @@ def imported_municipal_age_tables() -> list[pd.DataFrame]:
         ``sha256``, ``estimated`` (False).
     """
     frames = []
-    for m in imported_tables():
+    for m in reversed(imported_tables()):
         if m.get("kind") != "population" or not m.get("usable") or m.get("synthetic"):
             continue
         d = read_import(m["id"])

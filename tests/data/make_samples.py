@@ -9,6 +9,8 @@ Every sample except the one named ``synthetic_*`` carries REAL figures, copied u
 
 * population: ``kreis_dueren_population_sex_age17_2021-2024.csv`` (Regionaldatenbank table
   12411-02-03-4, Kreis Düren, 31.12.2021–2024, sex × 17 age groups);
+* population 2015–2020: ``nrw_kreise_population_sex_age17_2015-2020.csv`` (GENESIS-Online
+  table 12411-0018, rows of Kreis Düren);
 * births/deaths/migration: ``kreis_dueren_births_deaths_migration_2020_2024.csv`` (tables
   12612-01-01-4, 12613-01-01-4, 12711-01-03-4, Kreis Düren, 2020–2024).
 
@@ -32,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 RAW = HERE.parents[1] / "data" / "raw" / "regionalstatistik"
 POP_FILE = "kreis_dueren_population_sex_age17_2021-2024.csv"
 EVENTS_FILE = "kreis_dueren_births_deaths_migration_2020_2024.csv"
+NRW_0018_FILE = "nrw_kreise_population_sex_age17_2015-2020.csv"
 
 AGE17 = ["unter 3 Jahre", "3 bis unter 6 Jahre", "6 bis unter 10 Jahre", "10 bis unter 15 Jahre",
          "15 bis unter 18 Jahre", "18 bis unter 20 Jahre", "20 bis unter 25 Jahre",
@@ -166,6 +169,32 @@ def make_migration_utf8(e: pd.DataFrame) -> None:
     _write_csv(HERE / "12711-01-03-4_kreis_dueren_2020-2024_tabelle_utf8.csv", rows, "utf-8")
 
 
+def make_genesis_online_0018() -> None:
+    """GENESIS-Online 12411-0018 table CSV: 2 header rows (sex, age), no totals, Stichtag
+    in the first column; layout as in a real download (prototypefund/klinik-db-qbgbaExtraData)."""
+    d = pd.read_csv(RAW / NRW_0018_FILE, dtype={"region_key": str, "value": "int64"})
+    d = d[d.region_key == "05358"]
+    rows: list[list[object]] = [
+        ["GENESIS-Tabelle: 12411-0018"],
+        ["Bevölkerung: Kreise, Stichtag, Geschlecht, Altersgruppen"] + [""] * 36,
+        ["Fortschreibung des Bevölkerungsstandes"] + [""] * 36,
+        ["Bevölkerungsstand (Anzahl)"] + [""] * 36,
+        [f"Beispieldatei; Werte unverändert aus {NRW_0018_FILE} (Kreis Düren)"] + [""] * 36,
+        ["", "", ""] + ["männlich"] * 17 + ["weiblich"] * 17,
+        ["", "", ""] + AGE17 * 2,
+    ]
+    for date in sorted(d.ref_date.unique()):
+        vals = []
+        for s in ("male", "female"):
+            for a in AGE17:
+                hit = d[(d.ref_date == date) & (d.sex == s) & (d.age_group == a)]
+                assert len(hit) == 1
+                vals.append(int(hit.value.iloc[0]))
+        rows.append([_de_date(date), "05358", "Düren, Landkreis"] + vals)
+    rows += [["__________"], ["© Statistisches Bundesamt (Destatis), 2021"], ["Stand: Beispiel, siehe README"]]
+    _write_csv(HERE / "12411-0018_kreis_dueren_2015-2020_genesis-online.csv", rows, "cp1252")
+
+
 # --- flat CSV ---------------------------------------------------------------------------------
 
 def make_ffcsv_population(p: pd.DataFrame) -> None:
@@ -252,6 +281,7 @@ def main() -> None:
     make_ffcsv_old(e, "12613-01-01-4", "deaths", "BEV002", "Statistik der Sterbefälle",
                    "Gestorbene", "12613-01-01-4_kreis_dueren_2020-2024_de_flat.csv", quality=True)
     make_synthetic_municipal()
+    make_genesis_online_0018()
 
 
 if __name__ == "__main__":

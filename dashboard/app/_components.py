@@ -1,0 +1,155 @@
+"""Reusable layout pieces: accessible chart blocks, German data tables, selectors, stand line.
+
+Every chart is shown by :func:`chart`, which puts an accessible name on it and a data
+table (built from the figure itself) behind it; callbacks that update a chart return
+``chart_outputs(fig, kind)`` for the figure and its table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.figures.labels import T, fmt_date, fmt_value, region_options
+from dashboard.figures.tables import wide_table
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+                "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def _fmt_cell(v: object, kind: str) -> str:
+    if isinstance(v, bool):
+        return "ja" if v else "nein"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return fmt_value(v, kind)
+    if hasattr(v, "year") and hasattr(v, "month"):
+        return fmt_date(v)  # type: ignore[arg-type]
+    return "" if v is None else str(v)
+
+
+def data_table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], *, caption: str | None = None,
+               table_id: str | None = None, row_header: str | None = None) -> html.Table:
+    """An HTML table with German number formats.
+
+    Parameters
+    ----------
+    df : the rows to show.
+    columns : column -> (German header, kind) where kind is ``int``, ``pct``, ``dec1``, ``ratio``
+        or ``text``.
+    row_header : column whose cells are row headers (``<th scope="row">``).
+    """
+    head = html.Thead(html.Tr([html.Th(h, scope="col") for h, _ in columns.values()]))
+    body = []
+    for rec in df.to_dict("records"):
+        cells = []
+        for col, (_, kind) in columns.items():
+            v = rec.get(col)
+            text = str(v) if kind == "text" else _fmt_cell(v, kind)
+            cells.append(html.Th(text, scope="row") if col == row_header else
+                         html.Td(text, className="num" if kind != "text" else None))
+        body.append(html.Tr(cells))
+    kids = ([html.Caption(caption)] if caption else []) + [head, html.Tbody(body)]
+    return html.Table(kids, className="data-table", id=table_id) if table_id else html.Table(kids, className="data-table")
+
+
+def markdown_table(df: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> dcc.Markdown:
+    """A (possibly large) table as one Markdown component — renders a real ``<table>`` with
+    header cells but costs one Dash component instead of one per cell."""
+    kinds = kinds or {}
+
+    def cell(v: object, kind: str) -> str:
+        if hasattr(v, "year") and hasattr(v, "month"):
+            text = fmt_date(v)  # type: ignore[arg-type]
+        elif v is None or (isinstance(v, float) and v != v):
+            text = ""
+        else:
+            text = str(v) if kind == "text" else _fmt_cell(v, kind)
+        return text.replace("|", "\\|")
+
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(str(c) for c in cols) + " |",
+             "|" + "|".join(":--" if kinds.get(c, "num") == "text" else "--:" for c in cols) + "|"]
+    for rec in df.itertuples(index=False):
+        lines.append("| " + " | ".join(cell(v, kinds.get(c, "num")) for c, v in zip(cols, rec)) + " |")
+    return dcc.Markdown("\n".join(lines), className="md-table")
+
+
+def figure_data_table(fig: go.Figure, kind: str = "int") -> dcc.Markdown:
+    """The data behind a figure as a German table: one row per x (year, age, area), one
+    column per series."""
+    w = wide_table(fig)
+    if w.empty:
+        return dcc.Markdown("Keine Daten.")
+    w = w.rename(columns={"x": "Jahr / Alter / Gebiet"})
+    return markdown_table(w, {c: ("text" if c == "Jahr / Alter / Gebiet" else kind) for c in w.columns})
+
+
+def chart_outputs(fig: go.Figure, kind: str = "int") -> tuple[go.Figure, dcc.Markdown]:
+    """What a callback returns for a chart: the figure and its data table."""
+    return fig, figure_data_table(fig, kind)
+
+
+def chart(graph_id: str, fig: go.Figure | None, *, label: str, kind: str = "int",
+          note: str | None = None, table=None) -> html.Figure:
+    """An accessible chart block: named graph, optional note and a collapsible data table.
+
+    ``table`` replaces the generic table built from the figure's traces.
+    """
+    if table is None:
+        table = figure_data_table(fig, kind) if fig is not None else html.P("Keine Daten.")
+    return html.Figure([
+        html.Div(dcc.Graph(id=graph_id, figure=fig or go.Figure(), config=GRAPH_CONFIG),
+                 role="img", **{"aria-label": label}),
+        html.Figcaption([label] + ([html.Br(), html.Small(note)] if note else [])),
+        html.Details([html.Summary(T["table_summary"]), html.Div(table, id=f"{graph_id}-tabelle",
+                                                                 className="table-scroll")]),
+    ], className="chart")
+
+
+def region_dropdown(dropdown_id: str, value: str, *, include_kreis: bool = True) -> html.Div:
+    """Labelled, keyboard-usable selector of the Kreis or a municipality."""
+    return html.Div([
+        html.Label(T["region"], htmlFor=dropdown_id),
+        dcc.Dropdown(id=dropdown_id, options=region_options(include_kreis), value=value, clearable=False,
+                     searchable=True),
+    ], className="control")
+
+
+def labelled(control_id: str, label: str, control) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=control_id), control], className="control")
+
+
+def stand_line(model: bool = True) -> html.P:
+    """Data stand and projection vintage, shown on every page."""
+    from dashboard.app._model import data_stand
+    s = data_stand()
+    parts = [T["data_stand"].format(year=s["year"])]
+    if model:
+        parts.append(T["vintage"].format(year=s["year"], version=s["version"]))
+    return html.P(" · ".join(parts), className="stand")
+
+
+def key_figure(label: str, value: str, sub: str | None = None, value_id: str | None = None) -> html.Div:
+    """A big number with label and a small line below (ids ``value_id`` and ``value_id-sub``)."""
+    kw = {"id": value_id} if value_id else {}
+    skw = {"id": f"{value_id}-sub"} if value_id else {}
+    return html.Div([html.Div(label, className="kf-label"), html.Div(value, className="kf-value", **kw)]
+                    + ([html.Div(sub, className="kf-sub", **skw)] if sub is not None else []), className="key-figure")
+
+
+def query_store(page: str, data: Mapping[str, str]) -> dcc.Store:
+    """The page's URL state; the shell mirrors it into the address bar (shareable link)."""
+    return dcc.Store(id={"type": "query", "page": page}, data=dict(data))
+
+
+def selection_store(page: str, data: Mapping[str, str]) -> dcc.Store:
+    """The page's contribution to the cross-page selection (municipality, scenario)."""
+    return dcc.Store(id={"type": "sel", "page": page}, data=dict(data))
+
+
+def notice(text: str | Sequence, kind: str = "info") -> html.Div:
+    return html.Div(text, className=f"notice notice-{kind}", role="status" if kind == "info" else "alert")

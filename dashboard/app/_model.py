@@ -1,0 +1,314 @@
+"""The app's only door to data and model: URL values -> Scenario -> memoised results.
+
+Pages and callbacks call these functions and never touch files. Everything returned is
+cached per process by the layers below (data loaders, ``project``), so no global is ever
+assigned at runtime.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.constants import AGS_LIST, BASE_YEAR, BASIS_Z2011, BASIS_Z2022, KREIS_AGS, MUNICIPALITIES
+
+#: URL parameter names (German, as users see them in shared links).
+Q_AGS, Q_SCENARIO, Q_YEAR, Q_INDICATOR = "ags", "szenario", "jahr", "kennzahl"
+Q_TFR, Q_E0, Q_MIGRATION, Q_COMPARE = "tfr", "e0", "wanderung", "vergleich"
+CUSTOM = "eigenes"
+
+#: Allowed ranges of the user's own scenario (also the slider ranges).
+TFR_RANGE = (0.8, 2.4)
+E0_RANGE = (-2.0, 6.0)
+MIGRATION_RANGE = (-3000.0, 8000.0)
+
+#: Census reference dates (data/README.md): shown as breaks on history charts.
+CENSUS_BREAKS_FALLBACK = [("2011-05-09", "Zensus 2011"), ("2022-05-15", "Zensus 2022")]
+
+
+def model_available() -> bool:
+    """True when :mod:`dashboard.projection` offers ``project`` (the model issue has landed)."""
+    try:
+        import dashboard.projection as p
+    except ImportError:  # pragma: no cover - the package always exists
+        return False
+    return hasattr(p, "project") and hasattr(p, "Scenario")
+
+
+def parse_ags(value: str | None, *, allow_kreis: bool = True, default: str = KREIS_AGS) -> str:
+    """A valid AGS from a URL value; unknown values fall back to ``default``."""
+    if value in MUNICIPALITIES or (allow_kreis and value == KREIS_AGS):
+        return str(value)
+    return default
+
+
+def parse_float(value: object, lo: float, hi: float) -> float | None:
+    """A finite float inside [lo, hi] from a URL value, else None (never clipped)."""
+    try:
+        x = float(str(value).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) and lo <= x <= hi else None
+
+
+def parse_year(value: object, default: int = 2030) -> int:
+    try:
+        y = int(str(value))
+    except (TypeError, ValueError):
+        return default
+    return y if BASE_YEAR <= y <= 2045 else default
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """What the URL says about a scenario: a preset key or own values (None = Basis)."""
+
+    key: str = "basis"
+    tfr: float | None = None
+    e0_gain: float | None = None
+    net_migration: float | None = None
+
+    def query(self) -> dict[str, str]:
+        """URL query values of this spec (German keys)."""
+        if self.key != CUSTOM:
+            return {Q_SCENARIO: self.key}
+        q = {Q_SCENARIO: CUSTOM}
+        for k, v in ((Q_TFR, self.tfr), (Q_E0, self.e0_gain), (Q_MIGRATION, self.net_migration)):
+            if v is not None:
+                q[k] = f"{v:g}"
+        return q
+
+
+def parse_scenario(szenario: str | None = None, tfr: object = None, e0: object = None,
+                   wanderung: object = None) -> ScenarioSpec:
+    """Scenario spec from URL values. Unknown preset names fall back to ``basis``."""
+    own = (parse_float(tfr, *TFR_RANGE), parse_float(e0, *E0_RANGE), parse_float(wanderung, *MIGRATION_RANGE))
+    if szenario == CUSTOM or (szenario is None and any(v is not None for v in own)):
+        return ScenarioSpec(CUSTOM, *own)
+    if szenario in preset_keys():
+        return ScenarioSpec(str(szenario))
+    return ScenarioSpec("basis")
+
+
+def preset_keys() -> list[str]:
+    if not model_available():
+        return ["basis"]
+    from dashboard.projection import PRESETS
+    return list(PRESETS)
+
+
+def preset_label(key: str) -> str:
+    if key == CUSTOM:
+        return "Eigenes Szenario"
+    if not model_available():
+        return "Basis"
+    from dashboard.projection import PRESETS
+    return PRESETS[key].label if key in PRESETS else key
+
+
+def to_scenario(spec: ScenarioSpec):
+    """The model's frozen ``Scenario`` for a spec."""
+    from dashboard.projection import PRESETS, Scenario
+    if spec.key != CUSTOM:
+        return PRESETS[spec.key]
+    return Scenario(name=CUSTOM, tfr=spec.tfr, e0_gain=spec.e0_gain or 0.0, net_migration=spec.net_migration)
+
+
+def data_version() -> tuple:
+    """Version of the input data (content hash of imported official tables; ``()`` if none)."""
+    from dashboard.projection.base import data_token
+    return data_token()
+
+
+def per_data_version(maxsize: int = 128):
+    """Memoise a pure view function (hashable arguments) per data version.
+
+    Page-level figures of the Basis scenario depend only on their arguments and on the
+    input data; keying on :func:`data_version` makes an imported table take effect without
+    a restart, as for the projection's own caches. Cached figures must not be mutated.
+    """
+    def deco(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(lambda version, *args: fn(*args))
+
+        @functools.wraps(fn)
+        def wrapper(*args):
+            return cached(data_version(), *args)
+        wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return wrapper
+    return deco
+
+
+def result(spec: ScenarioSpec):
+    """Memoised projection result of a spec (``project`` memoises on the Scenario)."""
+    from dashboard.projection import project
+    return project(to_scenario(spec))
+
+
+#: Draws of the probabilistic projection shown in the app (interactive; the full run uses 1,000).
+UNCERTAINTY_DRAWS = 200
+
+
+def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
+    """Memoised probabilistic projection of a spec (quantiles over ``draws`` seeded draws)."""
+    from dashboard.projection.uncertainty import project_probabilistic
+    return project_probabilistic(to_scenario(spec), draws=draws)
+
+
+def warm_up_uncertainty() -> None:
+    """Fit the driver and error models and run the Basis draws in a background thread.
+
+    The first fan chart then does not wait for the statsmodels fits (a few seconds once
+    per process). Fits are guarded by a lock in the model layer, so a request arriving
+    meanwhile waits for the same fit instead of repeating it.
+    """
+    import threading
+
+    def work() -> None:
+        try:
+            probabilistic(ScenarioSpec())
+        except Exception:  # noqa: BLE001 - warm-up is best effort; requests report errors themselves
+            pass
+
+    threading.Thread(target=work, name="warm-up-uncertainty", daemon=True).start()
+
+
+def backtest_coverage() -> pd.DataFrame:
+    """Coverage of the 80 %/95 % intervals in the backtest (computed once per process)."""
+    from dashboard.projection.calibration import backtest_coverage as coverage
+    return coverage()
+
+
+# --------------------------------------------------------------------------- history
+
+def history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Municipal and Kreis population since 1983 (official figures) and the census breaks.
+
+    Returns
+    -------
+    (DataFrame ``ags, reference_date, population, basis, estimated``, breaks): the primary
+    level per area and date from :func:`dashboard.data.history.municipal_history` (official
+    figures, plus the project's estimated Zensus-2022-based levels 2022–2024), Kreis rows
+    under ``"05358"``; breaks are the census reference dates.
+    """
+    return _history_series()
+
+
+@functools.cache
+def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    from dashboard.data.history import municipal_history
+    h = municipal_history(include_estimates=True)
+    h = h[h.primary][["ags", "reference_date", "population", "basis", "estimated"]]
+    return h.sort_values(["ags", "reference_date"]).reset_index(drop=True), list(CENSUS_BREAKS_FALLBACK)
+
+
+def backtest_summary() -> pd.DataFrame:
+    """The model's backtest summary with German method and level labels (memoised; the
+    backtest takes a few seconds once per process)."""
+    from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+    s = _backtest().summary.copy()
+    s["method"] = s.method.map(lambda m: METHOD_LABELS_DE.get(m, m))
+    s["level"] = s.level.map(lambda m: LEVEL_LABELS_DE.get(m, m))
+    return s
+
+
+def backtest_table() -> pd.DataFrame:
+    return _backtest().table.copy()
+
+
+@functools.cache
+def _backtest():
+    # the submodule, not ``dashboard.projection.backtest`` the attribute: importing the
+    # submodule anywhere rebinds the package attribute from the function to the module
+    from dashboard.projection.backtest import backtest
+    return backtest()
+
+
+def data_stand() -> dict[str, str]:
+    """Facts shown as "Datenstand" on every page."""
+    import dashboard
+    return {"year": str(BASE_YEAR), "version": dashboard.__version__,
+            "basis": BASIS_Z2022, "previous_basis": BASIS_Z2011}
+
+
+def base_population() -> pd.DataFrame:
+    """Base population by municipality × sex × age (estimated) once available, else the
+    official Kreis table by 17 age groups."""
+    try:
+        from dashboard.data import load_population
+    except ImportError:
+        from dashboard.data import kreis_age_groups
+        return kreis_age_groups()
+    return load_population(year=BASE_YEAR)
+
+
+def observed_kreis_components() -> pd.DataFrame:
+    """Official Kreis births, deaths and net migration 2020–2024: ``year, births, deaths,
+    in_migration, out_migration, net_migration`` (Regionalstatistik 12612/12613/12711)."""
+    return _observed_kreis_components().copy()
+
+
+@functools.cache
+def _observed_kreis_components() -> pd.DataFrame:
+    from dashboard.data import vital_events
+    v = vital_events()
+    t = v[(v.sex == "total") & (v.age_group == "total")].pivot(index="year", columns="event", values="value")
+    t["net_migration"] = t.in_migration - t.out_migration
+    return t.reset_index()[["year", "births", "deaths", "in_migration", "out_migration", "net_migration"]]
+
+
+def basis_defaults() -> dict[str, float]:
+    """Slider start values: the Basis scenario's TFR, e0 gain (0) and Kreis net migration.
+
+    Read from the Basis result's ``assumptions`` table (``component, parameter, value``).
+    """
+    return dict(_basis_defaults())
+
+
+@functools.cache
+def _basis_defaults() -> tuple[tuple[str, float], ...]:
+    a = result(ScenarioSpec()).assumptions
+    sc = a[a.component.astype(str) == "Szenario"]
+
+    def pick(word: str) -> float:
+        hit = sc[sc.parameter.astype(str).str.contains(word, case=False, regex=False)]
+        return float(hit.value.iloc[0])
+    return (("tfr", round(pick("TFR"), 2)), ("e0_gain", 0.0), ("net_migration", round(pick("Nettowanderung"), -2)))
+
+
+def solve_target(target: object, year: object, tfr: object, e0: object) -> tuple[str, float | None]:
+    """German message and the net migration (persons/year) that reaches ``target`` in ``year``."""
+    from dashboard.figures.labels import fmt_int, fmt_signed_int
+    from dashboard.projection import solve_net_migration_for_target
+    t = parse_float(target, 100_000, 500_000)
+    y = parse_year(year, default=2035)
+    if t is None:
+        return "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein.", None
+    base = to_scenario(parse_scenario(CUSTOM, tfr, e0, None))
+    try:
+        m = float(solve_net_migration_for_target(t, y, base))
+    except ValueError as exc:
+        return f"Das Ziel ist mit den Annahmen nicht erreichbar: {exc}", None
+    lo, hi = MIGRATION_RANGE
+    shown = round(m, -2)
+    msg = (f"Für {fmt_int(t)} Einwohnerinnen und Einwohner am 31.12.{y} wäre ein Wanderungssaldo von "
+           f"{fmt_signed_int(m)} Personen je Jahr nötig.")
+    if not lo <= shown <= hi:
+        return msg + f" Das liegt außerhalb des Reglers ({fmt_int(lo)} bis {fmt_int(hi)}).", None
+    return msg + " Der Regler wurde auf diesen Wert gesetzt.", shown
+
+
+def warm_up() -> None:
+    """Compute the expensive memoised results once (Basis projection, slider defaults,
+    interval projection, backtest and its interval coverage), e.g. before a server takes
+    requests or before tests time page loads. Takes seconds to a minute, once per process."""
+    result(ScenarioSpec())
+    basis_defaults()
+    history_series()
+    for fn in (lambda: probabilistic(ScenarioSpec()), backtest_summary, backtest_coverage):
+        try:
+            fn()
+        except ImportError:  # optional parts of the model not installed
+            pass

@@ -1,0 +1,170 @@
+"""Kurzbericht: a one-page brief per municipality and scenario for council papers.
+
+URL: ``/kurzbericht?ags=05358044&szenario=basis`` (or ``szenario=eigenes&tfr=…``).
+Printing: the page has an A4 print style sheet (``assets/print.css``); the button
+"Drucken / als PDF speichern" opens the browser's print dialog, where users save as PDF.
+This is the documented primary route to a PDF (no server-side browser needed).
+"""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard.app import _model
+from dashboard.app.pages._measures_components import measures_brief_line
+from dashboard.app._components import (chart, data_table, labelled, notice, query_store, region_dropdown,
+                                       selection_store, stand_line)
+from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.figures import trends
+from dashboard.figures.labels import T, fmt_dec, fmt_int, fmt_signed_pct, fmt_value, region_name
+from dashboard.figures.pyramid import pyramid_figure
+from dashboard.figures.summary import key_numbers
+
+dash.register_page(__name__, path="/kurzbericht", name="Kurzbericht", order=3,
+                   title="Kurzbericht – Kreis Düren 2030")
+
+PAGE = "kurzbericht"
+DEFAULT_AGS = "05358008"
+YEARS = (BASE_YEAR, 2030, 2045)
+BRIEF_WIDTH = 680  # px, fits A4 portrait with 15 mm margins
+
+
+def _fixed(fig, width: int, height: int, bottom: int = 35):
+    fig.update_layout(width=width, height=height, margin={"t": 40, "b": bottom}, title_font_size=13,
+                      font_size=10)
+    return fig
+
+
+def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
+    """The brief's three charts (fixed size for print)."""
+    res = _model.result(spec)
+    hist, breaks = _model.history_series()
+    own = res.population[res.population.ags == ags]
+    base = own[own.year == BASE_YEAR].assign(year=2045)
+    pyr = pyramid_figure(own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}",
+                         animate=False)
+    pyr.update_layout(title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})",
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "font": {"size": 9},
+                              "entrywidth": 150})
+    pyr.update_xaxes(title=None)
+    pyr.update_yaxes(title=None)
+    return {
+        "trend": _fixed(trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators),
+                        BRIEF_WIDTH, 220),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 290, bottom=90),
+        "groups": _fixed(trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 280),
+    }
+
+
+def change_text(now: float, later: float, kind: str) -> str:
+    """Change in German: percent for counts, percentage points for shares, else difference."""
+    if kind == "int":
+        return fmt_signed_pct(later / now - 1) if now else ""
+    if kind == "pct":
+        d = (later - now) * 100
+        return ("+" if d > 0 else "") + fmt_dec(d, 1) + " Prozentpunkte"
+    return ("+" if later - now > 0 else "") + fmt_dec(later - now, 1)
+
+
+def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
+    k = key_numbers(_model.result(spec).indicators, ags, YEARS)
+    rows = []
+    for rec in k.to_dict("records"):
+        now, y30, y45 = (rec[str(y)] for y in YEARS)
+        change = change_text(now, y45, rec["kind"])
+        rows.append({"label": rec["label"], **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS},
+                     "change": change})
+    return data_table(pd.DataFrame(rows), {"label": ("Kennzahl", "text"),
+                                           **{str(y): (f"31.12.{y}", "text") for y in YEARS},
+                                           "change": (f"Veränderung bis 2045", "text")},
+                      caption="Kennzahlen", row_header="label", table_id="kb-numbers")
+
+
+def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
+    """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws."""
+    from dashboard.figures.fan import interval_text
+    r = _model.probabilistic(spec)
+    parts = "; ".join(interval_text(r.quantiles, ags=ags, year=y) for y in (2030, 2045))
+    return html.P(f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen; "
+                  "Methode und Trefferquote früherer Intervalle unter „Daten & Methodik“.",
+                  id="kb-intervals", className="small")
+
+
+def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
+    """The scenario's own assumptions (value, unit, how set) as a short list."""
+    a = _model.result(spec).assumptions
+    a = a[(a.component.astype(str) == "Szenario") & a.value.notna()]
+    items = [html.Li(f"{r['parameter']}: {fmt_dec(r['value'], 2 if abs(r['value']) < 10 else 0)} {r['unit']}"
+                     + (f" ({r['source']}, {r['period']})" if r.get("source") else ""))
+             for r in a.to_dict("records")]
+    items.append(html.Li(["Alle weiteren Annahmen, Quellen und die Rückrechnung: ",
+                          html.A("Daten & Methodik", href="/methodik"), "."]))
+    return html.Ul(items, className="assumptions")
+
+
+def brief(ags: str, spec: _model.ScenarioSpec) -> list:
+    """The printable article's content."""
+    f = figures(ags, spec)
+    label = _model.preset_label(spec.key)
+    params = ", ".join(f"{k} = {v}" for k, v in spec.query().items() if k != "szenario")
+    return [
+        html.H1(f"Kurzbericht: {region_name(ags)}", id="kb-title"),
+        html.P([html.Strong(f"Szenario: {label}"), f" ({params})" if params else "", " · ",
+                T["data_stand"].format(year=BASE_YEAR)], className="brief-meta"),
+        numbers_table(ags, spec),
+        interval_line(ags, spec),
+        html.Div([chart("kb-pyramid", f["pyramid"], label="Altersaufbau 2045 im Vergleich zu heute"),
+                  chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030")],
+                 className="brief-row"),
+        chart("kb-trend", f["trend"], label="Einwohnerzahl seit 1983 und Vorausberechnung"),
+        measures_brief_line(ags, spec) if ags != KREIS_AGS else html.P(html.A("Werkzeugkoffer", href="/werkzeugkoffer")),
+        html.H2("Annahmen und Quellen"),
+        assumptions_list(spec),
+        html.P(T["estimated_note"], className="small"),
+        html.P(T["projected_note"].format(year=BASE_YEAR + 1) + " " + T["source_line"], className="small"),
+    ]
+
+
+def scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
+    opts = [{"label": _model.preset_label(k), "value": k} for k in _model.preset_keys()]
+    if spec.key == _model.CUSTOM:
+        opts.append({"label": _model.preset_label(_model.CUSTOM), "value": _model.CUSTOM})
+    return opts
+
+
+def layout(ags: str | None = None, szenario: str | None = None, tfr: str | None = None, e0: str | None = None,
+           wanderung: str | None = None, **_query) -> html.Div:
+    ags = _model.parse_ags(ags, default=DEFAULT_AGS)
+    if not _model.model_available():
+        return html.Div([html.H1("Kurzbericht"), stand_line(False), notice(T["no_model"])])
+    spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
+    return html.Div([
+        html.Div([
+            region_dropdown("kb-ags", ags),
+            labelled("kb-szenario", T["scenario"], dcc.Dropdown(id="kb-szenario", options=scenario_options(spec),
+                                                                value=spec.key, clearable=False)),
+            html.Button(T["print"], id="kb-print", type="button", className="btn btn-primary"),
+            dcc.Store(id="kb-spec", data=spec.query()),
+        ], className="controls no-print"),
+        html.Article(brief(ags, spec), id="kb-article", className="brief"),
+        query_store(PAGE, {"ags": ags, **spec.query()}),
+        selection_store(PAGE, {"ags": ags, **spec.query()}),
+    ])
+
+
+@callback(Output("kb-article", "children"), Output({"type": "query", "page": PAGE}, "data"),
+          Output({"type": "sel", "page": PAGE}, "data"),
+          Input("kb-ags", "value"), Input("kb-szenario", "value"), Input("kb-spec", "data"),
+          prevent_initial_call=True)
+def on_change(ags: str, key: str, spec_query: dict):
+    """Municipality or scenario changed: rebuild the brief and the URL."""
+    ags = _model.parse_ags(ags, default=DEFAULT_AGS)
+    q = dict(spec_query or {}) if key == _model.CUSTOM else {}
+    spec = _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
+    return brief(ags, spec), {"ags": ags, **spec.query()}, {"ags": ags, **spec.query()}
+
+
+dash.clientside_callback("function(n) { if (n) { window.print(); } return 'Druckdialog öffnen'; }",
+                         Output("kb-print", "title"), Input("kb-print", "n_clicks"), prevent_initial_call=True)

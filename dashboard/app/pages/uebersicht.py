@@ -1,0 +1,150 @@
+"""Übersicht (/): for politicians — Kreis and municipalities now vs. 2030 vs. 2045, a map
+and small multiples. URL: ``/?kennzahl=change&jahr=2030``."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, callback, dcc, html
+
+from dashboard.app import _model
+from dashboard.app._components import (chart, chart_outputs, data_table, key_figure, labelled, notice,
+                                       query_store, stand_line)
+from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.data import municipal_boundaries
+from dashboard.figures import fan
+from dashboard.figures.labels import CHANGE_KEY, INDICATORS, T, fmt_signed_pct, fmt_value
+from dashboard.figures.maps import choropleth
+from dashboard.figures.summary import indicator_at, key_numbers, region_table
+from dashboard.figures.trends import small_multiples
+
+dash.register_page(__name__, path="/", name="Übersicht", order=0, title="Übersicht – Kreis Düren 2030")
+
+PAGE = "uebersicht"
+YEARS = (BASE_YEAR, 2030, 2045)
+MAP_OPTIONS = [{"label": "Veränderung der Einwohnerzahl seit 2024", "value": CHANGE_KEY}] + [
+    {"label": v[0], "value": k} for k, v in INDICATORS.items() if k != "youth_dependency"]
+
+
+def _indicators():
+    return _model.result(_model.ScenarioSpec()).indicators
+
+
+def map_fig(indicator: str, year: int):
+    vals = indicator_at(_indicators(), indicator, year)
+    vals = vals[vals.ags != KREIS_AGS]
+    if indicator == CHANGE_KEY:
+        title, kind, div = f"Einwohnerzahl: Veränderung {BASE_YEAR}–{year}", "pct", True
+    else:
+        title, kind, div = f"{INDICATORS[indicator][0]} {year}", INDICATORS[indicator][1], False
+    return choropleth(vals, municipal_boundaries(), title=title, kind=kind, diverging=div), kind
+
+
+def multiples_fig(indicator: str):
+    if indicator == CHANGE_KEY:
+        return small_multiples(_indicators(), indicator="population", index_to_base=True)
+    return small_multiples(_indicators(), indicator=indicator)
+
+
+def comparison_table(indicator: str):
+    key = "population" if indicator == CHANGE_KEY else indicator
+    label, kind, _ = INDICATORS[key]
+    t = region_table(_indicators(), indicator, YEARS)
+    cols = {"region": ("Gebiet", "text")}
+    for y in YEARS:
+        cols[str(y)] = (f"31.12.{y}" + (" (Basis)" if y == BASE_YEAR else ""), kind)
+    for y in YEARS[1:]:
+        cols[f"change_{y}"] = (f"Veränderung bis {y}" + (" in %" if kind == "int" else ""),
+                               "pct" if kind == "int" else kind)
+    return data_table(t, cols, caption=f"{label}: Kreis und Gemeinden {YEARS[0]}, {YEARS[1]} und {YEARS[2]}",
+                      row_header="region", table_id="ue-table")
+
+
+def kreis_fan():
+    """Kreis population with 80/95 % intervals (Basis, interactive draws) and its table."""
+    r = _model.probabilistic(_model.ScenarioSpec())
+    t = fan.fan_table(r.quantiles, ags=KREIS_AGS)
+    return (fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
+            data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"))
+
+
+def kreis_cards():
+    k = key_numbers(_indicators(), KREIS_AGS, YEARS)
+    cards = []
+    for rec in k.to_dict("records"):
+        if rec["indicator"] not in ("population", "share_65plus", "share_80plus", "median_age"):
+            continue
+        now, y30, y45 = (rec[str(y)] for y in YEARS)
+        sub = f"2030: {fmt_value(y30, rec['kind'])} · 2045: {fmt_value(y45, rec['kind'])}"
+        cards.append(key_figure(f"{rec['label']} ({BASE_YEAR})", fmt_value(now, rec["kind"]), sub))
+    return html.Div(cards, className="key-figures")
+
+
+def kreis_table():
+    k = key_numbers(_indicators(), KREIS_AGS, YEARS)
+    rows = []
+    for rec in k.to_dict("records"):
+        rows.append({"label": rec["label"], **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS}})
+    import pandas as pd
+    return data_table(pd.DataFrame(rows), {"label": ("Kennzahl", "text"),
+                                           **{str(y): (f"31.12.{y}", "text") for y in YEARS}},
+                      caption="Kreis Düren: Kennzahlen heute, 2030 und 2045", row_header="label")
+
+
+def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> html.Div:
+    indicator = kennzahl if kennzahl in [o["value"] for o in MAP_OPTIONS] else CHANGE_KEY
+    year = _model.parse_year(jahr, default=2030)
+    if not _model.model_available():
+        return html.Div([html.H1("Übersicht: Kreis Düren"), stand_line(False), notice(T["no_model"])])
+    mfig, mtab, cmp_table, sfig, stab = indicator_view(indicator, year)
+    return html.Div([
+        html.H1(f"Übersicht: Kreis Düren {BASE_YEAR} – 2030 – 2045"),
+        stand_line(),
+        html.P("Die wichtigsten Zahlen für den Kreis und seine 15 Städte und Gemeinden: heute, 2030 und 2045 "
+               "(Basisvariante der Vorausberechnung).", className="lead"),
+        kreis_cards(),
+        html.Div(kreis_table(), className="table-scroll"),
+        chart("ue-fan", None, label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
+              note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
+        html.H2("Städte und Gemeinden im Vergleich"),
+        html.Div([
+            labelled("ue-kennzahl", T["indicator"], dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS,
+                                                                 value=indicator, clearable=False)),
+            labelled("ue-jahr", "Zieljahr", dcc.RadioItems(id="ue-jahr", options=[{"label": str(y), "value": y}
+                                                                                   for y in (2030, 2035, 2040, 2045)],
+                                                          value=year, inline=True)),
+        ], className="controls"),
+        html.Div([
+            html.Div(chart("ue-map", mfig, table=mtab, label="Karte der 15 Gemeinden",
+                           note="Gemeindegrenzen: VG250 © GeoBasis-DE / BKG (dl-de/by-2-0)."), className="col"),
+            html.Div(html.Div(cmp_table, id="ue-table-box", className="table-wide"),
+                     className="col"),
+        ], className="two-col"),
+        html.H2("Entwicklung in allen Gemeinden"),
+        chart("ue-multiples", sfig, table=stab, label="Entwicklung je Gemeinde (kleine Vielfache)",
+              note=f"Ab 31.12.{BASE_YEAR} vorausberechnet; Ausgangswerte der Gemeinden geschätzt."),
+        query_store(PAGE, {"kennzahl": indicator, "jahr": str(year)}),
+    ])
+
+
+@_model.per_data_version(maxsize=64)
+def indicator_view(indicator: str, year: int) -> tuple:
+    """Map, comparison table and small multiples of an indicator (memoised per data version)."""
+    mfig, kind = map_fig(indicator, year)
+    return (*chart_outputs(mfig, kind), comparison_table(indicator), *chart_outputs(multiples_fig(indicator), "dec1"))
+
+
+@callback(Output("ue-map", "figure"), Output("ue-map-tabelle", "children"), Output("ue-table-box", "children"),
+          Output("ue-multiples", "figure"), Output("ue-multiples-tabelle", "children"),
+          Output({"type": "query", "page": PAGE}, "data"),
+          Input("ue-kennzahl", "value"), Input("ue-jahr", "value"), prevent_initial_call=True)
+def on_indicator(indicator: str, year: int):
+    """Indicator or target year changed: map, comparison table, small multiples, URL."""
+    year = _model.parse_year(year, default=2030)
+    indicator = indicator if indicator in [o["value"] for o in MAP_OPTIONS] else CHANGE_KEY
+    return (*indicator_view(indicator, year), {"kennzahl": indicator, "jahr": str(year)})
+
+
+@callback(Output("ue-fan", "figure"), Output("ue-fan-tabelle", "children"), Input("ue-jahr", "id"))
+def on_load_fan(_id):
+    """Kreis fan chart, loaded once after the page (the model fits may take a moment)."""
+    return kreis_fan()

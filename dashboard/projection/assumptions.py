@@ -1,0 +1,422 @@
+"""Assumptions of the projection, estimated from the official figures (statsmodels GLMs).
+
+Everything here is a pure function of the embedded data and is cached per process.
+:func:`estimate_assumptions` returns an :class:`Assumptions` object with the rate arrays
+the kernel needs and a tidy, German ``table`` (component, parameter, value, unit, source,
+period, method, fit) that the app shows to the user.
+
+Methods (short; the table carries the same text)
+------------------------------------------------
+Mortality
+    Germany period life table 2023/25 (Destatis 12621-0001) scaled by one Kreis mortality
+    level per sex (proportional hazards on ``m_x = −ln(1 − q_x)``). The level is the
+    coefficient of a Poisson GLM of the observed Kreis deaths 2020–2024 by sex and year
+    (12613-01-01-4) with offset ``log Σ_x E_x m_x`` (expected deaths at German rates,
+    exposure E = mean of the graduated Kreis population at the start and end of each year),
+    i.e. a model-based standardised mortality ratio (SMR). Fitted per year 2020–2024 (shown)
+    and pooled over 2023–2024 for the Basis (post-pandemic, the life table's own period).
+Fertility
+    Age schedule: gamma-shaped over ages 15–49 with mean age at childbearing 31.5 years and
+    SD 5.5 years (an assumption — there are no age-specific rates for the Kreis; only the
+    level is estimated). Level (TFR): Poisson GLM of the Kreis live births (12612-01-01-4)
+    with offset ``log Σ_x W_x φ_x`` (women's exposure × schedule), per year 2020–2024 and
+    pooled 2022–2024 for the Basis (latest level on the Zensus-2022 basis). NRW TFR series
+    (IT.NRW) is shown as reference. Sex ratio at birth = male/female births 2020–2024.
+Migration
+    Gross flows over the Kreis border 2020–2024 (12711-01-03-4) by sex × 6 age groups,
+    split to single years (group rates on the population, 5-year moving average, rescaled
+    to the group totals — :func:`~dashboard.projection.graduation.graduate_by_exposure`):
+    in-migrants as an age–sex *distribution* and out-migration as age–sex *rates* per
+    person. Each year, out-migrants = rate × population; in-migrants = (net target + all
+    out-migrants) × distribution, so the Kreis net migration equals the scenario level
+    while its age profile follows the data. Basis level = median of the five annual net
+    totals (robust to the 2022 peak from Ukraine).
+Municipal distribution (residual method)
+    Municipal net migration = population share × Kreis net migration + a constant
+    municipal excess ``d_r`` (persons/year, Σ d_r = 0). ``d_r`` is the municipality's
+    observed average residual net migration (growth of the official totals 31.12.2013 →
+    31.12.2023, both Zensus-2011 basis, minus natural change estimated with the Kreis rates
+    on the municipality's base age structure) minus its population share of the Kreis total
+    residual. Monotone: more Kreis net migration means more people in every municipality.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.constants import AGS_LIST, BASE_YEAR, FERTILE_AGES, MUNICIPALITIES, N_AGES, SEXES
+from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, data_token, kreis_single_age
+from dashboard.projection.graduation import graduate_by_exposure
+from dashboard.projection.lifetable import (infant_survival, life_expectancy, qx_to_mx, scale_mortality,
+                                            survival_ratios)
+
+__all__ = ["Assumptions", "estimate_assumptions", "fertility_schedule", "de_num", "method_text_de",
+           "MEAN_AGE_AT_BIRTH", "SD_AGE_AT_BIRTH", "MIGRATION_LOWER_BOUNDS", "MIGRATION_GROUPS"]
+
+#: Assumed mean age of mothers at birth (all birth orders), years. Destatis reports a mean age
+#: of 30.3 at *first* birth for 2023 (press release of 17.07.2024); later births are older.
+MEAN_AGE_AT_BIRTH: float = 31.5
+#: Assumed standard deviation of the age of mothers at birth, years.
+SD_AGE_AT_BIRTH: float = 5.5
+MIGRATION_GROUPS = ("0-17", "18-24", "25-29", "30-49", "50-64", "65+")
+MIGRATION_LOWER_BOUNDS = (0, 18, 25, 30, 50, 65)
+ESTIMATION_YEARS = (2020, 2021, 2022, 2023, 2024)
+#: Years whose pooled level is the Basis ("status quo"): post-pandemic, Zensus-2022 basis,
+#: the period of the life table 2023/25.
+BASIS_YEARS = (2023, 2024)
+RESIDUAL_PERIOD = (2013, 2023)
+
+SRC_LIFETABLE = "Destatis 12621-0001, Sterbetafel Deutschland 2023/25 (dl-de/by-2-0)"
+SRC_DEATHS = "Regionalstatistik 12613-01-01-4, Gestorbene Kreis Düren"
+SRC_BIRTHS = "Regionalstatistik 12612-01-01-4, Lebendgeborene Kreis Düren"
+SRC_MIG = "Regionalstatistik 12711-01-03-4, Zu- und Fortzüge über die Kreisgrenze"
+SRC_POP = "Regionalstatistik 12411-0018 / 12411-02-03-4, Bevölkerung Kreis Düren nach 17 Altersgruppen"
+SRC_GV = "Destatis Gemeindeverzeichnis (GV-ISys), Bevölkerung 31.12.2013 und 31.12.2023 (Zensus-2011-Basis)"
+
+
+def de_num(x: float, digits: int = 0) -> str:
+    """German number format (``1.234,5``) for the text columns of the assumptions table."""
+    s = f"{x:,.{digits}f}"
+    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fertility_schedule(mean_age: float = MEAN_AGE_AT_BIRTH, sd: float = SD_AGE_AT_BIRTH) -> np.ndarray:
+    """Age schedule φ (N_AGES,) of fertility summing to 1 over ages 15–49 (gamma shape from age 15).
+
+    The density of a gamma distribution (origin 15, mean ``mean_age``, SD ``sd``) integrated
+    over each year of age [x, x+1).
+    """
+    from scipy.stats import gamma
+    mu = mean_age - FERTILE_AGES.start
+    k = (mu / sd) ** 2
+    theta = sd ** 2 / mu
+    edges = np.arange(FERTILE_AGES.start, FERTILE_AGES.stop + 1, dtype=float) - FERTILE_AGES.start
+    mass = np.diff(gamma.cdf(edges, k, scale=theta))
+    phi = np.zeros(N_AGES)
+    phi[FERTILE_AGES.start:FERTILE_AGES.stop] = mass / mass.sum()
+    return phi
+
+
+@dataclass(frozen=True, eq=False)
+class Assumptions:
+    """Estimated inputs of the projection (arrays read-only) and their documentation.
+
+    Attributes
+    ----------
+    qx : (2, A) Kreis death probabilities (Germany 2023/25 × Kreis level), sex order female, male.
+    mortality_level : (2,) Kreis mortality level (SMR) per sex.
+    e0 : (2,) life expectancy at birth implied by ``qx`` (years).
+    fertility_shape : (A,) age schedule of fertility, sums to 1.
+    tfr : Basis total fertility rate (children per woman).
+    tfr_by_year : {year: TFR} Kreis estimates 2020–2024.
+    sex_ratio_at_birth : male per female births.
+    in_migration_distribution : (2, A) age–sex distribution of in-migrants, sums to 1.
+    out_migration_rate : (2, A) out-migrants per person and year.
+    net_migration : Basis Kreis net migration (persons/year).
+    net_migration_by_year : {year: net migration} observed 2020–2024.
+    municipal_excess : (R,) persons/year added to each municipality's population share of
+        the Kreis net migration (sums to 0).
+    base : :class:`dashboard.projection.base.BasePopulation`.
+    table : DataFrame ``component, parameter, value, unit, source, period, method, fit``
+        (German text; callers must not mutate it).
+    """
+
+    qx: np.ndarray
+    mortality_level: np.ndarray
+    e0: np.ndarray
+    fertility_shape: np.ndarray
+    tfr: float
+    tfr_by_year: dict
+    sex_ratio_at_birth: float
+    in_migration_distribution: np.ndarray
+    out_migration_rate: np.ndarray
+    net_migration: float
+    net_migration_by_year: dict
+    municipal_excess: np.ndarray
+    base: object
+    table: pd.DataFrame
+
+    def survival(self, qx: np.ndarray | None = None) -> np.ndarray:
+        """Survival ratios (2, A) for ``qx`` (default: the Kreis table)."""
+        return survival_ratios(self.qx if qx is None else qx, female=FEMALE_MASK)
+
+    def infant_survival(self, qx: np.ndarray | None = None) -> np.ndarray:
+        """Infant survival to year end (2,) for ``qx`` (default: the Kreis table)."""
+        return infant_survival(self.qx if qx is None else qx, female=FEMALE_MASK)
+
+
+def _exposures(years) -> dict[int, np.ndarray]:
+    """Mean of the graduated Kreis population at the start and end of each year, (2, A)."""
+    return {y: 0.5 * (kreis_single_age(y - 1) + kreis_single_age(y)) for y in years}
+
+
+def _events() -> pd.DataFrame:
+    from dashboard.data import vital_events
+    return vital_events()
+
+
+def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
+    import statsmodels.api as sm
+    ev = _events()
+    d = ev[(ev.event == "deaths") & ev.sex.isin(SEXES)]
+    q_de = _germany_qx()
+    m_de = qx_to_mx(q_de)
+    exp = _exposures(ESTIMATION_YEARS)
+    recs = []
+    for _, r in d.iterrows():
+        si = SEXES.index(r.sex)
+        recs.append({"sex": r.sex, "year": int(r.year), "deaths": float(r.value),
+                     "expected": float((exp[int(r.year)][si] * m_de[si]).sum())})
+    df = pd.DataFrame(recs)
+
+    def fit(sub: pd.DataFrame):
+        X = pd.get_dummies(sub.sex).loc[:, list(SEXES)].astype(float)
+        return sm.GLM(sub.deaths, X, family=sm.families.Poisson(), offset=np.log(sub.expected)).fit()
+
+    res_all = fit(df)
+    res = fit(df[df.year.isin(BASIS_YEARS)])
+    level = np.exp(res.params.loc[list(SEXES)].to_numpy())
+    ci = np.exp(res.conf_int().loc[list(SEXES)].to_numpy())
+    disp = res_all.pearson_chi2 / res_all.df_resid
+    smr_year = df.assign(smr=df.deaths / df.expected)
+    qx = scale_mortality(q_de, level)
+    e0_de = life_expectancy(q_de, female=FEMALE_MASK)
+    e0 = life_expectancy(qx, female=FEMALE_MASK)
+    method = ("Poisson-GLM der Gestorbenen je Geschlecht und Jahr mit Offset log(erwartete Sterbefälle "
+              "nach Sterbetafel Deutschland × Kreisbevölkerung), gepoolt 2023–2024 (nach der Pandemie, "
+              "Zeitraum der Sterbetafel); Faktor auf alle Sterberaten (proportional)")
+    for i, sex in enumerate(SEXES):
+        de = "Frauen" if sex == "female" else "Männer"
+        rows.append(("Sterblichkeit", f"Sterblichkeitsniveau {de} (SMR gegenüber Deutschland)", float(level[i]),
+                     "Faktor", f"{SRC_DEATHS}; {SRC_LIFETABLE}; {SRC_POP}", "2023–2024", method,
+                     f"95-%-KI {de_num(ci[i, 0], 3)}–{de_num(ci[i, 1], 3)}; SMR je Jahr 2020–2024: "
+                     + ", ".join(de_num(v, 3) for v in smr_year[smr_year.sex == sex].sort_values("year").smr)
+                     + f"; Pearson-χ²/FG des Modells 2020–2024 = {de_num(disp, 2)} (>1: Schwankung zwischen Jahren)"))
+        rows.append(("Sterblichkeit", f"Lebenserwartung bei Geburt {de}, Kreis", float(e0[i]), "Jahre",
+                     f"{SRC_LIFETABLE}; abgeleitet", "2023–2024",
+                     "Sterbetafel Deutschland 2023/25 mit Kreisniveau 2023–2024", f"Deutschland 2023/25: {de_num(e0_de[i], 2)} Jahre"))
+    return qx, level, e0
+
+
+def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
+    import statsmodels.api as sm
+    from dashboard.data import nrw_tfr
+    ev = _events()
+    b = ev[(ev.event == "births") & (ev.sex == "total")].set_index("year").value.astype(float)
+    phi = fertility_schedule()
+    exp = _exposures(ESTIMATION_YEARS)
+    off = pd.Series({y: float((exp[y][0] * phi).sum()) for y in ESTIMATION_YEARS})
+    years = list(ESTIMATION_YEARS)
+    X = pd.get_dummies(pd.Series(years, index=years).astype(str)).astype(float)
+    with warnings.catch_warnings():   # saturated year model: exact fit is intended
+        warnings.simplefilter("ignore")
+        res_y = sm.GLM(b.loc[years], X, family=sm.families.Poisson(), offset=np.log(off.loc[years])).fit()
+    tfr_by_year = {int(y): float(np.exp(res_y.params[str(y)])) for y in years}
+    by = list(BASIS_YEARS)
+    res_b = sm.GLM(b.loc[by], np.ones((len(by), 1)), family=sm.families.Poisson(),
+                   offset=np.log(off.loc[by])).fit()
+    tfr = float(np.exp(res_b.params.iloc[0]))
+    ci = np.exp(res_b.conf_int().to_numpy()[0])
+    nrw = nrw_tfr().set_index("year").tfr
+    nrw_txt = "; ".join(f"{y}: {de_num(v, 2)}" for y, v in nrw.items() if y >= 2018)
+    rows.append(("Geburten", "Zusammengefasste Geburtenziffer (TFR) Basis", tfr, "Kinder je Frau",
+                 f"{SRC_BIRTHS}; {SRC_POP}", "2023–2024",
+                 "Poisson-GLM der Lebendgeborenen mit Offset log(Σ Frauen-Exposition × Altersprofil), gepoolt",
+                 f"95-%-KI {de_num(ci[0], 3)}–{de_num(ci[1], 3)}; Devianz {de_num(res_b.deviance, 2)} bei "
+                 f"{int(res_b.df_resid)} FG; NRW (IT.NRW): {nrw_txt}"))
+    for y in years:
+        pred = tfr_by_year[y] * off[y]
+        rows.append(("Geburten", f"TFR {y} (Kreis, geschätzt)", tfr_by_year[y], "Kinder je Frau",
+                     SRC_BIRTHS, str(y), "Poisson-GLM mit Jahreseffekten (exakte Anpassung der Jahreszahl)",
+                     f"beobachtet {de_num(b[y])} Geburten, angepasst {de_num(pred)}"
+                     + (f"; NRW {de_num(nrw[y], 2)}" if y in nrw.index else "")))
+    sens = []
+    for mean in (MEAN_AGE_AT_BIRTH - 1.0, MEAN_AGE_AT_BIRTH + 1.0):
+        phi_m = fertility_schedule(mean)
+        expected = sum(float((exp[y][0] * phi_m).sum()) for y in by)
+        sens.append(f"{de_num(mean, 1)} Jahre → TFR {de_num(float(b.loc[by].sum()) / expected, 3)}")
+    rows.append(("Geburten", "Durchschnittsalter der Mütter bei Geburt (Annahme)", MEAN_AGE_AT_BIRTH, "Jahre",
+                 "Annahme; Destatis: 30,3 Jahre bei der ersten Geburt 2023 (Pressemitteilung 17.07.2024)",
+                 "–", f"Gamma-förmiges Altersprofil 15–49, Standardabweichung {de_num(SD_AGE_AT_BIRTH, 1)} Jahre",
+                 "nicht aus Kreisdaten schätzbar (keine altersspezifischen Geburten); bestimmt die Altersverteilung "
+                 "und über die Exposition die geschätzte TFR. Empfindlichkeit: " + "; ".join(sens)))
+    bs = ev[(ev.event == "births") & ev.sex.isin(SEXES)].groupby("sex").value.sum()
+    srb = float(bs["male"] / bs["female"])
+    n = float(bs.sum())
+    p = bs["male"] / n
+    se = np.sqrt(p * (1 - p) / n)
+    lo, hi = (p - 1.96 * se) / (1 - p + 1.96 * se), (p + 1.96 * se) / (1 - p - 1.96 * se)
+    rows.append(("Geburten", "Sexualproportion bei Geburt", srb, "Jungen je Mädchen", SRC_BIRTHS, "2020–2024",
+                 "Verhältnis der Lebendgeborenen Jungen/Mädchen", f"{de_num(n)} Geburten; 95-%-KI "
+                 f"{de_num(lo, 3)}–{de_num(hi, 3)}"))
+    return phi, tfr, tfr_by_year, srb
+
+
+def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
+    ev = _events()
+    mig = ev[ev.event.isin(["in_migration", "out_migration"]) & ev.sex.isin(SEXES)
+             & ev.age_group.isin(MIGRATION_GROUPS)]
+    tot = (ev[ev.event.isin(["in_migration", "out_migration"]) & (ev.sex == "total") & (ev.age_group == "total")]
+           .pivot(index="year", columns="event", values="value"))
+    net_by_year = {int(y): float(r.in_migration - r.out_migration) for y, r in tot.iterrows()}
+    exp = _exposures(ESTIMATION_YEARS)
+    exposure = sum(exp.values())                               # person-years 2020–2024, (2, A)
+    arrs = {}
+    for event in ("in_migration", "out_migration"):
+        g = (mig[mig.event == event].groupby(["sex", "age_group"]).value.sum()
+             .unstack("age_group").loc[list(SEXES), list(MIGRATION_GROUPS)].to_numpy(dtype=float))
+        arrs[event] = graduate_by_exposure(g, exposure, MIGRATION_LOWER_BOUNDS)
+    dist = arrs["in_migration"] / arrs["in_migration"].sum()
+    out_rate = arrs["out_migration"] / exposure
+    net = float(np.median(list(net_by_year.values())))
+    yrs = "; ".join(f"{y}: {de_num(v)}" for y, v in net_by_year.items())
+    rows.append(("Wanderung", "Nettowanderung über die Kreisgrenze, Basis", net, "Personen je Jahr", SRC_MIG,
+                 "2020–2024", "Median der fünf Jahressalden (robust gegen den Zuzug aus der Ukraine 2022)",
+                 f"Jahressalden {yrs}; Mittelwert {de_num(np.mean(list(net_by_year.values())))}"))
+    total_out = float(arrs["out_migration"].sum()) / 5
+    rows.append(("Wanderung", "Fortzugsrate (alle Alter)", 1000 * arrs["out_migration"].sum() / exposure.sum(),
+                 "je 1.000 Einwohner und Jahr", f"{SRC_MIG}; {SRC_POP}", "2020–2024",
+                 "Fortzüge nach Geschlecht × 6 Altersgruppen je Person, auf Einzelalter verteilt (gleitender "
+                 "5-Jahres-Durchschnitt der Gruppenraten, Gruppensummen exakt); Fortzüge = Rate × Bevölkerung",
+                 f"durchschnittlich {de_num(total_out)} Fortzüge je Jahr"))
+    peak = int(np.argmax(dist.sum(axis=0)))
+    rows.append(("Wanderung", "Zuzüge: Altersprofil (häufigstes Alter)", float(peak), "Jahre", SRC_MIG, "2020–2024",
+                 "Verteilung der Zuzüge nach Geschlecht × Einzelalter; Zuzüge = (Nettoziel + Fortzüge) × Verteilung",
+                 f"Anteil Frauen an den Zuzügen {de_num(100 * dist[0].sum(), 1)} %"))
+    return dist, out_rate, net, net_by_year
+
+
+def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.ndarray:
+    """Residual method: municipal excess net migration d_r (persons/year), Σ d_r = 0."""
+    from dashboard.data import municipal_totals
+    from dashboard.projection.kernel import step
+    base = base_population()
+    P = np.asarray(base.population)
+    s = survival_ratios(qx, female=FEMALE_MASK)
+    r = step(P, survival=s[None], infant_survival=infant_survival(qx, female=FEMALE_MASK)[None],
+             fertility=(tfr * phi)[None], sex_ratio_at_birth=srb, net_migration=np.zeros_like(P))
+    natural_rate = (r.births.sum(axis=-1) - r.deaths.sum(axis=(-2, -1))) / P.sum(axis=(-2, -1))
+    t = municipal_totals(year_end_only=True, official_only=True)
+    y0, y1 = RESIDUAL_PERIOD
+    p0 = t[t.year == y0].set_index("ags").population.reindex(list(AGS_LIST)).to_numpy(dtype=float)
+    p1 = t[t.year == y1].set_index("ags").population.reindex(list(AGS_LIST)).to_numpy(dtype=float)
+    years = y1 - y0
+    natural = natural_rate * 0.5 * (p0 + p1) * years
+    resid = (p1 - p0 - natural) / years                       # persons/year
+    share = 0.5 * (p0 + p1) / (0.5 * (p0 + p1)).sum()
+    excess = resid - share * resid.sum()
+    rows.append(("Wanderung", "Kreissumme der Residualwanderung der Gemeinden", float(resid.sum()), "Personen je Jahr",
+                 SRC_GV, f"{y0}–{y1}", "Bevölkerungszuwachs laut amtlichen Gemeindesummen minus geschätzte "
+                 "natürliche Bewegung (Kreisraten auf die Basisaltersstruktur der Gemeinde)",
+                 f"zum Vergleich amtlicher Kreissaldo 2020–2023 im Mittel "
+                 f"{de_num(np.mean([net for net in _migration_years()[:4]]))} (andere Jahre, andere Zensusbasis)"))
+    rows.append(("Wanderung", "Altersprofil der Wanderung in den Gemeinden", float(len(AGS_LIST)), "Gemeinden",
+                 SRC_MIG, "2020–2024",
+                 "Alle Gemeinden erhalten das Alters- und Geschlechtsprofil des Kreises (Zuzugsverteilung und "
+                 "Fortzugsraten); Gemeindedaten nach Alter liegen nicht vor",
+                 "Folge: Die Altersstrukturen der Gemeinden gleichen sich im Zeitverlauf an (z. B. verjüngt sich "
+                 "eine ältere Gemeinde durch Zuzüge im Kreisprofil); Gemeindeergebnisse nach Alter sind daher "
+                 "unsicherer als die Summen"))
+    for i, ags in enumerate(AGS_LIST):
+        rows.append(("Wanderung", f"Wanderungsüberschuss {MUNICIPALITIES[ags]} gegenüber Bevölkerungsanteil",
+                     float(excess[i]), "Personen je Jahr", SRC_GV, f"{y0}–{y1}",
+                     "Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0)",
+                     f"Residualsaldo {de_num(resid[i])} je Jahr, Bevölkerungsanteil {de_num(100 * share[i], 1)} %"))
+    return excess
+
+
+def _migration_years() -> list[float]:
+    ev = _events()
+    tot = (ev[ev.event.isin(["in_migration", "out_migration"]) & (ev.sex == "total") & (ev.age_group == "total")]
+           .pivot(index="year", columns="event", values="value").sort_index())
+    return list((tot.in_migration - tot.out_migration).astype(float))
+
+
+def _base_method(estimated: bool) -> str:
+    text = "Gemeinden × Geschlecht × Einzelalter 0–100+" + (" (Altersstruktur der Gemeinden geschätzt)" if estimated else "")
+    try:
+        from dashboard.data import estimation_report
+        return f"{text}. {estimation_report().method_de.strip()}"
+    except ImportError:
+        return text
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+def estimate_assumptions() -> Assumptions:
+    """Estimate every assumption from the embedded official data (~0.3 s + statsmodels import).
+
+    Cached per data version (:func:`dashboard.projection.base.data_token`).
+
+    Returns
+    -------
+    :class:`Assumptions` (arrays read-only; ``table`` must not be mutated by callers).
+    """
+    return _estimate_assumptions(data_token())
+
+
+@functools.lru_cache(maxsize=4)
+def _estimate_assumptions(token: tuple) -> Assumptions:
+    rows: list = []
+    base = base_population()
+    qx, level, e0 = _mortality(rows)
+    phi, tfr, tfr_by_year, srb = _fertility(rows)
+    dist, out_rate, net, net_by_year = _migration(rows)
+    excess = _municipal_excess(rows, qx, phi, tfr, srb, dist, out_rate, net)
+    est = bool(np.asarray(base.estimated).any())
+    rows.insert(0, ("Basisbevölkerung", f"Bevölkerung 31.12.{base.year}", float(np.asarray(base.population).sum()),
+                    "Personen", base.source, f"31.12.{base.year}",
+                    _base_method(est),
+                    "Summe = amtliche Kreisbevölkerung" if abs(np.asarray(base.population).sum()
+                                                             - kreis_single_age(base.year).sum()) < 0.5
+                    else "weicht von der amtlichen Kreissumme ab"))
+    table = pd.DataFrame(rows, columns=["component", "parameter", "value", "unit", "source", "period", "method", "fit"])
+    return Assumptions(qx=_ro(qx), mortality_level=_ro(level), e0=_ro(e0), fertility_shape=_ro(phi), tfr=tfr,
+                       tfr_by_year=tfr_by_year, sex_ratio_at_birth=srb, in_migration_distribution=_ro(dist),
+                       out_migration_rate=_ro(out_rate), net_migration=net, net_migration_by_year=net_by_year,
+                       municipal_excess=_ro(excess), base=base, table=table)
+
+
+assert BASE_YEAR == 2024
+
+
+def method_text_de(a: Assumptions | None = None) -> str:
+    """German description of the projection method with the estimated values (Methodik page).
+
+    Plain text, several paragraphs separated by blank lines; numbers in German format.
+    """
+    a = a or estimate_assumptions()
+    e0f, e0m = (de_num(x, 1) for x in a.e0)
+    return "\n\n".join([
+        "Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Ausgehend vom Bevölkerungsstand "
+        "31.12.2024 jeder Gemeinde nach Geschlecht und Einzelalter (0 bis 100 und älter) wird die "
+        "Bevölkerung Jahr für Jahr fortgeschrieben. Die Überlebenden eines Jahrgangs werden ein Jahr älter, "
+        "Geburten ergeben sich aus altersspezifischen Geburtenziffern der Frauen von 15 bis 49 Jahren "
+        "(Mittel aus Jahresanfangs- und Jahresendbestand), Zu- und Fortzüge werden zur Jahresmitte "
+        "angenommen. Für jedes Jahr gilt in jeder Zelle: Bestand am Jahresende = Bestand am Jahresanfang "
+        "+ Geburten − Sterbefälle + Wanderungssaldo.",
+        f"Sterblichkeit: Sterbetafel Deutschland 2023/25, mit einem Sterblichkeitsniveau für den Kreis "
+        f"(Poisson-Regression der Sterbefälle 2023–2024). Daraus folgt eine Lebenserwartung bei Geburt von "
+        f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer.",
+        f"Geburten: Die zusammengefasste Geburtenziffer des Kreises wird aus den Geburten 2023–2024 geschätzt "
+        f"({de_num(a.tfr, 2)} Kinder je Frau); das Altersprofil der Mütter ist eine Annahme "
+        f"(Durchschnittsalter {de_num(MEAN_AGE_AT_BIRTH, 1)} Jahre), weil für den Kreis keine "
+        f"altersspezifischen Geburtenzahlen vorliegen.",
+        f"Wanderung: Fortzüge als Raten nach Alter und Geschlecht, Zuzüge als Altersverteilung, beides aus "
+        f"den Wanderungen über die Kreisgrenze 2020–2024. Im Basisszenario beträgt der Wanderungssaldo des "
+        f"Kreises {de_num(a.net_migration)} Personen je Jahr (Median 2020–2024). Die Gemeinden erhalten ihren "
+        f"Bevölkerungsanteil am Saldo plus einen Über- oder Unterschuss aus der Entwicklung ihrer amtlichen "
+        f"Einwohnerzahlen 2013–2023 (Residualmethode).",
+        "Die Altersstruktur der Gemeinden im Basisjahr ist geschätzt; alle Ergebnisse für Gemeinden nach "
+        "Alter sind daher als Schätzung gekennzeichnet. Die Rückrechnung (Backtest) zeigt, wie genau das "
+        "Modell frühere Entwicklungen getroffen hätte; die größte Unsicherheit liegt in der Wanderung.",
+    ])

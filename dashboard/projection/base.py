@@ -1,0 +1,147 @@
+"""Base population and Kreis single-age tables as arrays (region, sex, age).
+
+The municipal base population comes from :func:`dashboard.data.load_population`
+(official Kreis table × estimated municipal age structure, built by the data layer).
+The Kreis single-age tables used to estimate rates are graduated here from the official
+17 age groups (:mod:`dashboard.projection.graduation`), so they are estimates too.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, N_AGES, SEXES
+
+__all__ = ["kreis_single_age", "base_population", "open_group_weights", "BasePopulation", "data_token"]
+
+
+@functools.cache
+def _germany_qx() -> np.ndarray:
+    from dashboard.data import life_table
+    t = life_table()
+    q = t.pivot(index="sex", columns="age", values="qx").loc[list(SEXES)].to_numpy(dtype=float)
+    if q.shape != (2, N_AGES):
+        raise ValueError(f"life table has shape {q.shape}, expected (2, {N_AGES})")
+    q.setflags(write=False)
+    return q
+
+
+FEMALE_MASK = np.array([True, False])
+
+
+def open_group_weights(start: int) -> np.ndarray:
+    """Stationary-population weights ``L_x`` (Germany 2023/25) for ages ``start … OPEN_AGE``, shape (2, n)."""
+    from dashboard.projection.lifetable import life_table_columns
+    Lx = life_table_columns(_germany_qx(), female=FEMALE_MASK)["Lx"]
+    return Lx[:, start:]
+
+
+@functools.cache
+def _kreis_single_age_all() -> dict[int, np.ndarray]:
+    """Graduated Kreis tables per year, from the data layer (same graduation as the base population)."""
+    from dashboard.data import kreis_age_groups
+    years = sorted(int(y) for y in kreis_age_groups().year.unique())
+    try:
+        from dashboard.data.estimate import kreis_single_ages
+    except ImportError:                       # data layer without the estimate module
+        return _own_graduation()
+    out = {}
+    for year in years:
+        d = kreis_single_ages(year)
+        arr = d.pivot(index="sex", columns="age", values="population").loc[list(SEXES)].to_numpy(dtype=float)
+        arr.setflags(write=False)
+        out[year] = arr
+    return out
+
+
+def _own_graduation() -> dict[int, np.ndarray]:
+    from dashboard.data import kreis_age_groups
+    from dashboard.projection.graduation import graduate
+    k = kreis_age_groups()
+    lower = [lo for lo, _ in AGE_GROUPS_17.values()]
+    w = open_group_weights(lower[-1])
+    out = {}
+    for year, g in k.groupby("year"):
+        wide = g.pivot_table(index="sex", columns="age_group", values="population",
+                             aggfunc="sum", observed=False).loc[list(SEXES), list(AGE_GROUPS_17)]
+        arr = graduate(wide.to_numpy(dtype=float), lower, w)
+        arr.setflags(write=False)
+        out[int(year)] = arr
+    return out
+
+
+def kreis_single_age(year: int) -> np.ndarray:
+    """Kreis Düren population (2, N_AGES) by sex and single age at 31.12.``year`` (2015–2024).
+
+    Graduated from the official 17 age groups by the data layer
+    (:func:`dashboard.data.estimate.kreis_single_ages`: PCHIP on cumulative counts, 75+ by the
+    life table), i.e. the same single ages the base population is raked to (estimate; group
+    totals exact).
+    """
+    tables = _kreis_single_age_all()
+    if year not in tables:
+        raise KeyError(f"no Kreis age table for 31.12.{year} (available: {sorted(tables)})")
+    return tables[year]
+
+
+class BasePopulation:
+    """Base population arrays: ``population`` (R, 2, A), ``estimated`` (R, 2, A) bool, ``source`` text."""
+
+    def __init__(self, population: np.ndarray, estimated: np.ndarray, source: str, year: int):
+        population.setflags(write=False)
+        estimated.setflags(write=False)
+        self.population, self.estimated, self.source, self.year = population, estimated, source, year
+
+
+def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
+    need = {"ags", "sex", "age", "population"}
+    missing = need - set(df.columns)
+    if missing:
+        raise ValueError(f"load_population() lacks columns {sorted(missing)}")
+    d = df[df["year"] == year] if "year" in df.columns else df
+    idx = pd.MultiIndex.from_product([AGS_LIST, SEXES, range(N_AGES)], names=["ags", "sex", "age"])
+    s = d.set_index(["ags", "sex", "age"])
+    pop = s["population"].reindex(idx)
+    if pop.isna().any():
+        gaps = pop[pop.isna()].index[:5].tolist()
+        raise ValueError(f"base population {year} lacks {int(pop.isna().sum())} cells, e.g. {gaps}")
+    est = (s["estimated"].reindex(idx).astype(bool) if "estimated" in s.columns
+           else pd.Series(True, index=idx))
+    shape = (len(AGS_LIST), 2, N_AGES)
+    src = ("Schätzung dashboard.data.load_population(): Regionalstatistik 12411-02-03-4 (Kreis, 17 Altersgruppen), "
+           "Zensus 2022 (1000A-0000), Destatis GV-Auszug, Zensus-2011-Gitter")
+    if "source" in d.columns and d["source"].nunique() == 1:
+        src = str(d["source"].iloc[0])
+    return BasePopulation(pop.to_numpy(dtype=float).reshape(shape),
+                          est.to_numpy(dtype=bool).reshape(shape), src, year)
+
+
+def data_token() -> tuple:
+    """Version of the input data: content hash of the official tables the user imported.
+
+    ``()`` when nothing was imported. Every cache of the projection layer is keyed on it,
+    so an imported official municipal age table takes effect without a restart.
+    """
+    try:
+        from dashboard.data.estimate import _tables_token
+    except ImportError:
+        return ()
+    return _tables_token()
+
+
+@functools.lru_cache(maxsize=8)
+def _base_population(year: int, token: tuple) -> BasePopulation:
+    from dashboard.data import load_population
+    return _from_tidy(load_population(year=year), year)
+
+
+def base_population(year: int = BASE_YEAR) -> BasePopulation:
+    """Municipal base population at 31.12.``year`` as arrays (cached per data version, read-only).
+
+    From :func:`dashboard.data.load_population` (official Kreis table × estimated municipal
+    age structure; every cell flagged ``estimated`` there is flagged here too).
+    """
+    return _base_population(int(year), data_token())

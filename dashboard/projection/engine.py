@@ -1,0 +1,389 @@
+"""Projection driver: scenario -> rates -> kernel run -> tidy :class:`ProjectionResult`."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.constants import (AGS_LIST, BASE_YEAR, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES,
+                                 PLANNING_AGE_GROUPS, SEXES)
+from dashboard.projection.assumptions import Assumptions, de_num, estimate_assumptions
+from dashboard.projection.base import FEMALE_MASK, data_token
+from dashboard.projection.indicators import indicator_arrays, planning_group_counts
+from dashboard.projection.kernel import RunResult, run
+from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
+from dashboard.projection.scenarios import PRESETS, Scenario
+
+__all__ = ["ProjectionResult", "project", "solve_net_migration_for_target", "scenario_rates",
+           "migration_function", "MIGRATION_TIMING"]
+
+#: Timing convention of net migration used by :func:`project` (see :mod:`dashboard.projection.kernel`).
+MIGRATION_TIMING = "mid"
+
+AGS_WITH_KREIS = AGS_LIST + (KREIS_AGS,)
+NAMES_WITH_KREIS = tuple(MUNICIPALITIES[a] for a in AGS_LIST) + (KREIS_NAME,)
+
+
+def _mortality_path(a: Assumptions, scenario: Scenario) -> np.ndarray:
+    """Death probabilities (T, 2, A) per projected year: Kreis table, e0 ramped by ``e0_gain``."""
+    T = len(scenario.years)
+    if scenario.e0_gain == 0.0:
+        return np.broadcast_to(a.qx, (T, 2, N_AGES))
+    ramp = np.arange(1, T + 1) / (scenario.horizon - BASE_YEAR)
+    out = np.empty((T, 2, N_AGES))
+    for i in range(2):
+        target = a.e0[i] + scenario.e0_gain * ramp
+        factors = factor_for_e0(a.qx[i], target, female=bool(FEMALE_MASK[i]))
+        out[:, i, :] = scale_mortality(a.qx[i][None, :], factors)
+    return out
+
+
+def scenario_rates(scenario: Scenario, a: Assumptions | None = None) -> dict:
+    """Kernel inputs for a scenario (year axis first where time-varying).
+
+    Returns dict with ``survival`` (T, 1, 2, A), ``infant_survival`` (T, 1, 2),
+    ``fertility`` (1, A), ``sex_ratio_at_birth`` (float), ``net_migration_kreis`` (float,
+    persons/year), ``tfr`` (float), ``qx`` (T, 2, A).
+    """
+    a = a or estimate_assumptions()
+    qx = _mortality_path(a, scenario)
+    tfr = a.tfr if scenario.tfr is None else float(scenario.tfr)
+    net = (a.net_migration * scenario.migration_factor if scenario.net_migration is None
+           else float(scenario.net_migration))
+    return {"survival": survival_ratios(qx, female=FEMALE_MASK)[:, None],
+            "infant_survival": infant_survival(qx, female=FEMALE_MASK)[:, None],
+            "fertility": (tfr * a.fertility_shape)[None, :], "sex_ratio_at_birth": a.sex_ratio_at_birth,
+            "net_migration_kreis": net, "tfr": tfr, "qx": qx}
+
+
+def migration_function(net_kreis: float | np.ndarray, a: Assumptions, flows: list | None = None,
+                       excess: np.ndarray | None = None):
+    """Callable ``f(t, P)`` giving net migration (..., R, 2, A) for the kernel's :func:`run`.
+
+    Out-migrants = ``out_migration_rate`` × population aged one year (age 0: last year's
+    infants as proxy); each region's net target = population share × ``net_kreis`` +
+    municipal excess; in-migrants = (target + out-migrants) × ``in_migration_distribution``.
+    ``net_kreis`` may carry a leading draw axis (shape (D,) -> broadcast as (D, 1)).
+    If ``flows`` is a list, (in, out) arrays are appended each year.
+    """
+    d = a.municipal_excess if excess is None else excess
+    net_kreis = np.asarray(net_kreis, dtype=float)
+    rate = np.ascontiguousarray(a.out_migration_rate)
+    dist = np.ascontiguousarray(a.in_migration_distribution)
+
+    def f(t: int, P: np.ndarray) -> np.ndarray:
+        out = np.empty_like(P)                       # population aged one year (age 0: infants)
+        out[..., 1:] = P[..., :-1]
+        out[..., -1] += P[..., -1]
+        out[..., 0] = P[..., 0]
+        out *= rate                                  # out-migrants by age at year end
+        reg = P.sum(axis=(-2, -1))
+        nk = net_kreis[..., None] if net_kreis.ndim else net_kreis
+        in_total = reg * (nk / reg.sum(axis=-1, keepdims=True)) + d + out.sum(axis=(-2, -1))
+        net = in_total[..., None, None] * dist
+        if flows is not None:
+            flows.append((net.copy(), out))
+        net -= out
+        return net
+
+    return f
+
+
+def _run(scenario: Scenario, a: Assumptions, *, store: bool = True, flows: list | None = None) -> tuple[RunResult, dict]:
+    r = scenario_rates(scenario, a)
+    res = run(np.asarray(a.base.population), n_years=len(scenario.years), survival=r["survival"],
+              infant_survival=r["infant_survival"], fertility=r["fertility"],
+              sex_ratio_at_birth=r["sex_ratio_at_birth"],
+              net_migration=migration_function(r["net_migration_kreis"], a, flows),
+              time_varying={"survival", "infant_survival"}, migration_timing=MIGRATION_TIMING,
+              store_components=store)
+    return res, r
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectionResult:
+    """Result of :func:`project`.
+
+    Each frame attribute returns a shallow copy of the cached frame (pandas copy-on-write):
+    callers may add columns or change values without affecting the cache or other callers.
+    The ``arrays`` are read-only numpy arrays.
+
+    Attributes
+    ----------
+    scenario : the :class:`Scenario`.
+    population : ``ags, municipality, year, sex, age, population, projected, estimated``;
+        years BASE_YEAR … horizon, municipalities only (persons at 31.12., float).
+    components : ``ags, municipality, year, sex, births, deaths, net_migration, in_migration,
+        out_migration`` (events during year t, ending 31.12.t; includes Kreis rows "05358").
+        in/out are before floors; net_migration is after floors.
+    indicators : one row per (ags, year) incl. Kreis: ``ags, municipality, year, population,
+        median_age, mean_age, youth_dependency, old_age_dependency, n_65plus, share_65plus,
+        n_80plus, share_80plus, projected, estimated`` (dependency ratios per 100 aged 20–64:
+        youth = under 20, old = 65+; shares 0..1).
+    age_groups : ``ags, municipality, year, age_group, population, share`` (PLANNING_AGE_GROUPS,
+        ordered categorical), incl. Kreis.
+    assumptions : ``component, parameter, value, unit, source, period, method, fit`` (German text)
+        with scenario rows first.
+    warnings : ``ags, year, sex, age, kind, amount``; kinds (see ``WARNING_KINDS_DE``):
+        ``emigration_exceeds_cohort`` (persons not removed because the cell was floored at 0)
+        and ``negative_in_migration`` (region-level, ``sex = "total"``, ``age`` <NA>).
+    arrays : raw arrays: ``population`` (T+1, R, 2, A), ``births`` (T, R, 2), ``deaths``,
+        ``net_migration`` (T, R, 2, A).
+    """
+
+    scenario: Scenario
+    frames: dict = field(repr=False)
+    arrays: dict = field(repr=False)
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        return self.frames[name].copy(deep=False)
+
+    @property
+    def population(self) -> pd.DataFrame:
+        return self._frame("population")
+
+    @property
+    def components(self) -> pd.DataFrame:
+        return self._frame("components")
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self._frame("indicators")
+
+    @property
+    def age_groups(self) -> pd.DataFrame:
+        return self._frame("age_groups")
+
+    @property
+    def assumptions(self) -> pd.DataFrame:
+        return self._frame("assumptions")
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self._frame("warnings")
+
+    def kreis_total(self, year: int) -> float:
+        """Projected Kreis population at 31.12.``year`` (persons)."""
+        i = self.frames["indicators"]
+        return float(i.loc[(i.ags == KREIS_AGS) & (i.year == year), "population"].iloc[0])
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write results, indicators, age groups, components, assumptions, warnings and sources (one sheet each)."""
+        from dashboard.projection.export import write_excel
+        return write_excel(self, Path(path))
+
+    def to_csv(self, folder: str | Path) -> list[Path]:
+        """Write one CSV per frame into ``folder`` (created if missing); returns the paths."""
+        from dashboard.projection.export import write_csv
+        return write_csv(self, Path(folder))
+
+
+@functools.lru_cache(maxsize=8)
+def _population_keys(n_years1: int) -> pd.DataFrame:
+    """Key columns ``ags, municipality, year, sex, age`` for BASE_YEAR … BASE_YEAR+n_years1−1 (cached)."""
+    R, S, A = len(AGS_LIST), len(SEXES), N_AGES
+    years = np.arange(BASE_YEAR, BASE_YEAR + n_years1)
+    reg = np.tile(np.repeat(np.arange(R), S * A), n_years1)
+    sex = np.tile(np.repeat(np.arange(S), A), n_years1 * R)
+    ags = pd.array(np.asarray(AGS_LIST, dtype=object)[reg], dtype="str")
+    names = pd.array(np.asarray([MUNICIPALITIES[x] for x in AGS_LIST], dtype=object)[reg], dtype="str")
+    return pd.DataFrame({"ags": ags, "municipality": names, "year": np.repeat(years, R * S * A).astype("int64"),
+                         "sex": pd.array(np.asarray(SEXES, dtype=object)[sex], dtype="str"),
+                         "age": np.tile(np.arange(A), n_years1 * R * S).astype("int64")})
+
+
+def _tidy_population(pop: np.ndarray, years: np.ndarray, estimated_cell: np.ndarray) -> pd.DataFrame:
+    T1, R, S, A = pop.shape
+    keys = _population_keys(T1)
+    est_proj = np.broadcast_to(estimated_cell.reshape(R, -1).any(axis=1)[:, None, None], (R, S, A))
+    est = np.concatenate([estimated_cell.reshape(-1), np.tile(est_proj.reshape(-1), T1 - 1)])
+    return keys.assign(population=pop.reshape(-1), projected=keys["year"].to_numpy() > BASE_YEAR, estimated=est)
+
+
+def _region_flags(estimated_cell: np.ndarray) -> np.ndarray:
+    r = estimated_cell.reshape(estimated_cell.shape[0], -1).any(axis=1)
+    return np.append(r, r.any())
+
+
+def _indicators(pop: np.ndarray, years: np.ndarray, est_region: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    by_age = pop.sum(axis=2)                                  # (T1, R, A)
+    with_kreis = np.concatenate([by_age, by_age.sum(axis=1, keepdims=True)], axis=1)  # (T1, R+1, A)
+    T1, R1, _ = with_kreis.shape
+    ind = indicator_arrays(with_kreis)
+    year = np.repeat(years, R1)
+    reg = np.tile(np.arange(R1), T1)
+    ags = np.asarray(AGS_WITH_KREIS, dtype=object)
+    names = np.asarray(NAMES_WITH_KREIS, dtype=object)
+    frame = {"ags": ags[reg], "municipality": names[reg], "year": year.astype("int64")}
+    frame.update({k: v.reshape(-1) for k, v in ind.items()})
+    frame["projected"] = year > BASE_YEAR
+    frame["estimated"] = np.tile(est_region, T1)
+    indicators = pd.DataFrame(frame)
+    groups = planning_group_counts(with_kreis)                 # (T1, R1, G)
+    G = groups.shape[-1]
+    tot = with_kreis.sum(axis=-1, keepdims=True)
+    labels = list(PLANNING_AGE_GROUPS)
+    age_groups = pd.DataFrame({
+        "ags": np.repeat(ags[reg], G), "municipality": np.repeat(names[reg], G),
+        "year": np.repeat(year, G).astype("int64"),
+        "age_group": pd.Categorical.from_codes(np.tile(np.arange(G), T1 * R1), categories=labels, ordered=True),
+        "population": groups.reshape(-1), "share": (groups / np.where(tot > 0, tot, np.nan)).reshape(-1),
+    })
+    return indicators, age_groups
+
+
+def _components(res: RunResult, flows: list, years: np.ndarray) -> pd.DataFrame:
+    T = res.births.shape[0]
+    inflow = np.stack([f[0] for f in flows]).sum(axis=-1)     # (T, R, 2)
+    outflow = np.stack([f[1] for f in flows]).sum(axis=-1)
+    arrs = {"births": res.births, "deaths": res.deaths.sum(axis=-1), "net_migration": res.net_migration.sum(axis=-1),
+            "in_migration": inflow, "out_migration": outflow}
+    arrs = {k: np.concatenate([v, v.sum(axis=1, keepdims=True)], axis=1) for k, v in arrs.items()}  # (T, R+1, 2)
+    R1 = arrs["births"].shape[1]
+    reg = np.tile(np.repeat(np.arange(R1), 2), T)
+    frame = {"ags": np.asarray(AGS_WITH_KREIS, dtype=object)[reg],
+             "municipality": np.asarray(NAMES_WITH_KREIS, dtype=object)[reg],
+             "year": np.repeat(years[1:], R1 * 2).astype("int64"),
+             "sex": np.tile(np.asarray(SEXES, dtype=object), T * R1)}
+    frame.update({k: v.reshape(-1) for k, v in arrs.items()})
+    return pd.DataFrame(frame)
+
+
+#: Kinds of warnings (German explanations for the app).
+WARNING_KINDS_DE = {
+    "emigration_exceeds_cohort": "Mehr Fortzüge als Personen im Jahrgang: Zelle auf 0 gesetzt, "
+                                 "der Rest der Fortzüge wurde nicht abgezogen (Personen).",
+    "negative_in_migration": "Das Wanderungsziel der Gemeinde liegt unter ihren Fortzügen: rechnerisch "
+                             "negative Zuzüge (Personen, alle Alter und beide Geschlechter).",
+}
+
+
+def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataFrame:
+    """Warnings table ``ags, year, sex, age, kind, amount`` (age is <NA> for region-level rows)."""
+    idx = np.argwhere(shortfall > 1e-9)
+    cells = pd.DataFrame({
+        "ags": np.asarray(AGS_LIST, dtype=object)[idx[:, 1]],
+        "year": years[1:][idx[:, 0]].astype("int64"),
+        "sex": np.asarray(SEXES, dtype=object)[idx[:, 2]],
+        "age": pd.array(idx[:, 3], dtype="Int64"),
+        "kind": "emigration_exceeds_cohort",
+        "amount": shortfall[tuple(idx.T)].astype(float),
+    })
+    inflow_total = np.stack([f[0].sum(axis=(-2, -1)) for f in flows]) if flows else np.zeros((0, len(AGS_LIST)))
+    neg = np.argwhere(inflow_total < 0)
+    region = pd.DataFrame({
+        "ags": np.asarray(AGS_LIST, dtype=object)[neg[:, 1]],
+        "year": years[1:][neg[:, 0]].astype("int64"),
+        "sex": "total",
+        "age": pd.array([pd.NA] * len(neg), dtype="Int64"),
+        "kind": "negative_in_migration",
+        "amount": -inflow_total[tuple(neg.T)].astype(float),
+    })
+    parts = [p for p in (cells, region) if len(p)]
+    out = pd.concat(parts, ignore_index=True) if parts else cells
+    out["ags"] = out["ags"].astype("str")
+    out["sex"] = out["sex"].astype("str")
+    return out.sort_values(["year", "ags", "kind"], kind="stable").reset_index(drop=True)
+
+
+def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataFrame:
+    h = scenario.horizon
+    rows = [
+        ("Szenario", "Szenario", np.nan, "", "", "", scenario.label, ""),
+        ("Szenario", "Geburtenrate (TFR) im Szenario", rates["tfr"], "Kinder je Frau",
+         "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme", f"{BASE_YEAR + 1}–{h}",
+         "konstant ab dem ersten Projektionsjahr", ""),
+        ("Szenario", "Nettowanderung im Szenario (Kreis)", rates["net_migration_kreis"], "Personen je Jahr",
+         "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme", f"{BASE_YEAR + 1}–{h}",
+         (f"Basis × {de_num(scenario.migration_factor, 2)}" if scenario.net_migration is None else "vorgegeben"),
+         "Zeitpunkt der Wanderung: Jahresmitte (halbes Jahr Sterblichkeit und Geburten-Exposition)"),
+        ("Szenario", "Zusätzliche Lebenserwartung bis zum Zieljahr", scenario.e0_gain, "Jahre",
+         "Szenarioannahme", f"{BASE_YEAR}–{h}", "linear ansteigend, proportionale Senkung aller Sterberaten",
+         f"e0 {h}: Frauen {de_num(a.e0[0] + scenario.e0_gain, 1)}, Männer {de_num(a.e0[1] + scenario.e0_gain, 1)} Jahre"),
+    ]
+    return pd.DataFrame(rows, columns=list(a.table.columns))
+
+
+def _build(scenario: Scenario) -> ProjectionResult:
+    a = estimate_assumptions()
+    flows: list = []
+    res, rates = _run(scenario, a, flows=flows)
+    years = np.arange(BASE_YEAR, scenario.horizon + 1)
+    est_cell = np.asarray(a.base.estimated)
+    pop = res.population
+    indicators, age_groups = _indicators(pop, years, _region_flags(est_cell))
+    table = pd.concat([_scenario_table(scenario, rates, a), a.table], ignore_index=True)
+    arrays = {"population": pop, "births": res.births, "deaths": res.deaths,
+              "net_migration": res.net_migration, "shortfall": res.shortfall}
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    frames = {"population": _tidy_population(pop, years, est_cell),
+              "components": _components(res, flows, years), "indicators": indicators,
+              "age_groups": age_groups, "assumptions": table, "warnings": _warnings(res.shortfall, years, flows)}
+    return ProjectionResult(scenario=scenario, frames=frames, arrays=arrays)
+
+
+@functools.lru_cache(maxsize=64)
+def _project_cached(scenario: Scenario, token: tuple) -> ProjectionResult:
+    return _build(scenario)
+
+
+def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
+    """Project all 15 municipalities by sex and single age from 31.12.2024 to ``scenario.horizon``.
+
+    Memoised on the frozen scenario and the data version (``functools.lru_cache``, 64
+    entries): repeated calls return the same object, whose frames must not be mutated.
+
+    Parameters
+    ----------
+    scenario : :class:`Scenario` (default: the Basis preset).
+
+    Returns
+    -------
+    :class:`ProjectionResult`.
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError("project() erwartet ein Scenario")
+    return _project_cached(scenario, data_token())
+
+
+def kreis_population_in(scenario: Scenario, year: int) -> float:
+    """Kreis population at 31.12.``year`` (persons) without building frames (fast path)."""
+    a = estimate_assumptions()
+    res, _ = _run(scenario, a, store=False)
+    return float(res.population[year - BASE_YEAR].sum())
+
+
+def solve_net_migration_for_target(target: float = 300_000, year: int = 2030,
+                                   scenario: Scenario = PRESETS["basis"]) -> float:
+    """Constant annual Kreis net migration (persons/year) that yields ``target`` people at 31.12.``year``.
+
+    All other assumptions come from ``scenario``. Solved with Brent's method
+    (``scipy.optimize.brentq``) to within 0.01 persons of the target population.
+    Use the value as ``Scenario(net_migration=value)``.
+
+    Raises
+    ------
+    ValueError (German message) if ``year`` is outside 2025–2045 or the target cannot be
+    reached with net migration between −20,000 and 50,000 persons per year.
+    """
+    from dataclasses import replace
+
+    from scipy.optimize import brentq
+    if not (BASE_YEAR < year <= 2045):
+        raise ValueError(f"Das Zieljahr muss zwischen {BASE_YEAR + 1} und 2045 liegen (erhalten: {year}).")
+    base = replace(scenario, horizon=year)
+
+    def gap(n: float) -> float:
+        return kreis_population_in(replace(base, net_migration=float(n)), year) - target
+
+    lo, hi = -20_000.0, 50_000.0
+    g_lo, g_hi = gap(lo), gap(hi)
+    if g_lo > 0 or g_hi < 0:
+        raise ValueError(f"Das Ziel von {de_num(target)} Personen im Jahr {year} ist mit einer Nettozuwanderung "
+                         "zwischen −20.000 und 50.000 Personen je Jahr nicht erreichbar.")
+    return float(brentq(gap, lo, hi, xtol=1e-6, rtol=1e-12))

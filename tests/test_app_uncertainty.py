@@ -1,0 +1,76 @@
+"""The uncertainty layer in the app: fan charts on three pages, the brief's interval text,
+the interval and coverage downloads, the Methodik coverage table."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+
+@pytest.fixture(scope="module")
+def app():
+    from dashboard.app import app as dash_app
+    return dash_app
+
+
+def _ids(component) -> set:
+    out = set()
+    stack = [component]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, (list, tuple)):
+            stack.extend(c)
+            continue
+        if getattr(c, "id", None) is not None:
+            out.add(c.id if isinstance(c.id, str) else str(c.id))
+        kids = getattr(c, "children", None)
+        if kids is not None and not isinstance(kids, str):
+            stack.append(kids)
+    return out
+
+
+def test_pages_show_fan_charts(app):
+    from dashboard.app.pages import gemeinde, szenarien, uebersicht
+    assert {"gm-fan", "gm-fan-groesse", "gm-fan-tabelle"} <= _ids(gemeinde.layout(ags="05358012"))
+    assert {"sz-fan", "sz-fan-tabelle"} <= _ids(szenarien.layout(ags="05358"))
+    assert {"ue-fan", "ue-fan-tabelle"} <= _ids(uebersicht.layout())
+
+
+def test_fan_callbacks_follow_the_controls(app):
+    from dashboard.app.pages import gemeinde, szenarien, uebersicht
+    fig, _table = uebersicht.on_load_fan("ue-jahr")
+    assert "Kreis Düren" in fig.layout.title.text
+    fig, table = gemeinde.on_fan("05358012", "n_80plus")
+    assert "Heimbach" in fig.layout.title.text and "80" in fig.layout.title.text
+    assert [t.name for t in fig.data if t.fill == "tonexty"] == ["95-%-Intervall", "80-%-Intervall"]
+    lo, hi = szenarien.on_fan("05358", 1.4, 0, 0)[0], szenarien.on_fan("05358", 1.4, 0, 6000)[0]
+    assert max(hi.data[-1].y) > max(lo.data[-1].y)          # more migration -> higher median
+
+
+def test_brief_states_intervals_and_draws(app):
+    from dashboard.app import _model
+    from dashboard.app.pages import kurzbericht
+    p = kurzbericht.interval_line("05358008", _model.ScenarioSpec())
+    assert "2030: " in p.children and "80 %-Intervall" in p.children
+    assert f"{_model.UNCERTAINTY_DRAWS} Simulationen" in p.children
+
+
+def test_interval_and_coverage_downloads(app):
+    client = app.server.test_client()
+    r = client.get("/download/intervalle.csv")
+    assert r.status_code == 200
+    df = pd.read_csv(io.BytesIO(r.data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
+    assert {"median", "lower_80", "upper_80", "lower_95", "upper_95", "draws"} <= set(df.columns)
+    assert (df.draws == 1000).all()
+    assert (df.lower_95 <= df.lower_80).all() and (df.upper_80 <= df.upper_95).all()
+    r = client.get("/download/trefferquote.csv")
+    assert r.status_code == 200
+    cov = pd.read_csv(io.BytesIO(r.data), sep=";", decimal=",", encoding="utf-8-sig")
+    assert set(cov.level) == {"Kreis", "Gemeinde"} and set(cov.nominal) == {0.8, 0.95}
+
+
+def test_methodik_shows_coverage_table(app):
+    from dashboard.app.pages import methodik
+    assert {"mt-coverage", "mt-drivers"} <= _ids(methodik.layout())

@@ -1,0 +1,116 @@
+"""Assumptions: GLM fits reproduce the official events, graduation keeps group totals, documentation complete."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dashboard.constants import AGE_GROUPS_17, FERTILE_AGES, N_AGES, SEXES
+from dashboard.data import kreis_age_groups, vital_events
+from dashboard.projection import estimate_assumptions
+from dashboard.projection.assumptions import (BASIS_YEARS, MIGRATION_GROUPS, MIGRATION_LOWER_BOUNDS, _exposures,
+                                              fertility_schedule)
+from dashboard.projection.base import _germany_qx, kreis_single_age
+from dashboard.projection.graduation import graduate, graduate_by_exposure
+from dashboard.projection.lifetable import life_expectancy, qx_to_mx
+
+
+@pytest.fixture(scope="module")
+def a():
+    return estimate_assumptions()
+
+
+def _events(event, sex="total", age_group="total"):
+    v = vital_events()
+    return v[(v.event == event) & (v.sex == sex) & (v.age_group == age_group)].set_index("year").value
+
+
+def test_graduation_reproduces_official_groups_and_is_non_negative():
+    k = kreis_age_groups()
+    for year in (2015, 2024):
+        single = kreis_single_age(year)
+        assert single.shape == (2, N_AGES) and (single >= 0).all()
+        for si, sex in enumerate(SEXES):
+            g = k[(k.year == year) & (k.sex == sex)].set_index("age_group").population
+            for label, (lo, hi) in AGE_GROUPS_17.items():
+                assert single[si, lo:hi + 1].sum() == pytest.approx(g[label], rel=1e-12)
+
+
+def test_graduation_functions_on_a_synthetic_example():
+    # synthetic: 3 groups [0,2), [2,5), 5+ (open to 100)
+    out = graduate(np.array([20.0, 30.0, 50.0]), [0, 2, 5], np.ones(N_AGES - 5))
+    assert out[:2].sum() == pytest.approx(20) and out[2:5].sum() == pytest.approx(30)
+    np.testing.assert_allclose(out[5:], 50 / (N_AGES - 5))
+    e = np.full(N_AGES, 10.0)
+    m = graduate_by_exposure(np.array([5.0, 40.0]), e, [0, 50])
+    assert m[:50].sum() == pytest.approx(5) and m[50:].sum() == pytest.approx(40) and (m >= 0).all()
+
+
+def test_fertility_level_reproduces_births(a):
+    phi = fertility_schedule()
+    assert phi.sum() == pytest.approx(1.0) and phi[:FERTILE_AGES.start].sum() == 0 and phi[FERTILE_AGES.stop:].sum() == 0
+    b = _events("births")
+    exp = _exposures(range(2020, 2025))
+    for y, tfr in a.tfr_by_year.items():                    # saturated year model: exact fit
+        assert tfr * (exp[y][0] * phi).sum() == pytest.approx(b[y], rel=1e-6)
+    fitted = sum(a.tfr * (exp[y][0] * phi).sum() for y in BASIS_YEARS)
+    assert fitted == pytest.approx(sum(b[y] for y in BASIS_YEARS), rel=1e-6)   # Poisson GLM: Σ fitted = Σ observed
+    np.testing.assert_allclose(a.fertility_shape * a.tfr / a.tfr, phi)
+
+
+def test_mortality_level_reproduces_deaths_by_sex(a):
+    m_de = qx_to_mx(_germany_qx())
+    exp = _exposures(BASIS_YEARS)
+    for si, sex in enumerate(SEXES):
+        d = _events("deaths", sex)
+        expected = sum((exp[y][si] * m_de[si]).sum() for y in BASIS_YEARS)
+        assert a.mortality_level[si] * expected == pytest.approx(sum(d[y] for y in BASIS_YEARS), rel=1e-6)
+    np.testing.assert_allclose(life_expectancy(a.qx, female=np.array([True, False])), a.e0)
+    assert 75 < a.e0[1] < a.e0[0] < 90
+
+
+def test_sex_ratio_at_birth(a):
+    assert a.sex_ratio_at_birth == pytest.approx(_events("births", "male").sum() / _events("births", "female").sum())
+
+
+def test_migration_schedules_reproduce_the_official_flows(a):
+    assert a.in_migration_distribution.sum() == pytest.approx(1.0) and (a.in_migration_distribution >= 0).all()
+    exposure = sum(_exposures(range(2020, 2025)).values())
+    out_counts = a.out_migration_rate * exposure
+    bounds = list(MIGRATION_LOWER_BOUNDS) + [N_AGES]
+    v = vital_events()
+    for si, sex in enumerate(SEXES):
+        for g, label in enumerate(MIGRATION_GROUPS):
+            obs = v[(v.event == "out_migration") & (v.sex == sex) & (v.age_group == label)].value.sum()
+            assert out_counts[si, bounds[g]:bounds[g + 1]].sum() == pytest.approx(obs, rel=1e-9)
+    nets = [a.net_migration_by_year[y] for y in range(2020, 2025)]
+    assert a.net_migration == np.median(nets)
+    assert a.net_migration_by_year[2022] == _events("in_migration")[2022] - _events("out_migration")[2022]
+
+
+def test_municipal_excess_sums_to_zero(a):
+    assert a.municipal_excess.shape == (15,) and abs(a.municipal_excess.sum()) < 1e-6
+
+
+def test_every_assumption_is_documented(a):
+    t = a.table
+    assert list(t.columns) == ["component", "parameter", "value", "unit", "source", "period", "method", "fit"]
+    assert {"Sterblichkeit", "Geburten", "Wanderung", "Basisbevölkerung"} <= set(t.component)
+    for col in ("parameter", "unit", "source", "period", "method", "fit"):
+        assert (t[col].astype(str).str.len() > 0).all(), col
+    assert np.isfinite(t.value).all()
+    tfr_row = t[t.parameter.str.startswith("Zusammengefasste Geburtenziffer")].iloc[0]
+    assert tfr_row.value == pytest.approx(a.tfr) and "NRW" in tfr_row.fit
+
+
+def test_arrays_are_read_only(a):
+    with pytest.raises(ValueError):
+        a.qx[0, 0] = 0.5
+
+
+def test_method_text_states_the_estimated_values_in_german_format(a):
+    from dashboard.projection import method_text_de
+    from dashboard.projection.assumptions import de_num
+    text = method_text_de()
+    assert de_num(a.tfr, 2) in text and de_num(a.net_migration) in text and de_num(a.e0[0], 1) in text
+    assert "Kohorten-Komponenten" in text

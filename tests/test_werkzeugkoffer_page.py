@@ -1,0 +1,125 @@
+"""Werkzeugkoffer page components and callbacks without a browser.
+
+Where figures are checked, the projection is replaced by the SYNTHETIC frame of
+tests/_synthetic_measures.py (invented numbers); the catalogue is the real one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import openpyxl
+import pytest
+
+from dashboard.app import _model
+from dashboard.data import measures as M
+from dashboard.projection.measures_link import filter_measures
+from tests._synthetic_measures import NIDEGGEN, synthetic_age_groups
+
+
+def _text(component) -> str:
+    return json.dumps(component.to_plotly_json(), ensure_ascii=False,
+                      default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o))
+
+
+@pytest.fixture()
+def comps(monkeypatch, tmp_path):
+    from dashboard.app.pages import _measures_components as comps
+    monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path))
+    monkeypatch.setattr(comps, "age_groups_for", lambda spec: synthetic_age_groups())
+    return comps
+
+
+def test_markdown_escaping_keeps_catalogue_text_literal(comps):
+    assert comps.md_escape("LSBTIQ* <b>x</b> [a](b)") == "LSBTIQ\\* \\<b\\>x\\</b\\> \\[a\\](b)"
+
+
+def test_href_keeps_url_state(comps):
+    assert comps.href("05358044", _model.ScenarioSpec(), massnahme="M36", jahr=2030) == \
+        "/werkzeugkoffer?ags=05358044&szenario=basis&massnahme=M36&jahr=2030"
+    assert comps.href("05358", feld=None) == "/werkzeugkoffer"
+
+
+def test_render_view_cards_carry_sources_and_indicators(comps):
+    spec = _model.ScenarioSpec()
+    v = comps.cards_view(ags=NIDEGGEN, field=None, group="80+", status="aktiv", text=None, year=2030,
+                         spec=spec, highlight="M36")
+    assert v["notice"] is None
+    cards = v["cards"]
+    expected = filter_measures(M.active_catalogue(), ags=NIDEGGEN, age_group="80+", status="aktiv").id
+    assert [c.id for c in cards] == ["massnahme-" + i for i in expected]
+    ids = [c.id for c in cards]
+    m10 = _text(cards[ids.index("massnahme-M10")])     # Wohnberatung, 65+
+    assert "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)" in m10
+    assert "65-79 in Nideggen 2024 → 2030: ±0 (±0,0 %; 400 → 400)" in m10
+    assert "](<https://" in m10                           # source links
+    assert "Antwortet auf (Vorausberechnung, Basis (Status quo)):" in m10
+    m36 = cards[ids.index("massnahme-M36")]             # Dorfladen Wollersheim, all ages
+    assert "wk-highlight" in m36.className
+    t36 = _text(m36)
+    assert "Bevölkerung insgesamt in Nideggen 2024 → 2030" in t36 and "80+ in Nideggen" not in t36
+    assert v["summary"].startswith(f"{len(cards)} Maßnahmen für Nideggen")
+    assert "mitgeliefert" in v["origin"][0]
+    v = comps.gaps_view(ags=NIDEGGEN, year=2030, spec=spec)
+    # every strongly growing synthetic group is answered by an active real measure: no gap;
+    # Nideggen 80+ (+20 %) is reached only by district-wide senior services, Nideggen 0-2 is
+    # named by M53 (Kita)
+    gaps, wide = v["gap_tables"].children
+    assert "Keine Lücke" in _text(gaps)
+    assert "Nideggen" in _text(wide) and "80+" in _text(wide) and "0-2" not in _text(wide)
+    assert "nur kreisweit" in _text(v["gap_all"]) and "stark wachsend" in _text(v["gap_all"])
+    assert len(v["gap_fig"].data) == 1
+    cov_fig, cov_table = comps.coverage_view()
+    assert len(cov_fig.data) == 1 and "Nideggen" in _text(cov_table)
+
+
+def test_render_view_without_projection_says_so(comps, monkeypatch):
+    monkeypatch.setattr(comps, "age_groups_for", lambda spec: None)
+    v = comps.cards_view(ags="05358", field=M.FIELDS_OF_ACTION[0], group=None, status=None, text=None,
+                         year=2030, spec=_model.ScenarioSpec())
+    assert "nicht verfügbar" in _text(v["notice"])
+    assert len(v["cards"]) == (M.shipped_catalogue().measures.field_of_action == M.FIELDS_OF_ACTION[0]).sum()
+    assert "Antwortet auf" not in _text(v["cards"][0])
+    g = comps.gaps_view(ags="05358", year=2030, spec=_model.ScenarioSpec())
+    assert g["gap_tables"] is None and "nicht verfügbar" in json.dumps(g["gap_fig"].to_plotly_json(),
+                                                                        ensure_ascii=False)
+
+
+def test_upload_callback_reports_all_problems_and_accepts_a_valid_workbook(comps, tmp_path):
+    from dashboard.app.pages import werkzeugkoffer as page
+    wb_path = M.write_workbook(M.shipped_catalogue(), tmp_path / "k.xlsx")
+    wb = openpyxl.load_workbook(wb_path)
+    wb["Massnahmen"]["C5"] = "Gesundheit"
+    wb["Gemeinden"]["B3"] = "05358099"
+    wb.save(wb_path)
+    contents = "data:application/octet-stream;base64," + base64.b64encode(wb_path.read_bytes()).decode()
+    result, rev = page.upload(contents, "k.xlsx", 0)
+    text = _text(result)
+    assert "wurde nicht übernommen" in text and "Gesundheit" in text and "05358099" in text
+    assert "Massnahmen" in text and "Gemeinden" in text
+    assert result.role == "alert" and rev is page.dash.no_update
+    assert not M.user_workbook_path().exists()
+    good = M.write_workbook(M.shipped_catalogue(), tmp_path / "ok.xlsx")
+    contents = "data:application/octet-stream;base64," + base64.b64encode(good.read_bytes()).decode()
+    result, rev = page.upload(contents, "ok.xlsx", 3)
+    assert "übernommen" in _text(result) and rev == 4
+    assert M.active_catalogue().origin == "imported"
+    result, rev = page.reset(1, 4)
+    assert rev == 5 and M.active_catalogue().origin == "shipped"
+
+
+def test_teaser_links_into_the_werkzeugkoffer(comps):
+    text = _text(comps.measures_teaser(NIDEGGEN))
+    assert "/werkzeugkoffer?ags=05358044&szenario=basis&massnahme=M36" in text
+    assert "Keine Lücke bis 2030" in text
+    assert "Stark wachsend bis 2030, aber nur von kreisweiten Maßnahmen erreicht" in text
+
+
+def test_download_callback_returns_the_active_catalogue_as_workbook(comps, tmp_path):
+    from dashboard.app.pages import werkzeugkoffer as page
+    data = page.download(1)
+    assert data["filename"] == "werkzeugkoffer_massnahmen.xlsx" and data["base64"]
+    p = tmp_path / "dl.xlsx"
+    p.write_bytes(base64.b64decode(data["content"]))
+    assert M.load_workbook(p).equals(M.active_catalogue())
