@@ -177,10 +177,15 @@ def record(base: str, paths: list[str]) -> list[PageScript]:
 
 
 def _settle(page) -> None:
+    # Locator expectations, not page-evaluated predicates: the strict CSP forbids eval.
+    from playwright.sync_api import expect
+
     page.wait_for_timeout(150)
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('[data-dash-is-loading=\"true\"]')",
-                           timeout=60_000)
+    try:
+        expect(page.locator('[data-dash-is-loading="true"]')).to_have_count(0, timeout=30_000)
+    except AssertionError:
+        print(f"  Hinweis: {page.url} lädt nach 30 s noch (weiter mit den bis dahin gesendeten Callbacks)")
 
 
 # --------------------------------------------------------------------------- load
