@@ -445,3 +445,101 @@ def test_xlsx_truncated_or_corrupted_bytes(tmp_path_factory, name, cut, flip):
         assert_error_names_file(out, name)
     else:
         assert_same_table(out, baseline(name))
+
+
+# --------------------------------------------------------------------------- measures workbook
+
+def measures():
+    from dashboard.data import measures as m
+
+    return m
+
+
+@functools.cache
+def shipped_measures():
+    return measures().load_workbook(measures().SHIPPED_WORKBOOK, origin="shipped")
+
+
+def load_measures(path: Path):
+    try:
+        return "table", measures().load_workbook(path)
+    except DataFormatError as err:
+        return "error", err
+
+
+def _same_catalogue(cat, ref) -> None:
+    for part in ("measures", "municipalities", "sources"):
+        pd.testing.assert_frame_equal(getattr(cat, part).reset_index(drop=True),
+                                      getattr(ref, part).reset_index(drop=True), check_exact=True)
+
+
+@FUZZ
+@given(data=st.data())
+def test_measures_workbook_mutations(tmp_path_factory, data):
+    """Damaged cells in validated columns, duplicate ids, removed/added columns: an error naming
+    the sheet, or (for an ignored extra sheet) the same catalogue."""
+    import openpyxl
+
+    m = measures()
+    wb = openpyxl.load_workbook(m.SHIPPED_WORKBOOK)
+    ws = wb[m.SHEET_MEASURES]
+    header = [c.value for c in ws[1]]
+    op = data.draw(st.sampled_from(["cell", "duplicate_id", "delete_col", "insert_col", "extra_sheet",
+                                    "remove_sheet"]), label="op")
+    row = data.draw(st.integers(2, ws.max_row), label="row")
+    if op == "cell":
+        col = data.draw(st.sampled_from([c for c in ("id", "age_min", "age_max", "status",
+                                                     "field_of_action", "start_year") if c in header]))
+        token = data.draw(XLSX_TOKENS, label="token")
+        assume(token != ws.cell(row=row, column=header.index(col) + 1).value)
+        if isinstance(token, str):
+            assume(not token.startswith("="))
+        ws.cell(row=row, column=header.index(col) + 1, value=token)
+    elif op == "duplicate_id":
+        other = data.draw(st.integers(2, ws.max_row).filter(lambda r: r != row), label="other")
+        j = header.index("id") + 1
+        ws.cell(row=other, column=j, value=ws.cell(row=row, column=j).value)
+    elif op == "delete_col":
+        ws.delete_cols(data.draw(st.integers(1, len(header))))
+    elif op == "insert_col":
+        j = data.draw(st.integers(1, len(header) + 1))
+        ws.insert_cols(j)
+        ws.cell(row=1, column=j, value=data.draw(GARBAGE))
+    elif op == "extra_sheet":
+        wb.create_sheet(data.draw(GARBAGE.map(lambda s: "".join(ch for ch in s if ch not in "[]:*?/\\")[:25])
+                                  .filter(lambda s: s.strip() and s not in wb.sheetnames)))
+    else:
+        del wb[data.draw(st.sampled_from([m.SHEET_MEASURES, m.SHEET_MUNICIPALITIES, m.SHEET_SOURCES]))]
+    path = tmp_path_factory.mktemp("massn") / "katalog.xlsx"
+    wb.save(path)
+    kind, out = load_measures(path)
+    if op == "extra_sheet":
+        assert kind == "table", out
+        _same_catalogue(out, shipped_measures())
+    elif op == "cell":
+        # A value that still passes validation is the catalogue the file says; anything else is
+        # an error naming sheet and row.
+        if kind == "error":
+            assert_error_names_file(out, "katalog.xlsx")
+            assert any(p.sheet == m.SHEET_MEASURES and p.row == row for p in out.problems), str(out)
+    else:
+        assert kind == "error", f"{op} must not load"
+        assert_error_names_file(out, "katalog.xlsx")
+
+
+@FUZZ
+@given(cut=st.floats(0, 1, exclude_max=True),
+       flip=st.one_of(st.none(), st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255))))
+def test_measures_workbook_truncated_or_corrupted(tmp_path_factory, cut, flip):
+    raw = bytearray(measures().SHIPPED_WORKBOOK.read_bytes())
+    if flip is None:
+        raw = raw[: int(len(raw) * cut)]
+    else:
+        raw[int(len(raw) * flip[0])] ^= flip[1]
+    path = tmp_path_factory.mktemp("mcut") / "katalog.xlsx"
+    path.write_bytes(bytes(raw))
+    kind, out = load_measures(path)
+    if kind == "error":
+        assert_error_names_file(out, "katalog.xlsx")
+    else:
+        _same_catalogue(out, shipped_measures())

@@ -724,6 +724,29 @@ def _check_container(path, fname: str) -> None:
 
 def load_workbook(path: str | Path, *, origin: str = "imported",
                   display_name: str | None = None) -> Catalogue:
+    """Read and validate a catalogue workbook (see :func:`_load_workbook` for the contract).
+
+    openpyxl's read-only mode decompresses sheets lazily, so a damaged archive member
+    (bad CRC, truncated deflate stream, broken XML) fails while rows are read: such failures
+    become a :class:`DataFormatError` naming the file, never another exception type.
+    """
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    fname = display_name or (Path(path).name if isinstance(path, (str, Path)) else "Arbeitsmappe")
+    try:
+        return _load_workbook(path, origin=origin, display_name=display_name)
+    except DataFormatError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, TypeError,
+            ParseError) as exc:
+        raise DataFormatError(problem(fname, None, None, "eine lesbare Excel-Arbeitsmappe (.xlsx)",
+                                      f"beschädigte Arbeitsmappe ({type(exc).__name__})")) from None
+
+
+def _load_workbook(path: str | Path, *, origin: str = "imported",
+                   display_name: str | None = None) -> Catalogue:
     """Read and validate a catalogue workbook.
 
     Parameters
