@@ -82,3 +82,22 @@ limit_request_field_size = 8190
 # Heartbeat files in RAM: a slow disk never makes the arbiter kill healthy workers.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+
+def pre_fork(server, worker):  # noqa: ARG001 (gunicorn hook signature)
+    """Let the app's warm-up threads finish in the master before forking a worker.
+
+    ``dashboard.app`` starts its expensive warm-up (model fits, Basis draws) in a background
+    thread. With ``preload_app`` that thread runs in the master; forking while it holds a
+    lock would copy the lock *locked* into the worker (threads do not survive ``fork``), and
+    the worker's first fan-chart request would wait forever. Joining first also means the
+    fitted models are built once and shared copy-on-write by all workers.
+    """
+    import threading
+
+    limit = _int("GUNICORN_WARMUP_TIMEOUT", 600)
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.startswith("warm-up") \
+                and thread.is_alive():
+            server.log.info("Warte auf %s vor dem Start der Worker", thread.name)
+            thread.join(timeout=limit)

@@ -101,6 +101,16 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
 
 
 def stop_server(proc: subprocess.Popen) -> None:
+    workers = _children(proc.pid) if proc.poll() is None else []
+    _stop_master(proc)
+    for pid in workers:                      # only the workers this master forked
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _stop_master(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)  # our own gunicorn master; it stops its workers
         try:
@@ -164,19 +174,19 @@ def record(base: str, paths: list[str]) -> list[PageScript]:
                 for key in ("ArrowRight", "ArrowRight", "ArrowLeft"):
                     slider.focus()
                     page.keyboard.press(key)
-                    _settle(page)
+                    _settle(page, wait_s=10)
             for box in page.query_selector_all("input[type=radio]:not(:checked), "
                                                "input[type=checkbox]")[:8]:
                 if box.is_visible():
                     box.click()
-                    _settle(page)
+                    _settle(page, wait_s=10)
             page.close()
             scripts.append(script)
         browser.close()
     return scripts
 
 
-def _settle(page) -> None:
+def _settle(page, wait_s: float = 30) -> None:
     # Locator expectations, not page-evaluated predicates: the strict CSP forbids eval.
     from playwright.sync_api import expect
 
@@ -185,9 +195,10 @@ def _settle(page) -> None:
     page.wait_for_timeout(300)
     try:
         page.wait_for_load_state("networkidle", timeout=15_000)
-        expect(page.locator('[data-dash-is-loading="true"]')).to_have_count(0, timeout=30_000)
+        expect(page.locator('[data-dash-is-loading="true"]')).to_have_count(0, timeout=wait_s * 1000)
     except (AssertionError, PlaywrightTimeout):
-        print(f"  Hinweis: {page.url} lädt nach 30 s noch (weiter mit den bis dahin gesendeten Callbacks)")
+        print(f"  Hinweis: {page.url} lädt nach {wait_s:.0f} s noch (weiter mit den bis dahin "
+              "gesendeten Callbacks)")
 
 
 # --------------------------------------------------------------------------- load
