@@ -149,8 +149,8 @@ def memory(pid: int) -> dict[str, float]:
 @dataclass
 class PageScript:
     path: str
-    load_calls: list[bytes] = field(default_factory=list)
-    interactions: list[bytes] = field(default_factory=list)
+    load_calls: list[tuple[str, bytes]] = field(default_factory=list)      # (path, body)
+    interactions: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 def record(base: str, paths: list[str]) -> list[PageScript]:
@@ -165,8 +165,8 @@ def record(base: str, paths: list[str]) -> list[PageScript]:
             script = PageScript(path)
             bucket = script.load_calls
             page = context.new_page()
-            page.on("request", lambda r: r.method == "POST" and r.url.endswith(
-                "/_dash-update-component") and bucket.append(r.post_data_buffer))
+            page.on("request", lambda r: r.method == "POST" and "/_dash-update-component" in r.url
+                    and bucket.append((_path(r.url), r.post_data_buffer)))
             page.goto(base + path, wait_until="load", timeout=60_000)
             _settle(page)
             bucket = script.interactions
@@ -184,6 +184,14 @@ def record(base: str, paths: list[str]) -> list[PageScript]:
             scripts.append(script)
         browser.close()
     return scripts
+
+
+def _path(url: str) -> str:
+    """Path and query of a recorded URL (Dash 4 adds ``?endId=…`` to callback requests)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _settle(page, wait_s: float = 30) -> None:
@@ -287,13 +295,13 @@ class User(threading.Thread):
                     if not self._request("GET", asset):
                         return
                 first = False
-            for body in script.load_calls:
-                if not self._request("POST", "/_dash-update-component", body, _label(body)):
+            for path, body in script.load_calls:
+                if not self._request("POST", path, body, _label(body)):
                     return
             self._pause()
-            for body in self.rng.sample(script.interactions,
-                                        min(len(script.interactions), self.rng.randint(1, 4))):
-                if not self._request("POST", "/_dash-update-component", body, _label(body)):
+            for path, body in self.rng.sample(script.interactions,
+                                              min(len(script.interactions), self.rng.randint(1, 4))):
+                if not self._request("POST", path, body, _label(body)):
                     return
                 self._pause()
 
@@ -318,8 +326,8 @@ def warm_up(port: int, scripts: list[PageScript], stats: Stats) -> None:
     user = User(-1, port, scripts, [], stats, budget, time.monotonic() + 300, 0)
     for script in scripts:
         user._request("GET", script.path)
-        for body in script.load_calls + script.interactions:
-            user._request("POST", "/_dash-update-component", body, _label(body))
+        for path, body in script.load_calls + script.interactions:
+            user._request("POST", path, body, _label(body))
 
 
 def page_assets(port: int, path: str) -> list[str]:
@@ -359,6 +367,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"gunicorn (Procfile: {' '.join(procfile_command())}) auf {HOST}:{port} gestartet "
           f"in {time.monotonic() - t0:.1f} s, Log: {log_path}")
     try:
+        expected = int(os.environ.get("WEB_CONCURRENCY") or os.environ.get("GUNICORN_WORKERS") or 2)
+        deadline = time.monotonic() + 120
+        while len(_children(proc.pid)) < expected and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(2)
         mem_start = memory(proc.pid)
         scripts = record(f"http://{HOST}:{port}", paths)
         n_load = sum(len(s.load_calls) for s in scripts)
