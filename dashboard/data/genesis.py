@@ -40,6 +40,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,9 +78,23 @@ _DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _AGS_TOKEN_RE = re.compile(r"^(DG|\d{1,12})$")
-_AGE_LIKE_RE = re.compile(r"(\bunter \d+|\d+ bis unter \d+|\d+ jahre und (mehr|älter))", re.I)
+# Bounded digit runs (ages have at most 3 digits) keep the search linear in the cell length:
+# with ``\d+`` a long run of digits in a damaged cell made every search quadratic (seconds
+# per cell; found by the fuzz tests).
+_AGE_LIKE_RE = re.compile(r"(\bunter \d{1,3}\b|(?<!\d)\d{1,3} bis unter \d{1,3}\b|"
+                          r"(?<!\d)\d{1,3} jahre und (mehr|älter))", re.I)
 _FOOTER_RE = re.compile(r"^(_{3,}|©|\(c\)|Stand:)", re.I)
-_INT_RE = re.compile(r"^[+-]?\d+$")
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")          # ASCII digits only (no "١٢")
+#: Largest count accepted in a cell (12 digits): anything longer is a damaged cell, and it
+#: keeps values inside int64 (no OverflowError) and below Python's int-parsing limit.
+MAX_VALUE_DIGITS: int = 12
+#: UTF-8 text that was read as Windows-1252 and saved again ("DÃ¼ren"): two-character
+#: sequences that never occur in German text but always in such double-encoded files.
+_MOJIBAKE_RE = re.compile("Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u2122]"
+                          "|Â[\u00a0-\u00bf]|â€")
+#: Quality flags as published next to a value (``value_q``/``…__q``): "e" (final), "p"
+#: (provisional), "r" (revised), "s" (estimated) …; a longer or numeric text is a damaged cell.
+_QUALITY_RE = re.compile(r"^(?:[A-Za-z]{1,2}|[-.x/]|\.\.\.)$")
 _NUMERIC_LIKE_RE = re.compile(r"^[+-]?[\d.,\s]+$")
 
 
@@ -285,9 +300,18 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
                   "Null-Bytes (UTF-16 oder Binärdatei?)")
         return "", ""
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
+        text = ""
+    if text:
+        for i, line in enumerate(text.splitlines(), start=1):
+            m = _MOJIBAKE_RE.search(line)
+            if m:
+                probs.add(i, None, "Text in UTF-8 oder Windows-1252 (einfach kodiert)",
+                          f"doppelt kodierten Text {line[max(0, m.start() - 8):m.end() + 8]!r} "
+                          "(UTF-8 als Windows-1252 gelesen und erneut gespeichert?)")
+                return "", ""
+        return text, "utf-8"
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -313,7 +337,7 @@ def check_zip_safety(path: Path, probs: _Problems | None = None) -> list[Problem
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         own.add(None, None, "ein gültiges ZIP-Archiv (XLSX/ZIP)", "beschädigte oder keine ZIP-Datei")
         return own.items[start:]
     total = sum(i.file_size for i in infos)
@@ -340,7 +364,7 @@ def detect_format(path: Path, head: bytes) -> Format | None:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
             return None
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
@@ -370,12 +394,16 @@ def _ffcsv_text(path: Path, probs: _Problems) -> str:
     if raw[:2] == b"PK":
         if check_zip_safety(path, probs):
             return ""
-        with zipfile.ZipFile(path) as zf:
-            members = [n for n in zf.namelist() if n.lower().endswith(".csv")]
-            if len(members) != 1:
-                probs.add(None, None, "genau eine CSV-Datei im ZIP-Archiv", f"{len(members)} CSV-Dateien")
-                return ""
-            raw = zf.read(members[0])
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = [n for n in zf.namelist() if n.lower().endswith(".csv")]
+                if len(members) != 1:
+                    probs.add(None, None, "genau eine CSV-Datei im ZIP-Archiv", f"{len(members)} CSV-Dateien")
+                    return ""
+                raw = zf.read(members[0])
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
+            probs.add(None, None, "ein lesbares ZIP-Archiv", f"beschädigt ({type(exc).__name__})")
+            return ""
     text, _ = _decode(raw, probs)
     return text
 
@@ -389,12 +417,20 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     rows: list[tuple[int, list[str]]] = []
     prev = 0
-    for rec in reader:
-        start = prev + 1
-        prev = reader.line_num
-        if not any(c.strip() for c in rec):
-            continue
-        rows.append((start, rec))
+    try:
+        for rec in reader:
+            start = prev + 1
+            prev = reader.line_num
+            if not any(c.strip() for c in rec):
+                continue
+            rows.append((start, rec))
+    except csv.Error as exc:
+        probs.add(prev + 1, None, "gültiges CSV (Semikolon, Anführungszeichen paarweise)", str(exc))
+        return [], {}
+    if text.count('"') % 2:
+        probs.add(prev, None, "geschlossene Anführungszeichen",
+                  "ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?")
+        return [], {}
     if not rows:
         probs.add(None, None, "eine nicht leere Datei", "leere Datei")
         return [], {}
@@ -536,6 +572,11 @@ def _csv_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[object
             prev = reader.line_num
     except csv.Error as exc:
         probs.add(prev + 1, None, "gültiges CSV (Semikolon, Anführungszeichen paarweise)", str(exc))
+    if text.count('"') % 2:
+        # An opening quote that never closes: the csv module silently reads to the end of the
+        # file, so a cut-off footer ("© Statistische Äm") would become the publisher.
+        probs.add(prev + 1 if grid else None, None, "geschlossene Anführungszeichen",
+                  "ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?")
     return grid, enc
 
 
@@ -632,6 +673,18 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
     head = body[:first_data]
     title_rows = [(r, c) for r, c in head if sum(1 for x in c if x) == 1 and c and c[0]]
     header_rows = [(r, c) for r, c in head if (r, c) not in title_rows and any(x for x in c)]
+    for r, c in header_rows:
+        # A "header" row full of counts is a data row whose key was damaged (e.g. the AGS of the
+        # first data row): never let its values vanish silently. Years (column headings) do
+        # not count as values.
+        vals = [x for x in c if x]
+        counts_like = sum(1 for x in vals if _INT_RE.match(x) and not _YEAR_RE.match(x))
+        if counts_like >= max(2, len(vals) // 2):
+            probs.add(r, None, "eine Kopfzeile mit Beschriftungen oder eine Datenzeile mit Amtlichem "
+                      "Gemeindeschlüssel in den ersten drei Spalten",
+                      f"{counts_like} Zahlen ohne erkennbaren Schlüssel (AGS beschädigt?)")
+    if probs.items:
+        return [], {}
     title_text = "\n".join(c[0] for _, c in title_rows)
     code = table or _table_from_text(title_text, path.name)
     spec = _table_spec(code) if code else None
@@ -674,10 +727,10 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
     # Header interpretation per value column.
     roles: dict[int, _ColumnRole] = {}
     measures = spec["measures"]
+    row_kinds = [_header_row_kind(c, scheme, measures) for _, c in header_rows]
     for j in range(value_start, width):
         labels = tuple(c[j] for _, c in header_rows if c[j])
         role = _ColumnRole(labels=labels)
-        row_kinds = [_header_row_kind(c, scheme, measures) for _, c in header_rows]
         for (hr, c), kind in zip(header_rows, row_kinds):
             text = c[j]
             if not text or _is_variable_label(text):
@@ -822,6 +875,10 @@ def _parse_value(raw: object, probs: _Problems, cell: _Cell, counts: Counter) ->
             probs.add(cell.row, cell.column, "eine ganze Zahl ohne Tausenderpunkt/Dezimalkomma", text)
         else:
             probs.add(cell.row, cell.column, "eine Zahl oder ein GENESIS-Zeichen (-, ., x, ..., /)", text)
+        return None, "invalid"
+    if len(text.lstrip("+-")) > MAX_VALUE_DIGITS:
+        probs.add(cell.row, cell.column, f"eine Anzahl mit höchstens {MAX_VALUE_DIGITS} Stellen",
+                  f"{len(text.lstrip('+-'))} Stellen")
         return None, "invalid"
     value = int(text)
     if value < 0 and not cell.measure.endswith("net_migration"):
@@ -983,6 +1040,11 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
             continue
         value, quality = _parse_value(cell.raw, probs, _CellWithMeasure(cell, event), counts)
         if quality == "invalid":
+            continue
+        if cell.quality and not _QUALITY_RE.match(cell.quality):
+            probs.add(cell.row, "Qualitätskennzeichen",
+                      "ein GENESIS-Qualitätskennzeichen (ein oder zwei Buchstaben wie e, p, r, s) "
+                      "oder ein GENESIS-Zeichen", cell.quality)
             continue
         age = (cell.age or default_age) if spec["age_scheme"] else default_age
         if age not in age_keys:

@@ -669,6 +669,10 @@ def _read_sheet(ws, fname: str, sheet: str, columns: tuple[str, ...],
     idx = {c: names.index(c) for c in columns}
     out = []
     for r, values in enumerate(rows, start=2):
+        if r > MAX_SHEET_ROWS:
+            probs.append(problem(fname, r, None, f"höchstens {MAX_SHEET_ROWS} Zeilen", "mehr Zeilen",
+                                 sheet=sheet))
+            return None
         values = list(values) + [None] * (len(names) - len(values))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
@@ -676,8 +680,73 @@ def _read_sheet(ws, fname: str, sheet: str, columns: tuple[str, ...],
     return out
 
 
+#: Upload limits for a catalogue workbook (the shipped one has ~100 rows and ~40 kB).
+MAX_WORKBOOK_BYTES: int = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES: int = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO: float = 100.0
+MAX_SHEET_ROWS: int = 20_000
+
+
+def _check_container(path, fname: str) -> None:
+    """Refuse oversized files and zip bombs before openpyxl decompresses anything.
+
+    (openpyxl parses XML with defusedxml when it is installed, which refuses entity tricks.)
+    """
+    import zipfile
+
+    try:
+        if isinstance(path, (str, Path)):
+            size = Path(path).stat().st_size
+        else:
+            pos = path.tell()
+            size = path.seek(0, 2)
+            path.seek(pos)
+        if size > MAX_WORKBOOK_BYTES:
+            raise DataFormatError(problem(fname, None, None, f"höchstens {MAX_WORKBOOK_BYTES // 2**20} MB",
+                                          f"{size / 2**20:.1f} MB"))
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+        if not isinstance(path, (str, Path)):
+            path.seek(0)
+    except DataFormatError:
+        raise
+    except Exception as exc:
+        raise DataFormatError(problem(fname, None, None, "eine Excel-Arbeitsmappe (.xlsx)",
+                                      f"keine lesbare Arbeitsmappe ({type(exc).__name__})")) from None
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        raise DataFormatError(problem(fname, None, None,
+                                      f"entpackt höchstens {MAX_UNCOMPRESSED_BYTES // 2**20} MB und "
+                                      f"Kompression höchstens {MAX_COMPRESSION_RATIO:.0f}:1",
+                                      f"{total / 2**20:.1f} MB, {total / packed:.0f}:1 (ZIP-Bombe?)"))
+
+
 def load_workbook(path: str | Path, *, origin: str = "imported",
                   display_name: str | None = None) -> Catalogue:
+    """Read and validate a catalogue workbook (see :func:`_load_workbook` for the contract).
+
+    openpyxl's read-only mode decompresses sheets lazily, so a damaged archive member
+    (bad CRC, truncated deflate stream, broken XML) fails while rows are read: such failures
+    become a :class:`DataFormatError` naming the file, never another exception type.
+    """
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    fname = display_name or (Path(path).name if isinstance(path, (str, Path)) else "Arbeitsmappe")
+    try:
+        return _load_workbook(path, origin=origin, display_name=display_name)
+    except DataFormatError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, TypeError,
+            ParseError) as exc:
+        raise DataFormatError(problem(fname, None, None, "eine lesbare Excel-Arbeitsmappe (.xlsx)",
+                                      f"beschädigte Arbeitsmappe ({type(exc).__name__})")) from None
+
+
+def _load_workbook(path: str | Path, *, origin: str = "imported",
+                   display_name: str | None = None) -> Catalogue:
     """Read and validate a catalogue workbook.
 
     Parameters
@@ -709,9 +778,10 @@ def load_workbook(path: str | Path, *, origin: str = "imported",
     import zipfile
 
     fname = display_name or (Path(path).name if isinstance(path, (str, Path)) else "Arbeitsmappe")
+    _check_container(path, fname)
     try:
         wb = _open(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # openpyxl raises many types (incl. XML errors) for broken files
         raise DataFormatError(problem(fname, None, None, "eine Excel-Arbeitsmappe (.xlsx)",
                                       f"keine lesbare Arbeitsmappe ({type(exc).__name__})")) from None
     probs: list[Problem] = []

@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import _model
+from dashboard.app import _model, _validate
 from dashboard.app._components import (chart, chart_outputs, data_table, key_figure, labelled, notice,
                                        query_store, region_dropdown, selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
@@ -168,6 +168,9 @@ def on_change(ags, indicator, tfr, e0, wanderung, vergleich):
     ags, spec, keys = _model.parse_ags(ags), own_spec(tfr, e0, wanderung), compare_keys(vergleich)
     indicator = indicator if indicator in INDICATORS else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
+    rejected = _validate.rejected_inputs(tfr, e0, wanderung)   # hand-crafted requests
+    if rejected:
+        sub = [html.Strong(rejected, className="hinweis-fehler", role="alert"), " ", sub]
     return fig, table, big, sub, query_of(ags, indicator, spec, keys), {"ags": ags, **spec.query()}
 
 
@@ -184,6 +187,10 @@ def on_reset(_n):
 def on_target(_n, target, year, tfr, e0):
     """Target-seeking: the constant net migration that reaches ``target`` in ``year``."""
     msg, value = _model.solve_target(target, year, tfr, e0)
+    notes = [m for m in (_validate.rejected_year(year, lo=_model.BASE_YEAR, hi=2045),
+                         _validate.rejected_inputs(tfr, e0, None)) if m]
+    if notes:
+        msg = " ".join(notes) + " " + msg
     return msg, value if value is not None else dash.no_update
 
 

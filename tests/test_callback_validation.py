@@ -1,0 +1,138 @@
+"""Hand-crafted callback requests against a running server: out-of-range or non-numeric scenario
+inputs get HTTP 200 with a clear German message in the page, never a 500, never a negative
+population."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+
+import numpy as np
+import pytest
+
+from tests._live import serve
+
+Q_OUT = {"page": "szenarien", "type": "query"}
+S_OUT = {"page": "szenarien", "type": "sel"}
+BAD = [
+    {"tfr": -5, "e0": 0, "wanderung": 0},
+    {"tfr": 1.4, "e0": 0, "wanderung": 1e9},
+    {"tfr": "abc", "e0": "1,5", "wanderung": "NaN"},
+    {"tfr": ["1.5"], "e0": {"x": 1}, "wanderung": "Infinity"},
+    {"tfr": 1e308, "e0": -1e308, "wanderung": -1e9},
+]
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    from dashboard.app import app
+
+    with serve(app.server) as url:
+        yield url
+
+
+def post(base: str, payload: dict) -> tuple[int, dict | str]:
+    req = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(payload).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            body = resp.read().decode()
+            return resp.status, json.loads(body) if body else {}
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def _out(outputs) -> str:
+    return "...".join(f"{json.dumps(i, sort_keys=True, separators=(',', ':')) if isinstance(i, dict) else i}.{p}"
+                     for i, p in outputs)
+
+
+def payload(outputs, inputs, state=(), changed=None) -> dict:
+    return {"output": ".." + _out(outputs) + ".." if len(outputs) > 1 else _out(outputs),
+            "outputs": [{"id": i, "property": p} for i, p in outputs] if len(outputs) > 1
+            else {"id": outputs[0][0], "property": outputs[0][1]},
+            "inputs": [{"id": i, "property": "n_clicks" if i.endswith("-los") else "value", "value": v}
+                       for i, v in inputs],
+            "state": [{"id": i, "property": "value", "value": v} for i, v in state],
+            "changedPropIds": [f"{changed}.value"] if changed else []}
+
+
+def numbers(obj) -> list[float]:
+    """All numeric y/z/values in a figure (plain lists or Plotly's base64 typed arrays)."""
+    out: list[float] = []
+    if isinstance(obj, dict):
+        if "bdata" in obj and "dtype" in obj:
+            return list(np.frombuffer(base64.b64decode(obj["bdata"]), dtype=obj["dtype"]))
+        for k, v in obj.items():
+            if k in ("y", "z", "values", "x") or isinstance(v, dict | list):
+                out += numbers(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                out.append(float(v))
+            else:
+                out += numbers(v)
+    return out
+
+
+def text_of(component) -> str:
+    return json.dumps(component, ensure_ascii=False)
+
+
+@pytest.mark.http
+@pytest.mark.parametrize("bad", BAD, ids=[str(i) for i in range(len(BAD))])
+def test_scenario_callback_reports_bad_inputs(base_url, bad):
+    outputs = [("sz-chart", "figure"), ("sz-table-box", "children"), ("sz-headline", "children"),
+               ("sz-headline-sub", "children"), (Q_OUT, "data"), (S_OUT, "data")]
+    inputs = [("sz-ags", "05358"), ("sz-kennzahl", "population"), ("sz-tfr", bad["tfr"]),
+              ("sz-e0", bad["e0"]), ("sz-wanderung", bad["wanderung"]), ("sz-vergleich", [])]
+    status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
+    assert status == 200, body
+    resp = body["response"]
+    message = text_of(resp["sz-headline-sub"]["children"])
+    assert "Eingabe nicht verwendet" in message and "Basis-Annahme" in message
+    figure = resp["sz-chart"]["figure"]
+    pops = [v for trace in figure["data"] for v in numbers(trace.get("y", []))]
+    assert pops and min(pops) >= 0 and np.isfinite(pops).all()
+
+
+@pytest.mark.http
+def test_valid_inputs_carry_no_message(base_url):
+    outputs = [("sz-chart", "figure"), ("sz-table-box", "children"), ("sz-headline", "children"),
+               ("sz-headline-sub", "children"), (Q_OUT, "data"), (S_OUT, "data")]
+    inputs = [("sz-ags", "05358"), ("sz-kennzahl", "population"), ("sz-tfr", 1.5), ("sz-e0", 1),
+              ("sz-wanderung", 1000), ("sz-vergleich", [])]
+    status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
+    assert status == 200
+    assert "Eingabe nicht verwendet" not in text_of(body["response"]["sz-headline-sub"]["children"])
+
+
+@pytest.mark.http
+@pytest.mark.parametrize("bad", BAD[:3], ids=["tfr", "migration", "text"])
+def test_fan_callback_never_fails(base_url, bad):
+    outputs = [("sz-fan", "figure"), ("sz-fan-tabelle", "children")]
+    inputs = [("sz-ags", "05358"), ("sz-tfr", bad["tfr"]), ("sz-e0", bad["e0"]), ("sz-wanderung", bad["wanderung"])]
+    status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
+    assert status == 200, body
+    vals = numbers(body["response"]["sz-fan"]["figure"]["data"])
+    assert vals and min(vals) >= 0
+
+
+@pytest.mark.http
+@pytest.mark.parametrize("target, year, expect", [
+    ("abc", 2030, "zwischen 100.000 und 500.000"),
+    (1e9, 2030, "zwischen 100.000 und 500.000"),
+    (300000, 3000, "Zieljahr 3000"),
+    (300000, "abc", "Zieljahr 'abc'"),
+])
+def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
+    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung", "value")]
+    status, body = post(base_url, payload(outputs, [("sz-ziel-los", 1)],
+                                          state=[("sz-ziel", target), ("sz-zieljahr", year),
+                                                 ("sz-tfr", -5), ("sz-e0", None)], changed="sz-ziel-los"))
+    assert status == 200, body
+    resp = body["response"]
+    assert expect in text_of(resp["sz-ziel-ergebnis"]["children"])
+    assert "Geburtenrate" in text_of(resp["sz-ziel-ergebnis"]["children"])   # the tfr −5 is named too
