@@ -82,3 +82,21 @@ limit_request_field_size = 8190
 # Heartbeat files in RAM: a slow disk never makes the arbiter kill healthy workers.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+# Warm-up before forking. With ``preload_app`` the master imports the app; the expensive
+# memoised results (Basis projection, interval draws, backtest and its coverage) are then
+# computed once here, in ``when_ready`` (the arbiter calls it before it spawns workers), and
+# every worker inherits them copy-on-write. The app's own background warm-up thread is
+# switched off under gunicorn: forking while a thread holds a model lock would leave that
+# lock held forever in the child.
+if preload_app:
+    os.environ.setdefault("DASHBOARD_WARM_UP", "master")
+
+
+def when_ready(server) -> None:  # gunicorn hook
+    if preload_app and os.environ.get("DASHBOARD_WARM_UP") == "master":
+        from dashboard.app import _model
+
+        server.log.info("Warm-up: memoised projections, intervals and backtest …")
+        _model.warm_up()
+        server.log.info("Warm-up done")
