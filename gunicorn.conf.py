@@ -83,21 +83,20 @@ limit_request_field_size = 8190
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
+# Warm-up before forking. With ``preload_app`` the master imports the app; the expensive
+# memoised results (Basis projection, interval draws, backtest and its coverage) are then
+# computed once here, in ``when_ready`` (the arbiter calls it before it spawns workers), and
+# every worker inherits them copy-on-write. The app's own background warm-up thread is
+# switched off under gunicorn: forking while a thread holds a model lock would leave that
+# lock held forever in the child.
+if preload_app:
+    os.environ.setdefault("DASHBOARD_WARM_UP", "master")
 
-def pre_fork(server, worker):  # noqa: ARG001 (gunicorn hook signature)
-    """Let the app's warm-up threads finish in the master before forking a worker.
 
-    ``dashboard.app`` starts its expensive warm-up (model fits, Basis draws) in a background
-    thread. With ``preload_app`` that thread runs in the master; forking while it holds a
-    lock would copy the lock *locked* into the worker (threads do not survive ``fork``), and
-    the worker's first fan-chart request would wait forever. Joining first also means the
-    fitted models are built once and shared copy-on-write by all workers.
-    """
-    import threading
+def when_ready(server) -> None:  # gunicorn hook
+    if preload_app and os.environ.get("DASHBOARD_WARM_UP") == "master":
+        from dashboard.app import _model
 
-    limit = _int("GUNICORN_WARMUP_TIMEOUT", 600)
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and thread.name.startswith("warm-up") \
-                and thread.is_alive():
-            server.log.info("Warte auf %s vor dem Start der Worker", thread.name)
-            thread.join(timeout=limit)
+        server.log.info("Warm-up: memoised projections, intervals and backtest …")
+        _model.warm_up()
+        server.log.info("Warm-up done")

@@ -23,6 +23,7 @@ Conventions for page authors (e.g. the Werkzeugkoffer page of the measures work)
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dash
@@ -138,7 +139,10 @@ _downloads.register(server)
 
 from dashboard.app import _model  # noqa: E402
 
-if _model.model_available():
+# DASHBOARD_WARM_UP: "background" (default; development server) fits the interval models in a
+# thread at start; "master" means gunicorn.conf.py warms up synchronously before forking
+# workers (no thread may run across a fork); "off" disables it (e.g. tests that time it).
+if _model.model_available() and os.environ.get("DASHBOARD_WARM_UP", "background") == "background":
     _model.warm_up_uncertainty()
 
 

@@ -43,13 +43,34 @@ net_migration     (..., R, 2, A)    net migrants by age at the end of the year (
 
 Implementation
 --------------
-:func:`run` advances only the population inside its loop over years (about ten array
-operations per year, floors only when a cell would turn negative) and then computes births,
-deaths and applied migration for all years at once from the stored populations, rates and
-migration; the tests check the balance identity between the two, and agreement with the
-loop implementation in :mod:`dashboard.projection._reference`. :func:`step` is ``run`` for
-one year. For many draws use ``run(..., store_components=False)`` and aggregate the
-returned population path ``(T+1, draw, region, sex, age)``.
+:func:`run` is built for many short runs on small arrays (15 × 2 × 101 = 3,030 cells), where
+the cost of a numpy call (about 1 µs) and not the arithmetic dominates. It therefore
+
+* prepares every rate once per run with a leading year axis (length ``n_years``, or 1 for a
+  rate that does not vary by year), already shaped for the cell space ``(..., R, 2, A)``:
+  survival, the migrants' survival factor ``keep``, half the fertility as a column vector,
+  the infant-survivors-per-birth factor by sex; the loop takes yearly slices from lists;
+* writes each year straight into preallocated buffers (population path, total births,
+  migration), with ``out=`` arguments and basic slicing only: about ten array operations
+  per year, no allocation and no validation inside the loop;
+* moves every cohort up one age with one contiguous add over the flattened cells: the
+  survivors are computed by age at the start, the open group's own survivors are merged
+  into the age below it and the last age is set to 0, so the flat shift by one element
+  carries age a−1 to a and only drops a zero onto the next row's age 0;
+* computes births with one matrix product (female exposure at start + end × fertility / 2);
+* takes the floors only when some cell would turn negative (:func:`_floor_year`);
+* computes deaths, births by sex and applied migration for all years at once after the
+  loop, from the stored populations, rates and migration — independently of the loop's
+  arithmetic, so the balance identity is a real check of the loop;
+* allocates the population path, migration, deaths and shortfall as slices of one block
+  (one allocation per run). With separate ~0.5 MB arrays glibc returned the memory to the
+  operating system after every run, and the next run paid ~500 page faults (about 1 ms,
+  more than the arithmetic).
+
+The tests check the balance identity and agreement with the loop implementation in
+:mod:`dashboard.projection._reference`. :func:`step` is ``run`` for one year. For many
+draws use ``run(..., store_components=False)`` and aggregate the returned population path
+``(T+1, draw, region, sex, age)``.
 """
 
 from __future__ import annotations
@@ -95,6 +116,8 @@ class RunResult:
     births : (T, ..., R, 2); deaths, net_migration, shortfall : (T, ..., R, 2, A).
     With ``store_components=False`` births/deaths/net_migration are ``None`` and
     ``shortfall`` holds only its total per year, shape (T,).
+    ``population``, ``deaths``, ``net_migration`` and ``shortfall`` are views into one
+    block (see the module docstring); they never overlap.
     """
 
     population: np.ndarray
@@ -113,80 +136,57 @@ def age_one_year(population: np.ndarray) -> np.ndarray:
     return out
 
 
-def _constants(survival, infant_survival, sex_ratio_at_birth, migration_timing):
-    """Per-year constants derived from the rates (work with or without a leading year axis).
+def _by_year(x, name: str, time_varying: bool, n_years: int) -> np.ndarray:
+    """Rate with a leading year axis: length ``n_years`` if time-varying, else length 1.
 
-    Returns ``half_q`` (migrants' death probability × 1/2, by age at year end; zeros for
-    "end" timing), ``keep = 1 − half_q``, ``split`` (…, 2) female/male share of births.
+    A length-1 year axis broadcasts against all years in the vectorised component
+    computation; the loop takes its yearly slices from :func:`_years`.
     """
-    s = np.asarray(survival, dtype=float)
-    s0 = np.asarray(infant_survival, dtype=float)
-    if migration_timing == "mid":
-        s_end = np.empty(np.broadcast_shapes(s.shape, s0.shape + (1,)))
-        s_end[..., 1:] = s[..., :-1]
-        s_end[..., 0] = s0
-        half_q = 0.5 * (1.0 - s_end)
-    else:
-        half_q = np.zeros((1,) * s.ndim)
-    srb = np.asarray(sex_ratio_at_birth, dtype=float)
-    ms = srb / (1.0 + srb)
-    split = np.stack([1.0 - ms, ms], axis=-1)
-    return half_q, 1.0 - half_q, split
+    x = np.asarray(x, dtype=float)
+    if not time_varying:
+        return x[None]
+    if x.ndim == 0 or x.shape[0] < n_years:
+        raise ValueError(f"time-varying rate {name!r} needs a leading year axis of length >= {n_years}, "
+                         f"got shape {x.shape}")
+    return x[:n_years]
 
 
-def _advance(P, s, keep, f_half, infant_coeff, M, timing_mid, shape, scratch=None):
-    """Population at year end (no components): returns (end, total_births, shortfall or None).
+def _years(x: np.ndarray, n_years: int) -> list[np.ndarray]:
+    """The yearly slices of a prepared rate as a list (list indexing is cheaper than array indexing)."""
+    return list(x) if len(x) == n_years else [x[0]] * n_years
 
-    Fast path without floors (about ten array operations); only if some cell would become
-    negative is the step recomputed with the floors (:func:`_advance_floored`).
-    ``shape`` is the broadcast shape of P, s and M (passed in to save per-step overhead);
-    ``scratch`` an optional work array of that shape.
+
+def _to_cells(x: np.ndarray, nd: int) -> np.ndarray:
+    """Insert singleton axes after the year axis so that ``x[t]`` has ``nd`` dimensions.
+
+    Every prepared rate then broadcasts against ``(T, ..., R, 2, A)`` with its year axis
+    aligned to the first axis (plain right-aligned broadcasting would misplace it).
     """
-    end = np.empty(shape)
-    np.multiply(P[..., :-1], s[..., :-1], out=end[..., 1:])
-    end[..., -1] += P[..., -1] * s[..., -1]
-    end[..., 0] = 0.0
-    if timing_mid:
-        if scratch is None:
-            end += M * keep
-        else:
-            np.multiply(M, keep, out=scratch)
-            end += scratch
-    else:
-        end += M
-    women = P[..., 0, :] + end[..., 0, :]
-    total_births = women @ f_half if f_half.ndim == 1 else (women * f_half).sum(axis=-1)   # (..., R)
-    end[..., 0] += total_births[..., None] * infant_coeff
-    if end.min() < 0.0:
-        return _advance_floored(P, s, keep, f_half, infant_coeff, M, timing_mid)
-    return end, total_births, None
+    return x.reshape(x.shape[:1] + (1,) * (nd + 1 - x.ndim) + x.shape[1:])
 
 
-def _advance_floored(P, s, keep, f_half, infant_coeff, M, timing_mid):
-    """Same as :func:`_advance` with floors: ages ≥ 1 before births, then age 0."""
-    surv = P * s
-    shape = np.broadcast_shapes(surv.shape, np.shape(M))
-    end = np.empty(shape)
-    end[..., 0] = 0.0
-    end[..., 1:] = surv[..., :-1]
-    end[..., -1] += surv[..., -1]
-    end += M * keep if timing_mid else M
-    shortfall = np.zeros(shape)
-    neg = end < 0.0
-    neg[..., 0] = False
-    shortfall[neg] = -end[neg]
-    end[neg] = 0.0
-    total_births = ((P[..., 0, :] + end[..., 0, :]) * f_half).sum(axis=-1)     # (..., R)
-    end[..., 0] += total_births[..., None] * infant_coeff
-    neg0 = end[..., 0] < 0.0
-    shortfall[..., 0] = np.where(neg0, -end[..., 0], 0.0)
-    end[..., 0] = np.where(neg0, 0.0, end[..., 0])
-    return end, total_births, shortfall
+def _floor_year(P, E, M, keep_t, fh_t, coeff_t, tb_t, women, infants, short_t, mid: bool) -> None:
+    """Recompute the year ``P -> E`` with floors (only called when some cell of ``E`` is < 0).
 
-
-def _split_axis(split):
-    """Shape ``split`` (…, 2) so that it broadcasts against births (…, R, 2)."""
-    return split[..., None, :] if split.ndim > 1 else split
+    ``E`` arrives holding the unfloored result; ages ≥ 1 are final except for the floor
+    (births do not enter them). Age 0 is rebuilt from its migrants, ages ≥ 1 are floored at
+    0 (the missing emigrants go to ``short_t``), births are recomputed from the floored
+    exposure, then age 0 is floored in turn — the order of :mod:`dashboard.projection._reference`.
+    All arrays are written in place.
+    """
+    E[..., :1] = (M * keep_t if mid else np.broadcast_to(M, E.shape))[..., :1]
+    body = E[..., 1:]
+    neg = body < 0.0
+    short_t[..., 1:] = np.where(neg, -body, 0.0)
+    body[neg] = 0.0
+    np.add(P[..., :1, :], E[..., :1, :], out=women)
+    np.matmul(women, fh_t, out=tb_t)
+    np.multiply(tb_t, coeff_t, out=infants)
+    E[..., :1] += infants
+    age0 = E[..., :1]
+    neg0 = age0 < 0.0
+    short_t[..., :1] = np.where(neg0, -age0, 0.0)
+    age0[neg0] = 0.0
 
 
 def step(population: np.ndarray, *, survival: np.ndarray, infant_survival: np.ndarray,
@@ -203,19 +203,6 @@ def step(population: np.ndarray, *, survival: np.ndarray, infant_survival: np.nd
                       net_migration=r.net_migration[0], shortfall=r.shortfall[0])
 
 
-def _expand(x, time_varying: bool, per_year_ndim: int):
-    """Give a rate with a leading year axis singleton axes so it broadcasts against (T, …)."""
-    x = np.asarray(x)
-    if not time_varying:
-        return x
-    rest = x.ndim - 1
-    return x.reshape((x.shape[0],) + (1,) * max(per_year_ndim - rest, 0) + x.shape[1:])
-
-
-def _at(rate, t: int, time_varying: bool):
-    return rate[t] if time_varying else rate
-
-
 def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_survival: np.ndarray,
         fertility: np.ndarray, sex_ratio_at_birth: float | np.ndarray,
         net_migration: np.ndarray | Callable[[int, np.ndarray], np.ndarray],
@@ -223,10 +210,11 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
         store_components: bool = True) -> RunResult:
     """Project ``n_years`` one-year steps (see the module docstring for the model).
 
-    The loop over years advances only the population (a few array operations per year);
-    births, deaths and applied migration are then computed for all years at once from the
-    stored populations, rates and migration, so that the balance identity
-    ``P(t+1) = aged(P(t)) + B·[a=0] − D + M`` is an independent check of the loop.
+    The loop over years advances only the population (about ten array operations per
+    year into preallocated buffers); births by sex, deaths and applied migration are then
+    computed for all years at once from the stored populations, rates and migration, so
+    that the balance identity ``P(t+1) = aged(P(t)) + B·[a=0] − D + M`` is an independent
+    check of the loop.
 
     Parameters
     ----------
@@ -235,103 +223,138 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
         a rate named in ``time_varying`` carries a leading year axis of length ``n_years``
         (then the optional draw axis, …).
     net_migration : array (as in :func:`step`, year axis first if named in ``time_varying``)
-        or a callable ``f(t, population_start) -> (..., R, 2, A)`` evaluated every year
+        or a callable ``f(t, population_start) -> (..., R, 2, A)`` evaluated once every year
         (t = 0 for the first projected year), e.g. for population-dependent out-migration.
+        The kernel copies what it returns, so the callable may reuse its output buffer.
     migration_timing : ``"mid"`` or ``"end"`` (see module docstring).
     store_components : compute births/deaths/migration arrays (set False for large draw runs).
+
+    Returns
+    -------
+    RunResult
+        Arrays in persons; shapes in :class:`RunResult`, where ``...`` is the broadcast of
+        the leading axes of the population, the rates and the migration.
 
     Examples
     --------
     Many draws at once: pass ``population`` of shape (R, 2, A) and ``fertility`` of shape
-    (n_years, D, 1, A) with ``time_varying={"fertility"}``; population broadcasts to
-    (D, R, 2, A) after the first step.
+    (n_years, D, 1, A) with ``time_varying={"fertility"}``; the population path has shape
+    (n_years + 1, D, R, 2, A).
     """
+    # ---- validation and per-run preparation (nothing of this runs inside the loop) ----
     if migration_timing not in MIGRATION_TIMINGS:
         raise ValueError(f"migration_timing must be one of {MIGRATION_TIMINGS}, got {migration_timing!r}")
     tv = frozenset(time_varying)
     unknown = tv - set(RATE_NAMES)
     if unknown:
         raise ValueError(f"unknown time_varying rates: {sorted(unknown)}")
+    T = int(n_years)
     mid = migration_timing == "mid"
     P0 = np.ascontiguousarray(population, dtype=float)
-    surv = np.ascontiguousarray(survival, dtype=float)
-    s0 = np.ascontiguousarray(infant_survival, dtype=float)
-    f_half = 0.5 * np.asarray(fertility, dtype=float)
-    if "fertility" not in tv and f_half.ndim > 1 and all(n == 1 for n in f_half.shape[:-1]):
-        f_half = f_half.reshape(-1)                   # shared by all regions/draws: use a matrix product
-    srb = np.asarray(sex_ratio_at_birth, dtype=float)
-    # constants for all years at once (year axis kept where the rate is time-varying)
-    s_tv, s0_tv, srb_tv = "survival" in tv, "infant_survival" in tv, "sex_ratio_at_birth" in tv
-    if s_tv != s0_tv:       # half_q mixes both: give both a year axis
-        if not s_tv:
-            surv = np.broadcast_to(surv, (n_years,) + surv.shape)
-        if not s0_tv:
-            s0 = np.broadcast_to(s0, (n_years,) + s0.shape)
-        s_tv = s0_tv = True
-    half_q, keep, split = _constants(surv, s0, srb, migration_timing)
-    infant_coeff = None
-    if not (s0_tv or srb_tv):
-        infant_coeff = _split_axis(split) * s0
-    P = P0
-    shape_prev = None
-    pop_list = [P0]
-    mig_list = []
-    births_list = []
-    short_list = []
-    for t in range(n_years):
-        M = net_migration(t, P) if callable(net_migration) else _at(net_migration, t, "net_migration" in tv)
-        split_t = split[t] if srb_tv else split
-        coeff = infant_coeff if infant_coeff is not None else _split_axis(split_t) * (s0[t] if s0_tv else s0)
-        s_t = surv[t] if s_tv else surv
-        if shape_prev is None or np.shape(M) != shape_prev or P.shape != shape_prev:
-            shape_prev = np.broadcast_shapes(P.shape, np.shape(s_t), np.shape(M))
-            scratch = np.empty(shape_prev)
-        end, tb, sf = _advance(P, s_t, keep[t] if (s_tv and mid) else keep,
-                               _at(f_half, t, "fertility" in tv), coeff, M, mid, shape_prev, scratch)
-        pop_list.append(end)
-        mig_list.append(M)
-        births_list.append(tb)
-        short_list.append(sf)
-        P = end
-    shape = np.broadcast_shapes(*(p.shape for p in pop_list))
-    population_out = np.empty((n_years + 1,) + shape)
-    for t, p in enumerate(pop_list):
-        population_out[t] = p
+    n_age = P0.shape[-1]
+    # every rate with a year axis (length T or 1) and the trailing axes of the cells (..., R, 2, A)
+    S = _by_year(survival, "survival", "survival" in tv, T)                                  # (T, ..., 2, A)
+    S0 = _by_year(infant_survival, "infant_survival", "infant_survival" in tv, T)[..., None]  # (T, ..., 2, 1)
+    F = _by_year(fertility, "fertility", "fertility" in tv, T)[..., None, :]                  # (T, ..., 1, A)
+    srb = _by_year(sex_ratio_at_birth, "sex_ratio_at_birth", "sex_ratio_at_birth" in tv, T)
+    srb = srb.reshape(srb.shape + (1, 1, 1))                                                  # (T, ..., 1, 1, 1)
+    mig_fn = net_migration if callable(net_migration) else None
+    if mig_fn is None:
+        Ms = _by_year(net_migration, "net_migration", "net_migration" in tv, T)
+        M_shape = Ms.shape[1:]
+    elif T > 0:
+        M_first = mig_fn(0, P0)                       # year 0 is evaluated here, once: its shape is needed
+        M_shape = np.shape(M_first)
+    else:
+        M_shape = ()
+    nd = max(P0.ndim, S.ndim - 1, S0.ndim - 1, F.ndim - 1, srb.ndim - 1, len(M_shape))
+    S, S0, F, srb = (_to_cells(x, nd) for x in (S, S0, F, srb))
+    shape = np.broadcast_shapes(P0.shape, S.shape[1:], S0.shape[1:], F.shape[1:], srb.shape[1:], M_shape)
+    # derived constants for all years at once
+    male_share = srb / (1.0 + srb)
+    split = np.concatenate([1.0 - male_share, male_share], axis=-2)    # (T, ..., 1, 2, 1) share of births by sex
+    coeff = split * S0                                                  # infants alive at the year end per birth
+    fh = np.swapaxes(0.5 * F, -1, -2)                                   # (T, ..., [R], A, 1) fertility / 2, a column
+    if mid:     # migrants meet half the death probability of their cohort (by age at the year end)
+        s_end = np.empty(np.broadcast_shapes(S.shape[:-1], S0.shape[:-1]) + (n_age,))
+        s_end[..., 1:] = S[..., :-1]
+        s_end[..., :1] = S0
+        half_q = 0.5 * (1.0 - s_end)
+        keep_y = _years(1.0 - half_q, T)
+    S_y, fh_y, coeff_y = _years(S, T), _years(fh, T), _years(coeff, T)
+    if mig_fn is None:
+        M_y = _years(_to_cells(Ms, nd), T)
+
+    # ---- the loop: population only, into preallocated buffers ----
+    if store_components:    # one block for the population path, migration, deaths and shortfall
+        block = np.empty((4 * T + 1,) + shape)
+        pop, M_all = block[:T + 1], block[T + 1:2 * T + 1]
+        deaths, shortfall_buf = block[2 * T + 1:3 * T + 1], block[3 * T + 1:]
+    else:
+        pop = np.empty((T + 1,) + shape)
+    pop[0] = P0
+    pop_flat = pop.reshape(T + 1, -1)
+    births_total = np.empty((T,) + shape[:-2] + (1, 1))                 # (T, ..., R, 1, 1)
+    store_mig = store_components and mig_fn is not None
+    survivors = np.empty(shape)
+    survivors_flat = survivors.reshape(-1)
+    women = np.empty(shape[:-2] + (1, n_age))
+    infants = np.empty(shape[:-1] + (1,))
+    shortfall = None                                                    # set at the first floor
+    short_totals = np.zeros(T)
+    for t in range(T):
+        P, E = pop[t], pop[t + 1]
+        if mig_fn is None:
+            M = M_y[t]
+        else:
+            M = M_first if t == 0 else mig_fn(t, P)
+            if store_mig:
+                M_all[t] = M
+        if mid:
+            np.multiply(M, keep_y[t], out=E)            # migrants alive at the year end, all ages
+        else:
+            E[...] = M
+        # survivors: computed by age at the start, the open group's own survivors merged into
+        # the age below it and the last age zeroed, so that moving every cohort up one age is
+        # one contiguous add over the flattened cells (the zero lands on the next row's age 0)
+        np.multiply(P, S_y[t], out=survivors)
+        np.add(survivors[..., -2], survivors[..., -1], out=survivors[..., -2])
+        survivors[..., -1] = 0.0
+        E_flat = pop_flat[t + 1]
+        np.add(E_flat[1:], survivors_flat[:-1], out=E_flat[1:])
+        # births: one matrix product of the female exposure (start + end, × fertility / 2)
+        np.add(P[..., :1, :], E[..., :1, :], out=women)
+        np.matmul(women, fh_y[t], out=births_total[t])
+        np.multiply(births_total[t], coeff_y[t], out=infants)
+        np.add(E[..., :1], infants, out=E[..., :1])
+        if E.min() < 0.0:
+            if shortfall is None:
+                if store_components:
+                    shortfall = shortfall_buf
+                    shortfall[...] = 0.0
+                else:
+                    shortfall = np.zeros(shape)
+            short_t = shortfall[t] if store_components else shortfall
+            _floor_year(P, E, M, keep_y[t] if mid else None, fh_y[t], coeff_y[t], births_total[t],
+                        women, infants, short_t, mid)
+            short_totals[t] = short_t.sum()
     if not store_components:
-        totals = np.array([0.0 if sf is None else float(sf.sum()) for sf in short_list])
-        return RunResult(population_out, None, None, None, totals)
-    # components for all years at once (few large operations, in place where possible)
-    T = n_years
-    M_all = np.empty((T,) + shape)
-    for t, m in enumerate(mig_list):
-        M_all[t] = m
-    nd = len(shape)
-    tb_all = np.empty((T,) + shape[:-2])
-    for t, b in enumerate(births_list):
-        tb_all[t] = b
-    if srb_tv:
-        split_e = _expand(split[..., None, :], True, nd - 1)
-    else:
-        split_e = split[..., None, :] if split.ndim > 1 else split
-    births = tb_all[..., None] * split_e                               # (T, ..., R, 2)
-    Pstart = population_out[:-1]
-    # deaths by age at the end of the year, written into one buffer (few large allocations)
-    q_e = 1.0 - _expand(surv, s_tv, nd)
-    deaths = np.empty((T,) + shape)
-    np.multiply(Pstart[..., :-1], q_e[..., :-1], out=deaths[..., 1:])
-    deaths[..., -1] += Pstart[..., -1] * q_e[..., -1]
-    deaths[..., 0] = births * (1.0 - _expand(s0, s0_tv, nd - 1))
+        return RunResult(pop, None, None, None, short_totals)
+
+    # ---- components for all years at once (independent of the loop's arithmetic) ----
+    if not store_mig:
+        M_all[...] = _to_cells(Ms, nd)
+    births_sex = births_total * split                                   # (T, ..., R, 2, 1)
+    q = 1.0 - S
+    start = pop[:-1]
+    np.multiply(start[..., :-1], q[..., :-1], out=deaths[..., 1:])      # by age at the year end
+    deaths[..., -1] += start[..., -1] * q[..., -1]
+    np.multiply(births_sex, 1.0 - S0, out=deaths[..., :1])              # infants born and died
     if mid:
-        hq_e = _expand(half_q, s_tv, nd)
-        for t in range(T):                       # small temporaries, no large allocation
-            deaths[t] += M_all[t] * (hq_e[t] if s_tv else hq_e)
-    if all(sf is None for sf in short_list):
-        shortfall = np.zeros((T,) + shape)
-        applied = M_all
+        deaths += M_all * half_q                                        # migrants' deaths (< 0 for net emigration)
+    if shortfall is None:
+        shortfall = shortfall_buf
+        shortfall[...] = 0.0
     else:
-        shortfall = np.zeros((T,) + shape)
-        for t, sf in enumerate(short_list):
-            if sf is not None:
-                shortfall[t] = sf
-        applied = M_all + shortfall
-    return RunResult(population_out, births, deaths, applied, shortfall)
+        M_all += shortfall                                              # floored emigrants did not leave
+    return RunResult(pop, births_sex[..., 0], deaths, M_all, shortfall)
