@@ -292,3 +292,32 @@ def test_official_table_for_a_year_without_kreis_table(monkeypatch: pytest.Monke
         assert "importierten amtlichen" in estimation_report(2013).method_de
     finally:
         est.clear_cache()
+
+
+def test_smoothed_grid_factors_keep_every_group_mean_exactly():
+    """Synthetic factors (labelled synthetic): the weighted mean over each grid group of the
+    smooth curve equals the group's factor, so the prior's grid-group totals are unchanged."""
+    from dashboard.data.estimate import GRID_GROUPS, smooth_grid_factors
+
+    weights = np.linspace(3000.0, 500.0, 101)  # synthetic single-age weights
+    factors = np.array([[1.05, 0.77, 0.99, 1.03, 1.06], [0.9, 1.2, 1.0, 0.95, 1.1]])
+    curve = smooth_grid_factors(factors, weights)
+    for g, (lo, hi) in enumerate(GRID_GROUPS.values()):
+        means = (curve[:, lo:hi + 1] * weights[lo:hi + 1]).sum(1) / weights[lo:hi + 1].sum()
+        assert np.allclose(means, factors[:, g], rtol=0, atol=1e-12)
+    assert (curve > 0).all()
+
+
+def test_estimated_profiles_have_no_step_at_grid_group_boundaries():
+    """A factor constant within grid groups made Nideggen's female share relative to the Kreis
+    drop by 27 % between ages 17 and 18; with the smoothed prior no municipality's ratio to
+    the Kreis jumps by more than 5 % between adjacent ages anywhere (IPF then adjusts by at
+    most ~0.1 %)."""
+    p = load_population(2024)
+    kreis = p.groupby(["sex", "age"]).population.sum()
+    worst = 0.0
+    for (ags, sex), g in p.groupby(["ags", "sex"]):
+        k = kreis.loc[sex].to_numpy()
+        ratio = (g.sort_values("age").population.to_numpy() / g.population.sum()) / (k / k.sum())
+        worst = max(worst, float(np.max(np.abs(np.diff(ratio)) / ratio[:-1])))
+    assert worst < 0.05, worst

@@ -557,9 +557,53 @@ def _grid_factors() -> np.ndarray:
     return share_m / share_k
 
 
+def smooth_grid_factors(factors: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Spread group factors over single ages smoothly, keeping every group's weighted mean.
+
+    A factor that is constant within each Zensus-2011 grid group (0–17, 18–29, …) makes the
+    estimated single-age profile jump at the group boundaries (Nideggen: ×1.05 at age 17,
+    ×0.77 at 18), which real populations do not do. Instead the factor is a piecewise-linear
+    function of age through one node per group, placed at the group's weighted mean age
+    (constant before the first and after the last node). The node values are solved from the
+    linear system "weighted mean of the curve over group G = group factor of G", so the prior's
+    grid-group totals are the same as with the step function, exactly; only the shape within
+    groups changes.
+
+    Parameters
+    ----------
+    factors : (m, G) municipal / Kreis grid-share ratios, G in GRID_GROUPS order.
+    weights : (a,) Kreis persons by single age (both sexes), the weights of the group means.
+
+    Returns
+    -------
+    (m, a) factors by single age.
+
+    Raises
+    ------
+    ValueError
+        If a solved curve is not positive (the step factors are then the only safe choice;
+        does not happen for the shipped grid data).
+    """
+    ages = np.arange(len(weights), dtype=float)
+    groups = list(GRID_GROUPS.values())
+    nodes = np.array([np.average(ages[lo:hi + 1], weights=weights[lo:hi + 1]) for lo, hi in groups])
+    basis = np.empty((len(groups), len(ages)))  # hat function of node j at every age
+    for j in range(len(groups)):
+        unit = np.zeros(len(groups))
+        unit[j] = 1.0
+        basis[j] = np.interp(ages, nodes, unit)
+    mean_of_hat = np.array([[np.average(basis[j, lo:hi + 1], weights=weights[lo:hi + 1])
+                             for j in range(len(groups))] for lo, hi in groups])  # (G, node)
+    node_values = np.linalg.solve(mean_of_hat, factors.T).T  # (m, node)
+    curve = node_values @ basis
+    if not (curve > 0).all():
+        raise ValueError("smoothed grid factors are not positive")
+    return curve
+
+
 def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
-    """Prior cells (m, s, a): municipal totals × Kreis single ages × grid factors."""
-    f = _grid_factors()[:, GRID_OF_AGE]  # (m, a)
+    """Prior cells (m, s, a): municipal totals × Kreis single ages × smoothed grid factors."""
+    f = smooth_grid_factors(_grid_factors(), kreis_single.sum(axis=0))  # (m, a)
     shape = kreis_single[None, :, :] * f[:, None, :]
     shape = shape / shape.sum(axis=2, keepdims=True)
     return totals[:, :, None] * shape
@@ -727,7 +771,8 @@ def _method_texts(s: dict) -> tuple[str, str]:
           "Schätzung: Die amtlichen 17 Altersgruppen des Kreises (Regionalstatistik) werden mit einer "
           "monotonen kubischen Interpolation (PCHIP) der kumulierten Bevölkerung in Einzelalter zerlegt; "
           "die Gruppe 75+ wird nach der Sterbetafel Deutschland 2023/25 auf 75 bis 100+ verteilt. Die "
-          "Altersanteile je Gemeinde aus dem Zensus-2011-Gitter dienen als Startwerte; diese werden "
+          "Altersanteile je Gemeinde aus dem Zensus-2011-Gitter (5 Gruppen, über das Alter stetig "
+          "geglättet, Gruppenmittel exakt erhalten) dienen als Startwerte; diese werden "
           "iterativ proportional angepasst (IPF), bis die amtlichen Kreiswerte nach Geschlecht und "
           f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
           f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{_de(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
@@ -743,7 +788,8 @@ def _method_texts(s: dict) -> tuple[str, str]:
     en = (f"Population by municipality, sex and single age at 31.12.{y} ({s['basis']} basis) – estimate: "
           "the Kreis's 17 official age groups are split into single years by monotone cubic (PCHIP) "
           "interpolation of the cumulative population; 75+ follows the Germany 2023/25 life table. "
-          "Zensus 2011 grid age shares per municipality form the prior, raked (IPF) until the official "
+          "Zensus 2011 grid age shares per municipality (5 groups, spread smoothly over age with every "
+          "group mean kept exactly) form the prior, raked (IPF) until the official "
           "Kreis figures by sex × age group and the municipal totals by sex are met exactly "
           f"({s['ipf_iterations']} iterations; largest adjustment ±{100 * np.expm1(s['max_abs_log_adjustment_group17']):.2f} %). "
           + "Assumption: each municipality's age profile relative to the Kreis is that of May 2011. "
