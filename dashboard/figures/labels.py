@@ -147,6 +147,10 @@ T = {  # general UI texts (formal "Sie")
                  "Simulationen (zufällige Verläufe von Geburtenrate, Lebenserwartung und Wanderung um die "
                  "Annahmen des Szenarios; für die Gemeinden zusätzlich der Fehler früherer Rückrechnungen). "
                  "Die Bänder zeigen, wie unsicher die Vorausberechnung ist, keine Grenzen des Möglichen."),
+    "fan_note_own": ("Band des eigenen Szenarios: Streuung der Basis-Simulation um den Pfad Ihres "
+                     "Szenarios (die Quantile der Basis, je Gemeinde und Jahr mit dem Verhältnis Ihres "
+                     "Szenarios zur Basis skaliert); die Simulationen werden für Ihre Annahmen nicht neu "
+                     "gerechnet. Für die Basis ist das Band exakt."),
     "fan_quantity": "Größe",
     "fan_loading": "Die Unsicherheitsbänder werden berechnet …",
     "app_title": "Kreis Düren 2030 – Demografie-Dashboard",
