@@ -40,7 +40,7 @@ def test_pages_show_fan_charts(app):
 
 def test_fan_callbacks_follow_the_controls(app):
     from dashboard.app.pages import gemeinde, szenarien, uebersicht
-    fig, _table = uebersicht.on_load_fan("ue-jahr")
+    fig, _table = uebersicht.on_load_fan(True)
     assert "Kreis Düren" in fig.layout.title.text
     fig, table = gemeinde.on_fan("05358012", "n_80plus")
     assert "Heimbach" in fig.layout.title.text and "80" in fig.layout.title.text
@@ -105,3 +105,13 @@ def test_own_scenario_fan_rescales_the_basis_simulation(app):
     assert exact_p and qp is basis
     fig, _table = szenarien.fan_view("05358", spec)
     assert max(fig.data[4].y) == pytest.approx(pop.loc["05358"].q50.max())
+
+
+def test_overview_fan_waits_until_opened(app):
+    """On "/" the fan chart sits in a closed section and is computed only once opened."""
+    import dash
+    from dashboard.app.pages import uebersicht
+    with pytest.raises(dash.exceptions.PreventUpdate):
+        uebersicht.on_load_fan(False)
+    fig, _ = uebersicht.on_load_fan(True)
+    assert len(fig.data) >= 5
