@@ -40,7 +40,7 @@ def test_pages_show_fan_charts(app):
 
 def test_fan_callbacks_follow_the_controls(app):
     from dashboard.app.pages import gemeinde, szenarien, uebersicht
-    fig, _table = uebersicht.on_load_fan("ue-jahr")
+    fig, _table = uebersicht.on_load_fan(True)
     assert "Kreis Düren" in fig.layout.title.text
     fig, table = gemeinde.on_fan("05358012", "n_80plus")
     assert "Heimbach" in fig.layout.title.text and "80" in fig.layout.title.text
@@ -74,3 +74,44 @@ def test_interval_and_coverage_downloads(app):
 def test_methodik_shows_coverage_table(app):
     from dashboard.app.pages import methodik
     assert {"mt-coverage", "mt-drivers"} <= _ids(methodik.layout())
+
+
+def test_own_scenario_fan_rescales_the_basis_simulation(app):
+    """An own scenario's band is the Basis quantiles times (own path / Basis path), per region and
+    year; presets keep their own exact simulation."""
+    from dashboard.app import _model
+    from dashboard.app.pages import szenarien
+    basis = _model.probabilistic(_model.ScenarioSpec()).quantiles
+    spec = _model.parse_scenario(_model.CUSTOM, "1.1", "2", "500")
+    q, draws, exact = _model.scenario_fan(spec)
+    assert not exact and draws == _model.UNCERTAINTY_DRAWS
+    det = _model.result(spec).indicators.set_index(["ags", "year"]).population
+    det_b = _model.result(_model.ScenarioSpec()).indicators.set_index(["ags", "year"]).population
+    pop = q[q.quantity == "population"].set_index(["ags", "year"])
+    b = basis[basis.quantity == "population"].set_index(["ags", "year"])
+    assert len(pop) == len(b)
+    for ags, year in [("05358", 2045), ("05358012", 2035)]:
+        r = det.loc[(ags, year)] / det_b.loc[(ags, year)]
+        assert r != pytest.approx(1.0, abs=1e-4)  # the scenario really moves the path
+        for c in ("q025", "q10", "q50", "q90", "q975"):
+            assert pop.loc[(ags, year), c] == pytest.approx(b.loc[(ags, year), c] * r, rel=1e-9)
+        assert pop.loc[(ags, year), "q025"] < pop.loc[(ags, year), "q50"] < pop.loc[(ags, year), "q975"]
+    # the slider left at the Basis marks gives exactly the Basis band
+    q0, _, _ = _model.scenario_fan(szenarien.own_spec(None, None, None))
+    p0 = q0[q0.quantity == "population"].set_index(["ags", "year"])
+    assert (p0[["q025", "q50", "q975"]] == b[["q025", "q50", "q975"]]).all().all()
+    # presets: their own simulation, unchanged
+    qp, _, exact_p = _model.scenario_fan(_model.ScenarioSpec("basis"))
+    assert exact_p and qp is basis
+    fig, _table = szenarien.fan_view("05358", spec)
+    assert max(fig.data[4].y) == pytest.approx(pop.loc["05358"].q50.max())
+
+
+def test_overview_fan_waits_until_opened(app):
+    """On "/" the fan chart sits in a closed section and is computed only once opened."""
+    import dash
+    from dashboard.app.pages import uebersicht
+    with pytest.raises(dash.exceptions.PreventUpdate):
+        uebersicht.on_load_fan(False)
+    fig, _ = uebersicht.on_load_fan(True)
+    assert len(fig.data) >= 5

@@ -86,7 +86,7 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     # 7. the filtered view is a shareable link: reloading restores it
     page.reload()
     expect(page.locator(".wk-card")).to_have_count(1, timeout=SLOW)
-    assert page.locator("#wk-summary").inner_text().startswith("1 Maßnahmen für Nideggen")
+    assert page.locator("#wk-summary").inner_text().startswith("1 Maßnahme für Nideggen")
     assert page.console_errors == []
 
 

@@ -59,7 +59,7 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
     assert "wk-highlight" in m36.className
     t36 = _text(m36)
     assert "Bevölkerung insgesamt in Nideggen 2024 → 2030" in t36 and "80+ in Nideggen" not in t36
-    assert v["summary"].startswith(f"{len(cards)} Maßnahmen für Nideggen")
+    assert v["summary"].startswith(f"{len(cards)} Maßnahme{'' if len(cards) == 1 else 'n'} für Nideggen")
     assert "mitgeliefert" in v["origin"][0]
     v = comps.gaps_view(ags=NIDEGGEN, year=2030, spec=spec)
     # every strongly growing synthetic group is answered by an active real measure: no gap;
@@ -123,3 +123,15 @@ def test_download_callback_returns_the_active_catalogue_as_workbook(comps, tmp_p
     p = tmp_path / "dl.xlsx"
     p.write_bytes(base64.b64decode(data["content"]))
     assert M.load_workbook(p).equals(M.active_catalogue())
+
+
+def test_count_nouns_agree_in_number():
+    from dashboard.figures.labels import WK, wk_counts
+    assert WK["n_found"].format(**wk_counts(1)) == "1 Maßnahme gefunden"
+    assert WK["n_found"].format(**wk_counts(2)) == "2 Maßnahmen gefunden"
+    assert WK["n_found"].format(**wk_counts(1234)) == "1.234 Maßnahmen gefunden"
+    assert WK["teaser_more"].format(name="Nideggen", **wk_counts(1)).startswith("Die 1 Maßnahme für")
+    assert WK["teaser_more"].format(name="Nideggen", **wk_counts(3)).startswith("Alle 3 Maßnahmen für")
+    assert "1 Quelle." in WK["upload_ok"].format(name="x", **wk_counts(2, sources=1))
+    assert "dieses Problem:" in WK["upload_fail"].format(name="x", **wk_counts(problems=1))
+    assert "diese 4 Probleme:" in WK["upload_fail"].format(name="x", **wk_counts(problems=4))

@@ -157,6 +157,42 @@ def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
     return project_probabilistic(to_scenario(spec), draws=draws)
 
 
+#: Quantile columns of the probabilistic result.
+_Q_COLS = ("q025", "q10", "q50", "q90", "q975")
+
+
+@per_data_version(maxsize=64)
+def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
+    """Quantiles for the fan chart of a spec, fast enough for a slider move.
+
+    Presets (and the Basis) use their own seeded simulation (:func:`probabilistic`, exact).
+    An own scenario (``spec.key == CUSTOM``) reuses the cached Basis simulation: every
+    quantile of the Basis is multiplied by the ratio of the scenario's deterministic path to
+    the Basis's deterministic path, per region and year (relative spread of the Basis around
+    the own scenario's path). This is an approximation: it keeps the Basis's relative
+    uncertainty and does not re-run the draws around the own assumptions. The UI says so.
+
+    Returns
+    -------
+    quantiles : ``ags, municipality, year, quantity, q025, q10, q50, q90, q975`` (persons);
+        for an own scenario only the quantities ``population``, ``n_65plus``, ``n_80plus``.
+    draws : number of draws behind the quantiles.
+    exact : False for the rescaled Basis band of an own scenario.
+    """
+    if spec.key != CUSTOM:
+        r = probabilistic(spec)
+        return r.quantiles, r.draws, True
+    base = probabilistic(ScenarioSpec())
+    cols = ["population", "n_65plus", "n_80plus"]
+    det_b = result(ScenarioSpec()).indicators.set_index(["ags", "year"])[cols]
+    det_s = result(spec).indicators.set_index(["ags", "year"])[cols]
+    ratio = (det_s / det_b.where(det_b > 0)).reset_index().melt(["ags", "year"], var_name="quantity",
+                                                                  value_name="ratio")
+    q = base.quantiles.merge(ratio, on=["ags", "year", "quantity"], how="inner", validate="one_to_one")
+    q = q.assign(**{c: q[c] * q["ratio"] for c in _Q_COLS}).drop(columns="ratio")
+    return q, base.draws, False
+
+
 def warm_up_uncertainty() -> None:
     """Fit the driver and error models and run the Basis draws in a background thread.
 

@@ -98,6 +98,11 @@ def fan_chart(quantiles: pd.DataFrame, *, ags: str, quantity: str = "population"
     style(fig, title=title or f"{label}: {region_name(ags)} – Vorausberechnung mit Unsicherheit", height=height)
     fig.update_yaxes(tickformat=",.0f", title_text="Personen")
     fig.update_xaxes(title_text="Jahr (31.12.)")
+    # Legend above the plot area (below the title): below the plot it collided with the x-axis title.
+    # The title is pinned to the top of the figure; the legend pushes the top margin as it wraps.
+    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
+                      title={"yref": "container", "y": 0.98, "yanchor": "top"},
+                      margin={"t": 95, "b": 55})
     return fig
 
 

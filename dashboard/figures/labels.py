@@ -147,6 +147,10 @@ T = {  # general UI texts (formal "Sie")
                  "Simulationen (zufällige Verläufe von Geburtenrate, Lebenserwartung und Wanderung um die "
                  "Annahmen des Szenarios; für die Gemeinden zusätzlich der Fehler früherer Rückrechnungen). "
                  "Die Bänder zeigen, wie unsicher die Vorausberechnung ist, keine Grenzen des Möglichen."),
+    "fan_note_own": ("Band des eigenen Szenarios: Streuung der Basis-Simulation um den Pfad Ihres "
+                     "Szenarios (die Quantile der Basis, je Gemeinde und Jahr mit dem Verhältnis Ihres "
+                     "Szenarios zur Basis skaliert); die Simulationen werden für Ihre Annahmen nicht neu "
+                     "gerechnet. Für die Basis ist das Band exakt."),
     "fan_quantity": "Größe",
     "fan_loading": "Die Unsicherheitsbänder werden berechnet …",
     "app_title": "Kreis Düren 2030 – Demografie-Dashboard",
@@ -299,6 +303,26 @@ METHODIK = {
 
 # --------------------------------------------------------------------------- Werkzeugkoffer
 
+def count_noun(n: int, one: str, many: str) -> str:
+    """German count phrase with singular/plural agreement: ``count_noun(1, "Maßnahme", "Maßnahmen")``
+    gives "1 Maßnahme", ``n`` != 1 gives "n Maßnahmen" (thousands separated by ".")."""
+    return f"{n:,}".replace(",", ".") + " " + (one if n == 1 else many)
+
+
+def wk_counts(n: int | None = None, *, sources: int | None = None, problems: int | None = None) -> dict[str, str]:
+    """Format keywords for the Werkzeugkoffer texts whose nouns follow a count (singular for 1)."""
+    out: dict[str, str] = {}
+    if n is not None:
+        out["measures"] = count_noun(n, "Maßnahme", "Maßnahmen")
+        out["active_measures"] = count_noun(n, "aktive Maßnahme", "aktive Maßnahmen")
+        out["all_measures"] = "Die 1 Maßnahme" if n == 1 else f"Alle {count_noun(n, '', 'Maßnahmen')}"
+    if sources is not None:
+        out["sources"] = count_noun(sources, "Quelle", "Quellen")
+    if problems is not None:
+        out["problems"] = "dieses Problem" if problems == 1 else f"diese {count_noun(problems, '', 'Probleme')}"
+    return out
+
+
 #: Texts of the Werkzeugkoffer page (/werkzeugkoffer, measures work).
 WK: dict[str, str] = {
     "title": "Werkzeugkoffer: Maßnahmen und Bevölkerungsentwicklung",
@@ -311,8 +335,8 @@ WK: dict[str, str] = {
     "year": "Vorausberechnung bis", "scenario": "Szenario",
     "all_munis": "Alle Gemeinden (Kreis Düren)", "all_fields": "Alle Handlungsfelder",
     "all_groups": "Alle Altersgruppen", "all_status": "Alle", "active": "nur aktive (laufend)",
-    "cards": "Maßnahmen", "n_found": "{n} Maßnahmen gefunden",
-    "n_found_ags": "{n} Maßnahmen für {name} ({local} namentlich genannt, {wide} kreisweit)",
+    "cards": "Maßnahmen", "n_found": "{measures} gefunden",
+    "n_found_ags": "{measures} für {name} ({local} namentlich genannt, {wide} kreisweit)",
     "none_found": "Keine Maßnahme passt zu dieser Auswahl.",
     "target": "Zielgruppe", "band": "Altersband", "served": "Gemeinden", "lead": "Träger",
     "start": "Beginn", "sources": "Quellen", "answers": "Antwortet auf (Vorausberechnung, {scenario})",
@@ -349,19 +373,19 @@ WK: dict[str, str] = {
     "upload_button": "Arbeitsmappe (.xlsx) auswählen oder hierher ziehen",
     "download": "Aktiven Katalog als Excel herunterladen",
     "reset": "Importierten Katalog verwerfen",
-    "upload_ok": "Die Arbeitsmappe {name} wurde geprüft und übernommen: {n} Maßnahmen, {s} Quellen.",
-    "upload_fail": "Die Arbeitsmappe {name} wurde nicht übernommen. Bitte beheben Sie diese {n} Probleme:",
+    "upload_ok": "Die Arbeitsmappe {name} wurde geprüft und übernommen: {measures}, {sources}.",
+    "upload_fail": "Die Arbeitsmappe {name} wurde nicht übernommen. Bitte beheben Sie {problems}:",
     "reset_ok": "Der importierte Katalog wurde verworfen; der mitgelieferte Katalog ist wieder aktiv.",
-    "origin_shipped": "Aktiver Katalog: mitgeliefert ({n} Maßnahmen).",
-    "origin_imported": "Aktiver Katalog: von Ihnen importiert ({n} Maßnahmen).",
+    "origin_shipped": "Aktiver Katalog: mitgeliefert ({measures}).",
+    "origin_imported": "Aktiver Katalog: von Ihnen importiert ({measures}).",
     "no_projection": ("Die Vorausberechnung ist derzeit nicht verfügbar; die Maßnahmen werden ohne "
                       "Indikatoren gezeigt."),
     "teaser_title": "Maßnahmen aus dem Werkzeugkoffer",
-    "teaser_more": "Alle {n} Maßnahmen für {name} im Werkzeugkoffer",
+    "teaser_more": "{all_measures} für {name} im Werkzeugkoffer",
     "teaser_gaps": "Lücken bis {year}: {groups}",
     "teaser_wide_only": ("Stark wachsend bis {year}, aber nur von kreisweiten Maßnahmen erreicht "
                          "(keine nennt die Gemeinde namentlich): {groups}"),
-    "brief_line": "Werkzeugkoffer: {n} aktive Maßnahmen für {name}, davon {local} namentlich genannt.",
+    "brief_line": "Werkzeugkoffer: {active_measures} für {name}, davon {local} namentlich genannt.",
     "brief_examples": "Zum Beispiel:",
     "brief_gaps": "Lücken bis {year}: {gaps}; stark wachsend, nur kreisweit erreicht: {wide}.",
     "brief_none": "keine",

@@ -24,7 +24,7 @@ from dashboard.app._components import markdown_table
 from dashboard.constants import BASE_YEAR, KREIS_AGS, PLANNING_AGE_GROUPS
 from dashboard.data.errors import DataFormatError
 from dashboard.data.measures import FIELDS_OF_ACTION, STATUSES, Catalogue, active_catalogue
-from dashboard.figures.labels import PLANNING_GROUP_LABELS, WK, fmt_int, fmt_signed_int, style
+from dashboard.figures.labels import PLANNING_GROUP_LABELS, WK, fmt_int, fmt_signed_int, style, wk_counts
 from dashboard.figures.measures import age_band_text, area_name, indicator_text, signed_pct
 
 PAGE = "werkzeugkoffer"
@@ -186,7 +186,7 @@ def problems_view(exc: DataFormatError, name: str) -> html.Div:
     """All problems of a refused workbook as an alert with a table."""
     rows = [[p.file, p.sheet or "", "" if p.row is None else str(p.row), p.column or "", p.expected, p.found]
             for p in exc.problems]
-    return html.Div([html.P(T["upload_fail"].format(name=name, n=len(exc.problems))),
+    return html.Div([html.P(T["upload_fail"].format(name=name, **wk_counts(problems=len(exc.problems)))),
                      _table(T["problems_caption"], T["problem_columns"].split("|"), rows,
                             table_id="wk-upload-problems")],
                     role="alert", className="notice notice-error wk-error")
@@ -219,14 +219,14 @@ def cards_view(*, ags: str, field: str | None, group: str | None, status: str | 
     from dashboard.projection.measures_link import filter_measures, group_changes, linked_measures
 
     cat = active_catalogue()
-    origin = [T["origin_imported" if cat.origin == "imported" else "origin_shipped"].format(n=len(cat.measures))]
+    origin = [T["origin_imported" if cat.origin == "imported" else "origin_shipped"].format(**wk_counts(len(cat.measures)))]
     origin += [html.Span(" " + w, className="wk-warning") for w in cat.warnings]
     found = filter_measures(cat, ags=ags, field=field, status=status, age_group=group, text=text)
     if ags != KREIS_AGS:
-        summary = T["n_found_ags"].format(n=len(found), name=area_name(ags), local=int(found.local.sum()),
+        summary = T["n_found_ags"].format(**wk_counts(len(found)), name=area_name(ags), local=int(found.local.sum()),
                                           wide=int((~found.local).sum()))
     else:
-        summary = T["n_found"].format(n=len(found))
+        summary = T["n_found"].format(**wk_counts(len(found)))
     ag = age_groups_for(spec)
     notice = linked = totals = None
     if ag is None:
@@ -297,7 +297,7 @@ def measures_teaser(ags: str, spec: _model.ScenarioSpec | None = None, *, year: 
         if len(wide):
             parts.append(html.P(T["teaser_wide_only"].format(year=year, groups=", ".join(
                 f"{r.age_group} ({signed_pct(r.change_pct)})" for r in wide.itertuples()))))
-    parts.append(dcc.Link(T["teaser_more"].format(n=len(filter_measures(cat, ags=ags)), name=area_name(ags)),
+    parts.append(dcc.Link(T["teaser_more"].format(**wk_counts(len(filter_measures(cat, ags=ags))), name=area_name(ags)),
                           href=href(ags, spec), id="wk-teaser-more"))
     return html.Section(parts, className="wk-teaser", **{"aria-label": T["teaser_title"]})
 
@@ -317,7 +317,7 @@ def measures_brief_line(ags: str, spec: _model.ScenarioSpec | None = None, *, ye
     for k, r in enumerate(pick.itertuples()):
         links += ([", "] if k else []) + [dcc.Link(r.title, href=href(ags, spec, **{Q_MEASURE: r.id}),
                                                    className="wk-teaser-link")]
-    text: list = [T["brief_line"].format(n=len(found), name=area_name(ags), local=int(found.local.sum())),
+    text: list = [T["brief_line"].format(**wk_counts(len(found)), name=area_name(ags), local=int(found.local.sum())),
                   " ", T["brief_examples"], " "] + links + [". "]
     ag = age_groups_for(spec)
     if ag is not None:
@@ -326,7 +326,7 @@ def measures_brief_line(ags: str, spec: _model.ScenarioSpec | None = None, *, ye
         gaps = ", ".join(str(r.age_group) for r in mine[mine.gap].itertuples()) or T["brief_none"]
         wide = ", ".join(str(r.age_group) for r in mine[mine.district_wide_only].itertuples()) or T["brief_none"]
         text.append(T["brief_gaps"].format(year=year, gaps=gaps, wide=wide) + " ")
-    text.append(dcc.Link(T["teaser_more"].format(n=len(filter_measures(cat, ags=ags)), name=area_name(ags)),
+    text.append(dcc.Link(T["teaser_more"].format(**wk_counts(len(filter_measures(cat, ags=ags))), name=area_name(ags)),
                          href=href(ags, spec), id="wk-teaser-more"))
     return html.Div([html.H2("Maßnahmen"), html.P(text, id="wk-teaser-list", className="small-print")],
                     className="wk-brief")

@@ -72,10 +72,14 @@ def view(ags: str, indicator: str, spec: _model.ScenarioSpec, keys: list[str]):
 
 
 def fan_view(ags: str, spec: _model.ScenarioSpec):
-    """Fan chart of the own scenario's population (interactive draws) and its table."""
-    r = _model.probabilistic(spec)
-    t = fan.fan_table(r.quantiles, ags=ags)
-    return (fan.fan_chart(r.quantiles, ags=ags, draws=r.draws,
+    """Fan chart of the own scenario's population and its table.
+
+    An own scenario shows the Basis simulation's relative spread around its deterministic
+    path (:func:`dashboard.app._model.scenario_fan`; cached draws, a slider move only rescales).
+    """
+    q, draws, exact = _model.scenario_fan(spec)
+    t = fan.fan_table(q, ags=ags)
+    return (fan.fan_chart(q, ags=ags, draws=draws,
                           title=f"Eigenes Szenario mit Unsicherheit: {region_name(ags)}"),
             data_table(t, {c: (c, "text") for c in t.columns}, caption=f"Eigenes Szenario: {region_name(ags)}",
                        row_header="Jahr"))
@@ -147,7 +151,8 @@ def layout(ags: str | None = None, kennzahl: str | None = None, tfr: str | None 
                            "im Sinne sicherer Vorhersagen."),
                 html.Div(table, id="sz-table-box", className="table-scroll"),
                 chart("sz-fan", None, label="Eigenes Szenario: Einwohner mit 80- und 95-%-Intervall",
-                      note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
+                      note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS) + " " + T["fan_note_own"],
+                      table=html.P(T["fan_loading"])),
                 html.P(html.A("Kurzbericht zu diesem Szenario", id="sz-brief-link",
                               href=f"/kurzbericht?ags={ags if ags != KREIS_AGS else '05358008'}&" +
                                    "&".join(f"{k}={v}" for k, v in spec.query().items()))),

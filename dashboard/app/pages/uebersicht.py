@@ -103,8 +103,13 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                "(Basisvariante der Vorausberechnung).", className="lead"),
         kreis_cards(),
         html.Div(kreis_table(), className="table-scroll"),
-        chart("ue-fan", None, label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
-              note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
+        # Off the first screen: the fan chart is computed and drawn only when the user opens it
+        # (time to interactive of "/"; see benchmarks/bench_app.py).
+        html.Details([
+            html.Summary("Unsicherheit anzeigen: Einwohnerzahl des Kreises mit 80- und 95-%-Intervall"),
+            chart("ue-fan", None, label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
+                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
+        ], id="ue-fan-details", open=False, className="fan-details"),
         html.H2("Städte und Gemeinden im Vergleich"),
         html.Div([
             labelled("ue-kennzahl", T["indicator"], dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS,
@@ -144,7 +149,9 @@ def on_indicator(indicator: str, year: int):
     return (*indicator_view(indicator, year), {"kennzahl": indicator, "jahr": str(year)})
 
 
-@callback(Output("ue-fan", "figure"), Output("ue-fan-tabelle", "children"), Input("ue-jahr", "id"))
-def on_load_fan(_id):
-    """Kreis fan chart, loaded once after the page (the model fits may take a moment)."""
+@callback(Output("ue-fan", "figure"), Output("ue-fan-tabelle", "children"), Input("ue-fan-details", "open"))
+def on_load_fan(is_open):
+    """Kreis fan chart, computed when the user opens its section (not on first paint)."""
+    if not is_open:
+        raise dash.exceptions.PreventUpdate
     return kreis_fan()

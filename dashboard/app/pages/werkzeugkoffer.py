@@ -18,6 +18,7 @@ from dashboard.app._components import (chart, labelled, query_store, region_drop
                                        stand_line)
 from dashboard.app.pages import _measures_components as C
 from dashboard.constants import PLANNING_AGE_GROUPS
+from dashboard.figures.labels import wk_counts
 from dashboard.data.errors import DataFormatError
 from dashboard.data.measures import (FIELDS_OF_ACTION, STATUSES, active_catalogue, import_workbook,
                                      reset_import, workbook_bytes)
@@ -162,7 +163,7 @@ def upload(contents, filename, rev):
         cat = import_workbook(base64.b64decode(contents.split(",", 1)[1]), display_name=name)
     except DataFormatError as exc:
         return C.problems_view(exc, name), dash.no_update
-    return (html.P(T["upload_ok"].format(name=name, n=len(cat.measures), s=len(cat.sources)), role="status",
+    return (html.P(T["upload_ok"].format(name=name, **wk_counts(len(cat.measures), sources=len(cat.sources))), role="status",
                    className="notice notice-info wk-ok"), (rev or 0) + 1)
 
 
