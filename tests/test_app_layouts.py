@@ -109,8 +109,10 @@ def test_brief_layout_and_callback():
     lay = kurzbericht.layout(ags="05358012", szenario="geburten_hoch")
     assert "Kurzbericht: Heimbach (Stadt)" in texts(lay, html.H1)
     assert find(lay, "kb-szenario").value == "geburten_hoch"
-    article, query, sel = kurzbericht.on_change("05358044", "basis", {"szenario": "basis"})
+    assert find(lay, "kb-pdf").href == "/download/kurzbericht.pdf?ags=05358012&szenario=geburten_hoch"
+    article, query, sel, pdf = kurzbericht.on_change("05358044", "basis", {"szenario": "basis"})
     assert query == {"ags": "05358044", "szenario": "basis"}
+    assert pdf == "/download/kurzbericht.pdf?ags=05358044&szenario=basis"
     assert "Kurzbericht: Nideggen (Stadt)" in texts(html.Div(article), html.H1)
 
 

@@ -8,16 +8,33 @@ scenario in the query: ``bevoelkerung``, ``kennzahlen``, ``altersgruppen``, ``ko
 
 CSV files are written for German spreadsheet programs: ``;`` as separator, decimal comma,
 UTF-8 with byte-order mark. XLSX files carry a second sheet ``Quelle`` with provenance.
+
+``/download/kurzbericht.pdf?ags=…&szenario=…`` renders the one-page brief (``/kurzbericht``)
+with headless Chromium's print-to-PDF (the page's A4 print style sheet applies) and sends it
+as ``kurzbericht_<ags>_<szenario>.pdf``. Chromium always loads the brief from
+``http://127.0.0.1:<SERVER_PORT>`` (never from the request's Host header), so the server must
+be reachable on the loopback interface at the port it serves. Dash fills the page in
+callbacks after load; ``--virtual-time-budget`` lets Chromium run the page's timers and
+network fetches until the page is idle (or the budget of virtual time is spent) before it
+prints. Without Chromium on the server the route answers 503 with a pointer to the
+browser's own "Drucken / als PDF speichern".
 """
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import signal
+import subprocess
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
-from flask import Flask, abort, request, send_file
+from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model
 
@@ -87,6 +104,93 @@ def to_xlsx_bytes(df: pd.DataFrame, title: str, scenario_label: str | None) -> b
     return buf.getvalue()
 
 
+#: Brief shown when the query names no municipality (same as the page's default).
+PDF_DEFAULT_AGS = "05358008"
+#: Seconds Chromium may take for one brief before it is killed (answer 504).
+PDF_TIMEOUT = 60
+#: Virtual milliseconds Chromium lets the page run (Dash callbacks) before printing.
+PDF_VIRTUAL_TIME_MS = 20_000
+#: Rendered briefs kept in memory (least recently used dropped first).
+PDF_CACHE_SIZE = 16
+PDF_UNAVAILABLE = ("Der PDF-Export ist auf diesem Server nicht verfügbar; bitte nutzen Sie "
+                   "„Drucken / als PDF speichern“.")
+PDF_BUSY = "Der PDF-Export ist gerade ausgelastet; bitte versuchen Sie es in einer Minute erneut."
+PDF_TIMEOUT_MSG = ("Der Kurzbericht konnte nicht rechtzeitig als PDF erzeugt werden; bitte versuchen Sie es "
+                   "erneut oder nutzen Sie „Drucken / als PDF speichern“.")
+PDF_FAILED = ("Der Kurzbericht konnte nicht als PDF erzeugt werden; bitte nutzen Sie "
+              "„Drucken / als PDF speichern“.")
+
+_pdf_slots = threading.BoundedSemaphore(2)
+_pdf_cache: OrderedDict[tuple, bytes] = OrderedDict()
+_pdf_cache_lock = threading.Lock()
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium executable on this server, or None."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def brief_query(ags: str, spec: _model.ScenarioSpec) -> str:
+    """URL query (``ags=…&szenario=…[&tfr=…]``) of a brief."""
+    return urlencode({"ags": ags, **spec.query()})
+
+
+def pdf_href(ags: str, spec: _model.ScenarioSpec) -> str:
+    """Link to the brief's PDF download."""
+    return "/download/kurzbericht.pdf?" + brief_query(ags, spec)
+
+
+def brief_request() -> tuple[str, _model.ScenarioSpec] | list[str]:
+    """AGS and scenario of a PDF request, or the list of German problems (strict: no fallback)."""
+    a = request.args
+    problems = []
+    ags = a.get("ags", PDF_DEFAULT_AGS)
+    if _model.parse_ags(ags, default="") != ags:
+        problems.append(f"Unbekannter Gemeindeschlüssel „{ags}“ (erwartet: achtstelliger AGS einer Gemeinde "
+                        "des Kreises Düren oder 05358).")
+    key = a.get("szenario")
+    if key is not None and key != _model.CUSTOM and key not in _model.preset_keys():
+        problems.append(f"Unbekanntes Szenario „{key}“.")
+    if key is None or key == _model.CUSTOM:
+        for name, rng in (("tfr", _model.TFR_RANGE), ("e0", _model.E0_RANGE),
+                          ("wanderung", _model.MIGRATION_RANGE)):
+            raw = a.get(name)
+            if raw is not None and _model.parse_float(raw, *rng) is None:
+                lo, hi = (f"{v:g}".replace(".", ",") for v in rng)
+                problems.append(f"Ungültiger Wert „{raw}“ für {name} (erwartet: Zahl von {lo} bis {hi}).")
+    if problems:
+        return problems
+    return ags, _spec()
+
+
+def render_pdf(url: str, chromium: str, timeout: float = PDF_TIMEOUT) -> bytes:
+    """Print ``url`` to PDF with headless Chromium (raises TimeoutError, RuntimeError)."""
+    with tempfile.TemporaryDirectory(prefix="kurzbericht_") as tmp:
+        out = Path(tmp) / "brief.pdf"
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--disable-background-networking", "--disable-component-update", "--no-first-run",
+               "--disable-sync", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+               f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}", f"--user-data-dir={Path(tmp) / 'profile'}",
+               f"--print-to-pdf={out}", url]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, start_new_session=True,
+                                env={**os.environ, "HOME": tmp})
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # Chromium's helper processes too
+            proc.communicate()
+            raise TimeoutError(url) from None
+        data = out.read_bytes() if out.exists() else b""
+        if proc.returncode != 0 or not data.startswith(b"%PDF"):
+            raise RuntimeError(f"chromium exit {proc.returncode}: {err.decode(errors='replace')[-500:]}")
+        return data
+
+
+def _german_error(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
 def _spec() -> _model.ScenarioSpec:
     a = request.args
     return _model.parse_scenario(a.get("szenario"), a.get("tfr"), a.get("e0"), a.get("wanderung"))
@@ -94,6 +198,43 @@ def _spec() -> _model.ScenarioSpec:
 
 def register(server: Flask) -> None:
     """Add the download routes to the Flask server."""
+
+    @server.route("/download/kurzbericht.pdf")
+    def kurzbericht_pdf():
+        parsed = brief_request()
+        if isinstance(parsed, list):
+            return _german_error(400, " ".join(parsed))
+        ags, spec = parsed
+        chromium = find_chromium()
+        if chromium is None:
+            return _german_error(503, PDF_UNAVAILABLE)
+        key = (ags, tuple(sorted(spec.query().items())), _model.data_version())
+        with _pdf_cache_lock:
+            data = _pdf_cache.get(key)
+            if data is not None:
+                _pdf_cache.move_to_end(key)
+        if data is None:
+            port = int(request.environ.get("SERVER_PORT", "0") or 0)
+            if not 0 < port < 65536:
+                return _german_error(503, PDF_UNAVAILABLE)
+            url = f"http://127.0.0.1:{port}/kurzbericht?{brief_query(ags, spec)}"  # never the Host header
+            if not _pdf_slots.acquire(timeout=PDF_TIMEOUT):
+                return _german_error(503, PDF_BUSY)
+            try:
+                data = render_pdf(url, chromium)
+            except TimeoutError:
+                return _german_error(504, PDF_TIMEOUT_MSG)
+            except (RuntimeError, OSError) as exc:
+                server.logger.warning("Kurzbericht-PDF failed: %s", exc)
+                return _german_error(502, PDF_FAILED)
+            finally:
+                _pdf_slots.release()
+            with _pdf_cache_lock:
+                _pdf_cache[key] = data
+                while len(_pdf_cache) > PDF_CACHE_SIZE:
+                    _pdf_cache.popitem(last=False)
+        return send_file(io.BytesIO(data), as_attachment=True, mimetype="application/pdf",
+                         download_name=f"kurzbericht_{ags}_{spec.key}.pdf")
 
     @server.route("/download/<name>.<ext>")
     def download(name: str, ext: str):

@@ -4,6 +4,8 @@ URL: ``/kurzbericht?ags=05358044&szenario=basis`` (or ``szenario=eigenes&tfr=…
 Printing: the page has an A4 print style sheet (``assets/print.css``); the button
 "Drucken / als PDF speichern" opens the browser's print dialog, where users save as PDF.
 This is the documented primary route to a PDF (no server-side browser needed).
+The link "PDF herunterladen" fetches ``/download/kurzbericht.pdf?…`` (server-side headless
+Chromium, see ``dashboard/app/_downloads.py``) where the server has Chromium.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard.app import _model
+from dashboard.app import _downloads, _model
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.app._components import (chart, data_table, labelled, notice, query_store, region_dropdown,
                                        selection_store, stand_line)
@@ -146,6 +148,8 @@ def layout(ags: str | None = None, szenario: str | None = None, tfr: str | None 
             labelled("kb-szenario", T["scenario"], dcc.Dropdown(id="kb-szenario", options=scenario_options(spec),
                                                                 value=spec.key, clearable=False)),
             html.Button(T["print"], id="kb-print", type="button", className="btn btn-primary"),
+            html.A("PDF herunterladen", id="kb-pdf", href=_downloads.pdf_href(ags, spec), className="btn no-print",
+                   title="Kurzbericht als PDF-Datei herunterladen"),
             dcc.Store(id="kb-spec", data=spec.query()),
         ], className="controls no-print"),
         html.Article(brief(ags, spec), id="kb-article", className="brief"),
@@ -155,7 +159,7 @@ def layout(ags: str | None = None, szenario: str | None = None, tfr: str | None 
 
 
 @callback(Output("kb-article", "children"), Output({"type": "query", "page": PAGE}, "data"),
-          Output({"type": "sel", "page": PAGE}, "data"),
+          Output({"type": "sel", "page": PAGE}, "data"), Output("kb-pdf", "href"),
           Input("kb-ags", "value"), Input("kb-szenario", "value"), Input("kb-spec", "data"),
           prevent_initial_call=True)
 def on_change(ags: str, key: str, spec_query: dict):
@@ -163,7 +167,7 @@ def on_change(ags: str, key: str, spec_query: dict):
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     q = dict(spec_query or {}) if key == _model.CUSTOM else {}
     spec = _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
-    return brief(ags, spec), {"ags": ags, **spec.query()}, {"ags": ags, **spec.query()}
+    return brief(ags, spec), {"ags": ags, **spec.query()}, {"ags": ags, **spec.query()}, _downloads.pdf_href(ags, spec)
 
 
 dash.clientside_callback("function(n) { if (n) { window.print(); } return 'Druckdialog öffnen'; }",
