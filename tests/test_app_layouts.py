@@ -148,3 +148,17 @@ def test_untouched_sliders_mean_exact_basis():
     assert szenarien.own_spec(d["tfr"], d["e0_gain"], d["net_migration"]) == _model.ScenarioSpec("eigenes")
     out = szenarien.on_change(KREIS_AGS, "population", d["tfr"], d["e0_gain"], d["net_migration"], [])
     assert out[3] == "±0 gegenüber Basis"
+
+
+def test_brief_for_the_kreis_sums_the_municipal_pyramid():
+    """The Kreis brief (ags 05358) used to crash: the model's population table has no Kreis rows."""
+    from dashboard.app import _model
+    from dashboard.app.pages import kurzbericht
+
+    figs = kurzbericht.figures("05358", _model.ScenarioSpec())
+    bars = [t for t in figs["pyramid"].data if t.type == "bar"]
+    res = _model.result(_model.ScenarioSpec())
+    p = res.population
+    total_2045 = p[p.year == 2045].population.sum()
+    drawn = sum(float(abs(b.customdata).sum()) for b in bars)
+    assert abs(drawn - total_2045) < 1.0 + 0.5 * 2 * 101  # customdata is rounded per cell

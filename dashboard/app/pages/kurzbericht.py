@@ -43,7 +43,13 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     """The brief's three charts (fixed size for print)."""
     res = _model.result(spec)
     hist, breaks = _model.history_series()
-    own = res.population[res.population.ags == ags]
+    pop = res.population
+    if ags == KREIS_AGS:  # the model's population table holds municipalities only: sum them
+        keys = ["year", "sex", "age"]
+        flags = pop.groupby(keys, as_index=False)[["projected", "estimated"]].any()
+        pop = (pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys)
+               .assign(ags=KREIS_AGS))
+    own = pop[pop.ags == ags]
     base = own[own.year == BASE_YEAR].assign(year=2045)
     pyr = pyramid_figure(own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}",
                          animate=False)
