@@ -42,3 +42,11 @@ def test_coverage_heatmap_counts():
     (tr,) = fig.data
     assert tr.z.shape == (15, 5) if hasattr(tr.z, "shape") else len(tr.z) == 15
     assert sum(sum(row) for row in tr.z) == 1 + 15 + 1   # S1, S3 everywhere, S4; S2 inactive
+
+
+def test_coverage_heatmap_hover_agrees_in_number():
+    fig = FM.coverage_heatmap(L.coverage(synthetic_catalogue()))
+    (tr,) = fig.data
+    for zrow, crow in zip(tr.z, tr.customdata):
+        for z, (_, phrase) in zip(zrow, crow):
+            assert phrase == (f"{int(z)} aktive Maßnahme" if z == 1 else f"{int(z)} aktive Maßnahmen")

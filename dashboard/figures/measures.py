@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 
 from dashboard.constants import KREIS_AGS, KREIS_NAME, MUNICIPALITIES, PLANNING_AGE_GROUPS
 from dashboard.data.measures import FIELDS_OF_ACTION
-from dashboard.figures.labels import (DIVERGING_SCALE, MAP_SCALE, fmt_int, fmt_signed_int, fmt_signed_pct,
-                                      style)
+from dashboard.figures.labels import (DIVERGING_SCALE, MAP_SCALE, count_noun, fmt_int, fmt_signed_int,
+                                      fmt_signed_pct, style)
 
 #: German labels of the age band basis.
 AGE_BAND_BASIS_DE: dict[str, str] = {
@@ -136,8 +136,9 @@ def coverage_heatmap(cov: pd.DataFrame, *, title: str | None = None) -> go.Figur
     short = [FIELD_SHORT[f] for f in fields]
     fig = go.Figure(go.Heatmap(
         z=piv.values, x=short, y=munis, text=text, texttemplate="%{text}", textfont=dict(size=11),
-        customdata=[[f for f in fields] for _ in munis],
-        hovertemplate="%{y} – %{customdata}: %{z} aktive Maßnahmen<extra></extra>",
+        customdata=[[[f, count_noun(int(piv.loc[m, f]), "aktive Maßnahme", "aktive Maßnahmen")]
+                     for f in fields] for m in munis],
+        hovertemplate="%{y} – %{customdata[0]}: %{customdata[1]}<extra></extra>",
         colorscale=MAP_SCALE, reversescale=True, zmin=0, colorbar=dict(title=dict(text="aktive Maßnahmen")),
         xgap=2, ygap=2, name="aktive Maßnahmen"))
     style(fig, title=title or "Aktive Maßnahmen je Handlungsfeld und Gemeinde", height=130 + 36 * len(munis))
