@@ -29,10 +29,9 @@ import time
 import numpy as np
 
 from dashboard.constants import AGS_LIST, KREIS_AGS
+from dashboard.settings import HEADLESS_CHROMIUM_ARGS
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync"]
+CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
 
 @functools.cache

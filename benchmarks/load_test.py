@@ -55,9 +55,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 MAX_DURATION = 900.0
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+sys.path.insert(0, str(REPO))  # this checkout's dashboard package
+from dashboard.settings import HEADLESS_CHROMIUM_ARGS  # noqa: E402
+
+CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
 
 # --------------------------------------------------------------------------- server

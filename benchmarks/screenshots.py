@@ -13,9 +13,9 @@ import threading
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's dashboard package
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync"]
+from dashboard.settings import HEADLESS_CHROMIUM_ARGS  # noqa: E402
+
+CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 PAGES = {
     "uebersicht": "/",
     "gemeinde": "/gemeinde?ags=05358044&jahr=2035",

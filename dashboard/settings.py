@@ -49,3 +49,12 @@ def load_settings() -> Settings:
 
 
 SETTINGS: Settings = load_settings()
+
+#: Flags for headless Debian Chromium on these machines (server-side brief PDF, browser tests,
+#: benchmarks): no sandbox as root, no GPU, and no background network traffic, which a closed
+#: network refuses many times per start.
+HEADLESS_CHROMIUM_ARGS: tuple[str, ...] = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    "--disable-sync",
+)

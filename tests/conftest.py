@@ -12,6 +12,8 @@ import threading
 
 import pytest
 
+from dashboard.settings import HEADLESS_CHROMIUM_ARGS
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_user_data(tmp_path_factory):
@@ -22,9 +24,7 @@ def _isolated_user_data(tmp_path_factory):
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync"]
+CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
 
 @pytest.fixture(scope="session")

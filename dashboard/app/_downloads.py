@@ -37,6 +37,7 @@ import pandas as pd
 from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model
+from dashboard.settings import HEADLESS_CHROMIUM_ARGS
 
 SOURCE_NOTE = [
     "Kreis Düren 2030 – Demografie-Dashboard",
@@ -167,9 +168,8 @@ def render_pdf(url: str, chromium: str, timeout: float = PDF_TIMEOUT) -> bytes:
     """Print ``url`` to PDF with headless Chromium (raises TimeoutError, RuntimeError)."""
     with tempfile.TemporaryDirectory(prefix="kurzbericht_") as tmp:
         out = Path(tmp) / "brief.pdf"
-        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking", "--disable-component-update", "--no-first-run",
-               "--disable-sync", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+        cmd = [chromium, *HEADLESS_CHROMIUM_ARGS, "--no-pdf-header-footer",
+               "--run-all-compositor-stages-before-draw",
                f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}", f"--user-data-dir={Path(tmp) / 'profile'}",
                f"--print-to-pdf={out}", url]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
