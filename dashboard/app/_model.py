@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.constants import AGS_LIST, BASE_YEAR, BASIS_Z2011, BASIS_Z2022, KREIS_AGS, MUNICIPALITIES
+from dashboard.constants import (AGS_LIST, BASE_YEAR, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS,
+                                 MUNICIPALITIES)
 
 #: URL parameter names (German, as users see them in shared links).
 Q_AGS, Q_SCENARIO, Q_YEAR, Q_INDICATOR = "ags", "szenario", "jahr", "kennzahl"
@@ -25,8 +26,8 @@ TFR_RANGE = (0.8, 2.4)
 E0_RANGE = (-2.0, 6.0)
 MIGRATION_RANGE = (-3000.0, 8000.0)
 
-#: Census reference dates (data/README.md): shown as breaks on history charts.
-CENSUS_BREAKS_FALLBACK = [("2011-05-09", "Zensus 2011"), ("2022-05-15", "Zensus 2022")]
+#: Census reference dates as (ISO date, label), shown as breaks on history charts.
+CENSUS_BREAKS = [(date, basis) for basis, date in CENSUS_DATES.items()]
 
 
 def model_available() -> bool:
@@ -237,7 +238,7 @@ def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     from dashboard.data.history import municipal_history
     h = municipal_history(include_estimates=True)
     h = h[h.primary][["ags", "reference_date", "population", "basis", "estimated"]]
-    return h.sort_values(["ags", "reference_date"]).reset_index(drop=True), list(CENSUS_BREAKS_FALLBACK)
+    return h.sort_values(["ags", "reference_date"]).reset_index(drop=True), list(CENSUS_BREAKS)
 
 
 def backtest_summary() -> pd.DataFrame:

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import PchipInterpolator
 
-from dashboard.constants import (AGE_GROUPS_17, AGS_LIST, BASIS_Z2011, BASIS_Z2022, KREIS_AGS,
+from dashboard.constants import (AGE_GROUPS_17, AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS,
                                  MUNICIPALITIES, N_AGES, OPEN_AGE, SEXES)
 from dashboard.data.embedded import (grid_age_shares, kreis_age_groups, life_table,
                                      municipal_totals, zensus2022_municipal)
@@ -61,7 +61,7 @@ GRID_GROUPS: dict[str, tuple[int, int]] = {
     "0-17": (0, 17), "18-29": (18, 29), "30-49": (30, 49), "50-64": (50, 64), "65+": (65, OPEN_AGE),
 }
 #: Census day of the Zensus 2022.
-ZENSUS2022_DATE = pd.Timestamp("2022-05-15")
+ZENSUS2022_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
 #: Dates (31 Dec) whose municipal trend on the Zensus 2011 basis carries the Zensus 2022
 #: municipal result forward to later year ends.
 TREND_FROM, TREND_TO = 2021, 2023

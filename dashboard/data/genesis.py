@@ -48,7 +48,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard.constants import OPEN_AGE
+from dashboard.constants import BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, OPEN_AGE
 from dashboard.data.errors import DataFormatError, Problem, problem
 
 LAYOUTS_PATH: Path = Path(__file__).with_name("genesis_layouts.json")
@@ -250,11 +250,11 @@ def _basis_for(reference_date: str, year: int) -> str:
     31.12.2011 on the Zensus-2011 basis, before that on the VZ-1987 basis (old Länder).
     """
     key = reference_date or f"{year:04d}-12-31"
-    if key >= "2022-05-15":
-        return "Zensus 2022"
-    if key >= "2011-05-09":
-        return "Zensus 2011"
-    return "VZ 1987"
+    if key >= CENSUS_DATES[BASIS_Z2022]:
+        return BASIS_Z2022
+    if key >= CENSUS_DATES[BASIS_Z2011]:
+        return BASIS_Z2011
+    return BASIS_VZ1987
 
 
 @dataclass

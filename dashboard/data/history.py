@@ -53,7 +53,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import (BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022, KREIS_AGS, KREIS_NAME,
+from dashboard.constants import (BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS, KREIS_NAME,
                                  MUNICIPALITIES)
 from dashboard.data.embedded import _read_csv, municipal_totals, zensus2022_municipal
 from dashboard.data.errors import DataFormatError, problem
@@ -63,7 +63,7 @@ BASES: tuple[str, str, str] = (BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022)
 PAGES_FILE = "figures/population_totals_from_pages.csv"
 KREIS_FILE = "consolidated/kreis_dueren_total_population_series.csv"
 Z11_LINK_DATE = pd.Timestamp("2011-12-31")
-Z22_CENSUS_DATE = pd.Timestamp("2022-05-15")
+Z22_CENSUS_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
 Z22_KREIS_LINK_DATE = pd.Timestamp("2022-12-31")
 
 HISTORY_COLUMNS = ("ags", "municipality", "reference_date", "year", "population", "basis",

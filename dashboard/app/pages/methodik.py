@@ -14,7 +14,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard.app import _model
 from dashboard.app._components import data_table, notice, stand_line
 from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
-from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022
+from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
 from dashboard.figures.labels import DRIVER_LABELS, METHODIK, SOURCES, T, fmt_dec, fmt_int, region_name
 
 dash.register_page(__name__, path="/methodik", name="Daten & Methodik", order=5,
@@ -38,7 +38,7 @@ def census_break_table() -> pd.DataFrame:
     """
     h, _ = _model.history_series()
     z11 = h[(h.basis == BASIS_Z2011) & (h.reference_date == pd.Timestamp("2021-12-31"))].set_index("ags")
-    z22 = h[(h.basis == BASIS_Z2022) & (h.reference_date == pd.Timestamp("2022-05-15"))].set_index("ags")
+    z22 = h[(h.basis == BASIS_Z2022) & (h.reference_date == pd.Timestamp(CENSUS_DATES[BASIS_Z2022]))].set_index("ags")
     rows = []
     for a in list(AGS_LIST) + ["05358"]:
         if a in z11.index and a in z22.index:
