@@ -37,6 +37,7 @@ CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 @functools.cache
 def _deps() -> tuple[str, ...]:
     from dashboard.app import server
+
     return tuple(d["output"] for d in server.test_client().get("/_dash-dependencies").get_json())
 
 
@@ -50,9 +51,13 @@ def _output_key(outputs: list[tuple]) -> str:
 
 
 def _payload(outputs: list[tuple], inputs: list[tuple], changed: str) -> dict:
-    return {"output": _output_key(outputs), "outputs": [{"id": i, "property": p} for i, p in outputs],
-            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-            "changedPropIds": [changed], "state": []}
+    return {
+        "output": _output_key(outputs),
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [changed],
+        "state": [],
+    }
 
 
 def time_requests(client, make_payload, n: int) -> list[float]:
@@ -72,62 +77,114 @@ def pct(ts: list[float]) -> str:
 
 def server_times(calls: int) -> dict[str, list[float]]:
     from dashboard.app import _model, server
+
     c = server.test_client()
     d = _model.basis_defaults()  # also warms the Basis projection
     rng = np.random.default_rng(1)
-    sz_out = [("sz-chart", "figure"), ("sz-table-box", "children"), ("sz-headline", "children"),
-              ("sz-headline-sub", "children"), ({"type": "query", "page": "szenarien"}, "data"),
-              ({"type": "sel", "page": "szenarien"}, "data")]
+    sz_out = [
+        ("sz-chart", "figure"),
+        ("sz-table-box", "children"),
+        ("sz-headline", "children"),
+        ("sz-headline-sub", "children"),
+        ({"type": "query", "page": "szenarien"}, "data"),
+        ({"type": "sel", "page": "szenarien"}, "data"),
+    ]
 
     def slider(k):
         # a fresh value each call: -3000..8000 in steps of 100 are 111 values; add TFR steps
         w = float(-3000 + 100 * ((k * 37) % 111))
         tfr = round(1.2 + 0.05 * ((k * 7) % 12), 2)
-        return _payload(sz_out, [("sz-ags", "value", KREIS_AGS), ("sz-kennzahl", "value", "population"),
-                                 ("sz-tfr", "value", tfr), ("sz-e0", "value", 0.0), ("sz-wanderung", "value", w),
-                                 ("sz-vergleich", "value", [])], "sz-wanderung.value")
+        return _payload(
+            sz_out,
+            [
+                ("sz-ags", "value", KREIS_AGS),
+                ("sz-kennzahl", "value", "population"),
+                ("sz-tfr", "value", tfr),
+                ("sz-e0", "value", 0.0),
+                ("sz-wanderung", "value", w),
+                ("sz-vergleich", "value", []),
+            ],
+            "sz-wanderung.value",
+        )
 
     def slider_compare(k):
         p = slider(k + 500)
         p["inputs"][-1]["value"] = ["zuwanderung_hoch", "geburten_niedrig"]
         return p
 
-    gm_out = [("gm-title", "children"), ("gm-history", "figure"), ("gm-history-tabelle", "children"),
-              ("gm-groups", "figure"), ("gm-groups-tabelle", "children"), ("gm-components", "figure"),
-              ("gm-components-tabelle", "children"), ({"type": "sel", "page": "gemeinde"}, "data")]
-    gp_out = [("gm-pyramid", "figure"), ("gm-pyramid-tabelle", "children"),
-              ({"type": "query", "page": "gemeinde"}, "data")]
+    gm_out = [
+        ("gm-title", "children"),
+        ("gm-history", "figure"),
+        ("gm-history-tabelle", "children"),
+        ("gm-groups", "figure"),
+        ("gm-groups-tabelle", "children"),
+        ("gm-components", "figure"),
+        ("gm-components-tabelle", "children"),
+        ({"type": "sel", "page": "gemeinde"}, "data"),
+    ]
+    gp_out = [
+        ("gm-pyramid", "figure"),
+        ("gm-pyramid-tabelle", "children"),
+        ({"type": "query", "page": "gemeinde"}, "data"),
+    ]
     ags = list(AGS_LIST)
 
     def region(k):
         return _payload(gm_out, [("gm-ags", "value", ags[int(rng.integers(15))])], "gm-ags.value")
 
     def pyramid(k):
-        return _payload(gp_out, [("gm-ags", "value", ags[int(rng.integers(15))]),
-                                 ("gm-jahr", "value", int(rng.integers(2024, 2046)))], "gm-ags.value")
+        return _payload(
+            gp_out,
+            [
+                ("gm-ags", "value", ags[int(rng.integers(15))]),
+                ("gm-jahr", "value", int(rng.integers(2024, 2046))),
+            ],
+            "gm-ags.value",
+        )
 
-    ue_out = [("ue-map", "figure"), ("ue-map-tabelle", "children"), ("ue-table-box", "children"),
-              ("ue-multiples", "figure"), ("ue-multiples-tabelle", "children"),
-              ({"type": "query", "page": "uebersicht"}, "data")]
+    ue_out = [
+        ("ue-map", "figure"),
+        ("ue-map-tabelle", "children"),
+        ("ue-table-box", "children"),
+        ("ue-multiples", "figure"),
+        ("ue-multiples-tabelle", "children"),
+        ({"type": "query", "page": "uebersicht"}, "data"),
+    ]
     inds = ["change", "population", "share_65plus", "share_80plus", "median_age", "old_age_dependency"]
 
     def overview(k):
-        return _payload(ue_out, [("ue-kennzahl", "value", inds[k % len(inds)]),
-                                 ("ue-jahr", "value", [2030, 2035, 2040, 2045][k % 4])], "ue-kennzahl.value")
+        return _payload(
+            ue_out,
+            [
+                ("ue-kennzahl", "value", inds[k % len(inds)]),
+                ("ue-jahr", "value", [2030, 2035, 2040, 2045][k % 4]),
+            ],
+            "ue-kennzahl.value",
+        )
 
     fan_out = [("sz-fan", "figure"), ("sz-fan-tabelle", "children")]
 
     def slider_fan(k):
         w = float(-3000 + 100 * ((k * 41 + 7) % 111))
-        return _payload(fan_out, [("sz-ags", "value", KREIS_AGS), ("sz-tfr", "value", 1.4),
-                                  ("sz-e0", "value", 0.5), ("sz-wanderung", "value", w)], "sz-wanderung.value")
+        return _payload(
+            fan_out,
+            [
+                ("sz-ags", "value", KREIS_AGS),
+                ("sz-tfr", "value", 1.4),
+                ("sz-e0", "value", 0.5),
+                ("sz-wanderung", "value", w),
+            ],
+            "sz-wanderung.value",
+        )
 
     _model.warm_up()
     for f in (slider, region, pyramid, overview):  # one warm-up call each (imports, caches of data)
         time_requests(c, f, 1)
     assert d
     return {
-        "Szenarien: Regler – Fächer mit Intervallen (200 Simulationen)": time_requests(c, slider_fan, max(10, calls // 5)),
+        "Szenarien: Regler – Fächer mit Intervallen (200 Simulationen)": time_requests(
+            c, slider_fan, max(10, calls // 5)
+        ),
         "Szenarien: Regler (neues Szenario je Aufruf)": time_requests(c, slider, calls),
         "Szenarien: Regler mit 2 Vergleichsszenarien": time_requests(c, slider_compare, calls),
         "Gemeinde: Wechsel – Verlauf, Altersgruppen, Komponenten": time_requests(c, region, calls),
@@ -137,12 +194,13 @@ def server_times(calls: int) -> dict[str, list[float]]:
 
 
 def time_to_interactive(loads: int) -> list[float]:
+    import logging
+
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
-    import logging
-
     from dashboard.app import server
+
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     srv = make_server("127.0.0.1", 0, server, threaded=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()

@@ -13,8 +13,12 @@ from pathlib import Path
 
 from dashboard.data.genesis import load_genesis
 
-SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / \
-    "synthetic_12411-02-03-5_kreis_dueren_gemeinden_2024.csv"
+SAMPLE = (
+    Path(__file__).resolve().parents[1]
+    / "tests"
+    / "data"
+    / "synthetic_12411-02-03-5_kreis_dueren_gemeinden_2024.csv"
+)
 
 
 def build(path: Path, copies: int = 730) -> None:

@@ -40,13 +40,18 @@ def main(repeats: int = 5) -> None:
             t = time.perf_counter()
             r = unc._project_probabilistic.__wrapped__(PRESETS["basis"], 1000, 100 + i, muni, 1.0, engine, ())
             times.append(time.perf_counter() - t)
-        print(f"{engine:>6}: 1,000 draws × 15 municipalities to 2045: median {np.median(times):.2f} s "
-              f"(min {min(times):.2f} s, max {max(times):.2f} s, {len(times)} runs)")
+        print(
+            f"{engine:>6}: 1,000 draws × 15 municipalities to 2045: median {np.median(times):.2f} s "
+            f"(min {min(times):.2f} s, max {max(times):.2f} s, {len(times)} runs)"
+        )
     t = time.perf_counter()
     unc._project_probabilistic.__wrapped__(PRESETS["basis"], unc.INTERACTIVE_DRAWS, 1, muni, 1.0, "fast", ())
     print(f"interactive ({unc.INTERACTIVE_DRAWS} draws): {time.perf_counter() - t:.2f} s")
-    k = r.quantiles[(r.quantiles.ags == "05358") & (r.quantiles.quantity == "population")
-                    & (r.quantiles.year.isin([2030, 2045]))]
+    k = r.quantiles[
+        (r.quantiles.ags == "05358")
+        & (r.quantiles.quantity == "population")
+        & (r.quantiles.year.isin([2030, 2045]))
+    ]
     print(k[["year", "q025", "q10", "q50", "q90", "q975"]].round(0).to_string(index=False))
 
 

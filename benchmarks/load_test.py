@@ -63,6 +63,7 @@ CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
 # --------------------------------------------------------------------------- server
 
+
 def procfile_command() -> list[str]:
     for line in (REPO / "Procfile").read_text(encoding="utf-8").splitlines():
         if line.startswith("web:"):
@@ -77,18 +78,17 @@ def free_port() -> int:
 
 
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_MAX_REQUESTS="0",
-               GUNICORN_ACCESSLOG="")
+    env = dict(os.environ, GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_MAX_REQUESTS="0", GUNICORN_ACCESSLOG="")
     env.pop("PORT", None)
     env.pop("DASHBOARD_DEBUG", None)
     log = open(log_path, "wb")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(procfile_command(), cwd=REPO, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        procfile_command(), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"gunicorn endete beim Start (Status {proc.returncode}), "
-                             f"siehe {log_path}")
+            raise SystemExit(f"gunicorn endete beim Start (Status {proc.returncode}), siehe {log_path}")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/")
@@ -104,7 +104,7 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
 def stop_server(proc: subprocess.Popen) -> None:
     workers = _children(proc.pid) if proc.poll() is None else []
     _stop_master(proc)
-    for pid in workers:                      # only the workers this master forked
+    for pid in workers:  # only the workers this master forked
         try:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -147,10 +147,11 @@ def memory(pid: int) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- recording
 
+
 @dataclass
 class PageScript:
     path: str
-    load_calls: list[tuple[str, bytes]] = field(default_factory=list)      # (path, body)
+    load_calls: list[tuple[str, bytes]] = field(default_factory=list)  # (path, body)
     interactions: list[tuple[str, bytes]] = field(default_factory=list)
 
 
@@ -166,8 +167,14 @@ def record(base: str, paths: list[str]) -> list[PageScript]:
             script = PageScript(path)
             bucket = script.load_calls
             page = context.new_page()
-            page.on("request", lambda r: r.method == "POST" and "/_dash-update-component" in r.url
-                    and bucket.append((_path(r.url), r.post_data_buffer)))
+            page.on(
+                "request",
+                lambda r: (
+                    r.method == "POST"
+                    and "/_dash-update-component" in r.url
+                    and bucket.append((_path(r.url), r.post_data_buffer))  # noqa: B023
+                ),
+            )
             page.goto(base + path, wait_until="load", timeout=60_000)
             _settle(page)
             bucket = script.interactions
@@ -176,8 +183,7 @@ def record(base: str, paths: list[str]) -> list[PageScript]:
                     slider.focus()
                     page.keyboard.press(key)
                     _settle(page, wait_s=10)
-            for box in page.query_selector_all("input[type=radio]:not(:checked), "
-                                               "input[type=checkbox]")[:8]:
+            for box in page.query_selector_all("input[type=radio]:not(:checked), input[type=checkbox]")[:8]:
                 if box.is_visible():
                     box.click()
                     _settle(page, wait_s=10)
@@ -197,20 +203,22 @@ def _path(url: str) -> str:
 
 def _settle(page, wait_s: float = 30) -> None:
     # Locator expectations, not page-evaluated predicates: the strict CSP forbids eval.
-    from playwright.sync_api import expect
-
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
 
     page.wait_for_timeout(300)
     try:
         page.wait_for_load_state("networkidle", timeout=15_000)
         expect(page.locator('[data-dash-is-loading="true"]')).to_have_count(0, timeout=wait_s * 1000)
     except (AssertionError, PlaywrightTimeout):
-        print(f"  Hinweis: {page.url} lädt nach {wait_s:.0f} s noch (weiter mit den bis dahin "
-              "gesendeten Callbacks)")
+        print(
+            f"  Hinweis: {page.url} lädt nach {wait_s:.0f} s noch (weiter mit den bis dahin "
+            "gesendeten Callbacks)"
+        )
 
 
 # --------------------------------------------------------------------------- load
+
 
 @dataclass
 class Stats:
@@ -243,20 +251,31 @@ class Budget:
 
 
 class User(threading.Thread):
-    def __init__(self, n: int, port: int, scripts: list[PageScript], assets: list[str],
-                 stats: Stats, budget: Budget, stop_at: float, think: float):
+    def __init__(
+        self,
+        n: int,
+        port: int,
+        scripts: list[PageScript],
+        assets: list[str],
+        stats: Stats,
+        budget: Budget,
+        stop_at: float,
+        think: float,
+    ):
         super().__init__(daemon=True, name=f"user-{n}")
         self.rng = random.Random(n)
         self.port, self.scripts, self.assets = port, scripts, assets
         self.stats, self.budget, self.stop_at, self.think = stats, budget, stop_at, think
         self.conn: http.client.HTTPConnection | None = None
 
-    def _request(self, method: str, path: str, body: bytes | None = None,
-                 label: str | None = None) -> bool:
+    def _request(self, method: str, path: str, body: bytes | None = None, label: str | None = None) -> bool:
         if time.monotonic() >= self.stop_at or not self.budget.take():
             return False
-        kind = "callback" if method == "POST" else ("static" if "component-suites" in path
-                                                     or path.startswith("/assets") else "page")
+        kind = (
+            "callback"
+            if method == "POST"
+            else ("static" if "component-suites" in path or path.startswith("/assets") else "page")
+        )
         headers = {"Content-Type": "application/json"} if body is not None else {}
         start = time.perf_counter()
         try:
@@ -300,8 +319,9 @@ class User(threading.Thread):
                 if not self._request("POST", path, body, _label(body)):
                     return
             self._pause()
-            for path, body in self.rng.sample(script.interactions,
-                                              min(len(script.interactions), self.rng.randint(1, 4))):
+            for path, body in self.rng.sample(
+                script.interactions, min(len(script.interactions), self.rng.randint(1, 4))
+            ):
                 if not self._request("POST", path, body, _label(body)):
                     return
                 self._pause()
@@ -340,10 +360,13 @@ def page_assets(port: int, path: str) -> list[str]:
 
 
 def page_paths() -> list[str]:
-    code = ("import json, dash, dashboard.app; print(json.dumps(sorted({p['relative_path'] "
-            "for p in dash.page_registry.values()}) or ['/']))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                         check=True, timeout=300)
+    code = (
+        "import json, dash, dashboard.app; print(json.dumps(sorted({p['relative_path'] "
+        "for p in dash.page_registry.values()}) or ['/']))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True, timeout=300
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -351,8 +374,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Lasttest gegen gunicorn auf 127.0.0.1")
     parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
     parser.add_argument("--duration", type=float, default=180.0, help="seconds of load (default 180)")
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean think time between a user's actions in s (default 1.0)")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean think time between a user's actions in s (default 1.0)"
+    )
     parser.add_argument("--max-requests", type=int, default=200_000, help="request cap")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
@@ -365,8 +389,10 @@ def main(argv: list[str] | None = None) -> int:
     paths = page_paths()
     t0 = time.monotonic()
     proc = start_server(port, log_path)
-    print(f"gunicorn (Procfile: {' '.join(procfile_command())}) auf {HOST}:{port} gestartet "
-          f"in {time.monotonic() - t0:.1f} s, Log: {log_path}")
+    print(
+        f"gunicorn (Procfile: {' '.join(procfile_command())}) auf {HOST}:{port} gestartet "
+        f"in {time.monotonic() - t0:.1f} s, Log: {log_path}"
+    )
     try:
         expected = int(os.environ.get("WEB_CONCURRENCY") or os.environ.get("GUNICORN_WORKERS") or 2)
         deadline = time.monotonic() + 120
@@ -377,8 +403,10 @@ def main(argv: list[str] | None = None) -> int:
         scripts = record(f"http://{HOST}:{port}", paths)
         n_load = sum(len(s.load_calls) for s in scripts)
         n_int = sum(len(s.interactions) for s in scripts)
-        print(f"{len(scripts)} Seiten, {n_load} Lade-Callbacks und {n_int} Interaktions-Callbacks "
-              f"im Browser aufgezeichnet")
+        print(
+            f"{len(scripts)} Seiten, {n_load} Lade-Callbacks und {n_int} Interaktions-Callbacks "
+            f"im Browser aufgezeichnet"
+        )
         assets = sorted({a for s in scripts for a in page_assets(port, s.path)})
         warm_stats = Stats()
         warm_up(port, scripts, warm_stats)
@@ -386,8 +414,9 @@ def main(argv: list[str] | None = None) -> int:
         stats = Stats()
         budget = Budget(args.max_requests)
         stop_at = time.monotonic() + duration
-        users = [User(i, port, scripts, assets, stats, budget, stop_at, args.think)
-                 for i in range(args.users)]
+        users = [
+            User(i, port, scripts, assets, stats, budget, stop_at, args.think) for i in range(args.users)
+        ]
         started = time.monotonic()
         for u in users:
             u.start()
@@ -407,19 +436,36 @@ def main(argv: list[str] | None = None) -> int:
     growth_warm = 100 * (mem_end["rss"] / mem_warm["rss"] - 1)
     growth_start = 100 * (mem_end["rss"] / mem_start["rss"] - 1)
     figures = {
-        "users": args.users, "duration_s": round(elapsed, 1), "requests": stats.requests,
-        "throughput_rps": round(stats.requests / elapsed, 1), "errors": len(stats.errors),
-        "latency_ms": {kind: {"n": len(v), "p50": round(pct(v, 50), 1), "p95": round(pct(v, 95), 1),
-                              "p99": round(pct(v, 99), 1), "max": round(max(v) * 1000, 1)}
-                       for kind, v in sorted(stats.latency.items())},
-        "memory_mib": {"start": mem_start, "after_warm_up": mem_warm, "peak": peak, "end": mem_end,
-                       "growth_after_warm_up_pct": round(growth_warm, 1),
-                       "growth_from_start_pct": round(growth_start, 1)},
+        "users": args.users,
+        "duration_s": round(elapsed, 1),
+        "requests": stats.requests,
+        "throughput_rps": round(stats.requests / elapsed, 1),
+        "errors": len(stats.errors),
+        "latency_ms": {
+            kind: {
+                "n": len(v),
+                "p50": round(pct(v, 50), 1),
+                "p95": round(pct(v, 95), 1),
+                "p99": round(pct(v, 99), 1),
+                "max": round(max(v) * 1000, 1),
+            }
+            for kind, v in sorted(stats.latency.items())
+        },
+        "memory_mib": {
+            "start": mem_start,
+            "after_warm_up": mem_warm,
+            "peak": peak,
+            "end": mem_end,
+            "growth_after_warm_up_pct": round(growth_warm, 1),
+            "growth_from_start_pct": round(growth_start, 1),
+        },
         "server_alive_at_end": alive,
     }
     print()
-    print(f"{args.users} Nutzer, {elapsed:.0f} s, {stats.requests} Anfragen "
-          f"({figures['throughput_rps']}/s), Fehler: {len(stats.errors)}")
+    print(
+        f"{args.users} Nutzer, {elapsed:.0f} s, {stats.requests} Anfragen "
+        f"({figures['throughput_rps']}/s), Fehler: {len(stats.errors)}"
+    )
     print(f"{'Art':<10}{'n':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for kind, row in figures["latency_ms"].items():
         print(f"{kind:<10}{row['n']:>8}{row['p50']:>10}{row['p95']:>10}{row['p99']:>10}{row['max']:>10}")
@@ -427,10 +473,16 @@ def main(argv: list[str] | None = None) -> int:
     slow = sorted(stats.by_output.items(), key=lambda kv: -pct(kv[1], 95))[:5]
     for label, values in slow:
         print(f"  {pct(values, 95):8.1f} ms  n={len(values):<6} {label}")
-    for name, m in (("nach Start", mem_start), ("nach Aufwärmen", mem_warm), ("Spitze", peak),
-                    ("am Ende", mem_end)):
-        print(f"Speicher {name:<15} RSS {m['rss']:8.1f} MiB  PSS {m['pss']:8.1f} MiB  "
-              f"({m['processes']} Prozesse)")
+    for name, m in (
+        ("nach Start", mem_start),
+        ("nach Aufwärmen", mem_warm),
+        ("Spitze", peak),
+        ("am Ende", mem_end),
+    ):
+        print(
+            f"Speicher {name:<15} RSS {m['rss']:8.1f} MiB  PSS {m['pss']:8.1f} MiB  "
+            f"({m['processes']} Prozesse)"
+        )
     print(f"Wachstum RSS: {growth_warm:+.1f} % seit dem Aufwärmen, {growth_start:+.1f} % seit dem Start")
     for err in stats.errors[:10]:
         print("  Fehler:", err)
@@ -438,8 +490,9 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
     cb = figures["latency_ms"].get("callback", {}).get("p95", float("nan"))
     ok = not stats.errors and alive and cb < 300 and growth_warm < 10
-    print("Ziele (0 Fehler, Callback-p95 < 300 ms, Speicherwachstum < 10 %):",
-          "erreicht" if ok else "VERFEHLT")
+    print(
+        "Ziele (0 Fehler, Callback-p95 < 300 ms, Speicherwachstum < 10 %):", "erreicht" if ok else "VERFEHLT"
+    )
     return 0 if ok else 1
 
 

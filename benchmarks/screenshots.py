@@ -7,9 +7,8 @@ is served from a thread on a free port. Prints the console errors seen per page.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
 import threading
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's dashboard package
 
@@ -31,6 +30,7 @@ def serve() -> tuple[str, object]:
     from werkzeug.serving import make_server
 
     from dashboard.app import server
+
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     srv = make_server("127.0.0.1", 0, server, threaded=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -39,6 +39,7 @@ def serve() -> tuple[str, object]:
 
 def main(base: str | None = None, out: str = "screenshots") -> None:
     from playwright.sync_api import sync_playwright
+
     srv = None
     if not base:
         base, srv = serve()

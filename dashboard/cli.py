@@ -36,8 +36,10 @@ class Progress:
         self.done += 1
         n = 24
         filled = int(n * self.done / self.total)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (n - filled)}] {self.done}/{self.total} {label:<24} "
-                          f"{time.perf_counter() - self.t0:5.1f} s")
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (n - filled)}] {self.done}/{self.total} {label:<24} "
+            f"{time.perf_counter() - self.t0:5.1f} s"
+        )
         self.stream.flush()
 
     def close(self) -> None:
@@ -49,6 +51,7 @@ def _cmd_project(args: argparse.Namespace) -> int:
     from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
     from dashboard.projection.export import write_csv, write_excel
+
     if args.scenario not in PRESETS:
         print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
         return 2
@@ -70,6 +73,7 @@ def _cmd_project(args: argparse.Namespace) -> int:
     progress = Progress(steps + 2)
     progress("Annahmen schätzen")
     from dashboard.projection import estimate_assumptions
+
     estimate_assumptions()
     progress("Vorausberechnung")
     result = project(scenario)
@@ -79,16 +83,21 @@ def _cmd_project(args: argparse.Namespace) -> int:
         write_csv(result, out, progress=progress)
     progress.close()
     kreis = result.kreis_total(scenario.horizon)
-    print(f"{scenario.label}: Kreis Düren 31.12.{scenario.horizon}: "
-          f"{kreis:,.0f} Personen".replace(",", "."), file=sys.stderr)
+    print(
+        f"{scenario.label}: Kreis Düren 31.12.{scenario.horizon}: {kreis:,.0f} Personen".replace(",", "."),
+        file=sys.stderr,
+    )
     print(str(out))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard",
-                                     description="Kreis Düren 2030 – Demografie-Dashboard")
-    parser.add_argument("--host", default=None, help="Adresse des Servers (Standard: DASHBOARD_HOST oder 127.0.0.1)")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard", description="Kreis Düren 2030 – Demografie-Dashboard"
+    )
+    parser.add_argument(
+        "--host", default=None, help="Adresse des Servers (Standard: DASHBOARD_HOST oder 127.0.0.1)"
+    )
     parser.add_argument("--port", type=int, default=None, help="Port (Standard: DASHBOARD_PORT oder 8050)")
     parser.set_defaults(func=_serve)
     sub = parser.add_subparsers(dest="command")
@@ -96,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="Daten prüfen und importieren")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     _register_data(data_sub)
-    massnahmen = sub.add_parser("massnahmen", help="Maßnahmenkatalog (Werkzeugkoffer) importieren/exportieren")
+    massnahmen = sub.add_parser(
+        "massnahmen", help="Maßnahmenkatalog (Werkzeugkoffer) importieren/exportieren"
+    )
     _register_massnahmen(massnahmen.add_subparsers(dest="massnahmen_command", required=True))
     _register_project(sub)
     return parser
@@ -109,9 +120,13 @@ def _register_massnahmen(msub) -> None:
     exp = msub.add_parser("export", help="aktiven Katalog als Excel und CSV speichern")
     exp.add_argument("--out", required=True, help="Zielordner")
     exp.set_defaults(func=_massnahmen_export)
-    build = msub.add_parser("build", help="mitgelieferten Katalog aus data/measures/measures.csv neu erzeugen")
+    build = msub.add_parser(
+        "build", help="mitgelieferten Katalog aus data/measures/measures.csv neu erzeugen"
+    )
     build.set_defaults(func=_massnahmen_build)
-    reset = msub.add_parser("reset", help="importierten Katalog entfernen (mitgelieferter Katalog wird wieder aktiv)")
+    reset = msub.add_parser(
+        "reset", help="importierten Katalog entfernen (mitgelieferter Katalog wird wieder aktiv)"
+    )
     reset.set_defaults(func=_massnahmen_reset)
 
 
@@ -142,24 +157,36 @@ def _massnahmen_reset(args: argparse.Namespace) -> int:
 
 def _register_project(sub) -> None:
     p = sub.add_parser("project", help="Bevölkerungsvorausberechnung rechnen und exportieren (Excel/CSV)")
-    p.add_argument("--scenario", default="basis", help="Szenario (basis, zuwanderung_niedrig, zuwanderung_hoch, "
-                   "geburten_niedrig, geburten_hoch, laengeres_leben)")
+    p.add_argument(
+        "--scenario",
+        default="basis",
+        help="Szenario (basis, zuwanderung_niedrig, zuwanderung_hoch, "
+        "geburten_niedrig, geburten_hoch, laengeres_leben)",
+    )
     p.add_argument("--bis", type=int, default=2030, help="Zieljahr (2025–2045), Standard 2030")
     p.add_argument("--out", required=True, help="Ausgabe: Datei .xlsx oder Ordner für CSV-Dateien")
     p.add_argument("--format", choices=["xlsx", "csv"], help="Format (sonst aus der Dateiendung)")
     p.add_argument("--tfr", type=float, help="Geburtenrate (Kinder je Frau) statt der Szenarioannahme")
     p.add_argument("--wanderung", type=float, help="Nettozuwanderung Kreis (Personen je Jahr)")
-    p.add_argument("--e0-gewinn", type=float, dest="e0_gewinn", help="Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)")
+    p.add_argument(
+        "--e0-gewinn", type=float, dest="e0_gewinn", help="Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)"
+    )
     p.set_defaults(func=_cmd_project)
 
 
 def _register_data(data_sub) -> None:
     check = data_sub.add_parser("check", help="alle mitgelieferten Tabellen prüfen")
     check.set_defaults(func=_data_check)
-    imp = data_sub.add_parser("import", help="einen GENESIS-Export prüfen und in den Nutzerdaten-Ordner übernehmen")
+    imp = data_sub.add_parser(
+        "import", help="einen GENESIS-Export prüfen und in den Nutzerdaten-Ordner übernehmen"
+    )
     imp.add_argument("path", help="heruntergeladene Datei (Flatfile-CSV, Tabellen-CSV, XLSX oder ZIP)")
-    imp.add_argument("--format", choices=["ffcsv", "csv", "xlsx"], default=None,
-                     help="Format erzwingen (Standard: erkennen)")
+    imp.add_argument(
+        "--format",
+        choices=["ffcsv", "csv", "xlsx"],
+        default=None,
+        help="Format erzwingen (Standard: erkennen)",
+    )
     imp.add_argument("--table", default=None, help="Tabellencode erzwingen, z. B. 12411-02-03-5")
     imp.set_defaults(func=_data_import)
 

@@ -43,8 +43,11 @@ def load_settings() -> Settings:
         debug=_flag("DASHBOARD_DEBUG"),
         user_data_dir=Path(os.environ.get("DASHBOARD_USER_DATA", REPO_DIR / "user_data")),
         frame_ancestors=os.environ.get("DASHBOARD_FRAME_ANCESTORS", "'none'"),
-        max_request_mb=(float(os.environ["DASHBOARD_MAX_REQUEST_MB"])
-                        if os.environ.get("DASHBOARD_MAX_REQUEST_MB", "").strip() else None),
+        max_request_mb=(
+            float(os.environ["DASHBOARD_MAX_REQUEST_MB"])
+            if os.environ.get("DASHBOARD_MAX_REQUEST_MB", "").strip()
+            else None
+        ),
     )
 
 
@@ -54,7 +57,12 @@ SETTINGS: Settings = load_settings()
 #: benchmarks): no sandbox as root, no GPU, and no background network traffic, which a closed
 #: network refuses many times per start.
 HEADLESS_CHROMIUM_ARGS: tuple[str, ...] = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
     "--disable-sync",
 )

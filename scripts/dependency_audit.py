@@ -83,9 +83,23 @@ def run_audit(pins: dict[str, str], *, service: str, timeout: float) -> dict | N
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write("".join(f"{n}=={v}\n" for n, v in pins.items()))
         req_file = fh.name
-    cmd = [sys.executable, "-m", "pip_audit", "-r", req_file, "--no-deps", "--disable-pip",
-           "--format", "json", "--progress-spinner", "off", "--vulnerability-service", service,
-           "--timeout", "20"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "-r",
+        req_file,
+        "--no-deps",
+        "--disable-pip",
+        "--format",
+        "json",
+        "--progress-spinner",
+        "off",
+        "--vulnerability-service",
+        service,
+        "--timeout",
+        "20",
+    ]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as err:
@@ -117,20 +131,23 @@ def summarise(report: dict | None, pins: dict[str, str]) -> tuple[int, int]:
         aliases = ", ".join(v.get("aliases") or [])
         print(f"  {name} {version}: {v['id']}{f' ({aliases})' if aliases else ''} -> behoben in: {fix}")
     if skipped:
-        print(f"  nicht geprüft ({len(skipped)}): "
-              + ", ".join(f"{d['name']} {pins.get(_norm(d['name']), '?')}" for d in skipped[:12])
-              + (" …" if len(skipped) > 12 else ""))
+        print(
+            f"  nicht geprüft ({len(skipped)}): "
+            + ", ".join(f"{d['name']} {pins.get(_norm(d['name']), '?')}" for d in skipped[:12])
+            + (" …" if len(skipped) > 12 else "")
+        )
         print(f"  Grund (erstes Paket): {skipped[0]['skip_reason']}")
     status = "NICHT DURCHGEFÜHRT" if checked == 0 else "durchgeführt"
-    print(f"Abhängigkeitsprüfung {status}: {checked} von {len(deps)} Paketen geprüft, "
-          f"{len(vulns)} bekannte Schwachstellen, davon {len(fixable)} mit behobener Version.")
+    print(
+        f"Abhängigkeitsprüfung {status}: {checked} von {len(deps)} Paketen geprüft, "
+        f"{len(vulns)} bekannte Schwachstellen, davon {len(fixable)} mit behobener Version."
+    )
     return len(vulns), len(fixable)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--strict", action="store_true",
-                        help="exit 1 if an advisory has a fixed version")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if an advisory has a fixed version")
     parser.add_argument("--service", default="pypi", choices=["pypi", "osv"])
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds for pip-audit")
     args = parser.parse_args(argv)

@@ -14,5 +14,8 @@ python -m pip install -q -e ".[test]"
 # Known vulnerabilities in the dependencies: reported in the log, never fails the run
 # (policy and --strict mode: scripts/dependency_audit.py).
 python scripts/dependency_audit.py || echo "Abhängigkeitsprüfung konnte nicht laufen (siehe oben)."
+# Lint and format (rules in pyproject.toml [tool.ruff]).
+python -m ruff check .
+python -m ruff format --check .
 # Two workers: the machine has 2 cores (pytest-xdist, in the test extra).
 python -m pytest -p no:cacheprovider -n 2 "$@"

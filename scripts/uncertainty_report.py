@@ -31,8 +31,10 @@ def main() -> None:
     print("\n## Chosen models\n")
     for n, m in drv.fitted_models().items():
         sd = m.deviation_sd(21)
-        print(f"- {n}: {m.model}, parameters {({k: float(f'{v:.4g}') for k, v in m.params.items()})}, "
-              f"sd of deviation after 1/6/21 years: {sd[0]:.4g} / {sd[5]:.4g} / {sd[20]:.4g}")
+        print(
+            f"- {n}: {m.model}, parameters { ({k: float(f'{v:.4g}') for k, v in m.params.items()}) }, "
+            f"sd of deviation after 1/6/21 years: {sd[0]:.4g} / {sd[5]:.4g} / {sd[20]:.4g}"
+        )
     print("\n## Residual correlations\n")
     print(_md(drv.residual_correlations()))
     print("\n## Migration cross-check\n")
@@ -42,12 +44,14 @@ def main() -> None:
     print("\n## Ex-ante migration models for the backtest bases\n")
     for b in (2009, 2013, 2015, 2017):
         m = drv.fitted_models(migration_until=b)["migration"]
-        print(f"- until {b}: {m.model}, {({k: float(f'{v:.4g}') for k, v in m.params.items()})}")
+        print(f"- until {b}: {m.model}, { ({k: float(f'{v:.4g}') for k, v in m.params.items()}) }")
     print("\n## Coverage in the backtest (500 draws)\n")
     print(_md(cal.backtest_coverage()))
     iv = cal.backtest_intervals()
-    iv = iv.assign(in80=(iv.actual >= iv.q10) & (iv.actual <= iv.q90),
-                   in95=(iv.actual >= iv.q025) & (iv.actual <= iv.q975))
+    iv = iv.assign(
+        in80=(iv.actual >= iv.q10) & (iv.actual <= iv.q90),
+        in95=(iv.actual >= iv.q025) & (iv.actual <= iv.q975),
+    )
     print("\n## Coverage by level and horizon\n")
     print(_md(iv.groupby(["level", "horizon"])[["in80", "in95"]].mean().reset_index()))
     r = project_probabilistic(PRESETS["basis"], draws=1000)

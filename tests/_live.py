@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from werkzeug.serving import make_server
 
+
 @contextlib.contextmanager
 def serve(wsgi_app) -> Iterator[str]:
     """Serve ``wsgi_app`` on 127.0.0.1 and a free port; yield the base URL."""

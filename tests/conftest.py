@@ -34,6 +34,7 @@ def live_server():
     from werkzeug.serving import make_server
 
     from dashboard.app import _model, server
+
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
     _model.warm_up()  # first-visit costs (backtest, intervals) are not what the page tests time
     srv = make_server("127.0.0.1", 0, server, threaded=True)
@@ -47,6 +48,7 @@ def live_server():
 @pytest.fixture(scope="session")
 def _browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -55,8 +57,9 @@ def _browser():
 
 @pytest.fixture
 def browser_page(_browser):
-    context = _browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True,
-                                   locale="de-DE")
+    context = _browser.new_context(
+        viewport={"width": 1366, "height": 900}, accept_downloads=True, locale="de-DE"
+    )
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)

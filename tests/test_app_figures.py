@@ -16,13 +16,25 @@ from dashboard.data import municipal_boundaries
 from dashboard.figures import labels, maps, pyramid, scenarios, summary, tables, trends
 
 
-@pytest.mark.parametrize("fn,arg,expected", [
-    (labels.fmt_int, 1234, "1.234"), (labels.fmt_int, 279285, "279.285"), (labels.fmt_int, -56.4, "−56"),
-    (labels.fmt_dec, 1234.5, "1.234,5"), (labels.fmt_pct, 0.123, "12,3 %"), (labels.fmt_pct, 0.2, "20,0 %"),
-    (labels.fmt_signed_int, 1234, "+1.234"), (labels.fmt_signed_int, -5, "−5"), (labels.fmt_signed_int, 0.2, "±0"),
-    (labels.fmt_signed_pct, -0.021, "−2,1 %"), (labels.fmt_date, date(2024, 12, 31), "31.12.2024"),
-    (labels.fmt_date, "2022-05-15", "15.05.2022"), (labels.fmt_int, None, "–"), (labels.fmt_pct, float("nan"), "–"),
-])
+@pytest.mark.parametrize(
+    "fn,arg,expected",
+    [
+        (labels.fmt_int, 1234, "1.234"),
+        (labels.fmt_int, 279285, "279.285"),
+        (labels.fmt_int, -56.4, "−56"),
+        (labels.fmt_dec, 1234.5, "1.234,5"),
+        (labels.fmt_pct, 0.123, "12,3 %"),
+        (labels.fmt_pct, 0.2, "20,0 %"),
+        (labels.fmt_signed_int, 1234, "+1.234"),
+        (labels.fmt_signed_int, -5, "−5"),
+        (labels.fmt_signed_int, 0.2, "±0"),
+        (labels.fmt_signed_pct, -0.021, "−2,1 %"),
+        (labels.fmt_date, date(2024, 12, 31), "31.12.2024"),
+        (labels.fmt_date, "2022-05-15", "15.05.2022"),
+        (labels.fmt_int, None, "–"),
+        (labels.fmt_pct, float("nan"), "–"),
+    ],
+)
 def test_german_formats(fn, arg, expected):
     assert fn(arg) == expected
 
@@ -34,14 +46,23 @@ def test_sex_colours_are_not_pink_or_blue():
 
 def synthetic_history() -> pd.DataFrame:
     """SYNTHETIC: two bases for one municipality, one estimated point."""
-    return pd.DataFrame({"ags": "05358004", "reference_date": pd.to_datetime(["2009-12-31", "2013-12-31", "2023-12-31"]),
-                         "population": [100, 90, 95], "basis": ["VZ 1987", "Zensus 2011", "Zensus 2022"],
-                         "estimated": [False, False, True]})
+    return pd.DataFrame(
+        {
+            "ags": "05358004",
+            "reference_date": pd.to_datetime(["2009-12-31", "2013-12-31", "2023-12-31"]),
+            "population": [100, 90, 95],
+            "basis": ["VZ 1987", "Zensus 2011", "Zensus 2022"],
+            "estimated": [False, False, True],
+        }
+    )
 
 
 def test_history_marks_breaks_and_estimates():
-    fig = trends.history_figure(synthetic_history(), ags="05358004",
-                                breaks=[("2011-05-09", "Zensus 2011"), ("2022-05-15", "Zensus 2022")])
+    fig = trends.history_figure(
+        synthetic_history(),
+        ags="05358004",
+        breaks=[("2011-05-09", "Zensus 2011"), ("2022-05-15", "Zensus 2022")],
+    )
     assert len(fig.data) == 3  # one line per basis, never joined across a break
     assert [s.x0 for s in fig.layout.shapes] == [pd.Timestamp("2011-05-09"), pd.Timestamp("2022-05-15")]
     assert any("Zensus 2022" in a.text for a in fig.layout.annotations)
@@ -61,6 +82,7 @@ def test_map_has_one_polygon_per_municipality_with_value_table():
 @pytest.fixture(scope="module")
 def basis():
     from dashboard.projection import PRESETS, project
+
     return project(PRESETS["basis"])
 
 
@@ -69,7 +91,9 @@ def test_pyramid_projected_bars_hatched_and_shares_sum_to_100(basis):
     fig = pyramid.pyramid_figure(pop, ags="05358044", year=2035, comparison=pop)
     bars = [t for t in fig.data if t.type == "bar"]
     assert {b.marker.pattern.shape for b in bars} == {"/"}  # 2035 is projected
-    assert sum(abs(v) for b in bars for v in b.x) == pytest.approx(100, abs=202 * 0.5e-5)  # rounded to 5 places
+    assert sum(abs(v) for b in bars for v in b.x) == pytest.approx(
+        100, abs=202 * 0.5e-5
+    )  # rounded to 5 places
     assert len(fig.frames) == 2045 - BASE_YEAR + 1
     base_frame = fig.to_dict()["frames"][0]
     assert base_frame["name"] == str(BASE_YEAR)
@@ -83,6 +107,7 @@ def test_pyramid_projected_bars_hatched_and_shares_sum_to_100(basis):
 
 def test_scenario_figure_draws_basis_first_and_thick(basis):
     from dashboard.projection import PRESETS, project
+
     res = {"Basis": basis.indicators, "Hoch": project(PRESETS["zuwanderung_hoch"]).indicators}
     fig = scenarios.scenario_figure(res, ags=KREIS_AGS, indicator="population")
     assert [t.name for t in fig.data] == ["Basis", "Hoch"]
@@ -100,13 +125,15 @@ def test_summary_tables_agree_with_indicators(basis):
     assert ch.set_index("ags").value[KREIS_AGS] == pytest.approx(t.loc[0, "change_2030"])
     kn = summary.key_numbers(ind, "05358012")
     assert kn.set_index("indicator").loc["share_80plus", "2045"] == pytest.approx(
-        ind[(ind.ags == "05358012") & (ind.year == 2045)].share_80plus.iloc[0])
+        ind[(ind.ags == "05358012") & (ind.year == 2045)].share_80plus.iloc[0]
+    )
 
 
 def test_age_group_change_bars_equal_differences(basis):
     fig = trends.age_group_change_figure(basis.age_groups, ags="05358008", year=2030)
-    ag = basis.age_groups[basis.age_groups.ags == "05358008"].pivot(index="age_group", columns="year",
-                                                                    values="population")
+    ag = basis.age_groups[basis.age_groups.ags == "05358008"].pivot(
+        index="age_group", columns="year", values="population"
+    )
     assert list(fig.data[0].x) == pytest.approx(list((ag[2030] - ag[BASE_YEAR]).to_numpy()))
 
 
@@ -120,6 +147,7 @@ def test_figure_table_reads_every_named_trace(basis):
 def test_every_builder_output_passes_plotly_validation(basis):
     """Builders skip validation for speed; the validating constructor must accept them."""
     import plotly.graph_objects as go
+
     pop, ind = basis.population, basis.indicators
     figs = [
         trends.history_figure(synthetic_history(), ags="05358004", breaks=[("2011-05-09", "Zensus 2011")]),
@@ -130,8 +158,12 @@ def test_every_builder_output_passes_plotly_validation(basis):
         trends.age_group_change_figure(basis.age_groups, ags="05358008", year=2030),
         pyramid.pyramid_figure(pop, ags="05358012", year=2030, comparison=pop),
         scenarios.scenario_figure({"Basis": ind}, ags=KREIS_AGS),
-        maps.choropleth(pd.DataFrame({"ags": list(AGS_LIST), "value": range(15)}), municipal_boundaries(),
-                        title="t", kind="int"),
+        maps.choropleth(
+            pd.DataFrame({"ags": list(AGS_LIST), "value": range(15)}),
+            municipal_boundaries(),
+            title="t",
+            kind="int",
+        ),
     ]
     for fig in figs:
         go.Figure(fig.to_dict())  # raises ValueError on any invalid property
@@ -150,5 +182,9 @@ def test_pyramid_at_year_equals_pyramid_built_for_that_year(basis):
     direct = pyramid.pyramid_figure(pop, ags="05358020", year=2040, comparison=pop).to_dict()
     shown = pyramid.at_year(anim, 2040)
     assert shown["layout"]["title"]["text"] == direct["layout"]["title"]["text"]
-    assert shown["layout"]["sliders"][0]["active"] == direct["layout"]["sliders"][0]["active"] == 2040 - BASE_YEAR
+    assert (
+        shown["layout"]["sliders"][0]["active"]
+        == direct["layout"]["sliders"][0]["active"]
+        == 2040 - BASE_YEAR
+    )
     assert [t["x"] for t in shown["data"]] == [t["x"] for t in direct["data"]]

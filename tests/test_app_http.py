@@ -17,7 +17,12 @@ PAGES = [
     ("/", "", "Übersicht – Kreis Düren 2030", "Übersicht: Kreis Düren"),
     ("/gemeinde", "?ags=05358044", "Gemeinde – Kreis Düren 2030", "Gemeinde: Nideggen (Stadt)"),
     ("/szenarien", "?ags=05358&tfr=1.6", "Szenarien – Kreis Düren 2030", "Szenarien"),
-    ("/kurzbericht", "?ags=05358012&szenario=basis", "Kurzbericht – Kreis Düren 2030", "Kurzbericht: Heimbach (Stadt)"),
+    (
+        "/kurzbericht",
+        "?ags=05358012&szenario=basis",
+        "Kurzbericht – Kreis Düren 2030",
+        "Kurzbericht: Heimbach (Stadt)",
+    ),
     ("/methodik", "", "Daten & Methodik – Kreis Düren 2030", "Daten & Methodik"),
 ]
 
@@ -29,14 +34,24 @@ def get(url: str) -> tuple[int, bytes, dict]:
 
 def render(base: str, path: str, search: str) -> dict:
     """POST the pages-router callback like the browser does; returns the response JSON."""
-    body = {"outputs": [{"id": "_pages_content", "property": "children"},
-                        {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": search}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []}
+    body = {
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
     body["output"] = ".._pages_content.children..._pages_store.data.."
-    req = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        base + "/_dash-update-component",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=60) as r:
         assert r.status == 200
         return json.loads(r.read())
@@ -54,6 +69,7 @@ def headings(tree) -> list[str]:
         elif isinstance(node, list):
             for v in node:
                 visit(v)
+
     visit(tree)
     return out
 

@@ -89,7 +89,9 @@ def test_scenario_callback_moves_headline_with_migration():
     to_int = lambda s: int(s.replace(".", ""))  # noqa: E731
     assert to_int(high[2]) > to_int(low[2])
     assert high[4]["wanderung"] == "4000" and high[4]["vergleich"] == "zuwanderung_hoch"
-    assert [t.name for t in high[0].data][0] == "Basis" and "Eigenes Szenario" in [t.name for t in high[0].data]
+    assert [t.name for t in high[0].data][0] == "Basis" and "Eigenes Szenario" in [
+        t.name for t in high[0].data
+    ]
     lay = szenarien.layout(ags="05358008", tfr="1.6", wanderung="3000", vergleich="geburten_hoch")
     assert find(lay, "sz-tfr").value == 1.6 and find(lay, "sz-wanderung").value == 3000
     assert find(lay, "sz-vergleich").value == ["geburten_hoch"]
@@ -97,6 +99,7 @@ def test_scenario_callback_moves_headline_with_migration():
 
 def test_target_seeking_reaches_target():
     from dashboard.projection import project
+
     msg, value = _model.solve_target(285000, 2035, None, 0)
     assert "Wanderungssaldo" in msg and value is not None
     spec = _model.ScenarioSpec("eigenes", None, 0.0, value)
@@ -123,7 +126,7 @@ def test_methodik_layout_and_upload_errors():
         assert heading in h2
     brk = methodik.census_break_table()
     assert set(brk.region) >= {"Kreis Düren", "Heimbach (Stadt)"}
-    bad = "data:text/csv;base64," + base64.b64encode("kein;GENESIS\n1;2\n".encode()).decode()
+    bad = "data:text/csv;base64," + base64.b64encode(b"kein;GENESIS\n1;2\n").decode()
     out = str(methodik.import_upload(bad, "falsch.csv"))
     assert "nicht übernommen" in out and "mt-problems" in out  # problems listed in a table
     assert "konnte nicht gelesen" in str(methodik.import_upload("data:text/csv;base64,@@@", "x.csv"))
@@ -131,6 +134,7 @@ def test_methodik_layout_and_upload_errors():
 
 def test_methodik_upload_of_real_genesis_export_is_imported():
     from pathlib import Path
+
     f = Path(__file__).parent / "data" / "12411-02-03-4_kreis_dueren_2021-2024_de_flat.csv"
     contents = "data:text/csv;base64," + base64.b64encode(f.read_bytes()).decode()
     out = str(methodik.import_upload(contents, f.name))

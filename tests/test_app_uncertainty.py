@@ -12,6 +12,7 @@ import pytest
 @pytest.fixture(scope="module")
 def app():
     from dashboard.app import app as dash_app
+
     return dash_app
 
 
@@ -33,6 +34,7 @@ def _ids(component) -> set:
 
 def test_pages_show_fan_charts(app):
     from dashboard.app.pages import gemeinde, szenarien, uebersicht
+
     assert {"gm-fan", "gm-fan-groesse", "gm-fan-tabelle"} <= _ids(gemeinde.layout(ags="05358012"))
     assert {"sz-fan", "sz-fan-tabelle"} <= _ids(szenarien.layout(ags="05358"))
     assert {"ue-fan", "ue-fan-tabelle"} <= _ids(uebersicht.layout())
@@ -40,18 +42,20 @@ def test_pages_show_fan_charts(app):
 
 def test_fan_callbacks_follow_the_controls(app):
     from dashboard.app.pages import gemeinde, szenarien, uebersicht
+
     fig, _table = uebersicht.on_load_fan(True)
     assert "Kreis Düren" in fig.layout.title.text
     fig, table = gemeinde.on_fan("05358012", "n_80plus")
     assert "Heimbach" in fig.layout.title.text and "80" in fig.layout.title.text
     assert [t.name for t in fig.data if t.fill == "tonexty"] == ["95-%-Intervall", "80-%-Intervall"]
     lo, hi = szenarien.on_fan("05358", 1.4, 0, 0)[0], szenarien.on_fan("05358", 1.4, 0, 6000)[0]
-    assert max(hi.data[-1].y) > max(lo.data[-1].y)          # more migration -> higher median
+    assert max(hi.data[-1].y) > max(lo.data[-1].y)  # more migration -> higher median
 
 
 def test_brief_states_intervals_and_draws(app):
     from dashboard.app import _model
     from dashboard.app.pages import kurzbericht
+
     p = kurzbericht.interval_line("05358008", _model.ScenarioSpec())
     assert "2030: " in p.children and "80 %-Intervall" in p.children
     assert f"{_model.UNCERTAINTY_DRAWS} Simulationen" in p.children
@@ -73,6 +77,7 @@ def test_interval_and_coverage_downloads(app):
 
 def test_methodik_shows_coverage_table(app):
     from dashboard.app.pages import methodik
+
     assert {"mt-coverage", "mt-drivers"} <= _ids(methodik.layout())
 
 
@@ -81,6 +86,7 @@ def test_own_scenario_fan_rescales_the_basis_simulation(app):
     year; presets keep their own exact simulation."""
     from dashboard.app import _model
     from dashboard.app.pages import szenarien
+
     basis = _model.probabilistic(_model.ScenarioSpec()).quantiles
     spec = _model.parse_scenario(_model.CUSTOM, "1.1", "2", "500")
     q, draws, exact = _model.scenario_fan(spec)
@@ -110,7 +116,9 @@ def test_own_scenario_fan_rescales_the_basis_simulation(app):
 def test_overview_fan_waits_until_opened(app):
     """On "/" the fan chart sits in a closed section and is computed only once opened."""
     import dash
+
     from dashboard.app.pages import uebersicht
+
     with pytest.raises(dash.exceptions.PreventUpdate):
         uebersicht.on_load_fan(False)
     fig, _ = uebersicht.on_load_fan(True)

@@ -8,8 +8,13 @@ import pytest
 from dashboard.constants import AGE_GROUPS_17, FERTILE_AGES, N_AGES, SEXES
 from dashboard.data import kreis_age_groups, vital_events
 from dashboard.projection import estimate_assumptions
-from dashboard.projection.assumptions import (BASIS_YEARS, MIGRATION_GROUPS, MIGRATION_LOWER_BOUNDS, _exposures,
-                                              fertility_schedule)
+from dashboard.projection.assumptions import (
+    BASIS_YEARS,
+    MIGRATION_GROUPS,
+    MIGRATION_LOWER_BOUNDS,
+    _exposures,
+    fertility_schedule,
+)
 from dashboard.projection.base import _germany_qx, kreis_single_age
 from dashboard.projection.graduation import graduate, graduate_by_exposure
 from dashboard.projection.lifetable import life_expectancy, qx_to_mx
@@ -33,7 +38,7 @@ def test_graduation_reproduces_official_groups_and_is_non_negative():
         for si, sex in enumerate(SEXES):
             g = k[(k.year == year) & (k.sex == sex)].set_index("age_group").population
             for label, (lo, hi) in AGE_GROUPS_17.items():
-                assert single[si, lo:hi + 1].sum() == pytest.approx(g[label], rel=1e-12)
+                assert single[si, lo : hi + 1].sum() == pytest.approx(g[label], rel=1e-12)
 
 
 def test_graduation_functions_on_a_synthetic_example():
@@ -48,13 +53,19 @@ def test_graduation_functions_on_a_synthetic_example():
 
 def test_fertility_level_reproduces_births(a):
     phi = fertility_schedule()
-    assert phi.sum() == pytest.approx(1.0) and phi[:FERTILE_AGES.start].sum() == 0 and phi[FERTILE_AGES.stop:].sum() == 0
+    assert (
+        phi.sum() == pytest.approx(1.0)
+        and phi[: FERTILE_AGES.start].sum() == 0
+        and phi[FERTILE_AGES.stop :].sum() == 0
+    )
     b = _events("births")
     exp = _exposures(range(2020, 2025))
-    for y, tfr in a.tfr_by_year.items():                    # saturated year model: exact fit
+    for y, tfr in a.tfr_by_year.items():  # saturated year model: exact fit
         assert tfr * (exp[y][0] * phi).sum() == pytest.approx(b[y], rel=1e-6)
     fitted = sum(a.tfr * (exp[y][0] * phi).sum() for y in BASIS_YEARS)
-    assert fitted == pytest.approx(sum(b[y] for y in BASIS_YEARS), rel=1e-6)   # Poisson GLM: Σ fitted = Σ observed
+    assert fitted == pytest.approx(
+        sum(b[y] for y in BASIS_YEARS), rel=1e-6
+    )  # Poisson GLM: Σ fitted = Σ observed
     np.testing.assert_allclose(a.fertility_shape * a.tfr / a.tfr, phi)
 
 
@@ -70,11 +81,15 @@ def test_mortality_level_reproduces_deaths_by_sex(a):
 
 
 def test_sex_ratio_at_birth(a):
-    assert a.sex_ratio_at_birth == pytest.approx(_events("births", "male").sum() / _events("births", "female").sum())
+    assert a.sex_ratio_at_birth == pytest.approx(
+        _events("births", "male").sum() / _events("births", "female").sum()
+    )
 
 
 def test_migration_schedules_reproduce_the_official_flows(a):
-    assert a.in_migration_distribution.sum() == pytest.approx(1.0) and (a.in_migration_distribution >= 0).all()
+    assert (
+        a.in_migration_distribution.sum() == pytest.approx(1.0) and (a.in_migration_distribution >= 0).all()
+    )
     exposure = sum(_exposures(range(2020, 2025)).values())
     out_counts = a.out_migration_rate * exposure
     bounds = list(MIGRATION_LOWER_BOUNDS) + [N_AGES]
@@ -82,7 +97,7 @@ def test_migration_schedules_reproduce_the_official_flows(a):
     for si, sex in enumerate(SEXES):
         for g, label in enumerate(MIGRATION_GROUPS):
             obs = v[(v.event == "out_migration") & (v.sex == sex) & (v.age_group == label)].value.sum()
-            assert out_counts[si, bounds[g]:bounds[g + 1]].sum() == pytest.approx(obs, rel=1e-9)
+            assert out_counts[si, bounds[g] : bounds[g + 1]].sum() == pytest.approx(obs, rel=1e-9)
     nets = [a.net_migration_by_year[y] for y in range(2020, 2025)]
     assert a.net_migration == np.median(nets)
     assert a.net_migration_by_year[2022] == _events("in_migration")[2022] - _events("out_migration")[2022]
@@ -111,6 +126,7 @@ def test_arrays_are_read_only(a):
 def test_method_text_states_the_estimated_values_in_german_format(a):
     from dashboard.projection import method_text_de
     from dashboard.projection.assumptions import de_num
+
     text = method_text_de()
     assert de_num(a.tfr, 2) in text and de_num(a.net_migration) in text and de_num(a.e0[0], 1) in text
     assert "Kohorten-Komponenten" in text

@@ -29,12 +29,16 @@ def test_table_contract_and_error_arithmetic(bt):
 
 def test_actuals_are_official_totals(bt):
     t = bt.table
-    g = t[(t.case == "Gemeinden 2013→2017/2021") & (t.level == "Gemeinde") & (t.target_year == 2021)
-          & (t.method == "constant")].set_index("ags")
+    g = t[
+        (t.case == "Gemeinden 2013→2017/2021")
+        & (t.level == "Gemeinde")
+        & (t.target_year == 2021)
+        & (t.method == "constant")
+    ].set_index("ags")
     np.testing.assert_array_equal(g.actual.loc[list(AGS_LIST)].to_numpy(), _totals(2021))
     np.testing.assert_array_equal(g.predicted.loc[list(AGS_LIST)].to_numpy(), _totals(2013))
     k = t[(t.case == "Kreis 2015→2016–2021") & (t.level == "Kreis") & (t.target_year == 2021)]
-    assert (k.actual == 266_771).all()                      # Destatis GV and 12411: 266,771
+    assert (k.actual == 266_771).all()  # Destatis GV and 12411: 266,771
 
 
 def test_gemeinde_rows_sum_to_kreis_rows(bt):
@@ -46,10 +50,14 @@ def test_gemeinde_rows_sum_to_kreis_rows(bt):
 
 def test_census_correction_is_applied_across_the_2011_break(bt):
     c = _census_factor()
-    assert ((c > 0.9) & (c < 1.05)).all()                   # Zensus 2011 revised the Kreis by about −3.5 %
+    assert ((c > 0.9) & (c < 1.05)).all()  # Zensus 2011 revised the Kreis by about −3.5 %
     t = bt.table
-    g = t[(t.case == "Gemeinden 2009→2013/2017") & (t.level == "Gemeinde") & (t.method == "constant")
-          & (t.target_year == 2017)].set_index("ags")
+    g = t[
+        (t.case == "Gemeinden 2009→2013/2017")
+        & (t.level == "Gemeinde")
+        & (t.method == "constant")
+        & (t.target_year == 2017)
+    ].set_index("ags")
     np.testing.assert_allclose(g.predicted.loc[list(AGS_LIST)].to_numpy(), _totals(2009) * c)
 
 
@@ -70,6 +78,7 @@ def test_backtest_stays_a_function_after_its_module_is_imported():
     import importlib
 
     import dashboard.projection as p
+
     importlib.import_module("dashboard.projection.backtest")
     assert callable(p.backtest) and p.backtest() is p.backtest()
 

@@ -21,12 +21,14 @@ def _get(url: str) -> tuple[int, dict, bytes]:
 
 @pytest.mark.browser
 def test_brief_pdf_is_one_rendered_a4_page(live_server):
-    status, headers, body = _get(live_server + "/download/kurzbericht.pdf?ags=05358012&szenario=geburten_hoch")
+    status, headers, body = _get(
+        live_server + "/download/kurzbericht.pdf?ags=05358012&szenario=geburten_hoch"
+    )
     assert status == 200, body[:300]
     assert headers["Content-Type"] == "application/pdf"
     assert body.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", body)) == 1
-    assert 'filename=kurzbericht_05358012_geburten_hoch.pdf' in headers["Content-Disposition"]
+    assert "filename=kurzbericht_05358012_geburten_hoch.pdf" in headers["Content-Disposition"]
     assert headers["Content-Disposition"].startswith("attachment")
     # The rendered brief (charts as vector paths, fonts embedded), not the "Wird geladen …" shell,
     # which prints as a few kilobytes of text.
@@ -36,11 +38,14 @@ def test_brief_pdf_is_one_rendered_a4_page(live_server):
     assert box and abs(float(box[1]) - 595.3) < 1 and abs(float(box[2]) - 841.9) < 1
 
 
-@pytest.mark.parametrize("query, word", [
-    ("ags=12345678&szenario=basis", "Gemeindeschlüssel"),
-    ("ags=05358012&szenario=gibtesnicht", "Szenario"),
-    ("ags=05358012&szenario=eigenes&tfr=9", "tfr"),
-])
+@pytest.mark.parametrize(
+    "query, word",
+    [
+        ("ags=12345678&szenario=basis", "Gemeindeschlüssel"),
+        ("ags=05358012&szenario=gibtesnicht", "Szenario"),
+        ("ags=05358012&szenario=eigenes&tfr=9", "tfr"),
+    ],
+)
 def test_brief_pdf_rejects_bad_input(live_server, query, word):
     status, headers, body = _get(live_server + "/download/kurzbericht.pdf?" + query)
     assert status == 400
@@ -51,5 +56,7 @@ def test_brief_pdf_without_chromium_points_to_printing(live_server, monkeypatch)
     monkeypatch.setattr(_downloads, "find_chromium", lambda: None)
     status, headers, body = _get(live_server + "/download/kurzbericht.pdf?ags=05358008&szenario=basis")
     assert status == 503
-    assert body.decode("utf-8").strip() == ("Der PDF-Export ist auf diesem Server nicht verfügbar; bitte nutzen "
-                                            "Sie „Drucken / als PDF speichern“.")
+    assert body.decode("utf-8").strip() == (
+        "Der PDF-Export ist auf diesem Server nicht verfügbar; bitte nutzen "
+        "Sie „Drucken / als PDF speichern“."
+    )

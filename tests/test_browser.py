@@ -3,7 +3,6 @@ browser console shows no errors."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pandas as pd
@@ -12,16 +11,6 @@ import pytest
 from tests._live import wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def wait_until(page, js: str, timeout_s: float = 60) -> None:
-    """Poll a JS expression via ``page.evaluate`` (CDP, not subject to the app's CSP, which
-    forbids the ``eval`` that ``page.wait_for_function`` uses)."""
-    for _ in range(int(timeout_s * 10)):
-        if page.evaluate(js):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"timed out waiting for {js}")
 
 
 def ready(page, selector: str) -> None:

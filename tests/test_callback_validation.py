@@ -34,8 +34,12 @@ def base_url():
 
 
 def post(base: str, payload: dict) -> tuple[int, dict | str]:
-    req = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(payload).encode(),
-                                 headers={"Content-Type": "application/json"}, method="POST")
+    req = urllib.request.Request(
+        base + "/_dash-update-component",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     try:
         with urllib.request.urlopen(req, timeout=120) as resp:
             body = resp.read().decode()
@@ -45,18 +49,25 @@ def post(base: str, payload: dict) -> tuple[int, dict | str]:
 
 
 def _out(outputs) -> str:
-    return "...".join(f"{json.dumps(i, sort_keys=True, separators=(',', ':')) if isinstance(i, dict) else i}.{p}"
-                     for i, p in outputs)
+    return "...".join(
+        f"{json.dumps(i, sort_keys=True, separators=(',', ':')) if isinstance(i, dict) else i}.{p}"
+        for i, p in outputs
+    )
 
 
 def payload(outputs, inputs, state=(), changed=None) -> dict:
-    return {"output": ".." + _out(outputs) + ".." if len(outputs) > 1 else _out(outputs),
-            "outputs": [{"id": i, "property": p} for i, p in outputs] if len(outputs) > 1
-            else {"id": outputs[0][0], "property": outputs[0][1]},
-            "inputs": [{"id": i, "property": "n_clicks" if i.endswith("-los") else "value", "value": v}
-                       for i, v in inputs],
-            "state": [{"id": i, "property": "value", "value": v} for i, v in state],
-            "changedPropIds": [f"{changed}.value"] if changed else []}
+    return {
+        "output": ".." + _out(outputs) + ".." if len(outputs) > 1 else _out(outputs),
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if len(outputs) > 1
+        else {"id": outputs[0][0], "property": outputs[0][1]},
+        "inputs": [
+            {"id": i, "property": "n_clicks" if i.endswith("-los") else "value", "value": v}
+            for i, v in inputs
+        ],
+        "state": [{"id": i, "property": "value", "value": v} for i, v in state],
+        "changedPropIds": [f"{changed}.value"] if changed else [],
+    }
 
 
 def numbers(obj) -> list[float]:
@@ -84,10 +95,22 @@ def text_of(component) -> str:
 @pytest.mark.http
 @pytest.mark.parametrize("bad", BAD, ids=[str(i) for i in range(len(BAD))])
 def test_scenario_callback_reports_bad_inputs(base_url, bad):
-    outputs = [("sz-chart", "figure"), ("sz-table-box", "children"), ("sz-headline", "children"),
-               ("sz-headline-sub", "children"), (Q_OUT, "data"), (S_OUT, "data")]
-    inputs = [("sz-ags", "05358"), ("sz-kennzahl", "population"), ("sz-tfr", bad["tfr"]),
-              ("sz-e0", bad["e0"]), ("sz-wanderung", bad["wanderung"]), ("sz-vergleich", [])]
+    outputs = [
+        ("sz-chart", "figure"),
+        ("sz-table-box", "children"),
+        ("sz-headline", "children"),
+        ("sz-headline-sub", "children"),
+        (Q_OUT, "data"),
+        (S_OUT, "data"),
+    ]
+    inputs = [
+        ("sz-ags", "05358"),
+        ("sz-kennzahl", "population"),
+        ("sz-tfr", bad["tfr"]),
+        ("sz-e0", bad["e0"]),
+        ("sz-wanderung", bad["wanderung"]),
+        ("sz-vergleich", []),
+    ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200, body
     resp = body["response"]
@@ -100,10 +123,22 @@ def test_scenario_callback_reports_bad_inputs(base_url, bad):
 
 @pytest.mark.http
 def test_valid_inputs_carry_no_message(base_url):
-    outputs = [("sz-chart", "figure"), ("sz-table-box", "children"), ("sz-headline", "children"),
-               ("sz-headline-sub", "children"), (Q_OUT, "data"), (S_OUT, "data")]
-    inputs = [("sz-ags", "05358"), ("sz-kennzahl", "population"), ("sz-tfr", 1.5), ("sz-e0", 1),
-              ("sz-wanderung", 1000), ("sz-vergleich", [])]
+    outputs = [
+        ("sz-chart", "figure"),
+        ("sz-table-box", "children"),
+        ("sz-headline", "children"),
+        ("sz-headline-sub", "children"),
+        (Q_OUT, "data"),
+        (S_OUT, "data"),
+    ]
+    inputs = [
+        ("sz-ags", "05358"),
+        ("sz-kennzahl", "population"),
+        ("sz-tfr", 1.5),
+        ("sz-e0", 1),
+        ("sz-wanderung", 1000),
+        ("sz-vergleich", []),
+    ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200
     assert "Eingabe nicht verwendet" not in text_of(body["response"]["sz-headline-sub"]["children"])
@@ -113,7 +148,12 @@ def test_valid_inputs_carry_no_message(base_url):
 @pytest.mark.parametrize("bad", BAD[:3], ids=["tfr", "migration", "text"])
 def test_fan_callback_never_fails(base_url, bad):
     outputs = [("sz-fan", "figure"), ("sz-fan-tabelle", "children")]
-    inputs = [("sz-ags", "05358"), ("sz-tfr", bad["tfr"]), ("sz-e0", bad["e0"]), ("sz-wanderung", bad["wanderung"])]
+    inputs = [
+        ("sz-ags", "05358"),
+        ("sz-tfr", bad["tfr"]),
+        ("sz-e0", bad["e0"]),
+        ("sz-wanderung", bad["wanderung"]),
+    ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200, body
     vals = numbers(body["response"]["sz-fan"]["figure"]["data"])
@@ -121,18 +161,27 @@ def test_fan_callback_never_fails(base_url, bad):
 
 
 @pytest.mark.http
-@pytest.mark.parametrize("target, year, expect", [
-    ("abc", 2030, "zwischen 100.000 und 500.000"),
-    (1e9, 2030, "zwischen 100.000 und 500.000"),
-    (300000, 3000, "Zieljahr 3000"),
-    (300000, "abc", "Zieljahr 'abc'"),
-])
+@pytest.mark.parametrize(
+    "target, year, expect",
+    [
+        ("abc", 2030, "zwischen 100.000 und 500.000"),
+        (1e9, 2030, "zwischen 100.000 und 500.000"),
+        (300000, 3000, "Zieljahr 3000"),
+        (300000, "abc", "Zieljahr 'abc'"),
+    ],
+)
 def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
     outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung", "value")]
-    status, body = post(base_url, payload(outputs, [("sz-ziel-los", 1)],
-                                          state=[("sz-ziel", target), ("sz-zieljahr", year),
-                                                 ("sz-tfr", -5), ("sz-e0", None)], changed="sz-ziel-los"))
+    status, body = post(
+        base_url,
+        payload(
+            outputs,
+            [("sz-ziel-los", 1)],
+            state=[("sz-ziel", target), ("sz-zieljahr", year), ("sz-tfr", -5), ("sz-e0", None)],
+            changed="sz-ziel-los",
+        ),
+    )
     assert status == 200, body
     resp = body["response"]
     assert expect in text_of(resp["sz-ziel-ergebnis"]["children"])
-    assert "Geburtenrate" in text_of(resp["sz-ziel-ergebnis"]["children"])   # the tfr −5 is named too
+    assert "Geburtenrate" in text_of(resp["sz-ziel-ergebnis"]["children"])  # the tfr −5 is named too

@@ -17,8 +17,9 @@ def test_run_check_passes_on_the_embedded_data() -> None:
     assert "279.285" in text  # German number format of the official 31.12.2024 total
 
 
-def test_a_failing_loader_is_reported_and_the_rest_still_runs(monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture) -> None:
+def test_a_failing_loader_is_reported_and_the_rest_still_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     import dashboard.data as d
 
     def broken():

@@ -20,13 +20,20 @@ def test_closure_holds_runtime_and_transitive_dependencies_only():
 
 
 def test_summary_counts_advisories_and_fixable_ones(capsys):
-    report = {"dependencies": [
-        {"name": "flask", "version": "1.0", "vulns": [
-            {"id": "PYSEC-1", "fix_versions": ["2.0"], "aliases": ["CVE-1"]},
-            {"id": "GHSA-x", "fix_versions": [], "aliases": []}]},
-        {"name": "dash", "version": "4.4.1", "vulns": []},
-        {"name": "numpy", "skip_reason": "Dependency not found on PyPI"},
-    ]}
+    report = {
+        "dependencies": [
+            {
+                "name": "flask",
+                "version": "1.0",
+                "vulns": [
+                    {"id": "PYSEC-1", "fix_versions": ["2.0"], "aliases": ["CVE-1"]},
+                    {"id": "GHSA-x", "fix_versions": [], "aliases": []},
+                ],
+            },
+            {"name": "dash", "version": "4.4.1", "vulns": []},
+            {"name": "numpy", "skip_reason": "Dependency not found on PyPI"},
+        ]
+    }
     assert audit.summarise(report, {"flask": "1.0", "dash": "4.4.1", "numpy": "2.4"}) == (2, 1)
     out = capsys.readouterr().out
     assert "2 von 3 Paketen geprüft, 2 bekannte Schwachstellen, davon 1 mit behobener Version" in out

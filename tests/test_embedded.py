@@ -1,13 +1,20 @@
 """Invariants of the embedded official tables (real data, no fixtures)."""
 
-import pandas as pd
 import pytest
 
 from dashboard.constants import AGE_GROUPS_17, MUNICIPALITIES
-from dashboard.data import (DataFormatError, grid_age_shares, kreis_age_groups, life_table,
-                            municipal_boundaries, municipal_totals, nrw_tfr, vital_events,
-                            zensus2022_municipal)
-from dashboard.data import embedded
+from dashboard.data import (
+    DataFormatError,
+    embedded,
+    grid_age_shares,
+    kreis_age_groups,
+    life_table,
+    municipal_boundaries,
+    municipal_totals,
+    nrw_tfr,
+    vital_events,
+    zensus2022_municipal,
+)
 from dashboard.data.integrity import verify_all, verify_raw_file
 
 
@@ -26,7 +33,9 @@ def test_kreis_age_table_totals_match_published_quick_reference():
 
 def test_vital_events_match_quick_reference():
     v = vital_events()
-    tot = v[(v.sex == "total") & (v.age_group == "total")].pivot(index="year", columns="event", values="value")
+    tot = v[(v.sex == "total") & (v.age_group == "total")].pivot(
+        index="year", columns="event", values="value"
+    )
     assert tot.births.tolist() == [2581, 2634, 2551, 2443, 2377]
     assert tot.deaths.tolist() == [3397, 3357, 3657, 3585, 3474]
     net = (tot.in_migration - tot.out_migration).tolist()

@@ -20,19 +20,19 @@ BOUNDS_17 = list(AGE_GROUPS_17.values())
 
 def _groups17(df: pd.DataFrame) -> pd.DataFrame:
     """Sum a tidy single-age frame to sex × 17 groups (index sex, columns group labels)."""
-    g = pd.cut(df.age, bins=[b[0] - 0.5 for b in BOUNDS_17] + [OPEN_AGE + 0.5],
-               labels=list(AGE_GROUPS_17))
+    g = pd.cut(df.age, bins=[b[0] - 0.5 for b in BOUNDS_17] + [OPEN_AGE + 0.5], labels=list(AGE_GROUPS_17))
     return df.groupby(["sex", g], observed=True).population.sum().unstack()
 
 
 # ---------------------------------------------------------------------------- graduation
+
 
 def test_graduate_keeps_every_group_sum_of_the_kreis_table() -> None:
     k = kreis_age_groups()
     for (year, sex), g in k.groupby(["year", "sex"]):
         counts = g.sort_values("age_group").population.to_numpy(float)
         single = est.graduate(counts, BOUNDS_17, tail_weights=est.life_table_weights(sex, 75))
-        sums = [single[lo:hi + 1].sum() for lo, hi in BOUNDS_17]
+        sums = [single[lo : hi + 1].sum() for lo, hi in BOUNDS_17]
         np.testing.assert_allclose(sums, counts, rtol=0, atol=1e-6, err_msg=f"{year} {sex}")
         assert single.min() >= 0
 
@@ -43,7 +43,7 @@ def test_graduate_nonnegative_and_exact_for_any_counts(counts: list[int]) -> Non
     single = est.graduate(counts, BOUNDS_17, tail_weights=est.life_table_weights("male", 75))
     assert single.shape == (N_AGES,)
     assert single.min() >= 0
-    sums = [single[lo:hi + 1].sum() for lo, hi in BOUNDS_17]
+    sums = [single[lo : hi + 1].sum() for lo, hi in BOUNDS_17]
     np.testing.assert_allclose(sums, counts, rtol=1e-12, atol=1e-7)
 
 
@@ -70,6 +70,7 @@ def test_life_table_tail_decreases_with_age() -> None:
 
 # ---------------------------------------------------------------------------- raking
 
+
 def test_ipf_meets_both_margins_on_a_small_table() -> None:
     prior = np.array([[1.0, 2.0], [3.0, 4.0]])
     res = est.ipf(prior, [((0,), np.array([5.0, 5.0])), ((1,), np.array([6.0, 4.0]))])
@@ -82,6 +83,7 @@ def test_ipf_meets_both_margins_on_a_small_table() -> None:
 
 
 # ---------------------------------------------------------------------------- load_population
+
 
 @pytest.fixture(scope="module")
 def pop2024() -> pd.DataFrame:
@@ -99,10 +101,12 @@ def test_contract_of_load_population(pop2024: pd.DataFrame) -> None:
     assert pop2024.estimated.dtype == bool and pop2024.estimated.all()
     assert pop2024.population.notna().all() and (pop2024.population >= 0).all()
     from dashboard.data import population_array
+
     arr = population_array(2024)
     assert arr.shape == (len(AGS_LIST), 2, N_AGES)
     assert arr[AGS_LIST.index("05358008"), 0, 30] == pytest.approx(
-        pop2024.query("ags == '05358008' and sex == 'female' and age == 30").population.item())
+        pop2024.query("ags == '05358008' and sex == 'female' and age == 30").population.item()
+    )
 
 
 def test_kreis_sums_equal_official_2024_table_exactly(pop2024: pd.DataFrame) -> None:
@@ -153,6 +157,7 @@ def test_base_date_totals_are_estimated_and_follow_zensus_2022() -> None:
     assert "Zensus 2022" in rep.summary["municipal_totals_method"]
     tot = rep.totals.groupby("ags").population.sum()
     from dashboard.data import zensus2022_municipal
+
     z = zensus2022_municipal().set_index("ags").population
     growth = tot / z.reindex(tot.index)
     # Kreis growth 15.05.2022 -> 31.12.2024 is 279,285 / 275,392 = +1.41 %; no municipality
@@ -180,6 +185,7 @@ def test_no_kreis_table_raises() -> None:
 
 # ---------------------------------------------------------------------------- official tables
 
+
 def test_missing_userdata_module_means_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "dashboard.data.userdata", None)  # import -> ImportError
     assert est._imported_tables() == []
@@ -201,20 +207,34 @@ def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -
     d.loc[(d.sex == "female") & (d.age == 31), "population"] += 30
     d.loc[(d.sex == "male") & (d.age == 80), "population"] -= 20
     d.loc[(d.sex == "male") & (d.age == 70), "population"] += 20
-    single = pd.DataFrame({"ags": d.ags, "year": 2024, "sex": d.sex, "age_min": d.age,
-                           "age_max": d.age, "population": d.population,
-                           "table": "SYNTHETIC test fixture (not official data)"})
+    single = pd.DataFrame(
+        {
+            "ags": d.ags,
+            "year": 2024,
+            "sex": d.sex,
+            "age_min": d.age,
+            "age_max": d.age,
+            "population": d.population,
+            "table": "SYNTHETIC test fixture (not official data)",
+        }
+    )
     # Heimbach in the 17 groups, 15 persons moved from 75+ to 65-74 (women)
     h = base[base.ags == "05358012"].copy()
     h["grp"] = est.GROUP17_OF_AGE[h.age.to_numpy()]
     hg = h.groupby(["sex", "grp"]).population.sum().reset_index()
     hg.loc[(hg.sex == "female") & (hg.grp == 16), "population"] -= 15
     hg.loc[(hg.sex == "female") & (hg.grp == 15), "population"] += 15
-    grouped = pd.DataFrame({"ags": "05358012", "year": 2024, "sex": hg.sex,
-                            "age_min": [BOUNDS_17[g][0] for g in hg.grp],
-                            "age_max": [BOUNDS_17[g][1] for g in hg.grp],
-                            "population": hg.population,
-                            "table": "SYNTHETIC test fixture (not official data)"})
+    grouped = pd.DataFrame(
+        {
+            "ags": "05358012",
+            "year": 2024,
+            "sex": hg.sex,
+            "age_min": [BOUNDS_17[g][0] for g in hg.grp],
+            "age_max": [BOUNDS_17[g][1] for g in hg.grp],
+            "population": hg.population,
+            "table": "SYNTHETIC test fixture (not official data)",
+        }
+    )
     _install_tables(monkeypatch, [single, grouped.reset_index(drop=True)])
     try:
         pop = load_population(2024)
@@ -245,14 +265,21 @@ def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_bad_official_table_lists_all_problems(monkeypatch: pytest.MonkeyPatch) -> None:
-    bad = pd.DataFrame({"ags": ["05358999", "05358008", "05358008", "05358008"],
-                        "year": [2024, 2024, "x", "x"],
-                        "sex": ["female", "divers", "male", "male"], "age_min": [0, 5, 0, 0],
-                        "age_max": [100, 3, 100, 100], "population": [10.0, -1.0, 1.0, 1.0]})
+    bad = pd.DataFrame(
+        {
+            "ags": ["05358999", "05358008", "05358008", "05358008"],
+            "year": [2024, 2024, "x", "x"],
+            "sex": ["female", "divers", "male", "male"],
+            "age_min": [0, 5, 0, 0],
+            "age_max": [100, 3, 100, 100],
+            "population": [10.0, -1.0, 1.0, 1.0],
+        }
+    )
     bad.attrs["source"] = "synthetic_bad.csv"
     _install_tables(monkeypatch, [bad])
     try:
         from dashboard.data import DataFormatError
+
         with pytest.raises(DataFormatError) as err:
             load_population(2024)
         cols = [p.column for p in err.value.problems]
@@ -270,6 +297,7 @@ def test_grid_prior_agrees_with_quoted_official_zensus_2011_shares() -> None:
     Aachener Nachrichten (figures/age_structure_indicators_from_pages.csv): Heimbach 50+
     47.1 %, Vettweiß 50+ 39.1 %."""
     from dashboard.data import grid_age_shares
+
     g = grid_age_shares()
     share50 = g[g.age_min >= 50].groupby("ags").share.sum()
     assert 100 * share50["05358012"] == pytest.approx(47.1, abs=1.0)
@@ -280,9 +308,17 @@ def test_official_table_for_a_year_without_kreis_table(monkeypatch: pytest.Monke
     """SYNTHETIC official table for 31.12.2013 in single ages for all 15 municipalities
     (values: the 2015 estimate relabelled — a fixture, not data)."""
     base = load_population(2015)
-    t = pd.DataFrame({"ags": base.ags, "year": 2013, "sex": base.sex, "age_min": base.age,
-                      "age_max": base.age, "population": base.population,
-                      "table": "SYNTHETIC test fixture (not official data)"})
+    t = pd.DataFrame(
+        {
+            "ags": base.ags,
+            "year": 2013,
+            "sex": base.sex,
+            "age_min": base.age,
+            "age_max": base.age,
+            "population": base.population,
+            "table": "SYNTHETIC test fixture (not official data)",
+        }
+    )
     _install_tables(monkeypatch, [t])
     try:
         pop = load_population(2013)
@@ -303,7 +339,7 @@ def test_smoothed_grid_factors_keep_every_group_mean_exactly():
     factors = np.array([[1.05, 0.77, 0.99, 1.03, 1.06], [0.9, 1.2, 1.0, 0.95, 1.1]])
     curve = smooth_grid_factors(factors, weights)
     for g, (lo, hi) in enumerate(GRID_GROUPS.values()):
-        means = (curve[:, lo:hi + 1] * weights[lo:hi + 1]).sum(1) / weights[lo:hi + 1].sum()
+        means = (curve[:, lo : hi + 1] * weights[lo : hi + 1]).sum(1) / weights[lo : hi + 1].sum()
         assert np.allclose(means, factors[:, g], rtol=0, atol=1e-12)
     assert (curve > 0).all()
 
@@ -316,7 +352,7 @@ def test_estimated_profiles_have_no_step_at_grid_group_boundaries():
     p = load_population(2024)
     kreis = p.groupby(["sex", "age"]).population.sum()
     worst = 0.0
-    for (ags, sex), g in p.groupby(["ags", "sex"]):
+    for (_ags, sex), g in p.groupby(["ags", "sex"]):
         k = kreis.loc[sex].to_numpy()
         ratio = (g.sort_values("age").population.to_numpy() / g.population.sum()) / (k / k.sum())
         worst = max(worst, float(np.max(np.abs(np.diff(ratio)) / ratio[:-1])))

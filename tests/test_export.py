@@ -22,8 +22,15 @@ def test_excel_has_results_indicators_assumptions_and_sources(tmp_path):
     r = project(Scenario("kurz", horizon=2026))
     path = r.to_excel(tmp_path / "p.xlsx")
     wb = load_workbook(path, read_only=True)
-    assert {"Ergebnisse", "Indikatoren", "Altersgruppen", "Komponenten", "Annahmen", "Warnungen",
-            "Quellen"} <= set(wb.sheetnames)
+    assert {
+        "Ergebnisse",
+        "Indikatoren",
+        "Altersgruppen",
+        "Komponenten",
+        "Annahmen",
+        "Warnungen",
+        "Quellen",
+    } <= set(wb.sheetnames)
     ergebnisse = pd.read_excel(path, sheet_name="Ergebnisse")
     assert len(ergebnisse) == len(r.population)
     assert ergebnisse["Bevölkerung"].sum() == pytest.approx(r.population.population.sum())
@@ -38,14 +45,26 @@ def test_csv_round_trip(tmp_path):
     names = {p.name for p in paths}
     assert {"population.csv", "indicators.csv", "assumptions.csv", "sources.csv"} <= names
     back = pd.read_csv(tmp_path / "csv" / "population.csv", dtype={"ags": str})
-    pd.testing.assert_series_equal(back.population, r.population.population.reset_index(drop=True),
-                                   check_exact=False, rtol=1e-12)
+    pd.testing.assert_series_equal(
+        back.population, r.population.population.reset_index(drop=True), check_exact=False, rtol=1e-12
+    )
     assert back.ags.str.len().eq(8).all()
 
 
 def test_cli_project_writes_csv_and_reports_the_kreis_total(tmp_path, capsys):
-    code = main(["project", "--scenario", "zuwanderung_hoch", "--bis", "2027", "--out", str(tmp_path / "out"),
-                 "--format", "csv"])
+    code = main(
+        [
+            "project",
+            "--scenario",
+            "zuwanderung_hoch",
+            "--bis",
+            "2027",
+            "--out",
+            str(tmp_path / "out"),
+            "--format",
+            "csv",
+        ]
+    )
     assert code == 0
     err = capsys.readouterr().err
     total = project(Scenario("zuwanderung_hoch", migration_factor=1.5, horizon=2027)).kreis_total(2027)
@@ -62,9 +81,24 @@ def test_cli_rejects_bad_input_in_german(tmp_path, capsys):
 
 
 def test_python_m_dashboard_project_runs(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "dashboard", "project", "--scenario", "basis", "--bis", "2025",
-                          "--out", str(tmp_path / "prognose.xlsx")], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "project",
+            "--scenario",
+            "basis",
+            "--bis",
+            "2025",
+            "--out",
+            str(tmp_path / "prognose.xlsx"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "prognose.xlsx").exists()
 
@@ -82,7 +116,11 @@ def test_massive_emigration_is_floored_and_reported():
     comp = r.components[r.components.ags != KREIS_AGS].groupby(["ags", "year"]).in_migration.sum()
     assert set(map(tuple, reg[["ags", "year"]].to_numpy())) == set(comp[comp < 0].index)
     # the Kreis balance still holds with the applied (floored) migration
-    c = r.components[r.components.ags == KREIS_AGS].groupby("year")[["births", "deaths", "net_migration"]].sum()
+    c = (
+        r.components[r.components.ags == KREIS_AGS]
+        .groupby("year")[["births", "deaths", "net_migration"]]
+        .sum()
+    )
     tot = r.indicators[r.indicators.ags == KREIS_AGS].set_index("year").population
     for y in c.index:
         assert tot[y] == pytest.approx(tot[y - 1] + c.births[y] - c.deaths[y] + c.net_migration[y], rel=1e-12)

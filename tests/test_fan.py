@@ -12,6 +12,7 @@ from dashboard.figures import fan
 @pytest.fixture(scope="module")
 def result():
     from dashboard.projection.uncertainty import project_probabilistic
+
     return project_probabilistic(draws=200, seed=5)
 
 
@@ -24,12 +25,12 @@ def test_fan_chart_has_two_bands_in_one_hue_and_a_median(result):
     fills = [t for t in fig.data if t.fill == "tonexty"]
     assert [t.name for t in fills] == ["95-%-Intervall", "80-%-Intervall"]
     hues = {_rgb(t.fillcolor) for t in fills}
-    assert hues == {"0,114,178"}                                   # one hue (Okabe–Ito blue)
+    assert hues == {"0,114,178"}  # one hue (Okabe–Ito blue)
     alphas = [float(t.fillcolor.rsplit(",", 1)[1].rstrip(")")) for t in fills]
-    assert alphas[0] < alphas[1]                                    # wider band lighter
+    assert alphas[0] < alphas[1]  # wider band lighter
     lines = [t for t in fig.data if t.fill is None and t.showlegend is not False]
     assert len(lines) == 1 and "Median" in lines[0].name and "200" in lines[0].name
-    assert len(fig.data) == 5                                       # no spaghetti of draws
+    assert len(fig.data) == 5  # no spaghetti of draws
     q = result.quantiles[(result.quantiles.ags == "05358008") & (result.quantiles.quantity == "population")]
     q = q.sort_values("year")
     assert np.allclose(lines[0].y, q.q50)
@@ -46,12 +47,24 @@ def test_fan_table_is_german_and_matches(result):
     r = q[(q.ags == "05358012") & (q.quantity == "80+") & (q.year == 2035)].iloc[0]
     row = t[t.Jahr == "2035"].iloc[0]
     from dashboard.figures.labels import fmt_int
+
     assert row["80-%-Intervall"] == f"{fmt_int(r.q10)}–{fmt_int(r.q90)}"
 
 
 def test_interval_text_rounds_and_formats():
-    q = pd.DataFrame({"ags": ["05358008"], "municipality": ["Düren"], "year": [2030], "quantity": ["population"],
-                      "q025": [92_000.0], "q10": [93_412.0], "q50": [95_081.0], "q90": [96_940.0], "q975": [98_000.0]})
+    q = pd.DataFrame(
+        {
+            "ags": ["05358008"],
+            "municipality": ["Düren"],
+            "year": [2030],
+            "quantity": ["population"],
+            "q025": [92_000.0],
+            "q10": [93_412.0],
+            "q50": [95_081.0],
+            "q90": [96_940.0],
+            "q975": [98_000.0],
+        }
+    )
     assert fan.interval_text(q, ags="05358008", year=2030) == "2030: 95.100 (80 %-Intervall 93.400–96.900)"
     assert fan.round_uncertain(4_537) == 4_540 and fan.round_uncertain(987.4) == 987
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from dashboard.figures import measures as FM
 from dashboard.projection import measures_link as L
 from tests._synthetic_measures import NIDEGGEN, synthetic_age_groups, synthetic_catalogue
@@ -41,7 +39,7 @@ def test_coverage_heatmap_counts():
     fig = FM.coverage_heatmap(L.coverage(synthetic_catalogue()))
     (tr,) = fig.data
     assert tr.z.shape == (15, 5) if hasattr(tr.z, "shape") else len(tr.z) == 15
-    assert sum(sum(row) for row in tr.z) == 1 + 15 + 1   # S1, S3 everywhere, S4; S2 inactive
+    assert sum(sum(row) for row in tr.z) == 1 + 15 + 1  # S1, S3 everywhere, S4; S2 inactive
 
 
 def test_coverage_heatmap_hover_agrees_in_number():

@@ -42,8 +42,9 @@ def _pop(df: pd.DataFrame, date: str, sex: str, label: str) -> int:
 # --- real-figure samples ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path, fmt", [(FLAT_POP, "ffcsv"), (WIDE_LATIN1, "csv"), (LONG_UTF8, "csv"),
-                                       (XLSX, "xlsx")])
+@pytest.mark.parametrize(
+    "path, fmt", [(FLAT_POP, "ffcsv"), (WIDE_LATIN1, "csv"), (LONG_UTF8, "csv"), (XLSX, "xlsx")]
+)
 def test_population_samples_give_the_official_kreis_figures(path, fmt):
     t = load_genesis(path)
     assert (t.kind, t.table_code, t.format, t.usable) == ("population", "12411-02-03-4", fmt, True)
@@ -72,8 +73,9 @@ def test_population_samples_give_the_official_kreis_figures(path, fmt):
 def test_population_samples_agree_with_the_embedded_official_table():
     ref = kreis_age_groups()
     ref = ref[ref.year >= 2021]
-    expected = {(int(y), s, str(a)): int(v) for y, s, a, v in
-                zip(ref.year, ref.sex, ref.age_group, ref.population)}
+    expected = {
+        (int(y), s, str(a)): int(v) for y, s, a, v in zip(ref.year, ref.sex, ref.age_group, ref.population)
+    }
     d = load_genesis(LONG_UTF8).data
     d = d[(d.sex != "total") & (d.age_group != "total")]
     got = {(int(y), s, a): int(v) for y, s, a, v in zip(d.year, d.sex, d.age_group, d.population)}
@@ -102,14 +104,18 @@ def test_event_samples_births_deaths_migration():
     assert d[(d.year == 2022) & (d.sex == "total")].value.iloc[0] == 3657
     assert mig.table_code == "12711-01-03-4"
     m = mig.data
-    tot = m[(m.sex == "total") & (m.age_group == "total")].pivot(index="year", columns="event", values="value")
+    tot = m[(m.sex == "total") & (m.age_group == "total")].pivot(
+        index="year", columns="event", values="value"
+    )
     net = (tot.in_migration - tot.out_migration).tolist()
     assert net == [1365, 2323, 5178, 2914, 1898]  # quick reference of the official data README
     assert set(m.age_group) == {"0-17", "18-24", "25-29", "30-49", "50-64", "65+", "total"}
     # agrees with the embedded official table, cell by cell
     ref = vital_events()
-    expected = {(int(y), e, s, str(a)): int(v) for y, e, s, a, v in
-                zip(ref.year, ref.event, ref.sex, ref.age_group, ref.value)}
+    expected = {
+        (int(y), e, s, str(a)): int(v)
+        for y, e, s, a, v in zip(ref.year, ref.event, ref.sex, ref.age_group, ref.value)
+    }
     n = 0
     for t in (births, deaths, mig):
         for y, e, s, a, v in zip(t.data.year, t.data.event, t.data.sex, t.data.age_group, t.data.value):
@@ -130,7 +136,9 @@ def test_genesis_online_12411_0018_layout():
     assert set(d.basis) == {"Zensus 2011"}
     ref = kreis_age_groups()
     ref = ref[ref.year <= 2020]
-    expected = {(int(y), s, str(a)): int(v) for y, s, a, v in zip(ref.year, ref.sex, ref.age_group, ref.population)}
+    expected = {
+        (int(y), s, str(a)): int(v) for y, s, a, v in zip(ref.year, ref.sex, ref.age_group, ref.population)
+    }
     got = {(int(y), s, a): int(v) for y, s, a, v in zip(d.year, d.sex, d.age_group, d.population)}
     assert got == expected
 
@@ -321,7 +329,7 @@ def test_xlsx_date_cells_and_numbers_as_text(tmp_path):
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    for row in [l.split(";") for l in _lines(LONG_UTF8)]:
+    for row in [line.split(";") for line in _lines(LONG_UTF8)]:
         if len(row) == 7 and row[1] == "05358":
             d, m, y = (int(x) for x in row[0].split("."))
             row = [datetime.datetime(y, m, d), row[1], row[2], row[3]] + [int(x) for x in row[4:]]
@@ -387,8 +395,10 @@ def test_xml_entities_in_xlsx_are_refused(tmp_path):
             data = zin.read(name)
             if name == "xl/worksheets/sheet1.xml":
                 text = data.decode()
-                text = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-                        + text.replace("<t>GENESIS-Tabelle", "<t>&b;GENESIS-Tabelle", 1))
+                text = (
+                    '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                    + text.replace("<t>GENESIS-Tabelle", "<t>&b;GENESIS-Tabelle", 1)
+                )
                 data = text.encode()
             zout.writestr(name, data)
     probs = _problems(p)
@@ -397,8 +407,14 @@ def test_xml_entities_in_xlsx_are_refused(tmp_path):
 
 # --- properties -------------------------------------------------------------------------------
 
-TEXT_SAMPLES = [FLAT_POP, FLAT_DEATHS, WIDE_LATIN1, LONG_UTF8, MIGRATION,
-                DATA / "12411-0018_kreis_dueren_2015-2020_genesis-online.csv"]
+TEXT_SAMPLES = [
+    FLAT_POP,
+    FLAT_DEATHS,
+    WIDE_LATIN1,
+    LONG_UTF8,
+    MIGRATION,
+    DATA / "12411-0018_kreis_dueren_2015-2020_genesis-online.csv",
+]
 
 
 def _load_or_error(path: Path) -> None:
@@ -421,16 +437,18 @@ def test_random_truncation_gives_table_or_format_error(tmp_path, which, frac):
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(which=st.sampled_from(TEXT_SAMPLES), pos=st.floats(0.0, 0.999),
-       junk=st.sampled_from([";", "\n", '"', "x", "-", ".", "0", "-1", "ä", "\x00", "__________"]))
+@given(
+    which=st.sampled_from(TEXT_SAMPLES),
+    pos=st.floats(0.0, 0.999),
+    junk=st.sampled_from([";", "\n", '"', "x", "-", ".", "0", "-1", "ä", "\x00", "__________"]),
+)
 def test_random_cell_corruption_gives_table_or_format_error(tmp_path, which, pos, junk):
     enc = "cp1252" if ("latin1" in which.name or "genesis-online" in which.name) else "utf-8"
     text = which.read_bytes().decode(enc)
     k = int(len(text) * pos)
     p = tmp_path / which.name
-    p.write_bytes((text[:k] + junk + text[k + 1:]).encode("utf-8", errors="replace"))
+    p.write_bytes((text[:k] + junk + text[k + 1 :]).encode("utf-8", errors="replace"))
     _load_or_error(p)
-
 
 
 def test_blank_repeated_keys_and_dates_in_header_rows(tmp_path):
@@ -449,14 +467,18 @@ def test_blank_repeated_keys_and_dates_in_header_rows(tmp_path):
     a = load_genesis(_write(tmp_path, "12411-02-03-4_blank.csv", blanked)).data
     b = load_genesis(LONG_UTF8).data
     assert a[["reference_date", "sex", "age_group", "population"]].equals(
-        b[["reference_date", "sex", "age_group", "population"]])
+        b[["reference_date", "sex", "age_group", "population"]]
+    )
 
     d = b.set_index(["reference_date", "sex", "age_group_label"]).population
     dates = ["2023-12-31", "2024-12-31"]
-    labels = [lab for lab in b.age_group_label.unique()]
-    rows = ["GENESIS-Tabelle: 12411-02-03-4", "Bevölkerung nach Geschlecht und Altersgruppen (17)",
-            ";;;" + ";".join(f"31.12.{y[:4]}" for y in dates for _ in range(3)),
-            ";;;" + ";".join(["Insgesamt", "männlich", "weiblich"] * 2)]
+    labels = list(b.age_group_label.unique())
+    rows = [
+        "GENESIS-Tabelle: 12411-02-03-4",
+        "Bevölkerung nach Geschlecht und Altersgruppen (17)",
+        ";;;" + ";".join(f"31.12.{y[:4]}" for y in dates for _ in range(3)),
+        ";;;" + ";".join(["Insgesamt", "männlich", "weiblich"] * 2),
+    ]
     for lab in labels:
         vals = [str(d.loc[(y, s, lab)]) for y in dates for s in ("total", "male", "female")]
         rows.append(f"05358;Düren, Kreis;{lab};" + ";".join(vals))
@@ -474,4 +496,5 @@ def test_ffcsv_unknown_age_attribute_and_variable(tmp_path):
     probs = _problems(_write(tmp_path, "12411-02-03-4_de_flat.csv", lines))
     assert [(x.row, x.column, x.found) for x in probs] == [
         (3, "3_variable_attribute_label", "'3 bis unter 7 Jahre'"),
-        (4, "2_variable_code", "'NAT'")]
+        (4, "2_variable_code", "'NAT'"),
+    ]

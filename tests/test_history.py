@@ -48,7 +48,8 @@ def test_linked_growth_equals_official_growth_within_a_basis(hist: pd.DataFrame)
         g = g.sort_values("reference_date")
         for (_, a), (_, b) in itertools.pairwise(g.iterrows()):
             assert b.linked_population / a.linked_population == pytest.approx(
-                b.population / a.population, rel=1e-12), (ags, basis, a.reference_date, b.reference_date)
+                b.population / a.population, rel=1e-12
+            ), (ags, basis, a.reference_date, b.reference_date)
             checked += 1
     assert checked > 200
 
@@ -57,8 +58,11 @@ def test_links_remove_the_census_jump(hist: pd.DataFrame) -> None:
     br = census_breaks()
     for r in br.itertuples():
         if r.link_quality.startswith("same date") and r.census == "Zensus 2011":
-            rows = hist[(hist.ags == r.ags) & (hist.reference_date == r.link_date)
-                        & hist.basis.isin([r.old_basis, r.new_basis])]
+            rows = hist[
+                (hist.ags == r.ags)
+                & (hist.reference_date == r.link_date)
+                & hist.basis.isin([r.old_basis, r.new_basis])
+            ]
             if set(rows.basis) == {r.old_basis, r.new_basis}:
                 lp = rows.linked_population.to_numpy()
                 assert lp.max() / lp.min() == pytest.approx(1.0, rel=1e-12), r.ags

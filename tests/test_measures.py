@@ -44,6 +44,7 @@ def _problems(path):
 
 # ---------------------------------------------------------------- raw file and build
 
+
 def test_raw_csv_is_unchanged():
     verify_raw_file(M.MEASURES_DIR, "measures.csv")
 
@@ -91,20 +92,29 @@ def test_fields_of_action_are_the_five_official_names_from_notes():
         assert f"**{name}**" in section1
 
 
-@pytest.mark.parametrize("text, expected, unmatched", [
-    ("Kreis Düren", [KREIS_AGS], []),
-    ("Düren; Jülich", ["05358008", "05358024"], []),
-    ("Düren (Düren-Nord)", ["05358008"], []),
-    # the note's semicolon does not split; listed places inside the note are notes
-    ("Kreis Düren (14 Standorte, u. a. Hürtgenwald-Vossenack, Nörvenich; Vettweiß im Wiederaufbau)",
-     [KREIS_AGS], []),
-    ("Düren (Bismarck-Quartier), für Kreis Düren", [KREIS_AGS], []),
-    ("Kreis Düren (Zuständigkeit Kreisjugendamt; ohne Stadt Düren)",
-     [a for a in AGS_LIST if a != "05358008"], []),
-    ("Dürn; Titz", ["05358056"], ["Dürn"]),
-    ("Kreis Düren (ohne Bonn)", [KREIS_AGS], ["ohne Bonn"]),
-    ("Region Aachen", [], ["Region Aachen"]),
-])
+@pytest.mark.parametrize(
+    "text, expected, unmatched",
+    [
+        ("Kreis Düren", [KREIS_AGS], []),
+        ("Düren; Jülich", ["05358008", "05358024"], []),
+        ("Düren (Düren-Nord)", ["05358008"], []),
+        # the note's semicolon does not split; listed places inside the note are notes
+        (
+            "Kreis Düren (14 Standorte, u. a. Hürtgenwald-Vossenack, Nörvenich; Vettweiß im Wiederaufbau)",
+            [KREIS_AGS],
+            [],
+        ),
+        ("Düren (Bismarck-Quartier), für Kreis Düren", [KREIS_AGS], []),
+        (
+            "Kreis Düren (Zuständigkeit Kreisjugendamt; ohne Stadt Düren)",
+            [a for a in AGS_LIST if a != "05358008"],
+            [],
+        ),
+        ("Dürn; Titz", ["05358056"], ["Dürn"]),
+        ("Kreis Düren (ohne Bonn)", [KREIS_AGS], ["ohne Bonn"]),
+        ("Region Aachen", [], ["Region Aachen"]),
+    ],
+)
 def test_municipality_normalisation_rules(text, expected, unmatched):
     assert M.normalise_municipalities(text) == (expected, unmatched)
 
@@ -113,24 +123,35 @@ def test_real_rows_normalise_as_documented(built):
     cat, _ = built
     g = cat.municipalities.groupby("measure_id").ags.agg(list)
     assert g["M53"] == [a for a in AGS_LIST if a != "05358008"]  # Kita: ohne Stadt Düren
-    assert g["M43"] == [KREIS_AGS]                                  # Welcome-Center für Kreis
-    assert g["M08"] == ["05358004", "05358008", "05358020", "05358024", "05358028", "05358036",
-                        "05358040", "05358056", "05358060"]
-    assert g["M36"] == ["05358044"]                                 # Dorfladen Wollersheim, Nideggen
+    assert g["M43"] == [KREIS_AGS]  # Welcome-Center für Kreis
+    assert g["M08"] == [
+        "05358004",
+        "05358008",
+        "05358020",
+        "05358024",
+        "05358028",
+        "05358036",
+        "05358040",
+        "05358056",
+        "05358060",
+    ]
+    assert g["M36"] == ["05358044"]  # Dorfladen Wollersheim, Nideggen
 
 
 def test_age_band_decisions_worked_examples(built):
     m = built[0].measures.set_index("id")
+
     def band(i):
         r = m.loc[i]
         return (int(r.age_min), None if pd.isna(r.age_max) else int(r.age_max), r.age_band_basis)
-    assert band("M26") == (70, None, "source")        # Fahrdienst 70plus
-    assert band("M66") == (13, 27, "source")          # Jugendforum 13-27
-    assert band("M07") == (65, None, "convention")    # Pflegestützpunkte, "Senioren" -> 65+
-    assert band("M53") == (0, 6, "convention")        # Kita 0-6
-    assert band("M47") == (14, 24, "convention")      # unter 25 (source) + Jugendliche 14 (convention)
-    assert band("M27") == (0, None, "all ages")       # Busnetz für alle
-    assert band("M41") == (20, 64, "convention")      # Erwerbstätige
+
+    assert band("M26") == (70, None, "source")  # Fahrdienst 70plus
+    assert band("M66") == (13, 27, "source")  # Jugendforum 13-27
+    assert band("M07") == (65, None, "convention")  # Pflegestützpunkte, "Senioren" -> 65+
+    assert band("M53") == (0, 6, "convention")  # Kita 0-6
+    assert band("M47") == (14, 24, "convention")  # unter 25 (source) + Jugendliche 14 (convention)
+    assert band("M27") == (0, None, "all ages")  # Busnetz für alle
+    assert band("M41") == (20, 64, "convention")  # Erwerbstätige
 
 
 def test_bad_raw_csv_reports_every_problem(tmp_path):
@@ -138,7 +159,7 @@ def test_bad_raw_csv_reports_every_problem(tmp_path):
     raw.loc[0, "municipality"] = "Kreis Dueren"
     raw.loc[1, "field_of_action"] = "Gesundheit"
     raw.loc[2, "age_min"], raw.loc[2, "age_max"] = "70", "20"
-    raw.loc[3, "source_url"] = ""          # no source -> excluded, not an error
+    raw.loc[3, "source_url"] = ""  # no source -> excluded, not an error
     p = tmp_path / "raw.csv"
     raw.to_csv(p, index=False)
     with pytest.raises(DataFormatError) as exc:
@@ -154,6 +175,7 @@ def test_bad_raw_csv_reports_every_problem(tmp_path):
 
 
 # ---------------------------------------------------------------- workbook round trip
+
 
 def test_workbook_round_trip_equals_catalogue(built, workbook):
     cat = built[0]
@@ -186,8 +208,11 @@ def test_workbook_has_validation_lists(workbook):
     assert [lists.cell(r, 1).value for r in range(2, 7)] == list(M.FIELDS_OF_ACTION)
     assert [lists.cell(r, 2).value for r in range(2, 6)] == list(M.STATUSES)
     assert [lists.cell(r, 4).value for r in range(2, 18)] == [KREIS_AGS, *AGS_LIST]
-    formulas = {(dv.formula1, str(dv.sqref)) for dv in wb["Massnahmen"].data_validations.dataValidation
-                if dv.type == "list"}
+    formulas = {
+        (dv.formula1, str(dv.sqref))
+        for dv in wb["Massnahmen"].data_validations.dataValidation
+        if dv.type == "list"
+    }
     assert ("=Listen!$A$2:$A$6", f"{_col('field_of_action')}2:{_col('field_of_action')}2000") in formulas
     assert ("=Listen!$B$2:$B$5", f"{_col('status')}2:{_col('status')}2000") in formulas
     g = [dv.formula1 for dv in wb["Gemeinden"].data_validations.dataValidation]
@@ -198,6 +223,7 @@ def test_workbook_has_validation_lists(workbook):
 
 # ---------------------------------------------------------------- bad workbooks
 
+
 def test_unknown_field_of_action(workbook):
     _edit(workbook, "Massnahmen", f"{_col('field_of_action')}5", "Gesundheit")
     (p,) = _problems(workbook)
@@ -205,8 +231,7 @@ def test_unknown_field_of_action(workbook):
     assert "Gesundheit" in p.found and "Leben & Wohnen gestalten" in p.expected
 
 
-@pytest.mark.parametrize("value, shown", [("05358099", "05358099"), ("Düren", "Düren"),
-                                          (5358008, "Zahl")])
+@pytest.mark.parametrize("value, shown", [("05358099", "05358099"), ("Düren", "Düren"), (5358008, "Zahl")])
 def test_bad_ags(workbook, value, shown):
     _edit(workbook, "Gemeinden", "B3", value)
     probs = _problems(workbook)
@@ -260,9 +285,15 @@ def test_all_problems_are_reported_at_once(workbook):
     _edit(workbook, "Gemeinden", "A2", "M99")
     probs = _problems(workbook)
     where = {(q.sheet, q.row, q.column) for q in probs}
-    assert {("Massnahmen", 5, "field_of_action"), ("Massnahmen", 10, "title"),
-            ("Massnahmen", 11, "status"), ("Massnahmen", 12, "age_max"), ("Massnahmen", 13, "id"),
-            ("Quellen", 4, "url"), ("Gemeinden", 2, "measure_id")} <= where
+    assert {
+        ("Massnahmen", 5, "field_of_action"),
+        ("Massnahmen", 10, "title"),
+        ("Massnahmen", 11, "status"),
+        ("Massnahmen", 12, "age_max"),
+        ("Massnahmen", 13, "id"),
+        ("Quellen", 4, "url"),
+        ("Gemeinden", 2, "measure_id"),
+    } <= where
     text = str(DataFormatError(probs))
     assert "Blatt 'Massnahmen', Zeile 5, Spalte 'field_of_action'" in text
 
@@ -295,8 +326,23 @@ def test_not_a_workbook(tmp_path):
 
 def test_edited_workbook_with_new_measure_loads(workbook):
     wb = openpyxl.load_workbook(workbook)
-    wb["Massnahmen"].append(["M68", "Neue Maßnahme", M.FIELDS_OF_ACTION[4], "Senioren 80+", 80, None,
-                             "source", "laut Quelle", "geplant", 2026, "Gemeinde Titz", "", ""])
+    wb["Massnahmen"].append(
+        [
+            "M68",
+            "Neue Maßnahme",
+            M.FIELDS_OF_ACTION[4],
+            "Senioren 80+",
+            80,
+            None,
+            "source",
+            "laut Quelle",
+            "geplant",
+            2026,
+            "Gemeinde Titz",
+            "",
+            "",
+        ]
+    )
     wb["Gemeinden"].append(["M68", "05358056", "Titz"])
     wb["Quellen"].append(["M68", "https://www.titz.de/"])
     wb.save(workbook)
@@ -306,6 +352,7 @@ def test_edited_workbook_with_new_measure_loads(workbook):
 
 
 # ---------------------------------------------------------------- import and precedence
+
 
 def _sha(p):
     return hashlib.sha256(p.read_bytes()).hexdigest()
@@ -368,9 +415,12 @@ def test_counts_per_field_and_municipality(built):
 
 def test_data_check_covers_the_catalogue(tmp_path, built, workbook, monkeypatch):
     from dashboard.data import check
+
     ok = {r.name_en: r for r in check.check_results()}["measures catalogue"]
-    assert ok.ok and ok.detail.startswith(f"{len(built[0].measures)} Maßnahmen, {len(built[0].sources)} Quellen")
-    _edit(workbook, "Massnahmen", f"{_col('status')}2", "abgeschlossen")   # drifted from measures.csv
+    assert ok.ok and ok.detail.startswith(
+        f"{len(built[0].measures)} Maßnahmen, {len(built[0].sources)} Quellen"
+    )
+    _edit(workbook, "Massnahmen", f"{_col('status')}2", "abgeschlossen")  # drifted from measures.csv
     monkeypatch.setattr(M, "SHIPPED_WORKBOOK", workbook)
     bad = {r.name_en: r for r in check.check_results()}["measures catalogue"]
     assert not bad.ok and "massnahmen build" in bad.detail

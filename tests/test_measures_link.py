@@ -14,17 +14,36 @@ import pytest
 from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.data import measures as M
 from dashboard.projection import measures_link as L
-from tests._synthetic_measures import (DUEREN, F, HEIMBACH, NIDEGGEN, TITZ, synthetic_age_groups,
-                                       synthetic_catalogue)
+from tests._synthetic_measures import (
+    DUEREN,
+    HEIMBACH,
+    NIDEGGEN,
+    TITZ,
+    F,
+    synthetic_age_groups,
+    synthetic_catalogue,
+)
 
 
-@pytest.mark.parametrize("lo, hi, group, expected", [
-    (65, None, "80+", True), (65, None, "65-79", True), (65, None, "45-64", False),
-    (0, 6, "6-9", True), (0, 5, "6-9", False), (0, 6, "0-2", True),
-    (13, 27, "10-15", True), (13, 27, "25-44", True), (13, 27, "45-64", False),
-    (14, 17, "19-24", False), (14, 17, "16-18", True), (20, 64, "65-79", False),
-    (80, 80, "80+", True), (0, None, "80+", True),
-])
+@pytest.mark.parametrize(
+    "lo, hi, group, expected",
+    [
+        (65, None, "80+", True),
+        (65, None, "65-79", True),
+        (65, None, "45-64", False),
+        (0, 6, "6-9", True),
+        (0, 5, "6-9", False),
+        (0, 6, "0-2", True),
+        (13, 27, "10-15", True),
+        (13, 27, "25-44", True),
+        (13, 27, "45-64", False),
+        (14, 17, "19-24", False),
+        (14, 17, "16-18", True),
+        (20, 64, "65-79", False),
+        (80, 80, "80+", True),
+        (0, None, "80+", True),
+    ],
+)
 def test_overlap_rule_worked_examples(lo, hi, group, expected):
     assert L.overlaps(lo, hi, group) is expected
 
@@ -84,18 +103,27 @@ def test_gaps_worked_example():
     # Nideggen 80+ is answered by S1, which names Nideggen: not "district-wide only"
     assert not table.district_wide_only.any()
     nid80 = table[(table.ags == NIDEGGEN) & (table.age_group == "80+")].iloc[0]
-    assert (nid80.n_active, nid80.n_active_local, nid80.measure_ids, nid80.n_active_all_ages) == (1, 1, "S1", 1)
+    assert (nid80.n_active, nid80.n_active_local, nid80.measure_ids, nid80.n_active_all_ages) == (
+        1,
+        1,
+        "S1",
+        1,
+    )
     # counting all-ages measures closes every gap (S3 serves the whole district) but leaves
     # Nideggen 0-2 and Titz 80+ answered by district-wide measures only
     assert L.gaps(cat, ag, count_all_ages=True).empty
     t2 = L.growth_coverage(cat, ag, count_all_ages=True)
-    assert {(r.ags, str(r.age_group)) for r in t2[t2.district_wide_only].itertuples()} == \
-        {(NIDEGGEN, "0-2"), (TITZ, "80+")}
+    assert {(r.ags, str(r.age_group)) for r in t2[t2.district_wide_only].itertuples()} == {
+        (NIDEGGEN, "0-2"),
+        (TITZ, "80+"),
+    }
     # a lower threshold or persons floor widens the set
-    assert (HEIMBACH, "3-5") in {(r.ags, str(r.age_group))
-                                 for r in L.gaps(cat, ag, min_persons=5).itertuples()}
-    assert L.gaps(cat, ag, horizon=2045).pipe(lambda d: set(zip(d.ags, d.age_group.astype(str)))) == \
-        {(TITZ, "80+")}  # Nideggen 0-2 is back at 400 in 2045
+    assert (HEIMBACH, "3-5") in {
+        (r.ags, str(r.age_group)) for r in L.gaps(cat, ag, min_persons=5).itertuples()
+    }
+    assert L.gaps(cat, ag, horizon=2045).pipe(lambda d: set(zip(d.ags, d.age_group.astype(str)))) == {
+        (TITZ, "80+")
+    }  # Nideggen 0-2 is back at 400 in 2045
 
 
 def test_coverage_worked_example():
@@ -103,10 +131,12 @@ def test_coverage_worked_example():
     cov = L.coverage(cat)
     assert len(cov) == 75
     c = cov.set_index(["ags", "field_of_action"]).n_measures
-    assert c[(NIDEGGEN, F[4])] == 1 and c[(TITZ, F[4])] == 0      # S1 only in Nideggen
-    assert all(c[(a, F[3])] == 1 for a in AGS_LIST)               # S3 everywhere
-    assert all(c[(a, F[1])] == 0 for a in AGS_LIST)               # S2 ended: not active
-    assert L.coverage(cat, active_only=False).set_index(["ags", "field_of_action"]).n_measures[(TITZ, F[1])] == 1
+    assert c[(NIDEGGEN, F[4])] == 1 and c[(TITZ, F[4])] == 0  # S1 only in Nideggen
+    assert all(c[(a, F[3])] == 1 for a in AGS_LIST)  # S3 everywhere
+    assert all(c[(a, F[1])] == 0 for a in AGS_LIST)  # S2 ended: not active
+    assert (
+        L.coverage(cat, active_only=False).set_index(["ags", "field_of_action"]).n_measures[(TITZ, F[1])] == 1
+    )
     assert cov.set_index(["ags", "field_of_action"]).n_local[(DUEREN, F[2])] == 1
 
 
@@ -132,8 +162,10 @@ def test_real_catalogue_on_synthetic_projection_runs_for_every_municipality():
 
 
 def test_linking_layer_imports_without_dash_or_plotly():
-    code = ("import sys, dashboard.projection.measures_link; "
-            "print([m for m in sys.modules if m.split('.')[0] in ('dash', 'plotly')])")
+    code = (
+        "import sys, dashboard.projection.measures_link; "
+        "print([m for m in sys.modules if m.split('.')[0] in ('dash', 'plotly')])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -142,7 +174,7 @@ def test_filter_measures_on_synthetic_and_real_catalogue():
     cat = synthetic_catalogue()
     ids = lambda **kw: L.filter_measures(cat, **kw).id.tolist()  # noqa: E731
     assert ids() == ["S1", "S2", "S3", "S4"]
-    assert ids(ags=NIDEGGEN) == ["S1", "S2", "S3"]           # local first
+    assert ids(ags=NIDEGGEN) == ["S1", "S2", "S3"]  # local first
     assert ids(ags=DUEREN) == ["S4", "S2", "S3"]
     assert ids(age_group="80+") == ["S1", "S3", "S4"]
     assert ids(age_group="3-5", status="aktiv") == ["S3"]
@@ -152,4 +184,4 @@ def test_filter_measures_on_synthetic_and_real_catalogue():
     r = L.filter_measures(real, ags=NIDEGGEN, text="dorfladen")
     assert r.id.tolist() == ["M36"] and bool(r.local.iloc[0])
     r = L.filter_measures(real, ags="05358004", age_group="80+", status="aktiv")
-    assert not r.local.any() and len(r) > 0   # Aldenhoven: only district-wide active 80+ measures
+    assert not r.local.any() and len(r) > 0  # Aldenhoven: only district-wide active 80+ measures

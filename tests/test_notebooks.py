@@ -26,8 +26,13 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
-EXPECTED = ("01-daten-erkunden.ipynb", "02-prognose-gemeinde.ipynb", "03-szenarien.ipynb",
-            "04-unsicherheit-und-backtest.ipynb", "05-massnahmen.ipynb")
+EXPECTED = (
+    "01-daten-erkunden.ipynb",
+    "02-prognose-gemeinde.ipynb",
+    "03-szenarien.ipynb",
+    "04-unsicherheit-und-backtest.ipynb",
+    "05-massnahmen.ipynb",
+)
 #: A hang guard per cell (seconds), not a speed test: each notebook takes a few seconds.
 CELL_TIMEOUT = 300
 #: One BLAS thread per kernel. The suite runs many processes on few cores; OpenBLAS threads that
@@ -55,9 +60,14 @@ def test_the_notebooks_of_the_issue_exist() -> None:
 def test_notebook_is_committed_without_outputs(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    dirty = [i for i, c in enumerate(nb.cells)
-             if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
-    assert not dirty, f"{path.name}: cells {dirty} have outputs or execution counts (run python scripts/strip_notebooks.py before committing)"
+    dirty = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count") is not None)
+    ]
+    assert not dirty, (
+        f"{path.name}: cells {dirty} have outputs or execution counts (run python scripts/strip_notebooks.py before committing)"
+    )
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
 
 
@@ -70,7 +80,9 @@ def test_notebook_uses_only_the_public_api(path: Path) -> None:
         tree = ast.parse(src)
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                problems.append(f"cell {i}: defines {type(node).__name__} (move reusable code into the package)")
+                problems.append(
+                    f"cell {i}: defines {type(node).__name__} (move reusable code into the package)"
+                )
             names = []
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
@@ -92,22 +104,36 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     from nbclient.exceptions import CellExecutionError
 
     before = _repo_status()
-    monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(_kernel_spec(tmp_path)),
-                                                                     os.environ.get("JUPYTER_PATH", "")])))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    monkeypatch.setenv(
+        "JUPYTER_PATH",
+        os.pathsep.join(filter(None, [str(_kernel_spec(tmp_path)), os.environ.get("JUPYTER_PATH", "")])),
+    )
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    )
     monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "user_data"))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     for var, value in BLAS_THREADS.items():  # unless the caller chose otherwise
         monkeypatch.setenv(var, os.environ.get(var, value))
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        startup_timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+    )
     try:
         client.execute()
     except CellExecutionError as exc:  # names the cell and shows the traceback
         pytest.fail(f"{path.name}: a cell failed\n{exc}")
-    errors = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert not errors, f"{path.name}: error outputs in cells {errors}"
     ran = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     assert ran and all(c.execution_count is not None for c in ran)
@@ -116,13 +142,17 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_strip_script_removes_outputs_and_counts(tmp_path: Path) -> None:
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
     sys.path.insert(0, str(REPO / "scripts"))
     try:
         import strip_notebooks
     finally:
         sys.path.remove(str(REPO / "scripts"))
-    cell = new_code_cell("1 + 1", execution_count=3, outputs=[new_output("execute_result", {"text/plain": "2"},
-                                                                          execution_count=3)])
+    cell = new_code_cell(
+        "1 + 1",
+        execution_count=3,
+        outputs=[new_output("execute_result", {"text/plain": "2"}, execution_count=3)],
+    )
     cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00Z"}
     path = tmp_path / "x.ipynb"
     nbformat.write(new_notebook(cells=[new_markdown_cell("# x"), cell]), path)
@@ -143,9 +173,16 @@ def _kernel_spec(folder: Path) -> Path:
     root = folder / "jupyter"
     spec = root / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (test run)", "language": "python"}), encoding="utf-8")
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (test run)",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -153,9 +190,24 @@ def _repo_status() -> str:
     """``git status --porcelain`` of the folders a notebook could write to by mistake (its working
     directory, the shipped data, the default user data folder); '' outside a git checkout."""
     try:
-        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--ignored", "--",
-                              "notebooks", "data", "user_data"], cwd=REPO,
-                             capture_output=True, text=True, timeout=60, check=False)
+        out = subprocess.run(
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=all",
+                "--ignored",
+                "--",
+                "notebooks",
+                "data",
+                "user_data",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return out.stdout if out.returncode == 0 else ""

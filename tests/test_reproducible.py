@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from dashboard.projection import PRESETS, Scenario, project
-from dashboard.projection.engine import _build as compute_uncached   # the memo cache bypassed
+from dashboard.projection.engine import _build as compute_uncached  # the memo cache bypassed
 
 SCENARIOS = {
     "basis": PRESETS["basis"],
@@ -50,7 +50,7 @@ print(json.dumps({k: digest(project(s)) for k, s in SCENARIOS.items()}))
 @pytest.mark.parametrize("key", SCENARIOS)
 def test_uncached_runs_are_bit_identical(key):
     scenario = SCENARIOS[key]
-    first = compute_uncached(scenario)    # two real computations, no memo cache
+    first = compute_uncached(scenario)  # two real computations, no memo cache
     second = compute_uncached(scenario)
     for name in FRAMES:
         pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name), check_exact=True)
@@ -61,9 +61,14 @@ def test_uncached_runs_are_bit_identical(key):
 
 def test_memo_cache_returns_the_computed_result():
     scenario = SCENARIOS["custom"]
-    assert project(scenario) is project(Scenario(**{f: getattr(scenario, f) for f in
-                                                     ("name", "tfr", "e0_gain", "net_migration",
-                                                      "migration_factor", "horizon")}))
+    assert project(scenario) is project(
+        Scenario(
+            **{
+                f: getattr(scenario, f)
+                for f in ("name", "tfr", "e0_gain", "net_migration", "migration_factor", "horizon")
+            }
+        )
+    )
     assert digest(project(scenario)) == digest(compute_uncached(scenario))
 
 
@@ -78,6 +83,13 @@ def test_fresh_processes_with_other_hash_seeds_agree():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for seed in ("0", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        out = subprocess.run([sys.executable, "-c", _CHILD], cwd=root, env=env, capture_output=True,
-                             text=True, timeout=300, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
         assert json.loads(out.stdout.strip().splitlines()[-1]) == here, f"PYTHONHASHSEED={seed}"

@@ -9,8 +9,14 @@ import numpy as np
 import pytest
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS, PLANNING_AGE_GROUPS
-from dashboard.projection import (PRESETS, ProjectionResult, Scenario, estimate_assumptions, project,
-                                  solve_net_migration_for_target)
+from dashboard.projection import (
+    PRESETS,
+    ProjectionResult,
+    Scenario,
+    estimate_assumptions,
+    project,
+    solve_net_migration_for_target,
+)
 from dashboard.projection.lifetable import life_expectancy
 
 
@@ -25,14 +31,20 @@ def test_scenario_is_frozen_hashable_and_validated_in_german():
         Scenario(horizon=2060)
     with pytest.raises(ValueError, match="Nettozuwanderung"):
         Scenario(net_migration=float("nan"))
-    with pytest.raises(ValueError) as err:                       # all problems at once
+    with pytest.raises(ValueError) as err:  # all problems at once
         Scenario(tfr=9.0, horizon=2000)
     assert "Geburtenrate" in str(err.value) and "Zieljahr" in str(err.value)
 
 
 def test_presets_have_german_labels_and_expected_keys():
-    assert set(PRESETS) == {"basis", "zuwanderung_niedrig", "zuwanderung_hoch", "geburten_niedrig",
-                            "geburten_hoch", "laengeres_leben"}
+    assert set(PRESETS) == {
+        "basis",
+        "zuwanderung_niedrig",
+        "zuwanderung_hoch",
+        "geburten_niedrig",
+        "geburten_hoch",
+        "laengeres_leben",
+    }
     labels = {s.label for s in PRESETS.values()}
     assert len(labels) == 6 and "Basis (Status quo)" in labels
     tfr = estimate_assumptions().tfr
@@ -43,7 +55,16 @@ def test_project_is_memoised_and_frames_follow_contract():
     r = project()
     assert project(PRESETS["basis"]) is r and isinstance(r, ProjectionResult)
     p = r.population
-    assert list(p.columns) == ["ags", "municipality", "year", "sex", "age", "population", "projected", "estimated"]
+    assert list(p.columns) == [
+        "ags",
+        "municipality",
+        "year",
+        "sex",
+        "age",
+        "population",
+        "projected",
+        "estimated",
+    ]
     assert set(p.ags) == set(AGS_LIST) and p.year.min() == BASE_YEAR and p.year.max() == 2045
     assert len(p) == 15 * 2 * 101 * (2045 - BASE_YEAR + 1)
     assert not p[p.year == BASE_YEAR].projected.any() and p[p.year > BASE_YEAR].projected.all()
@@ -55,16 +76,30 @@ def test_project_is_memoised_and_frames_follow_contract():
     muni_sum = p.groupby("year").population.sum()
     for y in (2024, 2030, 2045):
         assert ind.loc[(KREIS_AGS, y), "population"] == pytest.approx(muni_sum[y])
-    assert {"median_age", "mean_age", "youth_dependency", "old_age_dependency", "share_65plus",
-            "share_80plus", "n_65plus", "n_80plus", "estimated", "projected"} <= set(r.indicators.columns)
+    assert {
+        "median_age",
+        "mean_age",
+        "youth_dependency",
+        "old_age_dependency",
+        "share_65plus",
+        "share_80plus",
+        "n_65plus",
+        "n_80plus",
+        "estimated",
+        "projected",
+    } <= set(r.indicators.columns)
     assert r.indicators.share_65plus.between(0, 1).all()
     ag = r.age_groups
     assert list(ag.age_group.cat.categories) == list(PLANNING_AGE_GROUPS) and ag.age_group.cat.ordered
-    tot = ag.groupby(["ags", "year"], observed=True).agg(population=("population", "sum"), share=("share", "sum"))
+    tot = ag.groupby(["ags", "year"], observed=True).agg(
+        population=("population", "sum"), share=("share", "sum")
+    )
     np.testing.assert_allclose(tot.share, 1.0, rtol=1e-12)
     assert {"ags", "year", "sex", "births", "deaths", "net_migration"} <= set(r.components.columns)
     assert list(r.warnings.columns) == ["ags", "year", "sex", "age", "kind", "amount"]
-    assert {"component", "parameter", "value", "unit", "source", "period", "method", "fit"} == set(r.assumptions.columns)
+    assert {"component", "parameter", "value", "unit", "source", "period", "method", "fit"} == set(
+        r.assumptions.columns
+    )
 
 
 def test_indicators_match_hand_computation_for_one_municipality():
@@ -85,8 +120,11 @@ def test_more_migration_means_more_people_everywhere():
     m = lo.merge(hi, on=["ags", "year"], suffixes=("_lo", "_hi"))
     m = m[m.year > BASE_YEAR]
     assert (m.population_hi > m.population_lo).all()
-    assert project(PRESETS["zuwanderung_hoch"]).kreis_total(2045) > project().kreis_total(2045) \
+    assert (
+        project(PRESETS["zuwanderung_hoch"]).kreis_total(2045)
+        > project().kreis_total(2045)
         > project(PRESETS["zuwanderung_niedrig"]).kreis_total(2045)
+    )
 
 
 def test_fertility_and_longevity_scenarios_move_the_right_components():
@@ -98,6 +136,7 @@ def test_fertility_and_longevity_scenarios_move_the_right_components():
     assert deaths(longer) < deaths(base)
     # the life expectancy reached in the horizon year is the estimated one + e0_gain
     from dashboard.projection.engine import scenario_rates
+
     a = estimate_assumptions()
     q = scenario_rates(PRESETS["laengeres_leben"], a)["qx"][-1]
     np.testing.assert_allclose(life_expectancy(q, female=np.array([True, False])), a.e0 + 2.0, atol=1e-3)
@@ -119,23 +158,28 @@ def test_estimated_flag_flows_into_results():
     a = estimate_assumptions()
     r = project()
     est_muni = np.asarray(a.base.estimated).reshape(15, -1).any(axis=1)
-    got = r.indicators[(r.indicators.ags != KREIS_AGS) & (r.indicators.year == 2030)].set_index("ags").estimated
+    got = (
+        r.indicators[(r.indicators.ags != KREIS_AGS) & (r.indicators.year == 2030)].set_index("ags").estimated
+    )
     assert list(got.loc[list(AGS_LIST)]) == list(est_muni)
 
 
 def test_projection_package_imports_without_dash_plotly_statsmodels():
-    code = ("import sys, dashboard.projection; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('dash', 'plotly', 'statsmodels')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, dashboard.projection; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('dash', 'plotly', 'statsmodels')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_cache_is_keyed_on_the_data_version(monkeypatch):
     import dashboard.projection.engine as engine
+
     first = project()
     monkeypatch.setattr(engine, "data_token", lambda: ("synthetic-token-for-test",))
-    assert project() is not first                      # a new data version triggers a new run
+    assert project() is not first  # a new data version triggers a new run
     assert project() is project()
 
 

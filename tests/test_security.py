@@ -11,14 +11,12 @@ import logging
 import os
 import subprocess
 import sys
-
-import flask
 import time
 
+import flask
 import pytest
 
 from dashboard.app.security import build_csp, frame_ancestors_policy, install_security
-from tests._live import serve
 
 REQUIRED = {
     "X-Content-Type-Options": "nosniff",
@@ -77,8 +75,10 @@ def test_every_page_sends_security_headers(client, path):
     assert_security_headers(response)
 
 
-@pytest.mark.parametrize("path", ["/_dash-layout", "/_dash-dependencies", "/does-not-exist",
-                                  "/_dash-component-suites/dash/nope.js"])
+@pytest.mark.parametrize(
+    "path",
+    ["/_dash-layout", "/_dash-dependencies", "/does-not-exist", "/_dash-component-suites/dash/nope.js"],
+)
 def test_dash_endpoints_and_errors_send_security_headers(client, path):
     response = client.get(path)
     assert_security_headers(response)
@@ -94,9 +94,11 @@ def test_csp_hashes_cover_the_inline_scripts(client, dash_app):
     html = response.get_data(as_text=True)
     scripts = re.findall(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", html, flags=re.S)
     allowed = set(csp_directives(response.headers["Content-Security-Policy"])["script-src"])
-    inline = [body for attrs, body in scripts
-              if "src=" not in attrs and "application/json" not in attrs
-              and "alert(\"Dash v2.7+" not in body]          # IE-only conditional comment
+    inline = [
+        body
+        for attrs, body in scripts
+        if "src=" not in attrs and "application/json" not in attrs and 'alert("Dash v2.7+' not in body
+    ]  # IE-only conditional comment
     assert inline, "the Dash page has at least the renderer bootstrap inline"
     for body in inline:
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
@@ -104,15 +106,24 @@ def test_csp_hashes_cover_the_inline_scripts(client, dash_app):
 
 
 def test_debug_is_off_unless_enabled():
-    code = ("import json; from dashboard.settings import SETTINGS; from dashboard.app import app, server;"
-            "print(json.dumps([SETTINGS.debug, server.debug, bool(getattr(app, '_dev_tools', {}).get('ui'))]))")
+    code = (
+        "import json; from dashboard.settings import SETTINGS; from dashboard.app import app, server;"
+        "print(json.dumps([SETTINGS.debug, server.debug, bool(getattr(app, '_dev_tools', {}).get('ui'))]))"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True, timeout=120
+    )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, False, False]
     env["DASHBOARD_DEBUG"] = "1"
-    out = subprocess.run([sys.executable, "-c", "from dashboard.settings import SETTINGS; print(SETTINGS.debug)"],
-                         capture_output=True, text=True, env=env, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", "from dashboard.settings import SETTINGS; print(SETTINGS.debug)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=60,
+    )
     assert out.stdout.strip() == "True"
 
 
@@ -141,15 +152,20 @@ def test_internal_error_sends_no_traceback_and_logs_it(caplog):
 
 
 def test_broken_callback_request_to_real_app_sends_no_traceback(client):
-    payload = {"output": "no-such-component.children", "outputs": {"id": "no-such-component",
-               "property": "children"}, "inputs": [], "changedPropIds": []}
+    payload = {
+        "output": "no-such-component.children",
+        "outputs": {"id": "no-such-component", "property": "children"},
+        "inputs": [],
+        "changedPropIds": [],
+    }
     response = client.post("/_dash-update-component", json=payload)
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "Traceback" not in body and "KeyError" not in body and "no-such-component" not in body
     assert "interner Fehler" in body
-    response = client.post("/_dash-update-component", data=b"{not json",
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/_dash-update-component", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert "Traceback" not in response.get_data(as_text=True)
 
@@ -169,18 +185,30 @@ def test_request_body_limit_gives_a_german_413():
     assert "zu groß" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("'none'", "'none'"),
-    ("'self'", "'self'"),
-    ("'self'  https://www.kreis-dueren.de", "'self' https://www.kreis-dueren.de"),
-    ("https://*.kreis-dueren.de:443", "https://*.kreis-dueren.de:443"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("'none'", "'none'"),
+        ("'self'", "'self'"),
+        ("'self'  https://www.kreis-dueren.de", "'self' https://www.kreis-dueren.de"),
+        ("https://*.kreis-dueren.de:443", "https://*.kreis-dueren.de:443"),
+    ],
+)
 def test_frame_ancestors_accepts_host_sources(value, expected):
     assert frame_ancestors_policy(value) == expected
 
 
-@pytest.mark.parametrize("value", ["", "'self'; script-src *", "https://a.de\r\nSet-Cookie: x=1",
-                                   "'none' 'self'", "javascript:alert(1)", "'unsafe-inline'"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "'self'; script-src *",
+        "https://a.de\r\nSet-Cookie: x=1",
+        "'none' 'self'",
+        "javascript:alert(1)",
+        "'unsafe-inline'",
+    ],
+)
 def test_frame_ancestors_rejects_anything_else(value):
     with pytest.raises(ValueError):
         frame_ancestors_policy(value)
@@ -193,7 +221,9 @@ def test_configured_embedding_drops_x_frame_options():
     response = server.test_client().get("/")
     assert "X-Frame-Options" not in response.headers
     assert csp_directives(response.headers["Content-Security-Policy"])["frame-ancestors"] == [
-        "'self'", "https://www.kreis-dueren.de"]
+        "'self'",
+        "https://www.kreis-dueren.de",
+    ]
     assert build_csp([], "'self'").count("frame-ancestors") == 1
 
 
@@ -207,11 +237,12 @@ def test_csp_does_not_break_any_page_in_chromium(live_server, _browser):
     context = _browser.new_context()
     context.add_init_script(
         "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     for path in page_paths():
         page = context.new_page()
-        page.on("console", lambda m, p=path: m.type == "error" and problems.append(f"{p}: {m.text}"))
-        page.on("pageerror", lambda e, p=path: problems.append(f"{p}: {e}"))
+        page.on("console", lambda m, p=path: m.type == "error" and problems.append(f"{p}: {m.text}"))  # noqa: B023
+        page.on("pageerror", lambda e, p=path: problems.append(f"{p}: {e}"))  # noqa: B023
         page.goto(base + path, wait_until="networkidle")
         page.wait_for_selector("#react-entry-point > :not(._dash-loading)", timeout=30_000)
         deadline = time.monotonic() + 60

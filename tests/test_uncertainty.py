@@ -19,7 +19,7 @@ def test_driver_series_keep_gaps_as_missing():
     assert np.isnan(tfr.loc[2021]) and np.isnan(tfr.loc[2022])
     assert np.isclose(np.exp(tfr.loc[2024]), 1.39)
     mig = s["migration"].values
-    assert np.isnan(mig.loc[2012])          # growth over the Zensus-2011 break
+    assert np.isnan(mig.loc[2012])  # growth over the Zensus-2011 break
     assert mig.index.min() == 1991 and mig.index.max() == 2020
     assert mig.drop(2012).notna().all()
 
@@ -27,8 +27,8 @@ def test_driver_series_keep_gaps_as_missing():
 def test_model_comparison_uses_common_sample_and_selects_min_bic():
     t = drv.model_comparison()
     assert set(t.driver) == set(drv.DRIVERS)
-    for d, g in t.groupby("driver"):
-        assert g.nobs.nunique() == 1                      # same sample for every candidate
+    for _d, g in t.groupby("driver"):
+        assert g.nobs.nunique() == 1  # same sample for every candidate
         assert g.selected.sum() == 1
         assert g.loc[g.selected, "bic"].iloc[0] == g.bic.min()
         assert np.allclose(g.aic, 2 * g.k - 2 * g.llf)
@@ -56,7 +56,7 @@ def test_draws_reproducible_and_spread_matches_model():
     assert m.stationary and not models["tfr"].stationary
     phi = m.params.get("ar.L1", 0.0)
     theta = m.params.get("ma.L1", 0.0)
-    stat_sd = np.sqrt(m.sigma2 * (1 + 2 * phi * theta + theta ** 2) / (1 - phi ** 2))
+    stat_sd = np.sqrt(m.sigma2 * (1 + 2 * phi * theta + theta**2) / (1 - phi**2))
     assert m.draw_sd(1)[0] == pytest.approx(stat_sd, rel=1e-3)
     assert a.of("migration")[:, 0].std() == pytest.approx(stat_sd, rel=0.06)
     # joint draws: the two life expectancies move together as estimated
@@ -65,9 +65,22 @@ def test_draws_reproducible_and_spread_matches_model():
 
 
 def test_zero_variance_models_give_zero_deviations():
-    zero = {n: drv.DriverModel(n, m.model, m.transform, m.params, 0.0, m.psi, m.last_year,
-                               m.comparison, m.forecast_var * 0, m.residuals, m.stationary)
-            for n, m in drv.fitted_models().items()}
+    zero = {
+        n: drv.DriverModel(
+            n,
+            m.model,
+            m.transform,
+            m.params,
+            0.0,
+            m.psi,
+            m.last_year,
+            m.comparison,
+            m.forecast_var * 0,
+            m.residuals,
+            m.stationary,
+        )
+        for n, m in drv.fitted_models().items()
+    }
     d = drv.draw_drivers(YEARS, draws=10, seed=1, base_year=2024, models=zero)
     assert np.all(d.deviations == 0)
     assert np.all(d.fertility_factor() == 1)
@@ -82,14 +95,34 @@ def _synthetic_errors(model: cal.MunicipalErrorModel, seed: int, n_rep: int = 40
     for rep in range(n_rep):
         for h in (1, 3, 5, 8):
             kreis_err = rng.normal(0, 0.01)
-            rows.append(dict(case=f"c{rep}", level="kreis", ags="05358", base_year=2000 + rep,
-                             target_year=2000 + rep + h, horizon=h, predicted=250_000.0,
-                             actual=250_000.0 * np.exp(kreis_err), method="m"))
+            rows.append(
+                dict(
+                    case=f"c{rep}",
+                    level="kreis",
+                    ags="05358",
+                    base_year=2000 + rep,
+                    target_year=2000 + rep + h,
+                    horizon=h,
+                    predicted=250_000.0,
+                    actual=250_000.0 * np.exp(kreis_err),
+                    method="m",
+                )
+            )
             for i, p in enumerate(pops):
                 e = kreis_err + rng.normal(0, model.sigma(h, p))
-                rows.append(dict(case=f"c{rep}", level="municipality", ags=f"0535800{i}",
-                                 base_year=2000 + rep, target_year=2000 + rep + h, horizon=h,
-                                 predicted=float(p), actual=p * np.exp(e), method="m"))
+                rows.append(
+                    dict(
+                        case=f"c{rep}",
+                        level="municipality",
+                        ags=f"0535800{i}",
+                        base_year=2000 + rep,
+                        target_year=2000 + rep + h,
+                        horizon=h,
+                        predicted=float(p),
+                        actual=p * np.exp(e),
+                        method="m",
+                    )
+                )
     return pd.DataFrame(rows)
 
 
@@ -103,12 +136,30 @@ def test_municipal_error_model_recovers_known_parameters():
 
 
 def test_extra_error_removes_the_kreis_error():
-    t = pd.DataFrame([
-        dict(case="a", level="kreis", ags="05358", base_year=2015, target_year=2020, horizon=5,
-             actual=110.0, predicted=100.0),
-        dict(case="a", level="municipality", ags="05358008", base_year=2015, target_year=2020,
-             horizon=5, actual=55.0, predicted=50.0),
-    ])
+    t = pd.DataFrame(
+        [
+            dict(
+                case="a",
+                level="kreis",
+                ags="05358",
+                base_year=2015,
+                target_year=2020,
+                horizon=5,
+                actual=110.0,
+                predicted=100.0,
+            ),
+            dict(
+                case="a",
+                level="municipality",
+                ags="05358008",
+                base_year=2015,
+                target_year=2020,
+                horizon=5,
+                actual=55.0,
+                predicted=50.0,
+            ),
+        ]
+    )
     x = cal.municipal_extra_errors(t)
     assert len(x) == 1 and x.extra_log_error.iloc[0] == pytest.approx(0.0, abs=1e-12)
     assert x.log_error.iloc[0] == pytest.approx(np.log(1.1))
@@ -123,8 +174,16 @@ def test_municipal_error_draws_have_model_variance():
 
 
 def test_coverage_is_counted_from_rows():
-    t = pd.DataFrame({"level": ["kreis"] * 4, "actual": [1.0, 5.0, 9.0, 20.0],
-                      "q025": [0.0] * 4, "q10": [2.0] * 4, "q90": [8.0] * 4, "q975": [10.0] * 4})
+    t = pd.DataFrame(
+        {
+            "level": ["kreis"] * 4,
+            "actual": [1.0, 5.0, 9.0, 20.0],
+            "q025": [0.0] * 4,
+            "q10": [2.0] * 4,
+            "q90": [8.0] * 4,
+            "q975": [10.0] * 4,
+        }
+    )
     c = cal.coverage(t).set_index("nominal")
     assert c.loc[0.8, "inside"] == 1 and c.loc[0.8, "coverage"] == 0.25
     assert c.loc[0.95, "inside"] == 3 and c.loc[0.95, "coverage"] == 0.75
@@ -149,13 +208,15 @@ def result():
 
 def _merge_deterministic(q: pd.DataFrame, det) -> pd.DataFrame:
     ind = det.indicators[["ags", "year", "population", "n_65plus", "n_80plus"]].melt(
-        ["ags", "year"], var_name="quantity", value_name="deterministic")
+        ["ags", "year"], var_name="quantity", value_name="deterministic"
+    )
     grp = det.age_groups[["ags", "year", "age_group", "population"]].rename(
-        columns={"age_group": "quantity", "population": "deterministic"})
+        columns={"age_group": "quantity", "population": "deterministic"}
+    )
     grp["quantity"] = grp.quantity.astype(str)
     ref = pd.concat([ind, grp], ignore_index=True)
     m = q.merge(ref, on=["ags", "year", "quantity"], how="inner")
-    assert len(m) == len(q)                       # every quantile row has its deterministic twin
+    assert len(m) == len(q)  # every quantile row has its deterministic twin
     return m
 
 
@@ -176,6 +237,7 @@ def test_fast_engine_agrees_with_kernel_on_random_draws(inputs):
 
 def test_fast_net_migration_agrees_with_engine(inputs):
     from dashboard.projection.engine import migration_function
+
     rng = np.random.default_rng(0)
     P = inputs.population[None] * rng.uniform(0.8, 1.2, size=(7, 1, 1, 1))
     net = rng.normal(2000, 3000, size=7)
@@ -211,7 +273,7 @@ def test_municipal_error_keeps_kreis_total_and_age_structure(inputs):
     pop = err.values[..., 0]
     assert np.allclose(pop[:, :, :-1].sum(axis=-1), pop[:, :, -1], rtol=1e-9)
     assert not np.allclose(err.values[:, 1:, :-1], sim.values[:, 1:, :-1])
-    share = err.values[..., 1] / err.values[..., 0]             # 65+ share within a draw is kept
+    share = err.values[..., 1] / err.values[..., 0]  # 65+ share within a draw is kept
     assert np.allclose(share, sim.values[..., 1] / sim.values[..., 0])
 
 
@@ -225,7 +287,12 @@ def test_interval_helpers(result):
     d = result.download_table()
     r = d[(d.ags == "05358008") & (d.year == 2030) & (d.quantity == "population")].iloc[0]
     assert (r.lower_95, r.lower_80, r["median"], r.upper_80, r.upper_95) == (
-        iv["q025"], iv["q10"], iv["q50"], iv["q90"], iv["q975"])
+        iv["q025"],
+        iv["q10"],
+        iv["q50"],
+        iv["q90"],
+        iv["q975"],
+    )
     assert r.draws == 300 and r.scenario == "basis"
 
 
@@ -244,5 +311,6 @@ def test_backtest_coverage_is_computed_from_the_intervals():
     assert (cal.coverage(moved).coverage == 0).all()
     assert set(cov.level) == {"Kreis", "Gemeinde"}
     from dashboard.projection.backtest import backtest
+
     rows = cal.model_rows(backtest().table)
     assert cov.set_index(["level", "nominal"]).n.loc[("Gemeinde", 0.8)] == (rows.level == "Gemeinde").sum()

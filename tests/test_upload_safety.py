@@ -36,20 +36,24 @@ def _refused(blob: bytes, tmp_path, monkeypatch) -> DataFormatError:
 def test_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
     sheet = zipfile.ZipFile(measures.SHIPPED_WORKBOOK).namelist()
     member = next(n for n in sheet if n.startswith("xl/worksheets/"))
-    blob = _xlsx_with(member, "<x>" + " " * (60 * 2**20) + "</x>")     # 60 MB of blanks, ~60 kB packed
+    blob = _xlsx_with(member, "<x>" + " " * (60 * 2**20) + "</x>")  # 60 MB of blanks, ~60 kB packed
     err = _refused(blob, tmp_path, monkeypatch)
     assert "ZIP-Bombe" in str(err)
 
 
 def test_billion_laughs_and_external_entities_are_refused(tmp_path, monkeypatch):
     member = "xl/workbook.xml"
-    lol = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-           + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                     for i in range(1, 9))
-           + ']><workbook>&lol8;</workbook>')
+    lol = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 9)
+        )
+        + "]><workbook>&lol8;</workbook>"
+    )
     _refused(_xlsx_with(member, lol), tmp_path, monkeypatch)
-    xxe = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-           '<workbook>&x;</workbook>')
+    xxe = (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><workbook>&x;</workbook>'
+    )
     err = _refused(_xlsx_with(member, xxe), tmp_path, monkeypatch)
     assert "root:" not in str(err)
 

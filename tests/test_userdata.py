@@ -12,8 +12,15 @@ from dashboard import cli
 from dashboard.data import genesis, userdata
 from dashboard.data.errors import DataFormatError
 from dashboard.data.genesis import load_genesis
-from dashboard.data.userdata import (import_file, imported_municipal_age_tables, imported_tables,
-                                     read_import, remove_import, sanitise_filename, user_data_dir)
+from dashboard.data.userdata import (
+    import_file,
+    imported_municipal_age_tables,
+    imported_tables,
+    read_import,
+    remove_import,
+    sanitise_filename,
+    user_data_dir,
+)
 
 DATA = Path(__file__).parent / "data"
 SYNTH = DATA / "synthetic_12411-02-03-5_kreis_dueren_gemeinden_2024.csv"
@@ -49,8 +56,13 @@ def test_import_stores_tidy_csv_and_manifest_with_provenance(user_dir):
     assert r.csv_path.parent == user_dir.resolve() and r.manifest_path.exists()
     m = json.loads(r.manifest_path.read_text(encoding="utf-8"))
     assert m["sha256"] == hashlib.sha256(WIDE.read_bytes()).hexdigest()
-    assert (m["table_code"], m["kind"], m["format"], m["usable"], m["synthetic"]) == \
-        ("12411-02-03-4", "population", "csv", True, False)
+    assert (m["table_code"], m["kind"], m["format"], m["usable"], m["synthetic"]) == (
+        "12411-02-03-4",
+        "population",
+        "csv",
+        True,
+        False,
+    )
     assert m["licence"] == "dl-de/by-2-0" and m["years"] == [2024] and m["regions_by_level"] == {"kreis": 1}
     back = read_import(r.id)
     total = back[(back.sex == "total") & (back.age_group == "total")].population
@@ -87,8 +99,20 @@ def test_municipal_age_tables_for_the_population_loader(tmp_path, user_dir):
     src = load_genesis(copy).data
     src = src[(src.level == "gemeinde") & (src.sex != "total") & (src.age_group != "total")]
     assert f.population.sum() == src.population.sum()
-    assert set(f.columns) >= {"ags", "year", "sex", "age_min", "age_max", "population", "table",
-                              "publisher", "licence", "source_file", "import_id", "sha256"}
+    assert set(f.columns) >= {
+        "ags",
+        "year",
+        "sex",
+        "age_min",
+        "age_max",
+        "population",
+        "table",
+        "publisher",
+        "licence",
+        "source_file",
+        "import_id",
+        "sha256",
+    }
 
 
 def test_invalid_file_writes_nothing(tmp_path, user_dir):
@@ -190,4 +214,5 @@ class _Later:
     @staticmethod
     def now(tz=None):
         from datetime import datetime, timedelta
+
         return datetime.now(tz) + timedelta(hours=1)

@@ -24,6 +24,7 @@ def base_url(live_server):
     """The shared live server, with the Basis projection computed once up front (not by several
     concurrent callbacks)."""
     from dashboard.app import _model
+
     if _model.model_available():
         _model.result(_model.ScenarioSpec())
     return live_server
@@ -56,20 +57,23 @@ def test_follow_a_measure_from_the_brief_and_filter(page, base_url):
     text = card.inner_text()
     assert re.search(r"Bevölkerung insgesamt in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−±][\d,]+ %", text)
     assert "Nideggen" in text and card.locator(".wk-card-body a[href^='http']").count() >= 1
-    assert page.locator("#massnahme-M53").count() == 1       # Kita (0-6) is offered in Nideggen
+    assert page.locator("#massnahme-M53").count() == 1  # Kita (0-6) is offered in Nideggen
     # 3. filter by age group: the Kita card goes, senior services answer "80+ in Nideggen …"
     _choose(page, "wk-gruppe", "80 und älter")
     page.wait_for_url(re.compile(r"gruppe=80%2B"), timeout=SLOW)
     page.locator("#massnahme-M53").wait_for(state="detached", timeout=SLOW)
     wohnberatung = page.locator("#massnahme-M10")
-    assert re.search(r"80\+ in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−±][\d,]+ %; [\d.]+ → [\d.]+\)",
-                     wohnberatung.inner_text())
+    assert re.search(
+        r"80\+ in Nideggen 2024 → 2030: [+−±][\d.]+ \([+−±][\d,]+ %; [\d.]+ → [\d.]+\)",
+        wohnberatung.inner_text(),
+    )
     # 4. filter by field of action and status: only active "Leben & Wohnen" cards remain
     _choose(page, "wk-feld", "Leben & Wohnen gestalten")
     _choose(page, "wk-status", "nur aktive (laufend)")
     page.wait_for_url(re.compile(r"feld=Leben.*status=aktiv|status=aktiv.*feld=Leben"), timeout=SLOW)
     expect(page.locator(".wk-card .wk-field").filter(has_not_text="Leben & Wohnen gestalten")).to_have_count(
-        0, timeout=SLOW)
+        0, timeout=SLOW
+    )
     fields = page.locator(".wk-card .wk-field").all_inner_texts()
     statuses = page.locator(".wk-card .wk-status").all_inner_texts()
     assert fields and set(fields) == {"Leben & Wohnen gestalten"} and set(statuses) == {"laufend"}
@@ -106,11 +110,12 @@ def test_gemeinde_page_links_to_its_measures(page, base_url):
 def test_upload_shows_every_problem_and_keeps_the_catalogue(page, base_url, tmp_path):
     user_dir = Path(os.environ["DASHBOARD_USER_DATA"])
     from dashboard.data import measures as M
+
     bad = M.write_workbook(M.shipped_catalogue(), tmp_path / "bearbeitet.xlsx")
     wb = openpyxl.load_workbook(bad)
-    wb["Massnahmen"]["C5"] = "Gesundheit"              # unknown field of action
-    wb["Massnahmen"]["B10"] = None                     # missing title
-    wb["Gemeinden"]["B3"] = "05358099"                 # unknown AGS
+    wb["Massnahmen"]["C5"] = "Gesundheit"  # unknown field of action
+    wb["Massnahmen"]["B10"] = None  # missing title
+    wb["Gemeinden"]["B3"] = "05358099"  # unknown AGS
     wb.save(bad)
     page.goto(f"{base_url}/werkzeugkoffer?ags=05358012&suche=Bürgerbus")
     page.locator("#massnahme-M30").wait_for(timeout=SLOW)

@@ -19,13 +19,17 @@ from tests._synthetic_measures import NIDEGGEN, synthetic_age_groups
 
 
 def _text(component) -> str:
-    return json.dumps(component.to_plotly_json(), ensure_ascii=False,
-                      default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o))
+    return json.dumps(
+        component.to_plotly_json(),
+        ensure_ascii=False,
+        default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o),
+    )
 
 
 @pytest.fixture()
 def comps(monkeypatch, tmp_path):
     from dashboard.app.pages import _measures_components as comps
+
     monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path))
     monkeypatch.setattr(comps, "age_groups_for", lambda spec: synthetic_age_groups())
     return comps
@@ -36,26 +40,36 @@ def test_markdown_escaping_keeps_catalogue_text_literal(comps):
 
 
 def test_href_keeps_url_state(comps):
-    assert comps.href("05358044", _model.ScenarioSpec(), massnahme="M36", jahr=2030) == \
-        "/werkzeugkoffer?ags=05358044&szenario=basis&massnahme=M36&jahr=2030"
+    assert (
+        comps.href("05358044", _model.ScenarioSpec(), massnahme="M36", jahr=2030)
+        == "/werkzeugkoffer?ags=05358044&szenario=basis&massnahme=M36&jahr=2030"
+    )
     assert comps.href("05358", feld=None) == "/werkzeugkoffer"
 
 
 def test_render_view_cards_carry_sources_and_indicators(comps):
     spec = _model.ScenarioSpec()
-    v = comps.cards_view(ags=NIDEGGEN, field=None, group="80+", status="aktiv", text=None, year=2030,
-                         spec=spec, highlight="M36")
+    v = comps.cards_view(
+        ags=NIDEGGEN,
+        field=None,
+        group="80+",
+        status="aktiv",
+        text=None,
+        year=2030,
+        spec=spec,
+        highlight="M36",
+    )
     assert v["notice"] is None
     cards = v["cards"]
     expected = filter_measures(M.active_catalogue(), ags=NIDEGGEN, age_group="80+", status="aktiv").id
     assert [c.id for c in cards] == ["massnahme-" + i for i in expected]
     ids = [c.id for c in cards]
-    m10 = _text(cards[ids.index("massnahme-M10")])     # Wohnberatung, 65+
+    m10 = _text(cards[ids.index("massnahme-M10")])  # Wohnberatung, 65+
     assert "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)" in m10
     assert "65-79 in Nideggen 2024 → 2030: ±0 (±0,0 %; 400 → 400)" in m10
-    assert "](<https://" in m10                           # source links
+    assert "](<https://" in m10  # source links
     assert "Antwortet auf (Vorausberechnung, Basis (Status quo)):" in m10
-    m36 = cards[ids.index("massnahme-M36")]             # Dorfladen Wollersheim, all ages
+    m36 = cards[ids.index("massnahme-M36")]  # Dorfladen Wollersheim, all ages
     assert "wk-highlight" in m36.className
     t36 = _text(m36)
     assert "Bevölkerung insgesamt in Nideggen 2024 → 2030" in t36 and "80+ in Nideggen" not in t36
@@ -76,18 +90,27 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
 
 def test_render_view_without_projection_says_so(comps, monkeypatch):
     monkeypatch.setattr(comps, "age_groups_for", lambda spec: None)
-    v = comps.cards_view(ags="05358", field=M.FIELDS_OF_ACTION[0], group=None, status=None, text=None,
-                         year=2030, spec=_model.ScenarioSpec())
+    v = comps.cards_view(
+        ags="05358",
+        field=M.FIELDS_OF_ACTION[0],
+        group=None,
+        status=None,
+        text=None,
+        year=2030,
+        spec=_model.ScenarioSpec(),
+    )
     assert "nicht verfügbar" in _text(v["notice"])
     assert len(v["cards"]) == (M.shipped_catalogue().measures.field_of_action == M.FIELDS_OF_ACTION[0]).sum()
     assert "Antwortet auf" not in _text(v["cards"][0])
     g = comps.gaps_view(ags="05358", year=2030, spec=_model.ScenarioSpec())
-    assert g["gap_tables"] is None and "nicht verfügbar" in json.dumps(g["gap_fig"].to_plotly_json(),
-                                                                        ensure_ascii=False)
+    assert g["gap_tables"] is None and "nicht verfügbar" in json.dumps(
+        g["gap_fig"].to_plotly_json(), ensure_ascii=False
+    )
 
 
 def test_upload_callback_reports_all_problems_and_accepts_a_valid_workbook(comps, tmp_path):
     from dashboard.app.pages import werkzeugkoffer as page
+
     wb_path = M.write_workbook(M.shipped_catalogue(), tmp_path / "k.xlsx")
     wb = openpyxl.load_workbook(wb_path)
     wb["Massnahmen"]["C5"] = "Gesundheit"
@@ -118,6 +141,7 @@ def test_teaser_links_into_the_werkzeugkoffer(comps):
 
 def test_download_callback_returns_the_active_catalogue_as_workbook(comps, tmp_path):
     from dashboard.app.pages import werkzeugkoffer as page
+
     data = page.download(1)
     assert data["filename"] == "werkzeugkoffer_massnahmen.xlsx" and data["base64"]
     p = tmp_path / "dl.xlsx"
@@ -127,6 +151,7 @@ def test_download_callback_returns_the_active_catalogue_as_workbook(comps, tmp_p
 
 def test_count_nouns_agree_in_number():
     from dashboard.figures.labels import WK, wk_counts
+
     assert WK["n_found"].format(**wk_counts(1)) == "1 Maßnahme gefunden"
     assert WK["n_found"].format(**wk_counts(2)) == "2 Maßnahmen gefunden"
     assert WK["n_found"].format(**wk_counts(1234)) == "1.234 Maßnahmen gefunden"

@@ -41,6 +41,7 @@ INDEX = """<!DOCTYPE html>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
+
 class _GermanDash(Dash):
     """Dash with a German loading text in the page shell."""
 
@@ -57,9 +58,13 @@ app = _GermanDash(
     title=T["app_title"],
     update_title=None,
     suppress_callback_exceptions=True,
-    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-               {"name": "description", "content": "Demografie-Dashboard für den Kreis Düren und seine "
-                                                  "15 Städte und Gemeinden"}],
+    meta_tags=[
+        {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+        {
+            "name": "description",
+            "content": "Demografie-Dashboard für den Kreis Düren und seine 15 Städte und Gemeinden",
+        },
+    ],
 )
 app.index_string = INDEX
 server = app.server
@@ -68,27 +73,46 @@ server.config["MAX_CONTENT_LENGTH"] = 12 * 1024 * 1024  # uploads are limited ag
 
 def _nav_links(pathname: str | None, sel: dict | None) -> list:
     from dashboard.app._nav import nav_href
+
     out = []
     for path, label in NAV:
         current = (pathname or "/") == path
-        out.append(html.Li(html.A(label, href=nav_href(path, sel or {}), className="nav-link",
-                                    **({"aria-current": "page"} if current else {}))))
+        out.append(
+            html.Li(
+                html.A(
+                    label,
+                    href=nav_href(path, sel or {}),
+                    className="nav-link",
+                    **({"aria-current": "page"} if current else {}),
+                )
+            )
+        )
     return out
 
 
-app.layout = html.Div([
-    dcc.Location(id="url", refresh=False),
-    dcc.Store(id="auswahl", storage_type="session"),
-    dcc.Store(id="url-sync"),
-    html.A(T["skip"], href="#inhalt", className="skip-link"),
-    html.Header([
-        html.Div([html.A(T["brand"], href="/", className="brand"),
-                  html.Span("Demografie-Dashboard", className="brand-sub")], className="brand-box"),
-        html.Nav(html.Ul(_nav_links("/", {}), id="hauptnav"), **{"aria-label": T["nav_label"]}),
-    ], className="site-header"),
-    html.Main(dash.page_container, id="inhalt", tabIndex="-1"),
-    html.Footer(html.P(T["source_line"]), className="site-footer"),
-])
+app.layout = html.Div(
+    [
+        dcc.Location(id="url", refresh=False),
+        dcc.Store(id="auswahl", storage_type="session"),
+        dcc.Store(id="url-sync"),
+        html.A(T["skip"], href="#inhalt", className="skip-link"),
+        html.Header(
+            [
+                html.Div(
+                    [
+                        html.A(T["brand"], href="/", className="brand"),
+                        html.Span("Demografie-Dashboard", className="brand-sub"),
+                    ],
+                    className="brand-box",
+                ),
+                html.Nav(html.Ul(_nav_links("/", {}), id="hauptnav"), **{"aria-label": T["nav_label"]}),
+            ],
+            className="site-header",
+        ),
+        html.Main(dash.page_container, id="inhalt", tabIndex="-1"),
+        html.Footer(html.P(T["source_line"]), className="site-footer"),
+    ]
+)
 
 
 @dash.callback(Output("hauptnav", "children"), Input("url", "pathname"), Input("auswahl", "data"))

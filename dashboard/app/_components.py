@@ -16,9 +16,13 @@ from dash import dcc, html
 from dashboard.figures.labels import T, fmt_date, fmt_value, region_options
 from dashboard.figures.tables import wide_table
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-                "toImageButtonOptions": {"format": "png", "scale": 2}}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 
 
 def _fmt_cell(v: object, kind: str) -> str:
@@ -31,8 +35,14 @@ def _fmt_cell(v: object, kind: str) -> str:
     return "" if v is None else str(v)
 
 
-def data_table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], *, caption: str | None = None,
-               table_id: str | None = None, row_header: str | None = None) -> html.Table:
+def data_table(
+    df: pd.DataFrame,
+    columns: Mapping[str, tuple[str, str]],
+    *,
+    caption: str | None = None,
+    table_id: str | None = None,
+    row_header: str | None = None,
+) -> html.Table:
     """An HTML table with German number formats.
 
     Parameters
@@ -49,11 +59,18 @@ def data_table(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], *, capt
         for col, (_, kind) in columns.items():
             v = rec.get(col)
             text = str(v) if kind == "text" else _fmt_cell(v, kind)
-            cells.append(html.Th(text, scope="row") if col == row_header else
-                         html.Td(text, className="num" if kind != "text" else None))
+            cells.append(
+                html.Th(text, scope="row")
+                if col == row_header
+                else html.Td(text, className="num" if kind != "text" else None)
+            )
         body.append(html.Tr(cells))
     kids = ([html.Caption(caption)] if caption else []) + [head, html.Tbody(body)]
-    return html.Table(kids, className="data-table", id=table_id) if table_id else html.Table(kids, className="data-table")
+    return (
+        html.Table(kids, className="data-table", id=table_id)
+        if table_id
+        else html.Table(kids, className="data-table")
+    )
 
 
 def markdown_table(df: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> dcc.Markdown:
@@ -71,8 +88,10 @@ def markdown_table(df: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> 
         return text.replace("|", "\\|")
 
     cols = list(df.columns)
-    lines = ["| " + " | ".join(str(c) for c in cols) + " |",
-             "|" + "|".join(":--" if kinds.get(c, "num") == "text" else "--:" for c in cols) + "|"]
+    lines = [
+        "| " + " | ".join(str(c) for c in cols) + " |",
+        "|" + "|".join(":--" if kinds.get(c, "num") == "text" else "--:" for c in cols) + "|",
+    ]
     for rec in df.itertuples(index=False):
         lines.append("| " + " | ".join(cell(v, kinds.get(c, "num")) for c, v in zip(cols, rec)) + " |")
     return dcc.Markdown("\n".join(lines), className="md-table")
@@ -93,30 +112,55 @@ def chart_outputs(fig: go.Figure, kind: str = "int") -> tuple[go.Figure, dcc.Mar
     return fig, figure_data_table(fig, kind)
 
 
-def chart(graph_id: str, fig: go.Figure | None, *, label: str, kind: str = "int",
-          note: str | None = None, table=None) -> html.Figure:
+def chart(
+    graph_id: str,
+    fig: go.Figure | None,
+    *,
+    label: str,
+    kind: str = "int",
+    note: str | None = None,
+    table=None,
+) -> html.Figure:
     """An accessible chart block: named graph, optional note and a collapsible data table.
 
     ``table`` replaces the generic table built from the figure's traces.
     """
     if table is None:
         table = figure_data_table(fig, kind) if fig is not None else html.P("Keine Daten.")
-    return html.Figure([
-        html.Div(dcc.Graph(id=graph_id, figure=fig or go.Figure(), config=GRAPH_CONFIG),
-                 role="img", **{"aria-label": label}),
-        html.Figcaption([label] + ([html.Br(), html.Small(note)] if note else [])),
-        html.Details([html.Summary(T["table_summary"]), html.Div(table, id=f"{graph_id}-tabelle",
-                                                                 className="table-scroll")]),
-    ], className="chart")
+    return html.Figure(
+        [
+            html.Div(
+                dcc.Graph(id=graph_id, figure=fig or go.Figure(), config=GRAPH_CONFIG),
+                role="img",
+                **{"aria-label": label},
+            ),
+            html.Figcaption([label] + ([html.Br(), html.Small(note)] if note else [])),
+            html.Details(
+                [
+                    html.Summary(T["table_summary"]),
+                    html.Div(table, id=f"{graph_id}-tabelle", className="table-scroll"),
+                ]
+            ),
+        ],
+        className="chart",
+    )
 
 
 def region_dropdown(dropdown_id: str, value: str, *, include_kreis: bool = True) -> html.Div:
     """Labelled, keyboard-usable selector of the Kreis or a municipality."""
-    return html.Div([
-        html.Label(T["region"], htmlFor=dropdown_id),
-        dcc.Dropdown(id=dropdown_id, options=region_options(include_kreis), value=value, clearable=False,
-                     searchable=True),
-    ], className="control")
+    return html.Div(
+        [
+            html.Label(T["region"], htmlFor=dropdown_id),
+            dcc.Dropdown(
+                id=dropdown_id,
+                options=region_options(include_kreis),
+                value=value,
+                clearable=False,
+                searchable=True,
+            ),
+        ],
+        className="control",
+    )
 
 
 def labelled(control_id: str, label: str, control) -> html.Div:
@@ -126,6 +170,7 @@ def labelled(control_id: str, label: str, control) -> html.Div:
 def stand_line(model: bool = True) -> html.P:
     """Data stand and projection vintage, shown on every page."""
     from dashboard.app._model import data_stand
+
     s = data_stand()
     parts = [T["data_stand"].format(year=s["year"])]
     if model:
@@ -137,8 +182,11 @@ def key_figure(label: str, value: str, sub: str | None = None, value_id: str | N
     """A big number with label and a small line below (ids ``value_id`` and ``value_id-sub``)."""
     kw = {"id": value_id} if value_id else {}
     skw = {"id": f"{value_id}-sub"} if value_id else {}
-    return html.Div([html.Div(label, className="kf-label"), html.Div(value, className="kf-value", **kw)]
-                    + ([html.Div(sub, className="kf-sub", **skw)] if sub is not None else []), className="key-figure")
+    return html.Div(
+        [html.Div(label, className="kf-label"), html.Div(value, className="kf-value", **kw)]
+        + ([html.Div(sub, className="kf-sub", **skw)] if sub is not None else []),
+        className="key-figure",
+    )
 
 
 def query_store(page: str, data: Mapping[str, str]) -> dcc.Store:

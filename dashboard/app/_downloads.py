@@ -60,8 +60,13 @@ TABLES = {
     "intervalle": "Vorausberechnung mit 80- und 95-%-Intervallen (Median, Grenzen; 1.000 Simulationen)",
     "trefferquote": "Trefferquote der Intervalle in der Rückrechnung (Backtest)",
 }
-MODEL_TABLES = {"bevoelkerung": "population", "kennzahlen": "indicators", "altersgruppen": "age_groups",
-                "komponenten": "components", "annahmen": "assumptions"}
+MODEL_TABLES = {
+    "bevoelkerung": "population",
+    "kennzahlen": "indicators",
+    "altersgruppen": "age_groups",
+    "komponenten": "components",
+    "annahmen": "assumptions",
+}
 #: Downloads that need the projection model.
 MODEL_DEPENDENT = frozenset(MODEL_TABLES) | {"rueckrechnung", "intervalle", "trefferquote"}
 #: Draws behind the interval download (the full run; the charts use fewer).
@@ -74,6 +79,7 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
         return _model.base_population()
     if name == "amtlich_kreis":
         from dashboard.data import kreis_age_groups
+
         return kreis_age_groups()
     if name == "verlauf":
         return _model.history_series()[0]
@@ -113,13 +119,17 @@ PDF_TIMEOUT = 60
 PDF_VIRTUAL_TIME_MS = 20_000
 #: Rendered briefs kept in memory (least recently used dropped first).
 PDF_CACHE_SIZE = 16
-PDF_UNAVAILABLE = ("Der PDF-Export ist auf diesem Server nicht verfügbar; bitte nutzen Sie "
-                   "„Drucken / als PDF speichern“.")
+PDF_UNAVAILABLE = (
+    "Der PDF-Export ist auf diesem Server nicht verfügbar; bitte nutzen Sie „Drucken / als PDF speichern“."
+)
 PDF_BUSY = "Der PDF-Export ist gerade ausgelastet; bitte versuchen Sie es in einer Minute erneut."
-PDF_TIMEOUT_MSG = ("Der Kurzbericht konnte nicht rechtzeitig als PDF erzeugt werden; bitte versuchen Sie es "
-                   "erneut oder nutzen Sie „Drucken / als PDF speichern“.")
-PDF_FAILED = ("Der Kurzbericht konnte nicht als PDF erzeugt werden; bitte nutzen Sie "
-              "„Drucken / als PDF speichern“.")
+PDF_TIMEOUT_MSG = (
+    "Der Kurzbericht konnte nicht rechtzeitig als PDF erzeugt werden; bitte versuchen Sie es "
+    "erneut oder nutzen Sie „Drucken / als PDF speichern“."
+)
+PDF_FAILED = (
+    "Der Kurzbericht konnte nicht als PDF erzeugt werden; bitte nutzen Sie „Drucken / als PDF speichern“."
+)
 
 _pdf_slots = threading.BoundedSemaphore(2)
 _pdf_cache: OrderedDict[tuple, bytes] = OrderedDict()
@@ -147,14 +157,19 @@ def brief_request() -> tuple[str, _model.ScenarioSpec] | list[str]:
     problems = []
     ags = a.get("ags", PDF_DEFAULT_AGS)
     if _model.parse_ags(ags, default="") != ags:
-        problems.append(f"Unbekannter Gemeindeschlüssel „{ags}“ (erwartet: achtstelliger AGS einer Gemeinde "
-                        "des Kreises Düren oder 05358).")
+        problems.append(
+            f"Unbekannter Gemeindeschlüssel „{ags}“ (erwartet: achtstelliger AGS einer Gemeinde "
+            "des Kreises Düren oder 05358)."
+        )
     key = a.get("szenario")
     if key is not None and key != _model.CUSTOM and key not in _model.preset_keys():
         problems.append(f"Unbekanntes Szenario „{key}“.")
     if key is None or key == _model.CUSTOM:
-        for name, rng in (("tfr", _model.TFR_RANGE), ("e0", _model.E0_RANGE),
-                          ("wanderung", _model.MIGRATION_RANGE)):
+        for name, rng in (
+            ("tfr", _model.TFR_RANGE),
+            ("e0", _model.E0_RANGE),
+            ("wanderung", _model.MIGRATION_RANGE),
+        ):
             raw = a.get(name)
             if raw is not None and _model.parse_float(raw, *rng) is None:
                 lo, hi = (f"{v:g}".replace(".", ",") for v in rng)
@@ -168,13 +183,24 @@ def render_pdf(url: str, chromium: str, timeout: float = PDF_TIMEOUT) -> bytes:
     """Print ``url`` to PDF with headless Chromium (raises TimeoutError, RuntimeError)."""
     with tempfile.TemporaryDirectory(prefix="kurzbericht_") as tmp:
         out = Path(tmp) / "brief.pdf"
-        cmd = [chromium, *HEADLESS_CHROMIUM_ARGS, "--no-pdf-header-footer",
-               "--run-all-compositor-stages-before-draw",
-               f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}", f"--user-data-dir={Path(tmp) / 'profile'}",
-               f"--print-to-pdf={out}", url]
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True,
-                                env={**os.environ, "HOME": tmp})
+        cmd = [
+            chromium,
+            *HEADLESS_CHROMIUM_ARGS,
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+            f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            f"--print-to-pdf={out}",
+            url,
+        ]
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env={**os.environ, "HOME": tmp},
+        )
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -233,8 +259,12 @@ def register(server: Flask) -> None:
                 _pdf_cache[key] = data
                 while len(_pdf_cache) > PDF_CACHE_SIZE:
                     _pdf_cache.popitem(last=False)
-        return send_file(io.BytesIO(data), as_attachment=True, mimetype="application/pdf",
-                         download_name=f"kurzbericht_{ags}_{spec.key}.pdf")
+        return send_file(
+            io.BytesIO(data),
+            as_attachment=True,
+            mimetype="application/pdf",
+            download_name=f"kurzbericht_{ags}_{spec.key}.pdf",
+        )
 
     @server.route("/download/<name>.<ext>")
     def download(name: str, ext: str):
@@ -244,9 +274,12 @@ def register(server: Flask) -> None:
                 path = Path(tmp) / "vorausberechnung.xlsx"
                 _model.result(spec).to_excel(path)
                 data = path.read_bytes()
-            return send_file(io.BytesIO(data), as_attachment=True,
-                             download_name=f"vorausberechnung_{spec.key}.xlsx",
-                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            return send_file(
+                io.BytesIO(data),
+                as_attachment=True,
+                download_name=f"vorausberechnung_{spec.key}.xlsx",
+                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
         if ext not in ("csv", "xlsx") or name not in TABLES:
             abort(404)
         try:
@@ -256,8 +289,15 @@ def register(server: Flask) -> None:
         suffix = f"_{spec.key}" if name in MODEL_TABLES else ""
         label = _model.preset_label(spec.key) if name in MODEL_TABLES else None
         if ext == "csv":
-            return send_file(io.BytesIO(to_csv_bytes(df)), as_attachment=True, mimetype="text/csv",
-                             download_name=f"{name}{suffix}.csv")
-        return send_file(io.BytesIO(to_xlsx_bytes(df, TABLES[name], label)), as_attachment=True,
-                         download_name=f"{name}{suffix}.xlsx",
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            return send_file(
+                io.BytesIO(to_csv_bytes(df)),
+                as_attachment=True,
+                mimetype="text/csv",
+                download_name=f"{name}{suffix}.csv",
+            )
+        return send_file(
+            io.BytesIO(to_xlsx_bytes(df, TABLES[name], label)),
+            as_attachment=True,
+            download_name=f"{name}{suffix}.xlsx",
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )

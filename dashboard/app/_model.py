@@ -13,8 +13,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.constants import (AGS_LIST, BASE_YEAR, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS,
-                                 MUNICIPALITIES)
+from dashboard.constants import (
+    BASE_YEAR,
+    BASIS_Z2011,
+    BASIS_Z2022,
+    CENSUS_DATES,
+    KREIS_AGS,
+    MUNICIPALITIES,
+)
 
 #: URL parameter names (German, as users see them in shared links).
 Q_AGS, Q_SCENARIO, Q_YEAR, Q_INDICATOR = "ags", "szenario", "jahr", "kennzahl"
@@ -83,8 +89,9 @@ class ScenarioSpec:
         return q
 
 
-def parse_scenario(szenario: str | None = None, tfr: object = None, e0: object = None,
-                   wanderung: object = None) -> ScenarioSpec:
+def parse_scenario(
+    szenario: str | None = None, tfr: object = None, e0: object = None, wanderung: object = None
+) -> ScenarioSpec:
     """Scenario spec from URL values. Unknown preset names fall back to ``basis``."""
     own = (parse_float(tfr, *TFR_RANGE), parse_float(e0, *E0_RANGE), parse_float(wanderung, *MIGRATION_RANGE))
     if szenario == CUSTOM or (szenario is None and any(v is not None for v in own)):
@@ -98,6 +105,7 @@ def preset_keys() -> list[str]:
     if not model_available():
         return ["basis"]
     from dashboard.projection import PRESETS
+
     return list(PRESETS)
 
 
@@ -107,12 +115,14 @@ def preset_label(key: str) -> str:
     if not model_available():
         return "Basis"
     from dashboard.projection import PRESETS
+
     return PRESETS[key].label if key in PRESETS else key
 
 
 def to_scenario(spec: ScenarioSpec):
     """The model's frozen ``Scenario`` for a spec."""
     from dashboard.projection import PRESETS, Scenario
+
     if spec.key != CUSTOM:
         return PRESETS[spec.key]
     return Scenario(name=CUSTOM, tfr=spec.tfr, e0_gain=spec.e0_gain or 0.0, net_migration=spec.net_migration)
@@ -121,6 +131,7 @@ def to_scenario(spec: ScenarioSpec):
 def data_version() -> tuple:
     """Version of the input data (content hash of imported official tables; ``()`` if none)."""
     from dashboard.projection.base import data_token
+
     return data_token()
 
 
@@ -131,20 +142,24 @@ def per_data_version(maxsize: int = 128):
     input data; keying on :func:`data_version` makes an imported table take effect without
     a restart, as for the projection's own caches. Cached figures must not be mutated.
     """
+
     def deco(fn):
         cached = functools.lru_cache(maxsize=maxsize)(lambda version, *args: fn(*args))
 
         @functools.wraps(fn)
         def wrapper(*args):
             return cached(data_version(), *args)
+
         wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return wrapper
+
     return deco
 
 
 def result(spec: ScenarioSpec):
     """Memoised projection result of a spec (``project`` memoises on the Scenario)."""
     from dashboard.projection import project
+
     return project(to_scenario(spec))
 
 
@@ -155,6 +170,7 @@ UNCERTAINTY_DRAWS = 200
 def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
     """Memoised probabilistic projection of a spec (quantiles over ``draws`` seeded draws)."""
     from dashboard.projection.uncertainty import project_probabilistic
+
     return project_probabilistic(to_scenario(spec), draws=draws)
 
 
@@ -187,8 +203,11 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
     cols = ["population", "n_65plus", "n_80plus"]
     det_b = result(ScenarioSpec()).indicators.set_index(["ags", "year"])[cols]
     det_s = result(spec).indicators.set_index(["ags", "year"])[cols]
-    ratio = (det_s / det_b.where(det_b > 0)).reset_index().melt(["ags", "year"], var_name="quantity",
-                                                                  value_name="ratio")
+    ratio = (
+        (det_s / det_b.where(det_b > 0))
+        .reset_index()
+        .melt(["ags", "year"], var_name="quantity", value_name="ratio")
+    )
     q = base.quantiles.merge(ratio, on=["ags", "year", "quantity"], how="inner", validate="one_to_one")
     q = q.assign(**{c: q[c] * q["ratio"] for c in _Q_COLS}).drop(columns="ratio")
     return q, base.draws, False
@@ -215,10 +234,12 @@ def warm_up_uncertainty() -> None:
 def backtest_coverage() -> pd.DataFrame:
     """Coverage of the 80 %/95 % intervals in the backtest (computed once per process)."""
     from dashboard.projection.calibration import backtest_coverage as coverage
+
     return coverage()
 
 
 # --------------------------------------------------------------------------- history
+
 
 def history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """Municipal and Kreis population since 1983 (official figures) and the census breaks.
@@ -236,6 +257,7 @@ def history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 @functools.cache
 def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     from dashboard.data.history import municipal_history
+
     h = municipal_history(include_estimates=True)
     h = h[h.primary][["ags", "reference_date", "population", "basis", "estimated"]]
     return h.sort_values(["ags", "reference_date"]).reset_index(drop=True), list(CENSUS_BREAKS)
@@ -245,6 +267,7 @@ def backtest_summary() -> pd.DataFrame:
     """The model's backtest summary with German method and level labels (memoised; the
     backtest takes a few seconds once per process)."""
     from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+
     s = _backtest().summary.copy()
     s["method"] = s.method.map(lambda m: METHOD_LABELS_DE.get(m, m))
     s["level"] = s.level.map(lambda m: LEVEL_LABELS_DE.get(m, m))
@@ -260,14 +283,20 @@ def _backtest():
     # the submodule, not ``dashboard.projection.backtest`` the attribute: importing the
     # submodule anywhere rebinds the package attribute from the function to the module
     from dashboard.projection.backtest import backtest
+
     return backtest()
 
 
 def data_stand() -> dict[str, str]:
     """Facts shown as "Datenstand" on every page."""
     import dashboard
-    return {"year": str(BASE_YEAR), "version": dashboard.__version__,
-            "basis": BASIS_Z2022, "previous_basis": BASIS_Z2011}
+
+    return {
+        "year": str(BASE_YEAR),
+        "version": dashboard.__version__,
+        "basis": BASIS_Z2022,
+        "previous_basis": BASIS_Z2011,
+    }
 
 
 def base_population() -> pd.DataFrame:
@@ -277,6 +306,7 @@ def base_population() -> pd.DataFrame:
         from dashboard.data import load_population
     except ImportError:
         from dashboard.data import kreis_age_groups
+
         return kreis_age_groups()
     return load_population(year=BASE_YEAR)
 
@@ -290,6 +320,7 @@ def observed_kreis_components() -> pd.DataFrame:
 @functools.cache
 def _observed_kreis_components() -> pd.DataFrame:
     from dashboard.data import vital_events
+
     v = vital_events()
     t = v[(v.sex == "total") & (v.age_group == "total")].pivot(index="year", columns="event", values="value")
     t["net_migration"] = t.in_migration - t.out_migration
@@ -312,13 +343,19 @@ def _basis_defaults() -> tuple[tuple[str, float], ...]:
     def pick(word: str) -> float:
         hit = sc[sc.parameter.astype(str).str.contains(word, case=False, regex=False)]
         return float(hit.value.iloc[0])
-    return (("tfr", round(pick("TFR"), 2)), ("e0_gain", 0.0), ("net_migration", round(pick("Nettowanderung"), -2)))
+
+    return (
+        ("tfr", round(pick("TFR"), 2)),
+        ("e0_gain", 0.0),
+        ("net_migration", round(pick("Nettowanderung"), -2)),
+    )
 
 
 def solve_target(target: object, year: object, tfr: object, e0: object) -> tuple[str, float | None]:
     """German message and the net migration (persons/year) that reaches ``target`` in ``year``."""
     from dashboard.figures.labels import fmt_int, fmt_signed_int
     from dashboard.projection import solve_net_migration_for_target
+
     t = parse_float(target, 100_000, 500_000)
     y = parse_year(year, default=2035)
     if t is None:
@@ -330,8 +367,10 @@ def solve_target(target: object, year: object, tfr: object, e0: object) -> tuple
         return f"Das Ziel ist mit den Annahmen nicht erreichbar: {exc}", None
     lo, hi = MIGRATION_RANGE
     shown = round(m, -2)
-    msg = (f"Für {fmt_int(t)} Einwohnerinnen und Einwohner am 31.12.{y} wäre ein Wanderungssaldo von "
-           f"{fmt_signed_int(m)} Personen je Jahr nötig.")
+    msg = (
+        f"Für {fmt_int(t)} Einwohnerinnen und Einwohner am 31.12.{y} wäre ein Wanderungssaldo von "
+        f"{fmt_signed_int(m)} Personen je Jahr nötig."
+    )
     if not lo <= shown <= hi:
         return msg + f" Das liegt außerhalb des Reglers ({fmt_int(lo)} bis {fmt_int(hi)}).", None
     return msg + " Der Regler wurde auf diesen Wert gesetzt.", shown

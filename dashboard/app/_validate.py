@@ -40,8 +40,7 @@ def rejected_inputs(tfr: object, e0: object, wanderung: object) -> str | None:
             problems.append(f"{label}: {_shown(value)} ist keine Zahl zwischen {_num(lo)} und {_num(hi)}")
     if not problems:
         return None
-    return ("Eingabe nicht verwendet – " + "; ".join(problems)
-            + ". Für diese Annahme gilt die Basis-Annahme.")
+    return "Eingabe nicht verwendet – " + "; ".join(problems) + ". Für diese Annahme gilt die Basis-Annahme."
 
 
 def rejected_year(year: object, *, lo: int, hi: int) -> str | None:

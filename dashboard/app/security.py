@@ -52,7 +52,7 @@ ERROR_MESSAGES: dict[int, str] = {
     405: "Diese Anfrage ist hier nicht erlaubt.",
     413: "Die Anfrage ist zu groß (Obergrenze: {limit} MB). Bitte laden Sie eine kleinere Datei hoch.",
     500: "Es ist ein interner Fehler aufgetreten. Bitte versuchen Sie es später erneut; "
-         "der Fehler wurde protokolliert.",
+    "der Fehler wurde protokolliert.",
 }
 DEFAULT_MAX_REQUEST_MB = 32
 GENERIC_ERROR = "Die Anfrage konnte nicht bearbeitet werden."
@@ -117,9 +117,13 @@ def build_csp(script_hashes: list[str], frame_ancestors: str) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def install_security(server: "flask.Flask", *, dash_app: "Dash",
-                     frame_ancestors: str | None = None,
-                     max_request_mb: float | None = None) -> None:
+def install_security(
+    server: flask.Flask,
+    *,
+    dash_app: Dash,
+    frame_ancestors: str | None = None,
+    max_request_mb: float | None = None,
+) -> None:
     """Add security headers, a request size cap and traceback-free error pages.
 
     Parameters
@@ -134,8 +138,9 @@ def install_security(server: "flask.Flask", *, dash_app: "Dash",
         Largest accepted request body in MB; default from ``DASHBOARD_MAX_REQUEST_MB``,
         else the app's own ``MAX_CONTENT_LENGTH``, else 32 MB.
     """
-    ancestors = frame_ancestors_policy(frame_ancestors if frame_ancestors is not None
-                                       else SETTINGS.frame_ancestors)
+    ancestors = frame_ancestors_policy(
+        frame_ancestors if frame_ancestors is not None else SETTINGS.frame_ancestors
+    )
     if max_request_mb is None:
         max_request_mb = SETTINGS.max_request_mb
     if max_request_mb is not None:
@@ -159,7 +164,7 @@ def install_security(server: "flask.Flask", *, dash_app: "Dash",
         return state["csp"]
 
     @server.after_request
-    def _security_headers(response: "flask.Response") -> "flask.Response":
+    def _security_headers(response: flask.Response) -> flask.Response:
         from flask import request
 
         headers = response.headers
@@ -167,8 +172,9 @@ def install_security(server: "flask.Flask", *, dash_app: "Dash",
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "same-origin"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        headers["Permissions-Policy"] = ("camera=(), microphone=(), geolocation=(), payment=(), "
-                                         "usb=(), interest-cohort=()")
+        headers["Permissions-Policy"] = (
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+        )
         if x_frame:
             headers["X-Frame-Options"] = x_frame
         if request.is_secure:
@@ -182,8 +188,9 @@ def install_security(server: "flask.Flask", *, dash_app: "Dash",
     def _respond(code: int):
         from flask import Response
 
-        return Response(_message(code), status=code, mimetype="text/plain",
-                        headers={"Cache-Control": "no-store"})
+        return Response(
+            _message(code), status=code, mimetype="text/plain", headers={"Cache-Control": "no-store"}
+        )
 
     @server.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

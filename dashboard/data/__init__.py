@@ -18,23 +18,53 @@ Public API (stable for notebooks and the model)::
     imported_tables(), imported_municipal_age_tables(), remove_import(id)
 """
 
-from dashboard.data.embedded import (grid_age_shares, kreis_age_groups, life_table,
-                                     municipal_boundaries, municipal_totals, nrw_life_expectancy,
-                                     nrw_tfr, vital_events, zensus2022_municipal)
+from dashboard.data.embedded import (
+    grid_age_shares,
+    kreis_age_groups,
+    life_table,
+    municipal_boundaries,
+    municipal_totals,
+    nrw_life_expectancy,
+    nrw_tfr,
+    vital_events,
+    zensus2022_municipal,
+)
 from dashboard.data.errors import DataFormatError, Problem
 from dashboard.data.genesis import GenesisTable, load_genesis
 from dashboard.data.history import census_breaks, linked_growth, municipal_history
-from dashboard.data.population import (EstimationReport, estimation_report, load_population,
-                                       population_array)
-from dashboard.data.userdata import (ImportResult, import_file, imported_municipal_age_tables,
-                                     imported_tables, remove_import)
+from dashboard.data.population import EstimationReport, estimation_report, load_population, population_array
+from dashboard.data.userdata import (
+    ImportResult,
+    import_file,
+    imported_municipal_age_tables,
+    imported_tables,
+    remove_import,
+)
 
 __all__ = [
-    "EstimationReport", "estimation_report", "load_population", "population_array",
-    "census_breaks", "linked_growth", "municipal_history",
-    "DataFormatError", "Problem", "grid_age_shares", "kreis_age_groups", "life_table",
-    "municipal_boundaries", "municipal_totals", "nrw_life_expectancy", "nrw_tfr",
-    "vital_events", "zensus2022_municipal",
-    "GenesisTable", "load_genesis", "ImportResult", "import_file", "imported_tables",
-    "imported_municipal_age_tables", "remove_import",
+    "EstimationReport",
+    "estimation_report",
+    "load_population",
+    "population_array",
+    "census_breaks",
+    "linked_growth",
+    "municipal_history",
+    "DataFormatError",
+    "Problem",
+    "grid_age_shares",
+    "kreis_age_groups",
+    "life_table",
+    "municipal_boundaries",
+    "municipal_totals",
+    "nrw_life_expectancy",
+    "nrw_tfr",
+    "vital_events",
+    "zensus2022_municipal",
+    "GenesisTable",
+    "load_genesis",
+    "ImportResult",
+    "import_file",
+    "imported_tables",
+    "imported_municipal_age_tables",
+    "remove_import",
 ]

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.constants import (AGE_GROUPS_17, AGS_LIST, BASE_YEAR, KREIS_AGS, N_AGES, OPEN_AGE,
-                                 SEXES)
+from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, KREIS_AGS, N_AGES, OPEN_AGE, SEXES
 
 #: Official Kreis Düren totals at 31.12.2024 by sex (Regionalstatistik 12411-02-03-4, Zensus 2022 basis).
 KREIS_2024 = {"total": 279_285, "female": 140_196, "male": 139_089}
@@ -47,16 +46,20 @@ def _run(name_de: str, name_en: str, fn: Callable[[], str]) -> CheckResult:
 def _check_raw() -> str:
     from dashboard.data.embedded import RAW_DIR
     from dashboard.data.integrity import verify_all
+
     names = verify_all(RAW_DIR)
     return f"{len(names)} Dateien / files, SHA-256 ok"
 
 
 def _check_kreis() -> str:
     from dashboard.data import kreis_age_groups
+
     k = kreis_age_groups()
     years = sorted(k.year.unique())
     assert years == list(range(2015, 2025)), f"Jahre/years {years}"
-    assert (k.groupby(["year", "sex"]).size() == len(AGE_GROUPS_17)).all(), "17 Altersgruppen je Jahr × Geschlecht"
+    assert (k.groupby(["year", "sex"]).size() == len(AGE_GROUPS_17)).all(), (
+        "17 Altersgruppen je Jahr × Geschlecht"
+    )
     assert (k.population >= 0).all(), "negative Werte / negative values"
     s = k[k.year == 2024].groupby("sex").population.sum()
     got = {"total": int(s.sum()), "female": int(s["female"]), "male": int(s["male"])}
@@ -67,7 +70,9 @@ def _check_kreis() -> str:
 def _check_loader(name: str, expect: Callable[[object], str]) -> Callable[[], str]:
     def run() -> str:
         import dashboard.data as d
+
         return expect(getattr(d, name)())
+
     return run
 
 
@@ -75,6 +80,7 @@ def _rows(min_rows: int) -> Callable[[object], str]:
     def f(df) -> str:
         assert len(df) >= min_rows, f"{len(df)} Zeilen, erwartet ≥ {min_rows}"
         return f"{len(df)} Zeilen/rows"
+
     return f
 
 
@@ -86,6 +92,7 @@ def _check_municipal_totals(df) -> str:
 
 def _check_boundaries() -> str:
     from dashboard.data import municipal_boundaries
+
     n15 = len(municipal_boundaries()["features"])
     n396 = len(municipal_boundaries(nrw=True)["features"])
     assert n15 == 15 and n396 == 396, f"{n15} / {n396} Gemeinden"
@@ -95,6 +102,7 @@ def _check_boundaries() -> str:
 def _check_population(year: int) -> Callable[[], str]:
     def run() -> str:
         from dashboard.data import estimation_report, kreis_age_groups, load_population
+
         p = load_population(year)
         problems = []
         if list(p.ags.unique()) != list(AGS_LIST):
@@ -123,15 +131,19 @@ def _check_population(year: int) -> Callable[[], str]:
         rep = estimation_report(year)
         s = rep.summary
         est = int(p.estimated.sum())
-        return (f"{len(p)} Zeilen/rows, Summe/total {_de(p.population.sum())}, Kreis × Geschlecht × "
-                f"17 Gruppen exakt (max. Abw./dev. {_de(worst, 9)} Pers.); {est} Zellen geschätzt/estimated; IPF "
-                f"{s['ipf_iterations']} Iterationen, max. |ln Anpassung| {s['max_abs_log_adjustment_group17']:.2e}")
+        return (
+            f"{len(p)} Zeilen/rows, Summe/total {_de(p.population.sum())}, Kreis × Geschlecht × "
+            f"17 Gruppen exakt (max. Abw./dev. {_de(worst, 9)} Pers.); {est} Zellen geschätzt/estimated; IPF "
+            f"{s['ipf_iterations']} Iterationen, max. |ln Anpassung| {s['max_abs_log_adjustment_group17']:.2e}"
+        )
+
     return run
 
 
 def _check_all_years() -> str:
     from dashboard.data import kreis_age_groups, load_population
     from dashboard.data.estimate import kreis_years
+
     k = kreis_age_groups()
     bad = []
     for y in kreis_years():
@@ -145,6 +157,7 @@ def _check_all_years() -> str:
 
 def _check_history() -> str:
     from dashboard.data import census_breaks, municipal_history
+
     h = municipal_history()
     assert set(h.ags) == set(AGS_LIST) | {KREIS_AGS}
     br = census_breaks()
@@ -160,22 +173,33 @@ def _check_history() -> str:
     assert worst < 1e-12, f"verknüpftes Wachstum weicht ab: {worst}"
     k11 = br[(br.ags == KREIS_AGS) & (br.census == "Zensus 2011")].difference_pct.item()
     k22 = br[(br.ags == KREIS_AGS) & (br.census == "Zensus 2022")].difference_pct.item()
-    return (f"{len(h)} Stände/levels; Zensusbrüche Kreis/census breaks Kreis: 2011 {_de(k11, 1)} %, "
-            f"2022 +{_de(k22, 1)} %")
+    return (
+        f"{len(h)} Stände/levels; Zensusbrüche Kreis/census breaks Kreis: 2011 {_de(k11, 1)} %, "
+        f"2022 +{_de(k22, 1)} %"
+    )
 
 
 def _check_measures() -> str:
-    from dashboard.data.measures import (MEASURES_DIR, SHIPPED_WORKBOOK, active_catalogue, build_catalogue,
-                                         load_workbook)
     from dashboard.data.integrity import verify_raw_file
+    from dashboard.data.measures import (
+        MEASURES_DIR,
+        SHIPPED_WORKBOOK,
+        active_catalogue,
+        build_catalogue,
+        load_workbook,
+    )
+
     verify_raw_file(MEASURES_DIR, "measures.csv")
     built, report = build_catalogue()
-    assert load_workbook(SHIPPED_WORKBOOK, origin="shipped").equals(built), \
+    assert load_workbook(SHIPPED_WORKBOOK, origin="shipped").equals(built), (
         "catalogue.xlsx differs from a fresh build of measures.csv (run: python -m dashboard massnahmen build)"
+    )
     active = active_catalogue()
     warn = f"; Warnung: {active.warnings[0][:120]}" if active.warnings else ""
-    return (f"{len(built.measures)} Maßnahmen, {len(built.sources)} Quellen, {len(report.excluded)} ohne Quelle "
-            f"ausgeschlossen; aktiv: {'importiert' if active.origin == 'imported' else 'mitgeliefert'}{warn}")
+    return (
+        f"{len(built.measures)} Maßnahmen, {len(built.sources)} Quellen, {len(report.excluded)} ohne Quelle "
+        f"ausgeschlossen; aktiv: {'importiert' if active.origin == 'imported' else 'mitgeliefert'}{warn}"
+    )
 
 
 def check_results() -> list[CheckResult]:
@@ -183,21 +207,39 @@ def check_results() -> list[CheckResult]:
     return [
         _run("Rohdateien (Prüfsummen)", "raw files (hashes)", _check_raw),
         _run("Kreis nach Geschlecht × 17 Altersgruppen", "Kreis by sex × 17 age groups", _check_kreis),
-        _run("Geburten, Sterbefälle, Wanderungen", "births, deaths, migration",
-             _check_loader("vital_events", _rows(20))),
-        _run("Gemeindesummen (Zeitreihe)", "municipal totals (series)",
-             _check_loader("municipal_totals", _check_municipal_totals)),
-        _run("Zensus 2022 Gemeinden", "Zensus 2022 municipalities",
-             _check_loader("zensus2022_municipal", _rows(15))),
-        _run("Zensus-2011-Gitter Altersanteile", "Zensus 2011 grid age shares",
-             _check_loader("grid_age_shares", _rows(75))),
-        _run("Sterbetafel Deutschland 2023/25", "Germany life table 2023/25",
-             _check_loader("life_table", _rows(2 * N_AGES))),
+        _run(
+            "Geburten, Sterbefälle, Wanderungen",
+            "births, deaths, migration",
+            _check_loader("vital_events", _rows(20)),
+        ),
+        _run(
+            "Gemeindesummen (Zeitreihe)",
+            "municipal totals (series)",
+            _check_loader("municipal_totals", _check_municipal_totals),
+        ),
+        _run(
+            "Zensus 2022 Gemeinden",
+            "Zensus 2022 municipalities",
+            _check_loader("zensus2022_municipal", _rows(15)),
+        ),
+        _run(
+            "Zensus-2011-Gitter Altersanteile",
+            "Zensus 2011 grid age shares",
+            _check_loader("grid_age_shares", _rows(75)),
+        ),
+        _run(
+            "Sterbetafel Deutschland 2023/25",
+            "Germany life table 2023/25",
+            _check_loader("life_table", _rows(2 * N_AGES)),
+        ),
         _run("Lebenserwartung NRW", "NRW life expectancy", _check_loader("nrw_life_expectancy", _rows(2))),
         _run("Geburtenziffer NRW", "NRW total fertility", _check_loader("nrw_tfr", _rows(2))),
         _run("Gemeindegrenzen", "municipal boundaries", _check_boundaries),
-        _run(f"Basisbevölkerung 31.12.{BASE_YEAR}", f"base population 31.12.{BASE_YEAR}",
-             _check_population(BASE_YEAR)),
+        _run(
+            f"Basisbevölkerung 31.12.{BASE_YEAR}",
+            f"base population 31.12.{BASE_YEAR}",
+            _check_population(BASE_YEAR),
+        ),
         _run("Schätzung aller Stichtage 2015–2024", "estimate for every date 2015–2024", _check_all_years),
         _run("Zeitreihe über Zensusbrüche", "history across census breaks", _check_history),
         _run("Maßnahmenkatalog (Werkzeugkoffer)", "measures catalogue", _check_measures),
@@ -223,7 +265,9 @@ def render_check(results: list[CheckResult]) -> str:
     n_bad = sum(not r.ok for r in results)
     lines.append("")
     if n_bad:
-        lines.append(f"{n_bad} von {len(results)} Prüfungen fehlgeschlagen / {n_bad} of {len(results)} checks failed")
+        lines.append(
+            f"{n_bad} von {len(results)} Prüfungen fehlgeschlagen / {n_bad} of {len(results)} checks failed"
+        )
     else:
         lines.append(f"Alle {len(results)} Prüfungen bestanden / all {len(results)} checks passed")
     return "\n".join(lines)

@@ -15,8 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.constants import (AGE_GROUPS_17, BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022,
-                                 KREIS_AGS, MUNICIPALITIES)
+from dashboard.constants import (
+    AGE_GROUPS_17,
+    BASIS_VZ1987,
+    BASIS_Z2011,
+    BASIS_Z2022,
+    KREIS_AGS,
+    MUNICIPALITIES,
+)
 from dashboard.data.errors import DataFormatError, problem
 from dashboard.data.integrity import verify_raw_file
 
@@ -29,14 +35,23 @@ LICENCE_DLDE = "dl-de/by-2-0"
 
 #: German labels of the 17 Regionalstatistik age groups -> project labels.
 AGE17_LABELS_DE: dict[str, str] = {
-    "unter 3 Jahre": "0-2", "3 bis unter 6 Jahre": "3-5", "6 bis unter 10 Jahre": "6-9",
-    "10 bis unter 15 Jahre": "10-14", "15 bis unter 18 Jahre": "15-17",
-    "18 bis unter 20 Jahre": "18-19", "20 bis unter 25 Jahre": "20-24",
-    "25 bis unter 30 Jahre": "25-29", "30 bis unter 35 Jahre": "30-34",
-    "35 bis unter 40 Jahre": "35-39", "40 bis unter 45 Jahre": "40-44",
-    "45 bis unter 50 Jahre": "45-49", "50 bis unter 55 Jahre": "50-54",
-    "55 bis unter 60 Jahre": "55-59", "60 bis unter 65 Jahre": "60-64",
-    "65 bis unter 75 Jahre": "65-74", "75 Jahre und mehr": "75+",
+    "unter 3 Jahre": "0-2",
+    "3 bis unter 6 Jahre": "3-5",
+    "6 bis unter 10 Jahre": "6-9",
+    "10 bis unter 15 Jahre": "10-14",
+    "15 bis unter 18 Jahre": "15-17",
+    "18 bis unter 20 Jahre": "18-19",
+    "20 bis unter 25 Jahre": "20-24",
+    "25 bis unter 30 Jahre": "25-29",
+    "30 bis unter 35 Jahre": "30-34",
+    "35 bis unter 40 Jahre": "35-39",
+    "40 bis unter 45 Jahre": "40-44",
+    "45 bis unter 50 Jahre": "45-49",
+    "50 bis unter 55 Jahre": "50-54",
+    "55 bis unter 60 Jahre": "55-59",
+    "60 bis unter 65 Jahre": "60-64",
+    "65 bis unter 75 Jahre": "65-74",
+    "75 Jahre und mehr": "75+",
 }
 
 
@@ -68,8 +83,9 @@ def _basis_of(text: str) -> str:
 def _check_nonnegative_int(df: pd.DataFrame, col: str, file: str, offset: int = 2) -> None:
     bad = df[col].isna() | (pd.to_numeric(df[col], errors="coerce") < 0)
     if bad.any():
-        raise DataFormatError([problem(file, int(i) + offset, col, "eine ganze Zahl ≥ 0", df.at[i, col])
-                               for i in df.index[bad]])
+        raise DataFormatError(
+            [problem(file, int(i) + offset, col, "eine ganze Zahl ≥ 0", df.at[i, col]) for i in df.index[bad]]
+        )
 
 
 @functools.cache
@@ -81,28 +97,51 @@ def _kreis_age_groups() -> pd.DataFrame:
     if unknown:
         raise DataFormatError(problem(f1, None, "age_group", "eine der 17 Altersgruppen", sorted(unknown)[0]))
     a["age_group"] = a.age_group.map(AGE17_LABELS_DE)
-    a = pd.DataFrame({
-        "ags": KREIS_AGS, "year": pd.to_datetime(a.ref_date).dt.year, "sex": a.sex,
-        "age_group": a.age_group, "population": a.value.astype("int64"),
-        "basis": BASIS_Z2011, "table": "12411-0018", "publisher": PUBLISHER_DESTATIS,
-        "licence": LICENCE_DLDE, "source": f1,
-    })
+    a = pd.DataFrame(
+        {
+            "ags": KREIS_AGS,
+            "year": pd.to_datetime(a.ref_date).dt.year,
+            "sex": a.sex,
+            "age_group": a.age_group,
+            "population": a.value.astype("int64"),
+            "basis": BASIS_Z2011,
+            "table": "12411-0018",
+            "publisher": PUBLISHER_DESTATIS,
+            "licence": LICENCE_DLDE,
+            "source": f1,
+        }
+    )
     f2 = "regionalstatistik/kreis_dueren_population_sex_age17_2021-2024.csv"
     b = _read_csv(f2, dtype={"ags": str})
     b = b[(b.age_group != "total") & (b.sex != "total")]
-    b = pd.DataFrame({
-        "ags": KREIS_AGS, "year": pd.to_datetime(b.reference_date).dt.year, "sex": b.sex,
-        "age_group": b.age_group, "population": b.value.astype("int64"),
-        "basis": b.basis.map(_basis_of), "table": "12411-02-03-4", "publisher": PUBLISHER_DESTATIS,
-        "licence": LICENCE_DLDE, "source": f2,
-    })
+    b = pd.DataFrame(
+        {
+            "ags": KREIS_AGS,
+            "year": pd.to_datetime(b.reference_date).dt.year,
+            "sex": b.sex,
+            "age_group": b.age_group,
+            "population": b.value.astype("int64"),
+            "basis": b.basis.map(_basis_of),
+            "table": "12411-02-03-4",
+            "publisher": PUBLISHER_DESTATIS,
+            "licence": LICENCE_DLDE,
+            "source": f2,
+        }
+    )
     out = pd.concat([a, b], ignore_index=True)
     out["age_group"] = pd.Categorical(out.age_group, categories=list(AGE_GROUPS_17), ordered=True)
     out = out.sort_values(["year", "sex", "age_group"]).reset_index(drop=True)
     dup = out.duplicated(["year", "sex", "age_group"])
     if dup.any():
-        raise DataFormatError(problem(f2, None, "year/sex/age_group", "eindeutige Schlüssel",
-                                      out[dup].iloc[0][["year", "sex", "age_group"]].tolist()))
+        raise DataFormatError(
+            problem(
+                f2,
+                None,
+                "year/sex/age_group",
+                "eindeutige Schlüssel",
+                out[dup].iloc[0][["year", "sex", "age_group"]].tolist(),
+            )
+        )
     return out
 
 
@@ -119,10 +158,18 @@ def kreis_age_groups() -> pd.DataFrame:
     return _kreis_age_groups().copy()
 
 
-EVENT_NAMES = {"live_births": "births", "deaths": "deaths",
-               "in_migration_zuzuege": "in_migration", "out_migration_fortzuege": "out_migration"}
-EVENT_TABLES = {"births": "12612-01-01-4", "deaths": "12613-01-01-4",
-                "in_migration": "12711-01-03-4", "out_migration": "12711-01-03-4"}
+EVENT_NAMES = {
+    "live_births": "births",
+    "deaths": "deaths",
+    "in_migration_zuzuege": "in_migration",
+    "out_migration_fortzuege": "out_migration",
+}
+EVENT_TABLES = {
+    "births": "12612-01-01-4",
+    "deaths": "12613-01-01-4",
+    "in_migration": "12711-01-03-4",
+    "out_migration": "12711-01-03-4",
+}
 
 
 @functools.cache
@@ -131,14 +178,25 @@ def _vital_events() -> pd.DataFrame:
     v = _read_csv(f, dtype={"ags": str})
     unknown = set(v.event) - set(EVENT_NAMES)
     if unknown:
-        raise DataFormatError(problem(f, None, "event", f"eines von {sorted(EVENT_NAMES)}", sorted(unknown)[0]))
+        raise DataFormatError(
+            problem(f, None, "event", f"eines von {sorted(EVENT_NAMES)}", sorted(unknown)[0])
+        )
     _check_nonnegative_int(v, "value", f)
     ev = v.event.map(EVENT_NAMES)
-    return pd.DataFrame({
-        "ags": KREIS_AGS, "year": v.year.astype(int), "event": ev, "sex": v.sex,
-        "age_group": v.age_group, "value": v.value.astype("int64"), "table": ev.map(EVENT_TABLES),
-        "publisher": PUBLISHER_DESTATIS, "licence": LICENCE_DLDE, "source": f,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "ags": KREIS_AGS,
+            "year": v.year.astype(int),
+            "event": ev,
+            "sex": v.sex,
+            "age_group": v.age_group,
+            "value": v.value.astype("int64"),
+            "table": ev.map(EVENT_TABLES),
+            "publisher": PUBLISHER_DESTATIS,
+            "licence": LICENCE_DLDE,
+            "source": f,
+        }
+    ).reset_index(drop=True)
 
 
 def vital_events() -> pd.DataFrame:
@@ -160,17 +218,30 @@ def _municipal_totals() -> pd.DataFrame:
     m = _read_csv(f, dtype={"ags": str})
     bad = ~m.ags.isin(list(MUNICIPALITIES))
     if bad.any():
-        raise DataFormatError([problem(f, int(i) + 2, "ags", "eine AGS des Kreises Düren", m.at[i, "ags"])
-                               for i in m.index[bad]])
+        raise DataFormatError(
+            [
+                problem(f, int(i) + 2, "ags", "eine AGS des Kreises Düren", m.at[i, "ags"])
+                for i in m.index[bad]
+            ]
+        )
     date = pd.to_datetime(m.ref_date)
     official = m.source.str.startswith(("Destatis", "BBSR", "IT.NRW", "Zensus"))
-    out = pd.DataFrame({
-        "ags": m.ags, "municipality": m.ags.map(MUNICIPALITIES), "reference_date": date,
-        "year": date.dt.year, "population": m.pop_total.astype("int64"),
-        "male": m.pop_male.astype("Int64"), "female": m.pop_female.astype("Int64"),
-        "basis": m.basis.map(_basis_of), "basis_detail": m.basis, "precision": m.precision,
-        "official_table": official, "source": m.source,
-    })
+    out = pd.DataFrame(
+        {
+            "ags": m.ags,
+            "municipality": m.ags.map(MUNICIPALITIES),
+            "reference_date": date,
+            "year": date.dt.year,
+            "population": m.pop_total.astype("int64"),
+            "male": m.pop_male.astype("Int64"),
+            "female": m.pop_female.astype("Int64"),
+            "basis": m.basis.map(_basis_of),
+            "basis_detail": m.basis,
+            "precision": m.precision,
+            "official_table": official,
+            "source": m.source,
+        }
+    )
     return out.sort_values(["ags", "reference_date"]).reset_index(drop=True)
 
 
@@ -205,12 +276,24 @@ def _zensus2022() -> pd.DataFrame:
     missing = set(MUNICIPALITIES) - set(z.ags8)
     if missing:
         raise DataFormatError(problem(f, None, "ags8", "alle 15 Gemeinden", f"es fehlt {sorted(missing)}"))
-    return pd.DataFrame({
-        "ags": z.ags8, "municipality": z.ags8.map(MUNICIPALITIES),
-        "reference_date": pd.Timestamp("2022-05-15"), "population": z.population.astype("int64"),
-        "quality_flag": z.quality_flag.fillna(""), "basis": BASIS_Z2022, "table": "1000A-0000",
-        "publisher": PUBLISHER_DESTATIS, "licence": LICENCE_DLDE, "source": f,
-    }).sort_values("ags").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "ags": z.ags8,
+                "municipality": z.ags8.map(MUNICIPALITIES),
+                "reference_date": pd.Timestamp("2022-05-15"),
+                "population": z.population.astype("int64"),
+                "quality_flag": z.quality_flag.fillna(""),
+                "basis": BASIS_Z2022,
+                "table": "1000A-0000",
+                "publisher": PUBLISHER_DESTATIS,
+                "licence": LICENCE_DLDE,
+                "source": f,
+            }
+        )
+        .sort_values("ags")
+        .reset_index(drop=True)
+    )
 
 
 def zensus2022_municipal() -> pd.DataFrame:
@@ -218,8 +301,13 @@ def zensus2022_municipal() -> pd.DataFrame:
     return _zensus2022().copy()
 
 
-GRID_GROUPS = {"age_0_17": (0, 17), "age_18_29": (18, 29), "age_30_49": (30, 49),
-               "age_50_64": (50, 64), "age_65plus": (65, 100)}
+GRID_GROUPS = {
+    "age_0_17": (0, 17),
+    "age_18_29": (18, 29),
+    "age_30_49": (30, 49),
+    "age_50_64": (50, 64),
+    "age_65plus": (65, 100),
+}
 
 
 @functools.cache
@@ -231,8 +319,11 @@ def _grid_age_shares() -> pd.DataFrame:
     s = g.groupby("assigned_ags")[list(GRID_GROUPS)].sum()
     missing = set(MUNICIPALITIES) - set(s.index)
     if missing:
-        raise DataFormatError(problem(f, None, "assigned_ags", "Zellen für alle 15 Gemeinden",
-                                      f"keine Zelle für {sorted(missing)}"))
+        raise DataFormatError(
+            problem(
+                f, None, "assigned_ags", "Zellen für alle 15 Gemeinden", f"keine Zelle für {sorted(missing)}"
+            )
+        )
     long = s.stack().rename("persons_grid").reset_index()
     long.columns = ["ags", "grid_group", "persons_grid"]
     long["age_min"] = long.grid_group.map(lambda c: GRID_GROUPS[c][0])
@@ -241,8 +332,10 @@ def _grid_age_shares() -> pd.DataFrame:
     long["municipality"] = long.ags.map(MUNICIPALITIES)
     long["reference_date"] = pd.Timestamp("2011-05-09")
     long["basis"] = BASIS_Z2011
-    long["method"] = ("sum of Zensus-2011 1-km grid cells whose centre lies in the municipality "
-                      "(border cells wholly to one municipality; approximate)")
+    long["method"] = (
+        "sum of Zensus-2011 1-km grid cells whose centre lies in the municipality "
+        "(border cells wholly to one municipality; approximate)"
+    )
     long["publisher"] = "Statistisches Bundesamt (Zensus 2011 Gitterzellen)"
     long["licence"] = "© Statistisches Bundesamt 2018, Vervielfältigung mit Quellenangabe gestattet"
     long["source"] = f
@@ -267,13 +360,29 @@ def _life_table() -> pd.DataFrame:
     t = _read_csv(f)
     bad = (t.qx < 0) | (t.qx > 1) | t.qx.isna()
     if bad.any():
-        raise DataFormatError([problem(f, int(i) + 2, "qx", "eine Wahrscheinlichkeit in [0, 1]", t.at[i, "qx"])
-                               for i in t.index[bad]])
-    return pd.DataFrame({
-        "sex": t.sex, "age": t.age.astype(int), "qx": t.qx.astype(float), "lx": t.lx.astype(float),
-        "period": t.period, "table": "12621-0001", "publisher": "Statistisches Bundesamt (Destatis)",
-        "licence": LICENCE_DLDE, "source": f,
-    }).sort_values(["sex", "age"]).reset_index(drop=True)
+        raise DataFormatError(
+            [
+                problem(f, int(i) + 2, "qx", "eine Wahrscheinlichkeit in [0, 1]", t.at[i, "qx"])
+                for i in t.index[bad]
+            ]
+        )
+    return (
+        pd.DataFrame(
+            {
+                "sex": t.sex,
+                "age": t.age.astype(int),
+                "qx": t.qx.astype(float),
+                "lx": t.lx.astype(float),
+                "period": t.period,
+                "table": "12621-0001",
+                "publisher": "Statistisches Bundesamt (Destatis)",
+                "licence": LICENCE_DLDE,
+                "source": f,
+            }
+        )
+        .sort_values(["sex", "age"])
+        .reset_index(drop=True)
+    )
 
 
 def life_table() -> pd.DataFrame:
@@ -300,8 +409,16 @@ def nrw_life_expectancy() -> pd.DataFrame:
     t = _nrw_fertility_mortality()
     t = t[(t.area == "NRW") & (t.measure == "e0")]
     start = t.period.str.slice(0, 4).astype(int)
-    out = pd.DataFrame({"period": t.period, "year_mid": start + 1, "sex": t.sex, "e0": t.value,
-                        "source_url": t.source_url, "publisher": t.publisher})
+    out = pd.DataFrame(
+        {
+            "period": t.period,
+            "year_mid": start + 1,
+            "sex": t.sex,
+            "e0": t.value,
+            "source_url": t.source_url,
+            "publisher": t.publisher,
+        }
+    )
     return out.drop_duplicates(["period", "sex"]).sort_values(["sex", "year_mid"]).reset_index(drop=True)
 
 
@@ -329,6 +446,9 @@ def municipal_boundaries(*, nrw: bool = False) -> dict:
 
     ``nrw=True`` returns all 396 NRW municipalities, else the 15 of Kreis Düren.
     """
-    name = ("nrw_gemeinden_vg250_simplified_wgs84.geojson" if nrw
-            else "kreis_dueren_gemeinden_vg250_simplified_wgs84.geojson")
+    name = (
+        "nrw_gemeinden_vg250_simplified_wgs84.geojson"
+        if nrw
+        else "kreis_dueren_gemeinden_vg250_simplified_wgs84.geojson"
+    )
     return json.loads(_geojson(name))

@@ -59,11 +59,18 @@ class DataFormatError(ValueError):
         return self.problems[0].file
 
 
-def problem(file: str | Path, row: int | None, column: str | None, expected: str, found: object,
-            sheet: str | None = None) -> Problem:
+def problem(
+    file: str | Path,
+    row: int | None,
+    column: str | None,
+    expected: str,
+    found: object,
+    sheet: str | None = None,
+) -> Problem:
     """Build a :class:`Problem`, rendering ``found`` readably (``repr`` for strings)."""
     shown = repr(found) if isinstance(found, str) else str(found)
     if len(shown) > 120:
         shown = shown[:117] + "…"
-    return Problem(Path(file).name if isinstance(file, Path) else str(file), row, column,
-                   expected, shown, sheet)
+    return Problem(
+        Path(file).name if isinstance(file, Path) else str(file), row, column, expected, shown, sheet
+    )

@@ -49,16 +49,35 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import PchipInterpolator
 
-from dashboard.constants import (AGE_GROUPS_17, AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS,
-                                 MUNICIPALITIES, N_AGES, OPEN_AGE, SEXES)
-from dashboard.data.embedded import (grid_age_shares, kreis_age_groups, life_table,
-                                     municipal_totals, zensus2022_municipal)
+from dashboard.constants import (
+    AGE_GROUPS_17,
+    AGS_LIST,
+    BASIS_Z2011,
+    BASIS_Z2022,
+    CENSUS_DATES,
+    KREIS_AGS,
+    MUNICIPALITIES,
+    N_AGES,
+    OPEN_AGE,
+    SEXES,
+)
+from dashboard.data.embedded import (
+    grid_age_shares,
+    kreis_age_groups,
+    life_table,
+    municipal_totals,
+    zensus2022_municipal,
+)
 from dashboard.data.errors import DataFormatError, problem
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
 #: the 17 Kreis groups, so grid factors are constant within every Kreis group.
 GRID_GROUPS: dict[str, tuple[int, int]] = {
-    "0-17": (0, 17), "18-29": (18, 29), "30-49": (30, 49), "50-64": (50, 64), "65+": (65, OPEN_AGE),
+    "0-17": (0, 17),
+    "18-29": (18, 29),
+    "30-49": (30, 49),
+    "50-64": (50, 64),
+    "65+": (65, OPEN_AGE),
 }
 #: Census day of the Zensus 2022.
 ZENSUS2022_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
@@ -76,6 +95,7 @@ USER_TABLE_COLUMNS = ("ags", "year", "sex", "age_min", "age_max", "population")
 # 1. Graduation
 # --------------------------------------------------------------------------------------
 
+
 def life_table_weights(sex: str, start: int) -> np.ndarray:
     """Person-years ``L_x`` of the Germany life table for ages ``start`` … 100+.
 
@@ -91,16 +111,18 @@ def life_table_weights(sex: str, start: int) -> np.ndarray:
     lx = lt.lx.to_numpy(float)
     qx = lt.qx.to_numpy(float)
     if len(lx) != N_AGES:
-        raise DataFormatError(problem(lt.source.iloc[0], None, "age", f"Alter 0…{OPEN_AGE}",
-                                      f"{len(lx)} Zeilen für {sex}"))
+        raise DataFormatError(
+            problem(lt.source.iloc[0], None, "age", f"Alter 0…{OPEN_AGE}", f"{len(lx)} Zeilen für {sex}")
+        )
     L = np.empty(N_AGES)
     L[:-1] = (lx[:-1] + lx[1:]) / 2.0
     L[-1] = lx[-1] / -np.log1p(-qx[-1])
     return L[start:]
 
 
-def graduate(counts: np.ndarray | list[float], bounds: list[tuple[int, int]], *,
-             tail_weights: np.ndarray | None = None) -> np.ndarray:
+def graduate(
+    counts: np.ndarray | list[float], bounds: list[tuple[int, int]], *, tail_weights: np.ndarray | None = None
+) -> np.ndarray:
     """Split age-group counts into single years 0 … OPEN_AGE, keeping every group sum.
 
     Parameters
@@ -128,8 +150,11 @@ def graduate(counts: np.ndarray | list[float], bounds: list[tuple[int, int]], *,
     if np.any(counts < 0) or not np.all(np.isfinite(counts)):
         raise ValueError(f"group counts must be finite and >= 0, got {counts}")
     starts = [b[0] for b in bounds]
-    if starts[0] != 0 or bounds[-1][1] != OPEN_AGE or any(
-            bounds[i][1] + 1 != bounds[i + 1][0] for i in range(len(bounds) - 1)):
+    if (
+        starts[0] != 0
+        or bounds[-1][1] != OPEN_AGE
+        or any(bounds[i][1] + 1 != bounds[i + 1][0] for i in range(len(bounds) - 1))
+    ):
         raise ValueError(f"age groups must be contiguous from 0 to {OPEN_AGE}: {bounds}")
     a0 = bounds[-1][0]
     n_tail = N_AGES - a0
@@ -141,7 +166,9 @@ def graduate(counts: np.ndarray | list[float], bounds: list[tuple[int, int]], *,
     knots = [0] + [b[1] + 1 for b in bounds[:-1]]
     cum = list(np.concatenate([[0.0], np.cumsum(counts[:-1])]))
     tail_cum = counts[-1] * np.cumsum(w) / w.sum()  # cumulative after age a0 + i
-    inner = sorted(set(range(a0 + 5, OPEN_AGE, 5)) | {OPEN_AGE, OPEN_AGE + 1}) if n_tail > 1 else [OPEN_AGE + 1]
+    inner = (
+        sorted(set(range(a0 + 5, OPEN_AGE, 5)) | {OPEN_AGE, OPEN_AGE + 1}) if n_tail > 1 else [OPEN_AGE + 1]
+    )
     for k in inner:
         if k > a0:
             knots.append(k)
@@ -163,7 +190,7 @@ def _group_index(bounds: list[tuple[int, int]]) -> np.ndarray:
     """Group number of every single age 0 … OPEN_AGE."""
     idx = np.empty(N_AGES, dtype=int)
     for g, (lo, hi) in enumerate(bounds):
-        idx[lo:hi + 1] = g
+        idx[lo : hi + 1] = g
     return idx
 
 
@@ -202,8 +229,11 @@ def kreis_single_ages(year: int) -> pd.DataFrame:
     rows = []
     for s, sex in enumerate(SEXES):
         single = graduate(groups[s], BOUNDS_17, tail_weights=life_table_weights(sex, 75))
-        rows.append(pd.DataFrame({"ags": KREIS_AGS, "year": year, "sex": sex,
-                                  "age": np.arange(N_AGES), "population": single}))
+        rows.append(
+            pd.DataFrame(
+                {"ags": KREIS_AGS, "year": year, "sex": sex, "age": np.arange(N_AGES), "population": single}
+            )
+        )
     out = pd.concat(rows, ignore_index=True)
     out["age_group"] = [list(AGE_GROUPS_17)[g] for g in GROUP17_OF_AGE[out.age.to_numpy()]]
     out["estimated"] = True
@@ -215,6 +245,7 @@ def kreis_single_ages(year: int) -> pd.DataFrame:
 # 2. Raking
 # --------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class IPFResult:
     """Outcome of :func:`ipf`: fitted cells, iterations and the largest margin residual."""
@@ -225,8 +256,13 @@ class IPFResult:
     converged: bool
 
 
-def ipf(prior: np.ndarray, margins: list[tuple[tuple[int, ...], np.ndarray]], *,
-        tol: float = IPF_TOL, max_iter: int = IPF_MAX_ITER) -> IPFResult:
+def ipf(
+    prior: np.ndarray,
+    margins: list[tuple[tuple[int, ...], np.ndarray]],
+    *,
+    tol: float = IPF_TOL,
+    max_iter: int = IPF_MAX_ITER,
+) -> IPFResult:
     """Iterative proportional fitting of an array to marginal totals.
 
     Parameters
@@ -279,6 +315,7 @@ def ipf(prior: np.ndarray, margins: list[tuple[tuple[int, ...], np.ndarray]], *,
 # 3. Municipal totals by sex
 # --------------------------------------------------------------------------------------
 
+
 def _year_end_official() -> pd.DataFrame:
     m = municipal_totals(year_end_only=True, official_only=True)
     return m
@@ -319,15 +356,21 @@ def municipal_sex_totals(year: int) -> pd.DataFrame:
     groups, basis = _kreis_groups(year)
     kreis_sex = groups.sum(axis=1)
     off = _year_end_official()
-    same = off[(off.year == year) & (off.basis == basis) & off.female.notna()
-               & (off.precision == "exact")].set_index("ags")
+    same = off[
+        (off.year == year) & (off.basis == basis) & off.female.notna() & (off.precision == "exact")
+    ].set_index("ags")
     if len(same) == len(AGS_LIST) and set(same.index) == set(AGS_LIST):
         arr = np.array([[float(same.at[a, "female"]), float(same.at[a, "male"])] for a in AGS_LIST])
         if not np.allclose(arr.sum(axis=0), kreis_sex, atol=0.5):
-            raise DataFormatError(problem(
-                str(same.source.iloc[0]), None, "male/female",
-                f"Summe der Gemeinden = Kreistabelle {kreis_sex.tolist()} (31.12.{year})",
-                str(arr.sum(axis=0).tolist())))
+            raise DataFormatError(
+                problem(
+                    str(same.source.iloc[0]),
+                    None,
+                    "male/female",
+                    f"Summe der Gemeinden = Kreistabelle {kreis_sex.tolist()} (31.12.{year})",
+                    str(arr.sum(axis=0).tolist()),
+                )
+            )
         method = "official: Destatis Gemeindeverzeichnis (GV Auszug), population by sex"
         estimated = False
         sources = [str(same.at[a, "source"]) for a in AGS_LIST]
@@ -343,16 +386,28 @@ def municipal_sex_totals(year: int) -> pd.DataFrame:
         if not raked.converged:
             raise RuntimeError(f"sex split raking did not converge for {year}")
         arr = raked.cells
-        method += (f"; sex split from the official female share per municipality at 31.12.{fyear} "
-                   f"(GV Auszug), raked (IPF, {raked.iterations} iterations) to the official Kreis "
-                   f"totals by sex of 31.12.{year}")
+        method += (
+            f"; sex split from the official female share per municipality at 31.12.{fyear} "
+            f"(GV Auszug), raked (IPF, {raked.iterations} iterations) to the official Kreis "
+            f"totals by sex of 31.12.{year}"
+        )
         sources = [src] * len(AGS_LIST)
     rows = []
     for i, a in enumerate(AGS_LIST):
         for s, sex in enumerate(SEXES):
-            rows.append({"ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex,
-                         "population": float(arr[i, s]), "estimated": estimated, "basis": basis,
-                         "method": method, "source": sources[i]})
+            rows.append(
+                {
+                    "ags": a,
+                    "municipality": MUNICIPALITIES[a],
+                    "year": year,
+                    "sex": sex,
+                    "population": float(arr[i, s]),
+                    "estimated": estimated,
+                    "basis": basis,
+                    "method": method,
+                    "source": sources[i],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -365,10 +420,12 @@ def _z22_totals(year: int) -> tuple[np.ndarray, str, str]:
     b = off[off.year == TREND_TO].set_index("ags").population
     years = (pd.Timestamp(f"{year}-12-31") - ZENSUS2022_DATE).days / 365.25
     rate = np.array([(float(b[m]) / float(a[m])) ** (1 / (TREND_TO - TREND_FROM)) for m in AGS_LIST])
-    totals = np.array([float(z[m]) for m in AGS_LIST]) * rate ** years
-    method = (f"estimated: Zensus 2022 municipal result (15.05.2022, table 1000A-0000) × each "
-              f"municipality's annual growth 31.12.{TREND_FROM}→31.12.{TREND_TO} on the Zensus 2011 "
-              f"basis (GV Auszug) over {years:.2f} years, scaled to the official Kreis total")
+    totals = np.array([float(z[m]) for m in AGS_LIST]) * rate**years
+    method = (
+        f"estimated: Zensus 2022 municipal result (15.05.2022, table 1000A-0000) × each "
+        f"municipality's annual growth 31.12.{TREND_FROM}→31.12.{TREND_TO} on the Zensus 2011 "
+        f"basis (GV Auszug) over {years:.2f} years, scaled to the official Kreis total"
+    )
     return totals, method, "Zensus 2022 1000A-0000; Destatis GV Auszug 2021, 2023"
 
 
@@ -377,15 +434,19 @@ def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
     off = _year_end_official()
     off = off[(off.basis == basis)]
     exact = off[off.precision == "exact"]
-    years = sorted(int(y) for y in exact.year.unique()
-                   if exact[exact.year == y].ags.nunique() == len(AGS_LIST))
+    years = sorted(
+        int(y) for y in exact.year.unique() if exact[exact.year == y].ags.nunique() == len(AGS_LIST)
+    )
     same_date = off[off.year == year]
     if same_date.ags.nunique() == len(AGS_LIST):  # e.g. BBSR 31.12.2020 rounded to 10
         s = same_date.set_index("ags").population
         totals = np.array([float(s[m]) for m in AGS_LIST])
-        return (totals, f"official totals of 31.12.{year} ({same_date.precision.iloc[0]}, "
-                f"{same_date.source.iloc[0][:60]}…) scaled to the official Kreis total",
-                str(same_date.source.iloc[0]))
+        return (
+            totals,
+            f"official totals of 31.12.{year} ({same_date.precision.iloc[0]}, "
+            f"{same_date.source.iloc[0][:60]}…) scaled to the official Kreis total",
+            str(same_date.source.iloc[0]),
+        )
 
     def shares(y: int) -> np.ndarray:
         s = exact[exact.year == y].set_index("ags").population
@@ -398,18 +459,26 @@ def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
         raise ValueError(f"no official municipal totals on the {basis} basis to estimate {year}")
     if lo is None or hi is None:
         y0 = lo if hi is None else hi
-        return (shares(y0), f"estimated: municipal shares of the nearest official date 31.12.{y0} "
-                f"(GV Auszug), scaled to the official Kreis total", "Destatis GV Auszug")
+        return (
+            shares(y0),
+            f"estimated: municipal shares of the nearest official date 31.12.{y0} "
+            f"(GV Auszug), scaled to the official Kreis total",
+            "Destatis GV Auszug",
+        )
     w = (year - lo) / (hi - lo)
     sh = np.exp((1 - w) * np.log(shares(lo)) + w * np.log(shares(hi)))
-    return (sh, f"estimated: municipal shares interpolated log-linearly between 31.12.{lo} and "
-            f"31.12.{hi} (official, GV Auszug), scaled to the official Kreis total",
-            "Destatis GV Auszug")
+    return (
+        sh,
+        f"estimated: municipal shares interpolated log-linearly between 31.12.{lo} and "
+        f"31.12.{hi} (official, GV Auszug), scaled to the official Kreis total",
+        "Destatis GV Auszug",
+    )
 
 
 # --------------------------------------------------------------------------------------
 # 4. Official municipal age tables imported by the user (optional)
 # --------------------------------------------------------------------------------------
+
 
 def _imported_tables() -> list[pd.DataFrame]:
     """Official municipal age tables imported by the user; [] when none or no importer."""
@@ -436,33 +505,46 @@ def _validate_user_table(t: pd.DataFrame, name: str) -> list:
         (year.isna() | (year != year.round()), "year", "ein Jahr (ganze Zahl)", t.year.astype(str)),
         (~t.sex.isin(list(SEXES)), "sex", f"eines von {SEXES}", t.sex),
         (pop.isna() | (pop < 0), "population", "eine Zahl ≥ 0", t.population),
-        (amin.isna() | amax.isna() | ~((amin >= 0) & (amin <= amax) & (amax <= OPEN_AGE)),
-         "age_min/age_max", f"0 ≤ age_min ≤ age_max ≤ {OPEN_AGE}",
-         t.age_min.astype(str) + "/" + t.age_max.astype(str)),
+        (
+            amin.isna() | amax.isna() | ~((amin >= 0) & (amin <= amax) & (amax <= OPEN_AGE)),
+            "age_min/age_max",
+            f"0 ≤ age_min ≤ age_max ≤ {OPEN_AGE}",
+            t.age_min.astype(str) + "/" + t.age_max.astype(str),
+        ),
     ]
     for mask, col, expected, found in checks:
         for k in np.flatnonzero(mask.to_numpy()):
             probs.append(problem(name, rows[k], col, expected, found.iloc[k]))
     dup = t.duplicated(["ags", "year", "sex", "age_min"], keep=False).to_numpy()
     for k in np.flatnonzero(dup):
-        probs.append(problem(name, rows[k], "ags/year/sex/age_min", "eine Zeile je Schlüssel",
-                             "doppelt"))
+        probs.append(problem(name, rows[k], "ags/year/sex/age_min", "eine Zeile je Schlüssel", "doppelt"))
     if probs:
         return probs
     for (ags, year, sex), g in t.groupby(["ags", "year", "sex"]):
         g = g.sort_values("age_min")
         b = list(zip(g.age_min.astype(int), g.age_max.astype(int)))
-        ok = b[0][0] == 0 and b[-1][1] == OPEN_AGE and all(
-            b[i][1] + 1 == b[i + 1][0] for i in range(len(b) - 1))
+        ok = (
+            b[0][0] == 0
+            and b[-1][1] == OPEN_AGE
+            and all(b[i][1] + 1 == b[i + 1][0] for i in range(len(b) - 1))
+        )
         if not ok:
-            probs.append(problem(name, None, "age_min/age_max",
-                                 f"lückenlose Altersgruppen 0…{OPEN_AGE} für {ags}, {year}, {sex}",
-                                 str(b)))
+            probs.append(
+                problem(
+                    name,
+                    None,
+                    "age_min/age_max",
+                    f"lückenlose Altersgruppen 0…{OPEN_AGE} für {ags}, {year}, {sex}",
+                    str(b),
+                )
+            )
     return probs
 
 
-def official_municipal_cells(year: int, tables: list[pd.DataFrame] | None = None,
-                             ) -> tuple[dict[str, np.ndarray], dict[str, bool], str]:
+def official_municipal_cells(
+    year: int,
+    tables: list[pd.DataFrame] | None = None,
+) -> tuple[dict[str, np.ndarray], dict[str, bool], str]:
     """Cells (sex, age) per municipality from imported official tables for 31.12.year.
 
     Parameters
@@ -504,8 +586,7 @@ def official_municipal_cells(year: int, tables: list[pd.DataFrame] | None = None
                 if is_single:
                     arr[s] = counts
                 else:
-                    arr[s] = graduate(counts, bounds,
-                                      tail_weights=life_table_weights(sex, bounds[-1][0]))
+                    arr[s] = graduate(counts, bounds, tail_weights=life_table_weights(sex, bounds[-1][0]))
             cells[str(ags)] = arr
             est[str(ags)] = not is_single
             for c in ("table", "publisher", "source", "licence"):
@@ -519,6 +600,7 @@ def official_municipal_cells(year: int, tables: list[pd.DataFrame] | None = None
 # --------------------------------------------------------------------------------------
 # 5. The estimate
 # --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -586,14 +668,18 @@ def smooth_grid_factors(factors: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """
     ages = np.arange(len(weights), dtype=float)
     groups = list(GRID_GROUPS.values())
-    nodes = np.array([np.average(ages[lo:hi + 1], weights=weights[lo:hi + 1]) for lo, hi in groups])
+    nodes = np.array([np.average(ages[lo : hi + 1], weights=weights[lo : hi + 1]) for lo, hi in groups])
     basis = np.empty((len(groups), len(ages)))  # hat function of node j at every age
     for j in range(len(groups)):
         unit = np.zeros(len(groups))
         unit[j] = 1.0
         basis[j] = np.interp(ages, nodes, unit)
-    mean_of_hat = np.array([[np.average(basis[j, lo:hi + 1], weights=weights[lo:hi + 1])
-                             for j in range(len(groups))] for lo, hi in groups])  # (G, node)
+    mean_of_hat = np.array(
+        [
+            [np.average(basis[j, lo : hi + 1], weights=weights[lo : hi + 1]) for j in range(len(groups))]
+            for lo, hi in groups
+        ]
+    )  # (G, node)
     node_values = np.linalg.solve(mean_of_hat, factors.T).T  # (m, node)
     curve = node_values @ basis
     if not (curve > 0).all():
@@ -615,9 +701,19 @@ def _tidy(year: int, cells: np.ndarray, estimated: dict[str, bool]) -> pd.DataFr
     ages = np.arange(N_AGES)
     for i, a in enumerate(AGS_LIST):
         for s, sex in enumerate(SEXES):
-            rows.append(pd.DataFrame({
-                "ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex, "age": ages,
-                "population": cells[i, s], "estimated": estimated[a]}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "ags": a,
+                        "municipality": MUNICIPALITIES[a],
+                        "year": year,
+                        "sex": sex,
+                        "age": ages,
+                        "population": cells[i, s],
+                        "estimated": estimated[a],
+                    }
+                )
+            )
     pop = pd.concat(rows, ignore_index=True)
     pop["year"] = pop.year.astype("int64")
     pop["age"] = pop.age.astype("int64")
@@ -625,30 +721,67 @@ def _tidy(year: int, cells: np.ndarray, estimated: dict[str, bool]) -> pd.DataFr
     return pop
 
 
-def _official_only(year: int, official: dict[str, np.ndarray], official_est: dict[str, bool],
-                   prov: str) -> Estimate:
+def _official_only(
+    year: int, official: dict[str, np.ndarray], official_est: dict[str, bool], prov: str
+) -> Estimate:
     """All 15 municipalities from imported official tables, for a year without Kreis table."""
     cells = np.stack([official[a] for a in AGS_LIST])
     pop = _tidy(year, cells, official_est)
-    totals = pd.DataFrame([{"ags": a, "municipality": MUNICIPALITIES[a], "year": year, "sex": sex,
-                            "population": float(cells[i, s].sum()), "estimated": False,
-                            "basis": "", "method": "official: imported municipal table",
-                            "source": prov} for i, a in enumerate(AGS_LIST) for s, sex in enumerate(SEXES)])
-    fit = pd.DataFrame(columns=["ags", "municipality", "sex", "grid_group", "prior", "raked", "ratio",
-                                "official_table", "log_adjustment"])
-    summary = {"year": year, "basis": "", "kreis_total": float(cells.sum()), "ipf_iterations": 0,
-               "ipf_max_residual": 0.0, "kreis_margin_max_abs_error": float("nan"),
-               "municipal_margin_max_abs_error": 0.0, "max_abs_log_adjustment_group17": 0.0,
-               "mean_abs_log_adjustment_group17": 0.0, "max_abs_log_adjustment_grid": 0.0,
-               "mean_abs_log_adjustment_grid": 0.0, "municipal_totals_estimated": False,
-               "municipal_totals_method": "official: imported municipal table",
-               "official_municipal_tables": list(AGS_LIST), "official_table_provenance": prov,
-               "min_cell": float(cells.min())}
+    totals = pd.DataFrame(
+        [
+            {
+                "ags": a,
+                "municipality": MUNICIPALITIES[a],
+                "year": year,
+                "sex": sex,
+                "population": float(cells[i, s].sum()),
+                "estimated": False,
+                "basis": "",
+                "method": "official: imported municipal table",
+                "source": prov,
+            }
+            for i, a in enumerate(AGS_LIST)
+            for s, sex in enumerate(SEXES)
+        ]
+    )
+    fit = pd.DataFrame(
+        columns=[
+            "ags",
+            "municipality",
+            "sex",
+            "grid_group",
+            "prior",
+            "raked",
+            "ratio",
+            "official_table",
+            "log_adjustment",
+        ]
+    )
+    summary = {
+        "year": year,
+        "basis": "",
+        "kreis_total": float(cells.sum()),
+        "ipf_iterations": 0,
+        "ipf_max_residual": 0.0,
+        "kreis_margin_max_abs_error": float("nan"),
+        "municipal_margin_max_abs_error": 0.0,
+        "max_abs_log_adjustment_group17": 0.0,
+        "mean_abs_log_adjustment_group17": 0.0,
+        "max_abs_log_adjustment_grid": 0.0,
+        "mean_abs_log_adjustment_grid": 0.0,
+        "municipal_totals_estimated": False,
+        "municipal_totals_method": "official: imported municipal table",
+        "official_municipal_tables": list(AGS_LIST),
+        "official_table_provenance": prov,
+        "min_cell": float(cells.min()),
+    }
     split = any(official_est.values())
-    de = (f"Bevölkerung am 31.12.{year} aus der importierten amtlichen Gemeindetabelle"
-          + (" (Altersgruppen in Einzelalter zerlegt, PCHIP)." if split else "."))
-    en = (f"Population at 31.12.{year} from the imported official municipal table"
-          + (" (age groups split into single years, PCHIP)." if split else "."))
+    de = f"Bevölkerung am 31.12.{year} aus der importierten amtlichen Gemeindetabelle" + (
+        " (Altersgruppen in Einzelalter zerlegt, PCHIP)." if split else "."
+    )
+    en = f"Population at 31.12.{year} from the imported official municipal table" + (
+        " (age groups split into single years, PCHIP)." if split else "."
+    )
     return Estimate(year, pop, fit, totals, summary, de, en)
 
 
@@ -675,7 +808,11 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
     kreis = kreis_single_ages(year)
     kreis_single = np.stack([kreis[kreis.sex == s].population.to_numpy() for s in SEXES])
     totals_df = municipal_sex_totals(year)
-    totals = totals_df.pivot(index="ags", columns="sex", values="population").loc[list(AGS_LIST), list(SEXES)].to_numpy()
+    totals = (
+        totals_df.pivot(index="ags", columns="sex", values="population")
+        .loc[list(AGS_LIST), list(SEXES)]
+        .to_numpy()
+    )
 
     official, official_est, prov = official_municipal_cells(year, tables)
     free = [i for i, a in enumerate(AGS_LIST) if a not in official]
@@ -683,14 +820,23 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
     for a, arr in official.items():
         fixed[AGS_LIST.index(a)] = arr
     if official:  # official municipal figures replace the totals and the Kreis margin share
-        fixed_groups = np.stack([np.bincount(GROUP17_OF_AGE, weights=fixed[:, s].sum(axis=0),
-                                             minlength=len(AGE_GROUPS_17)) for s in range(len(SEXES))])
+        fixed_groups = np.stack(
+            [
+                np.bincount(GROUP17_OF_AGE, weights=fixed[:, s].sum(axis=0), minlength=len(AGE_GROUPS_17))
+                for s in range(len(SEXES))
+            ]
+        )
         rest_groups = groups - fixed_groups
         if np.any(rest_groups < -1e-6):
-            raise DataFormatError(problem(
-                "importierte Gemeindetabelle", None, "population",
-                f"Gemeindesummen ≤ Kreistabelle 31.12.{year} je Geschlecht × Altersgruppe",
-                f"Überschreitung um bis zu {float(-rest_groups.min()):.1f} Personen"))
+            raise DataFormatError(
+                problem(
+                    "importierte Gemeindetabelle",
+                    None,
+                    "population",
+                    f"Gemeindesummen ≤ Kreistabelle 31.12.{year} je Geschlecht × Altersgruppe",
+                    f"Überschreitung um bis zu {float(-rest_groups.min()):.1f} Personen",
+                )
+            )
         rest_groups = np.clip(rest_groups, 0, None)  # only -1e-6 … 0 float noise reaches here
         rest_totals = totals[free]
         if free:
@@ -709,8 +855,7 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
         grouped_prior = prior @ onehot  # (m, s, g)
         res = ipf(grouped_prior, [((1, 2), rest_groups), ((0, 1), rest_totals)])
         iterations, residual, converged = res.iterations, res.max_residual, res.converged
-        factor = np.divide(res.cells, grouped_prior, out=np.zeros_like(res.cells),
-                           where=grouped_prior > 0)
+        factor = np.divide(res.cells, grouped_prior, out=np.zeros_like(res.cells), where=grouped_prior > 0)
         cells[free] = prior * factor[:, :, GROUP17_OF_AGE]
     if not converged:
         raise RuntimeError(f"IPF did not converge for {year}: residual {residual}")
@@ -725,25 +870,48 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
                 sel = GRID_OF_AGE == G
                 pr = float(prior_all[i, s, sel].sum())
                 rk = float(cells[i, s, sel].sum())
-                fit_rows.append({"ags": a, "municipality": MUNICIPALITIES[a], "sex": sex,
-                                 "grid_group": gname, "prior": pr, "raked": rk,
-                                 "ratio": rk / pr if pr > 0 else np.nan,
-                                 "official_table": a in official})
+                fit_rows.append(
+                    {
+                        "ags": a,
+                        "municipality": MUNICIPALITIES[a],
+                        "sex": sex,
+                        "grid_group": gname,
+                        "prior": pr,
+                        "raked": rk,
+                        "ratio": rk / pr if pr > 0 else np.nan,
+                        "official_table": a in official,
+                    }
+                )
     fit = pd.DataFrame(fit_rows)
     fit["log_adjustment"] = np.log(fit.ratio)
     # finest level: per (m, s, group17) factor
-    grp_prior = np.stack([[np.bincount(GROUP17_OF_AGE, weights=prior_all[i, s], minlength=17)
-                           for s in range(2)] for i in range(len(AGS_LIST))])
-    grp_cells = np.stack([[np.bincount(GROUP17_OF_AGE, weights=cells[i, s], minlength=17)
-                           for s in range(2)] for i in range(len(AGS_LIST))])
+    grp_prior = np.stack(
+        [
+            [np.bincount(GROUP17_OF_AGE, weights=prior_all[i, s], minlength=17) for s in range(2)]
+            for i in range(len(AGS_LIST))
+        ]
+    )
+    grp_cells = np.stack(
+        [
+            [np.bincount(GROUP17_OF_AGE, weights=cells[i, s], minlength=17) for s in range(2)]
+            for i in range(len(AGS_LIST))
+        ]
+    )
     est_idx = [i for i, a in enumerate(AGS_LIST) if a not in official]
     la17 = np.abs(np.log(grp_cells[est_idx] / grp_prior[est_idx])) if est_idx else np.zeros(1)
-    kreis_resid = np.abs(np.stack([np.bincount(GROUP17_OF_AGE, weights=cells[:, s].sum(axis=0),
-                                               minlength=17) for s in range(2)]) - groups).max()
+    kreis_resid = np.abs(
+        np.stack(
+            [np.bincount(GROUP17_OF_AGE, weights=cells[:, s].sum(axis=0), minlength=17) for s in range(2)]
+        )
+        - groups
+    ).max()
     muni_resid = np.abs(cells.sum(axis=2)[est_idx] - totals[est_idx]).max() if est_idx else 0.0
     summary = {
-        "year": year, "basis": basis, "kreis_total": float(groups.sum()),
-        "ipf_iterations": iterations, "ipf_max_residual": float(residual),
+        "year": year,
+        "basis": basis,
+        "kreis_total": float(groups.sum()),
+        "ipf_iterations": iterations,
+        "ipf_max_residual": float(residual),
         "kreis_margin_max_abs_error": float(kreis_resid),
         "municipal_margin_max_abs_error": float(muni_resid),
         "max_abs_log_adjustment_group17": float(la17.max()),
@@ -752,7 +920,8 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
         "mean_abs_log_adjustment_grid": float(fit.log_adjustment.abs().mean()),
         "municipal_totals_estimated": bool(totals_df.estimated.any()),
         "municipal_totals_method": str(totals_df.method.iloc[0]),
-        "official_municipal_tables": sorted(official), "official_table_provenance": prov,
+        "official_municipal_tables": sorted(official),
+        "official_table_provenance": prov,
         "min_cell": float(cells.min()),
     }
     de, en = _method_texts(summary)
@@ -767,40 +936,62 @@ def _de(x: float, digits: int) -> str:
 def _method_texts(s: dict) -> tuple[str, str]:
     y = s["year"]
     n_off = len(s["official_municipal_tables"])
-    de = (f"Bevölkerung nach Gemeinde, Geschlecht und Einzelalter am 31.12.{y} (Basis {s['basis']}) – "
-          "Schätzung: Die amtlichen 17 Altersgruppen des Kreises (Regionalstatistik) werden mit einer "
-          "monotonen kubischen Interpolation (PCHIP) der kumulierten Bevölkerung in Einzelalter zerlegt; "
-          "die Gruppe 75+ wird nach der Sterbetafel Deutschland 2023/25 auf 75 bis 100+ verteilt. Die "
-          "Altersanteile je Gemeinde aus dem Zensus-2011-Gitter (5 Gruppen, über das Alter stetig "
-          "geglättet, Gruppenmittel exakt erhalten) dienen als Startwerte; diese werden "
-          "iterativ proportional angepasst (IPF), bis die amtlichen Kreiswerte nach Geschlecht und "
-          f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
-          f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{_de(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
-          + "Annahme: Das Altersprofil jeder Gemeinde relativ zum Kreis entspricht dem vom Mai 2011. "
-          + (("Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor): "
-              + ("Zensus-2022-Ergebnis je Gemeinde (15.05.2022), fortgeschrieben mit dem Gemeindetrend "
-                 f"31.12.{TREND_FROM}–31.12.{TREND_TO} und auf die amtliche Kreissumme abgestimmt. "
-                 if s["basis"] == BASIS_Z2022 else
-                 "Gemeindeanteile zwischen amtlichen Stichtagen interpoliert und auf die amtliche "
-                 "Kreissumme abgestimmt. "))
-             if s["municipal_totals_estimated"] else "Die Gemeindesummen sind amtlich (Destatis Gemeindeverzeichnis). ")
-          + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else ""))
-    en = (f"Population by municipality, sex and single age at 31.12.{y} ({s['basis']} basis) – estimate: "
-          "the Kreis's 17 official age groups are split into single years by monotone cubic (PCHIP) "
-          "interpolation of the cumulative population; 75+ follows the Germany 2023/25 life table. "
-          "Zensus 2011 grid age shares per municipality (5 groups, spread smoothly over age with every "
-          "group mean kept exactly) form the prior, raked (IPF) until the official "
-          "Kreis figures by sex × age group and the municipal totals by sex are met exactly "
-          f"({s['ipf_iterations']} iterations; largest adjustment ±{100 * np.expm1(s['max_abs_log_adjustment_group17']):.2f} %). "
-          + "Assumption: each municipality's age profile relative to the Kreis is that of May 2011. "
-          + (("Municipal totals are themselves estimated (no official figure for this date): "
-              + (f"Zensus 2022 result per municipality (15.05.2022) carried forward with the municipal "
-                 f"trend 31.12.{TREND_FROM}–31.12.{TREND_TO}, constrained to the official Kreis total. "
-                 if s["basis"] == BASIS_Z2022 else
-                 "municipal shares interpolated between official dates, constrained to the official "
-                 "Kreis total. "))
-             if s["municipal_totals_estimated"] else "Municipal totals are official (Destatis GV). ")
-          + (f"An official municipal table replaced the estimate for {n_off} municipality(ies)." if n_off else ""))
+    de = (
+        f"Bevölkerung nach Gemeinde, Geschlecht und Einzelalter am 31.12.{y} (Basis {s['basis']}) – "
+        "Schätzung: Die amtlichen 17 Altersgruppen des Kreises (Regionalstatistik) werden mit einer "
+        "monotonen kubischen Interpolation (PCHIP) der kumulierten Bevölkerung in Einzelalter zerlegt; "
+        "die Gruppe 75+ wird nach der Sterbetafel Deutschland 2023/25 auf 75 bis 100+ verteilt. Die "
+        "Altersanteile je Gemeinde aus dem Zensus-2011-Gitter (5 Gruppen, über das Alter stetig "
+        "geglättet, Gruppenmittel exakt erhalten) dienen als Startwerte; diese werden "
+        "iterativ proportional angepasst (IPF), bis die amtlichen Kreiswerte nach Geschlecht und "
+        f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
+        f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{_de(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
+        + "Annahme: Das Altersprofil jeder Gemeinde relativ zum Kreis entspricht dem vom Mai 2011. "
+        + (
+            (
+                "Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor): "
+                + (
+                    "Zensus-2022-Ergebnis je Gemeinde (15.05.2022), fortgeschrieben mit dem Gemeindetrend "
+                    f"31.12.{TREND_FROM}–31.12.{TREND_TO} und auf die amtliche Kreissumme abgestimmt. "
+                    if s["basis"] == BASIS_Z2022
+                    else "Gemeindeanteile zwischen amtlichen Stichtagen interpoliert und auf die amtliche "
+                    "Kreissumme abgestimmt. "
+                )
+            )
+            if s["municipal_totals_estimated"]
+            else "Die Gemeindesummen sind amtlich (Destatis Gemeindeverzeichnis). "
+        )
+        + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else "")
+    )
+    en = (
+        f"Population by municipality, sex and single age at 31.12.{y} ({s['basis']} basis) – estimate: "
+        "the Kreis's 17 official age groups are split into single years by monotone cubic (PCHIP) "
+        "interpolation of the cumulative population; 75+ follows the Germany 2023/25 life table. "
+        "Zensus 2011 grid age shares per municipality (5 groups, spread smoothly over age with every "
+        "group mean kept exactly) form the prior, raked (IPF) until the official "
+        "Kreis figures by sex × age group and the municipal totals by sex are met exactly "
+        f"({s['ipf_iterations']} iterations; largest adjustment ±{100 * np.expm1(s['max_abs_log_adjustment_group17']):.2f} %). "
+        + "Assumption: each municipality's age profile relative to the Kreis is that of May 2011. "
+        + (
+            (
+                "Municipal totals are themselves estimated (no official figure for this date): "
+                + (
+                    f"Zensus 2022 result per municipality (15.05.2022) carried forward with the municipal "
+                    f"trend 31.12.{TREND_FROM}–31.12.{TREND_TO}, constrained to the official Kreis total. "
+                    if s["basis"] == BASIS_Z2022
+                    else "municipal shares interpolated between official dates, constrained to the official "
+                    "Kreis total. "
+                )
+            )
+            if s["municipal_totals_estimated"]
+            else "Municipal totals are official (Destatis GV). "
+        )
+        + (
+            f"An official municipal table replaced the estimate for {n_off} municipality(ies)."
+            if n_off
+            else ""
+        )
+    )
     return de.strip(), en.strip()
 
 
@@ -817,8 +1008,9 @@ def estimate_population(year: int) -> Estimate:
     official tables, so importing a table takes effect without clearing the cache.
     """
     e = _estimate(int(year), _tables_token())
-    return Estimate(e.year, e.population.copy(), e.fit.copy(), e.totals.copy(), dict(e.summary),
-                    e.method_de, e.method_en)
+    return Estimate(
+        e.year, e.population.copy(), e.fit.copy(), e.totals.copy(), dict(e.summary), e.method_de, e.method_en
+    )
 
 
 def clear_cache() -> None:

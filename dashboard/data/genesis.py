@@ -65,13 +65,44 @@ MAX_XLSX_CELLS: int = 5_000_000
 Format = Literal["ffcsv", "csv", "xlsx"]
 
 POPULATION_COLUMNS: tuple[str, ...] = (
-    "ags", "region_name", "level", "year", "reference_date", "sex", "age_min", "age_max",
-    "age_group", "age_group_label", "population", "quality", "basis", "table", "publisher", "licence",
-    "source_file", "source_row")
+    "ags",
+    "region_name",
+    "level",
+    "year",
+    "reference_date",
+    "sex",
+    "age_min",
+    "age_max",
+    "age_group",
+    "age_group_label",
+    "population",
+    "quality",
+    "basis",
+    "table",
+    "publisher",
+    "licence",
+    "source_file",
+    "source_row",
+)
 EVENT_COLUMNS: tuple[str, ...] = (
-    "ags", "region_name", "level", "year", "event", "sex", "age_min", "age_max",
-    "age_group", "age_group_label", "value", "quality", "table", "publisher", "licence", "source_file",
-    "source_row")
+    "ags",
+    "region_name",
+    "level",
+    "year",
+    "event",
+    "sex",
+    "age_min",
+    "age_max",
+    "age_group",
+    "age_group_label",
+    "value",
+    "quality",
+    "table",
+    "publisher",
+    "licence",
+    "source_file",
+    "source_row",
+)
 
 _TABLE_CODE_RE = re.compile(r"\b(\d{5}-\d{2}-\d{2}-\d(?:-B)?|\d{5}-[0-9a-z]{4})\b")
 _DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -81,17 +112,21 @@ _AGS_TOKEN_RE = re.compile(r"^(DG|\d{1,12})$")
 # Bounded digit runs (ages have at most 3 digits) keep the search linear in the cell length:
 # with ``\d+`` a long run of digits in a damaged cell made every search quadratic (seconds
 # per cell; found by the fuzz tests).
-_AGE_LIKE_RE = re.compile(r"(\bunter \d{1,3}\b|(?<!\d)\d{1,3} bis unter \d{1,3}\b|"
-                          r"(?<!\d)\d{1,3} jahre und (mehr|älter))", re.I)
+_AGE_LIKE_RE = re.compile(
+    r"(\bunter \d{1,3}\b|(?<!\d)\d{1,3} bis unter \d{1,3}\b|"
+    r"(?<!\d)\d{1,3} jahre und (mehr|älter))",
+    re.I,
+)
 _FOOTER_RE = re.compile(r"^(_{3,}|©|\(c\)|Stand:)", re.I)
-_INT_RE = re.compile(r"^[+-]?[0-9]+$")          # ASCII digits only (no "١٢")
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")  # ASCII digits only (no "١٢")
 #: Largest count accepted in a cell (12 digits): anything longer is a damaged cell, and it
 #: keeps values inside int64 (no OverflowError) and below Python's int-parsing limit.
 MAX_VALUE_DIGITS: int = 12
 #: UTF-8 text that was read as Windows-1252 and saved again ("DÃ¼ren"): two-character
 #: sequences that never occur in German text but always in such double-encoded files.
-_MOJIBAKE_RE = re.compile("Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u2122]"
-                          "|Â[\u00a0-\u00bf]|â€")
+_MOJIBAKE_RE = re.compile(
+    "Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u2122]|Â[\u00a0-\u00bf]|â€"
+)
 #: Quality flags as published next to a value (``value_q``/``…__q``): "e" (final), "p"
 #: (provisional), "r" (revised), "s" (estimated) …; a longer or numeric text is a damaged cell.
 _QUALITY_RE = re.compile(r"^(?:[A-Za-z]{1,2}|[-.x/]|\.\.\.)$")
@@ -266,10 +301,10 @@ class _Cell:
     ags: str
     region_name: str
     time: str
-    sex: str | None          # "female"/"male"/"total" or None (not given)
+    sex: str | None  # "female"/"male"/"total" or None (not given)
     age: tuple[int, int, str] | None
-    measure: str             # raw measure text/code
-    raw: object              # the cell as read
+    measure: str  # raw measure text/code
+    raw: object  # the cell as read
     quality: str = ""
     sheet: str | None = None
 
@@ -296,8 +331,9 @@ class _Problems:
 def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
     """Decode UTF-8 (with or without BOM) or cp1252; report undecodable bytes by line."""
     if b"\x00" in data[:4096]:
-        probs.add(1, None, "Text in UTF-8 oder Windows-1252 (Latin-1)",
-                  "Null-Bytes (UTF-16 oder Binärdatei?)")
+        probs.add(
+            1, None, "Text in UTF-8 oder Windows-1252 (Latin-1)", "Null-Bytes (UTF-16 oder Binärdatei?)"
+        )
         return "", ""
     try:
         text = data.decode("utf-8-sig")
@@ -307,9 +343,13 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
         for i, line in enumerate(text.splitlines(), start=1):
             m = _MOJIBAKE_RE.search(line)
             if m:
-                probs.add(i, None, "Text in UTF-8 oder Windows-1252 (einfach kodiert)",
-                          f"doppelt kodierten Text {line[max(0, m.start() - 8):m.end() + 8]!r} "
-                          "(UTF-8 als Windows-1252 gelesen und erneut gespeichert?)")
+                probs.add(
+                    i,
+                    None,
+                    "Text in UTF-8 oder Windows-1252 (einfach kodiert)",
+                    f"doppelt kodierten Text {line[max(0, m.start() - 8) : m.end() + 8]!r} "
+                    "(UTF-8 als Windows-1252 gelesen und erneut gespeichert?)",
+                )
                 return "", ""
         return text, "utf-8"
     try:
@@ -319,9 +359,13 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
             try:
                 line.decode("cp1252")
             except UnicodeDecodeError as exc:
-                bad = line[exc.start:exc.start + 1]
-                probs.add(i, None, "Text in UTF-8 oder Windows-1252 (Latin-1)",
-                          f"nicht dekodierbares Byte 0x{bad.hex()} an Position {exc.start + 1}")
+                bad = line[exc.start : exc.start + 1]
+                probs.add(
+                    i,
+                    None,
+                    "Text in UTF-8 oder Windows-1252 (Latin-1)",
+                    f"nicht dekodierbares Byte 0x{bad.hex()} an Position {exc.start + 1}",
+                )
                 if len(probs.items) >= 20:
                     break
         return "", ""
@@ -343,11 +387,16 @@ def check_zip_safety(path: Path, probs: _Problems | None = None) -> list[Problem
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNCOMPRESSED_BYTES:
-        own.add(None, None, f"entpackt höchstens {MAX_UNCOMPRESSED_BYTES // 2**20} MB",
-                f"{total // 2**20} MB")
+        own.add(
+            None, None, f"entpackt höchstens {MAX_UNCOMPRESSED_BYTES // 2**20} MB", f"{total // 2**20} MB"
+        )
     if total / packed > MAX_COMPRESSION_RATIO:
-        own.add(None, None, f"Kompressionsverhältnis höchstens {MAX_COMPRESSION_RATIO:.0f}:1",
-                f"{total / packed:.0f}:1 (ZIP-Bombe?)")
+        own.add(
+            None,
+            None,
+            f"Kompressionsverhältnis höchstens {MAX_COMPRESSION_RATIO:.0f}:1",
+            f"{total / packed:.0f}:1 (ZIP-Bombe?)",
+        )
     return own.items[start:]
 
 
@@ -428,8 +477,12 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
         probs.add(prev + 1, None, "gültiges CSV (Semikolon, Anführungszeichen paarweise)", str(exc))
         return [], {}
     if text.count('"') % 2:
-        probs.add(prev, None, "geschlossene Anführungszeichen",
-                  "ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?")
+        probs.add(
+            prev,
+            None,
+            "geschlossene Anführungszeichen",
+            "ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?",
+        )
         return [], {}
     if not rows:
         probs.add(None, None, "eine nicht leere Datei", "leere Datei")
@@ -438,8 +491,12 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
     spec_all = layouts()["ffcsv"]
     variant = "new" if "statistics_code" in header else ("old" if "Statistik_Code" in header else None)
     if variant is None:
-        probs.add(1, None, "Kopfzeile des GENESIS-Flatfile (statistics_code;… oder Statistik_Code;…)",
-                  ";".join(header[:5]))
+        probs.add(
+            1,
+            None,
+            "Kopfzeile des GENESIS-Flatfile (statistics_code;… oder Statistik_Code;…)",
+            ";".join(header[:5]),
+        )
         return [], {}
     spec = spec_all[variant]
     missing = [c for c in spec["required"] if c not in header]
@@ -462,24 +519,33 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
             if spec[opt] not in col:
                 probs.add(1, spec[opt], f"Spalte {spec[opt]!r}", "fehlt")
     else:
-        value_cols = [(i, h) for i, h in enumerate(header)
-                      if "__" in h and not h.endswith(spec["quality_suffix"])]
+        value_cols = [
+            (i, h) for i, h in enumerate(header) if "__" in h and not h.endswith(spec["quality_suffix"])
+        ]
         if not value_cols:
             probs.add(1, None, "mindestens eine Wertspalte CODE__Label__Einheit", "keine")
     if probs.items:
         return [], {}
 
-    meta: dict[str, Any] = {"statistic": "", "variables": set(), "filename_table": _table_from_text(path.name)}
+    meta: dict[str, Any] = {
+        "statistic": "",
+        "variables": set(),
+        "filename_table": _table_from_text(path.name),
+    }
     scheme_cache: dict[str, _AgeScheme] = {}
     cells: list[_Cell] = []
     width = len(header)
     last_line = rows[-1][0]
     for line, rec in rows[1:]:
         if len(rec) != width:
-            what = "abgeschnittene letzte Zeile" if line == last_line and len(rec) < width else "falsche Spaltenzahl"
+            what = (
+                "abgeschnittene letzte Zeile"
+                if line == last_line and len(rec) < width
+                else "falsche Spaltenzahl"
+            )
             probs.add(line, None, f"{width} Felder wie in der Kopfzeile", f"{len(rec)} Felder ({what})")
             continue
-        get = lambda name: rec[col[name]].strip() if name in col else ""  # noqa: E731
+        get = lambda name: rec[col[name]].strip() if name in col else ""  # noqa: E731, B023 (used in this iteration only)
         meta["statistic"] = meta["statistic"] or get(spec["statistic"])
         ags, region_name, sex, age = "", "", None, None
         region_seen = bad_age = False
@@ -493,23 +559,31 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
             elif vcode in layouts()["sex"]["variable_codes"]:
                 sex = layouts()["sex"]["codes"].get(acode.upper()) or _sex_from_label(alabel)
                 if sex is None:
-                    probs.add(line, spec["attribute_code"].format(n=n), "GESM, GESW oder Insgesamt",
-                              acode or alabel)
+                    probs.add(
+                        line, spec["attribute_code"].format(n=n), "GESM, GESW oder Insgesamt", acode or alabel
+                    )
             elif vcode in layouts()["age_schemes"]:
                 sch = scheme_cache.setdefault(vcode, _age_scheme(vcode))
                 age = _age_lookup(sch, acode, alabel)
                 if age is None:
-                    probs.add(line, spec["attribute_label"].format(n=n),
-                              f"eine Altersgruppe von {vcode} ({', '.join(sch.labels[:3])}, …) oder Insgesamt",
-                              alabel or acode)
+                    probs.add(
+                        line,
+                        spec["attribute_label"].format(n=n),
+                        f"eine Altersgruppe von {vcode} ({', '.join(sch.labels[:3])}, …) oder Insgesamt",
+                        alabel or acode,
+                    )
                     bad_age = True
             else:
                 age_guess = _age_by_label_any(alabel, acode, table)
                 if age_guess is not None:
                     age = age_guess
                 else:
-                    probs.add(line, spec["variable_code"].format(n=n),
-                              "ein bekanntes Merkmal (Region, GES, Altersgruppen)", vcode)
+                    probs.add(
+                        line,
+                        spec["variable_code"].format(n=n),
+                        "ein bekanntes Merkmal (Region, GES, Altersgruppen)",
+                        vcode,
+                    )
         if not region_seen:
             probs.add(line, None, "ein regionales Merkmal (KREISE, GEMEIN, …)", "keins")
             continue
@@ -526,8 +600,9 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
                 qname = vname.rsplit("__", 1)[0] + spec["quality_suffix"] if vname else ""
                 quality = rec[col[qname]].strip() if qname in col else ""
                 colname = vname or ""
-            cells.append(_Cell(line, colname, ags, region_name.strip(), time, sex, age, measure,
-                               rec[idx], quality))
+            cells.append(
+                _Cell(line, colname, ags, region_name.strip(), time, sex, age, measure, rec[idx], quality)
+            )
     return cells, meta
 
 
@@ -575,8 +650,12 @@ def _csv_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[object
     if text.count('"') % 2:
         # An opening quote that never closes: the csv module silently reads to the end of the
         # file, so a cut-off footer ("© Statistische Äm") would become the publisher.
-        probs.add(prev + 1 if grid else None, None, "geschlossene Anführungszeichen",
-                  "ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?")
+        probs.add(
+            prev + 1 if grid else None,
+            None,
+            "geschlossene Anführungszeichen",
+            "ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?",
+        )
     return grid, enc
 
 
@@ -636,8 +715,9 @@ class _ColumnRole:
     labels: tuple[str, ...] = ()
 
 
-def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
-                  ) -> tuple[list[_Cell], dict[str, Any]]:
+def _read_classic(
+    path: Path, probs: _Problems, fmt: str, table: str | None
+) -> tuple[list[_Cell], dict[str, Any]]:
     if fmt == "xlsx":
         grid, sheet = _xlsx_grid(path, probs)
     else:
@@ -653,7 +733,7 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
 
     # Footer: first row whose first non-empty cell starts with "___", "©" or "Stand:".
     footer_at = None
-    for i, (r, c) in enumerate(grid):
+    for i, (_r, c) in enumerate(grid):
         first = next((x for x in c if x), "")
         if first and _FOOTER_RE.match(first):
             footer_at = i
@@ -667,8 +747,12 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
 
     first_data = next((i for i, (_, c) in enumerate(body) if is_data(c)), None)
     if first_data is None:
-        probs.add(None, None, "Datenzeilen, die mit einem Amtlichen Gemeindeschlüssel beginnen",
-                  "keine Datenzeile (unbekanntes Layout)")
+        probs.add(
+            None,
+            None,
+            "Datenzeilen, die mit einem Amtlichen Gemeindeschlüssel beginnen",
+            "keine Datenzeile (unbekanntes Layout)",
+        )
         return [], {}
     head = body[:first_data]
     title_rows = [(r, c) for r, c in head if sum(1 for x in c if x) == 1 and c and c[0]]
@@ -680,18 +764,25 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
         vals = [x for x in c if x]
         counts_like = sum(1 for x in vals if _INT_RE.match(x) and not _YEAR_RE.match(x))
         if counts_like >= max(2, len(vals) // 2):
-            probs.add(r, None, "eine Kopfzeile mit Beschriftungen oder eine Datenzeile mit Amtlichem "
-                      "Gemeindeschlüssel in den ersten drei Spalten",
-                      f"{counts_like} Zahlen ohne erkennbaren Schlüssel (AGS beschädigt?)")
+            probs.add(
+                r,
+                None,
+                "eine Kopfzeile mit Beschriftungen oder eine Datenzeile mit Amtlichem "
+                "Gemeindeschlüssel in den ersten drei Spalten",
+                f"{counts_like} Zahlen ohne erkennbaren Schlüssel (AGS beschädigt?)",
+            )
     if probs.items:
         return [], {}
     title_text = "\n".join(c[0] for _, c in title_rows)
     code = table or _table_from_text(title_text, path.name)
     spec = _table_spec(code) if code else None
     if spec is None:
-        probs.add(title_rows[0][0] if title_rows else None, None,
-                  f"ein unterstützter Tabellencode ({', '.join(layouts()['tables'])})",
-                  code or "kein Tabellencode im Titel oder Dateinamen")
+        probs.add(
+            title_rows[0][0] if title_rows else None,
+            None,
+            f"ein unterstützter Tabellencode ({', '.join(layouts()['tables'])})",
+            code or "kein Tabellencode im Titel oder Dateinamen",
+        )
         return [], {}
     scheme = _age_scheme(spec["age_scheme"]) if spec["age_scheme"] else None
     title_time = None
@@ -700,8 +791,11 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
         if m:
             title_time = m.group(2)
 
-    width = max(len(c) for _, c in body[first_data:] + header_rows) if header_rows else \
-        max(len(c) for _, c in body[first_data:])
+    width = (
+        max(len(c) for _, c in body[first_data:] + header_rows)
+        if header_rows
+        else max(len(c) for _, c in body[first_data:])
+    )
     data_rows = [(r, c + [""] * (width - len(c))) for r, c in body[first_data:] if any(x for x in c)]
     header_rows = [(r, c + [""] * (width - len(c))) for r, c in header_rows]
 
@@ -710,15 +804,18 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
         return [c[j] for _, c in data_rows if c[j]]
 
     ags_col = next(j for j in range(min(3, width)) if any(_looks_like_ags(x) for x in column_values(j)))
-    time_col = next((j for j in range(0, ags_col) if column_values(j)
-                     and all(_parse_date(x) for x in column_values(j))), None)
+    time_col = next(
+        (j for j in range(0, ags_col) if column_values(j) and all(_parse_date(x) for x in column_values(j))),
+        None,
+    )
     name_col = ags_col + 1 if ags_col + 1 < width else None
     age_col = None
     if scheme is not None:
         for j in range((name_col or ags_col) + 1, min(width, (name_col or ags_col) + 3)):
             vals = column_values(j)
-            if vals and sum(1 for x in vals if _norm(x) in scheme.by_label or _is_total_label(x)
-                            or _AGE_LIKE_RE.search(x)) >= max(1, len(vals) // 2):
+            if vals and sum(
+                1 for x in vals if _norm(x) in scheme.by_label or _is_total_label(x) or _AGE_LIKE_RE.search(x)
+            ) >= max(1, len(vals) // 2):
                 age_col = j
                 break
     key_cols = {ags_col, name_col, time_col, age_col} - {None}
@@ -741,7 +838,12 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
                 if age is None and _is_total_label(text):
                     age = (0, OPEN_AGE, "Insgesamt")
                 if age is None:
-                    probs.add(hr, _colname(j), f"eine Altersgruppe ({', '.join(scheme.labels[:3])}, …, Insgesamt)", text)
+                    probs.add(
+                        hr,
+                        _colname(j),
+                        f"eine Altersgruppe ({', '.join(scheme.labels[:3])}, …, Insgesamt)",
+                        text,
+                    )
                 role.age = age
             elif kind == "sex" and sx is not None:
                 role.sex = sx
@@ -753,8 +855,12 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
                 probs.add(hr, _colname(j), "eine bekannte Altersgruppe", text)
         roles[j] = role
     if not header_rows:
-        probs.add(data_rows[0][0], None, "Kopfzeilen mit Geschlecht/Altersgruppen über den Werten",
-                  "keine Kopfzeile")
+        probs.add(
+            data_rows[0][0],
+            None,
+            "Kopfzeilen mit Geschlecht/Altersgruppen über den Werten",
+            "keine Kopfzeile",
+        )
     if probs.items:
         return [], {}
     default_measure = measures[0]["event"] if len(measures) == 1 else None
@@ -776,8 +882,12 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
             if row_age is None and _is_total_label(txt):
                 row_age = (0, OPEN_AGE, "Insgesamt")
             if row_age is None:
-                probs.add(r, _colname(age_col),
-                          f"eine Altersgruppe ({', '.join(scheme.labels[:3])}, …, Insgesamt)", txt)
+                probs.add(
+                    r,
+                    _colname(age_col),
+                    f"eine Altersgruppe ({', '.join(scheme.labels[:3])}, …, Insgesamt)",
+                    txt,
+                )
                 continue
         for j in range(value_start, width):
             role = roles[j]
@@ -786,14 +896,38 @@ def _read_classic(path: Path, probs: _Problems, fmt: str, table: str | None
                 continue
             measure = role.measure or title_measure or default_measure
             if measure is None:
-                probs.add(r, _colname(j), "eine Kopfzeile mit der Merkmalsart (z. B. Zuzüge/Fortzüge)",
-                          " / ".join(role.labels) or "keine")
+                probs.add(
+                    r,
+                    _colname(j),
+                    "eine Kopfzeile mit der Merkmalsart (z. B. Zuzüge/Fortzüge)",
+                    " / ".join(role.labels) or "keine",
+                )
                 continue
             time = role.time or tval or title_time or ""
-            cells.append(_Cell(r, _colname(j, role.labels), ags, name.strip(), time, role.sex,
-                               role.age or row_age, measure, raw, "", sheet))
-    meta = {"table": code, "title": title_text, "footer": footer_text, "has_footer": footer_at is not None,
-            "last_row": data_rows[-1] if data_rows else None, "width": width, "value_start": value_start}
+            cells.append(
+                _Cell(
+                    r,
+                    _colname(j, role.labels),
+                    ags,
+                    name.strip(),
+                    time,
+                    role.sex,
+                    role.age or row_age,
+                    measure,
+                    raw,
+                    "",
+                    sheet,
+                )
+            )
+    meta = {
+        "table": code,
+        "title": title_text,
+        "footer": footer_text,
+        "has_footer": footer_at is not None,
+        "last_row": data_rows[-1] if data_rows else None,
+        "width": width,
+        "value_start": value_start,
+    }
     return cells, meta
 
 
@@ -822,7 +956,9 @@ def _header_row_kind(cells: list[str], scheme: _AgeScheme | None, measures: list
     texts = [x for x in cells if x and not _is_variable_label(x)]
     if not texts:
         return "other"
-    n_age = sum(1 for x in texts if scheme is not None and (_norm(x) in scheme.by_label or _AGE_LIKE_RE.search(x)))
+    n_age = sum(
+        1 for x in texts if scheme is not None and (_norm(x) in scheme.by_label or _AGE_LIKE_RE.search(x))
+    )
     n_sex = sum(1 for x in texts if _sex_from_label(x) in ("male", "female"))
     if n_age:
         return "age"
@@ -870,15 +1006,21 @@ def _parse_value(raw: object, probs: _Problems, cell: _Cell, counts: Counter) ->
         return None, "invalid"
     if not _INT_RE.match(text):
         if text == "":
-            probs.add(cell.row, cell.column, "eine Zahl oder ein GENESIS-Zeichen (-, ., x, ..., /)", "leere Zelle")
+            probs.add(
+                cell.row, cell.column, "eine Zahl oder ein GENESIS-Zeichen (-, ., x, ..., /)", "leere Zelle"
+            )
         elif _NUMERIC_LIKE_RE.match(text):
             probs.add(cell.row, cell.column, "eine ganze Zahl ohne Tausenderpunkt/Dezimalkomma", text)
         else:
             probs.add(cell.row, cell.column, "eine Zahl oder ein GENESIS-Zeichen (-, ., x, ..., /)", text)
         return None, "invalid"
     if len(text.lstrip("+-")) > MAX_VALUE_DIGITS:
-        probs.add(cell.row, cell.column, f"eine Anzahl mit höchstens {MAX_VALUE_DIGITS} Stellen",
-                  f"{len(text.lstrip('+-'))} Stellen")
+        probs.add(
+            cell.row,
+            cell.column,
+            f"eine Anzahl mit höchstens {MAX_VALUE_DIGITS} Stellen",
+            f"{len(text.lstrip('+-'))} Stellen",
+        )
         return None, "invalid"
     value = int(text)
     if value < 0 and not cell.measure.endswith("net_migration"):
@@ -909,15 +1051,18 @@ def _infer_table(meta: dict[str, Any], cells: list[_Cell]) -> str | None:
             continue
         if spec["region_variable"] not in variables:
             continue
-        if spec["age_scheme"] and spec["age_scheme"] in layouts()["age_schemes"] and \
-                spec["age_scheme"] not in variables and not any(c.age for c in cells):
+        if (
+            spec["age_scheme"]
+            and spec["age_scheme"] in layouts()["age_schemes"]
+            and spec["age_scheme"] not in variables
+            and not any(c.age for c in cells)
+        ):
             continue
         candidates.append(code)
     return candidates[0] if len(candidates) == 1 else None
 
 
-def load_genesis(path: str | Path, *, format: Format | None = None, table: str | None = None
-                 ) -> GenesisTable:
+def load_genesis(path: str | Path, *, format: Format | None = None, table: str | None = None) -> GenesisTable:
     """Read and validate one GENESIS export.
 
     Parameters
@@ -956,7 +1101,9 @@ def load_genesis(path: str | Path, *, format: Format | None = None, table: str |
         head = fh.read(4096)
     fmt = format or detect_format(path, head)
     if fmt is None:
-        probs.add(None, None, "ein GENESIS-Export (Flatfile-CSV, Tabellen-CSV oder XLSX)", "unbekanntes Format")
+        probs.add(
+            None, None, "ein GENESIS-Export (Flatfile-CSV, Tabellen-CSV oder XLSX)", "unbekanntes Format"
+        )
         probs.raise_if_any()
     if table is not None and _table_spec(table) is None:
         probs.add(None, None, f"ein unterstützter Tabellencode ({', '.join(layouts()['tables'])})", table)
@@ -967,8 +1114,13 @@ def load_genesis(path: str | Path, *, format: Format | None = None, table: str |
         probs.raise_if_any()
         code = table or _infer_table(meta, cells)
         if code is None:
-            probs.add(None, None, "einen erkennbaren Tabellencode (Dateiname wie '12411-02-03-4_de_flat.csv' "
-                      "oder Angabe table=…)", f"Statistik {meta.get('statistic')!r}")
+            probs.add(
+                None,
+                None,
+                "einen erkennbaren Tabellencode (Dateiname wie '12411-02-03-4_de_flat.csv' "
+                "oder Angabe table=…)",
+                f"Statistik {meta.get('statistic')!r}",
+            )
             probs.raise_if_any()
         footer, has_footer, title = "", True, ""
     else:
@@ -978,15 +1130,22 @@ def load_genesis(path: str | Path, *, format: Format | None = None, table: str |
         footer, has_footer, title = meta["footer"], meta["has_footer"], meta["title"]
         if not has_footer:
             last = meta["last_row"]
-            probs.add(last[0] if last else None, None,
-                      "Fußzeilen am Tabellenende ('__________', '© Statistische Ämter …', 'Stand: …')",
-                      "keine – Datei abgeschnitten?")
+            probs.add(
+                last[0] if last else None,
+                None,
+                "Fußzeilen am Tabellenende ('__________', '© Statistische Ämter …', 'Stand: …')",
+                "keine – Datei abgeschnitten?",
+            )
         elif meta["last_row"] is not None:
             r, c = meta["last_row"]
-            filled = sum(1 for x in c[meta["value_start"]:] if x)
+            filled = sum(1 for x in c[meta["value_start"] :] if x)
             if 0 < filled < meta["width"] - meta["value_start"]:
-                probs.add(r, None, f"{meta['width'] - meta['value_start']} Werte in der letzten Datenzeile",
-                          f"{filled} Werte – Datei abgeschnitten?")
+                probs.add(
+                    r,
+                    None,
+                    f"{meta['width'] - meta['value_start']} Werte in der letzten Datenzeile",
+                    f"{filled} Werte – Datei abgeschnitten?",
+                )
     spec = _table_spec(code)
     assert spec is not None
     if not cells:
@@ -994,8 +1153,9 @@ def load_genesis(path: str | Path, *, format: Format | None = None, table: str |
     return _finish(path, probs, cells, code, spec, str(fmt), footer, title)
 
 
-def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: dict, fmt: str,
-            footer: str, title: str) -> GenesisTable:
+def _finish(
+    path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: dict, fmt: str, footer: str, title: str
+) -> GenesisTable:
     counts: Counter = Counter()
     publisher = spec["publisher"]
     licence = spec["licence"]
@@ -1009,7 +1169,6 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
     if ms:
         stand = ms.group(1).strip()
     kind = spec["kind"]
-    records: list[dict[str, Any]] = []
     population = kind == "population"
     event_cache: dict[str, str | None] = {}
     cols = list(POPULATION_COLUMNS if population else EVENT_COLUMNS) + ["_column"]
@@ -1021,8 +1180,12 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
         level = _level_of(ags)
         if level is None:
             hint = " (führende Null verloren?)" if ags.isdigit() and len(ags) in (1, 4, 7) else ""
-            probs.add(cell.row, "AGS",
-                      "Amtlicher Gemeindeschlüssel: 'DG' oder 2, 3, 5, 8, 9 bzw. 12 Ziffern", ags + hint)
+            probs.add(
+                cell.row,
+                "AGS",
+                "Amtlicher Gemeindeschlüssel: 'DG' oder 2, 3, 5, 8, 9 bzw. 12 Ziffern",
+                ags + hint,
+            )
             continue
         parsed = _parse_date(cell.time) if cell.time else None
         if parsed is None:
@@ -1035,16 +1198,24 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
             event_cache[cell.measure] = _event_of(cell.measure, spec)
         event = event_cache[cell.measure]
         if event is None:
-            probs.add(cell.row, cell.column, f"ein Merkmal der Tabelle {code} "
-                      f"({', '.join(m['pattern'] for m in spec['measures'])})", cell.measure)
+            probs.add(
+                cell.row,
+                cell.column,
+                f"ein Merkmal der Tabelle {code} ({', '.join(m['pattern'] for m in spec['measures'])})",
+                cell.measure,
+            )
             continue
         value, quality = _parse_value(cell.raw, probs, _CellWithMeasure(cell, event), counts)
         if quality == "invalid":
             continue
         if cell.quality and not _QUALITY_RE.match(cell.quality):
-            probs.add(cell.row, "Qualitätskennzeichen",
-                      "ein GENESIS-Qualitätskennzeichen (ein oder zwei Buchstaben wie e, p, r, s) "
-                      "oder ein GENESIS-Zeichen", cell.quality)
+            probs.add(
+                cell.row,
+                "Qualitätskennzeichen",
+                "ein GENESIS-Qualitätskennzeichen (ein oder zwei Buchstaben wie e, p, r, s) "
+                "oder ein GENESIS-Zeichen",
+                cell.quality,
+            )
             continue
         age = (cell.age or default_age) if spec["age_scheme"] else default_age
         if age not in age_keys:
@@ -1095,10 +1266,20 @@ def _finish(path: Path, probs: _Problems, cells: list[_Cell], code: str, spec: d
         odd = sorted(set(df.loc[~df["reference_date"].str.endswith("-12-31"), "reference_date"]))
         if odd:
             notes.append(f"Stichtag nicht 31.12.: {', '.join(odd)} (Jahr = Jahr des Stichtags).")
-    return GenesisTable(kind=kind, table_code=code, format=fmt, data=df.drop(columns="_column"),
-                        notes=tuple(notes), usable=usable, source_file=path.name, publisher=publisher,
-                        licence=licence, stand=stand, title=title,
-                        placeholder_counts=dict(counts))
+    return GenesisTable(
+        kind=kind,
+        table_code=code,
+        format=fmt,
+        data=df.drop(columns="_column"),
+        notes=tuple(notes),
+        usable=usable,
+        source_file=path.name,
+        publisher=publisher,
+        licence=licence,
+        stand=stand,
+        title=title,
+        placeholder_counts=dict(counts),
+    )
 
 
 def _age_key(age: tuple[int, int, str]) -> str:
@@ -1127,9 +1308,12 @@ def _check_keys_and_totals(df: pd.DataFrame, probs: _Problems, kind: str) -> Non
         first_rows = df.drop_duplicates(keys, keep="first").set_index(keys)["source_row"]
         for i in df.index[dup]:
             k = tuple(df.loc[i, keys])
-            probs.add(int(df.at[i, "source_row"]), df.at[i, "_column"],
-                      f"jede Kombination Region/Zeit/Geschlecht/Alter nur einmal (schon in Zeile {int(first_rows.loc[k])})",
-                      f"doppelt: {k[0]} {k[1]} {k[2]} {df.at[i, 'age_group_label']}")
+            probs.add(
+                int(df.at[i, "source_row"]),
+                df.at[i, "_column"],
+                f"jede Kombination Region/Zeit/Geschlecht/Alter nur einmal (schon in Zeile {int(first_rows.loc[k])})",
+                f"doppelt: {k[0]} {k[1]} {k[2]} {df.at[i, 'age_group_label']}",
+            )
         return
     # male + female = total (vectorised: one merge per sex)
     group = [c for c in keys if c != "sex"]
@@ -1142,8 +1326,9 @@ def _check_keys_and_totals(df: pd.DataFrame, probs: _Problems, kind: str) -> Non
     bad = j[(j["_m"] + j["_f"]) != j[vcol]]
     for r in bad.to_dict("records"):
         m, f, t = int(r["_m"]), int(r["_f"]), int(r[vcol])
-        probs.add(int(r["source_row"]), r["_column"],
-                  f"Insgesamt = männlich + weiblich ({m} + {f} = {m + f})", t)
+        probs.add(
+            int(r["source_row"]), r["_column"], f"Insgesamt = männlich + weiblich ({m} + {f} = {m + f})", t
+        )
     # age groups sum to the "Insgesamt" row where both are present and the groups partition
     # 0..OPEN_AGE without gaps or overlaps
     group2 = ["ags", tcol, "sex"] + ([] if kind == "population" else ["event"])
@@ -1152,19 +1337,34 @@ def _check_keys_and_totals(df: pd.DataFrame, probs: _Problems, kind: str) -> Non
     if parts.empty:
         return
     prev_max = parts.groupby(group2, sort=False)["age_max"].shift()
-    parts = parts.assign(_gap=prev_max.notna() & (parts["age_min"] != prev_max + 1),
-                         _na=parts[vcol].isna())
+    parts = parts.assign(_gap=prev_max.notna() & (parts["age_min"] != prev_max + 1), _na=parts[vcol].isna())
     agg = parts.groupby(group2, sort=False).agg(
-        _lo=("age_min", "min"), _hi=("age_max", "max"), _gap=("_gap", "any"), _na=("_na", "any"),
-        _sum=(vcol, "sum"))
+        _lo=("age_min", "min"),
+        _hi=("age_max", "max"),
+        _gap=("_gap", "any"),
+        _na=("_na", "any"),
+        _sum=(vcol, "sum"),
+    )
     agg = agg[(agg["_lo"] == 0) & (agg["_hi"] == OPEN_AGE) & ~agg["_gap"] & ~agg["_na"]].reset_index()
     totals = df.loc[is_total, group2 + [vcol, "source_row", "_column"]].dropna(subset=[vcol])
     j = totals.merge(agg, on=group2)
     bad = j[j["_sum"] != j[vcol]]
     for r in bad.to_dict("records"):
-        probs.add(int(r["source_row"]), r["_column"],
-                  f"Insgesamt = Summe der Altersgruppen ({int(r['_sum'])})", int(r[vcol]))
+        probs.add(
+            int(r["source_row"]),
+            r["_column"],
+            f"Insgesamt = Summe der Altersgruppen ({int(r['_sum'])})",
+            int(r[vcol]),
+        )
 
 
-__all__ = ["GenesisTable", "load_genesis", "detect_format", "check_zip_safety", "layouts",
-           "MAX_FILE_BYTES", "POPULATION_COLUMNS", "EVENT_COLUMNS"]
+__all__ = [
+    "GenesisTable",
+    "load_genesis",
+    "detect_format",
+    "check_zip_safety",
+    "layouts",
+    "MAX_FILE_BYTES",
+    "POPULATION_COLUMNS",
+    "EVENT_COLUMNS",
+]

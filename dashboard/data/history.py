@@ -53,8 +53,15 @@ import functools
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import (BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS, KREIS_NAME,
-                                 MUNICIPALITIES)
+from dashboard.constants import (
+    BASIS_VZ1987,
+    BASIS_Z2011,
+    BASIS_Z2022,
+    CENSUS_DATES,
+    KREIS_AGS,
+    KREIS_NAME,
+    MUNICIPALITIES,
+)
 from dashboard.data.embedded import _read_csv, municipal_totals, zensus2022_municipal
 from dashboard.data.errors import DataFormatError, problem
 
@@ -66,9 +73,22 @@ Z11_LINK_DATE = pd.Timestamp("2011-12-31")
 Z22_CENSUS_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
 Z22_KREIS_LINK_DATE = pd.Timestamp("2022-12-31")
 
-HISTORY_COLUMNS = ("ags", "municipality", "reference_date", "year", "population", "basis",
-                   "basis_detail", "precision", "official_table", "estimated", "source",
-                   "link_factor", "linked_population", "primary")
+HISTORY_COLUMNS = (
+    "ags",
+    "municipality",
+    "reference_date",
+    "year",
+    "population",
+    "basis",
+    "basis_detail",
+    "precision",
+    "official_table",
+    "estimated",
+    "source",
+    "link_factor",
+    "linked_population",
+    "primary",
+)
 
 
 def _precision_rank(precision: str, official: bool) -> int:
@@ -92,8 +112,12 @@ def _kreis_levels() -> pd.DataFrame:
     date = pd.to_datetime(k.ref_date, errors="coerce")
     bad = date.isna()
     if bad.any():
-        raise DataFormatError([problem(KREIS_FILE, int(i) + 2, "ref_date", "ein Datum JJJJ-MM-TT",
-                                       k.at[i, "ref_date"]) for i in k.index[bad]])
+        raise DataFormatError(
+            [
+                problem(KREIS_FILE, int(i) + 2, "ref_date", "ein Datum JJJJ-MM-TT", k.at[i, "ref_date"])
+                for i in k.index[bad]
+            ]
+        )
 
     def basis(row: pd.Series, d: pd.Timestamp) -> str:
         b = str(row.basis)
@@ -111,42 +135,88 @@ def _kreis_levels() -> pd.DataFrame:
 
     bases = [basis(r, d) for (_, r), d in zip(k.iterrows(), date)]
     official = ~k.source.str.startswith("http")
-    out = pd.DataFrame({
-        "ags": KREIS_AGS, "municipality": KREIS_NAME, "reference_date": date, "year": date.dt.year,
-        "population": k.pop_total.astype("int64"), "basis": bases,
-        "basis_detail": np.where(k.basis == "see municipal file", "sum of municipal values", k.basis),
-        "precision": k.precision, "official_table": official, "estimated": False,
-        "source": k.source,
-    })
+    out = pd.DataFrame(
+        {
+            "ags": KREIS_AGS,
+            "municipality": KREIS_NAME,
+            "reference_date": date,
+            "year": date.dt.year,
+            "population": k.pop_total.astype("int64"),
+            "basis": bases,
+            "basis_detail": np.where(k.basis == "see municipal file", "sum of municipal values", k.basis),
+            "precision": k.precision,
+            "official_table": official,
+            "estimated": False,
+            "source": k.source,
+        }
+    )
     return out
 
 
 def _municipal_levels(include_estimates: bool) -> pd.DataFrame:
     m = municipal_totals()
-    out = m[["ags", "municipality", "reference_date", "year", "population", "basis",
-             "basis_detail", "precision", "official_table", "source"]].copy()
+    out = m[
+        [
+            "ags",
+            "municipality",
+            "reference_date",
+            "year",
+            "population",
+            "basis",
+            "basis_detail",
+            "precision",
+            "official_table",
+            "source",
+        ]
+    ].copy()
     out["estimated"] = False
     # old-basis levels of 31.12.2011 quoted by the Aachener Nachrichten (same date as census-based)
     p = _pages()
-    pre = p[(p.measure == "population") & (p.ref_date == "2011-12-31")
-            & p.basis.str.contains("pre-census", na=False) & p.ags.isin(list(MUNICIPALITIES))]
-    extra = pd.DataFrame({
-        "ags": pre.ags, "municipality": pre.ags.map(MUNICIPALITIES),
-        "reference_date": Z11_LINK_DATE, "year": 2011, "population": pre.value.astype("int64"),
-        "basis": BASIS_VZ1987, "basis_detail": pre.basis, "precision": "exact (as quoted)",
-        "official_table": False, "estimated": False, "source": pre.source_url})
+    pre = p[
+        (p.measure == "population")
+        & (p.ref_date == "2011-12-31")
+        & p.basis.str.contains("pre-census", na=False)
+        & p.ags.isin(list(MUNICIPALITIES))
+    ]
+    extra = pd.DataFrame(
+        {
+            "ags": pre.ags,
+            "municipality": pre.ags.map(MUNICIPALITIES),
+            "reference_date": Z11_LINK_DATE,
+            "year": 2011,
+            "population": pre.value.astype("int64"),
+            "basis": BASIS_VZ1987,
+            "basis_detail": pre.basis,
+            "precision": "exact (as quoted)",
+            "official_table": False,
+            "estimated": False,
+            "source": pre.source_url,
+        }
+    )
     frames = [out, extra]
     if include_estimates:
         from dashboard.data.estimate import municipal_sex_totals
+
         for y in (2022, 2023, 2024):
             t = municipal_sex_totals(y)
             s = t.groupby("ags", sort=False).population.sum()
-            frames.append(pd.DataFrame({
-                "ags": s.index, "municipality": s.index.map(MUNICIPALITIES),
-                "reference_date": pd.Timestamp(f"{y}-12-31"), "year": y, "population": s.to_numpy(),
-                "basis": BASIS_Z2022, "basis_detail": "Fortschreibung Zensus 2022 (estimated)",
-                "precision": "estimate", "official_table": False, "estimated": True,
-                "source": "estimated: " + str(t.method.iloc[0])}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "ags": s.index,
+                        "municipality": s.index.map(MUNICIPALITIES),
+                        "reference_date": pd.Timestamp(f"{y}-12-31"),
+                        "year": y,
+                        "population": s.to_numpy(),
+                        "basis": BASIS_Z2022,
+                        "basis_detail": "Fortschreibung Zensus 2022 (estimated)",
+                        "precision": "estimate",
+                        "official_table": False,
+                        "estimated": True,
+                        "source": "estimated: " + str(t.method.iloc[0]),
+                    }
+                )
+            )
     res = pd.concat(frames, ignore_index=True)
     res["population"] = res.population.astype(float)
     return res
@@ -154,8 +224,9 @@ def _municipal_levels(include_estimates: bool) -> pd.DataFrame:
 
 def _level_at(levels: pd.DataFrame, ags: str, basis: str, date: pd.Timestamp) -> pd.Series | None:
     """Best level row (exact official first) of one area, basis and date."""
-    r = levels[(levels.ags == ags) & (levels.basis == basis) & (levels.reference_date == date)
-               & ~levels.estimated]
+    r = levels[
+        (levels.ags == ags) & (levels.basis == basis) & (levels.reference_date == date) & ~levels.estimated
+    ]
     if r.empty:
         return None
     rank = [_precision_rank(pr, off) for pr, off in zip(r.precision, r.official_table)]
@@ -175,47 +246,83 @@ def _census_breaks() -> pd.DataFrame:
         old = _level_at(levels, ags, BASIS_VZ1987, Z11_LINK_DATE)
         pct = p[(p.ags == ags) & (p.measure == "census_2011_revision_pct_vs_old_fortschreibung")]
         implied = p[(p.ags == ags) & (p.measure == "population_pre_census_implied")]
-        rec = {"ags": ags, "municipality": names[ags], "census": "Zensus 2011",
-               "old_basis": BASIS_VZ1987, "new_basis": BASIS_Z2011, "link_date": Z11_LINK_DATE}
+        rec = {
+            "ags": ags,
+            "municipality": names[ags],
+            "census": "Zensus 2011",
+            "old_basis": BASIS_VZ1987,
+            "new_basis": BASIS_Z2011,
+            "link_date": Z11_LINK_DATE,
+        }
         if new is None:
-            rec.update(old_level=np.nan, new_level=np.nan, link_factor=np.nan,
-                       link_method="no census-based level for 31.12.2011", link_quality="missing",
-                       sources="")
+            rec.update(
+                old_level=np.nan,
+                new_level=np.nan,
+                link_factor=np.nan,
+                link_method="no census-based level for 31.12.2011",
+                link_quality="missing",
+                sources="",
+            )
         elif old is not None:
-            rec.update(old_level=float(old.population), new_level=float(new.population),
-                       link_factor=float(new.population) / float(old.population),
-                       link_method="old- and census-based level of the same date 31.12.2011",
-                       link_quality="same date" + (" (old level rounded)" if "round" in str(old.precision) else ""),
-                       sources=f"{old.source} | {new.source}")
+            rec.update(
+                old_level=float(old.population),
+                new_level=float(new.population),
+                link_factor=float(new.population) / float(old.population),
+                link_method="old- and census-based level of the same date 31.12.2011",
+                link_quality="same date" + (" (old level rounded)" if "round" in str(old.precision) else ""),
+                sources=f"{old.source} | {new.source}",
+            )
         elif not pct.empty:
             f = 1 + float(pct.value.iloc[0]) / 100
-            rec.update(old_level=float(new.population) / f, new_level=float(new.population),
-                       link_factor=f,
-                       link_method="census revision in % of the same date 31.12.2011 (quoted, 1 decimal)",
-                       link_quality="same date (percentage rounded to 0.1)",
-                       sources=f"{pct.source_url.iloc[0]} | {new.source}")
+            rec.update(
+                old_level=float(new.population) / f,
+                new_level=float(new.population),
+                link_factor=f,
+                link_method="census revision in % of the same date 31.12.2011 (quoted, 1 decimal)",
+                link_quality="same date (percentage rounded to 0.1)",
+                sources=f"{pct.source_url.iloc[0]} | {new.source}",
+            )
         elif not implied.empty:
             o = float(implied.value.iloc[0])
-            rec.update(old_level=o, new_level=float(new.population),
-                       link_factor=float(new.population) / o,
-                       link_method="pre-census level implied by the quoted difference; its reference "
-                                   "date is not stated (about 2011)",
-                       link_quality="date ambiguous", sources=f"{implied.source_url.iloc[0]} | {new.source}")
+            rec.update(
+                old_level=o,
+                new_level=float(new.population),
+                link_factor=float(new.population) / o,
+                link_method="pre-census level implied by the quoted difference; its reference "
+                "date is not stated (about 2011)",
+                link_quality="date ambiguous",
+                sources=f"{implied.source_url.iloc[0]} | {new.source}",
+            )
         else:
-            rec.update(old_level=np.nan, new_level=float(new.population), link_factor=np.nan,
-                       link_method="no old-basis level to link", link_quality="missing", sources=str(new.source))
+            rec.update(
+                old_level=np.nan,
+                new_level=float(new.population),
+                link_factor=np.nan,
+                link_method="no old-basis level to link",
+                link_quality="missing",
+                sources=str(new.source),
+            )
         rows.append(rec)
         # ---------------- Zensus 2022
-        rec = {"ags": ags, "municipality": names[ags], "census": "Zensus 2022",
-               "old_basis": BASIS_Z2011, "new_basis": BASIS_Z2022}
+        rec = {
+            "ags": ags,
+            "municipality": names[ags],
+            "census": "Zensus 2022",
+            "old_basis": BASIS_Z2011,
+            "new_basis": BASIS_Z2022,
+        }
         if ags == KREIS_AGS:
             o = _level_at(levels, ags, BASIS_Z2011, Z22_KREIS_LINK_DATE)
             n = _level_at(levels, ags, BASIS_Z2022, Z22_KREIS_LINK_DATE)
-            rec.update(link_date=Z22_KREIS_LINK_DATE, old_level=float(o.population),
-                       new_level=float(n.population),
-                       link_factor=float(n.population) / float(o.population),
-                       link_method="Zensus-2011- and Zensus-2022-based level of the same date 31.12.2022",
-                       link_quality="same date", sources=f"{o.source} | {n.source}")
+            rec.update(
+                link_date=Z22_KREIS_LINK_DATE,
+                old_level=float(o.population),
+                new_level=float(n.population),
+                link_factor=float(n.population) / float(o.population),
+                link_method="Zensus-2011- and Zensus-2022-based level of the same date 31.12.2022",
+                link_quality="same date",
+                sources=f"{o.source} | {n.source}",
+            )
         else:
             a = _level_at(levels, ags, BASIS_Z2011, pd.Timestamp("2021-12-31"))
             b = _level_at(levels, ags, BASIS_Z2011, pd.Timestamp("2022-12-31"))
@@ -223,18 +330,38 @@ def _census_breaks() -> pd.DataFrame:
             w = (Z22_CENSUS_DATE - a.reference_date).days / (b.reference_date - a.reference_date).days
             o = float(np.exp((1 - w) * np.log(float(a.population)) + w * np.log(float(b.population))))
             n = float(z[ags])
-            rec.update(link_date=Z22_CENSUS_DATE, old_level=o, new_level=n, link_factor=n / o,
-                       link_method="census result 15.05.2022 vs the Zensus-2011-based level of that day, "
-                                   "interpolated log-linearly between 31.12.2021 and 31.12.2022",
-                       link_quality="same date (old level interpolated)",
-                       sources=f"{a.source} | {b.source} | Zensus 2022 1000A-0000")
+            rec.update(
+                link_date=Z22_CENSUS_DATE,
+                old_level=o,
+                new_level=n,
+                link_factor=n / o,
+                link_method="census result 15.05.2022 vs the Zensus-2011-based level of that day, "
+                "interpolated log-linearly between 31.12.2021 and 31.12.2022",
+                link_quality="same date (old level interpolated)",
+                sources=f"{a.source} | {b.source} | Zensus 2022 1000A-0000",
+            )
         rows.append(rec)
     out = pd.DataFrame(rows)
     out["difference"] = out.new_level - out.old_level
     out["difference_pct"] = 100 * (out.link_factor - 1)
-    return out[["ags", "municipality", "census", "link_date", "old_basis", "new_basis", "old_level",
-                "new_level", "difference", "difference_pct", "link_factor", "link_quality",
-                "link_method", "sources"]]
+    return out[
+        [
+            "ags",
+            "municipality",
+            "census",
+            "link_date",
+            "old_basis",
+            "new_basis",
+            "old_level",
+            "new_level",
+            "difference",
+            "difference_pct",
+            "link_factor",
+            "link_quality",
+            "link_method",
+            "sources",
+        ]
+    ]
 
 
 def census_breaks() -> pd.DataFrame:
@@ -256,9 +383,11 @@ def _history(include_estimates: bool) -> pd.DataFrame:
     br = _census_breaks()
     f11 = br[br.census == "Zensus 2011"].set_index("ags").link_factor
     f22 = br[br.census == "Zensus 2022"].set_index("ags").link_factor
-    factor = np.where(lv.basis == BASIS_Z2022, 1.0,
-                      np.where(lv.basis == BASIS_Z2011, lv.ags.map(f22),
-                               lv.ags.map(f22) * lv.ags.map(f11)))
+    factor = np.where(
+        lv.basis == BASIS_Z2022,
+        1.0,
+        np.where(lv.basis == BASIS_Z2011, lv.ags.map(f22), lv.ags.map(f22) * lv.ags.map(f11)),
+    )
     lv["link_factor"] = factor.astype(float)
     # estimated Zensus-2022-based municipal levels: linked at the latest date that also has an
     # official Zensus-2011-based level (31.12.2023), so that the census-neutral series continues
@@ -267,11 +396,19 @@ def _history(include_estimates: bool) -> pd.DataFrame:
     if est.any():
         for ags in lv.ags[est].unique():
             e = lv[(lv.ags == ags) & lv.estimated]
-            o = lv[(lv.ags == ags) & ~lv.estimated & (lv.basis == BASIS_Z2011)
-                   & (lv.precision == "exact") & lv.reference_date.isin(e.reference_date)]
+            o = lv[
+                (lv.ags == ags)
+                & ~lv.estimated
+                & (lv.basis == BASIS_Z2011)
+                & (lv.precision == "exact")
+                & lv.reference_date.isin(e.reference_date)
+            ]
             d = o.reference_date.max()
-            f = float(o[o.reference_date == d].population.iloc[0] * o[o.reference_date == d].link_factor.iloc[0]
-                      / e[e.reference_date == d].population.iloc[0])
+            f = float(
+                o[o.reference_date == d].population.iloc[0]
+                * o[o.reference_date == d].link_factor.iloc[0]
+                / e[e.reference_date == d].population.iloc[0]
+            )
             lv.loc[(lv.ags == ags) & lv.estimated, "link_factor"] = f
     lv["linked_population"] = lv.population * lv.link_factor
     # one primary row per area and date: newest basis, then official exact before rounded/quoted,

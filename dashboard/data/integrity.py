@@ -49,12 +49,20 @@ def verify_raw_file(raw_dir: Path, relative: str) -> None:
     """
     expected = recorded_hashes(raw_dir).get(relative)
     if expected is None:
-        raise DataFormatError(problem(relative, None, None, "einen Eintrag in data/raw/SHA256SUMS",
-                                      "keinen Eintrag"))
+        raise DataFormatError(
+            problem(relative, None, None, "einen Eintrag in data/raw/SHA256SUMS", "keinen Eintrag")
+        )
     actual = sha256_file(raw_dir / relative)
     if actual != expected:
-        raise DataFormatError(problem(relative, None, None, f"SHA-256 {expected[:16]}…",
-                                      f"SHA-256 {actual[:16]}… (Datei wurde verändert)"))
+        raise DataFormatError(
+            problem(
+                relative,
+                None,
+                None,
+                f"SHA-256 {expected[:16]}…",
+                f"SHA-256 {actual[:16]}… (Datei wurde verändert)",
+            )
+        )
 
 
 def verify_all(raw_dir: Path) -> list[str]:

@@ -107,8 +107,19 @@ ACTIVE_STATUSES: frozenset[str] = frozenset({"laufend"})
 AGE_BAND_BASES: tuple[str, ...] = ("source", "convention", "all ages")
 
 MEASURE_COLUMNS: tuple[str, ...] = (
-    "id", "title", "field_of_action", "target_group", "age_min", "age_max", "age_band_basis",
-    "age_band_note", "status", "start_year", "lead", "description", "municipality_text",
+    "id",
+    "title",
+    "field_of_action",
+    "target_group",
+    "age_min",
+    "age_max",
+    "age_band_basis",
+    "age_band_note",
+    "status",
+    "start_year",
+    "lead",
+    "description",
+    "municipality_text",
 )
 MUNICIPALITY_COLUMNS: tuple[str, ...] = ("measure_id", "ags", "name")
 SOURCE_COLUMNS: tuple[str, ...] = ("measure_id", "url")
@@ -149,9 +160,13 @@ SOURCE_STATED_AGE_BANDS: dict[str, str] = {
 
 #: Per-measure decisions where no general rule fits, id -> (age_min, age_max, basis, note).
 AGE_BAND_OVERRIDES: dict[str, tuple[int, int | None, str, str]] = {
-    "M23": (16, None, "convention",
-            "Quelle nennt zwei Gruppen (16–24 und 65+); ein Band kann nur beide zusammen "
-            "abbilden: 16+ (umfasst auch 25–64)"),
+    "M23": (
+        16,
+        None,
+        "convention",
+        "Quelle nennt zwei Gruppen (16–24 und 65+); ein Band kann nur beide zusammen "
+        "abbilden: 16+ (umfasst auch 25–64)",
+    ),
 }
 
 #: Conventions from the target group text, tried in order on the start of ``target_group``:
@@ -159,17 +174,30 @@ AGE_BAND_OVERRIDES: dict[str, tuple[int, int | None, str, str]] = {
 TARGET_GROUP_RULES: tuple[tuple[str, int, int | None, str, str], ...] = (
     (r"^alle\b", 0, None, "all ages", "Zielgruppe „alle“"),
     (r".*alle Altersgruppen", 0, None, "all ages", "Zielgruppe „alle Altersgruppen“"),
-    (r"^(Zugewanderte|Haushalte)\b", 0, None, "all ages",
-     "Zugewanderte bzw. Haushalte aller Altersgruppen"),
-    (r"^(Senioren|Ältere|Pflegebedürftige|Menschen mit Demenz)\b", 65, None, "convention",
-     "Konvention „Senioren“ → 65+ (notes.md §7)"),
-    (r"^(Kinder|Familien)\b", 0, 17, "convention",
-     "Konvention Kinder/Familien mit minderjährigen Kindern → 0–17 (notes.md §7)"),
-    (r"^Jugendliche\b", 14, 17, "convention",
-     "Konvention „Jugendliche“ → 14–17 (§ 1 Abs. 1 Nr. 2 JuSchG)"),
-    (r"^(Erwerbstätige|Erwerbsfähige)\b", 20, 64, "convention",
-     "Konvention Erwerbsalter 20–64 (übliche Abgrenzung der amtlichen Statistik; "
-     "endet an der Grenze der Planungsaltersgruppe 45–64)"),
+    (r"^(Zugewanderte|Haushalte)\b", 0, None, "all ages", "Zugewanderte bzw. Haushalte aller Altersgruppen"),
+    (
+        r"^(Senioren|Ältere|Pflegebedürftige|Menschen mit Demenz)\b",
+        65,
+        None,
+        "convention",
+        "Konvention „Senioren“ → 65+ (notes.md §7)",
+    ),
+    (
+        r"^(Kinder|Familien)\b",
+        0,
+        17,
+        "convention",
+        "Konvention Kinder/Familien mit minderjährigen Kindern → 0–17 (notes.md §7)",
+    ),
+    (r"^Jugendliche\b", 14, 17, "convention", "Konvention „Jugendliche“ → 14–17 (§ 1 Abs. 1 Nr. 2 JuSchG)"),
+    (
+        r"^(Erwerbstätige|Erwerbsfähige)\b",
+        20,
+        64,
+        "convention",
+        "Konvention Erwerbsalter 20–64 (übliche Abgrenzung der amtlichen Statistik; "
+        "endet an der Grenze der Planungsaltersgruppe 45–64)",
+    ),
 )
 
 _URL_SPLIT = " | "
@@ -178,6 +206,7 @@ _URL_SPLIT = " | "
 # --------------------------------------------------------------------------------------
 # Catalogue
 # --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class Catalogue:
@@ -216,7 +245,7 @@ class Catalogue:
         """
         rows = []
         for mid, ags in zip(self.municipalities.measure_id, self.municipalities.ags):
-            for a in (AGS_LIST if ags == KREIS_AGS else (ags,)):
+            for a in AGS_LIST if ags == KREIS_AGS else (ags,):
                 rows.append((mid, a, MUNICIPALITIES[a]))
         out = pd.DataFrame(rows, columns=["measure_id", "ags", "municipality"])
         return out.drop_duplicates(["measure_id", "ags"], ignore_index=True)
@@ -237,9 +266,11 @@ class Catalogue:
 
     def equals(self, other: Catalogue) -> bool:
         """Same content (tables), regardless of origin and path."""
-        return (self.measures.equals(other.measures)
-                and self.municipalities.equals(other.municipalities)
-                and self.sources.equals(other.sources))
+        return (
+            self.measures.equals(other.measures)
+            and self.municipalities.equals(other.municipalities)
+            and self.sources.equals(other.sources)
+        )
 
 
 def _frames(measures: list[dict], municipalities: list[tuple], sources: list[tuple]) -> tuple:
@@ -261,6 +292,7 @@ def _name_of(ags: str) -> str:
 # --------------------------------------------------------------------------------------
 # Build from the raw CSV
 # --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -327,8 +359,9 @@ def normalise_municipalities(text: str) -> tuple[list[str], list[str]]:
     return [a for a in AGS_LIST if a in included and a not in excluded], unmatched
 
 
-def decide_age_band(mid: str, target_group: str, age_min: int | None,
-                    age_max: int | None) -> tuple[int, int | None, str, str] | None:
+def decide_age_band(
+    mid: str, target_group: str, age_min: int | None, age_max: int | None
+) -> tuple[int, int | None, str, str] | None:
     """Age band of one raw row: ``(age_min, age_max or None = open, basis, note)``.
 
     Order: :data:`AGE_BAND_OVERRIDES`; then a band given in the CSV (basis ``"source"`` if the
@@ -346,9 +379,14 @@ def decide_age_band(mid: str, target_group: str, age_min: int | None,
             return None
         return rule[1], rule[2], rule[3], rule[4]
     stated = mid in SOURCE_STATED_AGE_BANDS
-    note = f"laut Quelle: {SOURCE_STATED_AGE_BANDS[mid]}" if stated else \
-        ("im Rohdatensatz nach den Konventionen von notes.md §7 gesetzt (Senioren → 65+, "
-         "Kita → 0–6, minderjährige Kinder → 0–17)")
+    note = (
+        f"laut Quelle: {SOURCE_STATED_AGE_BANDS[mid]}"
+        if stated
+        else (
+            "im Rohdatensatz nach den Konventionen von notes.md §7 gesetzt (Senioren → 65+, "
+            "Kita → 0–6, minderjährige Kinder → 0–17)"
+        )
+    )
     basis = "source" if stated else "convention"
     lo, hi = age_min, age_max
     if lo is None:
@@ -399,8 +437,20 @@ def build_catalogue(raw_csv: str | Path = RAW_CSV) -> tuple[Catalogue, BuildRepo
     """
     path = Path(raw_csv)
     fname = path.name
-    expected_cols = ["id", "title", "field_of_action", "target_group", "age_min", "age_max",
-                     "municipality", "status", "start_year", "lead", "description", "source_url"]
+    expected_cols = [
+        "id",
+        "title",
+        "field_of_action",
+        "target_group",
+        "age_min",
+        "age_max",
+        "municipality",
+        "status",
+        "start_year",
+        "lead",
+        "description",
+        "source_url",
+    ]
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in expected_cols if c not in raw.columns]
     if missing:
@@ -421,8 +471,9 @@ def build_catalogue(raw_csv: str | Path = RAW_CSV) -> tuple[Catalogue, BuildRepo
             excluded.append((mid, "keine Quelle angegeben"))
             continue
         if r.field_of_action not in FIELDS_OF_ACTION:
-            probs.append(problem(fname, i, "field_of_action", "eines der fünf Handlungsfelder",
-                                 r.field_of_action))
+            probs.append(
+                problem(fname, i, "field_of_action", "eines der fünf Handlungsfelder", r.field_of_action)
+            )
         if r.status not in ("laufend", "abgeschlossen", ""):
             probs.append(problem(fname, i, "status", "laufend, abgeschlossen oder leer", r.status))
         ints = {}
@@ -433,37 +484,68 @@ def build_catalogue(raw_csv: str | Path = RAW_CSV) -> tuple[Catalogue, BuildRepo
             except ValueError:
                 probs.append(problem(fname, i, col, "eine ganze Zahl oder leer", v))
                 ints[col] = None
-        if (ints["age_min"] is not None and ints["age_max"] is not None
-                and ints["age_min"] > ints["age_max"]):
-            probs.append(problem(fname, i, "age_min", f"höchstens age_max ({ints['age_max']})",
-                                 ints["age_min"]))
+        if ints["age_min"] is not None and ints["age_max"] is not None and ints["age_min"] > ints["age_max"]:
+            probs.append(
+                problem(fname, i, "age_min", f"höchstens age_max ({ints['age_max']})", ints["age_min"])
+            )
         ags, unmatched = normalise_municipalities(r.municipality)
         for u in unmatched:
-            probs.append(problem(fname, i, "municipality",
-                                 "einen Namen aus MUNICIPALITY_ALIASES (Gemeinde oder Kreis Düren)", u))
+            probs.append(
+                problem(
+                    fname,
+                    i,
+                    "municipality",
+                    "einen Namen aus MUNICIPALITY_ALIASES (Gemeinde oder Kreis Düren)",
+                    u,
+                )
+            )
         if not ags and not unmatched:
             probs.append(problem(fname, i, "municipality", "mindestens eine Gemeinde", r.municipality))
         band = decide_age_band(mid, r.target_group, ints["age_min"], ints["age_max"])
         if band is None:
-            probs.append(problem(fname, i, "target_group",
-                                 "eine Altersangabe oder eine Zielgruppe aus TARGET_GROUP_RULES",
-                                 r.target_group))
+            probs.append(
+                problem(
+                    fname,
+                    i,
+                    "target_group",
+                    "eine Altersangabe oder eine Zielgruppe aus TARGET_GROUP_RULES",
+                    r.target_group,
+                )
+            )
             band = (0, None, "all ages", "")
         lo, hi, basis, note = band
-        measures.append({
-            "id": mid, "title": r.title.strip(), "field_of_action": r.field_of_action,
-            "target_group": r.target_group.strip(), "age_min": lo, "age_max": hi,
-            "age_band_basis": basis, "age_band_note": note,
-            "status": r.status or "unbekannt", "start_year": ints["start_year"],
-            "lead": r.lead.strip(), "description": r.description.strip(),
-            "municipality_text": r.municipality.strip(),
-        })
+        measures.append(
+            {
+                "id": mid,
+                "title": r.title.strip(),
+                "field_of_action": r.field_of_action,
+                "target_group": r.target_group.strip(),
+                "age_min": lo,
+                "age_max": hi,
+                "age_band_basis": basis,
+                "age_band_note": note,
+                "status": r.status or "unbekannt",
+                "start_year": ints["start_year"],
+                "lead": r.lead.strip(),
+                "description": r.description.strip(),
+                "municipality_text": r.municipality.strip(),
+            }
+        )
         munis.extend((mid, a, _name_of(a)) for a in ags)
         srcs.extend((mid, u) for u in urls)
-        decisions.append({"id": mid, "municipality_text": r.municipality, "ags": ";".join(ags),
-                          "age_min_raw": r.age_min, "age_max_raw": r.age_max,
-                          "age_min": lo, "age_max": hi, "age_band_basis": basis,
-                          "age_band_note": note})
+        decisions.append(
+            {
+                "id": mid,
+                "municipality_text": r.municipality,
+                "ags": ";".join(ags),
+                "age_min_raw": r.age_min,
+                "age_max_raw": r.age_max,
+                "age_min": lo,
+                "age_max": hi,
+                "age_band_basis": basis,
+                "age_band_note": note,
+            }
+        )
     if probs:
         raise DataFormatError(probs)
     m, g, s = _frames(measures, munis, srcs)
@@ -476,21 +558,35 @@ def build_catalogue(raw_csv: str | Path = RAW_CSV) -> tuple[Catalogue, BuildRepo
 # --------------------------------------------------------------------------------------
 
 _HELP_ROWS = (
-    ("Blatt Massnahmen", "eine Zeile je Maßnahme; Pflichtfelder: id, title, field_of_action, "
-     "target_group, age_min, age_band_basis, status"),
+    (
+        "Blatt Massnahmen",
+        "eine Zeile je Maßnahme; Pflichtfelder: id, title, field_of_action, "
+        "target_group, age_min, age_band_basis, status",
+    ),
     ("id", "eindeutige Kennung, z. B. M68"),
     ("field_of_action", "genau eines der fünf Handlungsfelder (Auswahlliste)"),
     ("age_min / age_max", "Altersband in Jahren (0–100); age_max leer = nach oben offen"),
-    ("age_band_basis", "source = Altersband laut Quelle; convention = nach dokumentierter "
-     "Konvention gesetzt; all ages = für alle Altersgruppen (age_min 0, age_max leer)"),
+    (
+        "age_band_basis",
+        "source = Altersband laut Quelle; convention = nach dokumentierter "
+        "Konvention gesetzt; all ages = für alle Altersgruppen (age_min 0, age_max leer)",
+    ),
     ("status", "laufend, geplant, abgeschlossen oder unbekannt (nur „laufend“ gilt als aktiv)"),
-    ("Blatt Gemeinden", "eine Zeile je versorgter Gemeinde: measure_id und AGS (Auswahlliste); "
-     "05358 = Kreis Düren = alle 15 Gemeinden"),
-    ("Blatt Quellen", "eine Zeile je Quelle: measure_id und URL (http/https); jede Maßnahme "
-     "braucht mindestens eine Quelle"),
-    ("Import", "python -m dashboard massnahmen import DATEI.xlsx oder Upload auf der Seite "
-     "„Werkzeugkoffer“; die Datei wird vollständig geprüft, Fehler werden mit Blatt, Zeile "
-     "und Spalte gemeldet"),
+    (
+        "Blatt Gemeinden",
+        "eine Zeile je versorgter Gemeinde: measure_id und AGS (Auswahlliste); "
+        "05358 = Kreis Düren = alle 15 Gemeinden",
+    ),
+    (
+        "Blatt Quellen",
+        "eine Zeile je Quelle: measure_id und URL (http/https); jede Maßnahme braucht mindestens eine Quelle",
+    ),
+    (
+        "Import",
+        "python -m dashboard massnahmen import DATEI.xlsx oder Upload auf der Seite "
+        "„Werkzeugkoffer“; die Datei wird vollständig geprüft, Fehler werden mit Blatt, Zeile "
+        "und Spalte gemeldet",
+    ),
 )
 
 
@@ -530,18 +626,23 @@ def write_workbook(catalogue: Catalogue, path: str | Path) -> Path:
     m = catalogue.measures
     rows = []
     for rec in m.itertuples(index=False):
-        rows.append([None if pd.isna(v) else (int(v) if c in ("age_min", "age_max", "start_year")
-                                                else v)
-                     for c, v in zip(MEASURE_COLUMNS, rec)])
+        rows.append(
+            [
+                None if pd.isna(v) else (int(v) if c in ("age_min", "age_max", "start_year") else v)
+                for c, v in zip(MEASURE_COLUMNS, rec)
+            ]
+        )
     wsm = table(SHEET_MEASURES, MEASURE_COLUMNS, rows)
-    wsg = table(SHEET_MUNICIPALITIES, MUNICIPALITY_COLUMNS,
-                catalogue.municipalities.itertuples(index=False))
+    wsg = table(SHEET_MUNICIPALITIES, MUNICIPALITY_COLUMNS, catalogue.municipalities.itertuples(index=False))
     for row in wsg.iter_rows(min_row=2, min_col=2, max_col=2):
         for c in row:
             c.number_format = "@"
     wss = table(SHEET_SOURCES, SOURCE_COLUMNS, catalogue.sources.itertuples(index=False))
-    for ws, widths in ((wsm, {"A": 7, "B": 50, "C": 42, "D": 40, "H": 40, "K": 40, "L": 60, "M": 40}),
-                       (wsg, {"A": 11, "B": 11, "C": 16}), (wss, {"A": 11, "B": 90})):
+    for ws, widths in (
+        (wsm, {"A": 7, "B": 50, "C": 42, "D": 40, "H": 40, "K": 40, "L": 60, "M": 40}),
+        (wsg, {"A": 11, "B": 11, "C": 16}),
+        (wss, {"A": 11, "B": 90}),
+    ):
         for col, w in widths.items():
             ws.column_dimensions[col].width = w
 
@@ -551,13 +652,15 @@ def write_workbook(catalogue: Catalogue, path: str | Path) -> Path:
     for c in lists[1]:
         c.font = bold
     for k in range(max(len(FIELDS_OF_ACTION), len(STATUSES), len(ags_codes))):
-        lists.append([
-            FIELDS_OF_ACTION[k] if k < len(FIELDS_OF_ACTION) else None,
-            STATUSES[k] if k < len(STATUSES) else None,
-            AGE_BAND_BASES[k] if k < len(AGE_BAND_BASES) else None,
-            ags_codes[k] if k < len(ags_codes) else None,
-            _name_of(ags_codes[k]) if k < len(ags_codes) else None,
-        ])
+        lists.append(
+            [
+                FIELDS_OF_ACTION[k] if k < len(FIELDS_OF_ACTION) else None,
+                STATUSES[k] if k < len(STATUSES) else None,
+                AGE_BAND_BASES[k] if k < len(AGE_BAND_BASES) else None,
+                ags_codes[k] if k < len(ags_codes) else None,
+                _name_of(ags_codes[k]) if k < len(ags_codes) else None,
+            ]
+        )
     for row in lists.iter_rows(min_row=2, min_col=4, max_col=4):
         for c in row:
             c.number_format = "@"
@@ -565,17 +668,28 @@ def write_workbook(catalogue: Catalogue, path: str | Path) -> Path:
     lists.column_dimensions["E"].width = 16
 
     def list_validation(ws, col_letter: str, list_col: str, n: int, title: str) -> None:
-        dv = DataValidation(type="list", formula1=f"={SHEET_LISTS}!${list_col}$2:${list_col}${n + 1}",
-                            allow_blank=True, showErrorMessage=True,
-                            errorTitle="Ungültiger Wert",
-                            error=f"Bitte einen Wert aus der Liste wählen ({title}).")
+        dv = DataValidation(
+            type="list",
+            formula1=f"={SHEET_LISTS}!${list_col}$2:${list_col}${n + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Ungültiger Wert",
+            error=f"Bitte einen Wert aus der Liste wählen ({title}).",
+        )
         dv.add(f"{col_letter}2:{col_letter}{n_rows}")
         ws.add_data_validation(dv)
 
     def whole_validation(ws, col_letter: str, lo: int, hi: int) -> None:
-        dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi),
-                            allow_blank=True, showErrorMessage=True, errorTitle="Ungültige Zahl",
-                            error=f"Bitte eine ganze Zahl von {lo} bis {hi} eingeben.")
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(lo),
+            formula2=str(hi),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Ungültige Zahl",
+            error=f"Bitte eine ganze Zahl von {lo} bis {hi} eingeben.",
+        )
         dv.add(f"{col_letter}2:{col_letter}{n_rows}")
         ws.add_data_validation(dv)
 
@@ -599,6 +713,7 @@ def write_workbook(catalogue: Catalogue, path: str | Path) -> Path:
 
     # Fixed document dates keep rebuilt files comparable.
     import datetime as _dt
+
     stamp = _dt.datetime(2026, 1, 1)
     wb.properties.created = stamp
     wb.properties.modified = stamp
@@ -617,6 +732,7 @@ def workbook_bytes(catalogue: Catalogue) -> bytes:
 # --------------------------------------------------------------------------------------
 # Loader + validator
 # --------------------------------------------------------------------------------------
+
 
 def _cell_text(v) -> str:
     if v is None:
@@ -641,14 +757,16 @@ def _cell_int(v) -> tuple[int | None, bool]:
     return None, False
 
 
-def _read_sheet(ws, fname: str, sheet: str, columns: tuple[str, ...],
-                probs: list[Problem]) -> list[tuple[int, dict]] | None:
+def _read_sheet(
+    ws, fname: str, sheet: str, columns: tuple[str, ...], probs: list[Problem]
+) -> list[tuple[int, dict]] | None:
     """Rows of a sheet as (excel_row, {column: value}); header checked (all problems)."""
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
-        probs.append(problem(fname, 1, None, f"Kopfzeile mit {', '.join(columns)}", "leeres Blatt",
-                             sheet=sheet))
+        probs.append(
+            problem(fname, 1, None, f"Kopfzeile mit {', '.join(columns)}", "leeres Blatt", sheet=sheet)
+        )
         return None
     names = [_cell_text(h) for h in header]
     while names and names[-1] == "":
@@ -660,9 +778,16 @@ def _read_sheet(ws, fname: str, sheet: str, columns: tuple[str, ...],
             ok = False
     for k, n in enumerate(names):
         if n not in columns:
-            probs.append(problem(fname, 1, n or f"Spalte {k + 1}",
-                                 f"nur die Spalten {', '.join(columns)}", n or "leere Überschrift",
-                                 sheet=sheet))
+            probs.append(
+                problem(
+                    fname,
+                    1,
+                    n or f"Spalte {k + 1}",
+                    f"nur die Spalten {', '.join(columns)}",
+                    n or "leere Überschrift",
+                    sheet=sheet,
+                )
+            )
             ok = False
     if not ok:
         return None
@@ -670,8 +795,9 @@ def _read_sheet(ws, fname: str, sheet: str, columns: tuple[str, ...],
     out = []
     for r, values in enumerate(rows, start=2):
         if r > MAX_SHEET_ROWS:
-            probs.append(problem(fname, r, None, f"höchstens {MAX_SHEET_ROWS} Zeilen", "mehr Zeilen",
-                                 sheet=sheet))
+            probs.append(
+                problem(fname, r, None, f"höchstens {MAX_SHEET_ROWS} Zeilen", "mehr Zeilen", sheet=sheet)
+            )
             return None
         values = list(values) + [None] * (len(names) - len(values))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -702,8 +828,11 @@ def _check_container(path, fname: str) -> None:
             size = path.seek(0, 2)
             path.seek(pos)
         if size > MAX_WORKBOOK_BYTES:
-            raise DataFormatError(problem(fname, None, None, f"höchstens {MAX_WORKBOOK_BYTES // 2**20} MB",
-                                          f"{size / 2**20:.1f} MB"))
+            raise DataFormatError(
+                problem(
+                    fname, None, None, f"höchstens {MAX_WORKBOOK_BYTES // 2**20} MB", f"{size / 2**20:.1f} MB"
+                )
+            )
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
         if not isinstance(path, (str, Path)):
@@ -711,19 +840,33 @@ def _check_container(path, fname: str) -> None:
     except DataFormatError:
         raise
     except Exception as exc:
-        raise DataFormatError(problem(fname, None, None, "eine Excel-Arbeitsmappe (.xlsx)",
-                                      f"keine lesbare Arbeitsmappe ({type(exc).__name__})")) from None
+        raise DataFormatError(
+            problem(
+                fname,
+                None,
+                None,
+                "eine Excel-Arbeitsmappe (.xlsx)",
+                f"keine lesbare Arbeitsmappe ({type(exc).__name__})",
+            )
+        ) from None
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        raise DataFormatError(problem(fname, None, None,
-                                      f"entpackt höchstens {MAX_UNCOMPRESSED_BYTES // 2**20} MB und "
-                                      f"Kompression höchstens {MAX_COMPRESSION_RATIO:.0f}:1",
-                                      f"{total / 2**20:.1f} MB, {total / packed:.0f}:1 (ZIP-Bombe?)"))
+        raise DataFormatError(
+            problem(
+                fname,
+                None,
+                None,
+                f"entpackt höchstens {MAX_UNCOMPRESSED_BYTES // 2**20} MB und "
+                f"Kompression höchstens {MAX_COMPRESSION_RATIO:.0f}:1",
+                f"{total / 2**20:.1f} MB, {total / packed:.0f}:1 (ZIP-Bombe?)",
+            )
+        )
 
 
-def load_workbook(path: str | Path, *, origin: str = "imported",
-                  display_name: str | None = None) -> Catalogue:
+def load_workbook(
+    path: str | Path, *, origin: str = "imported", display_name: str | None = None
+) -> Catalogue:
     """Read and validate a catalogue workbook (see :func:`_load_workbook` for the contract).
 
     openpyxl's read-only mode decompresses sheets lazily, so a damaged archive member
@@ -739,14 +882,30 @@ def load_workbook(path: str | Path, *, origin: str = "imported",
         return _load_workbook(path, origin=origin, display_name=display_name)
     except DataFormatError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, TypeError,
-            ParseError) as exc:
-        raise DataFormatError(problem(fname, None, None, "eine lesbare Excel-Arbeitsmappe (.xlsx)",
-                                      f"beschädigte Arbeitsmappe ({type(exc).__name__})")) from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        KeyError,
+        ValueError,
+        TypeError,
+        ParseError,
+    ) as exc:
+        raise DataFormatError(
+            problem(
+                fname,
+                None,
+                None,
+                "eine lesbare Excel-Arbeitsmappe (.xlsx)",
+                f"beschädigte Arbeitsmappe ({type(exc).__name__})",
+            )
+        ) from None
 
 
-def _load_workbook(path: str | Path, *, origin: str = "imported",
-                   display_name: str | None = None) -> Catalogue:
+def _load_workbook(
+    path: str | Path, *, origin: str = "imported", display_name: str | None = None
+) -> Catalogue:
     """Read and validate a catalogue workbook.
 
     Parameters
@@ -773,26 +932,39 @@ def _load_workbook(path: str | Path, *, origin: str = "imported",
         or name, unknown measure ids in Gemeinden/Quellen, invalid URLs, measures without a
         municipality or a source.
     """
+
     from openpyxl import load_workbook as _open
-    from openpyxl.utils.exceptions import InvalidFileException
-    import zipfile
 
     fname = display_name or (Path(path).name if isinstance(path, (str, Path)) else "Arbeitsmappe")
     _check_container(path, fname)
     try:
         wb = _open(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types (incl. XML errors) for broken files
-        raise DataFormatError(problem(fname, None, None, "eine Excel-Arbeitsmappe (.xlsx)",
-                                      f"keine lesbare Arbeitsmappe ({type(exc).__name__})")) from None
+        raise DataFormatError(
+            problem(
+                fname,
+                None,
+                None,
+                "eine Excel-Arbeitsmappe (.xlsx)",
+                f"keine lesbare Arbeitsmappe ({type(exc).__name__})",
+            )
+        ) from None
     probs: list[Problem] = []
     try:
         present = list(wb.sheetnames)
         data: dict[str, list | None] = {}
         for sheet, cols in REQUIRED_SHEETS.items():
             if sheet not in present:
-                probs.append(problem(fname, None, None, f"ein Blatt {sheet!r}",
-                                     "vorhandene Blätter: " + ", ".join(repr(s) for s in present),
-                                     sheet=sheet))
+                probs.append(
+                    problem(
+                        fname,
+                        None,
+                        None,
+                        f"ein Blatt {sheet!r}",
+                        "vorhandene Blätter: " + ", ".join(repr(s) for s in present),
+                        sheet=sheet,
+                    )
+                )
                 data[sheet] = None
             else:
                 data[sheet] = _read_sheet(wb[sheet], fname, sheet, cols, probs)
@@ -814,38 +986,80 @@ def _load_workbook(path: str | Path, *, origin: str = "imported",
         mid = rec["id"]
         if mid:
             if mid in id_rows:
-                probs.append(problem(fname, r, "id", f"eine eindeutige ID (schon in Zeile {id_rows[mid]})",
-                                     mid, sheet=S))
+                probs.append(
+                    problem(
+                        fname, r, "id", f"eine eindeutige ID (schon in Zeile {id_rows[mid]})", mid, sheet=S
+                    )
+                )
             else:
                 id_rows[mid] = r
         if rec["field_of_action"] and rec["field_of_action"] not in FIELDS_OF_ACTION:
-            probs.append(problem(fname, r, "field_of_action",
-                                 "eines der fünf Handlungsfelder (" + "; ".join(FIELDS_OF_ACTION) + ")",
-                                 rec["field_of_action"], sheet=S))
+            probs.append(
+                problem(
+                    fname,
+                    r,
+                    "field_of_action",
+                    "eines der fünf Handlungsfelder (" + "; ".join(FIELDS_OF_ACTION) + ")",
+                    rec["field_of_action"],
+                    sheet=S,
+                )
+            )
         if rec["status"] and rec["status"] not in STATUSES:
-            probs.append(problem(fname, r, "status", "einen Status aus " + ", ".join(STATUSES),
-                                 rec["status"], sheet=S))
+            probs.append(
+                problem(fname, r, "status", "einen Status aus " + ", ".join(STATUSES), rec["status"], sheet=S)
+            )
         if rec["age_band_basis"] and rec["age_band_basis"] not in AGE_BAND_BASES:
-            probs.append(problem(fname, r, "age_band_basis", "einen Wert aus " + ", ".join(AGE_BAND_BASES),
-                                 rec["age_band_basis"], sheet=S))
+            probs.append(
+                problem(
+                    fname,
+                    r,
+                    "age_band_basis",
+                    "einen Wert aus " + ", ".join(AGE_BAND_BASES),
+                    rec["age_band_basis"],
+                    sheet=S,
+                )
+            )
         for c, lo, hi in (("age_min", 0, OPEN_AGE), ("age_max", 0, OPEN_AGE), ("start_year", 1900, 2100)):
             val, ok = _cell_int(v[c])
             if not ok or (val is not None and not lo <= val <= hi):
-                probs.append(problem(fname, r, c, f"eine ganze Zahl von {lo} bis {hi}"
-                                     + (" oder leer" if c != "age_min" else ""), v[c], sheet=S))
+                probs.append(
+                    problem(
+                        fname,
+                        r,
+                        c,
+                        f"eine ganze Zahl von {lo} bis {hi}" + (" oder leer" if c != "age_min" else ""),
+                        v[c],
+                        sheet=S,
+                    )
+                )
                 val = None
             rec[c] = val
         if rec["age_min"] is None and _cell_int(v["age_min"])[1]:
-            probs.append(problem(fname, r, "age_min", "eine ganze Zahl von 0 bis 100 (Pflichtfeld; "
-                                 "0 = ab Geburt)", "leere Zelle", sheet=S))
+            probs.append(
+                problem(
+                    fname,
+                    r,
+                    "age_min",
+                    "eine ganze Zahl von 0 bis 100 (Pflichtfeld; 0 = ab Geburt)",
+                    "leere Zelle",
+                    sheet=S,
+                )
+            )
         if rec["age_min"] is not None and rec["age_max"] is not None and rec["age_min"] > rec["age_max"]:
-            probs.append(problem(fname, r, "age_min", f"höchstens age_max ({rec['age_max']})",
-                                 rec["age_min"], sheet=S))
+            probs.append(
+                problem(fname, r, "age_min", f"höchstens age_max ({rec['age_max']})", rec["age_min"], sheet=S)
+            )
         if rec["age_band_basis"] == "all ages" and not (rec["age_min"] == 0 and rec["age_max"] is None):
-            probs.append(problem(fname, r, "age_band_basis",
-                                 "„all ages“ nur mit age_min 0 und leerem age_max",
-                                 f"all ages mit {rec['age_min']}–{rec['age_max'] if rec['age_max'] is not None else 'offen'}",
-                                 sheet=S))
+            probs.append(
+                problem(
+                    fname,
+                    r,
+                    "age_band_basis",
+                    "„all ages“ nur mit age_min 0 und leerem age_max",
+                    f"all ages mit {rec['age_min']}–{rec['age_max'] if rec['age_max'] is not None else 'offen'}",
+                    sheet=S,
+                )
+            )
         measures.append(rec)
 
     munis: list[tuple] = []
@@ -860,24 +1074,52 @@ def _load_workbook(path: str | Path, *, origin: str = "imported",
         name = _cell_text(v["name"])
         bad = False
         if mid not in id_rows:
-            probs.append(problem(fname, r, "measure_id", "eine ID aus dem Blatt 'Massnahmen'",
-                                 mid or "leere Zelle", sheet=G))
+            probs.append(
+                problem(
+                    fname,
+                    r,
+                    "measure_id",
+                    "eine ID aus dem Blatt 'Massnahmen'",
+                    mid or "leere Zelle",
+                    sheet=G,
+                )
+            )
             bad = True
         if not isinstance(ags, str) or ags not in valid_ags:
-            shown = ags if isinstance(ags, str) else (
-                "leere Zelle" if ags is None else f"{ags} (Zahl; AGS bitte als Text, führende Null)")
-            probs.append(problem(fname, r, "ags", "einen AGS der Liste (05358 = Kreis Düren, "
-                                 "05358004 … 05358060 als Text)", shown, sheet=G))
+            shown = (
+                ags
+                if isinstance(ags, str)
+                else ("leere Zelle" if ags is None else f"{ags} (Zahl; AGS bitte als Text, führende Null)")
+            )
+            probs.append(
+                problem(
+                    fname,
+                    r,
+                    "ags",
+                    "einen AGS der Liste (05358 = Kreis Düren, 05358004 … 05358060 als Text)",
+                    shown,
+                    sheet=G,
+                )
+            )
             bad = True
         elif name and name != _name_of(ags):
-            probs.append(problem(fname, r, "name", f"{_name_of(ags)!r} (Name zu AGS {ags}) oder leer",
-                                 name, sheet=G))
+            probs.append(
+                problem(fname, r, "name", f"{_name_of(ags)!r} (Name zu AGS {ags}) oder leer", name, sheet=G)
+            )
             bad = True
         if not bad:
             key = (mid, ags)
             if key in seen_pairs:
-                probs.append(problem(fname, r, "ags", f"jede Gemeinde nur einmal je Maßnahme "
-                                     f"(schon in Zeile {seen_pairs[key]})", ags, sheet=G))
+                probs.append(
+                    problem(
+                        fname,
+                        r,
+                        "ags",
+                        f"jede Gemeinde nur einmal je Maßnahme (schon in Zeile {seen_pairs[key]})",
+                        ags,
+                        sheet=G,
+                    )
+                )
                 continue
             seen_pairs[key] = r
             munis.append((mid, ags, _name_of(ags)))
@@ -891,12 +1133,21 @@ def _load_workbook(path: str | Path, *, origin: str = "imported",
         url = _cell_text(v["url"])
         ok = True
         if mid not in id_rows:
-            probs.append(problem(fname, r, "measure_id", "eine ID aus dem Blatt 'Massnahmen'",
-                                 mid or "leere Zelle", sheet=Q))
+            probs.append(
+                problem(
+                    fname,
+                    r,
+                    "measure_id",
+                    "eine ID aus dem Blatt 'Massnahmen'",
+                    mid or "leere Zelle",
+                    sheet=Q,
+                )
+            )
             ok = False
         if not _valid_url(url):
-            probs.append(problem(fname, r, "url", "eine vollständige http(s)-URL",
-                                 url or "leere Zelle", sheet=Q))
+            probs.append(
+                problem(fname, r, "url", "eine vollständige http(s)-URL", url or "leere Zelle", sheet=Q)
+            )
             ok = False
         if ok:
             srcs.append((mid, url))
@@ -905,13 +1156,19 @@ def _load_workbook(path: str | Path, *, origin: str = "imported",
     if data[G] is not None:
         for mid, r in id_rows.items():
             if mid not in has_muni:
-                probs.append(problem(fname, r, "id", "mindestens eine gültige Zeile im Blatt 'Gemeinden'",
-                                     "keine", sheet=S))
+                probs.append(
+                    problem(
+                        fname, r, "id", "mindestens eine gültige Zeile im Blatt 'Gemeinden'", "keine", sheet=S
+                    )
+                )
     if data[Q] is not None:
         for mid, r in id_rows.items():
             if mid not in has_src:
-                probs.append(problem(fname, r, "id", "mindestens eine gültige Quelle im Blatt 'Quellen'",
-                                     "keine", sheet=S))
+                probs.append(
+                    problem(
+                        fname, r, "id", "mindestens eine gültige Quelle im Blatt 'Quellen'", "keine", sheet=S
+                    )
+                )
     if probs:
         raise DataFormatError(probs)
     # Keep the measures' row order for the child tables (stable output).
@@ -925,6 +1182,7 @@ def _load_workbook(path: str | Path, *, origin: str = "imported",
 # --------------------------------------------------------------------------------------
 # CSV export, shipped files, user import
 # --------------------------------------------------------------------------------------
+
 
 def export_csv(catalogue: Catalogue, out_dir: str | Path) -> list[Path]:
     """Write ``massnahmen.csv``, ``gemeinden.csv``, ``quellen.csv`` (the tables, UTF-8) and
@@ -953,13 +1211,19 @@ def read_csv_export(out_dir: str | Path) -> Catalogue:
         m[col] = pd.array([None if v == "" else int(v) for v in m[col]], dtype="Int64")
     g = pd.read_csv(d / "gemeinden.csv", dtype=str, keep_default_na=False)
     s = pd.read_csv(d / "quellen.csv", dtype=str, keep_default_na=False)
-    mm, gg, ss = _frames(m.to_dict("records"), list(g.itertuples(index=False, name=None)),
-                         list(s.itertuples(index=False, name=None)))
+    mm, gg, ss = _frames(
+        m.to_dict("records"),
+        list(g.itertuples(index=False, name=None)),
+        list(s.itertuples(index=False, name=None)),
+    )
     return Catalogue(mm, gg, ss, origin="csv", path=str(d))
 
 
-def build_shipped(raw_csv: str | Path = RAW_CSV, workbook: str | Path = SHIPPED_WORKBOOK,
-                  csv_dir: str | Path = SHIPPED_CSV_DIR) -> tuple[Catalogue, BuildReport]:
+def build_shipped(
+    raw_csv: str | Path = RAW_CSV,
+    workbook: str | Path = SHIPPED_WORKBOOK,
+    csv_dir: str | Path = SHIPPED_CSV_DIR,
+) -> tuple[Catalogue, BuildReport]:
     """Re-run the build: raw CSV -> shipped workbook and CSV export (idempotent)."""
     from dashboard.data.integrity import verify_raw_file
 
@@ -969,8 +1233,9 @@ def build_shipped(raw_csv: str | Path = RAW_CSV, workbook: str | Path = SHIPPED_
     cat, report = build_catalogue(raw_csv)
     write_workbook(cat, workbook)
     export_csv(cat, csv_dir)
-    report.decisions.to_csv(Path(csv_dir) / "normalisierung.csv", index=False, encoding="utf-8",
-                            lineterminator="\n")
+    report.decisions.to_csv(
+        Path(csv_dir) / "normalisierung.csv", index=False, encoding="utf-8", lineterminator="\n"
+    )
     return cat, report
 
 
@@ -983,6 +1248,7 @@ def _user_dir(user_dir: str | Path | None = None) -> Path:
     """
     if user_dir is None:
         from dashboard.data.userdata import user_data_dir
+
         user_dir = user_data_dir()
     return Path(user_dir) / USER_SUBDIR
 
@@ -992,8 +1258,9 @@ def user_workbook_path(user_dir: str | Path | None = None) -> Path:
     return _user_dir(user_dir) / USER_WORKBOOK_NAME
 
 
-def import_workbook(source: str | Path | bytes, *, user_dir: str | Path | None = None,
-                    display_name: str | None = None) -> Catalogue:
+def import_workbook(
+    source: str | Path | bytes, *, user_dir: str | Path | None = None, display_name: str | None = None
+) -> Catalogue:
     """Validate an edited workbook and, if valid, make it the active catalogue.
 
     Parameters
@@ -1032,8 +1299,7 @@ def import_workbook(source: str | Path | bytes, *, user_dir: str | Path | None =
         fh.write(blob)
     os.replace(tmp, target)
     _load_cached.cache_clear()
-    return Catalogue(cat.measures, cat.municipalities, cat.sources, origin="imported",
-                     path=str(target))
+    return Catalogue(cat.measures, cat.municipalities, cat.sources, origin="imported", path=str(target))
 
 
 def reset_import(user_dir: str | Path | None = None) -> bool:
@@ -1073,10 +1339,16 @@ def active_catalogue(user_dir: str | Path | None = None) -> Catalogue:
             return _load_file(p, "imported")
         except DataFormatError as exc:
             cat = shipped_catalogue()
-            return Catalogue(cat.measures, cat.municipalities, cat.sources, origin="shipped",
-                             path=cat.path, warnings=(
-                                 f"Die importierte Arbeitsmappe {p.name} ist ungültig und wird "
-                                 f"nicht verwendet: {exc}",))
+            return Catalogue(
+                cat.measures,
+                cat.municipalities,
+                cat.sources,
+                origin="shipped",
+                path=cat.path,
+                warnings=(
+                    f"Die importierte Arbeitsmappe {p.name} ist ungültig und wird nicht verwendet: {exc}",
+                ),
+            )
     return shipped_catalogue()
 
 
@@ -1090,8 +1362,9 @@ def cli_import(path: str | Path, *, user_dir: str | Path | None = None) -> int:
     except FileNotFoundError:
         print(f"Datei nicht gefunden: {path}")
         return 2
-    print(f"Importiert: {len(cat.measures)} Maßnahmen, {len(cat.sources)} Quellen. "
-          f"Aktiver Katalog: {cat.path}")
+    print(
+        f"Importiert: {len(cat.measures)} Maßnahmen, {len(cat.sources)} Quellen. Aktiver Katalog: {cat.path}"
+    )
     return 0
 
 
@@ -1103,15 +1376,18 @@ def cli_export(out_dir: str | Path, *, user_dir: str | Path | None = None) -> in
     out = Path(out_dir)
     write_workbook(cat, out / "massnahmen.xlsx")
     paths = export_csv(cat, out)
-    print(f"Exportiert ({'importierter' if cat.origin == 'imported' else 'mitgelieferter'} "
-          f"Katalog, {len(cat.measures)} Maßnahmen): {out / 'massnahmen.xlsx'}, "
-          + ", ".join(p.name for p in paths))
+    print(
+        f"Exportiert ({'importierter' if cat.origin == 'imported' else 'mitgelieferter'} "
+        f"Katalog, {len(cat.measures)} Maßnahmen): {out / 'massnahmen.xlsx'}, "
+        + ", ".join(p.name for p in paths)
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper
     """``python -m dashboard.data.measures build`` re-runs :func:`build_shipped`."""
     import sys
+
     args = sys.argv[1:] if argv is None else argv
     if args[:1] != ["build"]:
         print("usage: python -m dashboard.data.measures build")

@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,15 @@ def user_data_dir(*, create: bool = False) -> Path:
     folder = folder.expanduser().resolve()
     shipped = SHIPPED_DATA_DIR.resolve()
     if folder == shipped or shipped in folder.parents:
-        raise DataFormatError(problem(str(folder), None, None,
-                                      "einen Nutzerdaten-Ordner außerhalb der mitgelieferten Daten (data/)",
-                                      str(folder)))
+        raise DataFormatError(
+            problem(
+                str(folder),
+                None,
+                None,
+                "einen Nutzerdaten-Ordner außerhalb der mitgelieferten Daten (data/)",
+                str(folder),
+            )
+        )
     if create:
         folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -66,15 +72,23 @@ def sanitise_filename(name: str) -> str:
 def _inside(folder: Path, candidate: Path) -> Path:
     resolved = candidate.resolve()
     if resolved.parent != folder:
-        raise DataFormatError(problem(candidate.name, None, None, "einen Pfad im Nutzerdaten-Ordner",
-                                      str(candidate)))
+        raise DataFormatError(
+            problem(candidate.name, None, None, "einen Pfad im Nutzerdaten-Ordner", str(candidate))
+        )
     return resolved
 
 
 def _check_id(import_id: str) -> str:
     if not isinstance(import_id, str) or not _ID_RE.match(import_id) or ".." in import_id:
-        raise DataFormatError(problem("user_data", None, "id", "eine Import-Kennung wie '12411-02-03-5_1a2b3c4d5e6f'",
-                                      str(import_id)))
+        raise DataFormatError(
+            problem(
+                "user_data",
+                None,
+                "id",
+                "eine Import-Kennung wie '12411-02-03-5_1a2b3c4d5e6f'",
+                str(import_id),
+            )
+        )
     return import_id
 
 
@@ -123,13 +137,15 @@ class ImportResult:
             f"Tabelle {m['table_code']} ({kind}), Format {m['format']}, Datei {m['original_filename']}",
             f"{_de_int(m['rows'])} Werte, Jahre {', '.join(str(y) for y in m['years'])}, "
             f"Regionen: {', '.join(f'{_de_int(n)} {lvl}' for lvl, n in m['regions_by_level'].items())}",
-            f"Quelle: {m['publisher']}, Lizenz {m['licence']}" + (f", Stand {m['stand']}" if m.get("stand") else ""),
+            f"Quelle: {m['publisher']}, Lizenz {m['licence']}"
+            + (f", Stand {m['stand']}" if m.get("stand") else ""),
         ]
         lines += [f"Hinweis: {n}" for n in m["notes"]]
         if m.get("synthetic"):
             lines.append("Achtung: synthetische Testdatei – wird nicht für die Prognose verwendet.")
-        lines.append("Für die Prognose verwendbar: " + ("ja" if m["usable"] and not m.get("synthetic")
-                                                        else "nein"))
+        lines.append(
+            "Für die Prognose verwendbar: " + ("ja" if m["usable"] and not m.get("synthetic") else "nein")
+        )
         return "\n".join(lines)
 
 
@@ -137,8 +153,7 @@ def _de_int(n: int) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
-def import_file(path: str | Path, *, format: Format | None = None, table: str | None = None
-                ) -> ImportResult:
+def import_file(path: str | Path, *, format: Format | None = None, table: str | None = None) -> ImportResult:
     """Validate a GENESIS export and store its tidy form in the user data folder.
 
     Parameters
@@ -163,8 +178,9 @@ def import_file(path: str | Path, *, format: Format | None = None, table: str | 
         raise DataFormatError(problem(src.name, None, None, "eine vorhandene Datei", "nicht gefunden"))
     size = src.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise DataFormatError(problem(src.name, None, None, f"höchstens {MAX_FILE_BYTES // 2**20} MB",
-                                      f"{size / 2**20:.1f} MB"))
+        raise DataFormatError(
+            problem(src.name, None, None, f"höchstens {MAX_FILE_BYTES // 2**20} MB", f"{size / 2**20:.1f} MB")
+        )
     content = src.read_bytes()
     sha = hashlib.sha256(content).hexdigest()
     gt = load_genesis(src, format=format, table=table)
@@ -180,7 +196,7 @@ def import_file(path: str | Path, *, format: Format | None = None, table: str | 
         "original_filename": sanitise_filename(src.name),
         "sha256": sha,
         "size_bytes": size,
-        "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "table_code": gt.table_code,
         "kind": gt.kind,
         "format": gt.format,
@@ -201,8 +217,7 @@ def import_file(path: str | Path, *, format: Format | None = None, table: str | 
     }
     out = d.assign(source_file=manifest["original_filename"])
     _atomic_write(folder, csv_path, out.to_csv(index=False).encode("utf-8"))
-    _atomic_write(folder, manifest_path,
-                  json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+    _atomic_write(folder, manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
     return ImportResult(import_id, gt, csv_path, manifest_path, manifest, replaced)
 
 
@@ -228,8 +243,12 @@ def read_import(import_id: str) -> pd.DataFrame:
     path = _inside(folder, folder / f"{_check_id(import_id)}.csv")
     if not path.exists():
         raise DataFormatError(problem(path.name, None, None, "einen vorhandenen Import", import_id))
-    df = pd.read_csv(path, dtype={"ags": str, "quality": str, "reference_date": str},
-                     keep_default_na=False, na_values={"population": [""], "value": [""]})
+    df = pd.read_csv(
+        path,
+        dtype={"ags": str, "quality": str, "reference_date": str},
+        keep_default_na=False,
+        na_values={"population": [""], "value": [""]},
+    )
     for col in ("population", "value"):
         if col in df:
             df[col] = df[col].astype("Int64")
@@ -262,16 +281,43 @@ def imported_municipal_age_tables() -> list[pd.DataFrame]:
         if m.get("kind") != "population" or not m.get("usable") or m.get("synthetic"):
             continue
         d = read_import(m["id"])
-        d = d[d["ags"].isin(list(MUNICIPALITIES)) & d["sex"].isin(["female", "male"])
-              & (d["age_group"] != "total")]
+        d = d[
+            d["ags"].isin(list(MUNICIPALITIES))
+            & d["sex"].isin(["female", "male"])
+            & (d["age_group"] != "total")
+        ]
         if d.empty:
             continue
         source = f"Import {m['id']} ({m['original_filename']}, sha256 {m['sha256'][:12]})"
-        d = d.assign(population=d["population"].astype("int64"), import_id=m["id"], sha256=m["sha256"],
-                     source=source, estimated=False)
-        f = d[["ags", "region_name", "year", "reference_date", "sex", "age_min", "age_max",
-               "age_group", "population", "basis", "table", "publisher", "licence", "source",
-               "source_file", "import_id", "sha256", "estimated"]].reset_index(drop=True)
+        d = d.assign(
+            population=d["population"].astype("int64"),
+            import_id=m["id"],
+            sha256=m["sha256"],
+            source=source,
+            estimated=False,
+        )
+        f = d[
+            [
+                "ags",
+                "region_name",
+                "year",
+                "reference_date",
+                "sex",
+                "age_min",
+                "age_max",
+                "age_group",
+                "population",
+                "basis",
+                "table",
+                "publisher",
+                "licence",
+                "source",
+                "source_file",
+                "import_id",
+                "sha256",
+                "estimated",
+            ]
+        ].reset_index(drop=True)
         f.attrs["source"] = source
         frames.append(f)
     return frames
@@ -290,5 +336,13 @@ def remove_import(import_id: str) -> bool:
     return found
 
 
-__all__ = ["ImportResult", "import_file", "imported_tables", "imported_municipal_age_tables",
-           "read_import", "remove_import", "sanitise_filename", "user_data_dir"]
+__all__ = [
+    "ImportResult",
+    "import_file",
+    "imported_tables",
+    "imported_municipal_age_tables",
+    "read_import",
+    "remove_import",
+    "sanitise_filename",
+    "user_data_dir",
+]

@@ -14,8 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.constants import BASE_YEAR
-from dashboard.figures.labels import (INDICATORS, OKABE_ITO, PLANNING_GROUP_LABELS, fmt_int, region_name,
-                                      style)
+from dashboard.figures.labels import INDICATORS, OKABE_ITO, PLANNING_GROUP_LABELS, fmt_int, region_name, style
 
 #: The one hue of the fan (Okabe–Ito blue).
 FAN_COLOR = OKABE_ITO["blue"]
@@ -42,7 +41,7 @@ def quantity_label(quantity: str) -> str:
 
 def _rgba(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -53,9 +52,16 @@ def _select(quantiles: pd.DataFrame, ags: str, quantity: str) -> pd.DataFrame:
     return q
 
 
-def fan_chart(quantiles: pd.DataFrame, *, ags: str, quantity: str = "population", draws: int,
-              history: pd.DataFrame | None = None, title: str | None = None,
-              height: int | None = 380) -> go.Figure:
+def fan_chart(
+    quantiles: pd.DataFrame,
+    *,
+    ags: str,
+    quantity: str = "population",
+    draws: int,
+    history: pd.DataFrame | None = None,
+    title: str | None = None,
+    height: int | None = 380,
+) -> go.Figure:
     """Fan chart for one region and quantity.
 
     Parameters
@@ -79,42 +85,83 @@ def fan_chart(quantiles: pd.DataFrame, *, ags: str, quantity: str = "population"
     for level, lo, hi in ((0.95, "q025", "q975"), (0.8, "q10", "q90")):
         pct = round(level * 100)
         text = [f"{y}: {pct}-%-Intervall {fmt_int(a)}–{fmt_int(b)}" for y, a, b in zip(q.year, q[lo], q[hi])]
-        fig.add_trace(go.Scatter(x=q.year, y=q[hi], mode="lines", line={"width": 0}, showlegend=False,
-                                 hoverinfo="skip", name=f"{pct}-%-Intervall obere Grenze"))
-        fig.add_trace(go.Scatter(x=q.year, y=q[lo], mode="lines", line={"width": 0}, fill="tonexty",
-                                 fillcolor=_rgba(FAN_COLOR, BAND_ALPHA[level]), name=f"{pct}-%-Intervall",
-                                 text=text, hovertemplate="%{text}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=q.year,
+                y=q[hi],
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+                name=f"{pct}-%-Intervall obere Grenze",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=q.year,
+                y=q[lo],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=_rgba(FAN_COLOR, BAND_ALPHA[level]),
+                name=f"{pct}-%-Intervall",
+                text=text,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
     med = [f"{y}: Median {fmt_int(v)}" for y, v in zip(q.year, q.q50)]
-    fig.add_trace(go.Scatter(x=q.year, y=q.q50, mode="lines", line={"color": FAN_COLOR, "width": 2.5},
-                             name=f"Median ({fmt_int(draws)} Simulationen)", text=med,
-                             hovertemplate="%{text}<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=q.year,
+            y=q.q50,
+            mode="lines",
+            line={"color": FAN_COLOR, "width": 2.5},
+            name=f"Median ({fmt_int(draws)} Simulationen)",
+            text=med,
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
     if history is not None and not history.empty:
         h = history.sort_values("year")
-        fig.add_trace(go.Scatter(x=h.year, y=h.population, mode="lines+markers",
-                                 line={"color": OKABE_ITO["black"], "width": 1.5}, marker={"size": 4},
-                                 name="amtlich / Basis", text=[f"{y}: {fmt_int(v)}" for y, v in zip(h.year, h.population)],
-                                 hovertemplate="%{text}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=h.year,
+                y=h.population,
+                mode="lines+markers",
+                line={"color": OKABE_ITO["black"], "width": 1.5},
+                marker={"size": 4},
+                name="amtlich / Basis",
+                text=[f"{y}: {fmt_int(v)}" for y, v in zip(h.year, h.population)],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
     fig.add_vline(x=BASE_YEAR, line={"color": OKABE_ITO["grey"], "width": 1, "dash": "dot"})
-    style(fig, title=title or f"{label}: {region_name(ags)} – Vorausberechnung mit Unsicherheit", height=height)
+    style(
+        fig, title=title or f"{label}: {region_name(ags)} – Vorausberechnung mit Unsicherheit", height=height
+    )
     fig.update_yaxes(tickformat=",.0f", title_text="Personen")
     fig.update_xaxes(title_text="Jahr (31.12.)")
     # Legend above the plot area (below the title): below the plot it collided with the x-axis title.
     # The title is pinned to the top of the figure; the legend pushes the top margin as it wraps.
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
-                      title={"yref": "container", "y": 0.98, "yanchor": "top"},
-                      margin={"t": 95, "b": 55})
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
+        title={"yref": "container", "y": 0.98, "yanchor": "top"},
+        margin={"t": 95, "b": 55},
+    )
     return fig
 
 
 def fan_table(quantiles: pd.DataFrame, *, ags: str, quantity: str = "population") -> pd.DataFrame:
     """Data table alternative of :func:`fan_chart` (German headers, formatted numbers)."""
     q = _select(quantiles, ags, quantity)
-    return pd.DataFrame({
-        "Jahr": q.year.astype(int).astype(str),
-        "Median": [fmt_int(v) for v in q.q50],
-        "80-%-Intervall": [f"{fmt_int(a)}–{fmt_int(b)}" for a, b in zip(q.q10, q.q90)],
-        "95-%-Intervall": [f"{fmt_int(a)}–{fmt_int(b)}" for a, b in zip(q.q025, q.q975)],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Jahr": q.year.astype(int).astype(str),
+            "Median": [fmt_int(v) for v in q.q50],
+            "80-%-Intervall": [f"{fmt_int(a)}–{fmt_int(b)}" for a, b in zip(q.q10, q.q90)],
+            "95-%-Intervall": [f"{fmt_int(a)}–{fmt_int(b)}" for a, b in zip(q.q025, q.q975)],
+        }
+    ).reset_index(drop=True)
 
 
 def round_uncertain(x: float) -> float:

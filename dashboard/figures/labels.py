@@ -96,6 +96,7 @@ def fmt_value(x: float | None, kind: str) -> str:
 
 # --------------------------------------------------------------------------- names
 
+
 def region_name(ags: str) -> str:
     """German display name of the Kreis or a municipality (towns carry "Stadt")."""
     if ags == KREIS_AGS:
@@ -106,8 +107,10 @@ def region_name(ags: str) -> str:
 
 def region_options(include_kreis: bool = True) -> list[dict[str, str]]:
     """Dropdown options: Kreis first, then municipalities alphabetically (German collation)."""
-    opts = [{"label": region_name(a), "value": a}
-            for a in sorted(MUNICIPALITIES, key=lambda a: MUNICIPALITIES[a].replace("Ü", "U"))]
+    opts = [
+        {"label": region_name(a), "value": a}
+        for a in sorted(MUNICIPALITIES, key=lambda a: MUNICIPALITIES[a].replace("Ü", "U"))
+    ]
     return ([{"label": KREIS_NAME, "value": KREIS_AGS}] if include_kreis else []) + opts
 
 
@@ -121,36 +124,58 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
     "n_80plus": ("80 Jahre und älter (Anzahl)", "int", "Personen im Alter von 80 Jahren und mehr"),
     "share_80plus": ("Anteil 80 Jahre und älter", "pct", "Anteil der 80-Jährigen und Älteren"),
     "median_age": ("Medianalter (Jahre)", "dec1", "Die Hälfte der Bevölkerung ist jünger, die Hälfte älter"),
-    "old_age_dependency": ("Altenquotient", "ratio",
-                           "65-Jährige und Ältere je 100 Personen im Alter von 20 bis 64 Jahren"),
-    "youth_dependency": ("Jugendquotient", "ratio",
-                         "unter 20-Jährige je 100 Personen im Alter von 20 bis 64 Jahren"),
+    "old_age_dependency": (
+        "Altenquotient",
+        "ratio",
+        "65-Jährige und Ältere je 100 Personen im Alter von 20 bis 64 Jahren",
+    ),
+    "youth_dependency": (
+        "Jugendquotient",
+        "ratio",
+        "unter 20-Jährige je 100 Personen im Alter von 20 bis 64 Jahren",
+    ),
 }
 
 #: Derived map indicator: relative change of the population to a target year.
 CHANGE_KEY = "change"
 
 PLANNING_GROUP_LABELS: dict[str, str] = {
-    "0-2": "0–2 (Krippe)", "3-5": "3–5 (Kita)", "6-9": "6–9 (Grundschule)",
-    "10-15": "10–15 (Sek. I)", "16-18": "16–18 (Sek. II/Ausbildung)", "19-24": "19–24",
-    "25-44": "25–44", "45-64": "45–64", "65-79": "65–79", "80+": "80 und älter",
+    "0-2": "0–2 (Krippe)",
+    "3-5": "3–5 (Kita)",
+    "6-9": "6–9 (Grundschule)",
+    "10-15": "10–15 (Sek. I)",
+    "16-18": "16–18 (Sek. II/Ausbildung)",
+    "19-24": "19–24",
+    "25-44": "25–44",
+    "45-64": "45–64",
+    "65-79": "65–79",
+    "80+": "80 und älter",
 }
 
-COMPONENT_LABELS = {"births": "Geburten", "deaths": "Sterbefälle", "net_migration": "Wanderungssaldo",
-                    "in_migration": "Zuzüge", "out_migration": "Fortzüge"}
+COMPONENT_LABELS = {
+    "births": "Geburten",
+    "deaths": "Sterbefälle",
+    "net_migration": "Wanderungssaldo",
+    "in_migration": "Zuzüge",
+    "out_migration": "Fortzüge",
+}
 
 YEAR_NOW = BASE_YEAR
 YEARS_KEY = (BASE_YEAR, 2030, 2045)
 
 T = {  # general UI texts (formal "Sie")
-    "fan_note": ("Dunkles Band: 80-%-Intervall, helles Band: 95-%-Intervall, Linie: Median aus {draws} "
-                 "Simulationen (zufällige Verläufe von Geburtenrate, Lebenserwartung und Wanderung um die "
-                 "Annahmen des Szenarios; für die Gemeinden zusätzlich der Fehler früherer Rückrechnungen). "
-                 "Die Bänder zeigen, wie unsicher die Vorausberechnung ist, keine Grenzen des Möglichen."),
-    "fan_note_own": ("Band des eigenen Szenarios: Streuung der Basis-Simulation um den Pfad Ihres "
-                     "Szenarios (die Quantile der Basis, je Gemeinde und Jahr mit dem Verhältnis Ihres "
-                     "Szenarios zur Basis skaliert); die Simulationen werden für Ihre Annahmen nicht neu "
-                     "gerechnet. Für die Basis ist das Band exakt."),
+    "fan_note": (
+        "Dunkles Band: 80-%-Intervall, helles Band: 95-%-Intervall, Linie: Median aus {draws} "
+        "Simulationen (zufällige Verläufe von Geburtenrate, Lebenserwartung und Wanderung um die "
+        "Annahmen des Szenarios; für die Gemeinden zusätzlich der Fehler früherer Rückrechnungen). "
+        "Die Bänder zeigen, wie unsicher die Vorausberechnung ist, keine Grenzen des Möglichen."
+    ),
+    "fan_note_own": (
+        "Band des eigenen Szenarios: Streuung der Basis-Simulation um den Pfad Ihres "
+        "Szenarios (die Quantile der Basis, je Gemeinde und Jahr mit dem Verhältnis Ihres "
+        "Szenarios zur Basis skaliert); die Simulationen werden für Ihre Annahmen nicht neu "
+        "gerechnet. Für die Basis ist das Band exakt."
+    ),
     "fan_quantity": "Größe",
     "fan_loading": "Die Unsicherheitsbänder werden berechnet …",
     "app_title": "Kreis Düren 2030 – Demografie-Dashboard",
@@ -162,32 +187,49 @@ T = {  # general UI texts (formal "Sie")
     "year": "Jahr",
     "indicator": "Kennzahl",
     "table_summary": "Daten als Tabelle",
-    "estimated_note": ("Geschätzt: Für die einzelnen Gemeinden gibt es keine amtliche Tabelle nach "
-                       "Alter und Geschlecht. Die Altersstruktur der Gemeinden ist deshalb vom Projekt "
-                       "geschätzt (siehe „Daten & Methodik“) und überall als geschätzt gekennzeichnet."),
+    "estimated_note": (
+        "Geschätzt: Für die einzelnen Gemeinden gibt es keine amtliche Tabelle nach "
+        "Alter und Geschlecht. Die Altersstruktur der Gemeinden ist deshalb vom Projekt "
+        "geschätzt (siehe „Daten & Methodik“) und überall als geschätzt gekennzeichnet."
+    ),
     "projected_note": "Ab {year} vorausberechnet (Modellrechnung, keine amtliche Statistik).",
     "data_stand": "Datenstand: Bevölkerung am 31.12.{year} (Basis Zensus 2022)",
     "vintage": "Vorausberechnung: Basisjahr {year}, Modellversion {version}",
     "print": "Drucken / als PDF speichern",
     "pdf": "PDF herunterladen",
-    "no_model": ("Die Vorausberechnung ist in dieser Version noch nicht verfügbar. "
-                 "Angezeigt werden die amtlichen Daten."),
-    "source_line": ("Quellen: Statistische Ämter des Bundes und der Länder, IT.NRW, BKG (VG250); "
-                    "Datenlizenz Deutschland – Namensnennung 2.0 (dl-de/by-2-0). "
-                    "Schätzungen und Vorausberechnung: Projekt Kreis Düren 2030."),
+    "no_model": (
+        "Die Vorausberechnung ist in dieser Version noch nicht verfügbar. "
+        "Angezeigt werden die amtlichen Daten."
+    ),
+    "source_line": (
+        "Quellen: Statistische Ämter des Bundes und der Länder, IT.NRW, BKG (VG250); "
+        "Datenlizenz Deutschland – Namensnennung 2.0 (dl-de/by-2-0). "
+        "Schätzungen und Vorausberechnung: Projekt Kreis Düren 2030."
+    ),
 }
 
 #: Navigation entries (path, German label). Werkzeugkoffer is built by the measures work.
-NAV = [("/", "Übersicht"), ("/gemeinde", "Gemeinde"), ("/szenarien", "Szenarien"),
-       ("/kurzbericht", "Kurzbericht"), ("/werkzeugkoffer", "Werkzeugkoffer"),
-       ("/methodik", "Daten & Methodik")]
+NAV = [
+    ("/", "Übersicht"),
+    ("/gemeinde", "Gemeinde"),
+    ("/szenarien", "Szenarien"),
+    ("/kurzbericht", "Kurzbericht"),
+    ("/werkzeugkoffer", "Werkzeugkoffer"),
+    ("/methodik", "Daten & Methodik"),
+]
 
 # --------------------------------------------------------------------------- colours
 
 #: Okabe–Ito palette (colour-blind safe).
 OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
     "grey": "#6B6B6B",
 }
 #: Sex colours: orange and bluish green (no pink/blue stereotypes, distinguishable in CVD).
@@ -209,12 +251,16 @@ AXIS = {"gridcolor": GRID, "linecolor": "#8A939C", "zerolinecolor": GRID, "tickc
 def base_layout(*, title: str | None = None, height: int | None = None) -> dict:
     """The house layout as a dict: German separators, font, white background, light grid."""
     lay: dict = {
-        "separators": ",.", "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": SEQUENCE,
+        "separators": ",.",
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": SEQUENCE,
         "font": {"family": FONT, "size": 14, "color": "#1a1a1a"},
         "margin": {"l": 60, "r": 20, "t": 60 if title else 20, "b": 50},
         "hoverlabel": {"font": {"family": FONT}},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
-        "xaxis": dict(AXIS, ticks="outside"), "yaxis": dict(AXIS),
+        "xaxis": dict(AXIS, ticks="outside"),
+        "yaxis": dict(AXIS),
     }
     if title:
         lay["title"] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}}
@@ -237,27 +283,65 @@ def style(fig: go.Figure, *, title: str | None = None, height: int | None = None
 
 #: Sources shown on "Daten & Methodik": (what, publisher, table, stand, census basis, licence).
 SOURCES = [
-    ("Bevölkerung des Kreises nach Geschlecht und 17 Altersgruppen", "Statistische Ämter des Bundes und der Länder",
-     "12411-0018, 12411-02-03-4", "31.12.2015–31.12.2024", "Zensus 2011 bis 2021, Zensus 2022 ab 2022",
-     "dl-de/by-2-0"),
-    ("Einwohnerzahlen der Gemeinden", "Statistisches Bundesamt (Gemeindeverzeichnis), BBSR, IT.NRW",
-     "GV-ISys Auszug, BBSR-Referenzdateien", "1983–2023", "VZ 1987, Zensus 2011", "dl-de/by-2-0"),
-    ("Zensus 2022 je Gemeinde", "Statistische Ämter des Bundes und der Länder", "1000A-0000",
-     "15.05.2022", "Zensus 2022", "dl-de/by-2-0"),
-    ("Geburten, Sterbefälle, Zu- und Fortzüge des Kreises", "Statistische Ämter des Bundes und der Länder",
-     "12612-01-01-4, 12613-01-01-4, 12711-01-03-4", "2020–2024", "–", "dl-de/by-2-0"),
-    ("Altersgruppen je Gemeinde (1-km-Gitter)", "Statistisches Bundesamt, Zensus 2011 Gitterzellen",
-     "Zensus 2011, Merkmal Alter (5 Gruppen)", "09.05.2011", "Zensus 2011",
-     "Vervielfältigung mit Quellenangabe gestattet"),
+    (
+        "Bevölkerung des Kreises nach Geschlecht und 17 Altersgruppen",
+        "Statistische Ämter des Bundes und der Länder",
+        "12411-0018, 12411-02-03-4",
+        "31.12.2015–31.12.2024",
+        "Zensus 2011 bis 2021, Zensus 2022 ab 2022",
+        "dl-de/by-2-0",
+    ),
+    (
+        "Einwohnerzahlen der Gemeinden",
+        "Statistisches Bundesamt (Gemeindeverzeichnis), BBSR, IT.NRW",
+        "GV-ISys Auszug, BBSR-Referenzdateien",
+        "1983–2023",
+        "VZ 1987, Zensus 2011",
+        "dl-de/by-2-0",
+    ),
+    (
+        "Zensus 2022 je Gemeinde",
+        "Statistische Ämter des Bundes und der Länder",
+        "1000A-0000",
+        "15.05.2022",
+        "Zensus 2022",
+        "dl-de/by-2-0",
+    ),
+    (
+        "Geburten, Sterbefälle, Zu- und Fortzüge des Kreises",
+        "Statistische Ämter des Bundes und der Länder",
+        "12612-01-01-4, 12613-01-01-4, 12711-01-03-4",
+        "2020–2024",
+        "–",
+        "dl-de/by-2-0",
+    ),
+    (
+        "Altersgruppen je Gemeinde (1-km-Gitter)",
+        "Statistisches Bundesamt, Zensus 2011 Gitterzellen",
+        "Zensus 2011, Merkmal Alter (5 Gruppen)",
+        "09.05.2011",
+        "Zensus 2011",
+        "Vervielfältigung mit Quellenangabe gestattet",
+    ),
     ("Sterbetafel Deutschland", "Statistisches Bundesamt", "12621-0001", "2023/2025", "–", "dl-de/by-2-0"),
-    ("Geburtenziffern und Lebenserwartung NRW", "IT.NRW (Pressemitteilungen)", "–", "2004–2024", "–",
-     "dl-de/by-2-0"),
+    (
+        "Geburtenziffern und Lebenserwartung NRW",
+        "IT.NRW (Pressemitteilungen)",
+        "–",
+        "2004–2024",
+        "–",
+        "dl-de/by-2-0",
+    ),
     ("Gemeindegrenzen (VG250, vereinfacht)", "© GeoBasis-DE / BKG", "VG250", "–", "–", "dl-de/by-2-0"),
 ]
 
 #: Drivers of the probabilistic projection (dashboard.projection.drivers.DRIVERS).
-DRIVER_LABELS = {"tfr": "Geburtenrate NRW (logarithmiert)", "e0_female": "Lebenserwartung Frauen NRW",
-                 "e0_male": "Lebenserwartung Männer NRW", "migration": "Wachstumsrate Kreis (für Wanderung)"}
+DRIVER_LABELS = {
+    "tfr": "Geburtenrate NRW (logarithmiert)",
+    "e0_female": "Lebenserwartung Frauen NRW",
+    "e0_male": "Lebenserwartung Männer NRW",
+    "migration": "Wachstumsrate Kreis (für Wanderung)",
+}
 
 METHODIK = {
     "uncertainty": (
@@ -269,39 +353,53 @@ METHODIK = {
         "Modell in früheren Rückrechnungen je nach Gemeindegröße und Zeitabstand gemacht hat. Geprüft wird die "
         "Trefferquote: Wie oft lag die später veröffentlichte Zahl im 80- bzw. 95-%-Intervall, das das Modell "
         "damals angegeben hätte? Liegt die Quote über dem Sollwert, sind die Intervalle eher zu breit; liegt sie "
-        "darunter, zu schmal. Die Zahl der Vergleiche ist klein; die Quote ist daher selbst unsicher."),
-    "intro": ("Diese Seite beschreibt, woher die Zahlen stammen, wie die Altersstruktur der Gemeinden "
-              "geschätzt und wie die Bevölkerung vorausberechnet wird. Alle Tabellen können Sie hier "
-              "herunterladen."),
-    "breaks": ("Die amtliche Bevölkerungszahl wird zwischen zwei Volkszählungen fortgeschrieben. Mit jedem "
-               "Zensus wird sie neu festgesetzt: Beim Zensus 2011 (Stichtag 09.05.2011) verlor der Kreis "
-               "Düren rechnerisch rund 9.300 Personen (−3,5 %), beim Zensus 2022 (Stichtag 15.05.2022) "
-               "gewann er rund 5.800 Personen hinzu (31.12.2022: 270.833 auf Basis Zensus 2011, 276.675 auf "
-               "Basis Zensus 2022). Zahlen vor und nach einem Bruch sind daher nicht direkt vergleichbar; "
-               "in den Verlaufsgrafiken sind die Brüche als senkrechte Linien markiert und die Reihen "
-               "je Basis getrennt gezeichnet."),
-    "estimation": ("Für die einzelnen Gemeinden veröffentlichen die Statistikämter keine frei verfügbare "
-                   "Tabelle nach einzelnen Altersjahren und Geschlecht. Das Projekt schätzt sie deshalb: "
-                   "Die amtliche Altersstruktur des Kreises (17 Altersgruppen, 31.12.2024) wird in einzelne "
-                   "Altersjahre zerlegt und mit den Altersanteilen der Gemeinden aus dem Zensus-2011-Gitter "
-                   "sowie den amtlichen Gemeindesummen so abgeglichen, dass Kreis- und Gemeindesummen "
-                   "stimmen. Alle so entstandenen Werte sind als „geschätzt“ gekennzeichnet. Sobald Sie eine "
-                   "amtliche Gemeindetabelle (z. B. Regionalstatistik 12411-02-03-5) hochladen, ersetzt sie "
-                   "die Schätzung."),
-    "model": ("Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Jedes Jahr altert die Bevölkerung "
-              "um ein Jahr, Sterbefälle werden mit Sterbewahrscheinlichkeiten abgezogen, Geburten aus "
-              "altersspezifischen Geburtenziffern berechnet und Wanderungen nach Alter und Geschlecht "
-              "hinzugefügt. Für jede Zelle gilt die Bilanz Bestand + Geburten − Sterbefälle + Wanderungssaldo."),
-    "csv": ("CSV-Dateien sind für deutsche Tabellenprogramme geschrieben (Trennzeichen Semikolon, "
-            "Dezimalkomma, UTF-8). Die Spalte „estimated“ kennzeichnet geschätzte Werte, die Spalte "
-            "„projected“ vorausberechnete."),
-    "upload": ("Sie können einen Export aus GENESIS-Online oder der Regionalstatistik (CSV, höchstens 5 MB) "
-               "hochladen. Die Datei wird vollständig geprüft; gefundene Probleme werden mit Zeile, Spalte, "
-               "erwartetem und gefundenem Wert aufgelistet."),
+        "darunter, zu schmal. Die Zahl der Vergleiche ist klein; die Quote ist daher selbst unsicher."
+    ),
+    "intro": (
+        "Diese Seite beschreibt, woher die Zahlen stammen, wie die Altersstruktur der Gemeinden "
+        "geschätzt und wie die Bevölkerung vorausberechnet wird. Alle Tabellen können Sie hier "
+        "herunterladen."
+    ),
+    "breaks": (
+        "Die amtliche Bevölkerungszahl wird zwischen zwei Volkszählungen fortgeschrieben. Mit jedem "
+        "Zensus wird sie neu festgesetzt: Beim Zensus 2011 (Stichtag 09.05.2011) verlor der Kreis "
+        "Düren rechnerisch rund 9.300 Personen (−3,5 %), beim Zensus 2022 (Stichtag 15.05.2022) "
+        "gewann er rund 5.800 Personen hinzu (31.12.2022: 270.833 auf Basis Zensus 2011, 276.675 auf "
+        "Basis Zensus 2022). Zahlen vor und nach einem Bruch sind daher nicht direkt vergleichbar; "
+        "in den Verlaufsgrafiken sind die Brüche als senkrechte Linien markiert und die Reihen "
+        "je Basis getrennt gezeichnet."
+    ),
+    "estimation": (
+        "Für die einzelnen Gemeinden veröffentlichen die Statistikämter keine frei verfügbare "
+        "Tabelle nach einzelnen Altersjahren und Geschlecht. Das Projekt schätzt sie deshalb: "
+        "Die amtliche Altersstruktur des Kreises (17 Altersgruppen, 31.12.2024) wird in einzelne "
+        "Altersjahre zerlegt und mit den Altersanteilen der Gemeinden aus dem Zensus-2011-Gitter "
+        "sowie den amtlichen Gemeindesummen so abgeglichen, dass Kreis- und Gemeindesummen "
+        "stimmen. Alle so entstandenen Werte sind als „geschätzt“ gekennzeichnet. Sobald Sie eine "
+        "amtliche Gemeindetabelle (z. B. Regionalstatistik 12411-02-03-5) hochladen, ersetzt sie "
+        "die Schätzung."
+    ),
+    "model": (
+        "Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Jedes Jahr altert die Bevölkerung "
+        "um ein Jahr, Sterbefälle werden mit Sterbewahrscheinlichkeiten abgezogen, Geburten aus "
+        "altersspezifischen Geburtenziffern berechnet und Wanderungen nach Alter und Geschlecht "
+        "hinzugefügt. Für jede Zelle gilt die Bilanz Bestand + Geburten − Sterbefälle + Wanderungssaldo."
+    ),
+    "csv": (
+        "CSV-Dateien sind für deutsche Tabellenprogramme geschrieben (Trennzeichen Semikolon, "
+        "Dezimalkomma, UTF-8). Die Spalte „estimated“ kennzeichnet geschätzte Werte, die Spalte "
+        "„projected“ vorausberechnete."
+    ),
+    "upload": (
+        "Sie können einen Export aus GENESIS-Online oder der Regionalstatistik (CSV, höchstens 5 MB) "
+        "hochladen. Die Datei wird vollständig geprüft; gefundene Probleme werden mit Zeile, Spalte, "
+        "erwartetem und gefundenem Wert aufgelistet."
+    ),
 }
 
 
 # --------------------------------------------------------------------------- Werkzeugkoffer
+
 
 def count_noun(n: int, one: str, many: str) -> str:
     """German count phrase with singular/plural agreement: ``count_noun(1, "Maßnahme", "Maßnahmen")``
@@ -309,7 +407,9 @@ def count_noun(n: int, one: str, many: str) -> str:
     return f"{n:,}".replace(",", ".") + " " + (one if n == 1 else many)
 
 
-def wk_counts(n: int | None = None, *, sources: int | None = None, problems: int | None = None) -> dict[str, str]:
+def wk_counts(
+    n: int | None = None, *, sources: int | None = None, problems: int | None = None
+) -> dict[str, str]:
     """Format keywords for the Werkzeugkoffer texts whose nouns follow a count (singular for 1)."""
     out: dict[str, str] = {}
     if n is not None:
@@ -319,7 +419,9 @@ def wk_counts(n: int | None = None, *, sources: int | None = None, problems: int
     if sources is not None:
         out["sources"] = count_noun(sources, "Quelle", "Quellen")
     if problems is not None:
-        out["problems"] = "dieses Problem" if problems == 1 else f"diese {count_noun(problems, '', 'Probleme')}"
+        out["problems"] = (
+            "dieses Problem" if problems == 1 else f"diese {count_noun(problems, '', 'Probleme')}"
+        )
     return out
 
 
@@ -327,49 +429,76 @@ def wk_counts(n: int | None = None, *, sources: int | None = None, problems: int
 WK: dict[str, str] = {
     "title": "Werkzeugkoffer: Maßnahmen und Bevölkerungsentwicklung",
     "nav": "Werkzeugkoffer",
-    "intro": ("Die Maßnahmen, Angebote und Projekte des Kreises Düren und seiner Kommunen in den "
-              "fünf Handlungsfeldern – jeweils neben der vorausberechneten Entwicklung der "
-              "Altersgruppen, an die sie sich richten. Jede Maßnahme ist mit ihren Quellen belegt."),
-    "ags": "Gemeinde", "field": "Handlungsfeld", "group": "Altersgruppe", "status": "Status",
-    "q": "Zielgruppe oder Stichwort", "q_placeholder": "z. B. Pflege, Jugendliche, Dorf",
-    "year": "Vorausberechnung bis", "scenario": "Szenario",
-    "all_munis": "Alle Gemeinden (Kreis Düren)", "all_fields": "Alle Handlungsfelder",
-    "all_groups": "Alle Altersgruppen", "all_status": "Alle", "active": "nur aktive (laufend)",
-    "cards": "Maßnahmen", "n_found": "{measures} gefunden",
+    "intro": (
+        "Die Maßnahmen, Angebote und Projekte des Kreises Düren und seiner Kommunen in den "
+        "fünf Handlungsfeldern – jeweils neben der vorausberechneten Entwicklung der "
+        "Altersgruppen, an die sie sich richten. Jede Maßnahme ist mit ihren Quellen belegt."
+    ),
+    "ags": "Gemeinde",
+    "field": "Handlungsfeld",
+    "group": "Altersgruppe",
+    "status": "Status",
+    "q": "Zielgruppe oder Stichwort",
+    "q_placeholder": "z. B. Pflege, Jugendliche, Dorf",
+    "year": "Vorausberechnung bis",
+    "scenario": "Szenario",
+    "all_munis": "Alle Gemeinden (Kreis Düren)",
+    "all_fields": "Alle Handlungsfelder",
+    "all_groups": "Alle Altersgruppen",
+    "all_status": "Alle",
+    "active": "nur aktive (laufend)",
+    "cards": "Maßnahmen",
+    "n_found": "{measures} gefunden",
     "n_found_ags": "{measures} für {name} ({local} namentlich genannt, {wide} kreisweit)",
     "none_found": "Keine Maßnahme passt zu dieser Auswahl.",
-    "target": "Zielgruppe", "band": "Altersband", "served": "Gemeinden", "lead": "Träger",
-    "start": "Beginn", "sources": "Quellen", "answers": "Antwortet auf (Vorausberechnung, {scenario})",
-    "district_wide": "kreisweit (alle 15 Gemeinden)", "local": "namentlich genannt",
+    "target": "Zielgruppe",
+    "band": "Altersband",
+    "served": "Gemeinden",
+    "lead": "Träger",
+    "start": "Beginn",
+    "sources": "Quellen",
+    "answers": "Antwortet auf (Vorausberechnung, {scenario})",
+    "district_wide": "kreisweit (alle 15 Gemeinden)",
+    "local": "namentlich genannt",
     "jump_label": "Abschnitte dieser Seite",
     "jump_gaps": "Lücken",
     "jump_overview": "Überblick aller Gemeinden",
     "overview_title": "Überblick aller Gemeinden: Veränderung, Lücken und Abdeckung",
     "gaps_title": "Lücken: stark wachsende Altersgruppen ohne aktive passende Maßnahme",
-    "gaps_rule": ("Eine Altersgruppe gilt als stark wachsend, wenn sie von {base} bis {year} um "
-                  "mindestens {pct} und mindestens {persons} Personen zunimmt. Eine Lücke liegt vor, "
-                  "wenn in der Gemeinde keine aktive (laufende) Maßnahme angeboten wird, deren "
-                  "Altersband die Gruppe trifft; Angebote für alle Altersgruppen schließen keine Lücke. "
-                  "„Nur kreisweit“: die Gruppe wächst stark und wird nur von kreisweiten Maßnahmen "
-                  "erreicht, keine nennt die Gemeinde namentlich. Werte {base}: Schätzung je Gemeinde; "
-                  "{year}: Vorausberechnung ({scenario})."),
-    "gap_graph_label": ("Wärmebild: Veränderung jeder Altersgruppe in jeder Gemeinde in Prozent, "
-                        "Lücken beschriftet; die Daten stehen in der Tabelle darunter."),
-    "coverage_graph_label": ("Wärmebild: Zahl der aktiven Maßnahmen je Gemeinde und Handlungsfeld; "
-                             "die Daten stehen in der Tabelle darunter."),
+    "gaps_rule": (
+        "Eine Altersgruppe gilt als stark wachsend, wenn sie von {base} bis {year} um "
+        "mindestens {pct} und mindestens {persons} Personen zunimmt. Eine Lücke liegt vor, "
+        "wenn in der Gemeinde keine aktive (laufende) Maßnahme angeboten wird, deren "
+        "Altersband die Gruppe trifft; Angebote für alle Altersgruppen schließen keine Lücke. "
+        "„Nur kreisweit“: die Gruppe wächst stark und wird nur von kreisweiten Maßnahmen "
+        "erreicht, keine nennt die Gemeinde namentlich. Werte {base}: Schätzung je Gemeinde; "
+        "{year}: Vorausberechnung ({scenario})."
+    ),
+    "gap_graph_label": (
+        "Wärmebild: Veränderung jeder Altersgruppe in jeder Gemeinde in Prozent, "
+        "Lücken beschriftet; die Daten stehen in der Tabelle darunter."
+    ),
+    "coverage_graph_label": (
+        "Wärmebild: Zahl der aktiven Maßnahmen je Gemeinde und Handlungsfeld; "
+        "die Daten stehen in der Tabelle darunter."
+    ),
     "no_gaps": "Keine Lücke nach dieser Regel.",
     "no_wide_only": "Keine stark wachsende Altersgruppe, die nur durch kreisweite Maßnahmen erreicht wird.",
-    "wide_only_caption": ("Stark wachsende Altersgruppen {base} → {year}, die nur kreisweite Maßnahmen "
-                          "erreichen (keine Maßnahme nennt die Gemeinde namentlich)"),
+    "wide_only_caption": (
+        "Stark wachsende Altersgruppen {base} → {year}, die nur kreisweite Maßnahmen "
+        "erreichen (keine Maßnahme nennt die Gemeinde namentlich)"
+    ),
     "gap_table_caption": "Lücken {base} → {year}",
     "all_cells_caption": "Alle Gemeinden und Altersgruppen {base} → {year} (Daten der Grafik)",
     "coverage_title": "Abdeckung: aktive Maßnahmen je Handlungsfeld und Gemeinde",
     "coverage_caption": "Aktive Maßnahmen je Gemeinde und Handlungsfeld (davon namentlich genannt)",
     "show_table": "Daten als Tabelle anzeigen",
     "upload_title": "Bearbeiteten Katalog hochladen",
-    "upload_help": ("Laden Sie den Katalog als Excel-Arbeitsmappe herunter, bearbeiten Sie ihn und laden "
-                    "Sie ihn hier wieder hoch. Die Datei wird vollständig geprüft; nur eine fehlerfreie "
-                    "Arbeitsmappe wird übernommen. Der mitgelieferte Katalog bleibt unverändert."),
+    "upload_help": (
+        "Laden Sie den Katalog als Excel-Arbeitsmappe herunter, bearbeiten Sie ihn und laden "
+        "Sie ihn hier wieder hoch. Die Datei wird vollständig geprüft; nur eine fehlerfreie "
+        "Arbeitsmappe wird übernommen. Der mitgelieferte Katalog bleibt unverändert."
+    ),
     "upload_button": "Arbeitsmappe (.xlsx) auswählen oder hierher ziehen",
     "download": "Aktiven Katalog als Excel herunterladen",
     "reset": "Importierten Katalog verwerfen",
@@ -378,13 +507,16 @@ WK: dict[str, str] = {
     "reset_ok": "Der importierte Katalog wurde verworfen; der mitgelieferte Katalog ist wieder aktiv.",
     "origin_shipped": "Aktiver Katalog: mitgeliefert ({measures}).",
     "origin_imported": "Aktiver Katalog: von Ihnen importiert ({measures}).",
-    "no_projection": ("Die Vorausberechnung ist derzeit nicht verfügbar; die Maßnahmen werden ohne "
-                      "Indikatoren gezeigt."),
+    "no_projection": (
+        "Die Vorausberechnung ist derzeit nicht verfügbar; die Maßnahmen werden ohne Indikatoren gezeigt."
+    ),
     "teaser_title": "Maßnahmen aus dem Werkzeugkoffer",
     "teaser_more": "{all_measures} für {name} im Werkzeugkoffer",
     "teaser_gaps": "Lücken bis {year}: {groups}",
-    "teaser_wide_only": ("Stark wachsend bis {year}, aber nur von kreisweiten Maßnahmen erreicht "
-                         "(keine nennt die Gemeinde namentlich): {groups}"),
+    "teaser_wide_only": (
+        "Stark wachsend bis {year}, aber nur von kreisweiten Maßnahmen erreicht "
+        "(keine nennt die Gemeinde namentlich): {groups}"
+    ),
     "brief_line": "Werkzeugkoffer: {active_measures} für {name}, davon {local} namentlich genannt.",
     "brief_examples": "Zum Beispiel:",
     "brief_gaps": "Lücken bis {year}: {gaps}; stark wachsend, nur kreisweit erreicht: {wide}.",
@@ -393,7 +525,9 @@ WK: dict[str, str] = {
     "problems_caption": "Gefundene Probleme",
     "problem_columns": "Datei|Blatt|Zeile|Spalte|erwartet|gefunden",
     "download_file": "werkzeugkoffer_massnahmen.xlsx",
-    "stand": ("Maßnahmen: Recherche öffentlicher Quellen, Stand November 2026; jede Maßnahme mit Quelle. "
-              "Zuordnung zu Handlungsfeldern und Altersbändern nach dokumentierten Regeln "
-              "(data/measures/README.md)."),
+    "stand": (
+        "Maßnahmen: Recherche öffentlicher Quellen, Stand November 2026; jede Maßnahme mit Quelle. "
+        "Zuordnung zu Handlungsfeldern und Altersbändern nach dokumentierten Regeln "
+        "(data/measures/README.md)."
+    ),
 }

@@ -12,16 +12,26 @@ import plotly.graph_objects as go
 
 from dashboard.constants import KREIS_AGS, KREIS_NAME, MUNICIPALITIES, PLANNING_AGE_GROUPS
 from dashboard.data.measures import FIELDS_OF_ACTION
-from dashboard.figures.labels import (DIVERGING_SCALE, MAP_SCALE, count_noun, fmt_int, fmt_signed_int,
-                                      fmt_signed_pct, style)
+from dashboard.figures.labels import (
+    DIVERGING_SCALE,
+    MAP_SCALE,
+    count_noun,
+    fmt_int,
+    fmt_signed_int,
+    fmt_signed_pct,
+    style,
+)
 
 #: German labels of the age band basis.
 AGE_BAND_BASIS_DE: dict[str, str] = {
-    "source": "laut Quelle", "convention": "nach Konvention", "all ages": "alle Altersgruppen",
+    "source": "laut Quelle",
+    "convention": "nach Konvention",
+    "all ages": "alle Altersgruppen",
 }
 #: Short German names of the fields of action (chart axes).
-FIELD_SHORT: dict[str, str] = dict(zip(FIELDS_OF_ACTION, ("Fachkräfte", "Bildung", "Teilhabe",
-                                                          "Mobilität & Versorgung", "Leben & Wohnen")))
+FIELD_SHORT: dict[str, str] = dict(
+    zip(FIELDS_OF_ACTION, ("Fachkräfte", "Bildung", "Teilhabe", "Mobilität & Versorgung", "Leben & Wohnen"))
+)
 
 
 def signed_pct(pct: float, digits: int = 1) -> str:
@@ -51,16 +61,26 @@ def age_band_text(age_min: int, age_max: int | None, basis: str) -> str:
     return f"{band} ({AGE_BAND_BASIS_DE.get(basis, basis)})"
 
 
-def indicator_text(age_group: str, ags: str, base_year: int, year: int, population_base: float,
-                   population: float, change: float, change_pct: float) -> str:
+def indicator_text(
+    age_group: str,
+    ags: str,
+    base_year: int,
+    year: int,
+    population_base: float,
+    population: float,
+    change: float,
+    change_pct: float,
+) -> str:
     """The indicator line of a card: ``"80+ in Nideggen 2024 → 2030: +85 (+12,3 %; 690 → 775)"``.
 
     ``age_group`` may be ``"insgesamt"`` for the whole population. Persons are rounded.
     """
     where = "im Kreis Düren" if ags == KREIS_AGS else f"in {area_name(ags)}"
     label = "Bevölkerung insgesamt" if age_group == "insgesamt" else age_group
-    return (f"{label} {where} {base_year} → {year}: {fmt_signed_int(change)} "
-            f"({signed_pct(change_pct)}; {fmt_int(population_base)} → {fmt_int(population)})")
+    return (
+        f"{label} {where} {base_year} → {year}: {fmt_signed_int(change)} "
+        f"({signed_pct(change_pct)}; {fmt_int(population_base)} → {fmt_int(population)})"
+    )
 
 
 def gap_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -84,8 +104,9 @@ def gap_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     groups = list(PLANNING_AGE_GROUPS)
     munis = list(dict.fromkeys(table.municipality))
     t = table.assign(age_group=table.age_group.astype(str))
-    piv = t.pivot(index="municipality", columns="age_group", values="change_pct").reindex(index=munis,
-                                                                                          columns=groups)
+    piv = t.pivot(index="municipality", columns="age_group", values="change_pct").reindex(
+        index=munis, columns=groups
+    )
     cells: dict[tuple[str, str], tuple[str, str]] = {}
     for r in t.itertuples(index=False):
         wide = bool(getattr(r, "district_wide_only", False))
@@ -96,23 +117,47 @@ def gap_heatmap(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
             cell += "<br>nur kreisweit"
         elif r.strongly_growing:
             cell += f"<br>{int(r.n_active)} Maßn."
-        hov = (f"{r.municipality}, {r.age_group}: {fmt_signed_int(r.change)} Personen "
-               f"({signed_pct(r.change_pct)}), {int(r.n_active)} aktive passende Maßnahmen"
-               + (" – Lücke" if r.gap else "") + (" – nur kreisweite Maßnahmen" if wide else ""))
+        hov = (
+            f"{r.municipality}, {r.age_group}: {fmt_signed_int(r.change)} Personen "
+            f"({signed_pct(r.change_pct)}), {int(r.n_active)} aktive passende Maßnahmen"
+            + (" – Lücke" if r.gap else "")
+            + (" – nur kreisweite Maßnahmen" if wide else "")
+        )
         cells[(r.municipality, r.age_group)] = (cell, hov)
     text = [[cells[(m, g)][0] for g in groups] for m in munis]
     hover = [[cells[(m, g)][1] for g in groups] for m in munis]
     vmax = float(max(abs(piv.min().min()), abs(piv.max().max()), 1.0))
     base_year, year = int(t.base_year.iloc[0]), int(t.year.iloc[0])
-    fig = go.Figure(go.Heatmap(
-        z=piv.values, x=groups, y=munis, text=text, texttemplate="%{text}", hovertext=hover,
-        hoverinfo="text", textfont=dict(size=11), colorscale=DIVERGING_SCALE, zmid=0, zmin=-vmax, zmax=vmax,
-        colorbar=dict(title=dict(text="Veränderung in %"), ticksuffix=" %"), xgap=2, ygap=2,
-        name="Veränderung"))
-    style(fig, title=title or f"Veränderung der Altersgruppen {base_year} → {year} und Lücken",
-          height=130 + 36 * len(munis))
-    fig.update_layout(xaxis=dict(side="top", type="category"), yaxis=dict(autorange="reversed", title=None),
-                      margin=dict(l=10, r=10, t=95, b=10))
+    fig = go.Figure(
+        go.Heatmap(
+            z=piv.values,
+            x=groups,
+            y=munis,
+            text=text,
+            texttemplate="%{text}",
+            hovertext=hover,
+            hoverinfo="text",
+            textfont=dict(size=11),
+            colorscale=DIVERGING_SCALE,
+            zmid=0,
+            zmin=-vmax,
+            zmax=vmax,
+            colorbar=dict(title=dict(text="Veränderung in %"), ticksuffix=" %"),
+            xgap=2,
+            ygap=2,
+            name="Veränderung",
+        )
+    )
+    style(
+        fig,
+        title=title or f"Veränderung der Altersgruppen {base_year} → {year} und Lücken",
+        height=130 + 36 * len(munis),
+    )
+    fig.update_layout(
+        xaxis=dict(side="top", type="category"),
+        yaxis=dict(autorange="reversed", title=None),
+        margin=dict(l=10, r=10, t=95, b=10),
+    )
     return fig
 
 
@@ -129,19 +174,37 @@ def coverage_heatmap(cov: pd.DataFrame, *, title: str | None = None) -> go.Figur
     munis = list(dict.fromkeys(cov.municipality))
     c = cov.assign(field_of_action=cov.field_of_action.astype(str))
     piv = c.pivot(index="municipality", columns="field_of_action", values="n_measures").reindex(
-        index=munis, columns=fields)
+        index=munis, columns=fields
+    )
     loc = c.pivot(index="municipality", columns="field_of_action", values="n_local").reindex(
-        index=munis, columns=fields)
+        index=munis, columns=fields
+    )
     text = [[f"{int(piv.loc[m, f])} ({int(loc.loc[m, f])} namentl.)" for f in fields] for m in munis]
     short = [FIELD_SHORT[f] for f in fields]
-    fig = go.Figure(go.Heatmap(
-        z=piv.values, x=short, y=munis, text=text, texttemplate="%{text}", textfont=dict(size=11),
-        customdata=[[[f, count_noun(int(piv.loc[m, f]), "aktive Maßnahme", "aktive Maßnahmen")]
-                     for f in fields] for m in munis],
-        hovertemplate="%{y} – %{customdata[0]}: %{customdata[1]}<extra></extra>",
-        colorscale=MAP_SCALE, reversescale=True, zmin=0, colorbar=dict(title=dict(text="aktive Maßnahmen")),
-        xgap=2, ygap=2, name="aktive Maßnahmen"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=piv.values,
+            x=short,
+            y=munis,
+            text=text,
+            texttemplate="%{text}",
+            textfont=dict(size=11),
+            customdata=[
+                [[f, count_noun(int(piv.loc[m, f]), "aktive Maßnahme", "aktive Maßnahmen")] for f in fields]
+                for m in munis
+            ],
+            hovertemplate="%{y} – %{customdata[0]}: %{customdata[1]}<extra></extra>",
+            colorscale=MAP_SCALE,
+            reversescale=True,
+            zmin=0,
+            colorbar=dict(title=dict(text="aktive Maßnahmen")),
+            xgap=2,
+            ygap=2,
+            name="aktive Maßnahmen",
+        )
+    )
     style(fig, title=title or "Aktive Maßnahmen je Handlungsfeld und Gemeinde", height=130 + 36 * len(munis))
-    fig.update_layout(xaxis=dict(side="top"), yaxis=dict(autorange="reversed"),
-                      margin=dict(l=10, r=10, t=95, b=10))
+    fig.update_layout(
+        xaxis=dict(side="top"), yaxis=dict(autorange="reversed"), margin=dict(l=10, r=10, t=95, b=10)
+    )
     return fig

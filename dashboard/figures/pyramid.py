@@ -34,8 +34,9 @@ def _status(pop: pd.DataFrame, year: int) -> tuple[bool, bool]:
     return proj, est
 
 
-def _bar_traces(own: tuple, cmp: tuple | None, year: int, projected: bool, estimated: bool, name: str,
-                cmp_name: str) -> list[go.Bar | go.Scatter]:
+def _bar_traces(
+    own: tuple, cmp: tuple | None, year: int, projected: bool, estimated: bool, name: str, cmp_name: str
+) -> list[go.Bar | go.Scatter]:
     status = "vorausberechnet" if projected else ("geschätzt" if estimated else "amtlich")
     ages = np.arange(OPEN_AGE + 1)
     years, arr, share = own
@@ -44,14 +45,29 @@ def _bar_traces(own: tuple, cmp: tuple | None, year: int, projected: bool, estim
     for sex in ("male", "female"):
         k = SEXES.index(sex)
         sign = -1 if sex == "male" else 1
-        traces.append(fast.Bar(
-            y=ages, x=np.round(sign * share[i, k] * 100, 5), orientation="h", name=f"{SEX_LABELS[sex]} ({status})",
-            marker={"color": SEX_COLORS[sex], "opacity": 0.55 if projected else 0.95,
-                    "pattern": {"shape": "/" if projected else ("." if estimated else ""),
-                                "fgcolor": "#333333", "size": 5, "solidity": 0.25}},
-            customdata=np.round(arr[i, k]),
-            hovertemplate=(f"{SEX_LABELS[sex]}, %{{y}} Jahre: %{{customdata:,.0f}} Personen ({status})"
-                           f"<extra>{name}</extra>")))
+        traces.append(
+            fast.Bar(
+                y=ages,
+                x=np.round(sign * share[i, k] * 100, 5),
+                orientation="h",
+                name=f"{SEX_LABELS[sex]} ({status})",
+                marker={
+                    "color": SEX_COLORS[sex],
+                    "opacity": 0.55 if projected else 0.95,
+                    "pattern": {
+                        "shape": "/" if projected else ("." if estimated else ""),
+                        "fgcolor": "#333333",
+                        "size": 5,
+                        "solidity": 0.25,
+                    },
+                },
+                customdata=np.round(arr[i, k]),
+                hovertemplate=(
+                    f"{SEX_LABELS[sex]}, %{{y}} Jahre: %{{customdata:,.0f}} Personen ({status})"
+                    f"<extra>{name}</extra>"
+                ),
+            )
+        )
     if cmp is not None:
         cyears, _, cshare = cmp
         j = cyears.index(year) if year in cyears else None
@@ -60,17 +76,31 @@ def _bar_traces(own: tuple, cmp: tuple | None, year: int, projected: bool, estim
                 break
             k = SEXES.index(sex)
             sign = -1 if sex == "male" else 1
-            traces.append(fast.Scatter(
-                y=ages, x=np.round(sign * cshare[j, k] * 100, 5), mode="lines",
-                line={"color": OKABE_ITO["black"], "width": 1.3, "shape": "vh"},
-                name=f"{cmp_name} (Vergleich)", showlegend=sex == "female", legendgroup="cmp",
-                hovertemplate=f"{cmp_name}, %{{y}} Jahre: %{{x:.2f}} %<extra></extra>"))
+            traces.append(
+                fast.Scatter(
+                    y=ages,
+                    x=np.round(sign * cshare[j, k] * 100, 5),
+                    mode="lines",
+                    line={"color": OKABE_ITO["black"], "width": 1.3, "shape": "vh"},
+                    name=f"{cmp_name} (Vergleich)",
+                    showlegend=sex == "female",
+                    legendgroup="cmp",
+                    hovertemplate=f"{cmp_name}, %{{y}} Jahre: %{{x:.2f}} %<extra></extra>",
+                )
+            )
     return traces
 
 
-def pyramid_figure(population: pd.DataFrame, *, ags: str, year: int,
-                   comparison: pd.DataFrame | None = None, comparison_ags: str = KREIS_AGS,
-                   comparison_label: str | None = None, animate: bool = True) -> go.Figure:
+def pyramid_figure(
+    population: pd.DataFrame,
+    *,
+    ags: str,
+    year: int,
+    comparison: pd.DataFrame | None = None,
+    comparison_ags: str = KREIS_AGS,
+    comparison_label: str | None = None,
+    animate: bool = True,
+) -> go.Figure:
     """Population pyramid of ``ags`` in ``year`` with frames for every year in the data.
 
     Parameters
@@ -94,31 +124,83 @@ def pyramid_figure(population: pd.DataFrame, *, ags: str, year: int,
     if animate and len(years) > 1:
         for y in years:
             p, e = _status(own_rows, y)
-            frames.append(fast.Frame(name=str(y), data=_bar_traces(own, cmp, y, p, e, name, cmp_name),
-                                     layout={"title": {"text": _title(name, y, p, e)}}))
+            frames.append(
+                fast.Frame(
+                    name=str(y),
+                    data=_bar_traces(own, cmp, y, p, e, name, cmp_name),
+                    layout={"title": {"text": _title(name, y, p, e)}},
+                )
+            )
     fig = fast.with_frames(fast.Figure(data=_bar_traces(own, cmp, year, proj, est, name, cmp_name)), frames)
     if frames:
         fig.update_layout(
-            updatemenus=[{"type": "buttons", "showactive": False, "x": 0, "y": -0.13, "xanchor": "left",
-                          "yanchor": "top", "direction": "right",
-                          "buttons": [{"label": "▶ Abspielen", "method": "animate",
-                                       "args": [None, {"frame": {"duration": 400, "redraw": True},
-                                                       "fromcurrent": True, "transition": {"duration": 0}}]},
-                                      {"label": "❚❚ Anhalten", "method": "animate",
-                                       "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}]}]}],
-            sliders=[{"active": years.index(year) if year in years else 0, "x": 0.28, "len": 0.72,
-                      "y": -0.12, "yanchor": "top", "currentvalue": {"prefix": "Jahr: "},
-                      "steps": [{"label": str(y), "method": "animate",
-                                 "args": [[str(y)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}]}
-                                for y in years]}])
+            updatemenus=[
+                {
+                    "type": "buttons",
+                    "showactive": False,
+                    "x": 0,
+                    "y": -0.13,
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "direction": "right",
+                    "buttons": [
+                        {
+                            "label": "▶ Abspielen",
+                            "method": "animate",
+                            "args": [
+                                None,
+                                {
+                                    "frame": {"duration": 400, "redraw": True},
+                                    "fromcurrent": True,
+                                    "transition": {"duration": 0},
+                                },
+                            ],
+                        },
+                        {
+                            "label": "❚❚ Anhalten",
+                            "method": "animate",
+                            "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}],
+                        },
+                    ],
+                }
+            ],
+            sliders=[
+                {
+                    "active": years.index(year) if year in years else 0,
+                    "x": 0.28,
+                    "len": 0.72,
+                    "y": -0.12,
+                    "yanchor": "top",
+                    "currentvalue": {"prefix": "Jahr: "},
+                    "steps": [
+                        {
+                            "label": str(y),
+                            "method": "animate",
+                            "args": [
+                                [str(y)],
+                                {"mode": "immediate", "frame": {"duration": 0, "redraw": True}},
+                            ],
+                        }
+                        for y in years
+                    ],
+                }
+            ],
+        )
     xmax = max(float(own[2].max()), float(cmp[2].max()) if cmp is not None else 0.0) * 100 * 1.1
     style(fig, title=_title(name, year, proj, est), height=680 if frames else 560)
     ticks = [v for v in (-1.5, -1.0, -0.5, 0, 0.5, 1.0, 1.5) if abs(v) <= xmax] or [0]
-    fig.update_layout(barmode="overlay", bargap=0.05, margin={"b": 170 if frames else 60, "t": 95},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"})
-    fig.update_xaxes(range=[-xmax, xmax], tickvals=ticks,
-                     ticktext=[f"{abs(v):.1f}".replace(".", ",") + " %" for v in ticks],
-                     title="Anteil an der Bevölkerung je Altersjahr (links Männer, rechts Frauen)")
+    fig.update_layout(
+        barmode="overlay",
+        bargap=0.05,
+        margin={"b": 170 if frames else 60, "t": 95},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
+    )
+    fig.update_xaxes(
+        range=[-xmax, xmax],
+        tickvals=ticks,
+        ticktext=[f"{abs(v):.1f}".replace(".", ",") + " %" for v in ticks],
+        title="Anteil an der Bevölkerung je Altersjahr (links Männer, rechts Frauen)",
+    )
     fig.update_yaxes(title="Alter in Jahren", range=[-0.5, 100.5], dtick=10)
     return fig
 
@@ -135,6 +217,7 @@ def pyramid_table(population: pd.DataFrame, *, ags: str, year: int) -> pd.DataFr
     ``status`` (amtlich / geschätzt / vorausberechnet).
     """
     from dashboard.constants import PLANNING_AGE_GROUPS
+
     d = population[(population.ags == ags) & (population.year == year)]
     proj, est = _status(population[population.ags == ags], year)
     rows = []
@@ -143,8 +226,15 @@ def pyramid_table(population: pd.DataFrame, *, ags: str, year: int) -> pd.DataFr
         g = d[(d.age >= lo) & (d.age <= hi)]
         f = float(g.loc[g.sex == "female", "population"].sum())
         m = float(g.loc[g.sex == "male", "population"].sum())
-        rows.append({"age_group": label, "female": f, "male": m, "total": f + m,
-                     "share": (f + m) / total if total else float("nan")})
+        rows.append(
+            {
+                "age_group": label,
+                "female": f,
+                "male": m,
+                "total": f + m,
+                "share": (f + m) / total if total else float("nan"),
+            }
+        )
     out = pd.DataFrame(rows)
     out["status"] = "vorausberechnet" if proj else ("geschätzt" if est else "amtlich")
     return out

@@ -10,8 +10,14 @@ from dashboard.figures.labels import INDICATORS, OKABE_ITO, SEQUENCE, region_nam
 from dashboard.figures.trends import _hover, _tickformat, add_bands
 
 
-def scenario_figure(results: dict[str, pd.DataFrame], *, ags: str, indicator: str = "population",
-                    base_label: str = "Basis", bands: pd.DataFrame | None = None) -> go.Figure:
+def scenario_figure(
+    results: dict[str, pd.DataFrame],
+    *,
+    ags: str,
+    indicator: str = "population",
+    base_label: str = "Basis",
+    bands: pd.DataFrame | None = None,
+) -> go.Figure:
     """Curves of ``indicator`` for several scenarios; the base scenario is black and thick.
 
     Parameters
@@ -32,11 +38,20 @@ def scenario_figure(results: dict[str, pd.DataFrame], *, ags: str, indicator: st
         d = d[d.ags == ags].sort_values("year")
         is_base = name == base_label
         color = OKABE_ITO["black"] if is_base else SEQUENCE[(i - 1) % len(SEQUENCE)]
-        fig.add_trace(fast.Scatter(
-            x=d.year, y=d[indicator], mode="lines", name=name,
-            line={"color": color, "width": 3.5 if is_base else 2.2,
-                  "dash": "solid" if is_base else dashes[(i - 1) % len(dashes)]},
-            hovertemplate=f"%{{x}}: {_hover(kind)}<extra>{name}</extra>"))
+        fig.add_trace(
+            fast.Scatter(
+                x=d.year,
+                y=d[indicator],
+                mode="lines",
+                name=name,
+                line={
+                    "color": color,
+                    "width": 3.5 if is_base else 2.2,
+                    "dash": "solid" if is_base else dashes[(i - 1) % len(dashes)],
+                },
+                hovertemplate=f"%{{x}}: {_hover(kind)}<extra>{name}</extra>",
+            )
+        )
     style(fig, title=f"{label}: {region_name(ags)} – Szenarien im Vergleich", height=430)
     fig.update_xaxes(tickformat="d", title=None)
     fig.update_yaxes(tickformat=_tickformat(kind), title=None)

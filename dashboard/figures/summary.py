@@ -8,8 +8,15 @@ import pandas as pd
 from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS
 from dashboard.figures.labels import CHANGE_KEY, INDICATORS, region_name
 
-SUMMARY_INDICATORS = ["population", "n_65plus", "share_65plus", "n_80plus", "share_80plus", "median_age",
-                      "old_age_dependency"]
+SUMMARY_INDICATORS = [
+    "population",
+    "n_65plus",
+    "share_65plus",
+    "n_80plus",
+    "share_80plus",
+    "median_age",
+    "old_age_dependency",
+]
 
 
 def indicator_at(indicators: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
@@ -24,8 +31,9 @@ def indicator_at(indicators: pd.DataFrame, indicator: str, year: int) -> pd.Data
     return v.rename("value").reset_index()
 
 
-def region_table(indicators: pd.DataFrame, indicator: str, years: tuple[int, ...] = (BASE_YEAR, 2030, 2045)
-                 ) -> pd.DataFrame:
+def region_table(
+    indicators: pd.DataFrame, indicator: str, years: tuple[int, ...] = (BASE_YEAR, 2030, 2045)
+) -> pd.DataFrame:
     """Kreis + 15 municipalities × years for one indicator, plus change columns.
 
     Returns ``ags, region, <year>..., change_<year> (relative for counts, absolute for
@@ -39,17 +47,26 @@ def region_table(indicators: pd.DataFrame, indicator: str, years: tuple[int, ...
         out[str(y)] = w[y].to_numpy()
     kind = INDICATORS[key][1]
     for y in years[1:]:
-        out[f"change_{y}"] = (w[y] / w[years[0]] - 1).to_numpy() if kind == "int" else (w[y] - w[years[0]]).to_numpy()
+        out[f"change_{y}"] = (
+            (w[y] / w[years[0]] - 1).to_numpy() if kind == "int" else (w[y] - w[years[0]]).to_numpy()
+        )
     return out.reset_index(drop=True)
 
 
-def key_numbers(indicators: pd.DataFrame, ags: str, years: tuple[int, ...] = (BASE_YEAR, 2030, 2045)
-                ) -> pd.DataFrame:
+def key_numbers(
+    indicators: pd.DataFrame, ags: str, years: tuple[int, ...] = (BASE_YEAR, 2030, 2045)
+) -> pd.DataFrame:
     """The summary indicators of one region in rows, years in columns (``indicator, label, kind, <year>…``)."""
     d = indicators[(indicators.ags == ags) & indicators.year.isin(years)].set_index("year")
     rows = []
     for ind in SUMMARY_INDICATORS:
         label, kind, _ = INDICATORS[ind]
-        rows.append({"indicator": ind, "label": label, "kind": kind,
-                     **{str(y): float(d.at[y, ind]) if y in d.index else float("nan") for y in years}})
+        rows.append(
+            {
+                "indicator": ind,
+                "label": label,
+                "kind": kind,
+                **{str(y): float(d.at[y, ind]) if y in d.index else float("nan") for y in years},
+            }
+        )
     return pd.DataFrame(rows)

@@ -17,6 +17,7 @@ def _values(v) -> list:
         return []
     if isinstance(v, dict) and "bdata" in v:  # plotly's base64 typed arrays
         import base64
+
         arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
         return arr.reshape(v["shape"]).tolist() if "shape" in v else arr.tolist()
     return list(v.tolist() if hasattr(v, "tolist") else v)
@@ -31,7 +32,11 @@ def figure_table(fig: go.Figure, *, max_rows: int = 5000) -> pd.DataFrame:
     """
     rows: list[dict] = []
     for tr in fig.to_dict()["data"]:
-        if tr.get("type", "scatter") not in ("scatter", "bar") or not tr.get("name") or tr.get("hoverinfo") == "skip":
+        if (
+            tr.get("type", "scatter") not in ("scatter", "bar")
+            or not tr.get("name")
+            or tr.get("hoverinfo") == "skip"
+        ):
             continue
         if tr.get("fill") == "toself" and tr.get("customdata") is not None:  # map polygon
             rows.append({"Reihe": tr["name"], "x": "", "y": _values(tr["customdata"])[0][1]})

@@ -14,12 +14,23 @@ statsmodels is imported lazily (first :func:`estimate_assumptions` call).
 """
 
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions, method_text_de
-from dashboard.projection.engine import ProjectionResult, project, solve_net_migration_for_target
-from dashboard.projection.scenarios import PRESETS, Scenario
+
 # The function shadows its module's name in this package namespace on purpose; it must be
 # imported here (not lazily), or a later ``import dashboard.projection.backtest`` would
 # replace the package attribute ``backtest`` by the module.
 from dashboard.projection.backtest import BacktestResult, backtest  # noqa: E402
+from dashboard.projection.engine import ProjectionResult, project, solve_net_migration_for_target
+from dashboard.projection.scenarios import PRESETS, Scenario
 
-__all__ = ["Assumptions", "BacktestResult", "PRESETS", "ProjectionResult", "Scenario", "backtest",
-           "estimate_assumptions", "method_text_de", "project", "solve_net_migration_for_target"]
+__all__ = [
+    "Assumptions",
+    "BacktestResult",
+    "PRESETS",
+    "ProjectionResult",
+    "Scenario",
+    "backtest",
+    "estimate_assumptions",
+    "method_text_de",
+    "project",
+    "solve_net_migration_for_target",
+]

@@ -12,8 +12,15 @@ from __future__ import annotations
 import numpy as np
 
 
-def reference_step(population, survival, infant_survival, fertility, sex_ratio_at_birth,
-                   net_migration, migration_timing="mid"):
+def reference_step(
+    population,
+    survival,
+    infant_survival,
+    fertility,
+    sex_ratio_at_birth,
+    net_migration,
+    migration_timing="mid",
+):
     """One year for every region; returns dict of population, births, deaths, net_migration, shortfall."""
     n_reg, n_sex, n_age = len(population), 2, len(population[0][0])
     top = n_age - 1
@@ -73,19 +80,35 @@ def reference_step(population, survival, infant_survival, fertility, sex_ratio_a
             new_pop[r][x][0] = value
             deaths[r][x][0] = (born - alive) + mig_dead
             applied[r][x][0] = m + short[r][x][0]
-    return {k: np.array(v, dtype=float) for k, v in
-            {"population": new_pop, "births": births, "deaths": deaths,
-             "net_migration": applied, "shortfall": short}.items()}
+    return {
+        k: np.array(v, dtype=float)
+        for k, v in {
+            "population": new_pop,
+            "births": births,
+            "deaths": deaths,
+            "net_migration": applied,
+            "shortfall": short,
+        }.items()
+    }
 
 
-def reference_run(population, n_years, survival, infant_survival, fertility, sex_ratio_at_birth,
-                  net_migration, migration_timing="mid"):
+def reference_run(
+    population,
+    n_years,
+    survival,
+    infant_survival,
+    fertility,
+    sex_ratio_at_birth,
+    net_migration,
+    migration_timing="mid",
+):
     """Project ``n_years`` with constant rates, or per-year rates given as lists of length n_years.
 
     ``net_migration`` may be a callable ``f(t, population_start)`` like in the fast kernel.
     Returns the list of populations (start + one per year) as nested Python lists converted
     to numpy at the end.
     """
+
     def at(x, t):
         return x[t] if isinstance(x, list) else x
 
@@ -93,10 +116,15 @@ def reference_run(population, n_years, survival, infant_survival, fertility, sex
     out = [np.array(pop)]
     for t in range(n_years):
         m = net_migration(t, np.array(pop)) if callable(net_migration) else at(net_migration, t)
-        res = reference_step(pop, np.asarray(at(survival, t)).tolist(),
-                             np.asarray(at(infant_survival, t)).tolist(),
-                             np.asarray(at(fertility, t)).tolist(), float(at(sex_ratio_at_birth, t)),
-                             np.asarray(m).tolist(), migration_timing)
+        res = reference_step(
+            pop,
+            np.asarray(at(survival, t)).tolist(),
+            np.asarray(at(infant_survival, t)).tolist(),
+            np.asarray(at(fertility, t)).tolist(),
+            float(at(sex_ratio_at_birth, t)),
+            np.asarray(m).tolist(),
+            migration_timing,
+        )
         pop = res["population"].tolist()
         out.append(res["population"])
     return np.stack(out)

@@ -52,11 +52,25 @@ import pandas as pd
 from dashboard.constants import AGS_LIST, BASE_YEAR, FERTILE_AGES, MUNICIPALITIES, N_AGES, SEXES
 from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, data_token, kreis_single_age
 from dashboard.projection.graduation import graduate_by_exposure
-from dashboard.projection.lifetable import (infant_survival, life_expectancy, qx_to_mx, scale_mortality,
-                                            survival_ratios)
+from dashboard.projection.lifetable import (
+    infant_survival,
+    life_expectancy,
+    qx_to_mx,
+    scale_mortality,
+    survival_ratios,
+)
 
-__all__ = ["Assumptions", "estimate_assumptions", "fertility_schedule", "de_num", "method_text_de",
-           "MEAN_AGE_AT_BIRTH", "SD_AGE_AT_BIRTH", "MIGRATION_LOWER_BOUNDS", "MIGRATION_GROUPS"]
+__all__ = [
+    "Assumptions",
+    "estimate_assumptions",
+    "fertility_schedule",
+    "de_num",
+    "method_text_de",
+    "MEAN_AGE_AT_BIRTH",
+    "SD_AGE_AT_BIRTH",
+    "MIGRATION_LOWER_BOUNDS",
+    "MIGRATION_GROUPS",
+]
 
 #: Assumed mean age of mothers at birth (all birth orders), years. Destatis reports a mean age
 #: of 30.3 at *first* birth for 2023 (press release of 17.07.2024); later births are older.
@@ -92,13 +106,14 @@ def fertility_schedule(mean_age: float = MEAN_AGE_AT_BIRTH, sd: float = SD_AGE_A
     over each year of age [x, x+1).
     """
     from scipy.stats import gamma
+
     mu = mean_age - FERTILE_AGES.start
     k = (mu / sd) ** 2
-    theta = sd ** 2 / mu
+    theta = sd**2 / mu
     edges = np.arange(FERTILE_AGES.start, FERTILE_AGES.stop + 1, dtype=float) - FERTILE_AGES.start
     mass = np.diff(gamma.cdf(edges, k, scale=theta))
     phi = np.zeros(N_AGES)
-    phi[FERTILE_AGES.start:FERTILE_AGES.stop] = mass / mass.sum()
+    phi[FERTILE_AGES.start : FERTILE_AGES.stop] = mass / mass.sum()
     return phi
 
 
@@ -157,11 +172,13 @@ def _exposures(years) -> dict[int, np.ndarray]:
 
 def _events() -> pd.DataFrame:
     from dashboard.data import vital_events
+
     return vital_events()
 
 
 def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
     import statsmodels.api as sm
+
     ev = _events()
     d = ev[(ev.event == "deaths") & ev.sex.isin(SEXES)]
     q_de = _germany_qx()
@@ -170,8 +187,14 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
     recs = []
     for _, r in d.iterrows():
         si = SEXES.index(r.sex)
-        recs.append({"sex": r.sex, "year": int(r.year), "deaths": float(r.value),
-                     "expected": float((exp[int(r.year)][si] * m_de[si]).sum())})
+        recs.append(
+            {
+                "sex": r.sex,
+                "year": int(r.year),
+                "deaths": float(r.value),
+                "expected": float((exp[int(r.year)][si] * m_de[si]).sum()),
+            }
+        )
     df = pd.DataFrame(recs)
 
     def fit(sub: pd.DataFrame):
@@ -187,25 +210,47 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
     qx = scale_mortality(q_de, level)
     e0_de = life_expectancy(q_de, female=FEMALE_MASK)
     e0 = life_expectancy(qx, female=FEMALE_MASK)
-    method = ("Poisson-GLM der Gestorbenen je Geschlecht und Jahr mit Offset log(erwartete Sterbefälle "
-              "nach Sterbetafel Deutschland × Kreisbevölkerung), gepoolt 2023–2024 (nach der Pandemie, "
-              "Zeitraum der Sterbetafel); Faktor auf alle Sterberaten (proportional)")
+    method = (
+        "Poisson-GLM der Gestorbenen je Geschlecht und Jahr mit Offset log(erwartete Sterbefälle "
+        "nach Sterbetafel Deutschland × Kreisbevölkerung), gepoolt 2023–2024 (nach der Pandemie, "
+        "Zeitraum der Sterbetafel); Faktor auf alle Sterberaten (proportional)"
+    )
     for i, sex in enumerate(SEXES):
         de = "Frauen" if sex == "female" else "Männer"
-        rows.append(("Sterblichkeit", f"Sterblichkeitsniveau {de} (SMR gegenüber Deutschland)", float(level[i]),
-                     "Faktor", f"{SRC_DEATHS}; {SRC_LIFETABLE}; {SRC_POP}", "2023–2024", method,
-                     f"95-%-KI {de_num(ci[i, 0], 3)}–{de_num(ci[i, 1], 3)}; SMR je Jahr 2020–2024: "
-                     + ", ".join(de_num(v, 3) for v in smr_year[smr_year.sex == sex].sort_values("year").smr)
-                     + f"; Pearson-χ²/FG des Modells 2020–2024 = {de_num(disp, 2)} (>1: Schwankung zwischen Jahren)"))
-        rows.append(("Sterblichkeit", f"Lebenserwartung bei Geburt {de}, Kreis", float(e0[i]), "Jahre",
-                     f"{SRC_LIFETABLE}; abgeleitet", "2023–2024",
-                     "Sterbetafel Deutschland 2023/25 mit Kreisniveau 2023–2024", f"Deutschland 2023/25: {de_num(e0_de[i], 2)} Jahre"))
+        rows.append(
+            (
+                "Sterblichkeit",
+                f"Sterblichkeitsniveau {de} (SMR gegenüber Deutschland)",
+                float(level[i]),
+                "Faktor",
+                f"{SRC_DEATHS}; {SRC_LIFETABLE}; {SRC_POP}",
+                "2023–2024",
+                method,
+                f"95-%-KI {de_num(ci[i, 0], 3)}–{de_num(ci[i, 1], 3)}; SMR je Jahr 2020–2024: "
+                + ", ".join(de_num(v, 3) for v in smr_year[smr_year.sex == sex].sort_values("year").smr)
+                + f"; Pearson-χ²/FG des Modells 2020–2024 = {de_num(disp, 2)} (>1: Schwankung zwischen Jahren)",
+            )
+        )
+        rows.append(
+            (
+                "Sterblichkeit",
+                f"Lebenserwartung bei Geburt {de}, Kreis",
+                float(e0[i]),
+                "Jahre",
+                f"{SRC_LIFETABLE}; abgeleitet",
+                "2023–2024",
+                "Sterbetafel Deutschland 2023/25 mit Kreisniveau 2023–2024",
+                f"Deutschland 2023/25: {de_num(e0_de[i], 2)} Jahre",
+            )
+        )
     return qx, level, e0
 
 
 def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
     import statsmodels.api as sm
+
     from dashboard.data import nrw_tfr
+
     ev = _events()
     b = ev[(ev.event == "births") & (ev.sex == "total")].set_index("year").value.astype(float)
     phi = fertility_schedule()
@@ -213,81 +258,152 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
     off = pd.Series({y: float((exp[y][0] * phi).sum()) for y in ESTIMATION_YEARS})
     years = list(ESTIMATION_YEARS)
     X = pd.get_dummies(pd.Series(years, index=years).astype(str)).astype(float)
-    with warnings.catch_warnings():   # saturated year model: exact fit is intended
+    with warnings.catch_warnings():  # saturated year model: exact fit is intended
         warnings.simplefilter("ignore")
         res_y = sm.GLM(b.loc[years], X, family=sm.families.Poisson(), offset=np.log(off.loc[years])).fit()
     tfr_by_year = {int(y): float(np.exp(res_y.params[str(y)])) for y in years}
     by = list(BASIS_YEARS)
-    res_b = sm.GLM(b.loc[by], np.ones((len(by), 1)), family=sm.families.Poisson(),
-                   offset=np.log(off.loc[by])).fit()
+    res_b = sm.GLM(
+        b.loc[by], np.ones((len(by), 1)), family=sm.families.Poisson(), offset=np.log(off.loc[by])
+    ).fit()
     tfr = float(np.exp(res_b.params.iloc[0]))
     ci = np.exp(res_b.conf_int().to_numpy()[0])
     nrw = nrw_tfr().set_index("year").tfr
     nrw_txt = "; ".join(f"{y}: {de_num(v, 2)}" for y, v in nrw.items() if y >= 2018)
-    rows.append(("Geburten", "Zusammengefasste Geburtenziffer (TFR) Basis", tfr, "Kinder je Frau",
-                 f"{SRC_BIRTHS}; {SRC_POP}", "2023–2024",
-                 "Poisson-GLM der Lebendgeborenen mit Offset log(Σ Frauen-Exposition × Altersprofil), gepoolt",
-                 f"95-%-KI {de_num(ci[0], 3)}–{de_num(ci[1], 3)}; Devianz {de_num(res_b.deviance, 2)} bei "
-                 f"{int(res_b.df_resid)} FG; NRW (IT.NRW): {nrw_txt}"))
+    rows.append(
+        (
+            "Geburten",
+            "Zusammengefasste Geburtenziffer (TFR) Basis",
+            tfr,
+            "Kinder je Frau",
+            f"{SRC_BIRTHS}; {SRC_POP}",
+            "2023–2024",
+            "Poisson-GLM der Lebendgeborenen mit Offset log(Σ Frauen-Exposition × Altersprofil), gepoolt",
+            f"95-%-KI {de_num(ci[0], 3)}–{de_num(ci[1], 3)}; Devianz {de_num(res_b.deviance, 2)} bei "
+            f"{int(res_b.df_resid)} FG; NRW (IT.NRW): {nrw_txt}",
+        )
+    )
     for y in years:
         pred = tfr_by_year[y] * off[y]
-        rows.append(("Geburten", f"TFR {y} (Kreis, geschätzt)", tfr_by_year[y], "Kinder je Frau",
-                     SRC_BIRTHS, str(y), "Poisson-GLM mit Jahreseffekten (exakte Anpassung der Jahreszahl)",
-                     f"beobachtet {de_num(b[y])} Geburten, angepasst {de_num(pred)}"
-                     + (f"; NRW {de_num(nrw[y], 2)}" if y in nrw.index else "")))
+        rows.append(
+            (
+                "Geburten",
+                f"TFR {y} (Kreis, geschätzt)",
+                tfr_by_year[y],
+                "Kinder je Frau",
+                SRC_BIRTHS,
+                str(y),
+                "Poisson-GLM mit Jahreseffekten (exakte Anpassung der Jahreszahl)",
+                f"beobachtet {de_num(b[y])} Geburten, angepasst {de_num(pred)}"
+                + (f"; NRW {de_num(nrw[y], 2)}" if y in nrw.index else ""),
+            )
+        )
     sens = []
     for mean in (MEAN_AGE_AT_BIRTH - 1.0, MEAN_AGE_AT_BIRTH + 1.0):
         phi_m = fertility_schedule(mean)
         expected = sum(float((exp[y][0] * phi_m).sum()) for y in by)
         sens.append(f"{de_num(mean, 1)} Jahre → TFR {de_num(float(b.loc[by].sum()) / expected, 3)}")
-    rows.append(("Geburten", "Durchschnittsalter der Mütter bei Geburt (Annahme)", MEAN_AGE_AT_BIRTH, "Jahre",
-                 "Annahme; Destatis: 30,3 Jahre bei der ersten Geburt 2023 (Pressemitteilung 17.07.2024)",
-                 "–", f"Gamma-förmiges Altersprofil 15–49, Standardabweichung {de_num(SD_AGE_AT_BIRTH, 1)} Jahre",
-                 "nicht aus Kreisdaten schätzbar (keine altersspezifischen Geburten); bestimmt die Altersverteilung "
-                 "und über die Exposition die geschätzte TFR. Empfindlichkeit: " + "; ".join(sens)))
+    rows.append(
+        (
+            "Geburten",
+            "Durchschnittsalter der Mütter bei Geburt (Annahme)",
+            MEAN_AGE_AT_BIRTH,
+            "Jahre",
+            "Annahme; Destatis: 30,3 Jahre bei der ersten Geburt 2023 (Pressemitteilung 17.07.2024)",
+            "–",
+            f"Gamma-förmiges Altersprofil 15–49, Standardabweichung {de_num(SD_AGE_AT_BIRTH, 1)} Jahre",
+            "nicht aus Kreisdaten schätzbar (keine altersspezifischen Geburten); bestimmt die Altersverteilung "
+            "und über die Exposition die geschätzte TFR. Empfindlichkeit: " + "; ".join(sens),
+        )
+    )
     bs = ev[(ev.event == "births") & ev.sex.isin(SEXES)].groupby("sex").value.sum()
     srb = float(bs["male"] / bs["female"])
     n = float(bs.sum())
     p = bs["male"] / n
     se = np.sqrt(p * (1 - p) / n)
     lo, hi = (p - 1.96 * se) / (1 - p + 1.96 * se), (p + 1.96 * se) / (1 - p - 1.96 * se)
-    rows.append(("Geburten", "Sexualproportion bei Geburt", srb, "Jungen je Mädchen", SRC_BIRTHS, "2020–2024",
-                 "Verhältnis der Lebendgeborenen Jungen/Mädchen", f"{de_num(n)} Geburten; 95-%-KI "
-                 f"{de_num(lo, 3)}–{de_num(hi, 3)}"))
+    rows.append(
+        (
+            "Geburten",
+            "Sexualproportion bei Geburt",
+            srb,
+            "Jungen je Mädchen",
+            SRC_BIRTHS,
+            "2020–2024",
+            "Verhältnis der Lebendgeborenen Jungen/Mädchen",
+            f"{de_num(n)} Geburten; 95-%-KI {de_num(lo, 3)}–{de_num(hi, 3)}",
+        )
+    )
     return phi, tfr, tfr_by_year, srb
 
 
 def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
     ev = _events()
-    mig = ev[ev.event.isin(["in_migration", "out_migration"]) & ev.sex.isin(SEXES)
-             & ev.age_group.isin(MIGRATION_GROUPS)]
-    tot = (ev[ev.event.isin(["in_migration", "out_migration"]) & (ev.sex == "total") & (ev.age_group == "total")]
-           .pivot(index="year", columns="event", values="value"))
+    mig = ev[
+        ev.event.isin(["in_migration", "out_migration"])
+        & ev.sex.isin(SEXES)
+        & ev.age_group.isin(MIGRATION_GROUPS)
+    ]
+    tot = ev[
+        ev.event.isin(["in_migration", "out_migration"]) & (ev.sex == "total") & (ev.age_group == "total")
+    ].pivot(index="year", columns="event", values="value")
     net_by_year = {int(y): float(r.in_migration - r.out_migration) for y, r in tot.iterrows()}
     exp = _exposures(ESTIMATION_YEARS)
-    exposure = sum(exp.values())                               # person-years 2020–2024, (2, A)
+    exposure = sum(exp.values())  # person-years 2020–2024, (2, A)
     arrs = {}
     for event in ("in_migration", "out_migration"):
-        g = (mig[mig.event == event].groupby(["sex", "age_group"]).value.sum()
-             .unstack("age_group").loc[list(SEXES), list(MIGRATION_GROUPS)].to_numpy(dtype=float))
+        g = (
+            mig[mig.event == event]
+            .groupby(["sex", "age_group"])
+            .value.sum()
+            .unstack("age_group")
+            .loc[list(SEXES), list(MIGRATION_GROUPS)]
+            .to_numpy(dtype=float)
+        )
         arrs[event] = graduate_by_exposure(g, exposure, MIGRATION_LOWER_BOUNDS)
     dist = arrs["in_migration"] / arrs["in_migration"].sum()
     out_rate = arrs["out_migration"] / exposure
     net = float(np.median(list(net_by_year.values())))
     yrs = "; ".join(f"{y}: {de_num(v)}" for y, v in net_by_year.items())
-    rows.append(("Wanderung", "Nettowanderung über die Kreisgrenze, Basis", net, "Personen je Jahr", SRC_MIG,
-                 "2020–2024", "Median der fünf Jahressalden (robust gegen den Zuzug aus der Ukraine 2022)",
-                 f"Jahressalden {yrs}; Mittelwert {de_num(np.mean(list(net_by_year.values())))}"))
+    rows.append(
+        (
+            "Wanderung",
+            "Nettowanderung über die Kreisgrenze, Basis",
+            net,
+            "Personen je Jahr",
+            SRC_MIG,
+            "2020–2024",
+            "Median der fünf Jahressalden (robust gegen den Zuzug aus der Ukraine 2022)",
+            f"Jahressalden {yrs}; Mittelwert {de_num(np.mean(list(net_by_year.values())))}",
+        )
+    )
     total_out = float(arrs["out_migration"].sum()) / 5
-    rows.append(("Wanderung", "Fortzugsrate (alle Alter)", 1000 * arrs["out_migration"].sum() / exposure.sum(),
-                 "je 1.000 Einwohner und Jahr", f"{SRC_MIG}; {SRC_POP}", "2020–2024",
-                 "Fortzüge nach Geschlecht × 6 Altersgruppen je Person, auf Einzelalter verteilt (gleitender "
-                 "5-Jahres-Durchschnitt der Gruppenraten, Gruppensummen exakt); Fortzüge = Rate × Bevölkerung",
-                 f"durchschnittlich {de_num(total_out)} Fortzüge je Jahr"))
+    rows.append(
+        (
+            "Wanderung",
+            "Fortzugsrate (alle Alter)",
+            1000 * arrs["out_migration"].sum() / exposure.sum(),
+            "je 1.000 Einwohner und Jahr",
+            f"{SRC_MIG}; {SRC_POP}",
+            "2020–2024",
+            "Fortzüge nach Geschlecht × 6 Altersgruppen je Person, auf Einzelalter verteilt (gleitender "
+            "5-Jahres-Durchschnitt der Gruppenraten, Gruppensummen exakt); Fortzüge = Rate × Bevölkerung",
+            f"durchschnittlich {de_num(total_out)} Fortzüge je Jahr",
+        )
+    )
     peak = int(np.argmax(dist.sum(axis=0)))
-    rows.append(("Wanderung", "Zuzüge: Altersprofil (häufigstes Alter)", float(peak), "Jahre", SRC_MIG, "2020–2024",
-                 "Verteilung der Zuzüge nach Geschlecht × Einzelalter; Zuzüge = (Nettoziel + Fortzüge) × Verteilung",
-                 f"Anteil Frauen an den Zuzügen {de_num(100 * dist[0].sum(), 1)} %"))
+    rows.append(
+        (
+            "Wanderung",
+            "Zuzüge: Altersprofil (häufigstes Alter)",
+            float(peak),
+            "Jahre",
+            SRC_MIG,
+            "2020–2024",
+            "Verteilung der Zuzüge nach Geschlecht × Einzelalter; Zuzüge = (Nettoziel + Fortzüge) × Verteilung",
+            f"Anteil Frauen an den Zuzügen {de_num(100 * dist[0].sum(), 1)} %",
+        )
+    )
     return dist, out_rate, net, net_by_year
 
 
@@ -295,11 +411,18 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
     """Residual method: municipal excess net migration d_r (persons/year), Σ d_r = 0."""
     from dashboard.data import municipal_totals
     from dashboard.projection.kernel import step
+
     base = base_population()
     P = np.asarray(base.population)
     s = survival_ratios(qx, female=FEMALE_MASK)
-    r = step(P, survival=s[None], infant_survival=infant_survival(qx, female=FEMALE_MASK)[None],
-             fertility=(tfr * phi)[None], sex_ratio_at_birth=srb, net_migration=np.zeros_like(P))
+    r = step(
+        P,
+        survival=s[None],
+        infant_survival=infant_survival(qx, female=FEMALE_MASK)[None],
+        fertility=(tfr * phi)[None],
+        sex_ratio_at_birth=srb,
+        net_migration=np.zeros_like(P),
+    )
     natural_rate = (r.births.sum(axis=-1) - r.deaths.sum(axis=(-2, -1))) / P.sum(axis=(-2, -1))
     t = municipal_totals(year_end_only=True, official_only=True)
     y0, y1 = RESIDUAL_PERIOD
@@ -307,40 +430,71 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
     p1 = t[t.year == y1].set_index("ags").population.reindex(list(AGS_LIST)).to_numpy(dtype=float)
     years = y1 - y0
     natural = natural_rate * 0.5 * (p0 + p1) * years
-    resid = (p1 - p0 - natural) / years                       # persons/year
+    resid = (p1 - p0 - natural) / years  # persons/year
     share = 0.5 * (p0 + p1) / (0.5 * (p0 + p1)).sum()
     excess = resid - share * resid.sum()
-    rows.append(("Wanderung", "Kreissumme der Residualwanderung der Gemeinden", float(resid.sum()), "Personen je Jahr",
-                 SRC_GV, f"{y0}–{y1}", "Bevölkerungszuwachs laut amtlichen Gemeindesummen minus geschätzte "
-                 "natürliche Bewegung (Kreisraten auf die Basisaltersstruktur der Gemeinde)",
-                 f"zum Vergleich amtlicher Kreissaldo 2020–2023 im Mittel "
-                 f"{de_num(np.mean([net for net in _migration_years()[:4]]))} (andere Jahre, andere Zensusbasis)"))
-    rows.append(("Wanderung", "Altersprofil der Wanderung in den Gemeinden", float(len(AGS_LIST)), "Gemeinden",
-                 SRC_MIG, "2020–2024",
-                 "Alle Gemeinden erhalten das Alters- und Geschlechtsprofil des Kreises (Zuzugsverteilung und "
-                 "Fortzugsraten); Gemeindedaten nach Alter liegen nicht vor",
-                 "Folge: Die Altersstrukturen der Gemeinden gleichen sich im Zeitverlauf an (z. B. verjüngt sich "
-                 "eine ältere Gemeinde durch Zuzüge im Kreisprofil); Gemeindeergebnisse nach Alter sind daher "
-                 "unsicherer als die Summen"))
+    rows.append(
+        (
+            "Wanderung",
+            "Kreissumme der Residualwanderung der Gemeinden",
+            float(resid.sum()),
+            "Personen je Jahr",
+            SRC_GV,
+            f"{y0}–{y1}",
+            "Bevölkerungszuwachs laut amtlichen Gemeindesummen minus geschätzte "
+            "natürliche Bewegung (Kreisraten auf die Basisaltersstruktur der Gemeinde)",
+            f"zum Vergleich amtlicher Kreissaldo 2020–2023 im Mittel "
+            f"{de_num(np.mean(list(_migration_years()[:4])))} (andere Jahre, andere Zensusbasis)",
+        )
+    )
+    rows.append(
+        (
+            "Wanderung",
+            "Altersprofil der Wanderung in den Gemeinden",
+            float(len(AGS_LIST)),
+            "Gemeinden",
+            SRC_MIG,
+            "2020–2024",
+            "Alle Gemeinden erhalten das Alters- und Geschlechtsprofil des Kreises (Zuzugsverteilung und "
+            "Fortzugsraten); Gemeindedaten nach Alter liegen nicht vor",
+            "Folge: Die Altersstrukturen der Gemeinden gleichen sich im Zeitverlauf an (z. B. verjüngt sich "
+            "eine ältere Gemeinde durch Zuzüge im Kreisprofil); Gemeindeergebnisse nach Alter sind daher "
+            "unsicherer als die Summen",
+        )
+    )
     for i, ags in enumerate(AGS_LIST):
-        rows.append(("Wanderung", f"Wanderungsüberschuss {MUNICIPALITIES[ags]} gegenüber Bevölkerungsanteil",
-                     float(excess[i]), "Personen je Jahr", SRC_GV, f"{y0}–{y1}",
-                     "Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0)",
-                     f"Residualsaldo {de_num(resid[i])} je Jahr, Bevölkerungsanteil {de_num(100 * share[i], 1)} %"))
+        rows.append(
+            (
+                "Wanderung",
+                f"Wanderungsüberschuss {MUNICIPALITIES[ags]} gegenüber Bevölkerungsanteil",
+                float(excess[i]),
+                "Personen je Jahr",
+                SRC_GV,
+                f"{y0}–{y1}",
+                "Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0)",
+                f"Residualsaldo {de_num(resid[i])} je Jahr, Bevölkerungsanteil {de_num(100 * share[i], 1)} %",
+            )
+        )
     return excess
 
 
 def _migration_years() -> list[float]:
     ev = _events()
-    tot = (ev[ev.event.isin(["in_migration", "out_migration"]) & (ev.sex == "total") & (ev.age_group == "total")]
-           .pivot(index="year", columns="event", values="value").sort_index())
+    tot = (
+        ev[ev.event.isin(["in_migration", "out_migration"]) & (ev.sex == "total") & (ev.age_group == "total")]
+        .pivot(index="year", columns="event", values="value")
+        .sort_index()
+    )
     return list((tot.in_migration - tot.out_migration).astype(float))
 
 
 def _base_method(estimated: bool) -> str:
-    text = "Gemeinden × Geschlecht × Einzelalter 0–100+" + (" (Altersstruktur der Gemeinden geschätzt)" if estimated else "")
+    text = "Gemeinden × Geschlecht × Einzelalter 0–100+" + (
+        " (Altersstruktur der Gemeinden geschätzt)" if estimated else ""
+    )
     try:
         from dashboard.data import estimation_report
+
         return f"{text}. {estimation_report().method_de.strip()}"
     except ImportError:
         return text
@@ -373,17 +527,40 @@ def _estimate_assumptions(token: tuple) -> Assumptions:
     dist, out_rate, net, net_by_year = _migration(rows)
     excess = _municipal_excess(rows, qx, phi, tfr, srb, dist, out_rate, net)
     est = bool(np.asarray(base.estimated).any())
-    rows.insert(0, ("Basisbevölkerung", f"Bevölkerung 31.12.{base.year}", float(np.asarray(base.population).sum()),
-                    "Personen", base.source, f"31.12.{base.year}",
-                    _base_method(est),
-                    "Summe = amtliche Kreisbevölkerung" if abs(np.asarray(base.population).sum()
-                                                             - kreis_single_age(base.year).sum()) < 0.5
-                    else "weicht von der amtlichen Kreissumme ab"))
-    table = pd.DataFrame(rows, columns=["component", "parameter", "value", "unit", "source", "period", "method", "fit"])
-    return Assumptions(qx=_ro(qx), mortality_level=_ro(level), e0=_ro(e0), fertility_shape=_ro(phi), tfr=tfr,
-                       tfr_by_year=tfr_by_year, sex_ratio_at_birth=srb, in_migration_distribution=_ro(dist),
-                       out_migration_rate=_ro(out_rate), net_migration=net, net_migration_by_year=net_by_year,
-                       municipal_excess=_ro(excess), base=base, table=table)
+    rows.insert(
+        0,
+        (
+            "Basisbevölkerung",
+            f"Bevölkerung 31.12.{base.year}",
+            float(np.asarray(base.population).sum()),
+            "Personen",
+            base.source,
+            f"31.12.{base.year}",
+            _base_method(est),
+            "Summe = amtliche Kreisbevölkerung"
+            if abs(np.asarray(base.population).sum() - kreis_single_age(base.year).sum()) < 0.5
+            else "weicht von der amtlichen Kreissumme ab",
+        ),
+    )
+    table = pd.DataFrame(
+        rows, columns=["component", "parameter", "value", "unit", "source", "period", "method", "fit"]
+    )
+    return Assumptions(
+        qx=_ro(qx),
+        mortality_level=_ro(level),
+        e0=_ro(e0),
+        fertility_shape=_ro(phi),
+        tfr=tfr,
+        tfr_by_year=tfr_by_year,
+        sex_ratio_at_birth=srb,
+        in_migration_distribution=_ro(dist),
+        out_migration_rate=_ro(out_rate),
+        net_migration=net,
+        net_migration_by_year=net_by_year,
+        municipal_excess=_ro(excess),
+        base=base,
+        table=table,
+    )
 
 
 assert BASE_YEAR == 2024
@@ -396,27 +573,29 @@ def method_text_de(a: Assumptions | None = None) -> str:
     """
     a = a or estimate_assumptions()
     e0f, e0m = (de_num(x, 1) for x in a.e0)
-    return "\n\n".join([
-        "Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Ausgehend vom Bevölkerungsstand "
-        "31.12.2024 jeder Gemeinde nach Geschlecht und Einzelalter (0 bis 100 und älter) wird die "
-        "Bevölkerung Jahr für Jahr fortgeschrieben. Die Überlebenden eines Jahrgangs werden ein Jahr älter, "
-        "Geburten ergeben sich aus altersspezifischen Geburtenziffern der Frauen von 15 bis 49 Jahren "
-        "(Mittel aus Jahresanfangs- und Jahresendbestand), Zu- und Fortzüge werden zur Jahresmitte "
-        "angenommen. Für jedes Jahr gilt in jeder Zelle: Bestand am Jahresende = Bestand am Jahresanfang "
-        "+ Geburten − Sterbefälle + Wanderungssaldo.",
-        f"Sterblichkeit: Sterbetafel Deutschland 2023/25, mit einem Sterblichkeitsniveau für den Kreis "
-        f"(Poisson-Regression der Sterbefälle 2023–2024). Daraus folgt eine Lebenserwartung bei Geburt von "
-        f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer.",
-        f"Geburten: Die zusammengefasste Geburtenziffer des Kreises wird aus den Geburten 2023–2024 geschätzt "
-        f"({de_num(a.tfr, 2)} Kinder je Frau); das Altersprofil der Mütter ist eine Annahme "
-        f"(Durchschnittsalter {de_num(MEAN_AGE_AT_BIRTH, 1)} Jahre), weil für den Kreis keine "
-        f"altersspezifischen Geburtenzahlen vorliegen.",
-        f"Wanderung: Fortzüge als Raten nach Alter und Geschlecht, Zuzüge als Altersverteilung, beides aus "
-        f"den Wanderungen über die Kreisgrenze 2020–2024. Im Basisszenario beträgt der Wanderungssaldo des "
-        f"Kreises {de_num(a.net_migration)} Personen je Jahr (Median 2020–2024). Die Gemeinden erhalten ihren "
-        f"Bevölkerungsanteil am Saldo plus einen Über- oder Unterschuss aus der Entwicklung ihrer amtlichen "
-        f"Einwohnerzahlen 2013–2023 (Residualmethode).",
-        "Die Altersstruktur der Gemeinden im Basisjahr ist geschätzt; alle Ergebnisse für Gemeinden nach "
-        "Alter sind daher als Schätzung gekennzeichnet. Die Rückrechnung (Backtest) zeigt, wie genau das "
-        "Modell frühere Entwicklungen getroffen hätte; die größte Unsicherheit liegt in der Wanderung.",
-    ])
+    return "\n\n".join(
+        [
+            "Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Ausgehend vom Bevölkerungsstand "
+            "31.12.2024 jeder Gemeinde nach Geschlecht und Einzelalter (0 bis 100 und älter) wird die "
+            "Bevölkerung Jahr für Jahr fortgeschrieben. Die Überlebenden eines Jahrgangs werden ein Jahr älter, "
+            "Geburten ergeben sich aus altersspezifischen Geburtenziffern der Frauen von 15 bis 49 Jahren "
+            "(Mittel aus Jahresanfangs- und Jahresendbestand), Zu- und Fortzüge werden zur Jahresmitte "
+            "angenommen. Für jedes Jahr gilt in jeder Zelle: Bestand am Jahresende = Bestand am Jahresanfang "
+            "+ Geburten − Sterbefälle + Wanderungssaldo.",
+            f"Sterblichkeit: Sterbetafel Deutschland 2023/25, mit einem Sterblichkeitsniveau für den Kreis "
+            f"(Poisson-Regression der Sterbefälle 2023–2024). Daraus folgt eine Lebenserwartung bei Geburt von "
+            f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer.",
+            f"Geburten: Die zusammengefasste Geburtenziffer des Kreises wird aus den Geburten 2023–2024 geschätzt "
+            f"({de_num(a.tfr, 2)} Kinder je Frau); das Altersprofil der Mütter ist eine Annahme "
+            f"(Durchschnittsalter {de_num(MEAN_AGE_AT_BIRTH, 1)} Jahre), weil für den Kreis keine "
+            f"altersspezifischen Geburtenzahlen vorliegen.",
+            f"Wanderung: Fortzüge als Raten nach Alter und Geschlecht, Zuzüge als Altersverteilung, beides aus "
+            f"den Wanderungen über die Kreisgrenze 2020–2024. Im Basisszenario beträgt der Wanderungssaldo des "
+            f"Kreises {de_num(a.net_migration)} Personen je Jahr (Median 2020–2024). Die Gemeinden erhalten ihren "
+            f"Bevölkerungsanteil am Saldo plus einen Über- oder Unterschuss aus der Entwicklung ihrer amtlichen "
+            f"Einwohnerzahlen 2013–2023 (Residualmethode).",
+            "Die Altersstruktur der Gemeinden im Basisjahr ist geschätzt; alle Ergebnisse für Gemeinden nach "
+            "Alter sind daher als Schätzung gekennzeichnet. Die Rückrechnung (Backtest) zeigt, wie genau das "
+            "Modell frühere Entwicklungen getroffen hätte; die größte Unsicherheit liegt in der Wanderung.",
+        ]
+    )

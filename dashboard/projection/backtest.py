@@ -56,15 +56,44 @@ from dashboard.projection.scenarios import PRESETS
 
 __all__ = ["BacktestResult", "backtest", "METHODS", "METHOD_LABELS_DE", "LEVEL_LABELS_DE"]
 
-METHODS = ("model", "model (migration ex post)", "constant", "linear trend", "constant share",
-           "official projection")
+METHODS = (
+    "model",
+    "model (migration ex post)",
+    "constant",
+    "linear trend",
+    "constant share",
+    "official projection",
+)
 #: German display labels of the methods and levels (for the app and notebooks).
-METHOD_LABELS_DE = {"model": "Modell", "model (migration ex post)": "Modell mit nachträglich bekannter Wanderung",
-                    "constant": "Konstante Bevölkerung", "linear trend": "Linearer Trend",
-                    "constant share": "Konstanter Anteil am Kreis", "official projection": "Amtliche Vorausberechnung"}
-LEVEL_LABELS_DE = {"Kreis": "Kreis", "Gemeinde": "Gemeinden", "Kreis-Altersgruppen": "Kreis, 17 Altersgruppen"}
-TABLE_COLUMNS = ["case", "level", "ags", "municipality", "age_group", "base_year", "target_year", "horizon",
-                 "method", "actual", "predicted", "error", "ape", "note"]
+METHOD_LABELS_DE = {
+    "model": "Modell",
+    "model (migration ex post)": "Modell mit nachträglich bekannter Wanderung",
+    "constant": "Konstante Bevölkerung",
+    "linear trend": "Linearer Trend",
+    "constant share": "Konstanter Anteil am Kreis",
+    "official projection": "Amtliche Vorausberechnung",
+}
+LEVEL_LABELS_DE = {
+    "Kreis": "Kreis",
+    "Gemeinde": "Gemeinden",
+    "Kreis-Altersgruppen": "Kreis, 17 Altersgruppen",
+}
+TABLE_COLUMNS = [
+    "case",
+    "level",
+    "ags",
+    "municipality",
+    "age_group",
+    "base_year",
+    "target_year",
+    "horizon",
+    "method",
+    "actual",
+    "predicted",
+    "error",
+    "ape",
+    "note",
+]
 
 #: municipal cases: (label, base year, calibration interval, target years)
 MUNICIPAL_CASES = (
@@ -93,6 +122,7 @@ class BacktestResult:
 
 def _totals(year: int, official_only: bool = True) -> np.ndarray:
     from dashboard.data import municipal_totals
+
     t = municipal_totals(year_end_only=True, official_only=official_only)
     t = t[t.year == year]
     if year < 2011:
@@ -108,6 +138,7 @@ def _totals(year: int, official_only: bool = True) -> np.ndarray:
 def _census_factor() -> np.ndarray:
     """Zensus-2011 value (31.12.2011) / old VZ-1987 Fortschreibung (2011) per municipality."""
     from dashboard.data.embedded import raw_path
+
     p = pd.read_csv(raw_path("figures/population_totals_from_pages.csv"), dtype={"ags": str})
     old = p[p.measure == "population_pre_census_implied"].set_index("ags").value.reindex(list(AGS_LIST))
     new = _totals(2011, official_only=False)
@@ -116,8 +147,13 @@ def _census_factor() -> np.ndarray:
 
 def _rates(a: Assumptions, n: int):
     r = scenario_rates(PRESETS["basis"], a)
-    return dict(survival=r["survival"][:n], infant_survival=r["infant_survival"][:n], fertility=r["fertility"],
-                sex_ratio_at_birth=r["sex_ratio_at_birth"], time_varying={"survival", "infant_survival"})
+    return dict(
+        survival=r["survival"][:n],
+        infant_survival=r["infant_survival"][:n],
+        fertility=r["fertility"],
+        sex_ratio_at_birth=r["sex_ratio_at_birth"],
+        time_varying={"survival", "infant_survival"},
+    )
 
 
 def _natural_rate(P: np.ndarray, a: Assumptions) -> np.ndarray:
@@ -126,7 +162,9 @@ def _natural_rate(P: np.ndarray, a: Assumptions) -> np.ndarray:
     return (res.births[0].sum(axis=-1) - res.deaths[0].sum(axis=(-2, -1))) / P.sum(axis=(-2, -1))
 
 
-def _calibrate(p0: np.ndarray, p1: np.ndarray, years: int, natural_rate: np.ndarray) -> tuple[float, np.ndarray]:
+def _calibrate(
+    p0: np.ndarray, p1: np.ndarray, years: int, natural_rate: np.ndarray
+) -> tuple[float, np.ndarray]:
     """Residual method: Kreis net migration (persons/yr) and municipal excess (Σ = 0)."""
     resid = (p1 - p0 - natural_rate * 0.5 * (p0 + p1) * years) / years
     share = (p0 + p1) / (p0 + p1).sum()
@@ -135,8 +173,13 @@ def _calibrate(p0: np.ndarray, p1: np.ndarray, years: int, natural_rate: np.ndar
 
 
 def _project(P: np.ndarray, n: int, net: float, excess: np.ndarray, a: Assumptions) -> np.ndarray:
-    res = run(P, n_years=n, net_migration=migration_function(net, a, excess=excess), store_components=False,
-              **_rates(a, n))
+    res = run(
+        P,
+        n_years=n,
+        net_migration=migration_function(net, a, excess=excess),
+        store_components=False,
+        **_rates(a, n),
+    )
     return res.population
 
 
@@ -146,10 +189,24 @@ def _rows(case, level, ags, base_year, target_year, method, actual, predicted, n
     predicted = np.atleast_1d(np.asarray(predicted, dtype=float))
     names = [MUNICIPALITIES.get(x, KREIS_NAME) for x in ags]
     err = predicted - actual
-    return pd.DataFrame({"case": case, "level": level, "ags": ags, "municipality": names, "age_group": age_group,
-                         "base_year": base_year, "target_year": target_year, "horizon": target_year - base_year,
-                         "method": method, "actual": actual, "predicted": predicted, "error": err,
-                         "ape": np.abs(err) / actual, "note": note})
+    return pd.DataFrame(
+        {
+            "case": case,
+            "level": level,
+            "ags": ags,
+            "municipality": names,
+            "age_group": age_group,
+            "base_year": base_year,
+            "target_year": target_year,
+            "horizon": target_year - base_year,
+            "method": method,
+            "actual": actual,
+            "predicted": predicted,
+            "error": err,
+            "ape": np.abs(err) / actual,
+            "note": note,
+        }
+    )
 
 
 NOTE_RATES = "Sterblichkeit und Geburten: Basisraten 2023–2024 (später als das Basisjahr)"
@@ -157,6 +214,7 @@ NOTE_RATES = "Sterblichkeit und Geburten: Basisraten 2023–2024 (später als da
 
 def _kreis_case(a: Assumptions) -> list[pd.DataFrame]:
     from dashboard.data import kreis_age_groups
+
     case = "Kreis 2015→2016–2021"
     k = kreis_age_groups()
     tot = k.groupby("year").population.sum()
@@ -167,32 +225,93 @@ def _kreis_case(a: Assumptions) -> list[pd.DataFrame]:
     pop = _project(P0, 6, net, np.zeros(1), a)
     net_post, _ = _calibrate(np.array([tot[2015]]), np.array([tot[2021]]), 6, nat)
     pop_post = _project(P0, 6, net_post, np.zeros(1), a)
-    note_post = f"{NOTE_RATES}; Nettowanderung {net_post:,.0f}/Jahr aus 2015→2021 (im Nachhinein)".replace(",", ".")
+    note_post = f"{NOTE_RATES}; Nettowanderung {net_post:,.0f}/Jahr aus 2015→2021 (im Nachhinein)".replace(
+        ",", "."
+    )
     out = []
     slope = (tot[2015] - p2013) / 2
     note = f"{NOTE_RATES}; Nettowanderung {net:,.0f}/Jahr aus 2013→2015 (Residualmethode)".replace(",", ".")
     for h in range(1, 7):
         y = 2015 + h
         out.append(_rows(case, "Kreis", KREIS_AGS, 2015, y, "model", tot[y], pop[h].sum(), note))
-        out.append(_rows(case, "Kreis", KREIS_AGS, 2015, y, "model (migration ex post)", tot[y], pop_post[h].sum(),
-                         note_post))
+        out.append(
+            _rows(
+                case,
+                "Kreis",
+                KREIS_AGS,
+                2015,
+                y,
+                "model (migration ex post)",
+                tot[y],
+                pop_post[h].sum(),
+                note_post,
+            )
+        )
         out.append(_rows(case, "Kreis", KREIS_AGS, 2015, y, "constant", tot[y], tot[2015]))
-        out.append(_rows(case, "Kreis", KREIS_AGS, 2015, y, "linear trend", tot[y], tot[2015] + slope * h,
-                         "Trend 2013→2015"))
+        out.append(
+            _rows(
+                case,
+                "Kreis",
+                KREIS_AGS,
+                2015,
+                y,
+                "linear trend",
+                tot[y],
+                tot[2015] + slope * h,
+                "Trend 2013→2015",
+            )
+        )
     for y in (2018, 2021):
         actual = k[k.year == y].groupby("age_group", observed=False).population.sum().loc[list(AGE_GROUPS_17)]
-        base = k[k.year == 2015].groupby("age_group", observed=False).population.sum().loc[list(AGE_GROUPS_17)]
+        base = (
+            k[k.year == 2015].groupby("age_group", observed=False).population.sum().loc[list(AGE_GROUPS_17)]
+        )
         by_age = pop[y - 2015, 0].sum(axis=0)
-        pred = [by_age[lo:hi + 1].sum() for lo, hi in AGE_GROUPS_17.values()]
+        pred = [by_age[lo : hi + 1].sum() for lo, hi in AGE_GROUPS_17.values()]
         by_age_post = pop_post[y - 2015, 0].sum(axis=0)
-        pred_post = [by_age_post[lo:hi + 1].sum() for lo, hi in AGE_GROUPS_17.values()]
+        pred_post = [by_age_post[lo : hi + 1].sum() for lo, hi in AGE_GROUPS_17.values()]
         for g, label in enumerate(AGE_GROUPS_17):
-            out.append(_rows(case, "Kreis-Altersgruppen", KREIS_AGS, 2015, y, "model", actual.iloc[g], pred[g], note,
-                             age_group=label))
-            out.append(_rows(case, "Kreis-Altersgruppen", KREIS_AGS, 2015, y, "model (migration ex post)",
-                             actual.iloc[g], pred_post[g], note_post, age_group=label))
-            out.append(_rows(case, "Kreis-Altersgruppen", KREIS_AGS, 2015, y, "constant", actual.iloc[g],
-                             base.iloc[g], age_group=label))
+            out.append(
+                _rows(
+                    case,
+                    "Kreis-Altersgruppen",
+                    KREIS_AGS,
+                    2015,
+                    y,
+                    "model",
+                    actual.iloc[g],
+                    pred[g],
+                    note,
+                    age_group=label,
+                )
+            )
+            out.append(
+                _rows(
+                    case,
+                    "Kreis-Altersgruppen",
+                    KREIS_AGS,
+                    2015,
+                    y,
+                    "model (migration ex post)",
+                    actual.iloc[g],
+                    pred_post[g],
+                    note_post,
+                    age_group=label,
+                )
+            )
+            out.append(
+                _rows(
+                    case,
+                    "Kreis-Altersgruppen",
+                    KREIS_AGS,
+                    2015,
+                    y,
+                    "constant",
+                    actual.iloc[g],
+                    base.iloc[g],
+                    age_group=label,
+                )
+            )
     return out
 
 
@@ -201,11 +320,11 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
     census = _census_factor()
     for case, base_year, (c0, c1), targets in MUNICIPAL_CASES:
         p_base = _totals(base_year)
-        if base_year >= 2015:      # estimated municipal age structure of that date (data layer)
+        if base_year >= 2015:  # estimated municipal age structure of that date (data layer)
             est = np.asarray(base_population(base_year).population)
             P0 = est * (p_base / est.sum(axis=(-2, -1)))[:, None, None]
             structure = f"Altersstruktur der Gemeinden 31.12.{base_year} geschätzt (load_population)"
-        else:                      # no Kreis age table before 2015: Kreis pattern of 2015
+        else:  # no Kreis age table before 2015: Kreis pattern of 2015
             pattern = kreis_single_age(2015)
             P0 = p_base[:, None, None] * (pattern / pattern.sum())[None]
             structure = "Altersstruktur: Muster des Kreises 31.12.2015"
@@ -214,58 +333,109 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
         p_c1 = _totals(c1)
         net, excess = _calibrate(p_c0, p_c1, c1 - c0, nat)
         n = max(targets) - base_year
-        pop = _project(P0, n, net, excess, a).sum(axis=(-2, -1))         # (n+1, R)
+        pop = _project(P0, n, net, excess, a).sum(axis=(-2, -1))  # (n+1, R)
         last = max(targets)
-        net_post, excess_post = _calibrate(p_base, _totals(last) / (census if base_year < 2011 <= last else 1.0),
-                                           last - base_year, nat)
+        net_post, excess_post = _calibrate(
+            p_base, _totals(last) / (census if base_year < 2011 <= last else 1.0), last - base_year, nat
+        )
         pop_post = _project(P0, n, net_post, excess_post, a).sum(axis=(-2, -1))
         slope = (p_c1 - p_c0) / (c1 - c0)
-        cal_note = (f"Kalibrierung {c0}→{c1}" + (" (31.12.2011: veröffentlichte Zensus-2011-Werte)" if c0 == 2011 else "")
-                    + f"; {structure}")
+        cal_note = (
+            f"Kalibrierung {c0}→{c1}"
+            + (" (31.12.2011: veröffentlichte Zensus-2011-Werte)" if c0 == 2011 else "")
+            + f"; {structure}"
+        )
         for y in targets:
             h = y - base_year
             adj = census if (base_year < 2011 <= y) else np.ones(len(AGS_LIST))
             cnote = "; Zensus-2011-Korrektur je Gemeinde angewandt" if base_year < 2011 <= y else ""
             actual = _totals(y)
-            preds = {"model": pop[h] * adj, "model (migration ex post)": pop_post[h] * adj, "constant": p_base * adj, "linear trend": (p_base + slope * h) * adj,
-                     "constant share": p_base / p_base.sum() * pop[h].sum() * adj}
-            notes = {"model": f"{NOTE_RATES}; {cal_note}{cnote}", "constant": cnote.lstrip("; "),
-                     "model (migration ex post)": f"{NOTE_RATES}; Wanderung kalibriert {base_year}→{last} "
-                                                  f"(im Nachhinein, Diagnose){cnote}",
-                     "linear trend": cal_note + cnote, "constant share": "Anteil im Basisjahr × Kreissumme des Modells" + cnote}
+            preds = {
+                "model": pop[h] * adj,
+                "model (migration ex post)": pop_post[h] * adj,
+                "constant": p_base * adj,
+                "linear trend": (p_base + slope * h) * adj,
+                "constant share": p_base / p_base.sum() * pop[h].sum() * adj,
+            }
+            notes = {
+                "model": f"{NOTE_RATES}; {cal_note}{cnote}",
+                "constant": cnote.lstrip("; "),
+                "model (migration ex post)": f"{NOTE_RATES}; Wanderung kalibriert {base_year}→{last} "
+                f"(im Nachhinein, Diagnose){cnote}",
+                "linear trend": cal_note + cnote,
+                "constant share": "Anteil im Basisjahr × Kreissumme des Modells" + cnote,
+            }
             for m, pred in preds.items():
-                out.append(_rows(case, "Gemeinde", np.array(AGS_LIST), base_year, y, m, actual, pred, notes[m]))
-                out.append(_rows(case, "Kreis", KREIS_AGS, base_year, y, m, actual.sum(), pred.sum(), notes[m]))
+                out.append(
+                    _rows(case, "Gemeinde", np.array(AGS_LIST), base_year, y, m, actual, pred, notes[m])
+                )
+                out.append(
+                    _rows(case, "Kreis", KREIS_AGS, base_year, y, m, actual.sum(), pred.sum(), notes[m])
+                )
     return out
 
 
 def _official_case() -> list[pd.DataFrame]:
     from dashboard.data.embedded import raw_path
+
     proj = pd.read_csv(raw_path("figures/projections_from_pages.csv"), dtype={"ags": str, "target_year": str})
-    row = proj[(proj.ags == KREIS_AGS) & (proj.target_year == "2020") & (proj.measure == "population")].iloc[0]
+    row = proj[(proj.ags == KREIS_AGS) & (proj.target_year == "2020") & (proj.measure == "population")].iloc[
+        0
+    ]
     pages = pd.read_csv(raw_path("figures/population_totals_from_pages.csv"), dtype={"ags": str})
     kreis = pages[pages.ags == KREIS_AGS]
     z11 = float(kreis[(kreis.measure == "population") & (kreis.ref_date == "2011-12-31")].value.iloc[0])
     old = float(kreis[kreis.measure == "population_pre_census"].value.iloc[0])
     from dashboard.data import kreis_age_groups
+
     actual_2020 = float(kreis_age_groups().query("year == 2020").population.sum())
     actual_old_basis = actual_2020 * old / z11
-    note = (f"IT.NRW (Jahrgang ~2008), {row.value:,.0f} laut Presse; Ist 2020 ({actual_2020:,.0f}, Zensus-2011-Basis) "
-            f"× {old:,.0f}/{z11:,.0f} auf VZ-1987-Basis umgerechnet").replace(",", ".")
-    return [_rows("IT.NRW ~2008→2020", "Kreis", KREIS_AGS, 2008, 2020, "official projection", actual_old_basis,
-                  float(row.value), note)]
+    note = (
+        f"IT.NRW (Jahrgang ~2008), {row.value:,.0f} laut Presse; Ist 2020 ({actual_2020:,.0f}, Zensus-2011-Basis) "
+        f"× {old:,.0f}/{z11:,.0f} auf VZ-1987-Basis umgerechnet"
+    ).replace(",", ".")
+    return [
+        _rows(
+            "IT.NRW ~2008→2020",
+            "Kreis",
+            KREIS_AGS,
+            2008,
+            2020,
+            "official projection",
+            actual_old_basis,
+            float(row.value),
+            note,
+        )
+    ]
 
 
 def _summary(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (case, level, method), g in table.groupby(["case", "level", "method"], sort=False):
         worst = g.loc[g.ape.idxmax()]
-        worst_name = worst.municipality if level == "Gemeinde" else (
-            worst.age_group if level == "Kreis-Altersgruppen" else f"{KREIS_NAME} {int(worst.target_year)}")
-        rows.append({"case": case, "level": level, "method": method, "n": len(g), "mape": g.ape.mean(),
-                     "median_ape": g.ape.median(), "mean_signed_error": g.error.mean(),
-                     "mean_signed_pct_error": (g.error / g.actual).mean(),
-                     "worst_municipality": worst_name, "worst_ape": worst.ape})
+        worst_name = (
+            worst.municipality
+            if level == "Gemeinde"
+            else (
+                worst.age_group
+                if level == "Kreis-Altersgruppen"
+                else f"{KREIS_NAME} {int(worst.target_year)}"
+            )
+        )
+        rows.append(
+            {
+                "case": case,
+                "level": level,
+                "method": method,
+                "n": len(g),
+                "mape": g.ape.mean(),
+                "median_ape": g.ape.median(),
+                "mean_signed_error": g.error.mean(),
+                "mean_signed_pct_error": (g.error / g.actual).mean(),
+                "worst_municipality": worst_name,
+                "worst_ape": worst.ape,
+            }
+        )
     out = pd.DataFrame(rows)
     out["method_de"] = out.method.map(METHOD_LABELS_DE)
     out["level_de"] = out.level.map(LEVEL_LABELS_DE)
@@ -280,6 +450,7 @@ def backtest() -> BacktestResult:
     :class:`BacktestResult` with ``table`` and ``summary`` (see class docstring; APE as fractions).
     """
     from dashboard.projection.base import data_token
+
     return _backtest(data_token())
 
 

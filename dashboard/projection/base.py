@@ -21,6 +21,7 @@ __all__ = ["kreis_single_age", "base_population", "open_group_weights", "BasePop
 @functools.cache
 def _germany_qx() -> np.ndarray:
     from dashboard.data import life_table
+
     t = life_table()
     q = t.pivot(index="sex", columns="age", values="qx").loc[list(SEXES)].to_numpy(dtype=float)
     if q.shape != (2, N_AGES):
@@ -35,6 +36,7 @@ FEMALE_MASK = np.array([True, False])
 def open_group_weights(start: int) -> np.ndarray:
     """Stationary-population weights ``L_x`` (Germany 2023/25) for ages ``start … OPEN_AGE``, shape (2, n)."""
     from dashboard.projection.lifetable import life_table_columns
+
     Lx = life_table_columns(_germany_qx(), female=FEMALE_MASK)["Lx"]
     return Lx[:, start:]
 
@@ -43,10 +45,11 @@ def open_group_weights(start: int) -> np.ndarray:
 def _kreis_single_age_all() -> dict[int, np.ndarray]:
     """Graduated Kreis tables per year, from the data layer (same graduation as the base population)."""
     from dashboard.data import kreis_age_groups
+
     years = sorted(int(y) for y in kreis_age_groups().year.unique())
     try:
         from dashboard.data.estimate import kreis_single_ages
-    except ImportError:                       # data layer without the estimate module
+    except ImportError:  # data layer without the estimate module
         return _own_graduation()
     out = {}
     for year in years:
@@ -60,13 +63,15 @@ def _kreis_single_age_all() -> dict[int, np.ndarray]:
 def _own_graduation() -> dict[int, np.ndarray]:
     from dashboard.data import kreis_age_groups
     from dashboard.projection.graduation import graduate
+
     k = kreis_age_groups()
     lower = [lo for lo, _ in AGE_GROUPS_17.values()]
     w = open_group_weights(lower[-1])
     out = {}
     for year, g in k.groupby("year"):
-        wide = g.pivot_table(index="sex", columns="age_group", values="population",
-                             aggfunc="sum", observed=False).loc[list(SEXES), list(AGE_GROUPS_17)]
+        wide = g.pivot_table(
+            index="sex", columns="age_group", values="population", aggfunc="sum", observed=False
+        ).loc[list(SEXES), list(AGE_GROUPS_17)]
         arr = graduate(wide.to_numpy(dtype=float), lower, w)
         arr.setflags(write=False)
         out[int(year)] = arr
@@ -108,15 +113,17 @@ def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
     if pop.isna().any():
         gaps = pop[pop.isna()].index[:5].tolist()
         raise ValueError(f"base population {year} lacks {int(pop.isna().sum())} cells, e.g. {gaps}")
-    est = (s["estimated"].reindex(idx).astype(bool) if "estimated" in s.columns
-           else pd.Series(True, index=idx))
+    est = s["estimated"].reindex(idx).astype(bool) if "estimated" in s.columns else pd.Series(True, index=idx)
     shape = (len(AGS_LIST), 2, N_AGES)
-    src = ("Schätzung dashboard.data.load_population(): Regionalstatistik 12411-02-03-4 (Kreis, 17 Altersgruppen), "
-           "Zensus 2022 (1000A-0000), Destatis GV-Auszug, Zensus-2011-Gitter")
+    src = (
+        "Schätzung dashboard.data.load_population(): Regionalstatistik 12411-02-03-4 (Kreis, 17 Altersgruppen), "
+        "Zensus 2022 (1000A-0000), Destatis GV-Auszug, Zensus-2011-Gitter"
+    )
     if "source" in d.columns and d["source"].nunique() == 1:
         src = str(d["source"].iloc[0])
-    return BasePopulation(pop.to_numpy(dtype=float).reshape(shape),
-                          est.to_numpy(dtype=bool).reshape(shape), src, year)
+    return BasePopulation(
+        pop.to_numpy(dtype=float).reshape(shape), est.to_numpy(dtype=bool).reshape(shape), src, year
+    )
 
 
 def data_token() -> tuple:
@@ -135,6 +142,7 @@ def data_token() -> tuple:
 @functools.lru_cache(maxsize=8)
 def _base_population(year: int, token: tuple) -> BasePopulation:
     from dashboard.data import load_population
+
     return _from_tidy(load_population(year=year), year)
 
 

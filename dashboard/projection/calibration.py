@@ -71,7 +71,9 @@ def municipal_extra_errors(errors: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"errors table lacks columns {missing}")
     bad = (errors.actual <= 0) | (errors.predicted <= 0) | errors.actual.isna() | errors.predicted.isna()
     if bad.any():
-        raise ValueError(f"actual and predicted must be positive; rows {list(errors.index[bad])[:10]} are not")
+        raise ValueError(
+            f"actual and predicted must be positive; rows {list(errors.index[bad])[:10]} are not"
+        )
     e = errors.copy()
     e["log_error"] = np.log(e.actual.astype(float) / e.predicted.astype(float))
     keys = ["case", "base_year", "target_year"] + (["method"] if "method" in e.columns else [])
@@ -81,8 +83,17 @@ def municipal_extra_errors(errors: pd.DataFrame) -> pd.DataFrame:
     muni = e[~_is_kreis(e)].merge(kreis, on=keys, how="left")
     muni["extra_log_error"] = muni.log_error - muni.kreis_log_error.fillna(0.0)
     muni["population"] = muni.predicted.astype(float)
-    cols = ["case", "ags", "base_year", "target_year", "horizon", "population", "log_error",
-            "kreis_log_error", "extra_log_error"]
+    cols = [
+        "case",
+        "ags",
+        "base_year",
+        "target_year",
+        "horizon",
+        "population",
+        "log_error",
+        "kreis_log_error",
+        "extra_log_error",
+    ]
     return muni[cols].reset_index(drop=True)
 
 
@@ -107,10 +118,10 @@ class MunicipalErrorModel:
         """Standard deviation of the extra log error (broadcasts over arrays)."""
         h = np.maximum(np.asarray(horizon, dtype=float), 0.0)
         p = np.asarray(population, dtype=float)
-        return self.scale * h ** self.horizon_exponent * (p / REFERENCE_POPULATION) ** (-self.size_exponent)
+        return self.scale * h**self.horizon_exponent * (p / REFERENCE_POPULATION) ** (-self.size_exponent)
 
     @classmethod
-    def zero(cls) -> "MunicipalErrorModel":
+    def zero(cls) -> MunicipalErrorModel:
         """A model without extra error (for tests and the driver-only variant)."""
         return cls(scale=0.0, horizon_exponent=0.5, size_exponent=0.0, n_cases=0)
 
@@ -139,17 +150,19 @@ def fit_municipal_error(errors: pd.DataFrame) -> MunicipalErrorModel:
     def nll(theta):
         ls, a, b = theta
         log_sigma = ls + a * lh - b * lp
-        return float(np.sum(log_sigma + 0.5 * e ** 2 * np.exp(-2 * log_sigma)))
+        return float(np.sum(log_sigma + 0.5 * e**2 * np.exp(-2 * log_sigma)))
 
-    start = [np.log(max(np.sqrt(np.mean(e ** 2)), 1e-6)), 0.5, 0.0]
+    start = [np.log(max(np.sqrt(np.mean(e**2)), 1e-6)), 0.5, 0.0]
     res = minimize(nll, start, method="L-BFGS-B", bounds=[(-20, 5), (0.0, 1.5), (0.0, 1.0)])
     ls, a, b = res.x
-    return MunicipalErrorModel(scale=float(np.exp(ls)), horizon_exponent=float(a),
-                               size_exponent=float(b), n_cases=len(x))
+    return MunicipalErrorModel(
+        scale=float(np.exp(ls)), horizon_exponent=float(a), size_exponent=float(b), n_cases=len(x)
+    )
 
 
-def municipal_error_draws(model: MunicipalErrorModel, population, horizons, *, draws: int,
-                          rng: np.random.Generator) -> np.ndarray:
+def municipal_error_draws(
+    model: MunicipalErrorModel, population, horizons, *, draws: int, rng: np.random.Generator
+) -> np.ndarray:
     """Gaussian random-walk log errors with variance ``sigma(h, P)²`` at horizon ``h``.
 
     Parameters
@@ -165,7 +178,7 @@ def municipal_error_draws(model: MunicipalErrorModel, population, horizons, *, d
     array ``(draw, region, T)`` of log errors; ``exp`` of it multiplies a municipality.
     """
     h = np.asarray(horizons, dtype=float)
-    var = model.sigma(h[None, :], np.asarray(population, float)[:, None]) ** 2   # (region, T)
+    var = model.sigma(h[None, :], np.asarray(population, float)[:, None]) ** 2  # (region, T)
     inc = np.diff(np.concatenate([np.zeros((var.shape[0], 1)), var], axis=1), axis=1)
     inc = np.maximum(inc, 0.0)
     z = rng.standard_normal((draws, var.shape[0], var.shape[1]))
@@ -189,8 +202,15 @@ def coverage(intervals: pd.DataFrame) -> pd.DataFrame:
     for level, g in intervals.groupby("level", sort=True):
         for nominal, lo, hi in ((0.8, "q10", "q90"), (0.95, "q025", "q975")):
             inside = int(((g.actual >= g[lo]) & (g.actual <= g[hi])).sum())
-            rows.append({"level": level, "nominal": nominal, "n": len(g), "inside": inside,
-                         "coverage": inside / len(g) if len(g) else float("nan")})
+            rows.append(
+                {
+                    "level": level,
+                    "nominal": nominal,
+                    "n": len(g),
+                    "inside": inside,
+                    "coverage": inside / len(g) if len(g) else float("nan"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -209,12 +229,14 @@ def model_rows(table: pd.DataFrame) -> pd.DataFrame:
 def fitted_municipal_error() -> MunicipalErrorModel:
     """:class:`MunicipalErrorModel` fitted to the project's backtest (cached per data version)."""
     from dashboard.projection.base import data_token
+
     return _fitted_municipal_error(data_token())
 
 
 @functools.lru_cache(maxsize=4)
 def _fitted_municipal_error(token: tuple) -> MunicipalErrorModel:
     from dashboard.projection.backtest import backtest
+
     return fit_municipal_error(model_rows(backtest().table))
 
 
@@ -245,6 +267,7 @@ def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
     mutate it.
     """
     from dashboard.projection.base import data_token
+
     return _backtest_intervals(draws, seed, data_token())
 
 
@@ -267,23 +290,44 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
         models = fitted_models(migration_until=int(base_year))
         d = draw_drivers(inputs.years, draws=draws, seed=s_drv, base_year=inputs.base_year, models=models)
         sim = simulate(inputs, d)
-        kreis_rel = _relative_log_quantiles(sim.values[:, :, -1, 0])             # (5, T+1)
+        kreis_rel = _relative_log_quantiles(sim.values[:, :, -1, 0])  # (5, T+1)
         g = g.copy()
         muni_rel = {}
         for a in set(g.ags) - {KREIS_AGS}:
             k = AGS_LIST.index(a)
             sm = apply_municipal_error(sim, loo[a], base_pop, seed=s_muni)
-            muni_rel[a] = _relative_log_quantiles(sm.values[:, :, k, 0])          # (5, T+1)
-        rel = np.array([kreis_rel[:, int(h)] if a == KREIS_AGS else muni_rel[a][:, int(h)]
-                        for a, h in zip(g.ags, g.horizon)])
+            muni_rel[a] = _relative_log_quantiles(sm.values[:, :, k, 0])  # (5, T+1)
+        rel = np.array(
+            [
+                kreis_rel[:, int(h)] if a == KREIS_AGS else muni_rel[a][:, int(h)]
+                for a, h in zip(g.ags, g.horizon)
+            ]
+        )
         for j, col in enumerate(("q025", "q10", "q50", "q90", "q975")):
             g[col] = g.predicted.to_numpy(float) * np.exp(rel[:, j])
         g["interval_source"] = np.where(
-            g.level == "Kreis", f"Treiber (Wanderungsmodell bis {base_year})",
-            f"Treiber (Wanderungsmodell bis {base_year}) + Gemeindefehler ohne die Gemeinde selbst")
+            g.level == "Kreis",
+            f"Treiber (Wanderungsmodell bis {base_year})",
+            f"Treiber (Wanderungsmodell bis {base_year}) + Gemeindefehler ohne die Gemeinde selbst",
+        )
         out.append(g)
-    cols = ["case", "level", "ags", "municipality", "base_year", "target_year", "horizon", "actual", "predicted",
-            "q025", "q10", "q50", "q90", "q975", "interval_source"]
+    cols = [
+        "case",
+        "level",
+        "ags",
+        "municipality",
+        "base_year",
+        "target_year",
+        "horizon",
+        "actual",
+        "predicted",
+        "q025",
+        "q10",
+        "q50",
+        "q90",
+        "q975",
+        "interval_source",
+    ]
     return pd.concat(out, ignore_index=True)[cols]
 
 

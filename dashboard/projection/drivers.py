@@ -93,7 +93,9 @@ RATE_CANDIDATES: dict[str, tuple[tuple[int, int, int], str | None]] = {
 }
 #: Candidate set per driver.
 CANDIDATES: dict[str, dict[str, tuple[tuple[int, int, int], str | None]]] = {
-    "tfr": LEVEL_CANDIDATES, "e0_female": LEVEL_CANDIDATES, "e0_male": LEVEL_CANDIDATES,
+    "tfr": LEVEL_CANDIDATES,
+    "e0_female": LEVEL_CANDIDATES,
+    "e0_male": LEVEL_CANDIDATES,
     "migration": RATE_CANDIDATES,
 }
 
@@ -160,8 +162,8 @@ class DriverModel:
         """
         if not self.stationary:
             return self.deviation_sd(steps)
-        c = np.cumsum(self.psi ** 2)
-        return np.sqrt(self.sigma2 * c[PAST_STEPS:PAST_STEPS + steps])
+        c = np.cumsum(self.psi**2)
+        return np.sqrt(self.sigma2 * c[PAST_STEPS : PAST_STEPS + steps])
 
 
 #: Longest horizon of a draw (years after the base year).
@@ -206,19 +208,30 @@ def _driver_series() -> dict[str, DriverSeries]:
     out: dict[str, DriverSeries] = {}
     t = nrw_tfr().set_index("year").tfr
     years = range(int(t.index.min()), int(t.index.max()) + 1)
-    out["tfr"] = DriverSeries("tfr", np.log(t.reindex(years)), "log", "Kinder je Frau",
-                              "IT.NRW (zitiert), figures/fertility_mortality_nrw_from_pages.csv")
+    out["tfr"] = DriverSeries(
+        "tfr",
+        np.log(t.reindex(years)),
+        "log",
+        "Kinder je Frau",
+        "IT.NRW (zitiert), figures/fertility_mortality_nrw_from_pages.csv",
+    )
     e = nrw_life_expectancy()
     for sex in ("female", "male"):
         s = e[e.sex == sex].set_index("year_mid").e0
         years = range(int(s.index.min()), int(s.index.max()) + 1)
-        out[f"e0_{sex}"] = DriverSeries(f"e0_{sex}", s.reindex(years).astype(float), "identity", "Jahre",
-                                        "IT.NRW (zitiert), figures/fertility_mortality_nrw_from_pages.csv")
+        out[f"e0_{sex}"] = DriverSeries(
+            f"e0_{sex}",
+            s.reindex(years).astype(float),
+            "identity",
+            "Jahre",
+            "IT.NRW (zitiert), figures/fertility_mortality_nrw_from_pages.csv",
+        )
     p = _kreis_bbsr_series()
     g = np.log(p).diff().iloc[1:]
     g[g.index.isin(list(CENSUS_BREAK_YEARS))] = np.nan
-    out["migration"] = DriverSeries("migration", g, "identity", "Wachstumsrate je Jahr",
-                                    "BBSR, " + KREIS_SERIES_FILE)
+    out["migration"] = DriverSeries(
+        "migration", g, "identity", "Wachstumsrate je Jahr", "BBSR, " + KREIS_SERIES_FILE
+    )
     return out
 
 
@@ -243,8 +256,12 @@ def _fit_one(y: np.ndarray, order, trend):
         return mod.fit(disp=False)
 
 
-def fit_driver(series: DriverSeries, *, criterion: str = "bic",
-               candidates: dict[str, tuple[tuple[int, int, int], str | None]] | None = None) -> DriverModel:
+def fit_driver(
+    series: DriverSeries,
+    *,
+    criterion: str = "bic",
+    candidates: dict[str, tuple[tuple[int, int, int], str | None]] | None = None,
+) -> DriverModel:
     """Fit the candidate models to one series, compare them, return the chosen one.
 
     Parameters
@@ -272,8 +289,18 @@ def fit_driver(series: DriverSeries, *, criterion: str = "bic",
         llf = float(np.asarray(r.llf_obs)[burn:][observed[burn:]].sum())
         k = len(r.params)
         conv = bool((r.mle_retvals or {}).get("converged", True))
-        rows.append({"driver": series.name, "model": name, "k": k, "nobs": n, "llf": llf,
-                     "aic": 2 * k - 2 * llf, "bic": k * np.log(n) - 2 * llf, "converged": conv})
+        rows.append(
+            {
+                "driver": series.name,
+                "model": name,
+                "k": k,
+                "nobs": n,
+                "llf": llf,
+                "aic": 2 * k - 2 * llf,
+                "bic": k * np.log(n) - 2 * llf,
+                "converged": conv,
+            }
+        )
     table = pd.DataFrame(rows)
     best = table.loc[table[criterion].idxmin(), "model"]
     table["selected"] = table.model == best
@@ -283,10 +310,19 @@ def fit_driver(series: DriverSeries, *, criterion: str = "bic",
     fvar = np.asarray(r.get_forecast(MAX_STEPS).var_pred_mean).ravel()
     res = pd.Series(np.asarray(r.standardized_forecasts_error).ravel(), index=series.values.index)
     res.iloc[: r.loglikelihood_burn] = np.nan
-    return DriverModel(name=series.name, model=best, transform=series.transform, params=params,
-                       sigma2=params["sigma2"], psi=psi, last_year=int(series.values.index[-1]),
-                       comparison=table, forecast_var=fvar, residuals=res[series.values.notna()],
-                       stationary=cands[best][0][1] == 0)
+    return DriverModel(
+        name=series.name,
+        model=best,
+        transform=series.transform,
+        params=params,
+        sigma2=params["sigma2"],
+        psi=psi,
+        last_year=int(series.values.index[-1]),
+        comparison=table,
+        forecast_var=fvar,
+        residuals=res[series.values.notna()],
+        stationary=cands[best][0][1] == 0,
+    )
 
 
 _FIT_LOCK = threading.Lock()
@@ -332,11 +368,18 @@ def _residual_correlations() -> pd.DataFrame:
     res = pd.DataFrame({n: _fitted_model(n, None).residuals for n in DRIVERS})
     rows = []
     for i, a in enumerate(DRIVERS):
-        for b in DRIVERS[i + 1:]:
+        for b in DRIVERS[i + 1 :]:
             both = res[[a, b]].dropna()
             r = float(both[a].corr(both[b])) if len(both) >= 3 else float("nan")
-            rows.append({"driver_a": a, "driver_b": b, "n_common_years": len(both),
-                         "correlation": r, "used": a == "e0_female" and b == "e0_male"})
+            rows.append(
+                {
+                    "driver_a": a,
+                    "driver_b": b,
+                    "n_common_years": len(both),
+                    "correlation": r,
+                    "used": a == "e0_female" and b == "e0_male",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -389,9 +432,15 @@ class DriverDraws:
         return np.exp(self.of("tfr"))
 
 
-def draw_drivers(years, *, draws: int, seed: int | np.random.SeedSequence | None, base_year: int,
-                 models: dict[str, DriverModel] | None = None,
-                 correlation: np.ndarray | None = None) -> DriverDraws:
+def draw_drivers(
+    years,
+    *,
+    draws: int,
+    seed: int | np.random.SeedSequence | None,
+    base_year: int,
+    models: dict[str, DriverModel] | None = None,
+    correlation: np.ndarray | None = None,
+) -> DriverDraws:
     """Draw joint centred deviation paths of all drivers for the given projection years.
 
     For a differenced model (TFR, life expectancy: random walks) the scenario's assumption
@@ -432,8 +481,8 @@ def draw_drivers(years, *, draws: int, seed: int | np.random.SeedSequence | None
     z = rng.standard_normal((draws, PAST_STEPS + n_steps, len(DRIVERS))) @ chol.T
     out = np.zeros((draws, len(DRIVERS), len(years)))
     h = np.arange(1, n_steps + 1)
-    j = np.arange(1 - PAST_STEPS, n_steps + 1)                  # innovation years (1 = first after base)
-    lagmat = h[:, None] - j[None, :]                           # h - j
+    j = np.arange(1 - PAST_STEPS, n_steps + 1)  # innovation years (1 = first after base)
+    lagmat = h[:, None] - j[None, :]  # h - j
     for k, name in enumerate(DRIVERS):
         m = models[name]
         if n_steps > MAX_STEPS:
@@ -444,7 +493,7 @@ def draw_drivers(years, *, draws: int, seed: int | np.random.SeedSequence | None
         first = 1 - PAST_STEPS if m.stationary else 1
         ok = (lagmat >= 0) & (j[None, :] >= first)
         w = np.where(ok, m.psi[np.clip(lagmat, 0, len(m.psi) - 1)], 0.0)
-        dev = (z[:, :, k] * np.sqrt(m.sigma2)) @ w.T           # (draw, n_steps)
+        dev = (z[:, :, k] * np.sqrt(m.sigma2)) @ w.T  # (draw, n_steps)
         out[:, k, :] = dev[:, years - base_year - 1]
     return DriverDraws(years=years, deviations=out, seed=seed)
 
@@ -463,7 +512,9 @@ def migration_cross_check() -> pd.DataFrame:
     from dashboard.data.embedded import kreis_age_groups
 
     v = vital_events()
-    tot = v[(v.sex == "total") & (v.age_group == "total")].pivot(index="year", columns="event", values="value")
+    tot = v[(v.sex == "total") & (v.age_group == "total")].pivot(
+        index="year", columns="event", values="value"
+    )
     net = (tot.in_migration - tot.out_migration).astype(float)
     pop = float(kreis_age_groups().query("year == 2024").population.sum())
     m = _fitted_models()["migration"]
@@ -472,15 +523,29 @@ def migration_cross_check() -> pd.DataFrame:
     theta = p.get("ma.L1", 0.0)
     mean = p.get("intercept", 0.0) / (1 - phi)
     # stationary variance of an ARMA(1,1): sigma2 (1 + 2 phi theta + theta^2) / (1 - phi^2)
-    var = m.sigma2 * (1 + 2 * phi * theta + theta ** 2) / (1 - phi ** 2)
+    var = m.sigma2 * (1 + 2 * phi * theta + theta**2) / (1 - phi**2)
     years = f"{int(net.index.min())}–{int(net.index.max())}"
-    return pd.DataFrame([
-        {"measure": f"observed net migration {years}, mean", "persons": float(net.mean()),
-         "note": "Regionalstatistik 12711-01-03-4"},
-        {"measure": f"observed net migration {years}, standard deviation", "persons": float(net.std(ddof=1)),
-         "note": f"{len(net)} years"},
-        {"measure": f"model ({m.model}) mean annual growth × population 2024", "persons": mean * pop,
-         "note": "growth includes natural change (about −1,000 persons a year in 2020–2024)"},
-        {"measure": f"model ({m.model}) stationary standard deviation × population 2024",
-         "persons": float(np.sqrt(var)) * pop, "note": "BBSR 1990–2020 growth rates"},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "measure": f"observed net migration {years}, mean",
+                "persons": float(net.mean()),
+                "note": "Regionalstatistik 12711-01-03-4",
+            },
+            {
+                "measure": f"observed net migration {years}, standard deviation",
+                "persons": float(net.std(ddof=1)),
+                "note": f"{len(net)} years",
+            },
+            {
+                "measure": f"model ({m.model}) mean annual growth × population 2024",
+                "persons": mean * pop,
+                "note": "growth includes natural change (about −1,000 persons a year in 2020–2024)",
+            },
+            {
+                "measure": f"model ({m.model}) stationary standard deviation × population 2024",
+                "persons": float(np.sqrt(var)) * pop,
+                "note": "BBSR 1990–2020 growth rates",
+            },
+        ]
+    )

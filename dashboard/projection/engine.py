@@ -9,8 +9,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import (AGS_LIST, BASE_YEAR, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES,
-                                 PLANNING_AGE_GROUPS, SEXES)
+from dashboard.constants import (
+    AGS_LIST,
+    BASE_YEAR,
+    KREIS_AGS,
+    KREIS_NAME,
+    MUNICIPALITIES,
+    N_AGES,
+    PLANNING_AGE_GROUPS,
+    SEXES,
+)
 from dashboard.projection.assumptions import Assumptions, de_num, estimate_assumptions
 from dashboard.projection.base import FEMALE_MASK, data_token
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
@@ -18,8 +26,14 @@ from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
 from dashboard.projection.scenarios import PRESETS, Scenario
 
-__all__ = ["ProjectionResult", "project", "solve_net_migration_for_target", "scenario_rates",
-           "migration_function", "MIGRATION_TIMING"]
+__all__ = [
+    "ProjectionResult",
+    "project",
+    "solve_net_migration_for_target",
+    "scenario_rates",
+    "migration_function",
+    "MIGRATION_TIMING",
+]
 
 #: Timing convention of net migration used by :func:`project` (see :mod:`dashboard.projection.kernel`).
 MIGRATION_TIMING = "mid"
@@ -52,16 +66,25 @@ def scenario_rates(scenario: Scenario, a: Assumptions | None = None) -> dict:
     a = a or estimate_assumptions()
     qx = _mortality_path(a, scenario)
     tfr = a.tfr if scenario.tfr is None else float(scenario.tfr)
-    net = (a.net_migration * scenario.migration_factor if scenario.net_migration is None
-           else float(scenario.net_migration))
-    return {"survival": survival_ratios(qx, female=FEMALE_MASK)[:, None],
-            "infant_survival": infant_survival(qx, female=FEMALE_MASK)[:, None],
-            "fertility": (tfr * a.fertility_shape)[None, :], "sex_ratio_at_birth": a.sex_ratio_at_birth,
-            "net_migration_kreis": net, "tfr": tfr, "qx": qx}
+    net = (
+        a.net_migration * scenario.migration_factor
+        if scenario.net_migration is None
+        else float(scenario.net_migration)
+    )
+    return {
+        "survival": survival_ratios(qx, female=FEMALE_MASK)[:, None],
+        "infant_survival": infant_survival(qx, female=FEMALE_MASK)[:, None],
+        "fertility": (tfr * a.fertility_shape)[None, :],
+        "sex_ratio_at_birth": a.sex_ratio_at_birth,
+        "net_migration_kreis": net,
+        "tfr": tfr,
+        "qx": qx,
+    }
 
 
-def migration_function(net_kreis: float | np.ndarray, a: Assumptions, flows: list | None = None,
-                       excess: np.ndarray | None = None):
+def migration_function(
+    net_kreis: float | np.ndarray, a: Assumptions, flows: list | None = None, excess: np.ndarray | None = None
+):
     """Callable ``f(t, P)`` giving net migration (..., R, 2, A) for the kernel's :func:`run`.
 
     Out-migrants = ``out_migration_rate`` × population aged one year (age 0: last year's
@@ -76,11 +99,11 @@ def migration_function(net_kreis: float | np.ndarray, a: Assumptions, flows: lis
     dist = np.ascontiguousarray(a.in_migration_distribution)
 
     def f(t: int, P: np.ndarray) -> np.ndarray:
-        out = np.empty_like(P)                       # population aged one year (age 0: infants)
+        out = np.empty_like(P)  # population aged one year (age 0: infants)
         out[..., 1:] = P[..., :-1]
         out[..., -1] += P[..., -1]
         out[..., 0] = P[..., 0]
-        out *= rate                                  # out-migrants by age at year end
+        out *= rate  # out-migrants by age at year end
         reg = P.sum(axis=(-2, -1))
         nk = net_kreis[..., None] if net_kreis.ndim else net_kreis
         in_total = reg * (nk / reg.sum(axis=-1, keepdims=True)) + d + out.sum(axis=(-2, -1))
@@ -93,14 +116,22 @@ def migration_function(net_kreis: float | np.ndarray, a: Assumptions, flows: lis
     return f
 
 
-def _run(scenario: Scenario, a: Assumptions, *, store: bool = True, flows: list | None = None) -> tuple[RunResult, dict]:
+def _run(
+    scenario: Scenario, a: Assumptions, *, store: bool = True, flows: list | None = None
+) -> tuple[RunResult, dict]:
     r = scenario_rates(scenario, a)
-    res = run(np.asarray(a.base.population), n_years=len(scenario.years), survival=r["survival"],
-              infant_survival=r["infant_survival"], fertility=r["fertility"],
-              sex_ratio_at_birth=r["sex_ratio_at_birth"],
-              net_migration=migration_function(r["net_migration_kreis"], a, flows),
-              time_varying={"survival", "infant_survival"}, migration_timing=MIGRATION_TIMING,
-              store_components=store)
+    res = run(
+        np.asarray(a.base.population),
+        n_years=len(scenario.years),
+        survival=r["survival"],
+        infant_survival=r["infant_survival"],
+        fertility=r["fertility"],
+        sex_ratio_at_birth=r["sex_ratio_at_birth"],
+        net_migration=migration_function(r["net_migration_kreis"], a, flows),
+        time_varying={"survival", "infant_survival"},
+        migration_timing=MIGRATION_TIMING,
+        store_components=store,
+    )
     return res, r
 
 
@@ -174,11 +205,13 @@ class ProjectionResult:
     def to_excel(self, path: str | Path) -> Path:
         """Write results, indicators, age groups, components, assumptions, warnings and sources (one sheet each)."""
         from dashboard.projection.export import write_excel
+
         return write_excel(self, Path(path))
 
     def to_csv(self, folder: str | Path) -> list[Path]:
         """Write one CSV per frame into ``folder`` (created if missing); returns the paths."""
         from dashboard.projection.export import write_csv
+
         return write_csv(self, Path(folder))
 
 
@@ -191,9 +224,15 @@ def _population_keys(n_years1: int) -> pd.DataFrame:
     sex = np.tile(np.repeat(np.arange(S), A), n_years1 * R)
     ags = pd.array(np.asarray(AGS_LIST, dtype=object)[reg], dtype="str")
     names = pd.array(np.asarray([MUNICIPALITIES[x] for x in AGS_LIST], dtype=object)[reg], dtype="str")
-    return pd.DataFrame({"ags": ags, "municipality": names, "year": np.repeat(years, R * S * A).astype("int64"),
-                         "sex": pd.array(np.asarray(SEXES, dtype=object)[sex], dtype="str"),
-                         "age": np.tile(np.arange(A), n_years1 * R * S).astype("int64")})
+    return pd.DataFrame(
+        {
+            "ags": ags,
+            "municipality": names,
+            "year": np.repeat(years, R * S * A).astype("int64"),
+            "sex": pd.array(np.asarray(SEXES, dtype=object)[sex], dtype="str"),
+            "age": np.tile(np.arange(A), n_years1 * R * S).astype("int64"),
+        }
+    )
 
 
 def _tidy_population(pop: np.ndarray, years: np.ndarray, estimated_cell: np.ndarray) -> pd.DataFrame:
@@ -201,7 +240,9 @@ def _tidy_population(pop: np.ndarray, years: np.ndarray, estimated_cell: np.ndar
     keys = _population_keys(T1)
     est_proj = np.broadcast_to(estimated_cell.reshape(R, -1).any(axis=1)[:, None, None], (R, S, A))
     est = np.concatenate([estimated_cell.reshape(-1), np.tile(est_proj.reshape(-1), T1 - 1)])
-    return keys.assign(population=pop.reshape(-1), projected=keys["year"].to_numpy() > BASE_YEAR, estimated=est)
+    return keys.assign(
+        population=pop.reshape(-1), projected=keys["year"].to_numpy() > BASE_YEAR, estimated=est
+    )
 
 
 def _region_flags(estimated_cell: np.ndarray) -> np.ndarray:
@@ -209,8 +250,10 @@ def _region_flags(estimated_cell: np.ndarray) -> np.ndarray:
     return np.append(r, r.any())
 
 
-def _indicators(pop: np.ndarray, years: np.ndarray, est_region: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    by_age = pop.sum(axis=2)                                  # (T1, R, A)
+def _indicators(
+    pop: np.ndarray, years: np.ndarray, est_region: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    by_age = pop.sum(axis=2)  # (T1, R, A)
     with_kreis = np.concatenate([by_age, by_age.sum(axis=1, keepdims=True)], axis=1)  # (T1, R+1, A)
     T1, R1, _ = with_kreis.shape
     ind = indicator_arrays(with_kreis)
@@ -223,32 +266,47 @@ def _indicators(pop: np.ndarray, years: np.ndarray, est_region: np.ndarray) -> t
     frame["projected"] = year > BASE_YEAR
     frame["estimated"] = np.tile(est_region, T1)
     indicators = pd.DataFrame(frame)
-    groups = planning_group_counts(with_kreis)                 # (T1, R1, G)
+    groups = planning_group_counts(with_kreis)  # (T1, R1, G)
     G = groups.shape[-1]
     tot = with_kreis.sum(axis=-1, keepdims=True)
     labels = list(PLANNING_AGE_GROUPS)
-    age_groups = pd.DataFrame({
-        "ags": np.repeat(ags[reg], G), "municipality": np.repeat(names[reg], G),
-        "year": np.repeat(year, G).astype("int64"),
-        "age_group": pd.Categorical.from_codes(np.tile(np.arange(G), T1 * R1), categories=labels, ordered=True),
-        "population": groups.reshape(-1), "share": (groups / np.where(tot > 0, tot, np.nan)).reshape(-1),
-    })
+    age_groups = pd.DataFrame(
+        {
+            "ags": np.repeat(ags[reg], G),
+            "municipality": np.repeat(names[reg], G),
+            "year": np.repeat(year, G).astype("int64"),
+            "age_group": pd.Categorical.from_codes(
+                np.tile(np.arange(G), T1 * R1), categories=labels, ordered=True
+            ),
+            "population": groups.reshape(-1),
+            "share": (groups / np.where(tot > 0, tot, np.nan)).reshape(-1),
+        }
+    )
     return indicators, age_groups
 
 
 def _components(res: RunResult, flows: list, years: np.ndarray) -> pd.DataFrame:
     T = res.births.shape[0]
-    inflow = np.stack([f[0] for f in flows]).sum(axis=-1)     # (T, R, 2)
+    inflow = np.stack([f[0] for f in flows]).sum(axis=-1)  # (T, R, 2)
     outflow = np.stack([f[1] for f in flows]).sum(axis=-1)
-    arrs = {"births": res.births, "deaths": res.deaths.sum(axis=-1), "net_migration": res.net_migration.sum(axis=-1),
-            "in_migration": inflow, "out_migration": outflow}
-    arrs = {k: np.concatenate([v, v.sum(axis=1, keepdims=True)], axis=1) for k, v in arrs.items()}  # (T, R+1, 2)
+    arrs = {
+        "births": res.births,
+        "deaths": res.deaths.sum(axis=-1),
+        "net_migration": res.net_migration.sum(axis=-1),
+        "in_migration": inflow,
+        "out_migration": outflow,
+    }
+    arrs = {
+        k: np.concatenate([v, v.sum(axis=1, keepdims=True)], axis=1) for k, v in arrs.items()
+    }  # (T, R+1, 2)
     R1 = arrs["births"].shape[1]
     reg = np.tile(np.repeat(np.arange(R1), 2), T)
-    frame = {"ags": np.asarray(AGS_WITH_KREIS, dtype=object)[reg],
-             "municipality": np.asarray(NAMES_WITH_KREIS, dtype=object)[reg],
-             "year": np.repeat(years[1:], R1 * 2).astype("int64"),
-             "sex": np.tile(np.asarray(SEXES, dtype=object), T * R1)}
+    frame = {
+        "ags": np.asarray(AGS_WITH_KREIS, dtype=object)[reg],
+        "municipality": np.asarray(NAMES_WITH_KREIS, dtype=object)[reg],
+        "year": np.repeat(years[1:], R1 * 2).astype("int64"),
+        "sex": np.tile(np.asarray(SEXES, dtype=object), T * R1),
+    }
     frame.update({k: v.reshape(-1) for k, v in arrs.items()})
     return pd.DataFrame(frame)
 
@@ -256,33 +314,39 @@ def _components(res: RunResult, flows: list, years: np.ndarray) -> pd.DataFrame:
 #: Kinds of warnings (German explanations for the app).
 WARNING_KINDS_DE = {
     "emigration_exceeds_cohort": "Mehr Fortzüge als Personen im Jahrgang: Zelle auf 0 gesetzt, "
-                                 "der Rest der Fortzüge wurde nicht abgezogen (Personen).",
+    "der Rest der Fortzüge wurde nicht abgezogen (Personen).",
     "negative_in_migration": "Das Wanderungsziel der Gemeinde liegt unter ihren Fortzügen: rechnerisch "
-                             "negative Zuzüge (Personen, alle Alter und beide Geschlechter).",
+    "negative Zuzüge (Personen, alle Alter und beide Geschlechter).",
 }
 
 
 def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataFrame:
     """Warnings table ``ags, year, sex, age, kind, amount`` (age is <NA> for region-level rows)."""
     idx = np.argwhere(shortfall > 1e-9)
-    cells = pd.DataFrame({
-        "ags": np.asarray(AGS_LIST, dtype=object)[idx[:, 1]],
-        "year": years[1:][idx[:, 0]].astype("int64"),
-        "sex": np.asarray(SEXES, dtype=object)[idx[:, 2]],
-        "age": pd.array(idx[:, 3], dtype="Int64"),
-        "kind": "emigration_exceeds_cohort",
-        "amount": shortfall[tuple(idx.T)].astype(float),
-    })
-    inflow_total = np.stack([f[0].sum(axis=(-2, -1)) for f in flows]) if flows else np.zeros((0, len(AGS_LIST)))
+    cells = pd.DataFrame(
+        {
+            "ags": np.asarray(AGS_LIST, dtype=object)[idx[:, 1]],
+            "year": years[1:][idx[:, 0]].astype("int64"),
+            "sex": np.asarray(SEXES, dtype=object)[idx[:, 2]],
+            "age": pd.array(idx[:, 3], dtype="Int64"),
+            "kind": "emigration_exceeds_cohort",
+            "amount": shortfall[tuple(idx.T)].astype(float),
+        }
+    )
+    inflow_total = (
+        np.stack([f[0].sum(axis=(-2, -1)) for f in flows]) if flows else np.zeros((0, len(AGS_LIST)))
+    )
     neg = np.argwhere(inflow_total < 0)
-    region = pd.DataFrame({
-        "ags": np.asarray(AGS_LIST, dtype=object)[neg[:, 1]],
-        "year": years[1:][neg[:, 0]].astype("int64"),
-        "sex": "total",
-        "age": pd.array([pd.NA] * len(neg), dtype="Int64"),
-        "kind": "negative_in_migration",
-        "amount": -inflow_total[tuple(neg.T)].astype(float),
-    })
+    region = pd.DataFrame(
+        {
+            "ags": np.asarray(AGS_LIST, dtype=object)[neg[:, 1]],
+            "year": years[1:][neg[:, 0]].astype("int64"),
+            "sex": "total",
+            "age": pd.array([pd.NA] * len(neg), dtype="Int64"),
+            "kind": "negative_in_migration",
+            "amount": -inflow_total[tuple(neg.T)].astype(float),
+        }
+    )
     parts = [p for p in (cells, region) if len(p)]
     out = pd.concat(parts, ignore_index=True) if parts else cells
     out["ags"] = out["ags"].astype("str")
@@ -294,16 +358,40 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
     h = scenario.horizon
     rows = [
         ("Szenario", "Szenario", np.nan, "", "", "", scenario.label, ""),
-        ("Szenario", "Geburtenrate (TFR) im Szenario", rates["tfr"], "Kinder je Frau",
-         "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme", f"{BASE_YEAR + 1}–{h}",
-         "konstant ab dem ersten Projektionsjahr", ""),
-        ("Szenario", "Nettowanderung im Szenario (Kreis)", rates["net_migration_kreis"], "Personen je Jahr",
-         "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme", f"{BASE_YEAR + 1}–{h}",
-         (f"Basis × {de_num(scenario.migration_factor, 2)}" if scenario.net_migration is None else "vorgegeben"),
-         "Zeitpunkt der Wanderung: Jahresmitte (halbes Jahr Sterblichkeit und Geburten-Exposition)"),
-        ("Szenario", "Zusätzliche Lebenserwartung bis zum Zieljahr", scenario.e0_gain, "Jahre",
-         "Szenarioannahme", f"{BASE_YEAR}–{h}", "linear ansteigend, proportionale Senkung aller Sterberaten",
-         f"e0 {h}: Frauen {de_num(a.e0[0] + scenario.e0_gain, 1)}, Männer {de_num(a.e0[1] + scenario.e0_gain, 1)} Jahre"),
+        (
+            "Szenario",
+            "Geburtenrate (TFR) im Szenario",
+            rates["tfr"],
+            "Kinder je Frau",
+            "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme",
+            f"{BASE_YEAR + 1}–{h}",
+            "konstant ab dem ersten Projektionsjahr",
+            "",
+        ),
+        (
+            "Szenario",
+            "Nettowanderung im Szenario (Kreis)",
+            rates["net_migration_kreis"],
+            "Personen je Jahr",
+            "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme",
+            f"{BASE_YEAR + 1}–{h}",
+            (
+                f"Basis × {de_num(scenario.migration_factor, 2)}"
+                if scenario.net_migration is None
+                else "vorgegeben"
+            ),
+            "Zeitpunkt der Wanderung: Jahresmitte (halbes Jahr Sterblichkeit und Geburten-Exposition)",
+        ),
+        (
+            "Szenario",
+            "Zusätzliche Lebenserwartung bis zum Zieljahr",
+            scenario.e0_gain,
+            "Jahre",
+            "Szenarioannahme",
+            f"{BASE_YEAR}–{h}",
+            "linear ansteigend, proportionale Senkung aller Sterberaten",
+            f"e0 {h}: Frauen {de_num(a.e0[0] + scenario.e0_gain, 1)}, Männer {de_num(a.e0[1] + scenario.e0_gain, 1)} Jahre",
+        ),
     ]
     return pd.DataFrame(rows, columns=list(a.table.columns))
 
@@ -317,13 +405,23 @@ def _build(scenario: Scenario) -> ProjectionResult:
     pop = res.population
     indicators, age_groups = _indicators(pop, years, _region_flags(est_cell))
     table = pd.concat([_scenario_table(scenario, rates, a), a.table], ignore_index=True)
-    arrays = {"population": pop, "births": res.births, "deaths": res.deaths,
-              "net_migration": res.net_migration, "shortfall": res.shortfall}
+    arrays = {
+        "population": pop,
+        "births": res.births,
+        "deaths": res.deaths,
+        "net_migration": res.net_migration,
+        "shortfall": res.shortfall,
+    }
     for arr in arrays.values():
         arr.setflags(write=False)
-    frames = {"population": _tidy_population(pop, years, est_cell),
-              "components": _components(res, flows, years), "indicators": indicators,
-              "age_groups": age_groups, "assumptions": table, "warnings": _warnings(res.shortfall, years, flows)}
+    frames = {
+        "population": _tidy_population(pop, years, est_cell),
+        "components": _components(res, flows, years),
+        "indicators": indicators,
+        "age_groups": age_groups,
+        "assumptions": table,
+        "warnings": _warnings(res.shortfall, years, flows),
+    }
     return ProjectionResult(scenario=scenario, frames=frames, arrays=arrays)
 
 
@@ -358,8 +456,9 @@ def kreis_population_in(scenario: Scenario, year: int) -> float:
     return float(res.population[year - BASE_YEAR].sum())
 
 
-def solve_net_migration_for_target(target: float = 300_000, year: int = 2030,
-                                   scenario: Scenario = PRESETS["basis"]) -> float:
+def solve_net_migration_for_target(
+    target: float = 300_000, year: int = 2030, scenario: Scenario = PRESETS["basis"]
+) -> float:
     """Constant annual Kreis net migration (persons/year) that yields ``target`` people at 31.12.``year``.
 
     All other assumptions come from ``scenario``. Solved with Brent's method
@@ -374,6 +473,7 @@ def solve_net_migration_for_target(target: float = 300_000, year: int = 2030,
     from dataclasses import replace
 
     from scipy.optimize import brentq
+
     if not (BASE_YEAR < year <= 2045):
         raise ValueError(f"Das Zieljahr muss zwischen {BASE_YEAR + 1} und 2045 liegen (erhalten: {year}).")
     base = replace(scenario, horizon=year)
@@ -384,6 +484,8 @@ def solve_net_migration_for_target(target: float = 300_000, year: int = 2030,
     lo, hi = -20_000.0, 50_000.0
     g_lo, g_hi = gap(lo), gap(hi)
     if g_lo > 0 or g_hi < 0:
-        raise ValueError(f"Das Ziel von {de_num(target)} Personen im Jahr {year} ist mit einer Nettozuwanderung "
-                         "zwischen −20.000 und 50.000 Personen je Jahr nicht erreichbar.")
+        raise ValueError(
+            f"Das Ziel von {de_num(target)} Personen im Jahr {year} ist mit einer Nettozuwanderung "
+            "zwischen −20.000 und 50.000 Personen je Jahr nicht erreichbar."
+        )
     return float(brentq(gap, lo, hi, xtol=1e-6, rtol=1e-12))

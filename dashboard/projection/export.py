@@ -8,8 +8,8 @@ decimal point) so they can be read back by scripts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -17,32 +17,83 @@ from openpyxl.utils import get_column_letter
 __all__ = ["write_excel", "write_csv", "SOURCES"]
 
 #: Data sources used by the projection (shown on the "Quellen" sheet).
-SOURCES = pd.DataFrame([
-    ("Bevölkerung Kreis Düren nach Geschlecht und 17 Altersgruppen, 31.12.2015–2024", "12411-0018, 12411-02-03-4",
-     "Statistische Ämter des Bundes und der Länder (Regionalstatistik)", "dl-de/by-2-0"),
-    ("Lebendgeborene und Gestorbene Kreis Düren 2020–2024", "12612-01-01-4, 12613-01-01-4",
-     "Statistische Ämter des Bundes und der Länder (Regionalstatistik)", "dl-de/by-2-0"),
-    ("Zu- und Fortzüge über die Kreisgrenze nach Geschlecht und Alter 2020–2024", "12711-01-03-4",
-     "Statistische Ämter des Bundes und der Länder (Regionalstatistik)", "dl-de/by-2-0"),
-    ("Sterbetafel Deutschland 2023/25", "12621-0001", "Statistisches Bundesamt (Destatis)", "dl-de/by-2-0"),
-    ("Bevölkerung der Gemeinden (Gemeindeverzeichnis), 31.12.2013–2023", "GV-ISys Auszug",
-     "Statistisches Bundesamt (Destatis)", "Vervielfältigung mit Quellenangabe gestattet"),
-    ("Zusammengefasste Geburtenziffer NRW (Referenz)", "Pressemitteilungen", "IT.NRW (zitiert)", "—"),
-    ("Basisbevölkerung der Gemeinden nach Einzelalter (geschätzt)", "dashboard.data.load_population",
-     "eigene Schätzung aus amtlichen Tabellen", "—"),
-], columns=["Inhalt", "Tabelle", "Herausgeber", "Lizenz"])
+SOURCES = pd.DataFrame(
+    [
+        (
+            "Bevölkerung Kreis Düren nach Geschlecht und 17 Altersgruppen, 31.12.2015–2024",
+            "12411-0018, 12411-02-03-4",
+            "Statistische Ämter des Bundes und der Länder (Regionalstatistik)",
+            "dl-de/by-2-0",
+        ),
+        (
+            "Lebendgeborene und Gestorbene Kreis Düren 2020–2024",
+            "12612-01-01-4, 12613-01-01-4",
+            "Statistische Ämter des Bundes und der Länder (Regionalstatistik)",
+            "dl-de/by-2-0",
+        ),
+        (
+            "Zu- und Fortzüge über die Kreisgrenze nach Geschlecht und Alter 2020–2024",
+            "12711-01-03-4",
+            "Statistische Ämter des Bundes und der Länder (Regionalstatistik)",
+            "dl-de/by-2-0",
+        ),
+        (
+            "Sterbetafel Deutschland 2023/25",
+            "12621-0001",
+            "Statistisches Bundesamt (Destatis)",
+            "dl-de/by-2-0",
+        ),
+        (
+            "Bevölkerung der Gemeinden (Gemeindeverzeichnis), 31.12.2013–2023",
+            "GV-ISys Auszug",
+            "Statistisches Bundesamt (Destatis)",
+            "Vervielfältigung mit Quellenangabe gestattet",
+        ),
+        ("Zusammengefasste Geburtenziffer NRW (Referenz)", "Pressemitteilungen", "IT.NRW (zitiert)", "—"),
+        (
+            "Basisbevölkerung der Gemeinden nach Einzelalter (geschätzt)",
+            "dashboard.data.load_population",
+            "eigene Schätzung aus amtlichen Tabellen",
+            "—",
+        ),
+    ],
+    columns=["Inhalt", "Tabelle", "Herausgeber", "Lizenz"],
+)
 
 _DE = {
-    "ags": "AGS", "municipality": "Gemeinde", "year": "Jahr (31.12.)", "sex": "Geschlecht", "age": "Alter",
-    "population": "Bevölkerung", "projected": "vorausberechnet", "estimated": "geschätzt",
-    "births": "Geburten", "deaths": "Sterbefälle", "net_migration": "Wanderungssaldo",
-    "in_migration": "Zuzüge", "out_migration": "Fortzüge", "median_age": "Medianalter",
-    "mean_age": "Durchschnittsalter", "youth_dependency": "Jugendquotient (unter 20 je 100 20–64)",
-    "old_age_dependency": "Altenquotient (65+ je 100 20–64)", "n_65plus": "65 Jahre und älter",
-    "share_65plus": "Anteil 65+", "n_80plus": "80 Jahre und älter", "share_80plus": "Anteil 80+",
-    "age_group": "Altersgruppe", "share": "Anteil", "component": "Komponente", "parameter": "Parameter",
-    "value": "Wert", "unit": "Einheit", "source": "Quelle", "period": "Zeitraum", "method": "Methode",
-    "fit": "Anpassung", "kind": "Art", "amount": "Personen",
+    "ags": "AGS",
+    "municipality": "Gemeinde",
+    "year": "Jahr (31.12.)",
+    "sex": "Geschlecht",
+    "age": "Alter",
+    "population": "Bevölkerung",
+    "projected": "vorausberechnet",
+    "estimated": "geschätzt",
+    "births": "Geburten",
+    "deaths": "Sterbefälle",
+    "net_migration": "Wanderungssaldo",
+    "in_migration": "Zuzüge",
+    "out_migration": "Fortzüge",
+    "median_age": "Medianalter",
+    "mean_age": "Durchschnittsalter",
+    "youth_dependency": "Jugendquotient (unter 20 je 100 20–64)",
+    "old_age_dependency": "Altenquotient (65+ je 100 20–64)",
+    "n_65plus": "65 Jahre und älter",
+    "share_65plus": "Anteil 65+",
+    "n_80plus": "80 Jahre und älter",
+    "share_80plus": "Anteil 80+",
+    "age_group": "Altersgruppe",
+    "share": "Anteil",
+    "component": "Komponente",
+    "parameter": "Parameter",
+    "value": "Wert",
+    "unit": "Einheit",
+    "source": "Quelle",
+    "period": "Zeitraum",
+    "method": "Methode",
+    "fit": "Anpassung",
+    "kind": "Art",
+    "amount": "Personen",
 }
 _SEX_DE = {"female": "weiblich", "male": "männlich"}
 
@@ -58,13 +109,28 @@ def _german(df: pd.DataFrame) -> pd.DataFrame:
 
 def _sheets(result) -> dict[str, pd.DataFrame]:
     s = result.scenario
-    info = pd.DataFrame({"Angabe": ["Szenario", "Basisjahr", "Zieljahr", "Hinweis"],
-                         "Wert": [s.label, "31.12.2024", f"31.12.{s.horizon}",
-                                  "Vorausberechnung (Modellrechnung), keine Prognose im Sinne einer Gewissheit; "
-                                  "Altersstruktur der Gemeinden geschätzt, siehe Spalte 'geschätzt'."]})
-    return {"Szenario": info, "Ergebnisse": _german(result.population), "Indikatoren": _german(result.indicators),
-            "Altersgruppen": _german(result.age_groups), "Komponenten": _german(result.components),
-            "Annahmen": _german(result.assumptions), "Warnungen": _german(result.warnings), "Quellen": SOURCES}
+    info = pd.DataFrame(
+        {
+            "Angabe": ["Szenario", "Basisjahr", "Zieljahr", "Hinweis"],
+            "Wert": [
+                s.label,
+                "31.12.2024",
+                f"31.12.{s.horizon}",
+                "Vorausberechnung (Modellrechnung), keine Prognose im Sinne einer Gewissheit; "
+                "Altersstruktur der Gemeinden geschätzt, siehe Spalte 'geschätzt'.",
+            ],
+        }
+    )
+    return {
+        "Szenario": info,
+        "Ergebnisse": _german(result.population),
+        "Indikatoren": _german(result.indicators),
+        "Altersgruppen": _german(result.age_groups),
+        "Komponenten": _german(result.components),
+        "Annahmen": _german(result.assumptions),
+        "Warnungen": _german(result.warnings),
+        "Quellen": SOURCES,
+    }
 
 
 def write_excel(result, path: Path, progress: Callable[[str], None] | None = None) -> Path:
@@ -78,7 +144,7 @@ def write_excel(result, path: Path, progress: Callable[[str], None] | None = Non
             df.to_excel(xl, sheet_name=name, index=False)
             ws = xl.sheets[name]
             ws.freeze_panes = "A2"
-            for i, col in enumerate(df.columns, start=1):      # header width only (fast)
+            for i, col in enumerate(df.columns, start=1):  # header width only (fast)
                 ws.column_dimensions[get_column_letter(i)].width = min(max(len(str(col)), 8) + 2, 60)
     return path
 

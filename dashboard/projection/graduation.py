@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
-
 from dashboard.constants import N_AGES
 
 __all__ = ["graduate"]
 
 
-def graduate(counts: np.ndarray, lower_bounds: list[int] | tuple[int, ...],
-             open_weights: np.ndarray) -> np.ndarray:
+def graduate(
+    counts: np.ndarray, lower_bounds: list[int] | tuple[int, ...], open_weights: np.ndarray
+) -> np.ndarray:
     """Single-year counts from group counts (last group open up to age OPEN_AGE).
 
     Parameters
@@ -42,24 +42,26 @@ def graduate(counts: np.ndarray, lower_bounds: list[int] | tuple[int, ...],
     array (..., N_AGES) of persons by single age; group sums equal ``counts`` exactly.
     """
     from scipy.interpolate import PchipInterpolator
+
     c = np.asarray(counts, dtype=float)
     lb = list(lower_bounds)
     if c.shape[-1] != len(lb):
         raise ValueError(f"{c.shape[-1]} counts for {len(lb)} groups")
     open_start = lb[-1]
-    knots = np.array(lb, dtype=float)                     # boundaries 0, …, open_start
+    knots = np.array(lb, dtype=float)  # boundaries 0, …, open_start
     cum = np.concatenate([np.zeros(c.shape[:-1] + (1,)), np.cumsum(c[..., :-1], axis=-1)], axis=-1)
     spline = PchipInterpolator(knots, cum, axis=-1)
     ages = np.arange(open_start + 1, dtype=float)
-    single_closed = np.diff(spline(ages), axis=-1)        # ages 0 … open_start-1
+    single_closed = np.diff(spline(ages), axis=-1)  # ages 0 … open_start-1
     w = np.broadcast_to(np.asarray(open_weights, dtype=float), c.shape[:-1] + (N_AGES - open_start,))
     w_sum = w.sum(axis=-1, keepdims=True)
     single_open = c[..., -1:] * w / np.where(w_sum > 0, w_sum, 1.0)
     return np.concatenate([single_closed, single_open], axis=-1)
 
 
-def graduate_by_exposure(counts: np.ndarray, exposure: np.ndarray, lower_bounds: list[int] | tuple[int, ...],
-                         window: int = 5) -> np.ndarray:
+def graduate_by_exposure(
+    counts: np.ndarray, exposure: np.ndarray, lower_bounds: list[int] | tuple[int, ...], window: int = 5
+) -> np.ndarray:
     """Split event counts in age groups to single years via smoothed rates on an exposure.
 
     Used for migration flows, whose age profile is not monotone within wide groups (a
@@ -82,19 +84,19 @@ def graduate_by_exposure(counts: np.ndarray, exposure: np.ndarray, lower_bounds:
     e = np.asarray(exposure, dtype=float)
     lb = list(lower_bounds) + [N_AGES]
     group_of = np.repeat(np.arange(len(lb) - 1), np.diff(lb))
-    e_group = np.stack([e[..., lb[g]:lb[g + 1]].sum(axis=-1) for g in range(len(lb) - 1)], axis=-1)
+    e_group = np.stack([e[..., lb[g] : lb[g + 1]].sum(axis=-1) for g in range(len(lb) - 1)], axis=-1)
     rate = (c / np.where(e_group > 0, e_group, 1.0))[..., group_of]
     half = window // 2
     kernel_sum = np.zeros_like(rate)
     n = np.zeros(N_AGES)
     for k in range(-half, half + 1):
         lo, hi = max(0, k), N_AGES + min(0, k)
-        kernel_sum[..., lo - k:hi - k] += rate[..., lo:hi]
-        n[lo - k:hi - k] += 1
+        kernel_sum[..., lo - k : hi - k] += rate[..., lo:hi]
+        n[lo - k : hi - k] += 1
     single = kernel_sum / n * e
     out = np.empty_like(single)
     for g in range(len(lb) - 1):
-        part = single[..., lb[g]:lb[g + 1]]
+        part = single[..., lb[g] : lb[g + 1]]
         s = part.sum(axis=-1, keepdims=True)
-        out[..., lb[g]:lb[g + 1]] = part * (c[..., g:g + 1] / np.where(s > 0, s, 1.0))
+        out[..., lb[g] : lb[g + 1]] = part * (c[..., g : g + 1] / np.where(s > 0, s, 1.0))
     return out

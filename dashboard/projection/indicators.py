@@ -39,7 +39,7 @@ def mean_age(by_age: np.ndarray) -> np.ndarray:
 def planning_group_counts(by_age: np.ndarray) -> np.ndarray:
     """Persons in each of the PLANNING_AGE_GROUPS, shape (..., 10)."""
     p = np.asarray(by_age, dtype=float)
-    return np.stack([p[..., lo:hi + 1].sum(axis=-1) for lo, hi in PLANNING_AGE_GROUPS.values()], axis=-1)
+    return np.stack([p[..., lo : hi + 1].sum(axis=-1) for lo, hi in PLANNING_AGE_GROUPS.values()], axis=-1)
 
 
 def indicator_arrays(by_age: np.ndarray) -> dict[str, np.ndarray]:
@@ -57,6 +57,14 @@ def indicator_arrays(by_age: np.ndarray) -> dict[str, np.ndarray]:
     n80 = p[..., 80:].sum(axis=-1)
     safe_tot = np.where(tot > 0, tot, np.nan)
     safe_work = np.where(work > 0, work, np.nan)
-    return {"population": tot, "median_age": median_age(p), "mean_age": mean_age(p),
-            "youth_dependency": 100 * young / safe_work, "old_age_dependency": 100 * n65 / safe_work,
-            "n_65plus": n65, "share_65plus": n65 / safe_tot, "n_80plus": n80, "share_80plus": n80 / safe_tot}
+    return {
+        "population": tot,
+        "median_age": median_age(p),
+        "mean_age": mean_age(p),
+        "youth_dependency": 100 * young / safe_work,
+        "old_age_dependency": 100 * n65 / safe_work,
+        "n_65plus": n65,
+        "share_65plus": n65 / safe_tot,
+        "n_80plus": n80,
+        "share_80plus": n80 / safe_tot,
+    }

@@ -75,8 +75,8 @@ draws use ``run(..., store_components=False)`` and aggregate the returned popula
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -146,8 +146,10 @@ def _by_year(x, name: str, time_varying: bool, n_years: int) -> np.ndarray:
     if not time_varying:
         return x[None]
     if x.ndim == 0 or x.shape[0] < n_years:
-        raise ValueError(f"time-varying rate {name!r} needs a leading year axis of length >= {n_years}, "
-                         f"got shape {x.shape}")
+        raise ValueError(
+            f"time-varying rate {name!r} needs a leading year axis of length >= {n_years}, "
+            f"got shape {x.shape}"
+        )
     return x[:n_years]
 
 
@@ -189,25 +191,53 @@ def _floor_year(P, E, M, keep_t, fh_t, coeff_t, tb_t, women, infants, short_t, m
     age0[neg0] = 0.0
 
 
-def step(population: np.ndarray, *, survival: np.ndarray, infant_survival: np.ndarray,
-         fertility: np.ndarray, sex_ratio_at_birth: float | np.ndarray,
-         net_migration: np.ndarray, migration_timing: str = "mid") -> StepResult:
+def step(
+    population: np.ndarray,
+    *,
+    survival: np.ndarray,
+    infant_survival: np.ndarray,
+    fertility: np.ndarray,
+    sex_ratio_at_birth: float | np.ndarray,
+    net_migration: np.ndarray,
+    migration_timing: str = "mid",
+) -> StepResult:
     """Advance the population by one calendar year (all regions, sexes, ages at once).
 
     See the module docstring for shapes, the order of events and the accounting identity.
     Returns a :class:`StepResult`; inputs are not modified.
     """
-    r = run(population, n_years=1, survival=survival, infant_survival=infant_survival, fertility=fertility,
-            sex_ratio_at_birth=sex_ratio_at_birth, net_migration=net_migration, migration_timing=migration_timing)
-    return StepResult(population=r.population[1], births=r.births[0], deaths=r.deaths[0],
-                      net_migration=r.net_migration[0], shortfall=r.shortfall[0])
+    r = run(
+        population,
+        n_years=1,
+        survival=survival,
+        infant_survival=infant_survival,
+        fertility=fertility,
+        sex_ratio_at_birth=sex_ratio_at_birth,
+        net_migration=net_migration,
+        migration_timing=migration_timing,
+    )
+    return StepResult(
+        population=r.population[1],
+        births=r.births[0],
+        deaths=r.deaths[0],
+        net_migration=r.net_migration[0],
+        shortfall=r.shortfall[0],
+    )
 
 
-def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_survival: np.ndarray,
-        fertility: np.ndarray, sex_ratio_at_birth: float | np.ndarray,
-        net_migration: np.ndarray | Callable[[int, np.ndarray], np.ndarray],
-        time_varying: frozenset[str] | set[str] = frozenset(), migration_timing: str = "mid",
-        store_components: bool = True) -> RunResult:
+def run(
+    population: np.ndarray,
+    *,
+    n_years: int,
+    survival: np.ndarray,
+    infant_survival: np.ndarray,
+    fertility: np.ndarray,
+    sex_ratio_at_birth: float | np.ndarray,
+    net_migration: np.ndarray | Callable[[int, np.ndarray], np.ndarray],
+    time_varying: frozenset[str] | set[str] = frozenset(),
+    migration_timing: str = "mid",
+    store_components: bool = True,
+) -> RunResult:
     """Project ``n_years`` one-year steps (see the module docstring for the model).
 
     The loop over years advances only the population (about ten array operations per
@@ -253,17 +283,17 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
     P0 = np.ascontiguousarray(population, dtype=float)
     n_age = P0.shape[-1]
     # every rate with a year axis (length T or 1) and the trailing axes of the cells (..., R, 2, A)
-    S = _by_year(survival, "survival", "survival" in tv, T)                                  # (T, ..., 2, A)
+    S = _by_year(survival, "survival", "survival" in tv, T)  # (T, ..., 2, A)
     S0 = _by_year(infant_survival, "infant_survival", "infant_survival" in tv, T)[..., None]  # (T, ..., 2, 1)
-    F = _by_year(fertility, "fertility", "fertility" in tv, T)[..., None, :]                  # (T, ..., 1, A)
+    F = _by_year(fertility, "fertility", "fertility" in tv, T)[..., None, :]  # (T, ..., 1, A)
     srb = _by_year(sex_ratio_at_birth, "sex_ratio_at_birth", "sex_ratio_at_birth" in tv, T)
-    srb = srb.reshape(srb.shape + (1, 1, 1))                                                  # (T, ..., 1, 1, 1)
+    srb = srb.reshape(srb.shape + (1, 1, 1))  # (T, ..., 1, 1, 1)
     mig_fn = net_migration if callable(net_migration) else None
     if mig_fn is None:
         Ms = _by_year(net_migration, "net_migration", "net_migration" in tv, T)
         M_shape = Ms.shape[1:]
     elif T > 0:
-        M_first = mig_fn(0, P0)                       # year 0 is evaluated here, once: its shape is needed
+        M_first = mig_fn(0, P0)  # year 0 is evaluated here, once: its shape is needed
         M_shape = np.shape(M_first)
     else:
         M_shape = ()
@@ -272,10 +302,12 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
     shape = np.broadcast_shapes(P0.shape, S.shape[1:], S0.shape[1:], F.shape[1:], srb.shape[1:], M_shape)
     # derived constants for all years at once
     male_share = srb / (1.0 + srb)
-    split = np.concatenate([1.0 - male_share, male_share], axis=-2)    # (T, ..., 1, 2, 1) share of births by sex
-    coeff = split * S0                                                  # infants alive at the year end per birth
-    fh = np.swapaxes(0.5 * F, -1, -2)                                   # (T, ..., [R], A, 1) fertility / 2, a column
-    if mid:     # migrants meet half the death probability of their cohort (by age at the year end)
+    split = np.concatenate(
+        [1.0 - male_share, male_share], axis=-2
+    )  # (T, ..., 1, 2, 1) share of births by sex
+    coeff = split * S0  # infants alive at the year end per birth
+    fh = np.swapaxes(0.5 * F, -1, -2)  # (T, ..., [R], A, 1) fertility / 2, a column
+    if mid:  # migrants meet half the death probability of their cohort (by age at the year end)
         s_end = np.empty(np.broadcast_shapes(S.shape[:-1], S0.shape[:-1]) + (n_age,))
         s_end[..., 1:] = S[..., :-1]
         s_end[..., :1] = S0
@@ -286,21 +318,21 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
         M_y = _years(_to_cells(Ms, nd), T)
 
     # ---- the loop: population only, into preallocated buffers ----
-    if store_components:    # one block for the population path, migration, deaths and shortfall
+    if store_components:  # one block for the population path, migration, deaths and shortfall
         block = np.empty((4 * T + 1,) + shape)
-        pop, M_all = block[:T + 1], block[T + 1:2 * T + 1]
-        deaths, shortfall_buf = block[2 * T + 1:3 * T + 1], block[3 * T + 1:]
+        pop, M_all = block[: T + 1], block[T + 1 : 2 * T + 1]
+        deaths, shortfall_buf = block[2 * T + 1 : 3 * T + 1], block[3 * T + 1 :]
     else:
         pop = np.empty((T + 1,) + shape)
     pop[0] = P0
     pop_flat = pop.reshape(T + 1, -1)
-    births_total = np.empty((T,) + shape[:-2] + (1, 1))                 # (T, ..., R, 1, 1)
+    births_total = np.empty((T,) + shape[:-2] + (1, 1))  # (T, ..., R, 1, 1)
     store_mig = store_components and mig_fn is not None
     survivors = np.empty(shape)
     survivors_flat = survivors.reshape(-1)
     women = np.empty(shape[:-2] + (1, n_age))
     infants = np.empty(shape[:-1] + (1,))
-    shortfall = None                                                    # set at the first floor
+    shortfall = None  # set at the first floor
     short_totals = np.zeros(T)
     for t in range(T):
         P, E = pop[t], pop[t + 1]
@@ -311,7 +343,7 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
             if store_mig:
                 M_all[t] = M
         if mid:
-            np.multiply(M, keep_y[t], out=E)            # migrants alive at the year end, all ages
+            np.multiply(M, keep_y[t], out=E)  # migrants alive at the year end, all ages
         else:
             E[...] = M
         # survivors: computed by age at the start, the open group's own survivors merged into
@@ -335,8 +367,19 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
                 else:
                     shortfall = np.zeros(shape)
             short_t = shortfall[t] if store_components else shortfall
-            _floor_year(P, E, M, keep_y[t] if mid else None, fh_y[t], coeff_y[t], births_total[t],
-                        women, infants, short_t, mid)
+            _floor_year(
+                P,
+                E,
+                M,
+                keep_y[t] if mid else None,
+                fh_y[t],
+                coeff_y[t],
+                births_total[t],
+                women,
+                infants,
+                short_t,
+                mid,
+            )
             short_totals[t] = short_t.sum()
     if not store_components:
         return RunResult(pop, None, None, None, short_totals)
@@ -344,17 +387,17 @@ def run(population: np.ndarray, *, n_years: int, survival: np.ndarray, infant_su
     # ---- components for all years at once (independent of the loop's arithmetic) ----
     if not store_mig:
         M_all[...] = _to_cells(Ms, nd)
-    births_sex = births_total * split                                   # (T, ..., R, 2, 1)
+    births_sex = births_total * split  # (T, ..., R, 2, 1)
     q = 1.0 - S
     start = pop[:-1]
-    np.multiply(start[..., :-1], q[..., :-1], out=deaths[..., 1:])      # by age at the year end
+    np.multiply(start[..., :-1], q[..., :-1], out=deaths[..., 1:])  # by age at the year end
     deaths[..., -1] += start[..., -1] * q[..., -1]
-    np.multiply(births_sex, 1.0 - S0, out=deaths[..., :1])              # infants born and died
+    np.multiply(births_sex, 1.0 - S0, out=deaths[..., :1])  # infants born and died
     if mid:
-        deaths += M_all * half_q                                        # migrants' deaths (< 0 for net emigration)
+        deaths += M_all * half_q  # migrants' deaths (< 0 for net emigration)
     if shortfall is None:
         shortfall = shortfall_buf
         shortfall[...] = 0.0
     else:
-        M_all += shortfall                                              # floored emigrants did not leave
+        M_all += shortfall  # floored emigrants did not leave
     return RunResult(pop, births_sex[..., 0], deaths, M_all, shortfall)

@@ -24,8 +24,16 @@ import numpy as np
 
 from dashboard.constants import N_AGES
 
-__all__ = ["qx_to_mx", "mx_to_qx", "life_table_columns", "survival_ratios", "life_expectancy",
-           "infant_survival", "scale_mortality", "factor_for_e0"]
+__all__ = [
+    "qx_to_mx",
+    "mx_to_qx",
+    "life_table_columns",
+    "survival_ratios",
+    "life_expectancy",
+    "infant_survival",
+    "scale_mortality",
+    "factor_for_e0",
+]
 
 
 def qx_to_mx(qx: np.ndarray) -> np.ndarray:
@@ -42,10 +50,12 @@ def mx_to_qx(mx: np.ndarray) -> np.ndarray:
 def _a0(m0: np.ndarray, female: bool | np.ndarray) -> np.ndarray:
     """Andreev & Kingkade (2015) average person-years lived in the first year by infants who die."""
     m0 = np.asarray(m0, dtype=float)
-    male_a0 = np.where(m0 < 0.02300, 0.14929 - 1.99545 * m0,
-                       np.where(m0 < 0.08307, 0.02832 + 3.26021 * m0, 0.29915))
-    female_a0 = np.where(m0 < 0.01724, 0.14903 - 2.05527 * m0,
-                         np.where(m0 < 0.06891, 0.04667 + 3.88089 * m0, 0.31411))
+    male_a0 = np.where(
+        m0 < 0.02300, 0.14929 - 1.99545 * m0, np.where(m0 < 0.08307, 0.02832 + 3.26021 * m0, 0.29915)
+    )
+    female_a0 = np.where(
+        m0 < 0.01724, 0.14903 - 2.05527 * m0, np.where(m0 < 0.06891, 0.04667 + 3.88089 * m0, 0.31411)
+    )
     return np.where(female, female_a0, male_a0)
 
 
@@ -63,7 +73,7 @@ def life_table_columns(qx: np.ndarray, *, female: bool | np.ndarray) -> dict[str
     lx = np.concatenate([np.ones(q.shape[:-1] + (1,)), surv], axis=-1)
     dx = lx * q
     Lx = np.empty_like(lx)
-    Lx[..., 1:n - 1] = 0.5 * (lx[..., 1:n - 1] + lx[..., 2:n])
+    Lx[..., 1 : n - 1] = 0.5 * (lx[..., 1 : n - 1] + lx[..., 2:n])
     m0 = qx_to_mx(q[..., 0])
     Lx[..., 0] = lx[..., 1] + _a0(m0, female) * dx[..., 0]
     m_open = qx_to_mx(q[..., -1])

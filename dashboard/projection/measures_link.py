@@ -96,9 +96,14 @@ def measure_groups(catalogue: Catalogue) -> pd.DataFrame:
     return out
 
 
-def group_changes(age_groups: pd.DataFrame, ags: str | Sequence[str] | None = None, *,
-                  base_year: int = BASE_YEAR, years: Iterable[int] = (2030, 2045),
-                  include_total: bool = False) -> pd.DataFrame:
+def group_changes(
+    age_groups: pd.DataFrame,
+    ags: str | Sequence[str] | None = None,
+    *,
+    base_year: int = BASE_YEAR,
+    years: Iterable[int] = (2030, 2045),
+    include_total: bool = False,
+) -> pd.DataFrame:
     """Projected change of each planning age group from ``base_year`` to each of ``years``.
 
     Parameters
@@ -138,16 +143,18 @@ def group_changes(age_groups: pd.DataFrame, ags: str | Sequence[str] | None = No
     missing_years = sorted({base_year, *years} - set(df.year.astype(int)))
     if missing_years:
         raise ValueError(f"age_groups does not cover the years {missing_years}")
-    df = df[df.year.isin([base_year, *years])][["ags", "municipality", "year", "age_group",
-                                                 "population"]].copy()
+    df = df[df.year.isin([base_year, *years])][
+        ["ags", "municipality", "year", "age_group", "population"]
+    ].copy()
     df["age_group"] = df.age_group.astype(str)
     if include_total:
         tot = df.groupby(["ags", "municipality", "year"], as_index=False, sort=False).population.sum()
         tot["age_group"] = TOTAL_LABEL
         df = pd.concat([df, tot], ignore_index=True)
     base = df[df.year == base_year].rename(columns={"population": "population_base"}).drop(columns="year")
-    out = df[df.year.isin(years)].merge(base, on=["ags", "municipality", "age_group"], how="left",
-                                        validate="many_to_one")
+    out = df[df.year.isin(years)].merge(
+        base, on=["ags", "municipality", "age_group"], how="left", validate="many_to_one"
+    )
     out["base_year"] = base_year
     out["change"] = out.population - out.population_base
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -156,20 +163,50 @@ def group_changes(age_groups: pd.DataFrame, ags: str | Sequence[str] | None = No
     order = list(PLANNING_AGE_GROUPS) + ([TOTAL_LABEL] if include_total else [])
     out["age_group"] = pd.Categorical(out.age_group, categories=order, ordered=True)
     out = out.sort_values(["ags", "year", "age_group"], ignore_index=True)
-    return out[["ags", "municipality", "age_group", "base_year", "year", "population_base",
-                "population", "change", "change_pct"]]
+    return out[
+        [
+            "ags",
+            "municipality",
+            "age_group",
+            "base_year",
+            "year",
+            "population_base",
+            "population",
+            "change",
+            "change_pct",
+        ]
+    ]
 
 
 def _served_measures(catalogue: Catalogue) -> pd.DataFrame:
-    flat = catalogue.flat()[["id", "title", "field_of_action", "target_group", "age_min", "age_max",
-                             "age_band_basis", "status", "active", "district_wide"]]
+    flat = catalogue.flat()[
+        [
+            "id",
+            "title",
+            "field_of_action",
+            "target_group",
+            "age_min",
+            "age_max",
+            "age_band_basis",
+            "status",
+            "active",
+            "district_wide",
+        ]
+    ]
     served = catalogue.served()
-    return served.merge(flat.rename(columns={"id": "measure_id"}), on="measure_id", how="left",
-                        validate="many_to_one")
+    return served.merge(
+        flat.rename(columns={"id": "measure_id"}), on="measure_id", how="left", validate="many_to_one"
+    )
 
 
-def linked_measures(catalogue: Catalogue, age_groups: pd.DataFrame, ags: str, *,
-                    base_year: int = BASE_YEAR, years: Iterable[int] = (2030, 2045)) -> pd.DataFrame:
+def linked_measures(
+    catalogue: Catalogue,
+    age_groups: pd.DataFrame,
+    ags: str,
+    *,
+    base_year: int = BASE_YEAR,
+    years: Iterable[int] = (2030, 2045),
+) -> pd.DataFrame:
     """Measures serving a municipality, each with the projected change of the groups it answers.
 
     Parameters
@@ -208,19 +245,46 @@ def linked_measures(catalogue: Catalogue, age_groups: pd.DataFrame, ags: str, *,
     out = out.merge(changes, on=["ags", "age_group"], how="left", validate="many_to_many")
     out["age_group"] = pd.Categorical(out.age_group, categories=list(PLANNING_AGE_GROUPS), ordered=True)
     order = {mid: k for k, mid in enumerate(catalogue.measures.id)}
-    out = out.sort_values(["measure_id", "year", "age_group"], key=lambda s: s.map(order)
-                          if s.name == "measure_id" else s, ignore_index=True)
-    cols = ["ags", "municipality", "measure_id", "title", "field_of_action", "target_group",
-            "age_min", "age_max", "age_band_basis", "status", "active", "district_wide", "all_ages",
-            "age_group", "base_year", "year", "population_base", "population", "change", "change_pct"]
+    out = out.sort_values(
+        ["measure_id", "year", "age_group"],
+        key=lambda s: s.map(order) if s.name == "measure_id" else s,
+        ignore_index=True,
+    )
+    cols = [
+        "ags",
+        "municipality",
+        "measure_id",
+        "title",
+        "field_of_action",
+        "target_group",
+        "age_min",
+        "age_max",
+        "age_band_basis",
+        "status",
+        "active",
+        "district_wide",
+        "all_ages",
+        "age_group",
+        "base_year",
+        "year",
+        "population_base",
+        "population",
+        "change",
+        "change_pct",
+    ]
     return out[cols]
 
 
-def growth_coverage(catalogue: Catalogue, age_groups: pd.DataFrame, *,
-                    horizon: int = DEFAULT_HORIZON, base_year: int = BASE_YEAR,
-                    threshold_pct: float = STRONG_GROWTH_PCT,
-                    min_persons: float = STRONG_GROWTH_MIN_PERSONS,
-                    count_all_ages: bool = False) -> pd.DataFrame:
+def growth_coverage(
+    catalogue: Catalogue,
+    age_groups: pd.DataFrame,
+    *,
+    horizon: int = DEFAULT_HORIZON,
+    base_year: int = BASE_YEAR,
+    threshold_pct: float = STRONG_GROWTH_PCT,
+    min_persons: float = STRONG_GROWTH_MIN_PERSONS,
+    count_all_ages: bool = False,
+) -> pd.DataFrame:
     """Every municipality × planning group: growth, strong-growth flag, active measures, gap.
 
     Returns
@@ -246,9 +310,11 @@ def growth_coverage(catalogue: Catalogue, age_groups: pd.DataFrame, *,
     pairs = served.merge(links.drop(columns="all_ages"), on="measure_id", validate="many_to_many")
     targeted = pairs if count_all_ages else pairs[pairs.age_band_basis != "all ages"]
     key = ["ags", "age_group"]
-    n = targeted.groupby(key).agg(n_active=("measure_id", "size"),
-                                  n_active_local=("district_wide", lambda s: int((~s).sum())),
-                                  measure_ids=("measure_id", ";".join))
+    n = targeted.groupby(key).agg(
+        n_active=("measure_id", "size"),
+        n_active_local=("district_wide", lambda s: int((~s).sum())),
+        measure_ids=("measure_id", ";".join),
+    )
     allages = served[served.age_band_basis == "all ages"].groupby("ags").size().rename("n_active_all_ages")
     out = ch.merge(n, left_on=key, right_index=True, how="left")
     out = out.merge(allages, left_on="ags", right_index=True, how="left")
@@ -265,9 +331,15 @@ def growth_coverage(catalogue: Catalogue, age_groups: pd.DataFrame, *,
     return out
 
 
-def filter_measures(catalogue: Catalogue, *, ags: str | None = None, field: str | None = None,
-                    status: str | None = None, age_group: str | None = None,
-                    text: str | None = None) -> pd.DataFrame:
+def filter_measures(
+    catalogue: Catalogue,
+    *,
+    ags: str | None = None,
+    field: str | None = None,
+    status: str | None = None,
+    age_group: str | None = None,
+    text: str | None = None,
+) -> pd.DataFrame:
     """Measures matching the Werkzeugkoffer filters (``None``/empty = no filter).
 
     Parameters
@@ -306,8 +378,11 @@ def filter_measures(catalogue: Catalogue, *, ags: str | None = None, field: str 
     elif status:
         keep &= flat.status == status
     if age_group:
-        keep &= pd.Series([overlaps(lo, hi, age_group) for lo, hi in zip(flat.age_min, flat.age_max)],
-                          index=flat.index, dtype=bool)
+        keep &= pd.Series(
+            [overlaps(lo, hi, age_group) for lo, hi in zip(flat.age_min, flat.age_max)],
+            index=flat.index,
+            dtype=bool,
+        )
     if text and text.strip():
         needle = text.strip().casefold()
         hay = (flat.target_group + " " + flat.title + " " + flat.description).str.casefold()
@@ -338,20 +413,35 @@ def coverage(catalogue: Catalogue, *, active_only: bool = True) -> pd.DataFrame:
     served = _served_measures(catalogue)
     if active_only:
         served = served[served.active]
-    grid = pd.MultiIndex.from_product([list(MUNICIPALITIES), list(FIELDS_OF_ACTION)],
-                                      names=["ags", "field_of_action"])
+    grid = pd.MultiIndex.from_product(
+        [list(MUNICIPALITIES), list(FIELDS_OF_ACTION)], names=["ags", "field_of_action"]
+    )
     n = served.groupby(["ags", "field_of_action"]).agg(
-        n_measures=("measure_id", "size"),
-        n_local=("district_wide", lambda s: int((~s).sum())))
+        n_measures=("measure_id", "size"), n_local=("district_wide", lambda s: int((~s).sum()))
+    )
     out = n.reindex(grid, fill_value=0).reset_index()
     out.insert(1, "municipality", out.ags.map(MUNICIPALITIES))
-    out["field_of_action"] = pd.Categorical(out.field_of_action, categories=list(FIELDS_OF_ACTION),
-                                            ordered=True)
+    out["field_of_action"] = pd.Categorical(
+        out.field_of_action, categories=list(FIELDS_OF_ACTION), ordered=True
+    )
     out["n_measures"] = out.n_measures.astype(int)
     out["n_local"] = out.n_local.astype(int)
     return out
 
 
-__all__ = ["STRONG_GROWTH_PCT", "STRONG_GROWTH_MIN_PERSONS", "DEFAULT_HORIZON", "TOTAL_LABEL",
-           "ACTIVE_STATUSES", "KREIS_AGS", "overlaps", "measure_groups", "group_changes",
-           "linked_measures", "growth_coverage", "gaps", "coverage", "filter_measures"]
+__all__ = [
+    "STRONG_GROWTH_PCT",
+    "STRONG_GROWTH_MIN_PERSONS",
+    "DEFAULT_HORIZON",
+    "TOTAL_LABEL",
+    "ACTIVE_STATUSES",
+    "KREIS_AGS",
+    "overlaps",
+    "measure_groups",
+    "group_changes",
+    "linked_measures",
+    "growth_coverage",
+    "gaps",
+    "coverage",
+    "filter_measures",
+]

@@ -50,21 +50,35 @@ class Scenario:
     def __post_init__(self) -> None:
         problems = []
         if self.tfr is not None and not (_finite(self.tfr) and 0.5 <= self.tfr <= 3.0):
-            problems.append(f"Die Geburtenrate muss zwischen 0,5 und 3,0 Kindern je Frau liegen (erhalten: {self.tfr}).")
+            problems.append(
+                f"Die Geburtenrate muss zwischen 0,5 und 3,0 Kindern je Frau liegen (erhalten: {self.tfr})."
+            )
         if not (_finite(self.e0_gain) and -5.0 <= self.e0_gain <= 10.0):
-            problems.append(f"Der Gewinn an Lebenserwartung muss zwischen −5 und +10 Jahren liegen (erhalten: {self.e0_gain}).")
-        if self.net_migration is not None and not (_finite(self.net_migration)
-                                                   and -20_000 <= self.net_migration <= 50_000):
-            problems.append("Die Nettozuwanderung muss zwischen −20.000 und 50.000 Personen je Jahr liegen "
-                            f"(erhalten: {self.net_migration}).")
+            problems.append(
+                f"Der Gewinn an Lebenserwartung muss zwischen −5 und +10 Jahren liegen (erhalten: {self.e0_gain})."
+            )
+        if self.net_migration is not None and not (
+            _finite(self.net_migration) and -20_000 <= self.net_migration <= 50_000
+        ):
+            problems.append(
+                "Die Nettozuwanderung muss zwischen −20.000 und 50.000 Personen je Jahr liegen "
+                f"(erhalten: {self.net_migration})."
+            )
         if not (_finite(self.migration_factor) and -5.0 <= self.migration_factor <= 10.0):
-            problems.append(f"Der Wanderungsfaktor muss zwischen −5 und 10 liegen (erhalten: {self.migration_factor}).")
+            problems.append(
+                f"Der Wanderungsfaktor muss zwischen −5 und 10 liegen (erhalten: {self.migration_factor})."
+            )
         if isinstance(self.horizon, numbers.Integral) and not isinstance(self.horizon, bool):
-            object.__setattr__(self, "horizon", int(self.horizon))     # e.g. numpy integers
-        if isinstance(self.horizon, bool) or not isinstance(self.horizon, int) \
-                or not (MIN_HORIZON <= self.horizon <= MAX_HORIZON):
-            problems.append(f"Das Zieljahr muss eine ganze Zahl zwischen {MIN_HORIZON} und {MAX_HORIZON} sein "
-                            f"(erhalten: {self.horizon!r}).")
+            object.__setattr__(self, "horizon", int(self.horizon))  # e.g. numpy integers
+        if (
+            isinstance(self.horizon, bool)
+            or not isinstance(self.horizon, int)
+            or not (MIN_HORIZON <= self.horizon <= MAX_HORIZON)
+        ):
+            problems.append(
+                f"Das Zieljahr muss eine ganze Zahl zwischen {MIN_HORIZON} und {MAX_HORIZON} sein "
+                f"(erhalten: {self.horizon!r})."
+            )
         if problems:
             raise ValueError(" ".join(problems))
 

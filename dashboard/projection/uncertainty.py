@@ -43,8 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import (AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES,
-                                 PLANNING_AGE_GROUPS)
+from dashboard.constants import AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES, PLANNING_AGE_GROUPS
 from dashboard.projection.calibration import MunicipalErrorModel, municipal_error_draws
 from dashboard.projection.drivers import DriverDraws, draw_drivers
 
@@ -100,9 +99,13 @@ class _MigrationArrays:
     in_migration_distribution: np.ndarray
     municipal_excess: np.ndarray
 
-    def astype(self, dt) -> "_MigrationArrays":
-        return _MigrationArrays(*(np.asarray(x, dtype=dt) for x in
-                                  (self.out_migration_rate, self.in_migration_distribution, self.municipal_excess)))
+    def astype(self, dt) -> _MigrationArrays:
+        return _MigrationArrays(
+            *(
+                np.asarray(x, dtype=dt)
+                for x in (self.out_migration_rate, self.in_migration_distribution, self.municipal_excess)
+            )
+        )
 
 
 def kernel_inputs(scenario) -> KernelInputs:
@@ -116,17 +119,30 @@ def kernel_inputs(scenario) -> KernelInputs:
     T = len(scenario.years)
     fert = np.asarray(r["fertility"])
     return KernelInputs(
-        base_year=BASE_YEAR, years=np.asarray(list(scenario.years)), population=np.asarray(a.base.population),
-        survival=np.asarray(r["survival"]), infant_survival=np.asarray(r["infant_survival"]),
-        fertility=np.broadcast_to(fert, (T,) + fert.shape), sex_ratio_at_birth=float(r["sex_ratio_at_birth"]),
+        base_year=BASE_YEAR,
+        years=np.asarray(list(scenario.years)),
+        population=np.asarray(a.base.population),
+        survival=np.asarray(r["survival"]),
+        infant_survival=np.asarray(r["infant_survival"]),
+        fertility=np.broadcast_to(fert, (T,) + fert.shape),
+        sex_ratio_at_birth=float(r["sex_ratio_at_birth"]),
         net_kreis=float(r["net_migration_kreis"]),
         migration=_MigrationArrays(a.out_migration_rate, a.in_migration_distribution, a.municipal_excess),
-        qx=np.asarray(a.qx), migration_timing=MIGRATION_TIMING)
+        qx=np.asarray(a.qx),
+        migration_timing=MIGRATION_TIMING,
+    )
 
 
-def fast_step(P: np.ndarray, *, survival: np.ndarray, infant_survival: np.ndarray,
-              fertility: np.ndarray, sex_ratio_at_birth: float, net_migration: np.ndarray,
-              migration_timing: str = "mid") -> tuple[np.ndarray, float]:
+def fast_step(
+    P: np.ndarray,
+    *,
+    survival: np.ndarray,
+    infant_survival: np.ndarray,
+    fertility: np.ndarray,
+    sex_ratio_at_birth: float,
+    net_migration: np.ndarray,
+    migration_timing: str = "mid",
+) -> tuple[np.ndarray, float]:
     """One cohort-component year for many draws, population only (same arithmetic as the kernel).
 
     Shapes as :func:`dashboard.projection.kernel.step`: ``P (..., R, 2, A)``, rates with
@@ -151,7 +167,7 @@ def fast_step(P: np.ndarray, *, survival: np.ndarray, infant_survival: np.ndarra
         w[..., 0] = s0
         w *= 0.5
         w += 0.5
-        end += M * w                            # M − M·(1 − s_end)/2
+        end += M * w  # M − M·(1 − s_end)/2
     elif migration_timing == "end":
         end += M
     else:
@@ -162,7 +178,7 @@ def fast_step(P: np.ndarray, *, survival: np.ndarray, infant_survival: np.ndarra
         floored = float(-body[body < 0].sum(dtype=np.float64))
         np.maximum(body, 0, out=body)
     exposure = 0.5 * (P[..., 0, :] + end[..., 0, :])
-    births = (np.asarray(fertility, dtype=dt) * exposure).sum(axis=-1)      # (..., R)
+    births = (np.asarray(fertility, dtype=dt) * exposure).sum(axis=-1)  # (..., R)
     male_share = sex_ratio_at_birth / (1.0 + sex_ratio_at_birth)
     end[..., 0, 0] += births * dt.type(1.0 - male_share) * s0[..., 0]
     end[..., 1, 0] += births * dt.type(male_share) * s0[..., 1]
@@ -173,8 +189,9 @@ def fast_step(P: np.ndarray, *, survival: np.ndarray, infant_survival: np.ndarra
     return end, floored
 
 
-def fast_net_migration(P: np.ndarray, net_kreis: np.ndarray, m: "_MigrationArrays",
-                       region_totals: np.ndarray | None = None) -> np.ndarray:
+def fast_net_migration(
+    P: np.ndarray, net_kreis: np.ndarray, m: _MigrationArrays, region_totals: np.ndarray | None = None
+) -> np.ndarray:
     """Net migration ``(..., R, 2, A)`` in the dtype of ``P``: the arithmetic of
     :func:`dashboard.projection.engine.migration_function` (a test checks that they agree).
 
@@ -235,39 +252,55 @@ THREADS: int = min(2, os.cpu_count() or 1)
 _MIN_BLOCK = 128
 
 
-def _run_block(inputs: KernelInputs, f_factor: np.ndarray, k: np.ndarray, net: np.ndarray,
-               engine: str) -> tuple[np.ndarray, float]:
+def _run_block(
+    inputs: KernelInputs, f_factor: np.ndarray, k: np.ndarray, net: np.ndarray, engine: str
+) -> tuple[np.ndarray, float]:
     """Project one block of draws; returns summary values ``(draw, T+1, R+1, Q)`` and floors."""
     from dashboard.projection.engine import migration_function
     from dashboard.projection.kernel import step as kernel_step
 
     D, T = f_factor.shape
     dt = np.float32 if engine == "fast" else np.float64
-    mig_arrays = _MigrationArrays(inputs.migration.out_migration_rate, inputs.migration.in_migration_distribution,
-                                  inputs.migration.municipal_excess).astype(dt)
+    mig_arrays = _MigrationArrays(
+        inputs.migration.out_migration_rate,
+        inputs.migration.in_migration_distribution,
+        inputs.migration.municipal_excess,
+    ).astype(dt)
     R = inputs.population.shape[0]
     out = np.empty((D, T + 1, R + 1, len(QUANTITIES)))
     P = np.broadcast_to(inputs.population.astype(dt), (D,) + inputs.population.shape)
     agg = _aggregate(P[:1])
     out[:, 0, :R] = agg
     out[:, 0, R] = agg.sum(axis=-2)
-    regions = np.broadcast_to(agg[..., 0], (D, R))                          # totals at the start of the year
+    regions = np.broadcast_to(agg[..., 0], (D, R))  # totals at the start of the year
     floored = 0.0
     for t in range(T):
-        kt = k[:, t, None, :, None].astype(dt)                               # (D, 1, 2, 1)
+        kt = k[:, t, None, :, None].astype(dt)  # (D, 1, 2, 1)
         surv = np.asarray(inputs.survival[t], dtype=dt)[None] ** kt
         s0 = np.asarray(inputs.infant_survival[t], dtype=dt)[None] ** kt[..., 0]
         fert = np.asarray(inputs.fertility[t], dtype=dt)[None] * f_factor[:, t, None, None].astype(dt)
         if engine == "fast":
             mig = fast_net_migration(P, net[:, t], mig_arrays, region_totals=regions)
-            P, fl = fast_step(P, survival=surv, infant_survival=s0, fertility=fert,
-                              sex_ratio_at_birth=inputs.sex_ratio_at_birth, net_migration=mig,
-                              migration_timing=inputs.migration_timing)
+            P, fl = fast_step(
+                P,
+                survival=surv,
+                infant_survival=s0,
+                fertility=fert,
+                sex_ratio_at_birth=inputs.sex_ratio_at_birth,
+                net_migration=mig,
+                migration_timing=inputs.migration_timing,
+            )
         else:
             mig = migration_function(net[:, t], inputs.migration)(t, P)
-            r = kernel_step(P, survival=surv, infant_survival=s0, fertility=fert,
-                            sex_ratio_at_birth=inputs.sex_ratio_at_birth, net_migration=mig,
-                            migration_timing=inputs.migration_timing)
+            r = kernel_step(
+                P,
+                survival=surv,
+                infant_survival=s0,
+                fertility=fert,
+                sex_ratio_at_birth=inputs.sex_ratio_at_birth,
+                net_migration=mig,
+                migration_timing=inputs.migration_timing,
+            )
             P, fl = r.population, float(r.shortfall.sum())
         floored += fl
         agg = _aggregate(P)
@@ -277,10 +310,15 @@ def _run_block(inputs: KernelInputs, f_factor: np.ndarray, k: np.ndarray, net: n
     return out, floored
 
 
-def simulate(inputs: KernelInputs, drivers: DriverDraws, *,
-             municipal_error: MunicipalErrorModel | None = None,
-             seed: int | np.random.SeedSequence | None = None, engine: str = "fast",
-             threads: int | None = None) -> Simulation:
+def simulate(
+    inputs: KernelInputs,
+    drivers: DriverDraws,
+    *,
+    municipal_error: MunicipalErrorModel | None = None,
+    seed: int | np.random.SeedSequence | None = None,
+    engine: str = "fast",
+    threads: int | None = None,
+) -> Simulation:
     """Run the cohort-component model over all driver draws at once.
 
     Parameters
@@ -305,9 +343,14 @@ def simulate(inputs: KernelInputs, drivers: DriverDraws, *,
     if tuple(PLANNING_AGE_GROUPS.values())[-2:] != ((65, 79), (80, N_AGES - 1)):
         raise AssertionError("the last two planning groups must be 65-79 and 80+")
     D = drivers.n_draws
-    f_factor = drivers.fertility_factor()                                   # (D, T)
-    k = np.stack([_hazard_factors(inputs.qx[0], drivers.of("e0_female"), True),
-                  _hazard_factors(inputs.qx[1], drivers.of("e0_male"), False)], axis=-1)  # (D, T, 2)
+    f_factor = drivers.fertility_factor()  # (D, T)
+    k = np.stack(
+        [
+            _hazard_factors(inputs.qx[0], drivers.of("e0_female"), True),
+            _hazard_factors(inputs.qx[1], drivers.of("e0_male"), False),
+        ],
+        axis=-1,
+    )  # (D, T, 2)
     net = inputs.net_kreis + drivers.of("migration") * float(inputs.population.sum())  # (D, T) persons
     n_blocks = max(1, min(THREADS if threads is None else threads, D // _MIN_BLOCK))
     bounds = np.linspace(0, D, n_blocks + 1).astype(int)
@@ -316,6 +359,7 @@ def simulate(inputs: KernelInputs, drivers: DriverDraws, *,
         parts = [_run_block(inputs, f_factor, k, net, engine)]
     else:
         from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=n_blocks) as pool:
             parts = list(pool.map(lambda b: _run_block(inputs, f_factor[b], k[b], net[b], engine), blocks))
     out = np.concatenate([p[0] for p in parts], axis=0)
@@ -326,8 +370,13 @@ def simulate(inputs: KernelInputs, drivers: DriverDraws, *,
     return sim
 
 
-def apply_municipal_error(sim: Simulation, model: MunicipalErrorModel, base_population: np.ndarray, *,
-                          seed: int | np.random.SeedSequence | None) -> Simulation:
+def apply_municipal_error(
+    sim: Simulation,
+    model: MunicipalErrorModel,
+    base_population: np.ndarray,
+    *,
+    seed: int | np.random.SeedSequence | None,
+) -> Simulation:
     """Multiply each municipality of each draw by ``exp(e)`` and rescale to the draw's Kreis total.
 
     Parameters
@@ -348,7 +397,7 @@ def apply_municipal_error(sim: Simulation, model: MunicipalErrorModel, base_popu
     R = R1 - 1
     rng = np.random.default_rng(seed)
     e = municipal_error_draws(model, base_population, sim.years[1:] - sim.years[0], draws=D, rng=rng)
-    m = np.exp(e).transpose(0, 2, 1)                                           # (D, T, R)
+    m = np.exp(e).transpose(0, 2, 1)  # (D, T, R)
     pop = sim.values[:, 1:, :R, 0]
     c = pop.sum(axis=-1, keepdims=True) / (pop * m).sum(axis=-1, keepdims=True)
     out = sim.values.copy()
@@ -364,17 +413,19 @@ def summarise(sim: Simulation) -> pd.DataFrame:
     DataFrame ``ags, municipality, year, quantity, q025, q10, q50, q90, q975`` (persons),
     one row per region (15 municipalities and the Kreis ``"05358"``) × year × quantity.
     """
-    q = np.quantile(sim.values, list(QUANTILES.values()), axis=0)          # (5, T+1, R+1, Q)
+    q = np.quantile(sim.values, list(QUANTILES.values()), axis=0)  # (5, T+1, R+1, Q)
     ags = list(AGS_LIST) + [KREIS_AGS]
     names = [MUNICIPALITIES[a] for a in AGS_LIST] + [KREIS_NAME]
     T1, R1, Q = q.shape[1:]
     idx = pd.MultiIndex.from_product([range(T1), range(R1), range(Q)], names=["t", "r", "k"])
-    frame = pd.DataFrame({
-        "ags": np.array(ags)[idx.get_level_values("r")],
-        "municipality": np.array(names)[idx.get_level_values("r")],
-        "year": sim.years[idx.get_level_values("t")].astype(int),
-        "quantity": np.array(QUANTITIES)[idx.get_level_values("k")],
-    })
+    frame = pd.DataFrame(
+        {
+            "ags": np.array(ags)[idx.get_level_values("r")],
+            "municipality": np.array(names)[idx.get_level_values("r")],
+            "year": sim.years[idx.get_level_values("t")].astype(int),
+            "quantity": np.array(QUANTITIES)[idx.get_level_values("k")],
+        }
+    )
     for i, col in enumerate(QUANTILES):
         frame[col] = q[i].reshape(-1)
     return frame.sort_values(["ags", "quantity", "year"]).reset_index(drop=True)
@@ -405,8 +456,10 @@ class ProbabilisticResult:
     def bands(self, quantity: str = "population") -> pd.DataFrame:
         """Long frame ``ags, year, lower, upper, level`` (level 0.8 / 0.95) for band drawing."""
         q = self.quantiles[self.quantiles.quantity == quantity]
-        parts = [pd.DataFrame({"ags": q.ags, "year": q.year, "lower": q[lo], "upper": q[hi], "level": lev})
-                 for lev, lo, hi in ((0.8, "q10", "q90"), (0.95, "q025", "q975"))]
+        parts = [
+            pd.DataFrame({"ags": q.ags, "year": q.year, "lower": q[lo], "upper": q[hi], "level": lev})
+            for lev, lo, hi in ((0.8, "q10", "q90"), (0.95, "q025", "q975"))
+        ]
         return pd.concat(parts, ignore_index=True)
 
     def download_table(self) -> pd.DataFrame:
@@ -419,12 +472,22 @@ class ProbabilisticResult:
         10–90 % and 2.5–97.5 % quantiles over the draws).
         """
         q = self.quantiles
-        return pd.DataFrame({
-            "scenario": getattr(self.scenario, "name", str(self.scenario)), "draws": self.draws,
-            "seed": self.seed, "ags": q.ags, "municipality": q.municipality, "year": q.year,
-            "quantity": q.quantity, "median": q.q50, "lower_80": q.q10, "upper_80": q.q90,
-            "lower_95": q.q025, "upper_95": q.q975,
-        }).reset_index(drop=True)
+        return pd.DataFrame(
+            {
+                "scenario": getattr(self.scenario, "name", str(self.scenario)),
+                "draws": self.draws,
+                "seed": self.seed,
+                "ags": q.ags,
+                "municipality": q.municipality,
+                "year": q.year,
+                "quantity": q.quantity,
+                "median": q.q50,
+                "lower_80": q.q10,
+                "upper_80": q.q90,
+                "lower_95": q.q025,
+                "upper_95": q.q975,
+            }
+        ).reset_index(drop=True)
 
     def interval(self, ags: str, year: int, quantity: str = "population") -> dict[str, float]:
         """The five quantiles of one region, year and quantity (persons)."""
@@ -437,12 +500,19 @@ class ProbabilisticResult:
 
 def _default_municipal_error() -> MunicipalErrorModel:
     from dashboard.projection.calibration import fitted_municipal_error
+
     return fitted_municipal_error()
 
 
-def project_probabilistic(scenario=None, *, draws: int = 1000, seed: int | None = DEFAULT_SEED,
-                          municipal_error: bool | MunicipalErrorModel = True, spread: float = 1.0,
-                          engine: str = "fast") -> ProbabilisticResult:
+def project_probabilistic(
+    scenario=None,
+    *,
+    draws: int = 1000,
+    seed: int | None = DEFAULT_SEED,
+    municipal_error: bool | MunicipalErrorModel = True,
+    spread: float = 1.0,
+    engine: str = "fast",
+) -> ProbabilisticResult:
     """Probabilistic projection around a scenario (memoised on all arguments and the data version).
 
     Parameters
@@ -462,18 +532,21 @@ def project_probabilistic(scenario=None, *, draws: int = 1000, seed: int | None 
     """
     if scenario is None:
         from dashboard.projection.scenarios import PRESETS
+
         scenario = PRESETS["basis"]
     from dashboard.projection.base import data_token
 
     if isinstance(municipal_error, bool):
         municipal_error = _default_municipal_error() if municipal_error else None
-    return _project_probabilistic(scenario, int(draws), seed, municipal_error, float(spread), engine,
-                                  data_token())
+    return _project_probabilistic(
+        scenario, int(draws), seed, municipal_error, float(spread), engine, data_token()
+    )
 
 
 @functools.lru_cache(maxsize=16)
-def _project_probabilistic(scenario, draws, seed, municipal_error, spread, engine,
-                           token: tuple = ()) -> ProbabilisticResult:
+def _project_probabilistic(
+    scenario, draws, seed, municipal_error, spread, engine, token: tuple = ()
+) -> ProbabilisticResult:
     """Cached worker of :func:`project_probabilistic` (``token`` = data version)."""
     inputs = kernel_inputs(scenario)
     ss = np.random.SeedSequence(seed)
@@ -482,5 +555,11 @@ def _project_probabilistic(scenario, draws, seed, municipal_error, spread, engin
     if spread != 1.0:
         d = DriverDraws(years=d.years, deviations=d.deviations * spread, seed=d.seed)
     sim = simulate(inputs, d, municipal_error=municipal_error, seed=s_muni, engine=engine)
-    return ProbabilisticResult(scenario=scenario, draws=draws, seed=seed, quantiles=summarise(sim),
-                               municipal_error=municipal_error, floored=sim.floored)
+    return ProbabilisticResult(
+        scenario=scenario,
+        draws=draws,
+        seed=seed,
+        quantiles=summarise(sim),
+        municipal_error=municipal_error,
+        floored=sim.floored,
+    )

@@ -30,7 +30,14 @@ from dashboard.figures.measures import age_band_text, area_name, indicator_text,
 PAGE = "werkzeugkoffer"
 PATH = "/werkzeugkoffer"
 HORIZONS = (2030, 2045)
-Q_YEAR, Q_FIELD, Q_GROUP, Q_STATUS, Q_TEXT, Q_MEASURE = "jahr", "feld", "gruppe", "status", "suche", "massnahme"
+Q_YEAR, Q_FIELD, Q_GROUP, Q_STATUS, Q_TEXT, Q_MEASURE = (
+    "jahr",
+    "feld",
+    "gruppe",
+    "status",
+    "suche",
+    "massnahme",
+)
 T = WK
 
 
@@ -66,12 +73,15 @@ def served_texts(catalogue: Catalogue) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     for mid, ags, name in catalogue.municipalities.itertuples(index=False):
         out.setdefault(mid, []).append(T["district_wide"] if ags == KREIS_AGS else name)
-    return {mid: (T["district_wide"] if T["district_wide"] in names else ", ".join(names))
-            for mid, names in out.items()}
+    return {
+        mid: (T["district_wide"] if T["district_wide"] in names else ", ".join(names))
+        for mid, names in out.items()
+    }
 
 
-def indicator_texts(linked: pd.DataFrame | None, totals: pd.DataFrame | None, *, ags: str,
-                    year: int) -> tuple[dict[str, list[str]], list[str]]:
+def indicator_texts(
+    linked: pd.DataFrame | None, totals: pd.DataFrame | None, *, ags: str, year: int
+) -> tuple[dict[str, list[str]], list[str]]:
     """Indicator lines at ``year``: (measure id -> lines of the groups it overlaps, total line).
 
     All-ages measures show the total line (the whole population) instead of ten groups.
@@ -81,12 +91,25 @@ def indicator_texts(linked: pd.DataFrame | None, totals: pd.DataFrame | None, *,
     per: dict[str, list[str]] = {}
     sub = linked[(linked.year == year) & ~linked.all_ages]
     for r in sub.itertuples(index=False):
-        per.setdefault(r.measure_id, []).append(indicator_text(
-            str(r.age_group), ags, int(r.base_year), year, r.population_base, r.population, r.change,
-            r.change_pct))
+        per.setdefault(r.measure_id, []).append(
+            indicator_text(
+                str(r.age_group),
+                ags,
+                int(r.base_year),
+                year,
+                r.population_base,
+                r.population,
+                r.change,
+                r.change_pct,
+            )
+        )
     t = totals[(totals.year == year) & (totals.age_group.astype(str) == "insgesamt")]
-    total = [indicator_text("insgesamt", ags, int(r.base_year), year, r.population_base, r.population,
-                            r.change, r.change_pct) for r in t.itertuples()]
+    total = [
+        indicator_text(
+            "insgesamt", ags, int(r.base_year), year, r.population_base, r.population, r.change, r.change_pct
+        )
+        for r in t.itertuples()
+    ]
     return per, total
 
 
@@ -98,8 +121,15 @@ def md_escape(text: str) -> str:
     return str(text).translate(_MD_SPECIAL)
 
 
-def measure_card(measure, urls: list[str], served: str, indicators: list[str], *, scenario_label: str,
-                 highlight: bool = False) -> html.Article:
+def measure_card(
+    measure,
+    urls: list[str],
+    served: str,
+    indicators: list[str],
+    *,
+    scenario_label: str,
+    highlight: bool = False,
+) -> html.Article:
     """One measure as a card with its source links and the indicators it answers.
 
     ``measure`` is a row of :func:`~dashboard.projection.measures_link.filter_measures`. The
@@ -107,13 +137,17 @@ def measure_card(measure, urls: list[str], served: str, indicators: list[str], *
     """
     mid = measure.id
     title_id = f"massnahme-{mid}-titel"
-    badges = [html.Span(measure.field_of_action, className="wk-badge wk-field"),
-              html.Span(measure.status, className=f"wk-badge wk-status wk-status-{measure.status}")]
+    badges = [
+        html.Span(measure.field_of_action, className="wk-badge wk-field"),
+        html.Span(measure.status, className=f"wk-badge wk-status wk-status-{measure.status}"),
+    ]
     if bool(getattr(measure, "local", False)):
         badges.append(html.Span(T["local"], className="wk-badge wk-local"))
-    facts = [(T["target"], measure.target_group),
-             (T["band"], age_band_text(measure.age_min, measure.age_max, measure.age_band_basis)),
-             (T["served"], served)]
+    facts = [
+        (T["target"], measure.target_group),
+        (T["band"], age_band_text(measure.age_min, measure.age_max, measure.age_band_basis)),
+        (T["served"], served),
+    ]
     if measure.lead:
         facts.append((T["lead"], measure.lead))
     if not pd.isna(measure.start_year):
@@ -121,33 +155,54 @@ def measure_card(measure, urls: list[str], served: str, indicators: list[str], *
     md = [md_escape(measure.description)] if measure.description else []
     md.append("  \n".join(f"**{k}:** {md_escape(v)}" for k, v in facts))
     if indicators:
-        md.append(f"**{T['answers'].format(scenario=md_escape(scenario_label))}:**\n\n"
-                  + "\n".join(f"- {md_escape(t)}" for t in indicators))
-    md.append(f"**{T['sources']}:**\n\n" + "\n".join(f"- [{md_escape(_source_label(u))}](<{u}>)" for u in urls))
-    return html.Article([html.H3(measure.title, id=title_id), html.P(badges, className="wk-badges"),
-                         dcc.Markdown("\n\n".join(md), link_target="_blank", className="wk-card-body")],
-                        id=f"massnahme-{mid}", className="wk-card" + (" wk-highlight" if highlight else ""),
-                        **{"aria-labelledby": title_id, "data-measure": mid})
+        md.append(
+            f"**{T['answers'].format(scenario=md_escape(scenario_label))}:**\n\n"
+            + "\n".join(f"- {md_escape(t)}" for t in indicators)
+        )
+    md.append(
+        f"**{T['sources']}:**\n\n" + "\n".join(f"- [{md_escape(_source_label(u))}](<{u}>)" for u in urls)
+    )
+    return html.Article(
+        [
+            html.H3(measure.title, id=title_id),
+            html.P(badges, className="wk-badges"),
+            dcc.Markdown("\n\n".join(md), link_target="_blank", className="wk-card-body"),
+        ],
+        id=f"massnahme-{mid}",
+        className="wk-card" + (" wk-highlight" if highlight else ""),
+        **{"aria-labelledby": title_id, "data-measure": mid},
+    )
 
 
 def _table(caption: str, header: list[str], rows: list[list], *, table_id: str | None = None) -> html.Table:
     kw = {"id": table_id} if table_id else {}
-    return html.Table([html.Caption(caption),
-                       html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                       html.Tbody([html.Tr([html.Th(r[0], scope="row")] + [html.Td(c) for c in r[1:]])
-                                   for r in rows])],
-                      className="data-table wk-table", **kw)
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+            html.Tbody([html.Tr([html.Th(r[0], scope="row")] + [html.Td(c) for c in r[1:]]) for r in rows]),
+        ],
+        className="data-table wk-table",
+        **kw,
+    )
 
 
 def _md_table(caption: str, frame: pd.DataFrame, *, table_id: str | None = None) -> html.Div:
     """A captioned table as one Markdown component (cheap for the Dash renderer)."""
     kw = {"id": table_id} if table_id else {}
-    return html.Div([html.P(caption, className="table-caption"),
-                     markdown_table(frame, {c: "text" for c in frame.columns})], className="wk-table table-scroll", **kw)
+    return html.Div(
+        [
+            html.P(caption, className="table-caption"),
+            markdown_table(frame, dict.fromkeys(frame.columns, "text")),
+        ],
+        className="wk-table table-scroll",
+        **kw,
+    )
 
 
-def gap_table(table: pd.DataFrame, *, kind: str = "gap", ags: str | None = None,
-              table_id: str | None = None) -> html.Div | html.P:
+def gap_table(
+    table: pd.DataFrame, *, kind: str = "gap", ags: str | None = None, table_id: str | None = None
+) -> html.Div | html.P:
     """Rows of :func:`~dashboard.projection.measures_link.growth_coverage` as a German table.
 
     ``kind``: ``"gap"`` (gaps only), ``"district_wide_only"`` (strongly growing groups reached
@@ -161,35 +216,72 @@ def gap_table(table: pd.DataFrame, *, kind: str = "gap", ags: str | None = None,
         return html.P(T["no_gaps" if kind == "gap" else "no_wide_only"], id=table_id)
 
     def verdict(r) -> str:
-        return ("Lücke" if r.gap else "nur kreisweit" if r.district_wide_only
-                else "stark wachsend" if r.strongly_growing else "")
-    rows = [{"Gemeinde": r.municipality, "Gruppe": str(r.age_group), str(base): fmt_int(r.population_base),
-             str(year): fmt_int(r.population), "Veränderung": fmt_signed_int(r.change),
-             "in %": signed_pct(r.change_pct), "aktive Maßnahmen": str(int(r.n_active)),
-             **({"davon namentlich": str(int(r.n_active_local)), "Bewertung": verdict(r)} if kind == "all" else {})}
-            for r in t.itertuples()]
-    cap = T[{"gap": "gap_table_caption", "district_wide_only": "wide_only_caption",
-             "all": "all_cells_caption"}[kind]].format(base=base, year=year)
+        return (
+            "Lücke"
+            if r.gap
+            else "nur kreisweit"
+            if r.district_wide_only
+            else "stark wachsend"
+            if r.strongly_growing
+            else ""
+        )
+
+    rows = [
+        {
+            "Gemeinde": r.municipality,
+            "Gruppe": str(r.age_group),
+            str(base): fmt_int(r.population_base),
+            str(year): fmt_int(r.population),
+            "Veränderung": fmt_signed_int(r.change),
+            "in %": signed_pct(r.change_pct),
+            "aktive Maßnahmen": str(int(r.n_active)),
+            **(
+                {"davon namentlich": str(int(r.n_active_local)), "Bewertung": verdict(r)}
+                if kind == "all"
+                else {}
+            ),
+        }
+        for r in t.itertuples()
+    ]
+    cap = T[
+        {"gap": "gap_table_caption", "district_wide_only": "wide_only_caption", "all": "all_cells_caption"}[
+            kind
+        ]
+    ].format(base=base, year=year)
     return _md_table(cap, pd.DataFrame(rows), table_id=table_id)
 
 
 def coverage_table(cov: pd.DataFrame) -> html.Div:
     """Active measures per municipality and field of action (named ones in brackets)."""
     c = cov.assign(field_of_action=cov.field_of_action.astype(str)).set_index(["ags", "field_of_action"])
-    rows = [{"Gemeinde": area_name(a), **{f: f"{int(c.loc[(a, f)].n_measures)} ({int(c.loc[(a, f)].n_local)})"
-                                          for f in FIELDS_OF_ACTION}}
-            for a in dict.fromkeys(cov.ags)]
+    rows = [
+        {
+            "Gemeinde": area_name(a),
+            **{
+                f: f"{int(c.loc[(a, f)].n_measures)} ({int(c.loc[(a, f)].n_local)})" for f in FIELDS_OF_ACTION
+            },
+        }
+        for a in dict.fromkeys(cov.ags)
+    ]
     return _md_table(T["coverage_caption"], pd.DataFrame(rows))
 
 
 def problems_view(exc: DataFormatError, name: str) -> html.Div:
     """All problems of a refused workbook as an alert with a table."""
-    rows = [[p.file, p.sheet or "", "" if p.row is None else str(p.row), p.column or "", p.expected, p.found]
-            for p in exc.problems]
-    return html.Div([html.P(T["upload_fail"].format(name=name, **wk_counts(problems=len(exc.problems)))),
-                     _table(T["problems_caption"], T["problem_columns"].split("|"), rows,
-                            table_id="wk-upload-problems")],
-                    role="alert", className="notice notice-error wk-error")
+    rows = [
+        [p.file, p.sheet or "", "" if p.row is None else str(p.row), p.column or "", p.expected, p.found]
+        for p in exc.problems
+    ]
+    return html.Div(
+        [
+            html.P(T["upload_fail"].format(name=name, **wk_counts(problems=len(exc.problems)))),
+            _table(
+                T["problems_caption"], T["problem_columns"].split("|"), rows, table_id="wk-upload-problems"
+            ),
+        ],
+        role="alert",
+        className="notice notice-error wk-error",
+    )
 
 
 def age_groups_for(spec: _model.ScenarioSpec) -> pd.DataFrame | None:
@@ -206,8 +298,17 @@ def _empty_figure(message: str) -> go.Figure:
     return style(fig, height=200)
 
 
-def cards_view(*, ags: str, field: str | None, group: str | None, status: str | None, text: str | None,
-               year: int, spec: _model.ScenarioSpec, highlight: str | None = None) -> dict:
+def cards_view(
+    *,
+    ags: str,
+    field: str | None,
+    group: str | None,
+    status: str | None,
+    text: str | None,
+    year: int,
+    spec: _model.ScenarioSpec,
+    highlight: str | None = None,
+) -> dict:
     """The measure list for one filter state.
 
     Returns
@@ -219,12 +320,20 @@ def cards_view(*, ags: str, field: str | None, group: str | None, status: str | 
     from dashboard.projection.measures_link import filter_measures, group_changes, linked_measures
 
     cat = active_catalogue()
-    origin = [T["origin_imported" if cat.origin == "imported" else "origin_shipped"].format(**wk_counts(len(cat.measures)))]
+    origin = [
+        T["origin_imported" if cat.origin == "imported" else "origin_shipped"].format(
+            **wk_counts(len(cat.measures))
+        )
+    ]
     origin += [html.Span(" " + w, className="wk-warning") for w in cat.warnings]
     found = filter_measures(cat, ags=ags, field=field, status=status, age_group=group, text=text)
     if ags != KREIS_AGS:
-        summary = T["n_found_ags"].format(**wk_counts(len(found)), name=area_name(ags), local=int(found.local.sum()),
-                                          wide=int((~found.local).sum()))
+        summary = T["n_found_ags"].format(
+            **wk_counts(len(found)),
+            name=area_name(ags),
+            local=int(found.local.sum()),
+            wide=int((~found.local).sum()),
+        )
     else:
         summary = T["n_found"].format(**wk_counts(len(found)))
     ag = age_groups_for(spec)
@@ -238,10 +347,17 @@ def cards_view(*, ags: str, field: str | None, group: str | None, status: str | 
     urls = cat.sources.groupby("measure_id", sort=False).url.agg(list).to_dict()
     served = served_texts(cat)
     label = _model.preset_label(spec.key)
-    cards = [measure_card(r, urls.get(r.id, []), served.get(r.id, ""),
-                          total if r.age_band_basis == "all ages" else per.get(r.id, []),
-                          scenario_label=label, highlight=(r.id == highlight))
-             for r in found.itertuples(index=False)] or [html.P(T["none_found"])]
+    cards = [
+        measure_card(
+            r,
+            urls.get(r.id, []),
+            served.get(r.id, ""),
+            total if r.age_band_basis == "all ages" else per.get(r.id, []),
+            scenario_label=label,
+            highlight=(r.id == highlight),
+        )
+        for r in found.itertuples(index=False)
+    ] or [html.P(T["none_found"])]
     return {"origin": origin, "summary": summary, "notice": notice, "cards": cards}
 
 
@@ -249,18 +365,39 @@ def gaps_view(*, ags: str, year: int, spec: _model.ScenarioSpec) -> dict:
     """The gap view: ``rule`` (text), ``gap_tables`` (gaps and district-wide-only rows of the
     municipality, or of all when ``ags`` is the Kreis), ``gap_fig`` and ``gap_all`` (its table)."""
     from dashboard.figures.measures import gap_heatmap
-    from dashboard.projection.measures_link import (STRONG_GROWTH_MIN_PERSONS, STRONG_GROWTH_PCT,
-                                                    growth_coverage)
+    from dashboard.projection.measures_link import (
+        STRONG_GROWTH_MIN_PERSONS,
+        STRONG_GROWTH_PCT,
+        growth_coverage,
+    )
 
-    rule = T["gaps_rule"].format(base=BASE_YEAR, year=year, pct=signed_pct(STRONG_GROWTH_PCT, 0).lstrip("+"),
-                                 persons=STRONG_GROWTH_MIN_PERSONS, scenario=_model.preset_label(spec.key))
+    rule = T["gaps_rule"].format(
+        base=BASE_YEAR,
+        year=year,
+        pct=signed_pct(STRONG_GROWTH_PCT, 0).lstrip("+"),
+        persons=STRONG_GROWTH_MIN_PERSONS,
+        scenario=_model.preset_label(spec.key),
+    )
     ag = age_groups_for(spec)
     if ag is None:
-        return {"rule": rule, "gap_tables": None, "gap_fig": _empty_figure(T["no_projection"]), "gap_all": None}
+        return {
+            "rule": rule,
+            "gap_tables": None,
+            "gap_fig": _empty_figure(T["no_projection"]),
+            "gap_all": None,
+        }
     table = growth_coverage(active_catalogue(), ag, horizon=year)
-    return {"rule": rule, "gap_fig": gap_heatmap(table), "gap_all": gap_table(table, kind="all"),
-            "gap_tables": html.Div([gap_table(table, ags=ags, table_id="wk-gaps"),
-                                    gap_table(table, kind="district_wide_only", ags=ags, table_id="wk-wide-only")])}
+    return {
+        "rule": rule,
+        "gap_fig": gap_heatmap(table),
+        "gap_all": gap_table(table, kind="all"),
+        "gap_tables": html.Div(
+            [
+                gap_table(table, ags=ags, table_id="wk-gaps"),
+                gap_table(table, kind="district_wide_only", ags=ags, table_id="wk-wide-only"),
+            ]
+        ),
+    }
 
 
 def coverage_view() -> tuple[go.Figure, html.Table]:
@@ -272,8 +409,9 @@ def coverage_view() -> tuple[go.Figure, html.Table]:
     return coverage_heatmap(cov), coverage_table(cov)
 
 
-def measures_teaser(ags: str, spec: _model.ScenarioSpec | None = None, *, year: int = 2030,
-                    limit: int = 6) -> html.Section:
+def measures_teaser(
+    ags: str, spec: _model.ScenarioSpec | None = None, *, year: int = 2030, limit: int = 6
+) -> html.Section:
     """Box for the Gemeinde page and the Kurzbericht: the municipality's named and age-targeted
     active measures with links into the Werkzeugkoffer, plus its gaps (``ags``: 8-char key)."""
     from dashboard.projection.measures_link import filter_measures, growth_coverage
@@ -283,27 +421,56 @@ def measures_teaser(ags: str, spec: _model.ScenarioSpec | None = None, *, year: 
     found = filter_measures(cat, ags=ags, status="aktiv")
     targeted = found[found.age_band_basis != "all ages"]
     pick = pd.concat([found[found.local], targeted[~targeted.local]]).drop_duplicates("id").head(limit)
-    items = [html.Li(dcc.Link(f"{r.title} ({r.field_of_action})", href=href(ags, spec, **{Q_MEASURE: r.id}),
-                              className="wk-teaser-link")) for r in pick.itertuples()]
+    items = [
+        html.Li(
+            dcc.Link(
+                f"{r.title} ({r.field_of_action})",
+                href=href(ags, spec, **{Q_MEASURE: r.id}),
+                className="wk-teaser-link",
+            )
+        )
+        for r in pick.itertuples()
+    ]
     parts: list = [html.H2(T["teaser_title"]), html.Ul(items, id="wk-teaser-list")]
     ag = age_groups_for(spec)
     if ag is not None:
         gt = growth_coverage(cat, ag, horizon=year)
         mine = gt[gt.ags == ags]
         g, wide = mine[mine.gap], mine[mine.district_wide_only]
-        parts.append(html.P(T["teaser_gaps"].format(year=year, groups=", ".join(
-            f"{r.age_group} ({signed_pct(r.change_pct)})" for r in g.itertuples()))
-            if len(g) else T["teaser_no_gaps"].format(year=year)))
+        parts.append(
+            html.P(
+                T["teaser_gaps"].format(
+                    year=year,
+                    groups=", ".join(f"{r.age_group} ({signed_pct(r.change_pct)})" for r in g.itertuples()),
+                )
+                if len(g)
+                else T["teaser_no_gaps"].format(year=year)
+            )
+        )
         if len(wide):
-            parts.append(html.P(T["teaser_wide_only"].format(year=year, groups=", ".join(
-                f"{r.age_group} ({signed_pct(r.change_pct)})" for r in wide.itertuples()))))
-    parts.append(dcc.Link(T["teaser_more"].format(**wk_counts(len(filter_measures(cat, ags=ags))), name=area_name(ags)),
-                          href=href(ags, spec), id="wk-teaser-more"))
+            parts.append(
+                html.P(
+                    T["teaser_wide_only"].format(
+                        year=year,
+                        groups=", ".join(
+                            f"{r.age_group} ({signed_pct(r.change_pct)})" for r in wide.itertuples()
+                        ),
+                    )
+                )
+            )
+    parts.append(
+        dcc.Link(
+            T["teaser_more"].format(**wk_counts(len(filter_measures(cat, ags=ags))), name=area_name(ags)),
+            href=href(ags, spec),
+            id="wk-teaser-more",
+        )
+    )
     return html.Section(parts, className="wk-teaser", **{"aria-label": T["teaser_title"]})
 
 
-def measures_brief_line(ags: str, spec: _model.ScenarioSpec | None = None, *, year: int = 2030,
-                        limit: int = 3) -> html.Div:
+def measures_brief_line(
+    ags: str, spec: _model.ScenarioSpec | None = None, *, year: int = 2030, limit: int = 3
+) -> html.Div:
     """Compact measures block for the one-page Kurzbericht: counts, gaps and up to ``limit``
     linked measures in one paragraph (the full list is one click away)."""
     from dashboard.projection.measures_link import filter_measures, growth_coverage
@@ -315,19 +482,38 @@ def measures_brief_line(ags: str, spec: _model.ScenarioSpec | None = None, *, ye
     pick = pd.concat([found[found.local], targeted[~targeted.local]]).drop_duplicates("id").head(limit)
     links: list = []
     for k, r in enumerate(pick.itertuples()):
-        links += ([", "] if k else []) + [dcc.Link(r.title, href=href(ags, spec, **{Q_MEASURE: r.id}),
-                                                   className="wk-teaser-link")]
-    text: list = [T["brief_line"].format(**wk_counts(len(found)), name=area_name(ags), local=int(found.local.sum())),
-                  " ", T["brief_examples"], " "] + links + [". "]
+        links += ([", "] if k else []) + [
+            dcc.Link(r.title, href=href(ags, spec, **{Q_MEASURE: r.id}), className="wk-teaser-link")
+        ]
+    text: list = (
+        [
+            T["brief_line"].format(
+                **wk_counts(len(found)), name=area_name(ags), local=int(found.local.sum())
+            ),
+            " ",
+            T["brief_examples"],
+            " ",
+        ]
+        + links
+        + [". "]
+    )
     ag = age_groups_for(spec)
     if ag is not None:
         gt = growth_coverage(cat, ag, horizon=year)
         mine = gt[gt.ags == ags]
         gaps = ", ".join(str(r.age_group) for r in mine[mine.gap].itertuples()) or T["brief_none"]
-        wide = ", ".join(str(r.age_group) for r in mine[mine.district_wide_only].itertuples()) or T["brief_none"]
+        wide = (
+            ", ".join(str(r.age_group) for r in mine[mine.district_wide_only].itertuples()) or T["brief_none"]
+        )
         text.append(T["brief_gaps"].format(year=year, gaps=gaps, wide=wide) + " ")
-    text.append(dcc.Link(T["teaser_more"].format(**wk_counts(len(filter_measures(cat, ags=ags))), name=area_name(ags)),
-                         href=href(ags, spec), id="wk-teaser-more"))
-    return html.Div([html.H2("Maßnahmen"), html.P(text, id="wk-teaser-list", className="small-print")],
-                    className="wk-brief")
-
+    text.append(
+        dcc.Link(
+            T["teaser_more"].format(**wk_counts(len(filter_measures(cat, ags=ags))), name=area_name(ags)),
+            href=href(ags, spec),
+            id="wk-teaser-more",
+        )
+    )
+    return html.Div(
+        [html.H2("Maßnahmen"), html.P(text, id="wk-teaser-list", className="small-print")],
+        className="wk-brief",
+    )

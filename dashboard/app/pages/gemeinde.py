@@ -7,16 +7,24 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.app import _model
-from dashboard.app._components import (chart, chart_outputs, data_table, labelled, notice, query_store,
-                                       region_dropdown, selection_store, stand_line)
+from dashboard.app._components import (
+    chart,
+    chart_outputs,
+    data_table,
+    labelled,
+    notice,
+    query_store,
+    region_dropdown,
+    selection_store,
+    stand_line,
+)
 from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan, trends
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
 from dashboard.figures.pyramid import at_year, pyramid_figure, pyramid_table
 
-dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1,
-                   title="Gemeinde – Kreis Düren 2030")
+dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1, title="Gemeinde – Kreis Düren 2030")
 
 DEFAULT_AGS = "05358008"
 PAGE = "gemeinde"
@@ -36,10 +44,19 @@ def pyramid_fig(ags: str, year: int):
 def pyramid_text(ags: str, year: int):
     t = pyramid_table(_model.result(_model.ScenarioSpec()).population, ags=ags, year=year)
     t["age_group"] = t.age_group.map(PLANNING_GROUP_LABELS)
-    return data_table(t, {"age_group": ("Altersgruppe", "text"), "female": ("Frauen", "int"),
-                          "male": ("Männer", "int"), "total": ("zusammen", "int"), "share": ("Anteil", "pct"),
-                          "status": ("Status", "text")},
-                      caption=f"{region_name(ags)}, 31.12.{year}", row_header="age_group")
+    return data_table(
+        t,
+        {
+            "age_group": ("Altersgruppe", "text"),
+            "female": ("Frauen", "int"),
+            "male": ("Männer", "int"),
+            "total": ("zusammen", "int"),
+            "share": ("Anteil", "pct"),
+            "status": ("Status", "text"),
+        },
+        caption=f"{region_name(ags)}, 31.12.{year}",
+        row_header="age_group",
+    )
 
 
 def age_groups_fig(ags: str):
@@ -51,8 +68,10 @@ def fan_view(ags: str, quantity: str):
     r = _model.probabilistic(_model.ScenarioSpec())
     t = fan.fan_table(r.quantiles, ags=ags, quantity=quantity)
     cols = {c: (c, "text") for c in t.columns}
-    return (fan.fan_chart(r.quantiles, ags=ags, quantity=quantity, draws=r.draws),
-            data_table(t, cols, caption=f"{fan.quantity_label(quantity)}: {region_name(ags)}", row_header="Jahr"))
+    return (
+        fan.fan_chart(r.quantiles, ags=ags, quantity=quantity, draws=r.draws),
+        data_table(t, cols, caption=f"{fan.quantity_label(quantity)}: {region_name(ags)}", row_header="Jahr"),
+    )
 
 
 def components_fig(ags: str):
@@ -66,8 +85,13 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
     year = _model.parse_year(jahr, default=BASE_YEAR)
     model = _model.model_available()
     if not model:
-        return html.Div([html.H1(f"Gemeinde: {region_name(ags)}", id="gm-title"), stand_line(False),
-                         notice(T["no_model"])])
+        return html.Div(
+            [
+                html.H1(f"Gemeinde: {region_name(ags)}", id="gm-title"),
+                stand_line(False),
+                notice(T["no_model"]),
+            ]
+        )
     hf, ht, gf, gt, cf, ct = region_view(ags)
     pf, pt = pyramid_view(ags, year)
     parts = [
@@ -75,36 +99,82 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
         stand_line(model),
         html.Div([region_dropdown("gm-ags", ags, include_kreis=False)], className="controls"),
         html.H2("Bevölkerung seit 1983"),
-        chart("gm-history", hf, table=ht, label="Bevölkerung seit 1983 mit Zensus-Brüchen",
-              note="Senkrechte Linien: Zensus 2011 und Zensus 2022. Die Reihen sind je Zensusbasis getrennt; "
-                   "Sprünge an den Linien sind Korrekturen der Statistik, keine Zu- oder Abwanderung."),
+        chart(
+            "gm-history",
+            hf,
+            table=ht,
+            label="Bevölkerung seit 1983 mit Zensus-Brüchen",
+            note="Senkrechte Linien: Zensus 2011 und Zensus 2022. Die Reihen sind je Zensusbasis getrennt; "
+            "Sprünge an den Linien sind Korrekturen der Statistik, keine Zu- oder Abwanderung.",
+        ),
     ]
     if model:
-        pyr = chart("gm-pyramid", pf, label="Altersaufbau nach Alter und Geschlecht",
-                    note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
-                         f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. {T['estimated_note']}",
-                    table=pt)
+        pyr = chart(
+            "gm-pyramid",
+            pf,
+            label="Altersaufbau nach Alter und Geschlecht",
+            note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
+            f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. {T['estimated_note']}",
+            table=pt,
+        )
         parts += [
             html.H2("Altersaufbau"),
-            html.Div([html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
-                      dcc.Slider(id="gm-jahr", min=BASE_YEAR, max=2045, step=1, value=year,
-                                 marks={y: str(y) for y in (BASE_YEAR, 2030, 2035, 2040, 2045)})],
-                     className="control control-wide"),
+            html.Div(
+                [
+                    html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
+                    dcc.Slider(
+                        id="gm-jahr",
+                        min=BASE_YEAR,
+                        max=2045,
+                        step=1,
+                        value=year,
+                        marks={y: str(y) for y in (BASE_YEAR, 2030, 2035, 2040, 2045)},
+                    ),
+                ],
+                className="control control-wide",
+            ),
             pyr,
             html.H2("Planungsaltersgruppen"),
-            chart("gm-groups", gf, table=gt, label="Planungsaltersgruppen im Zeitverlauf",
-                  note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
-                       "vorausberechnet; die Ausgangswerte der Gemeinden sind geschätzt."),
+            chart(
+                "gm-groups",
+                gf,
+                table=gt,
+                label="Planungsaltersgruppen im Zeitverlauf",
+                note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
+                "vorausberechnet; die Ausgangswerte der Gemeinden sind geschätzt.",
+            ),
             html.H2("Unsicherheit der Vorausberechnung"),
-            html.Div([labelled("gm-fan-groesse", T["fan_quantity"],
-                               dcc.Dropdown(id="gm-fan-groesse", options=fan.quantity_options(),
-                                            value="population", clearable=False))], className="controls"),
-            chart("gm-fan", None, label="Vorausberechnung mit 80- und 95-%-Intervall",
-                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
+            html.Div(
+                [
+                    labelled(
+                        "gm-fan-groesse",
+                        T["fan_quantity"],
+                        dcc.Dropdown(
+                            id="gm-fan-groesse",
+                            options=fan.quantity_options(),
+                            value="population",
+                            clearable=False,
+                        ),
+                    )
+                ],
+                className="controls",
+            ),
+            chart(
+                "gm-fan",
+                None,
+                label="Vorausberechnung mit 80- und 95-%-Intervall",
+                note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS),
+                table=html.P(T["fan_loading"]),
+            ),
             html.H2("Geburten, Sterbefälle und Wanderungen"),
-            chart("gm-components", cf, table=ct, label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
-                  note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
-                       "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024)."),
+            chart(
+                "gm-components",
+                cf,
+                table=ct,
+                label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
+                note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
+                "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024).",
+            ),
         ]
     parts.append(html.Div(measures_teaser(ags), id="gm-measures"))
     parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
@@ -114,8 +184,11 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
 @_model.per_data_version(maxsize=32)
 def region_view(ags: str) -> tuple:
     """Figures and tables that change with the municipality (memoised per data version)."""
-    return (*chart_outputs(history_fig(ags)), *chart_outputs(age_groups_fig(ags), "dec1"),
-            *chart_outputs(components_fig(ags)))
+    return (
+        *chart_outputs(history_fig(ags)),
+        *chart_outputs(age_groups_fig(ags), "dec1"),
+        *chart_outputs(components_fig(ags)),
+    )
 
 
 @_model.per_data_version(maxsize=16)
@@ -130,20 +203,32 @@ def pyramid_view(ags: str, year: int) -> tuple:
     return at_year(pyramid_animated(ags), year), pyramid_text(ags, year)
 
 
-@callback(Output("gm-title", "children"), Output("gm-history", "figure"), Output("gm-history-tabelle", "children"),
-          Output("gm-groups", "figure"), Output("gm-groups-tabelle", "children"),
-          Output("gm-components", "figure"), Output("gm-components-tabelle", "children"),
-          Output({"type": "sel", "page": PAGE}, "data"),
-          Input("gm-ags", "value"), prevent_initial_call=True)
+@callback(
+    Output("gm-title", "children"),
+    Output("gm-history", "figure"),
+    Output("gm-history-tabelle", "children"),
+    Output("gm-groups", "figure"),
+    Output("gm-groups-tabelle", "children"),
+    Output("gm-components", "figure"),
+    Output("gm-components-tabelle", "children"),
+    Output({"type": "sel", "page": PAGE}, "data"),
+    Input("gm-ags", "value"),
+    prevent_initial_call=True,
+)
 def on_region(ags: str):
     """Municipality switch: title, history, age groups, components, selection."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     return (f"Gemeinde: {region_name(ags)}", *region_view(ags), {"ags": ags})
 
 
-@callback(Output("gm-pyramid", "figure"), Output("gm-pyramid-tabelle", "children"),
-          Output({"type": "query", "page": PAGE}, "data"),
-          Input("gm-ags", "value"), Input("gm-jahr", "value"), prevent_initial_call=True)
+@callback(
+    Output("gm-pyramid", "figure"),
+    Output("gm-pyramid-tabelle", "children"),
+    Output({"type": "query", "page": PAGE}, "data"),
+    Input("gm-ags", "value"),
+    Input("gm-jahr", "value"),
+    prevent_initial_call=True,
+)
 def on_pyramid(ags: str, year: int):
     """Municipality or year switch: pyramid, its table and the URL."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
@@ -151,8 +236,12 @@ def on_pyramid(ags: str, year: int):
     return (*pyramid_view(ags, year), {"ags": ags, "jahr": str(year)})
 
 
-@callback(Output("gm-fan", "figure"), Output("gm-fan-tabelle", "children"),
-          Input("gm-ags", "value"), Input("gm-fan-groesse", "value"))
+@callback(
+    Output("gm-fan", "figure"),
+    Output("gm-fan-tabelle", "children"),
+    Input("gm-ags", "value"),
+    Input("gm-fan-groesse", "value"),
+)
 def on_fan(ags: str, quantity: str):
     """Page load, municipality or quantity switch: fan chart and its table (loaded after the page)."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)

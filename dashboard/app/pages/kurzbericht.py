@@ -15,17 +15,26 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.app import _downloads, _model
+from dashboard.app._components import (
+    chart,
+    data_table,
+    labelled,
+    notice,
+    query_store,
+    region_dropdown,
+    selection_store,
+    stand_line,
+)
 from dashboard.app.pages._measures_components import measures_brief_line
-from dashboard.app._components import (chart, data_table, labelled, notice, query_store, region_dropdown,
-                                       selection_store, stand_line)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import trends
 from dashboard.figures.labels import T, fmt_dec, fmt_int, fmt_signed_pct, fmt_value, region_name
 from dashboard.figures.pyramid import pyramid_figure
 from dashboard.figures.summary import key_numbers
 
-dash.register_page(__name__, path="/kurzbericht", name="Kurzbericht", order=3,
-                   title="Kurzbericht – Kreis Düren 2030")
+dash.register_page(
+    __name__, path="/kurzbericht", name="Kurzbericht", order=3, title="Kurzbericht – Kreis Düren 2030"
+)
 
 PAGE = "kurzbericht"
 DEFAULT_AGS = "05358008"
@@ -34,8 +43,9 @@ BRIEF_WIDTH = 680  # px, fits A4 portrait with 15 mm margins
 
 
 def _fixed(fig, width: int, height: int, bottom: int = 35):
-    fig.update_layout(width=width, height=height, margin={"t": 40, "b": bottom}, title_font_size=13,
-                      font_size=10)
+    fig.update_layout(
+        width=width, height=height, margin={"t": 40, "b": bottom}, title_font_size=13, font_size=10
+    )
     return fig
 
 
@@ -47,22 +57,33 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     if ags == KREIS_AGS:  # the model's population table holds municipalities only: sum them
         keys = ["year", "sex", "age"]
         flags = pop.groupby(keys, as_index=False)[["projected", "estimated"]].any()
-        pop = (pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys)
-               .assign(ags=KREIS_AGS))
+        pop = pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys).assign(ags=KREIS_AGS)
     own = pop[pop.ags == ags]
     base = own[own.year == BASE_YEAR].assign(year=2045)
-    pyr = pyramid_figure(own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}",
-                         animate=False)
-    pyr.update_layout(title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})",
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "font": {"size": 9},
-                              "entrywidth": 150})
+    pyr = pyramid_figure(
+        own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}", animate=False
+    )
+    pyr.update_layout(
+        title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})",
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.14,
+            "x": 0,
+            "font": {"size": 9},
+            "entrywidth": 150,
+        },
+    )
     pyr.update_xaxes(title=None)
     pyr.update_yaxes(title=None)
     return {
-        "trend": _fixed(trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators),
-                        BRIEF_WIDTH, 220),
+        "trend": _fixed(
+            trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators), BRIEF_WIDTH, 220
+        ),
         "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 290, bottom=90),
-        "groups": _fixed(trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 280),
+        "groups": _fixed(
+            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 280
+        ),
     }
 
 
@@ -82,33 +103,60 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
     for rec in k.to_dict("records"):
         now, y30, y45 = (rec[str(y)] for y in YEARS)
         change = change_text(now, y45, rec["kind"])
-        rows.append({"label": rec["label"], **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS},
-                     "change": change})
-    return data_table(pd.DataFrame(rows), {"label": ("Kennzahl", "text"),
-                                           **{str(y): (f"31.12.{y}", "text") for y in YEARS},
-                                           "change": (f"Veränderung bis 2045", "text")},
-                      caption="Kennzahlen", row_header="label", table_id="kb-numbers")
+        rows.append(
+            {
+                "label": rec["label"],
+                **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS},
+                "change": change,
+            }
+        )
+    return data_table(
+        pd.DataFrame(rows),
+        {
+            "label": ("Kennzahl", "text"),
+            **{str(y): (f"31.12.{y}", "text") for y in YEARS},
+            "change": ("Veränderung bis 2045", "text"),
+        },
+        caption="Kennzahlen",
+        row_header="label",
+        table_id="kb-numbers",
+    )
 
 
 def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
     """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws."""
     from dashboard.figures.fan import interval_text
+
     r = _model.probabilistic(spec)
     parts = "; ".join(interval_text(r.quantiles, ags=ags, year=y) for y in (2030, 2045))
-    return html.P(f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen; "
-                  "Methode und Trefferquote früherer Intervalle unter „Daten & Methodik“.",
-                  id="kb-intervals", className="small")
+    return html.P(
+        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen; "
+        "Methode und Trefferquote früherer Intervalle unter „Daten & Methodik“.",
+        id="kb-intervals",
+        className="small",
+    )
 
 
 def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
     """The scenario's own assumptions (value, unit, how set) as a short list."""
     a = _model.result(spec).assumptions
     a = a[(a.component.astype(str) == "Szenario") & a.value.notna()]
-    items = [html.Li(f"{r['parameter']}: {fmt_dec(r['value'], 2 if abs(r['value']) < 10 else 0)} {r['unit']}"
-                     + (f" ({r['source']}, {r['period']})" if r.get("source") else ""))
-             for r in a.to_dict("records")]
-    items.append(html.Li(["Alle weiteren Annahmen, Quellen und die Rückrechnung: ",
-                          html.A("Daten & Methodik", href="/methodik"), "."]))
+    items = [
+        html.Li(
+            f"{r['parameter']}: {fmt_dec(r['value'], 2 if abs(r['value']) < 10 else 0)} {r['unit']}"
+            + (f" ({r['source']}, {r['period']})" if r.get("source") else "")
+        )
+        for r in a.to_dict("records")
+    ]
+    items.append(
+        html.Li(
+            [
+                "Alle weiteren Annahmen, Quellen und die Rückrechnung: ",
+                html.A("Daten & Methodik", href="/methodik"),
+                ".",
+            ]
+        )
+    )
     return html.Ul(items, className="assumptions")
 
 
@@ -119,15 +167,28 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
     params = ", ".join(f"{k} = {v}" for k, v in spec.query().items() if k != "szenario")
     return [
         html.H1(f"Kurzbericht: {region_name(ags)}", id="kb-title"),
-        html.P([html.Strong(f"Szenario: {label}"), f" ({params})" if params else "", " · ",
-                T["data_stand"].format(year=BASE_YEAR)], className="brief-meta"),
+        html.P(
+            [
+                html.Strong(f"Szenario: {label}"),
+                f" ({params})" if params else "",
+                " · ",
+                T["data_stand"].format(year=BASE_YEAR),
+            ],
+            className="brief-meta",
+        ),
         numbers_table(ags, spec),
         interval_line(ags, spec),
-        html.Div([chart("kb-pyramid", f["pyramid"], label="Altersaufbau 2045 im Vergleich zu heute"),
-                  chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030")],
-                 className="brief-row"),
+        html.Div(
+            [
+                chart("kb-pyramid", f["pyramid"], label="Altersaufbau 2045 im Vergleich zu heute"),
+                chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030"),
+            ],
+            className="brief-row",
+        ),
         chart("kb-trend", f["trend"], label="Einwohnerzahl seit 1983 und Vorausberechnung"),
-        measures_brief_line(ags, spec) if ags != KREIS_AGS else html.P(html.A("Werkzeugkoffer", href="/werkzeugkoffer")),
+        measures_brief_line(ags, spec)
+        if ags != KREIS_AGS
+        else html.P(html.A("Werkzeugkoffer", href="/werkzeugkoffer")),
         html.H2("Annahmen und Quellen"),
         assumptions_list(spec),
         html.P(T["estimated_note"], className="small"),
@@ -142,39 +203,75 @@ def scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
     return opts
 
 
-def layout(ags: str | None = None, szenario: str | None = None, tfr: str | None = None, e0: str | None = None,
-           wanderung: str | None = None, **_query) -> html.Div:
+def layout(
+    ags: str | None = None,
+    szenario: str | None = None,
+    tfr: str | None = None,
+    e0: str | None = None,
+    wanderung: str | None = None,
+    **_query,
+) -> html.Div:
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     if not _model.model_available():
         return html.Div([html.H1("Kurzbericht"), stand_line(False), notice(T["no_model"])])
     spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
-    return html.Div([
-        html.Div([
-            region_dropdown("kb-ags", ags),
-            labelled("kb-szenario", T["scenario"], dcc.Dropdown(id="kb-szenario", options=scenario_options(spec),
-                                                                value=spec.key, clearable=False)),
-            html.Button(T["print"], id="kb-print", type="button", className="btn btn-primary"),
-            html.A("PDF herunterladen", id="kb-pdf", href=_downloads.pdf_href(ags, spec), className="btn no-print",
-                   title="Kurzbericht als PDF-Datei herunterladen"),
-            dcc.Store(id="kb-spec", data=spec.query()),
-        ], className="controls no-print"),
-        html.Article(brief(ags, spec), id="kb-article", className="brief"),
-        query_store(PAGE, {"ags": ags, **spec.query()}),
-        selection_store(PAGE, {"ags": ags, **spec.query()}),
-    ])
+    return html.Div(
+        [
+            html.Div(
+                [
+                    region_dropdown("kb-ags", ags),
+                    labelled(
+                        "kb-szenario",
+                        T["scenario"],
+                        dcc.Dropdown(
+                            id="kb-szenario", options=scenario_options(spec), value=spec.key, clearable=False
+                        ),
+                    ),
+                    html.Button(T["print"], id="kb-print", type="button", className="btn btn-primary"),
+                    html.A(
+                        "PDF herunterladen",
+                        id="kb-pdf",
+                        href=_downloads.pdf_href(ags, spec),
+                        className="btn no-print",
+                        title="Kurzbericht als PDF-Datei herunterladen",
+                    ),
+                    dcc.Store(id="kb-spec", data=spec.query()),
+                ],
+                className="controls no-print",
+            ),
+            html.Article(brief(ags, spec), id="kb-article", className="brief"),
+            query_store(PAGE, {"ags": ags, **spec.query()}),
+            selection_store(PAGE, {"ags": ags, **spec.query()}),
+        ]
+    )
 
 
-@callback(Output("kb-article", "children"), Output({"type": "query", "page": PAGE}, "data"),
-          Output({"type": "sel", "page": PAGE}, "data"), Output("kb-pdf", "href"),
-          Input("kb-ags", "value"), Input("kb-szenario", "value"), Input("kb-spec", "data"),
-          prevent_initial_call=True)
+@callback(
+    Output("kb-article", "children"),
+    Output({"type": "query", "page": PAGE}, "data"),
+    Output({"type": "sel", "page": PAGE}, "data"),
+    Output("kb-pdf", "href"),
+    Input("kb-ags", "value"),
+    Input("kb-szenario", "value"),
+    Input("kb-spec", "data"),
+    prevent_initial_call=True,
+)
 def on_change(ags: str, key: str, spec_query: dict):
     """Municipality or scenario changed: rebuild the brief and the URL."""
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     q = dict(spec_query or {}) if key == _model.CUSTOM else {}
     spec = _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
-    return brief(ags, spec), {"ags": ags, **spec.query()}, {"ags": ags, **spec.query()}, _downloads.pdf_href(ags, spec)
+    return (
+        brief(ags, spec),
+        {"ags": ags, **spec.query()},
+        {"ags": ags, **spec.query()},
+        _downloads.pdf_href(ags, spec),
+    )
 
 
-dash.clientside_callback("function(n) { if (n) { window.print(); } return 'Druckdialog öffnen'; }",
-                         Output("kb-print", "title"), Input("kb-print", "n_clicks"), prevent_initial_call=True)
+dash.clientside_callback(
+    "function(n) { if (n) { window.print(); } return 'Druckdialog öffnen'; }",
+    Output("kb-print", "title"),
+    Input("kb-print", "n_clicks"),
+    prevent_initial_call=True,
+)

@@ -7,12 +7,20 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.app import _model
-from dashboard.app._components import (chart, chart_outputs, data_table, key_figure, labelled, notice,
-                                       query_store, stand_line)
+from dashboard.app._components import (
+    chart,
+    chart_outputs,
+    data_table,
+    key_figure,
+    labelled,
+    notice,
+    query_store,
+    stand_line,
+)
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.data import municipal_boundaries
 from dashboard.figures import fan
-from dashboard.figures.labels import CHANGE_KEY, INDICATORS, T, fmt_signed_pct, fmt_value
+from dashboard.figures.labels import CHANGE_KEY, INDICATORS, T, fmt_value
 from dashboard.figures.maps import choropleth
 from dashboard.figures.summary import indicator_at, key_numbers, region_table
 from dashboard.figures.trends import small_multiples
@@ -22,7 +30,8 @@ dash.register_page(__name__, path="/", name="Übersicht", order=0, title="Übers
 PAGE = "uebersicht"
 YEARS = (BASE_YEAR, 2030, 2045)
 MAP_OPTIONS = [{"label": "Veränderung der Einwohnerzahl seit 2024", "value": CHANGE_KEY}] + [
-    {"label": v[0], "value": k} for k, v in INDICATORS.items() if k != "youth_dependency"]
+    {"label": v[0], "value": k} for k, v in INDICATORS.items() if k != "youth_dependency"
+]
 
 
 def _indicators():
@@ -53,18 +62,27 @@ def comparison_table(indicator: str):
     for y in YEARS:
         cols[str(y)] = (f"31.12.{y}" + (" (Basis)" if y == BASE_YEAR else ""), kind)
     for y in YEARS[1:]:
-        cols[f"change_{y}"] = (f"Veränderung bis {y}" + (" in %" if kind == "int" else ""),
-                               "pct" if kind == "int" else kind)
-    return data_table(t, cols, caption=f"{label}: Kreis und Gemeinden {YEARS[0]}, {YEARS[1]} und {YEARS[2]}",
-                      row_header="region", table_id="ue-table")
+        cols[f"change_{y}"] = (
+            f"Veränderung bis {y}" + (" in %" if kind == "int" else ""),
+            "pct" if kind == "int" else kind,
+        )
+    return data_table(
+        t,
+        cols,
+        caption=f"{label}: Kreis und Gemeinden {YEARS[0]}, {YEARS[1]} und {YEARS[2]}",
+        row_header="region",
+        table_id="ue-table",
+    )
 
 
 def kreis_fan():
     """Kreis population with 80/95 % intervals (Basis, interactive draws) and its table."""
     r = _model.probabilistic(_model.ScenarioSpec())
     t = fan.fan_table(r.quantiles, ags=KREIS_AGS)
-    return (fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
-            data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"))
+    return (
+        fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
+        data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"),
+    )
 
 
 def kreis_cards():
@@ -85,9 +103,13 @@ def kreis_table():
     for rec in k.to_dict("records"):
         rows.append({"label": rec["label"], **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS}})
     import pandas as pd
-    return data_table(pd.DataFrame(rows), {"label": ("Kennzahl", "text"),
-                                           **{str(y): (f"31.12.{y}", "text") for y in YEARS}},
-                      caption="Kreis Düren: Kennzahlen heute, 2030 und 2045", row_header="label")
+
+    return data_table(
+        pd.DataFrame(rows),
+        {"label": ("Kennzahl", "text"), **{str(y): (f"31.12.{y}", "text") for y in YEARS}},
+        caption="Kreis Düren: Kennzahlen heute, 2030 und 2045",
+        row_header="label",
+    )
 
 
 def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> html.Div:
@@ -96,52 +118,108 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
     if not _model.model_available():
         return html.Div([html.H1("Übersicht: Kreis Düren"), stand_line(False), notice(T["no_model"])])
     mfig, mtab, cmp_table, sfig, stab = indicator_view(indicator, year)
-    return html.Div([
-        html.H1(f"Übersicht: Kreis Düren {BASE_YEAR} – 2030 – 2045"),
-        stand_line(),
-        html.P("Die wichtigsten Zahlen für den Kreis und seine 15 Städte und Gemeinden: heute, 2030 und 2045 "
-               "(Basisvariante der Vorausberechnung).", className="lead"),
-        kreis_cards(),
-        html.Div(kreis_table(), className="table-scroll"),
-        # Off the first screen: the fan chart is computed and drawn only when the user opens it
-        # (time to interactive of "/"; see benchmarks/bench_app.py).
-        html.Details([
-            html.Summary("Unsicherheit anzeigen: Einwohnerzahl des Kreises mit 80- und 95-%-Intervall"),
-            chart("ue-fan", None, label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
-                  note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS), table=html.P(T["fan_loading"])),
-        ], id="ue-fan-details", open=False, className="fan-details"),
-        html.H2("Städte und Gemeinden im Vergleich"),
-        html.Div([
-            labelled("ue-kennzahl", T["indicator"], dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS,
-                                                                 value=indicator, clearable=False)),
-            labelled("ue-jahr", "Zieljahr", dcc.RadioItems(id="ue-jahr", options=[{"label": str(y), "value": y}
-                                                                                   for y in (2030, 2035, 2040, 2045)],
-                                                          value=year, inline=True)),
-        ], className="controls"),
-        html.Div([
-            html.Div(chart("ue-map", mfig, table=mtab, label="Karte der 15 Gemeinden",
-                           note="Gemeindegrenzen: VG250 © GeoBasis-DE / BKG (dl-de/by-2-0)."), className="col"),
-            html.Div(html.Div(cmp_table, id="ue-table-box", className="table-wide"),
-                     className="col"),
-        ], className="two-col"),
-        html.H2("Entwicklung in allen Gemeinden"),
-        chart("ue-multiples", sfig, table=stab, label="Entwicklung je Gemeinde (kleine Vielfache)",
-              note=f"Ab 31.12.{BASE_YEAR} vorausberechnet; Ausgangswerte der Gemeinden geschätzt."),
-        query_store(PAGE, {"kennzahl": indicator, "jahr": str(year)}),
-    ])
+    return html.Div(
+        [
+            html.H1(f"Übersicht: Kreis Düren {BASE_YEAR} – 2030 – 2045"),
+            stand_line(),
+            html.P(
+                "Die wichtigsten Zahlen für den Kreis und seine 15 Städte und Gemeinden: heute, 2030 und 2045 "
+                "(Basisvariante der Vorausberechnung).",
+                className="lead",
+            ),
+            kreis_cards(),
+            html.Div(kreis_table(), className="table-scroll"),
+            # Off the first screen: the fan chart is computed and drawn only when the user opens it
+            # (time to interactive of "/"; see benchmarks/bench_app.py).
+            html.Details(
+                [
+                    html.Summary(
+                        "Unsicherheit anzeigen: Einwohnerzahl des Kreises mit 80- und 95-%-Intervall"
+                    ),
+                    chart(
+                        "ue-fan",
+                        None,
+                        label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
+                        note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS),
+                        table=html.P(T["fan_loading"]),
+                    ),
+                ],
+                id="ue-fan-details",
+                open=False,
+                className="fan-details",
+            ),
+            html.H2("Städte und Gemeinden im Vergleich"),
+            html.Div(
+                [
+                    labelled(
+                        "ue-kennzahl",
+                        T["indicator"],
+                        dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS, value=indicator, clearable=False),
+                    ),
+                    labelled(
+                        "ue-jahr",
+                        "Zieljahr",
+                        dcc.RadioItems(
+                            id="ue-jahr",
+                            options=[{"label": str(y), "value": y} for y in (2030, 2035, 2040, 2045)],
+                            value=year,
+                            inline=True,
+                        ),
+                    ),
+                ],
+                className="controls",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        chart(
+                            "ue-map",
+                            mfig,
+                            table=mtab,
+                            label="Karte der 15 Gemeinden",
+                            note="Gemeindegrenzen: VG250 © GeoBasis-DE / BKG (dl-de/by-2-0).",
+                        ),
+                        className="col",
+                    ),
+                    html.Div(html.Div(cmp_table, id="ue-table-box", className="table-wide"), className="col"),
+                ],
+                className="two-col",
+            ),
+            html.H2("Entwicklung in allen Gemeinden"),
+            chart(
+                "ue-multiples",
+                sfig,
+                table=stab,
+                label="Entwicklung je Gemeinde (kleine Vielfache)",
+                note=f"Ab 31.12.{BASE_YEAR} vorausberechnet; Ausgangswerte der Gemeinden geschätzt.",
+            ),
+            query_store(PAGE, {"kennzahl": indicator, "jahr": str(year)}),
+        ]
+    )
 
 
 @_model.per_data_version(maxsize=64)
 def indicator_view(indicator: str, year: int) -> tuple:
     """Map, comparison table and small multiples of an indicator (memoised per data version)."""
     mfig, kind = map_fig(indicator, year)
-    return (*chart_outputs(mfig, kind), comparison_table(indicator), *chart_outputs(multiples_fig(indicator), "dec1"))
+    return (
+        *chart_outputs(mfig, kind),
+        comparison_table(indicator),
+        *chart_outputs(multiples_fig(indicator), "dec1"),
+    )
 
 
-@callback(Output("ue-map", "figure"), Output("ue-map-tabelle", "children"), Output("ue-table-box", "children"),
-          Output("ue-multiples", "figure"), Output("ue-multiples-tabelle", "children"),
-          Output({"type": "query", "page": PAGE}, "data"),
-          Input("ue-kennzahl", "value"), Input("ue-jahr", "value"), prevent_initial_call=True)
+@callback(
+    Output("ue-map", "figure"),
+    Output("ue-map-tabelle", "children"),
+    Output("ue-table-box", "children"),
+    Output("ue-multiples", "figure"),
+    Output("ue-multiples-tabelle", "children"),
+    Output({"type": "query", "page": PAGE}, "data"),
+    Input("ue-kennzahl", "value"),
+    Input("ue-jahr", "value"),
+    prevent_initial_call=True,
+)
 def on_indicator(indicator: str, year: int):
     """Indicator or target year changed: map, comparison table, small multiples, URL."""
     year = _model.parse_year(year, default=2030)

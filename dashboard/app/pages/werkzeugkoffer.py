@@ -14,18 +14,35 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.app import _model
-from dashboard.app._components import (chart, labelled, query_store, region_dropdown, selection_store,
-                                       stand_line)
+from dashboard.app._components import (
+    chart,
+    labelled,
+    query_store,
+    region_dropdown,
+    selection_store,
+    stand_line,
+)
 from dashboard.app.pages import _measures_components as C
 from dashboard.constants import PLANNING_AGE_GROUPS
-from dashboard.figures.labels import wk_counts
 from dashboard.data.errors import DataFormatError
-from dashboard.data.measures import (FIELDS_OF_ACTION, STATUSES, active_catalogue, import_workbook,
-                                     reset_import, workbook_bytes)
+from dashboard.data.measures import (
+    FIELDS_OF_ACTION,
+    STATUSES,
+    active_catalogue,
+    import_workbook,
+    reset_import,
+    workbook_bytes,
+)
+from dashboard.figures.labels import wk_counts
 
-dash.register_page(__name__, path=C.PATH, name="Werkzeugkoffer", order=4,
-                   title="Werkzeugkoffer – Kreis Düren 2030",
-                   description="Maßnahmen des Kreises Düren neben der vorausberechneten Entwicklung der Altersgruppen")
+dash.register_page(
+    __name__,
+    path=C.PATH,
+    name="Werkzeugkoffer",
+    order=4,
+    title="Werkzeugkoffer – Kreis Düren 2030",
+    description="Maßnahmen des Kreises Düren neben der vorausberechneten Entwicklung der Altersgruppen",
+)
 
 T = C.T
 PAGE = C.PAGE
@@ -43,14 +60,32 @@ def _scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
 
 
 def _url_state(ags, spec, year, field, group, status, text, measure) -> dict:
-    return {"ags": ags, **spec.query(), C.Q_YEAR: year, C.Q_FIELD: field, C.Q_GROUP: group,
-            C.Q_STATUS: status, C.Q_TEXT: text, C.Q_MEASURE: measure}
+    return {
+        "ags": ags,
+        **spec.query(),
+        C.Q_YEAR: year,
+        C.Q_FIELD: field,
+        C.Q_GROUP: group,
+        C.Q_STATUS: status,
+        C.Q_TEXT: text,
+        C.Q_MEASURE: measure,
+    }
 
 
-def layout(ags: str | None = None, szenario: str | None = None, tfr: str | None = None, e0: str | None = None,
-           wanderung: str | None = None, jahr: str | None = None, feld: str | None = None,
-           gruppe: str | None = None, status: str | None = None, suche: str | None = None,
-           massnahme: str | None = None, **_query) -> html.Div:
+def layout(
+    ags: str | None = None,
+    szenario: str | None = None,
+    tfr: str | None = None,
+    e0: str | None = None,
+    wanderung: str | None = None,
+    jahr: str | None = None,
+    feld: str | None = None,
+    gruppe: str | None = None,
+    status: str | None = None,
+    suche: str | None = None,
+    massnahme: str | None = None,
+    **_query,
+) -> html.Div:
     """The page; URL query values arrive as keyword arguments (shareable view)."""
     ags = _model.parse_ags(ags)
     spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
@@ -58,59 +93,155 @@ def layout(ags: str | None = None, szenario: str | None = None, tfr: str | None 
     year = year if year in C.HORIZONS else C.HORIZONS[0]
     field, group = _pick(feld, FIELDS_OF_ACTION), _pick(gruppe, PLANNING_AGE_GROUPS)
     status = _pick(status, {"aktiv", *STATUSES})
-    controls = html.Div([
-        region_dropdown("wk-ags", ags),
-        labelled("wk-feld", T["field"], dcc.Dropdown(id="wk-feld", options=C.field_options(), value=field,
-                                                     placeholder=T["all_fields"])),
-        labelled("wk-gruppe", T["group"], dcc.Dropdown(id="wk-gruppe", options=C.group_options(), value=group,
-                                                       placeholder=T["all_groups"])),
-        labelled("wk-status", T["status"], dcc.Dropdown(id="wk-status", options=C.status_options(),
-                                                         value=status, placeholder=T["all_status"])),
-        labelled("wk-suche", T["q"], dcc.Input(id="wk-suche", type="search", value=suche or "", debounce=True,
-                                               placeholder=T["q_placeholder"])),
-        labelled("wk-jahr", T["year"], dcc.RadioItems(id="wk-jahr", value=year, inline=True,
-                                                      options=[{"label": str(h), "value": h} for h in C.HORIZONS])),
-        labelled("wk-szenario", T["scenario"], dcc.Dropdown(id="wk-szenario", options=_scenario_options(spec),
-                                                            value=spec.key, clearable=False)),
-        dcc.Store(id="wk-spec", data=spec.query()),
-    ], className="controls wk-controls", role="search", **{"aria-label": "Filter"})
-    upload = html.Section([
-        html.H2(T["upload_title"], id="wk-sec-upload"), html.P(T["upload_help"]),
-        html.Div([html.Button(T["download"], id="wk-download-btn", type="button", className="btn"),
-                  html.Button(T["reset"], id="wk-reset", type="button", className="btn")], className="wk-buttons"),
-        dcc.Download(id="wk-download"),
-        dcc.Upload(id="wk-upload", children=html.Button(T["upload_button"], type="button", className="btn"),
-                   accept=".xlsx", multiple=False, max_size=10 * 1024 * 1024, className="wk-upload"),
-        html.Div(id="wk-upload-result", **{"aria-live": "polite"}),
-    ], className="wk-upload-section no-print", **{"aria-label": T["upload_title"]})
-    jump = html.Nav(html.Ul([html.Li(html.A(text, href=f"#{target}")) for text, target in (
-        (T["cards"], "wk-sec-cards"), (T["jump_gaps"], "wk-sec-gaps"), (T["jump_overview"], "wk-sec-overview"),
-        (T["upload_title"], "wk-sec-upload"))], className="wk-jump"), **{"aria-label": T["jump_label"]},
-        className="no-print")
-    return html.Div([
-        html.H1(T["title"]), html.P(T["intro"]), stand_line(_model.model_available()),
-        html.P(T["stand"], className="small"),
-        html.P(id="wk-origin", className="wk-origin"),
-        controls, jump,
-        html.Div([
-            html.Section([html.H2(T["cards"], id="wk-sec-cards"), html.P(id="wk-summary", **{"aria-live": "polite"}),
-                          html.Div(id="wk-notice"), html.Div(id="wk-cards", className="wk-cards")],
-                         className="wk-list", **{"aria-labelledby": "wk-sec-cards"}),
-            html.Section([html.H2(T["gaps_title"], id="wk-sec-gaps"), html.P(id="wk-gap-rule"),
-                          html.Div(id="wk-gap-tables")],
-                         className="wk-side", **{"aria-labelledby": "wk-sec-gaps"}),
-        ], className="wk-body"),
-        html.Section([
-            html.H2(T["overview_title"], id="wk-sec-overview"),
-            chart("wk-gap-graph", None, label=T["gap_graph_label"], table=html.Div()),
-            chart("wk-coverage-graph", None, label=T["coverage_graph_label"], table=html.Div()),
-        ], className="wk-overview", **{"aria-labelledby": "wk-sec-overview"}),
-        upload,
-        dcc.Store(id="wk-rev", data=0),
-        dcc.Store(id="wk-measure", data=massnahme or ""),
-        query_store(PAGE, _url_state(ags, spec, year, field, group, status, suche, massnahme)),
-        selection_store(PAGE, {"ags": ags, **spec.query()}),
-    ], className="wk-page")
+    controls = html.Div(
+        [
+            region_dropdown("wk-ags", ags),
+            labelled(
+                "wk-feld",
+                T["field"],
+                dcc.Dropdown(
+                    id="wk-feld", options=C.field_options(), value=field, placeholder=T["all_fields"]
+                ),
+            ),
+            labelled(
+                "wk-gruppe",
+                T["group"],
+                dcc.Dropdown(
+                    id="wk-gruppe", options=C.group_options(), value=group, placeholder=T["all_groups"]
+                ),
+            ),
+            labelled(
+                "wk-status",
+                T["status"],
+                dcc.Dropdown(
+                    id="wk-status", options=C.status_options(), value=status, placeholder=T["all_status"]
+                ),
+            ),
+            labelled(
+                "wk-suche",
+                T["q"],
+                dcc.Input(
+                    id="wk-suche",
+                    type="search",
+                    value=suche or "",
+                    debounce=True,
+                    placeholder=T["q_placeholder"],
+                ),
+            ),
+            labelled(
+                "wk-jahr",
+                T["year"],
+                dcc.RadioItems(
+                    id="wk-jahr",
+                    value=year,
+                    inline=True,
+                    options=[{"label": str(h), "value": h} for h in C.HORIZONS],
+                ),
+            ),
+            labelled(
+                "wk-szenario",
+                T["scenario"],
+                dcc.Dropdown(
+                    id="wk-szenario", options=_scenario_options(spec), value=spec.key, clearable=False
+                ),
+            ),
+            dcc.Store(id="wk-spec", data=spec.query()),
+        ],
+        className="controls wk-controls",
+        role="search",
+        **{"aria-label": "Filter"},
+    )
+    upload = html.Section(
+        [
+            html.H2(T["upload_title"], id="wk-sec-upload"),
+            html.P(T["upload_help"]),
+            html.Div(
+                [
+                    html.Button(T["download"], id="wk-download-btn", type="button", className="btn"),
+                    html.Button(T["reset"], id="wk-reset", type="button", className="btn"),
+                ],
+                className="wk-buttons",
+            ),
+            dcc.Download(id="wk-download"),
+            dcc.Upload(
+                id="wk-upload",
+                children=html.Button(T["upload_button"], type="button", className="btn"),
+                accept=".xlsx",
+                multiple=False,
+                max_size=10 * 1024 * 1024,
+                className="wk-upload",
+            ),
+            html.Div(id="wk-upload-result", **{"aria-live": "polite"}),
+        ],
+        className="wk-upload-section no-print",
+        **{"aria-label": T["upload_title"]},
+    )
+    jump = html.Nav(
+        html.Ul(
+            [
+                html.Li(html.A(text, href=f"#{target}"))
+                for text, target in (
+                    (T["cards"], "wk-sec-cards"),
+                    (T["jump_gaps"], "wk-sec-gaps"),
+                    (T["jump_overview"], "wk-sec-overview"),
+                    (T["upload_title"], "wk-sec-upload"),
+                )
+            ],
+            className="wk-jump",
+        ),
+        **{"aria-label": T["jump_label"]},
+        className="no-print",
+    )
+    return html.Div(
+        [
+            html.H1(T["title"]),
+            html.P(T["intro"]),
+            stand_line(_model.model_available()),
+            html.P(T["stand"], className="small"),
+            html.P(id="wk-origin", className="wk-origin"),
+            controls,
+            jump,
+            html.Div(
+                [
+                    html.Section(
+                        [
+                            html.H2(T["cards"], id="wk-sec-cards"),
+                            html.P(id="wk-summary", **{"aria-live": "polite"}),
+                            html.Div(id="wk-notice"),
+                            html.Div(id="wk-cards", className="wk-cards"),
+                        ],
+                        className="wk-list",
+                        **{"aria-labelledby": "wk-sec-cards"},
+                    ),
+                    html.Section(
+                        [
+                            html.H2(T["gaps_title"], id="wk-sec-gaps"),
+                            html.P(id="wk-gap-rule"),
+                            html.Div(id="wk-gap-tables"),
+                        ],
+                        className="wk-side",
+                        **{"aria-labelledby": "wk-sec-gaps"},
+                    ),
+                ],
+                className="wk-body",
+            ),
+            html.Section(
+                [
+                    html.H2(T["overview_title"], id="wk-sec-overview"),
+                    chart("wk-gap-graph", None, label=T["gap_graph_label"], table=html.Div()),
+                    chart("wk-coverage-graph", None, label=T["coverage_graph_label"], table=html.Div()),
+                ],
+                className="wk-overview",
+                **{"aria-labelledby": "wk-sec-overview"},
+            ),
+            upload,
+            dcc.Store(id="wk-rev", data=0),
+            dcc.Store(id="wk-measure", data=massnahme or ""),
+            query_store(PAGE, _url_state(ags, spec, year, field, group, status, suche, massnahme)),
+            selection_store(PAGE, {"ags": ags, **spec.query()}),
+        ],
+        className="wk-page",
+    )
 
 
 def _spec(key: str | None, spec_query: dict | None) -> _model.ScenarioSpec:
@@ -119,43 +250,81 @@ def _spec(key: str | None, spec_query: dict | None) -> _model.ScenarioSpec:
 
 
 @callback(
-    Output("wk-origin", "children"), Output("wk-summary", "children"), Output("wk-notice", "children"),
+    Output("wk-origin", "children"),
+    Output("wk-summary", "children"),
+    Output("wk-notice", "children"),
     Output("wk-cards", "children"),
-    Output({"type": "query", "page": PAGE}, "data"), Output({"type": "sel", "page": PAGE}, "data"),
-    Input("wk-ags", "value"), Input("wk-feld", "value"), Input("wk-gruppe", "value"), Input("wk-status", "value"),
-    Input("wk-suche", "value"), Input("wk-jahr", "value"), Input("wk-szenario", "value"), Input("wk-rev", "data"),
-    State("wk-spec", "data"), State("wk-measure", "data"))
+    Output({"type": "query", "page": PAGE}, "data"),
+    Output({"type": "sel", "page": PAGE}, "data"),
+    Input("wk-ags", "value"),
+    Input("wk-feld", "value"),
+    Input("wk-gruppe", "value"),
+    Input("wk-status", "value"),
+    Input("wk-suche", "value"),
+    Input("wk-jahr", "value"),
+    Input("wk-szenario", "value"),
+    Input("wk-rev", "data"),
+    State("wk-spec", "data"),
+    State("wk-measure", "data"),
+)
 def render_cards(ags, field, group, status, text, year, key, _rev, spec_query, measure):
     """Any filter changed: the measure cards with their indicators, and the URL."""
     ags, spec = _model.parse_ags(ags), _spec(key, spec_query)
-    v = C.cards_view(ags=ags, field=field, group=group, status=status, text=text, year=int(year), spec=spec,
-                     highlight=measure or None)
-    return (v["origin"], v["summary"], v["notice"], v["cards"],
-            _url_state(ags, spec, year, field, group, status, text or None, measure or None),
-            {"ags": ags, **spec.query()})
+    v = C.cards_view(
+        ags=ags,
+        field=field,
+        group=group,
+        status=status,
+        text=text,
+        year=int(year),
+        spec=spec,
+        highlight=measure or None,
+    )
+    return (
+        v["origin"],
+        v["summary"],
+        v["notice"],
+        v["cards"],
+        _url_state(ags, spec, year, field, group, status, text or None, measure or None),
+        {"ags": ags, **spec.query()},
+    )
 
 
 @callback(
-    Output("wk-gap-rule", "children"), Output("wk-gap-tables", "children"),
-    Output("wk-gap-graph", "figure"), Output("wk-gap-graph-tabelle", "children"),
-    Input("wk-ags", "value"), Input("wk-jahr", "value"), Input("wk-szenario", "value"), Input("wk-rev", "data"),
-    State("wk-spec", "data"))
+    Output("wk-gap-rule", "children"),
+    Output("wk-gap-tables", "children"),
+    Output("wk-gap-graph", "figure"),
+    Output("wk-gap-graph-tabelle", "children"),
+    Input("wk-ags", "value"),
+    Input("wk-jahr", "value"),
+    Input("wk-szenario", "value"),
+    Input("wk-rev", "data"),
+    State("wk-spec", "data"),
+)
 def render_gaps(ags, year, key, _rev, spec_query):
     """Horizon, scenario, municipality or catalogue changed: the gap view."""
     v = C.gaps_view(ags=_model.parse_ags(ags), year=int(year), spec=_spec(key, spec_query))
     return v["rule"], v["gap_tables"], v["gap_fig"], v["gap_all"]
 
 
-@callback(Output("wk-coverage-graph", "figure"), Output("wk-coverage-graph-tabelle", "children"),
-          Input("wk-rev", "data"))
+@callback(
+    Output("wk-coverage-graph", "figure"),
+    Output("wk-coverage-graph-tabelle", "children"),
+    Input("wk-rev", "data"),
+)
 def render_coverage(_rev):
     """Catalogue changed (upload/reset) or page opened: the coverage view."""
     return C.coverage_view()
 
 
-@callback(Output("wk-upload-result", "children"), Output("wk-rev", "data"),
-          Input("wk-upload", "contents"), State("wk-upload", "filename"), State("wk-rev", "data"),
-          prevent_initial_call=True)
+@callback(
+    Output("wk-upload-result", "children"),
+    Output("wk-rev", "data"),
+    Input("wk-upload", "contents"),
+    State("wk-upload", "filename"),
+    State("wk-rev", "data"),
+    prevent_initial_call=True,
+)
 def upload(contents, filename, rev):
     """Validate an uploaded workbook; take it over only if it has no problem."""
     name = filename or "Upload.xlsx"
@@ -163,13 +332,23 @@ def upload(contents, filename, rev):
         cat = import_workbook(base64.b64decode(contents.split(",", 1)[1]), display_name=name)
     except DataFormatError as exc:
         return C.problems_view(exc, name), dash.no_update
-    return (html.P(T["upload_ok"].format(name=name, **wk_counts(len(cat.measures), sources=len(cat.sources))), role="status",
-                   className="notice notice-info wk-ok"), (rev or 0) + 1)
+    return (
+        html.P(
+            T["upload_ok"].format(name=name, **wk_counts(len(cat.measures), sources=len(cat.sources))),
+            role="status",
+            className="notice notice-info wk-ok",
+        ),
+        (rev or 0) + 1,
+    )
 
 
-@callback(Output("wk-upload-result", "children", allow_duplicate=True),
-          Output("wk-rev", "data", allow_duplicate=True),
-          Input("wk-reset", "n_clicks"), State("wk-rev", "data"), prevent_initial_call=True)
+@callback(
+    Output("wk-upload-result", "children", allow_duplicate=True),
+    Output("wk-rev", "data", allow_duplicate=True),
+    Input("wk-reset", "n_clicks"),
+    State("wk-rev", "data"),
+    prevent_initial_call=True,
+)
 def reset(_n, rev):
     """Drop an imported catalogue (the shipped one becomes active again)."""
     reset_import()
@@ -193,6 +372,9 @@ clientside_callback(
         return window.dash_clientside.no_update;
     }
     """,
-    Output("wk-measure", "data"), Input("wk-cards", "children"), State("wk-measure", "data"))
+    Output("wk-measure", "data"),
+    Input("wk-cards", "children"),
+    State("wk-measure", "data"),
+)
 
 __all__ = ["layout", "render_cards", "render_gaps", "render_coverage", "upload", "reset", "download"]
