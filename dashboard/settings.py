@@ -9,12 +9,18 @@ variable                     meaning                                     default
 ``DASHBOARD_USER_DATA``      folder for imported user files              <repo>/user_data
 ``DASHBOARD_FRAME_ANCESTORS`` origins allowed to embed the app (CSP)     'none'
 ``DASHBOARD_MAX_REQUEST_MB``  largest accepted HTTP request body (MB)     the app's, else 32
+``DASHBOARD_PUBLIC_URL``      public address of the site, for links in    none (links
+                              files made on the server (PDF)              printed as text)
+``DASHBOARD_CACHE_DIR``       folder for rendered PDFs and workbooks      <user data>/cache
+``DASHBOARD_PDF_SLOTS``       simultaneous PDF renders on the host        1
+``DASHBOARD_PDF_QUEUE``       PDF renders that may wait for a slot        24
 ===========================  ==========================================  ===========
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +39,26 @@ class Settings:
     user_data_dir: Path
     frame_ancestors: str
     max_request_mb: float | None = None
+    public_url: str | None = None
+
+
+_PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?$")
+
+
+def public_url(value: str | None) -> str | None:
+    """Validated ``DASHBOARD_PUBLIC_URL`` without a trailing slash (None when unset).
+
+    Raises ValueError for anything but a plain ``http(s)://host[:port][/path]`` address.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    if not _PUBLIC_URL.match(raw):
+        raise ValueError(
+            f"DASHBOARD_PUBLIC_URL={raw!r} ist keine Adresse der Form https://host[/pfad] "
+            "(ohne Abfrage und Fragment)."
+        )
+    return raw.rstrip("/")
 
 
 def load_settings() -> Settings:
@@ -48,6 +74,7 @@ def load_settings() -> Settings:
             if os.environ.get("DASHBOARD_MAX_REQUEST_MB", "").strip()
             else None
         ),
+        public_url=public_url(os.environ.get("DASHBOARD_PUBLIC_URL")),
     )
 
 
