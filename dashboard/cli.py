@@ -18,6 +18,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from dashboard.text import fmt_int
+
 
 def _serve(args: argparse.Namespace) -> int:
     from dashboard.app import run_dev_server
@@ -84,7 +86,7 @@ def _cmd_project(args: argparse.Namespace) -> int:
     progress.close()
     kreis = result.kreis_total(scenario.horizon)
     print(
-        f"{scenario.label}: Kreis Düren 31.12.{scenario.horizon}: {kreis:,.0f} Personen".replace(",", "."),
+        f"{scenario.label}: Kreis Düren 31.12.{scenario.horizon}: {fmt_int(kreis)} Personen",
         file=sys.stderr,
     )
     print(str(out))

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, KREIS_AGS, N_AGES, OPEN_AGE, SEXES
+from dashboard.text import fmt_dec, fmt_int
 
 #: Official Kreis Düren totals at 31.12.2024 by sex (Regionalstatistik 12411-02-03-4, Zensus 2022 basis).
 KREIS_2024 = {"total": 279_285, "female": 140_196, "male": 139_089}
@@ -28,10 +29,6 @@ class CheckResult:
     name_en: str
     ok: bool
     detail: str
-
-
-def _de(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _run(name_de: str, name_en: str, fn: Callable[[], str]) -> CheckResult:
@@ -101,7 +98,7 @@ def _check_kreis() -> str:
     s = k[k.year == 2024].groupby("sex").population.sum()
     got = {"total": int(s.sum()), "female": int(s["female"]), "male": int(s["male"])}
     assert got == KREIS_2024, f"31.12.2024: {got} != {KREIS_2024}"
-    return f"{len(k)} Zeilen/rows, 2015–2024, 31.12.2024 = {_de(got['total'])}"
+    return f"{len(k)} Zeilen/rows, 2015–2024, 31.12.2024 = {fmt_int(got['total'])}"
 
 
 def _check_loader(name: str, expect: Callable[[object], str]) -> Callable[[], str]:
@@ -169,8 +166,8 @@ def _check_population(year: int) -> Callable[[], str]:
         s = rep.summary
         est = int(p.estimated.sum())
         return (
-            f"{len(p)} Zeilen/rows, Summe/total {_de(p.population.sum())}, Kreis × Geschlecht × "
-            f"17 Gruppen exakt (max. Abw./dev. {_de(worst, 9)} Pers.); {est} Zellen geschätzt/estimated; IPF "
+            f"{len(p)} Zeilen/rows, Summe/total {fmt_int(p.population.sum())}, Kreis × Geschlecht × "
+            f"17 Gruppen exakt (max. Abw./dev. {fmt_dec(worst, 9)} Pers.); {est} Zellen geschätzt/estimated; IPF "
             f"{s['ipf_iterations']} Iterationen, max. |ln Anpassung| {s['max_abs_log_adjustment_group17']:.2e}"
         )
 
@@ -211,8 +208,8 @@ def _check_history() -> str:
     k11 = br[(br.ags == KREIS_AGS) & (br.census == "Zensus 2011")].difference_pct.item()
     k22 = br[(br.ags == KREIS_AGS) & (br.census == "Zensus 2022")].difference_pct.item()
     return (
-        f"{len(h)} Stände/levels; Zensusbrüche Kreis/census breaks Kreis: 2011 {_de(k11, 1)} %, "
-        f"2022 +{_de(k22, 1)} %"
+        f"{len(h)} Stände/levels; Zensusbrüche Kreis/census breaks Kreis: 2011 {fmt_dec(k11, 1)} %, "
+        f"2022 +{fmt_dec(k22, 1)} %"
     )
 
 
