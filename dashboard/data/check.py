@@ -79,9 +79,9 @@ def _check_official_content(raw_dir: Path | None = None) -> str:
     pert = int(z.groupby("ags").class_sum_minus_total.first().abs().max())
     return (
         f"Zensus 2022: {z.ags.nunique()} Gemeinden × {z.age_class.nunique()} Altersklassen "
-        f"(Überlagerung ≤ {pert} Pers.), Summe {_de(z.groupby('ags').municipal_total.first().sum())}; "
-        f"Gemeindesummen 31.12.2024 (12411-15i) = {_de(t.population.sum())} = Kreistabelle; "
-        f"Einzelalter 0…89, 90+ (12411-09i) = {_de(a.population.sum())}, je 17 Altersgruppen = Kreistabelle"
+        f"(Überlagerung ≤ {pert} Pers.), Summe {fmt_int(z.groupby('ags').municipal_total.first().sum())}; "
+        f"Gemeindesummen 31.12.2024 (12411-15i) = {fmt_int(t.population.sum())} = Kreistabelle; "
+        f"Einzelalter 0…89, 90+ (12411-09i) = {fmt_int(a.population.sum())}, je 17 Altersgruppen = Kreistabelle"
     )
 
 
