@@ -119,13 +119,6 @@ def preset_label(key: str) -> str:
     return PRESETS[key].label if key in PRESETS else key
 
 
-def _fmt_short(x: float, digits: int) -> str:
-    from dashboard.figures.labels import fmt_dec
-
-    text = fmt_dec(x, digits)
-    return text.rstrip("0").rstrip(",") if "," in text else text
-
-
 def describe_scenario(spec: ScenarioSpec) -> str:
     """The scenario in German words, as headings of briefs and PDFs show it.
 
@@ -133,17 +126,17 @@ def describe_scenario(spec: ScenarioSpec) -> str:
     ``Eigenes Szenario (eigene Annahmen: 2,12 Kinder je Frau, Wanderungssaldo −2.100)``.
     Unset values are the Basis assumptions.
     """
-    from dashboard.figures.labels import fmt_signed_int
+    from dashboard.text import fmt_num, fmt_signed_int
 
     if spec.key != CUSTOM:
         return preset_label(spec.key)
     parts = []
     if spec.tfr is not None:
-        parts.append(f"{_fmt_short(spec.tfr, 2)} Kinder je Frau")
+        parts.append(f"{fmt_num(spec.tfr, 2)} Kinder je Frau")
     if spec.e0_gain is not None:
         sign = "+" if spec.e0_gain > 0 else ""
         unit = "Jahr" if abs(spec.e0_gain) == 1 else "Jahre"
-        parts.append(f"Lebenserwartung bis 2045 {sign}{_fmt_short(spec.e0_gain, 1)} {unit}")
+        parts.append(f"Lebenserwartung bis 2045 {sign}{fmt_num(spec.e0_gain, 1)} {unit}")
     if spec.net_migration is not None:
         parts.append(f"Wanderungssaldo {fmt_signed_int(spec.net_migration)}")
     values = ", ".join(parts) if parts else "wie Basis"
