@@ -7,6 +7,8 @@ Subcommands (German verbs where users type them)::
     python -m dashboard data check            # validate every embedded table
     python -m dashboard data import PATH      # validate and import a GENESIS export
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
+    python -m dashboard project --out prognose.csv      # one CSV: the population table
+    python -m dashboard project --out prognose/         # folder: every table as CSV
     python -m dashboard massnahmen import PATH
 """
 
@@ -52,7 +54,7 @@ class Progress:
 def _cmd_project(args: argparse.Namespace) -> int:
     from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
-    from dashboard.projection.export import write_csv, write_excel
+    from dashboard.projection.export import write_csv, write_excel, write_population_csv
 
     if args.scenario not in PRESETS:
         print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
@@ -69,9 +71,12 @@ def _cmd_project(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(str(err), file=sys.stderr)
         return 2
-    out = Path(args.out)
-    fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
-    steps = 8 if fmt == "xlsx" else 6
+    target = out_target(args.out, args.format)
+    if isinstance(target, str):
+        print(target, file=sys.stderr)
+        return 2
+    kind, out = target
+    steps = {"xlsx": 8, "dir": 6, "file": 1}[kind]
     progress = Progress(steps + 2)
     progress("Annahmen schätzen")
     from dashboard.projection import estimate_assumptions
@@ -79,10 +84,13 @@ def _cmd_project(args: argparse.Namespace) -> int:
     estimate_assumptions()
     progress("Vorausberechnung")
     result = project(scenario)
-    if fmt == "xlsx":
+    if kind == "xlsx":
         write_excel(result, out, progress=progress)
-    else:
+    elif kind == "dir":
         write_csv(result, out, progress=progress)
+    else:
+        progress("population")
+        write_population_csv(result, out)
     progress.close()
     kreis = result.kreis_total(scenario.horizon)
     print(
@@ -91,6 +99,34 @@ def _cmd_project(args: argparse.Namespace) -> int:
     )
     print(str(out))
     return 0
+
+
+def out_target(out: str, fmt: str | None) -> tuple[str, Path] | str:
+    """What ``--out`` means: ``("xlsx", file)``, ``("file", one CSV)`` or ``("dir", folder of CSVs)``.
+
+    A trailing slash or an existing folder is a folder; ``.xlsx`` a workbook; ``.csv`` one CSV
+    file with the population table; a name without suffix a folder. Returns a German error
+    message when ``--format`` contradicts the name.
+    """
+    path = Path(out)
+    is_dir = out.endswith(("/", "\\")) or path.is_dir()
+    suffix = "" if is_dir else path.suffix.lower()
+    if is_dir or not suffix:
+        if fmt == "xlsx":
+            return f"--out {out}: ein Ordner passt nicht zu --format xlsx (erwartet: Dateiname auf .xlsx)."
+        return "dir", path
+    if suffix == ".xlsx":
+        if fmt == "csv":
+            return f"--out {out}: eine .xlsx-Datei passt nicht zu --format csv (erwartet: .csv oder Ordner/)."
+        return "xlsx", path
+    if suffix == ".csv":
+        if fmt == "xlsx":
+            return f"--out {out}: eine .csv-Datei passt nicht zu --format xlsx."
+        return "file", path
+    return (
+        f"--out {out}: unbekannte Endung „{path.suffix}“ (erwartet: .xlsx, .csv oder ein Ordner mit "
+        "abschließendem /)."
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -166,8 +202,16 @@ def _register_project(sub) -> None:
         "geburten_niedrig, geburten_hoch, laengeres_leben)",
     )
     p.add_argument("--bis", type=int, default=2030, help="Zieljahr (2025–2045), Standard 2030")
-    p.add_argument("--out", required=True, help="Ausgabe: Datei .xlsx oder Ordner für CSV-Dateien")
-    p.add_argument("--format", choices=["xlsx", "csv"], help="Format (sonst aus der Dateiendung)")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="Ausgabe: prognose.xlsx = Arbeitsmappe mit allen Tabellen; prognose.csv = eine CSV-Datei "
+        "mit der Bevölkerungstabelle (population.csv des Ordner-Exports); ORDNER/ (abschließender / "
+        "oder vorhandener Ordner, auch Name ohne Endung) = alle Tabellen als CSV-Dateien",
+    )
+    p.add_argument(
+        "--format", choices=["xlsx", "csv"], help="Format prüfen (sonst aus der Dateiendung bestimmt)"
+    )
     p.add_argument("--tfr", type=float, help="Geburtenrate (Kinder je Frau) statt der Szenarioannahme")
     p.add_argument("--wanderung", type=float, help="Nettozuwanderung Kreis (Personen je Jahr)")
     p.add_argument(
