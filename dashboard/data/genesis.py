@@ -177,6 +177,9 @@ class GenesisTable:
         From the export's copyright footer when present, else the registry default.
     stand : str or None
         The export's "Stand:" line (publication timestamp) when present.
+    ignored_counts : dict
+        Values of declared non-count measures (e.g. area and density in IT.NRW 12411-15i)
+        that were read and not kept, by measure label (also stated in ``notes``).
     """
 
     kind: str
@@ -191,6 +194,7 @@ class GenesisTable:
     stand: str | None = None
     title: str = ""
     placeholder_counts: dict[str, int] = field(default_factory=dict)
+    ignored_counts: dict[str, int] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1171,6 +1175,7 @@ def _finish(
     kind = spec["kind"]
     population = kind == "population"
     event_cache: dict[str, str | None] = {}
+    ignored: Counter = Counter()
     cols = list(POPULATION_COLUMNS if population else EVENT_COLUMNS) + ["_column"]
     out: dict[str, list[Any]] = {c: [] for c in cols}
     default_age = (0, OPEN_AGE, "Insgesamt")
@@ -1197,6 +1202,9 @@ def _finish(
         if cell.measure not in event_cache:
             event_cache[cell.measure] = _event_of(cell.measure, spec)
         event = event_cache[cell.measure]
+        if event == "ignored":  # a declared non-count measure of the table (e.g. area, density)
+            ignored[cell.measure.partition("__")[2] or cell.measure] += 1
+            continue
         if event is None:
             probs.add(
                 cell.row,
@@ -1258,6 +1266,8 @@ def _finish(
             notes.append(f"{n} Zelle(n) '{sym}' ({meaning}) als fehlend übernommen und gemeldet.")
         else:
             notes.append(f"{n} Zelle(n) '{sym}' ({meaning}) als 0 übernommen.")
+    for label, n in sorted(ignored.items()):
+        notes.append(f"{n} Wert(e) '{label}' gelesen und nicht übernommen (keine Personenzahl).")
     missing = int(df[vcol].isna().sum())
     usable = missing == 0
     if not usable:
@@ -1279,6 +1289,7 @@ def _finish(
         stand=stand,
         title=title,
         placeholder_counts=dict(counts),
+        ignored_counts=dict(ignored),
     )
 
 
