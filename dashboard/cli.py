@@ -206,6 +206,12 @@ def _register_project(sub) -> None:
 
 def _register_data(data_sub) -> None:
     check = data_sub.add_parser("check", help="alle mitgelieferten Tabellen prüfen")
+    check.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=None,
+        help="Prüfsummen und Inhalt der Rohdateien in diesem Ordner prüfen (Standard: data/raw)",
+    )
     check.set_defaults(func=_data_check)
     imp = data_sub.add_parser(
         "import", help="einen GENESIS-Export prüfen und in den Nutzerdaten-Ordner übernehmen"
@@ -237,7 +243,7 @@ def _data_import(args: argparse.Namespace) -> int:
 def _data_check(args: argparse.Namespace) -> int:
     from dashboard.data.check import check_results, render_check
 
-    results = check_results()
+    results = check_results(getattr(args, "raw_dir", None))
     print(render_check(results))
     return 0 if all(r.ok for r in results) else 1
 
