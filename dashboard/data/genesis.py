@@ -1049,21 +1049,29 @@ def _infer_table(meta: dict[str, Any], cells: list[_Cell]) -> str | None:
         return meta["filename_table"]
     stat = meta.get("statistic", "")
     variables = meta.get("variables", set())
+    ages = {c.age[:2] for c in cells if c.age and c.age[:2] != (0, OPEN_AGE)}
     candidates = []
     for code, spec in layouts()["tables"].items():
         if spec["statistic"] != stat or code.endswith("-B") or code == "12411-0018":
             continue
         if spec["region_variable"] not in variables:
             continue
-        if (
-            spec["age_scheme"]
-            and spec["age_scheme"] in layouts()["age_schemes"]
-            and spec["age_scheme"] not in variables
-            and not any(c.age for c in cells)
-        ):
+        if not _ages_fit(spec["age_scheme"], variables, ages):
             continue
         candidates.append(code)
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _ages_fit(scheme: str | None, variables: set[str], ages: set[tuple[int, int]]) -> bool:
+    """Could cells with these age groups (and age variable codes) belong to a table of ``scheme``?"""
+    if scheme is None:
+        return not ages
+    if scheme in variables:
+        return True
+    if any(v in layouts()["age_schemes"] for v in variables) or not ages:
+        return False  # another registered age variable, or no ages at all
+    sch = _age_scheme(scheme)
+    return ages <= {g[:2] for g in sch.by_label.values()}
 
 
 def load_genesis(path: str | Path, *, format: Format | None = None, table: str | None = None) -> GenesisTable:
