@@ -133,21 +133,49 @@ def _register_massnahmen(msub) -> None:
 
 
 def _massnahmen_import(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import cli_import
+    """Validate a workbook and make it the active catalogue; prints a summary or all problems."""
+    from dashboard.data.errors import DataFormatError
+    from dashboard.data.measures import import_workbook
 
-    return cli_import(args.path)
+    try:
+        cat = import_workbook(args.path)
+    except DataFormatError as exc:
+        print(str(exc))
+        return 1
+    except FileNotFoundError:
+        print(f"Datei nicht gefunden: {args.path}")
+        return 2
+    print(
+        f"Importiert: {len(cat.measures)} Maßnahmen, {len(cat.sources)} Quellen. Aktiver Katalog: {cat.path}"
+    )
+    return 0
 
 
 def _massnahmen_export(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import cli_export
+    """Export the active catalogue (workbook + CSV) to ``--out``."""
+    from dashboard.data.measures import active_catalogue, export_csv, write_workbook
 
-    return cli_export(args.out)
+    cat = active_catalogue()
+    for w in cat.warnings:
+        print("Warnung:", w)
+    out = Path(args.out)
+    write_workbook(cat, out / "massnahmen.xlsx")
+    paths = export_csv(cat, out)
+    print(
+        f"Exportiert ({'importierter' if cat.origin == 'imported' else 'mitgelieferter'} "
+        f"Katalog, {len(cat.measures)} Maßnahmen): {out / 'massnahmen.xlsx'}, "
+        + ", ".join(p.name for p in paths)
+    )
+    return 0
 
 
 def _massnahmen_build(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import main as build_main
+    """Re-run the build: raw CSV -> shipped workbook and CSV export."""
+    from dashboard.data.measures import SHIPPED_WORKBOOK, build_shipped
 
-    return build_main(["build"])
+    cat, rep = build_shipped()
+    print(f"{len(cat.measures)} Maßnahmen -> {SHIPPED_WORKBOOK}; ausgeschlossen: {len(rep.excluded)}")
+    return 0
 
 
 def _massnahmen_reset(args: argparse.Namespace) -> int:
