@@ -227,9 +227,13 @@ T = {  # general UI texts (formal "Sie")
     "indicator": "Kennzahl",
     "table_summary": "Daten als Tabelle",
     "estimated_note": (
-        "Geschätzt: Für die einzelnen Gemeinden gibt es keine amtliche Tabelle nach "
-        "Alter und Geschlecht. Die Altersstruktur der Gemeinden ist deshalb vom Projekt "
-        "geschätzt (siehe „Daten & Methodik“) und überall als geschätzt gekennzeichnet."
+        "Einwohnerzahlen der Gemeinden am 31.12.2024 amtlich (IT.NRW 12411-15i); ihre Aufteilung "
+        "nach Alter und Geschlecht geschätzt, da es dafür keine amtliche Gemeindetabelle gibt "
+        "(siehe „Daten & Methodik“)."
+    ),
+    "base_note": (
+        "Ab 31.12.{year} vorausberechnet. Einwohnerzahlen der Gemeinden am 31.12.{year} amtlich "
+        "(IT.NRW 12411-15i), ihre Altersstruktur geschätzt."
     ),
     "projected_note": "Ab {year} vorausberechnet (Modellrechnung, keine amtliche Statistik).",
     "data_stand": "Datenstand: Bevölkerung am 31.12.{year} (Basis Zensus 2022)",
