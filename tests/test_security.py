@@ -38,13 +38,10 @@ def client(dash_app):
 
 
 def page_paths() -> list[str]:
-    """Every page of the app (the Dash page registry), or ``/`` for a single-page app."""
-    import dash
+    """Every page of the app (the Dash page registry without the German 404 page)."""
+    from dashboard.app import page_paths as app_pages
 
-    import dashboard.app  # noqa: F401  (registers the pages)
-
-    paths = [p["relative_path"] for p in dash.page_registry.values()]
-    return sorted(set(paths)) or ["/"]
+    return sorted(app_pages()) or ["/"]
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:

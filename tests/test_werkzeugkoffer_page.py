@@ -26,6 +26,24 @@ def _text(component) -> str:
     )
 
 
+def _cards(view: dict) -> list:
+    """The measure cards of a cards view, in display order (they sit in Handlungsfeld sections)."""
+    out = []
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for n in node:
+                walk(n)
+        elif hasattr(node, "to_plotly_json"):
+            if str(getattr(node, "id", "") or "").startswith("massnahme-"):
+                out.append(node)
+            else:
+                walk(getattr(node, "children", None))
+
+    walk(view["cards"])
+    return out
+
+
 @pytest.fixture()
 def comps(monkeypatch, tmp_path):
     from dashboard.app.pages import _measures_components as comps
@@ -60,9 +78,14 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
         highlight="M36",
     )
     assert v["notice"] is None
-    cards = v["cards"]
-    expected = filter_measures(M.active_catalogue(), ags=NIDEGGEN, age_group="80+", status="aktiv").id
+    cards = _cards(v)
+    found = filter_measures(M.active_catalogue(), ags=NIDEGGEN, age_group="80+", status="aktiv")
+    # grouped by Handlungsfeld (first appearance), the filter's order inside each group
+    expected = [i for f in dict.fromkeys(found.field_of_action) for i in found[found.field_of_action == f].id]
     assert [c.id for c in cards] == ["massnahme-" + i for i in expected]
+    groups = v["cards"]
+    assert [g.open for g in groups].count(True) >= 1
+    assert all(g.className == "wk-field-group" for g in groups)
     ids = [c.id for c in cards]
     m10 = _text(cards[ids.index("massnahme-M10")])  # Wohnberatung, 65+
     assert "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)" in m10
@@ -100,8 +123,9 @@ def test_render_view_without_projection_says_so(comps, monkeypatch):
         spec=_model.ScenarioSpec(),
     )
     assert "nicht verfügbar" in _text(v["notice"])
-    assert len(v["cards"]) == (M.shipped_catalogue().measures.field_of_action == M.FIELDS_OF_ACTION[0]).sum()
-    assert "Antwortet auf" not in _text(v["cards"][0])
+    cards = _cards(v)
+    assert len(cards) == (M.shipped_catalogue().measures.field_of_action == M.FIELDS_OF_ACTION[0]).sum()
+    assert "Antwortet auf" not in _text(cards[0])
     g = comps.gaps_view(ags="05358", year=2030, spec=_model.ScenarioSpec())
     assert g["gap_tables"] is None and "nicht verfügbar" in json.dumps(
         g["gap_fig"].to_plotly_json(), ensure_ascii=False

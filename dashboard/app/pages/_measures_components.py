@@ -366,7 +366,7 @@ def cards_view(
         "origin": origin,
         "summary": summary,
         "notice": notice,
-        "cards": field_groups(groups, found, highlight=highlight, expand=bool(field or text)),
+        "cards": field_groups(groups, found, highlight=highlight, expand=bool(field or group or text)),
     }
 
 
@@ -379,7 +379,7 @@ def field_groups(
 ) -> list:
     """Cards grouped by Handlungsfeld in collapsible sections (a long list stays short on a phone).
 
-    All sections are open for short lists or a filtered view (``expand``); otherwise only the
+    All sections are open for short lists or a view filtered by field, age group or text (``expand``); otherwise only the
     section of the highlighted measure, else the first one. Each section ends with a link
     back up to the filters.
     """
