@@ -4,8 +4,10 @@ Layers (imports go one way only)::
 
     dashboard.data        official files -> tidy tables, validation, provenance
     dashboard.projection  cohort-component model, assumptions, scenarios, backtest
-    dashboard.figures     pure Plotly figure builders, German labels/number formats
+    dashboard.figures     pure Plotly figure builders, palette and house style
     dashboard.app         the Dash app (pages, thin callbacks)
+    dashboard.text        the floor: German number/date formatter and message catalogue
+                          (imported by every layer, imports nothing of the project)
 """
 
 import os

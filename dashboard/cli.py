@@ -18,6 +18,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from dashboard.text import fmt_int
+
 
 def _serve(args: argparse.Namespace) -> int:
     from dashboard.app import run_dev_server
@@ -84,7 +86,7 @@ def _cmd_project(args: argparse.Namespace) -> int:
     progress.close()
     kreis = result.kreis_total(scenario.horizon)
     print(
-        f"{scenario.label}: Kreis Düren 31.12.{scenario.horizon}: {kreis:,.0f} Personen".replace(",", "."),
+        f"{scenario.label}: Kreis Düren 31.12.{scenario.horizon}: {fmt_int(kreis)} Personen",
         file=sys.stderr,
     )
     print(str(out))
@@ -176,6 +178,12 @@ def _register_project(sub) -> None:
 
 def _register_data(data_sub) -> None:
     check = data_sub.add_parser("check", help="alle mitgelieferten Tabellen prüfen")
+    check.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=None,
+        help="Prüfsummen und Inhalt der Rohdateien in diesem Ordner prüfen (Standard: data/raw)",
+    )
     check.set_defaults(func=_data_check)
     imp = data_sub.add_parser(
         "import", help="einen GENESIS-Export prüfen und in den Nutzerdaten-Ordner übernehmen"
@@ -207,7 +215,7 @@ def _data_import(args: argparse.Namespace) -> int:
 def _data_check(args: argparse.Namespace) -> int:
     from dashboard.data.check import check_results, render_check
 
-    results = check_results()
+    results = check_results(getattr(args, "raw_dir", None))
     print(render_check(results))
     return 0 if all(r.ok for r in results) else 1
 

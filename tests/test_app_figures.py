@@ -1,12 +1,10 @@
-"""Figure builders, formatters and summary tables (pure functions, no server).
+"""Figure builders and summary tables (pure functions, no server).
 
 Frames are built from the real model where it matters (``project``); a few small frames
 below are SYNTHETIC test fixtures (named ``synthetic_*``) to check drawing rules exactly.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 import pandas as pd
 import pytest
@@ -16,32 +14,9 @@ from dashboard.data import municipal_boundaries
 from dashboard.figures import labels, maps, pyramid, scenarios, summary, tables, trends
 
 
-@pytest.mark.parametrize(
-    "fn,arg,expected",
-    [
-        (labels.fmt_int, 1234, "1.234"),
-        (labels.fmt_int, 279285, "279.285"),
-        (labels.fmt_int, -56.4, "−56"),
-        (labels.fmt_dec, 1234.5, "1.234,5"),
-        (labels.fmt_pct, 0.123, "12,3 %"),
-        (labels.fmt_pct, 0.2, "20,0 %"),
-        (labels.fmt_signed_int, 1234, "+1.234"),
-        (labels.fmt_signed_int, -5, "−5"),
-        (labels.fmt_signed_int, 0.2, "±0"),
-        (labels.fmt_signed_pct, -0.021, "−2,1 %"),
-        (labels.fmt_date, date(2024, 12, 31), "31.12.2024"),
-        (labels.fmt_date, "2022-05-15", "15.05.2022"),
-        (labels.fmt_int, None, "–"),
-        (labels.fmt_pct, float("nan"), "–"),
-    ],
-)
-def test_german_formats(fn, arg, expected):
-    assert fn(arg) == expected
-
-
 def test_sex_colours_are_not_pink_or_blue():
     assert labels.SEX_COLORS == {"female": "#E69F00", "male": "#009E73"}
-    assert labels.style(trends.go.Figure()).layout.separators == ",."
+    assert labels.style(trends.go.Figure()).layout.separators == ",."  # text.PLOTLY_SEPARATORS
 
 
 def synthetic_history() -> pd.DataFrame:

@@ -125,8 +125,8 @@ def test_arrays_are_read_only(a):
 
 def test_method_text_states_the_estimated_values_in_german_format(a):
     from dashboard.projection import method_text_de
-    from dashboard.projection.assumptions import de_num
+    from dashboard.text import fmt_dec, fmt_int
 
     text = method_text_de()
-    assert de_num(a.tfr, 2) in text and de_num(a.net_migration) in text and de_num(a.e0[0], 1) in text
+    assert fmt_dec(a.tfr, 2) in text and fmt_int(a.net_migration) in text and fmt_dec(a.e0[0], 1) in text
     assert "Kohorten-Komponenten" in text

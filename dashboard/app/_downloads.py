@@ -38,6 +38,7 @@ from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
+from dashboard.text import fmt_num
 
 SOURCE_NOTE = [
     "Kreis Düren 2030 – Demografie-Dashboard",
@@ -172,7 +173,7 @@ def brief_request() -> tuple[str, _model.ScenarioSpec] | list[str]:
         ):
             raw = a.get(name)
             if raw is not None and _model.parse_float(raw, *rng) is None:
-                lo, hi = (f"{v:g}".replace(".", ",") for v in rng)
+                lo, hi = (fmt_num(v) for v in rng)
                 problems.append(f"Ungültiger Wert „{raw}“ für {name} (erwartet: Zahl von {lo} bis {hi}).")
     if problems:
         return problems

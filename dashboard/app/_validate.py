@@ -10,16 +10,13 @@ silently falling back to the Basis value (the model itself never sees such a val
 from __future__ import annotations
 
 from dashboard.app import _model
+from dashboard.text import fmt_num
 
 _FIELDS = (
     ("Geburtenrate (Kinder je Frau)", _model.TFR_RANGE),
     ("Gewinn an Lebenserwartung (Jahre)", _model.E0_RANGE),
     ("Wanderungssaldo (Personen je Jahr)", _model.MIGRATION_RANGE),
 )
-
-
-def _num(x: float) -> str:
-    return f"{x:g}".replace("-", "−").replace(".", ",")
 
 
 def _shown(value: object) -> str:
@@ -37,7 +34,9 @@ def rejected_inputs(tfr: object, e0: object, wanderung: object) -> str | None:
         if value is None:
             continue
         if _model.parse_float(value, lo, hi) is None:
-            problems.append(f"{label}: {_shown(value)} ist keine Zahl zwischen {_num(lo)} und {_num(hi)}")
+            problems.append(
+                f"{label}: {_shown(value)} ist keine Zahl zwischen {fmt_num(lo)} und {fmt_num(hi)}"
+            )
     if not problems:
         return None
     return "Eingabe nicht verwendet – " + "; ".join(problems) + ". Für diese Annahme gilt die Basis-Annahme."

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from werkzeug.exceptions import HTTPException
 
 from dashboard.settings import SETTINGS
+from dashboard.text import fmt_num
 
 if TYPE_CHECKING:  # pragma: no cover
     import flask
@@ -183,7 +184,7 @@ def install_security(
 
     def _message(code: int) -> str:
         text = ERROR_MESSAGES.get(code, GENERIC_ERROR)
-        return text.format(limit=f"{limit_mb:.3g}".replace(".", ","))
+        return text.format(limit=fmt_num(limit_mb, 2))
 
     def _respond(code: int):
         from flask import Response

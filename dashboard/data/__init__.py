@@ -10,6 +10,11 @@ Public API (stable for notebooks and the model)::
     vital_events()           Kreis births, deaths, in-/out-migration 2020–2024 (official)
     municipal_totals()       municipal totals 1983–2023 with census basis (official)
     zensus2022_municipal()   Zensus 2022 municipal results
+    zensus2022_age_classes() Zensus 2022 municipal population in 11 age classes, 15.05.2022 (official)
+    zensus2022_sex_totals()  Zensus 2022 municipal population by sex, 15.05.2022 (official)
+    official_municipal_totals()   municipal totals 31.12.2024, IT.NRW 12411-15i (official)
+    official_kreis_single_ages()  Kreis single ages 0…89, 90+ at 31.12.2024, IT.NRW 12411-09i (official)
+    itnrw_kreis_age_groups()      the group rows of the 12411-09i extract (cross-checks)
     grid_age_shares()        Zensus 2011 grid age shares per municipality (derived)
     life_table()             Germany period life table 2023/25
     nrw_life_expectancy(), nrw_tfr(), municipal_boundaries()
@@ -32,6 +37,13 @@ from dashboard.data.embedded import (
 from dashboard.data.errors import DataFormatError, Problem
 from dashboard.data.genesis import GenesisTable, load_genesis
 from dashboard.data.history import census_breaks, linked_growth, municipal_history
+from dashboard.data.official import (
+    itnrw_kreis_age_groups,
+    official_kreis_single_ages,
+    official_municipal_totals,
+    zensus2022_age_classes,
+    zensus2022_sex_totals,
+)
 from dashboard.data.population import EstimationReport, estimation_report, load_population, population_array
 from dashboard.data.userdata import (
     ImportResult,
@@ -60,6 +72,11 @@ __all__ = [
     "nrw_tfr",
     "vital_events",
     "zensus2022_municipal",
+    "zensus2022_age_classes",
+    "zensus2022_sex_totals",
+    "official_municipal_totals",
+    "official_kreis_single_ages",
+    "itnrw_kreis_age_groups",
     "GenesisTable",
     "load_genesis",
     "ImportResult",

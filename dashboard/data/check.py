@@ -10,10 +10,12 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, KREIS_AGS, N_AGES, OPEN_AGE, SEXES
+from dashboard.text import fmt_dec, fmt_int
 
 #: Official Kreis Düren totals at 31.12.2024 by sex (Regionalstatistik 12411-02-03-4, Zensus 2022 basis).
 KREIS_2024 = {"total": 279_285, "female": 140_196, "male": 139_089}
@@ -29,10 +31,6 @@ class CheckResult:
     detail: str
 
 
-def _de(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def _run(name_de: str, name_en: str, fn: Callable[[], str]) -> CheckResult:
     try:
         return CheckResult(name_de, name_en, True, fn())
@@ -43,12 +41,48 @@ def _run(name_de: str, name_en: str, fn: Callable[[], str]) -> CheckResult:
         return CheckResult(name_de, name_en, False, last)
 
 
-def _check_raw() -> str:
-    from dashboard.data.embedded import RAW_DIR
-    from dashboard.data.integrity import verify_all
+def _check_raw(raw_dir: Path | None = None) -> str:
+    from dashboard.data import embedded
+    from dashboard.data.integrity import recorded_hashes, sha256_file, verify_all
 
-    names = verify_all(RAW_DIR)
-    return f"{len(names)} Dateien / files, SHA-256 ok"
+    raw = embedded.RAW_DIR if raw_dir is None else raw_dir
+    if raw_dir is None:
+        names = verify_all(raw)
+        return f"{len(names)} Dateien / files, SHA-256 ok"
+    bad = []  # an explicit folder: compare every file, uncached, and name all that differ
+    for name, digest in sorted(recorded_hashes(raw).items()):
+        path = raw / name
+        found = sha256_file(path) if path.exists() else None
+        if found != digest:
+            shown = f"SHA-256 {found[:16]}… (Datei wurde verändert)" if found else "keine Datei"
+            bad.append(f"{name}: erwartet SHA-256 {digest[:16]}…, gefunden {shown}")
+    assert not bad, "; ".join(bad)
+    return f"{len(recorded_hashes(raw))} Dateien / files, SHA-256 ok"
+
+
+def _check_official_content(raw_dir: Path | None = None) -> str:
+    """Content and cross-file identities of the Zensus 2022 / IT.NRW 2024 files (no hash needed)."""
+    from dashboard.data.official import validate_official_files
+
+    problems = validate_official_files(raw_dir)
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f" … und {len(problems) - 10} weitere" if len(problems) > 10 else ""
+        raise AssertionError(f"{len(problems)} Problem(e): {shown}{more}")
+    if raw_dir is not None:
+        return "Inhalt ok / content ok"
+    from dashboard.data import official_kreis_single_ages, official_municipal_totals, zensus2022_age_classes
+
+    z = zensus2022_age_classes()
+    t = official_municipal_totals()
+    a = official_kreis_single_ages()
+    pert = int(z.groupby("ags").class_sum_minus_total.first().abs().max())
+    return (
+        f"Zensus 2022: {z.ags.nunique()} Gemeinden × {z.age_class.nunique()} Altersklassen "
+        f"(Überlagerung ≤ {pert} Pers.), Summe {fmt_int(z.groupby('ags').municipal_total.first().sum())}; "
+        f"Gemeindesummen 31.12.2024 (12411-15i) = {fmt_int(t.population.sum())} = Kreistabelle; "
+        f"Einzelalter 0…89, 90+ (12411-09i) = {fmt_int(a.population.sum())}, je 17 Altersgruppen = Kreistabelle"
+    )
 
 
 def _check_kreis() -> str:
@@ -64,7 +98,7 @@ def _check_kreis() -> str:
     s = k[k.year == 2024].groupby("sex").population.sum()
     got = {"total": int(s.sum()), "female": int(s["female"]), "male": int(s["male"])}
     assert got == KREIS_2024, f"31.12.2024: {got} != {KREIS_2024}"
-    return f"{len(k)} Zeilen/rows, 2015–2024, 31.12.2024 = {_de(got['total'])}"
+    return f"{len(k)} Zeilen/rows, 2015–2024, 31.12.2024 = {fmt_int(got['total'])}"
 
 
 def _check_loader(name: str, expect: Callable[[object], str]) -> Callable[[], str]:
@@ -132,8 +166,8 @@ def _check_population(year: int) -> Callable[[], str]:
         s = rep.summary
         est = int(p.estimated.sum())
         return (
-            f"{len(p)} Zeilen/rows, Summe/total {_de(p.population.sum())}, Kreis × Geschlecht × "
-            f"17 Gruppen exakt (max. Abw./dev. {_de(worst, 9)} Pers.); {est} Zellen geschätzt/estimated; IPF "
+            f"{len(p)} Zeilen/rows, Summe/total {fmt_int(p.population.sum())}, Kreis × Geschlecht × "
+            f"17 Gruppen exakt (max. Abw./dev. {fmt_dec(worst, 9)} Pers.); {est} Zellen geschätzt/estimated; IPF "
             f"{s['ipf_iterations']} Iterationen, max. |ln Anpassung| {s['max_abs_log_adjustment_group17']:.2e}"
         )
 
@@ -174,8 +208,8 @@ def _check_history() -> str:
     k11 = br[(br.ags == KREIS_AGS) & (br.census == "Zensus 2011")].difference_pct.item()
     k22 = br[(br.ags == KREIS_AGS) & (br.census == "Zensus 2022")].difference_pct.item()
     return (
-        f"{len(h)} Stände/levels; Zensusbrüche Kreis/census breaks Kreis: 2011 {_de(k11, 1)} %, "
-        f"2022 +{_de(k22, 1)} %"
+        f"{len(h)} Stände/levels; Zensusbrüche Kreis/census breaks Kreis: 2011 {fmt_dec(k11, 1)} %, "
+        f"2022 +{fmt_dec(k22, 1)} %"
     )
 
 
@@ -202,10 +236,22 @@ def _check_measures() -> str:
     )
 
 
-def check_results() -> list[CheckResult]:
-    """Run every check; never raises (failures are results with ``ok=False``)."""
+def check_results(raw_dir: Path | None = None) -> list[CheckResult]:
+    """Run every check; never raises (failures are results with ``ok=False``).
+
+    Parameters
+    ----------
+    raw_dir : check the raw files (hashes, content of the Zensus 2022 / IT.NRW 2024 tables) in
+        this folder instead of the shipped ``data/raw`` (the loader checks always use the
+        shipped files).
+    """
     return [
-        _run("Rohdateien (Prüfsummen)", "raw files (hashes)", _check_raw),
+        _run("Rohdateien (Prüfsummen)", "raw files (hashes)", lambda: _check_raw(raw_dir)),
+        _run(
+            "Zensus 2022 Altersklassen, Gemeindesummen und Einzelalter 2024 (Inhalt)",
+            "Zensus 2022 age classes, municipal totals and single ages 2024 (content)",
+            lambda: _check_official_content(raw_dir),
+        ),
         _run("Kreis nach Geschlecht × 17 Altersgruppen", "Kreis by sex × 17 age groups", _check_kreis),
         _run(
             "Geburten, Sterbefälle, Wanderungen",
@@ -246,14 +292,14 @@ def check_results() -> list[CheckResult]:
     ]
 
 
-def run_check() -> str:
+def run_check(raw_dir: Path | None = None) -> str:
     """Validate every embedded table and the base population; return a printable summary.
 
     Returns
     -------
     str, one line per check (German name / English name: result), then a verdict line.
     """
-    return render_check(check_results())
+    return render_check(check_results(raw_dir))
 
 
 def render_check(results: list[CheckResult]) -> str:

@@ -69,6 +69,7 @@ from dashboard.data.embedded import (
     zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, problem
+from dashboard.text import fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
 #: the 17 Kreis groups, so grid factors are constant within every Kreis group.
@@ -928,11 +929,6 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
     return Estimate(year, pop, fit, totals_df, summary, de, en)
 
 
-def _de(x: float, digits: int) -> str:
-    """German number format (1.234,5)."""
-    return f"{x:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def _method_texts(s: dict) -> tuple[str, str]:
     y = s["year"]
     n_off = len(s["official_municipal_tables"])
@@ -945,7 +941,7 @@ def _method_texts(s: dict) -> tuple[str, str]:
         "geglättet, Gruppenmittel exakt erhalten) dienen als Startwerte; diese werden "
         "iterativ proportional angepasst (IPF), bis die amtlichen Kreiswerte nach Geschlecht und "
         f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
-        f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{_de(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
+        f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{fmt_dec(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
         + "Annahme: Das Altersprofil jeder Gemeinde relativ zum Kreis entspricht dem vom Mai 2011. "
         + (
             (

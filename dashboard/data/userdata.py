@@ -29,6 +29,7 @@ import pandas as pd
 from dashboard.constants import MUNICIPALITIES
 from dashboard.data.errors import DataFormatError, problem
 from dashboard.data.genesis import MAX_FILE_BYTES, Format, GenesisTable, load_genesis
+from dashboard.text import fmt_int
 
 REPO_DIR: Path = Path(__file__).resolve().parents[2]
 SHIPPED_DATA_DIR: Path = REPO_DIR / "data"
@@ -135,8 +136,8 @@ class ImportResult:
         lines = [
             f"Import {self.id} gespeichert ({'ersetzt' if self.replaced else 'neu'}).",
             f"Tabelle {m['table_code']} ({kind}), Format {m['format']}, Datei {m['original_filename']}",
-            f"{_de_int(m['rows'])} Werte, Jahre {', '.join(str(y) for y in m['years'])}, "
-            f"Regionen: {', '.join(f'{_de_int(n)} {lvl}' for lvl, n in m['regions_by_level'].items())}",
+            f"{fmt_int(m['rows'])} Werte, Jahre {', '.join(str(y) for y in m['years'])}, "
+            f"Regionen: {', '.join(f'{fmt_int(n)} {lvl}' for lvl, n in m['regions_by_level'].items())}",
             f"Quelle: {m['publisher']}, Lizenz {m['licence']}"
             + (f", Stand {m['stand']}" if m.get("stand") else ""),
         ]
@@ -147,10 +148,6 @@ class ImportResult:
             "Für die Prognose verwendbar: " + ("ja" if m["usable"] and not m.get("synthetic") else "nein")
         )
         return "\n".join(lines)
-
-
-def _de_int(n: int) -> str:
-    return f"{int(n):,}".replace(",", ".")
 
 
 def import_file(path: str | Path, *, format: Format | None = None, table: str | None = None) -> ImportResult:

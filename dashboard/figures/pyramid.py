@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.constants import KREIS_AGS, OPEN_AGE, SEXES
 from dashboard.figures import _fast as fast
-from dashboard.figures.labels import OKABE_ITO, SEX_COLORS, SEX_LABELS, region_name, style
+from dashboard.figures.labels import OKABE_ITO, SEX_COLORS, SEX_LABELS, fmt_dec, region_name, style
 
 
 def _arrays(pop: pd.DataFrame) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -198,7 +198,7 @@ def pyramid_figure(
     fig.update_xaxes(
         range=[-xmax, xmax],
         tickvals=ticks,
-        ticktext=[f"{abs(v):.1f}".replace(".", ",") + " %" for v in ticks],
+        ticktext=[fmt_dec(abs(v), 1) + " %" for v in ticks],
         title="Anteil an der Bevölkerung je Altersjahr (links Männer, rechts Frauen)",
     )
     fig.update_yaxes(title="Alter in Jahren", range=[-0.5, 100.5], dtick=10)

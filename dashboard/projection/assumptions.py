@@ -59,12 +59,12 @@ from dashboard.projection.lifetable import (
     scale_mortality,
     survival_ratios,
 )
+from dashboard.text import fmt_dec, fmt_int
 
 __all__ = [
     "Assumptions",
     "estimate_assumptions",
     "fertility_schedule",
-    "de_num",
     "method_text_de",
     "MEAN_AGE_AT_BIRTH",
     "SD_AGE_AT_BIRTH",
@@ -91,12 +91,6 @@ SRC_BIRTHS = "Regionalstatistik 12612-01-01-4, Lebendgeborene Kreis Düren"
 SRC_MIG = "Regionalstatistik 12711-01-03-4, Zu- und Fortzüge über die Kreisgrenze"
 SRC_POP = "Regionalstatistik 12411-0018 / 12411-02-03-4, Bevölkerung Kreis Düren nach 17 Altersgruppen"
 SRC_GV = "Destatis Gemeindeverzeichnis (GV-ISys), Bevölkerung 31.12.2013 und 31.12.2023 (Zensus-2011-Basis)"
-
-
-def de_num(x: float, digits: int = 0) -> str:
-    """German number format (``1.234,5``) for the text columns of the assumptions table."""
-    s = f"{x:,.{digits}f}"
-    return s.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def fertility_schedule(mean_age: float = MEAN_AGE_AT_BIRTH, sd: float = SD_AGE_AT_BIRTH) -> np.ndarray:
@@ -226,9 +220,9 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
                 f"{SRC_DEATHS}; {SRC_LIFETABLE}; {SRC_POP}",
                 "2023–2024",
                 method,
-                f"95-%-KI {de_num(ci[i, 0], 3)}–{de_num(ci[i, 1], 3)}; SMR je Jahr 2020–2024: "
-                + ", ".join(de_num(v, 3) for v in smr_year[smr_year.sex == sex].sort_values("year").smr)
-                + f"; Pearson-χ²/FG des Modells 2020–2024 = {de_num(disp, 2)} (>1: Schwankung zwischen Jahren)",
+                f"95-%-KI {fmt_dec(ci[i, 0], 3)}–{fmt_dec(ci[i, 1], 3)}; SMR je Jahr 2020–2024: "
+                + ", ".join(fmt_dec(v, 3) for v in smr_year[smr_year.sex == sex].sort_values("year").smr)
+                + f"; Pearson-χ²/FG des Modells 2020–2024 = {fmt_dec(disp, 2)} (>1: Schwankung zwischen Jahren)",
             )
         )
         rows.append(
@@ -240,7 +234,7 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
                 f"{SRC_LIFETABLE}; abgeleitet",
                 "2023–2024",
                 "Sterbetafel Deutschland 2023/25 mit Kreisniveau 2023–2024",
-                f"Deutschland 2023/25: {de_num(e0_de[i], 2)} Jahre",
+                f"Deutschland 2023/25: {fmt_dec(e0_de[i], 2)} Jahre",
             )
         )
     return qx, level, e0
@@ -269,7 +263,7 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
     tfr = float(np.exp(res_b.params.iloc[0]))
     ci = np.exp(res_b.conf_int().to_numpy()[0])
     nrw = nrw_tfr().set_index("year").tfr
-    nrw_txt = "; ".join(f"{y}: {de_num(v, 2)}" for y, v in nrw.items() if y >= 2018)
+    nrw_txt = "; ".join(f"{y}: {fmt_dec(v, 2)}" for y, v in nrw.items() if y >= 2018)
     rows.append(
         (
             "Geburten",
@@ -279,7 +273,7 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
             f"{SRC_BIRTHS}; {SRC_POP}",
             "2023–2024",
             "Poisson-GLM der Lebendgeborenen mit Offset log(Σ Frauen-Exposition × Altersprofil), gepoolt",
-            f"95-%-KI {de_num(ci[0], 3)}–{de_num(ci[1], 3)}; Devianz {de_num(res_b.deviance, 2)} bei "
+            f"95-%-KI {fmt_dec(ci[0], 3)}–{fmt_dec(ci[1], 3)}; Devianz {fmt_dec(res_b.deviance, 2)} bei "
             f"{int(res_b.df_resid)} FG; NRW (IT.NRW): {nrw_txt}",
         )
     )
@@ -294,15 +288,15 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
                 SRC_BIRTHS,
                 str(y),
                 "Poisson-GLM mit Jahreseffekten (exakte Anpassung der Jahreszahl)",
-                f"beobachtet {de_num(b[y])} Geburten, angepasst {de_num(pred)}"
-                + (f"; NRW {de_num(nrw[y], 2)}" if y in nrw.index else ""),
+                f"beobachtet {fmt_int(b[y])} Geburten, angepasst {fmt_int(pred)}"
+                + (f"; NRW {fmt_dec(nrw[y], 2)}" if y in nrw.index else ""),
             )
         )
     sens = []
     for mean in (MEAN_AGE_AT_BIRTH - 1.0, MEAN_AGE_AT_BIRTH + 1.0):
         phi_m = fertility_schedule(mean)
         expected = sum(float((exp[y][0] * phi_m).sum()) for y in by)
-        sens.append(f"{de_num(mean, 1)} Jahre → TFR {de_num(float(b.loc[by].sum()) / expected, 3)}")
+        sens.append(f"{fmt_dec(mean, 1)} Jahre → TFR {fmt_dec(float(b.loc[by].sum()) / expected, 3)}")
     rows.append(
         (
             "Geburten",
@@ -311,7 +305,7 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
             "Jahre",
             "Annahme; Destatis: 30,3 Jahre bei der ersten Geburt 2023 (Pressemitteilung 17.07.2024)",
             "–",
-            f"Gamma-förmiges Altersprofil 15–49, Standardabweichung {de_num(SD_AGE_AT_BIRTH, 1)} Jahre",
+            f"Gamma-förmiges Altersprofil 15–49, Standardabweichung {fmt_dec(SD_AGE_AT_BIRTH, 1)} Jahre",
             "nicht aus Kreisdaten schätzbar (keine altersspezifischen Geburten); bestimmt die Altersverteilung "
             "und über die Exposition die geschätzte TFR. Empfindlichkeit: " + "; ".join(sens),
         )
@@ -331,7 +325,7 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
             SRC_BIRTHS,
             "2020–2024",
             "Verhältnis der Lebendgeborenen Jungen/Mädchen",
-            f"{de_num(n)} Geburten; 95-%-KI {de_num(lo, 3)}–{de_num(hi, 3)}",
+            f"{fmt_int(n)} Geburten; 95-%-KI {fmt_dec(lo, 3)}–{fmt_dec(hi, 3)}",
         )
     )
     return phi, tfr, tfr_by_year, srb
@@ -364,7 +358,7 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
     dist = arrs["in_migration"] / arrs["in_migration"].sum()
     out_rate = arrs["out_migration"] / exposure
     net = float(np.median(list(net_by_year.values())))
-    yrs = "; ".join(f"{y}: {de_num(v)}" for y, v in net_by_year.items())
+    yrs = "; ".join(f"{y}: {fmt_int(v)}" for y, v in net_by_year.items())
     rows.append(
         (
             "Wanderung",
@@ -374,7 +368,7 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
             SRC_MIG,
             "2020–2024",
             "Median der fünf Jahressalden (robust gegen den Zuzug aus der Ukraine 2022)",
-            f"Jahressalden {yrs}; Mittelwert {de_num(np.mean(list(net_by_year.values())))}",
+            f"Jahressalden {yrs}; Mittelwert {fmt_int(np.mean(list(net_by_year.values())))}",
         )
     )
     total_out = float(arrs["out_migration"].sum()) / 5
@@ -388,7 +382,7 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
             "2020–2024",
             "Fortzüge nach Geschlecht × 6 Altersgruppen je Person, auf Einzelalter verteilt (gleitender "
             "5-Jahres-Durchschnitt der Gruppenraten, Gruppensummen exakt); Fortzüge = Rate × Bevölkerung",
-            f"durchschnittlich {de_num(total_out)} Fortzüge je Jahr",
+            f"durchschnittlich {fmt_int(total_out)} Fortzüge je Jahr",
         )
     )
     peak = int(np.argmax(dist.sum(axis=0)))
@@ -401,7 +395,7 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
             SRC_MIG,
             "2020–2024",
             "Verteilung der Zuzüge nach Geschlecht × Einzelalter; Zuzüge = (Nettoziel + Fortzüge) × Verteilung",
-            f"Anteil Frauen an den Zuzügen {de_num(100 * dist[0].sum(), 1)} %",
+            f"Anteil Frauen an den Zuzügen {fmt_dec(100 * dist[0].sum(), 1)} %",
         )
     )
     return dist, out_rate, net, net_by_year
@@ -444,7 +438,7 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
             "Bevölkerungszuwachs laut amtlichen Gemeindesummen minus geschätzte "
             "natürliche Bewegung (Kreisraten auf die Basisaltersstruktur der Gemeinde)",
             f"zum Vergleich amtlicher Kreissaldo 2020–2023 im Mittel "
-            f"{de_num(np.mean(list(_migration_years()[:4])))} (andere Jahre, andere Zensusbasis)",
+            f"{fmt_int(np.mean(list(_migration_years()[:4])))} (andere Jahre, andere Zensusbasis)",
         )
     )
     rows.append(
@@ -472,7 +466,7 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
                 SRC_GV,
                 f"{y0}–{y1}",
                 "Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0)",
-                f"Residualsaldo {de_num(resid[i])} je Jahr, Bevölkerungsanteil {de_num(100 * share[i], 1)} %",
+                f"Residualsaldo {fmt_int(resid[i])} je Jahr, Bevölkerungsanteil {fmt_dec(100 * share[i], 1)} %",
             )
         )
     return excess
@@ -572,7 +566,7 @@ def method_text_de(a: Assumptions | None = None) -> str:
     Plain text, several paragraphs separated by blank lines; numbers in German format.
     """
     a = a or estimate_assumptions()
-    e0f, e0m = (de_num(x, 1) for x in a.e0)
+    e0f, e0m = (fmt_dec(x, 1) for x in a.e0)
     return "\n\n".join(
         [
             "Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Ausgehend vom Bevölkerungsstand "
@@ -586,12 +580,12 @@ def method_text_de(a: Assumptions | None = None) -> str:
             f"(Poisson-Regression der Sterbefälle 2023–2024). Daraus folgt eine Lebenserwartung bei Geburt von "
             f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer.",
             f"Geburten: Die zusammengefasste Geburtenziffer des Kreises wird aus den Geburten 2023–2024 geschätzt "
-            f"({de_num(a.tfr, 2)} Kinder je Frau); das Altersprofil der Mütter ist eine Annahme "
-            f"(Durchschnittsalter {de_num(MEAN_AGE_AT_BIRTH, 1)} Jahre), weil für den Kreis keine "
+            f"({fmt_dec(a.tfr, 2)} Kinder je Frau); das Altersprofil der Mütter ist eine Annahme "
+            f"(Durchschnittsalter {fmt_dec(MEAN_AGE_AT_BIRTH, 1)} Jahre), weil für den Kreis keine "
             f"altersspezifischen Geburtenzahlen vorliegen.",
             f"Wanderung: Fortzüge als Raten nach Alter und Geschlecht, Zuzüge als Altersverteilung, beides aus "
             f"den Wanderungen über die Kreisgrenze 2020–2024. Im Basisszenario beträgt der Wanderungssaldo des "
-            f"Kreises {de_num(a.net_migration)} Personen je Jahr (Median 2020–2024). Die Gemeinden erhalten ihren "
+            f"Kreises {fmt_int(a.net_migration)} Personen je Jahr (Median 2020–2024). Die Gemeinden erhalten ihren "
             f"Bevölkerungsanteil am Saldo plus einen Über- oder Unterschuss aus der Entwicklung ihrer amtlichen "
             f"Einwohnerzahlen 2013–2023 (Residualmethode).",
             "Die Altersstruktur der Gemeinden im Basisjahr ist geschätzt; alle Ergebnisse für Gemeinden nach "

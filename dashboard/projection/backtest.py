@@ -53,6 +53,7 @@ from dashboard.projection.base import base_population, kreis_single_age
 from dashboard.projection.engine import migration_function, scenario_rates
 from dashboard.projection.kernel import run
 from dashboard.projection.scenarios import PRESETS
+from dashboard.text import fmt_int
 
 __all__ = ["BacktestResult", "backtest", "METHODS", "METHOD_LABELS_DE", "LEVEL_LABELS_DE"]
 
@@ -225,12 +226,10 @@ def _kreis_case(a: Assumptions) -> list[pd.DataFrame]:
     pop = _project(P0, 6, net, np.zeros(1), a)
     net_post, _ = _calibrate(np.array([tot[2015]]), np.array([tot[2021]]), 6, nat)
     pop_post = _project(P0, 6, net_post, np.zeros(1), a)
-    note_post = f"{NOTE_RATES}; Nettowanderung {net_post:,.0f}/Jahr aus 2015→2021 (im Nachhinein)".replace(
-        ",", "."
-    )
+    note_post = f"{NOTE_RATES}; Nettowanderung {fmt_int(net_post)}/Jahr aus 2015→2021 (im Nachhinein)"
     out = []
     slope = (tot[2015] - p2013) / 2
-    note = f"{NOTE_RATES}; Nettowanderung {net:,.0f}/Jahr aus 2013→2015 (Residualmethode)".replace(",", ".")
+    note = f"{NOTE_RATES}; Nettowanderung {fmt_int(net)}/Jahr aus 2013→2015 (Residualmethode)"
     for h in range(1, 7):
         y = 2015 + h
         out.append(_rows(case, "Kreis", KREIS_AGS, 2015, y, "model", tot[y], pop[h].sum(), note))
@@ -391,9 +390,9 @@ def _official_case() -> list[pd.DataFrame]:
     actual_2020 = float(kreis_age_groups().query("year == 2020").population.sum())
     actual_old_basis = actual_2020 * old / z11
     note = (
-        f"IT.NRW (Jahrgang ~2008), {row.value:,.0f} laut Presse; Ist 2020 ({actual_2020:,.0f}, Zensus-2011-Basis) "
-        f"× {old:,.0f}/{z11:,.0f} auf VZ-1987-Basis umgerechnet"
-    ).replace(",", ".")
+        f"IT.NRW (Jahrgang ~2008), {fmt_int(row.value)} laut Presse; Ist 2020 ({fmt_int(actual_2020)}, "
+        f"Zensus-2011-Basis) × {fmt_int(old)}/{fmt_int(z11)} auf VZ-1987-Basis umgerechnet"
+    )
     return [
         _rows(
             "IT.NRW ~2008→2020",

@@ -19,12 +19,13 @@ from dashboard.constants import (
     PLANNING_AGE_GROUPS,
     SEXES,
 )
-from dashboard.projection.assumptions import Assumptions, de_num, estimate_assumptions
+from dashboard.projection.assumptions import Assumptions, estimate_assumptions
 from dashboard.projection.base import FEMALE_MASK, data_token
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
 from dashboard.projection.scenarios import PRESETS, Scenario
+from dashboard.text import fmt_dec, fmt_int
 
 __all__ = [
     "ProjectionResult",
@@ -376,7 +377,7 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             (
-                f"Basis × {de_num(scenario.migration_factor, 2)}"
+                f"Basis × {fmt_dec(scenario.migration_factor, 2)}"
                 if scenario.net_migration is None
                 else "vorgegeben"
             ),
@@ -390,7 +391,7 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             "Szenarioannahme",
             f"{BASE_YEAR}–{h}",
             "linear ansteigend, proportionale Senkung aller Sterberaten",
-            f"e0 {h}: Frauen {de_num(a.e0[0] + scenario.e0_gain, 1)}, Männer {de_num(a.e0[1] + scenario.e0_gain, 1)} Jahre",
+            f"e0 {h}: Frauen {fmt_dec(a.e0[0] + scenario.e0_gain, 1)}, Männer {fmt_dec(a.e0[1] + scenario.e0_gain, 1)} Jahre",
         ),
     ]
     return pd.DataFrame(rows, columns=list(a.table.columns))
@@ -485,7 +486,7 @@ def solve_net_migration_for_target(
     g_lo, g_hi = gap(lo), gap(hi)
     if g_lo > 0 or g_hi < 0:
         raise ValueError(
-            f"Das Ziel von {de_num(target)} Personen im Jahr {year} ist mit einer Nettozuwanderung "
+            f"Das Ziel von {fmt_int(target)} Personen im Jahr {year} ist mit einer Nettozuwanderung "
             "zwischen −20.000 und 50.000 Personen je Jahr nicht erreichbar."
         )
     return float(brentq(gap, lo, hi, xtol=1e-6, rtol=1e-12))

@@ -28,7 +28,15 @@ from dashboard.app._components import (
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import trends
-from dashboard.figures.labels import T, fmt_dec, fmt_int, fmt_signed_pct, fmt_value, region_name
+from dashboard.figures.labels import (
+    T,
+    fmt_dec,
+    fmt_int,
+    fmt_signed_dec,
+    fmt_signed_pct,
+    fmt_value,
+    region_name,
+)
 from dashboard.figures.pyramid import pyramid_figure
 from dashboard.figures.summary import key_numbers
 
@@ -93,8 +101,8 @@ def change_text(now: float, later: float, kind: str) -> str:
         return fmt_signed_pct(later / now - 1) if now else ""
     if kind == "pct":
         d = (later - now) * 100
-        return ("+" if d > 0 else "") + fmt_dec(d, 1) + " Prozentpunkte"
-    return ("+" if later - now > 0 else "") + fmt_dec(later - now, 1)
+        return fmt_signed_dec(d, 1) + " Prozentpunkte"
+    return fmt_signed_dec(later - now, 1)
 
 
 def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
