@@ -46,7 +46,7 @@ def test_presets_have_german_labels_and_expected_keys():
         "laengeres_leben",
     }
     labels = {s.label for s in PRESETS.values()}
-    assert len(labels) == 6 and "Basis (Status quo)" in labels
+    assert len(labels) == len(PRESETS) and "Basis" in labels
     tfr = estimate_assumptions().tfr
     assert PRESETS["geburten_niedrig"].tfr < tfr < PRESETS["geburten_hoch"].tfr
 
@@ -139,7 +139,12 @@ def test_fertility_and_longevity_scenarios_move_the_right_components():
 
     a = estimate_assumptions()
     q = scenario_rates(PRESETS["laengeres_leben"], a)["qx"][-1]
-    np.testing.assert_allclose(life_expectancy(q, female=np.array([True, False])), a.e0 + 2.0, atol=1e-3)
+    # Basis improvement path to the horizon plus the scenario's extra 2 years
+    h = PRESETS["laengeres_leben"].horizon
+    basis_e0 = a.e0 + np.asarray(a.e0_gain_per_year) * (h - a.mortality_year)
+    np.testing.assert_allclose(life_expectancy(q, female=np.array([True, False])), basis_e0 + 2.0, atol=1e-3)
+    q0 = scenario_rates(PRESETS["basis"], a)["qx"][-1]
+    np.testing.assert_allclose(life_expectancy(q0, female=np.array([True, False])), basis_e0, atol=1e-3)
 
 
 @pytest.mark.parametrize("target,year", [(300_000, 2030), (290_000, 2040)])

@@ -14,7 +14,7 @@ MIN_HORIZON = BASE_YEAR + 1
 MAX_HORIZON = 2045
 
 _LABELS = {
-    "basis": "Basis (Status quo)",
+    "basis": "Basis",
     "zuwanderung_niedrig": "Niedrige Zuwanderung",
     "zuwanderung_hoch": "Hohe Zuwanderung",
     "geburten_niedrig": "Niedrige Geburtenrate",
