@@ -88,7 +88,9 @@ def scenario_tables() -> None:
     r = project(PRESETS["basis"])
     i = r.indicators
     sel = i[i.municipality.isin(["Heimbach", "Düren", "Kreis Düren"]) & i.year.isin([2024, 2030, 2045])]
-    sel = sel.assign(share_65plus=sel.share_65plus * 100)[["municipality", "year", "population", "median_age", "share_65plus"]]
+    sel = sel.assign(share_65plus=sel.share_65plus * 100)[
+        ["municipality", "year", "population", "median_age", "share_65plus"]
+    ]
     print("\n## Basis: median age and share 65+ (%)\n")
     print(_md(sel.sort_values(["municipality", "year"]), 2))
     spread = i[i.year == 2045].query("ags != '05358'").median_age

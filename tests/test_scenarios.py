@@ -44,6 +44,7 @@ def test_presets_have_german_labels_and_expected_keys():
         "geburten_niedrig",
         "geburten_hoch",
         "laengeres_leben",
+        "itnrw",
     }
     labels = {s.label for s in PRESETS.values()}
     assert len(labels) == len(PRESETS) and "Basis" in labels
@@ -200,3 +201,22 @@ def test_callers_cannot_corrupt_the_cached_result():
     assert r.indicators.population.sum() > 0
     with pytest.raises(ValueError):
         r.arrays["population"][0, 0, 0, 0] = 1.0
+
+
+def test_itnrw_preset_follows_the_official_kreis_path():
+    """The preset's net migration makes the Basis model grow like IT.NRW's 2021–2050 projection (+1.4 %)."""
+    import pandas as pd
+
+    from dashboard.data.embedded import raw_path
+
+    p = pd.read_csv(raw_path("figures/projections_from_pages.csv"), dtype={"ags": str, "target_year": str})
+    row = p[(p.ags == KREIS_AGS) & (p.measure == "population_change_pct") & (p.target_year == "2050")].iloc[0]
+    assert row.vintage_base_year == "2021"
+    annual = (1 + float(row.value) / 100) ** (1 / (2050 - 2021))
+    r = project(PRESETS["itnrw"])
+    base = r.kreis_total(2024)
+    for year in (2030, 2045):
+        target = base * annual ** (year - 2024)
+        assert r.kreis_total(year) == pytest.approx(target, rel=2e-3)
+    # and it is below the Basis (whose migration is higher)
+    assert r.kreis_total(2045) < project().kreis_total(2045)

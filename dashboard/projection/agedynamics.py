@@ -181,7 +181,9 @@ def project_case(
     fert = f[:, None] * inp.fertility[None, :]  # (R, A)
     D = b.shape[0]
     P0 = np.broadcast_to(inp.start, (D,) + inp.start.shape)
-    target = np.broadcast_to((inp.totals_2022 - inp.start.sum(axis=(-2, -1))) / YEARS, (D, len(AGS_LIST))).copy()
+    target = np.broadcast_to(
+        (inp.totals_2022 - inp.start.sum(axis=(-2, -1))) / YEARS, (D, len(AGS_LIST))
+    ).copy()
     for _ in range(calibration_steps):
         tgt = target.copy()
 
@@ -261,7 +263,6 @@ def _women(pop: np.ndarray) -> np.ndarray:
 def _loo_fit(inp, a, f_by_class, penalty) -> tuple[np.ndarray, np.ndarray]:
     """Leave-one-class-out predicted shares (R, C) and the β fitted per left-out class."""
     R, C = inp.observed.shape
-    obs_sh = inp.observed / inp.observed.sum(axis=1, keepdims=True)
     out = np.empty((R, C))
     betas = []
     for c, name in enumerate(CLASSES):
@@ -294,8 +295,12 @@ def _age_dynamics(token: tuple) -> AgeDynamicsResult:
     return run_case(a, case_inputs(a))
 
 
-def run_case(a, inp: CaseInputs) -> AgeDynamicsResult:
-    """All methods of the case for given assumptions and inputs (see the module docstring)."""
+def run_case(a, inp: CaseInputs, penalties: tuple[float, ...] | None = None) -> AgeDynamicsResult:
+    """All methods of the case for given assumptions and inputs (see the module docstring).
+
+    ``penalties``: propensity penalties to try (leave-one-class-out error decides); default
+    only :data:`PROPENSITY_PENALTY` (:func:`penalty_selection` runs the whole grid).
+    """
     R, C = inp.observed.shape
     obs_sh = inp.observed / inp.observed.sum(axis=1, keepdims=True)
     start_sh = class_shares(inp.start)
@@ -309,11 +314,13 @@ def run_case(a, inp: CaseInputs) -> AgeDynamicsResult:
     f_all = _fertility_for(inp, women, None)
     fert = np.empty((R, C))
     for c, name in enumerate(CLASSES):
-        fert[:, c] = class_shares(project_case(inp, a, local=True, fertility_factor=f_by_class[name]))[0, :, c]
+        fert[:, c] = class_shares(project_case(inp, a, local=True, fertility_factor=f_by_class[name]))[
+            0, :, c
+        ]
     preds["model (local rates + fertility)"] = fert
     scores = {}
     best = None
-    for pen in PENALTIES:
+    for pen in (PROPENSITY_PENALTY,) if penalties is None else penalties:
         loo, _ = _loo_fit(inp, a, f_by_class, pen)
         scores[pen] = float(np.abs(loo - obs_sh).mean() * 100)
         if best is None or scores[pen] < scores[best[0]]:
@@ -363,6 +370,14 @@ def run_case(a, inp: CaseInputs) -> AgeDynamicsResult:
     return AgeDynamicsResult(
         table=table, summary=pd.DataFrame(summ), penalty=best[0], penalty_scores=scores, fertility=f_all
     )
+
+
+def penalty_selection() -> dict[float, float]:
+    """Leave-one-class-out MAE (pp) of the model for every penalty of :data:`PENALTIES` (slow, ~5 s)."""
+    from dashboard.projection.assumptions import estimate_assumptions
+
+    a = estimate_assumptions()
+    return run_case(a, case_inputs(a), PENALTIES).penalty_scores
 
 
 def summary_table() -> pd.DataFrame:

@@ -622,7 +622,9 @@ def _municipal_profiles(rows: list, a0: Assumptions) -> tuple[np.ndarray, np.nda
                 + ", ".join(str(k) for k in prof.nodes)
                 + f" Jahre), angepasst an den Zensus 2022, zum Kreis hin gestaucht (Strafterm {prof.penalty:g})",
                 "Faktoren 0–9 / 20–29 / 40–59 / 70–89 Jahre: "
-                + " / ".join(fmt_dec(float(g[lo:hi].mean()), 2) for lo, hi in ((0, 10), (20, 30), (40, 60), (70, 90))),
+                + " / ".join(
+                    fmt_dec(float(g[lo:hi].mean()), 2) for lo, hi in ((0, 10), (20, 30), (40, 60), (70, 90))
+                ),
             )
         )
     for i, ags in enumerate(AGS_LIST):

@@ -219,7 +219,11 @@ def _survival(a: Assumptions, first_year: int, n: int) -> dict:
 
 def _rates(a: Assumptions, first_year: int, n: int, regions: int) -> dict:
     """Kernel rates for ``n`` years of events from ``first_year`` on (mortality on the improvement path)."""
-    f = np.ones(regions) if a.municipal_fertility is None or regions == 1 else np.asarray(a.municipal_fertility)
+    f = (
+        np.ones(regions)
+        if a.municipal_fertility is None or regions == 1
+        else np.asarray(a.municipal_fertility)
+    )
     return dict(
         fertility=(a.tfr * np.asarray(a.fertility_shape))[None, :] * f[:, None],
         sex_ratio_at_birth=a.sex_ratio_at_birth,
@@ -234,7 +238,9 @@ def _natural_rate(P: np.ndarray, a: Assumptions, year: int) -> np.ndarray:
     return (res.births[0].sum(axis=-1) - res.deaths[0].sum(axis=(-2, -1))) / P.sum(axis=(-2, -1))
 
 
-def kreis_net_migration(base_year: int, natural_rate: float, window: int = KREIS_WINDOW) -> tuple[float, list]:
+def kreis_net_migration(
+    base_year: int, natural_rate: float, window: int = KREIS_WINDOW
+) -> tuple[float, list]:
     """Median of the annual Kreis residual net migrations of the ``window`` years up to ``base_year``.
 
     Returns (median, [(year, value), …]); the year whose growth crosses the census break is skipped.
@@ -260,7 +266,9 @@ def basis_net_migration(base_year: int, natural_rate: float, population: float) 
     return w * med + (1 - w) * (-natural_rate * population), med, vals
 
 
-def _residual(p0: np.ndarray, p1: np.ndarray, years: int, natural_rate: np.ndarray) -> tuple[float, np.ndarray]:
+def _residual(
+    p0: np.ndarray, p1: np.ndarray, years: int, natural_rate: np.ndarray
+) -> tuple[float, np.ndarray]:
     """Residual method: Kreis net migration (persons/yr) and municipal excess (Σ = 0)."""
     resid = (p1 - p0 - natural_rate * 0.5 * (p0 + p1) * years) / years
     share = (p0 + p1) / (p0 + p1).sum()
@@ -361,15 +369,37 @@ def _kreis_case(a: Assumptions) -> list[pd.DataFrame]:
         y = 2015 + h
         out.append(_rows(case, "Kreis", KREIS_AGS, 2015, y, "model", tot[y], pop[h].sum(), note))
         out.append(
-            _rows(case, "Kreis", KREIS_AGS, 2015, y, "model (migration ex post)", tot[y], pop_post[h].sum(), note_post)
+            _rows(
+                case,
+                "Kreis",
+                KREIS_AGS,
+                2015,
+                y,
+                "model (migration ex post)",
+                tot[y],
+                pop_post[h].sum(),
+                note_post,
+            )
         )
         out.append(_rows(case, "Kreis", KREIS_AGS, 2015, y, "constant", tot[y], tot[2015]))
         out.append(
-            _rows(case, "Kreis", KREIS_AGS, 2015, y, "linear trend", tot[y], tot[2015] + slope * h, "Trend 2013→2015")
+            _rows(
+                case,
+                "Kreis",
+                KREIS_AGS,
+                2015,
+                y,
+                "linear trend",
+                tot[y],
+                tot[2015] + slope * h,
+                "Trend 2013→2015",
+            )
         )
     for y in (2018, 2021):
         actual = k[k.year == y].groupby("age_group", observed=False).population.sum().loc[list(AGE_GROUPS_17)]
-        base = k[k.year == 2015].groupby("age_group", observed=False).population.sum().loc[list(AGE_GROUPS_17)]
+        base = (
+            k[k.year == 2015].groupby("age_group", observed=False).population.sum().loc[list(AGE_GROUPS_17)]
+        )
         by_age = pop[y - 2015, 0].sum(axis=0)
         pred = [by_age[lo : hi + 1].sum() for lo, hi in AGE_GROUPS_17.values()]
         by_age_post = pop_post[y - 2015, 0].sum(axis=0)
@@ -381,7 +411,18 @@ def _kreis_case(a: Assumptions) -> list[pd.DataFrame]:
                 ("constant", base.iloc[g], ""),
             ):
                 out.append(
-                    _rows(case, "Kreis-Altersgruppen", KREIS_AGS, 2015, y, m, actual.iloc[g], p, nt, age_group=label)
+                    _rows(
+                        case,
+                        "Kreis-Altersgruppen",
+                        KREIS_AGS,
+                        2015,
+                        y,
+                        m,
+                        actual.iloc[g],
+                        p,
+                        nt,
+                        age_group=label,
+                    )
                 )
     return out
 
@@ -411,7 +452,11 @@ def _setups(token: tuple) -> tuple[_CaseSetup, ...]:
         P0, structure = base_structure(base_year, a)
         nat = _natural_rate(P0, a, base_year + 1)
         nat_k = float(_natural_rate(P0.sum(axis=0, keepdims=True), a, base_year + 1)[0])
-        out.append(_CaseSetup(case, base_year, calib, targets, P0, structure, nat, nat_k, municipal_totals_at(base_year)))
+        out.append(
+            _CaseSetup(
+                case, base_year, calib, targets, P0, structure, nat, nat_k, municipal_totals_at(base_year)
+            )
+        )
     return tuple(out)
 
 
@@ -437,7 +482,9 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
         last = max(targets)
         actual_last = municipal_totals_at(last) / _adjust(base_year, last)
         net_post, excess_post = _residual(s.p_base, actual_last, last - base_year, s.nat)
-        pop_post = _project(s.P0, s.n, net_post, excess_post, a, base_year + 1, damping=1.0).sum(axis=(-2, -1))
+        pop_post = _project(s.P0, s.n, net_post, excess_post, a, base_year + 1, damping=1.0).sum(
+            axis=(-2, -1)
+        )
         p_c0 = _municipal_on_z11(c0) if c0 < 2011 <= base_year else municipal_totals_at(c0)
         slope = (s.p_base - p_c0) / (c1 - c0)
         cal = f"Trend {c0}→{c1}" + (" (31.12.2011: erste Zensus-2011-Werte)" if c0 == 2011 else "")
@@ -465,15 +512,20 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
                 "model": f"{NOTE_RATES}; {kreis_note}; {s.structure}{cnote}",
                 "model (migration ex post)": f"{NOTE_RATES}; Wanderung kalibriert {base_year}→{last} "
                 f"(im Nachhinein, Diagnose){cnote}",
-                "model shares × actual Kreis": "Verteilung des Modells, Kreissumme bekannt (Diagnose)" + cnote,
+                "model shares × actual Kreis": "Verteilung des Modells, Kreissumme bekannt (Diagnose)"
+                + cnote,
                 "constant": cnote.lstrip("; "),
                 "linear trend": cal + cnote,
                 "constant share": f"Anteil im Basisjahr × linearer Kreistrend {c0}→{c1}" + cnote,
                 "constant share × actual Kreis": "Anteil im Basisjahr, Kreissumme bekannt (Diagnose)" + cnote,
             }
             for m, pred in preds.items():
-                out.append(_rows(case, "Gemeinde", np.array(AGS_LIST), base_year, y, m, actual, pred, notes[m]))
-                out.append(_rows(case, "Kreis", KREIS_AGS, base_year, y, m, actual.sum(), pred.sum(), notes[m]))
+                out.append(
+                    _rows(case, "Gemeinde", np.array(AGS_LIST), base_year, y, m, actual, pred, notes[m])
+                )
+                out.append(
+                    _rows(case, "Kreis", KREIS_AGS, base_year, y, m, actual.sum(), pred.sum(), notes[m])
+                )
     return out
 
 
@@ -502,7 +554,9 @@ def _official_case() -> list[pd.DataFrame]:
     from dashboard.data.embedded import raw_path
 
     proj = pd.read_csv(raw_path("figures/projections_from_pages.csv"), dtype={"ags": str, "target_year": str})
-    row = proj[(proj.ags == KREIS_AGS) & (proj.target_year == "2020") & (proj.measure == "population")].iloc[0]
+    row = proj[(proj.ags == KREIS_AGS) & (proj.target_year == "2020") & (proj.measure == "population")].iloc[
+        0
+    ]
     pages = pd.read_csv(raw_path("figures/population_totals_from_pages.csv"), dtype={"ags": str})
     kreis = pages[pages.ags == KREIS_AGS]
     z11 = float(kreis[(kreis.measure == "population") & (kreis.ref_date == "2011-12-31")].value.iloc[0])
@@ -696,7 +750,9 @@ def _treatment_comparison(token: tuple) -> pd.DataFrame:
         for case in g.case.unique():
             other = g[g.case != case].groupby(keys).mape.mean()
             best = other.idxmin()
-            sel = (df.kreis_weight == w) & (df.case == case) & (df.window == best[0]) & (df.damping == best[1])
+            sel = (
+                (df.kreis_weight == w) & (df.case == case) & (df.window == best[0]) & (df.damping == best[1])
+            )
             chosen |= sel.to_numpy()
     df["loco_chosen"] = chosen
     return df

@@ -126,12 +126,18 @@ class MunicipalErrorModel:
         return cls(scale=0.0, horizon_exponent=0.5, size_exponent=0.0, n_cases=0)
 
 
-def fit_municipal_error(errors: pd.DataFrame) -> MunicipalErrorModel:
+def fit_municipal_error(errors: pd.DataFrame, kreis_variance=None) -> MunicipalErrorModel:
     """Fit :class:`MunicipalErrorModel` by maximum likelihood to backtest errors.
 
     Parameters
     ----------
     errors : backtest table as for :func:`municipal_extra_errors`.
+    kreis_variance : None = fit the *extra* log errors (municipal minus Kreis error of the
+        same case) as ``N(0, σ(h, P)²)``. A callable ``h -> variance`` (the variance of the
+        Kreis log population that the driver models give at horizon ``h``) = fit the
+        municipal *total* log errors as ``N(0, kreis_variance(h) + σ(h, P)²)``: the extra
+        error then takes up only what the drivers do not already cover, so the municipal
+        intervals (drivers + extra error) are calibrated on the municipal errors themselves.
 
     Returns
     -------
@@ -143,14 +149,16 @@ def fit_municipal_error(errors: pd.DataFrame) -> MunicipalErrorModel:
     x = x[x.horizon >= 1]
     if len(x) < 3:
         raise ValueError(f"need at least 3 municipal backtest cases, got {len(x)}")
-    e = x.extra_log_error.to_numpy(float)
+    total = kreis_variance is not None
+    e = (x.log_error if total else x.extra_log_error).to_numpy(float)
+    vk = np.array([kreis_variance(h) for h in x.horizon]) if total else np.zeros(len(x))
     lh = np.log(x.horizon.to_numpy(float))
     lp = np.log(x.population.to_numpy(float) / REFERENCE_POPULATION)
 
     def nll(theta):
         ls, a, b = theta
-        log_sigma = ls + a * lh - b * lp
-        return float(np.sum(log_sigma + 0.5 * e**2 * np.exp(-2 * log_sigma)))
+        var = np.exp(2 * (ls + a * lh - b * lp)) + vk
+        return float(np.sum(0.5 * np.log(var) + 0.5 * e**2 / var))
 
     start = [np.log(max(np.sqrt(np.mean(e**2)), 1e-6)), 0.5, 0.0]
     res = minimize(nll, start, method="L-BFGS-B", bounds=[(-20, 5), (0.0, 1.5), (0.0, 1.0)])
@@ -256,8 +264,9 @@ def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
 
     * the migration model is refitted on the Kreis growth up to the case's base year
       (fertility and life-expectancy series start 2013/2005 and are used in full);
-    * a municipality's extra error comes from a model fitted to the *other* 14
-      municipalities' backtest errors (leave one municipality out).
+    * a municipality's extra error comes from a model fitted to the backtest errors of the
+      *other* base years (leave one case out: the errors of one base year share its
+      migration history, so they are not independent of each other).
 
     Returns
     -------
@@ -283,9 +292,10 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
     max_h = int(rows.horizon.max())
     inputs = kernel_inputs(Scenario("basis", horizon=BASE_YEAR + max_h))
     base_pop = inputs.population.sum(axis=(1, 2))
-    loo = {a: fit_municipal_error(rows[rows.ags != a]) for a in AGS_LIST}
     out = []
     for base_year, g in rows.groupby("base_year"):
+        others = rows[rows.base_year != base_year]
+        loco = fit_municipal_error(others) if (others.ags != KREIS_AGS).sum() >= 3 else None
         s_drv, s_muni = np.random.SeedSequence([seed, int(base_year)]).spawn(2)
         models = fitted_models(migration_until=int(base_year))
         d = draw_drivers(inputs.years, draws=draws, seed=s_drv, base_year=inputs.base_year, models=models)
@@ -293,10 +303,10 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
         kreis_rel = _relative_log_quantiles(sim.values[:, :, -1, 0])  # (5, T+1)
         g = g.copy()
         muni_rel = {}
-        for a in set(g.ags) - {KREIS_AGS}:
-            k = AGS_LIST.index(a)
-            sm = apply_municipal_error(sim, loo[a], base_pop, seed=s_muni)
-            muni_rel[a] = _relative_log_quantiles(sm.values[:, :, k, 0])  # (5, T+1)
+        if set(g.ags) - {KREIS_AGS}:
+            sm = apply_municipal_error(sim, loco, base_pop, seed=s_muni)
+            for a in set(g.ags) - {KREIS_AGS}:
+                muni_rel[a] = _relative_log_quantiles(sm.values[:, :, AGS_LIST.index(a), 0])  # (5, T+1)
         rel = np.array(
             [
                 kreis_rel[:, int(h)] if a == KREIS_AGS else muni_rel[a][:, int(h)]
@@ -308,7 +318,7 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
         g["interval_source"] = np.where(
             g.level == "Kreis",
             f"Treiber (Wanderungsmodell bis {base_year})",
-            f"Treiber (Wanderungsmodell bis {base_year}) + Gemeindefehler ohne die Gemeinde selbst",
+            f"Treiber (Wanderungsmodell bis {base_year}) + Gemeindefehler aus den anderen Basisjahren",
         )
         out.append(g)
     cols = [
@@ -329,6 +339,39 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
         "interval_source",
     ]
     return pd.concat(out, ignore_index=True)[cols]
+
+
+def coverage_by_horizon(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Coverage and mean band width per level, horizon and nominal level.
+
+    Parameters
+    ----------
+    intervals : as returned by :func:`backtest_intervals`.
+
+    Returns
+    -------
+    DataFrame ``level, horizon, nominal, n, inside, coverage, mean_width`` (``mean_width`` =
+    mean of (upper − lower) / prediction, a fraction), plus rows with ``horizon`` = -1 for
+    all horizons together. Computed from the rows given.
+    """
+    rows = []
+    for level, g in intervals.groupby("level", sort=True):
+        for h in [-1] + sorted(int(x) for x in g.horizon.unique()):
+            sub = g if h == -1 else g[g.horizon == h]
+            for nominal, lo, hi in ((0.8, "q10", "q90"), (0.95, "q025", "q975")):
+                inside = int(((sub.actual >= sub[lo]) & (sub.actual <= sub[hi])).sum())
+                rows.append(
+                    {
+                        "level": level,
+                        "horizon": h,
+                        "nominal": nominal,
+                        "n": len(sub),
+                        "inside": inside,
+                        "coverage": inside / len(sub),
+                        "mean_width": float(((sub[hi] - sub[lo]) / sub.predicted).mean()),
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 def backtest_coverage(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:

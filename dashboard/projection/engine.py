@@ -145,7 +145,13 @@ def migration_function(
     damp = float(a.excess_damping if damping is None else damping)
     rate = np.ascontiguousarray(a.out_migration_rate)
     dist = np.ascontiguousarray(a.in_migration_distribution)
-    level = net_kreis if callable(net_kreis) else (lambda t, _n=np.asarray(net_kreis, dtype=float): _n)
+    if callable(net_kreis):
+        level = net_kreis
+    else:
+        fixed = np.asarray(net_kreis, dtype=float)
+
+        def level(t: int) -> np.ndarray:
+            return fixed
 
     def f(t: int, P: np.ndarray) -> np.ndarray:
         aged = np.empty_like(P)  # population aged one year (age 0: infants)

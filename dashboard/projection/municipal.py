@@ -83,20 +83,27 @@ def grid_factors(persons: np.ndarray | None = None) -> np.ndarray:
     return (p / p.sum(axis=1, keepdims=True)) / (p.sum(axis=0) / p.sum())
 
 
-def kreis_pattern_back(pattern: np.ndarray, years_back: float, survival: np.ndarray) -> np.ndarray:
+def kreis_pattern_back(
+    pattern: np.ndarray, years_back: float, survival: np.ndarray, old_age: int = 65
+) -> np.ndarray:
     """Kreis population (2, A) ``years_back`` years before the date of ``pattern`` (cohort shift).
 
-    A person aged ``a`` at the earlier date is ``a + k`` at the later one (``k = n + f``,
-    ``0 ≤ f < 1``): ``P_back[a] ≈ ((1 − f) P[a + n] + f P[a + n + 1]) / S(a)``, where ``S`` is
-    the cohort's probability to survive ``n`` years (product of the one-year survival ratios).
-    Ages whose cohort would be older than the open age at the later date share the open
-    group's persons equally. Used for *shapes* only (it ignores migration).
+    Below ``old_age``: a person aged ``a`` at the earlier date is ``a + k`` at the later one
+    (``k = n + f``, ``0 ≤ f < 1``), so ``P_back[a] ≈ ((1 − f) P[a + n] + f P[a + n + 1]) / S(a)``,
+    where ``S`` is the cohort's probability to survive ``n`` years (product of the one-year
+    survival ratios) — the reverse-survival method, which keeps the sizes of the birth cohorts.
+    From ``old_age`` on the later date's own shape is used (scaled to join at ``old_age``):
+    reverse survival divides by small survival probabilities there and would multiply any
+    error of the later table's old-age tail (the 75+ tail of the graduated Kreis tables is a
+    stationary-population estimate). Used for *shapes* only (it ignores migration); the
+    callers rake the result to official group totals.
 
     Parameters
     ----------
     pattern : (2, A) persons by sex and single age at the later date.
     years_back : k ≥ 0 (years).
     survival : (2, A) one-year survival ratios by age at the start of the year.
+    old_age : first age taken from the later date's shape.
     """
     P = np.asarray(pattern, dtype=float)
     s = np.asarray(survival, dtype=float)
@@ -104,19 +111,15 @@ def kreis_pattern_back(pattern: np.ndarray, years_back: float, survival: np.ndar
     f = float(years_back - n)
     A = P.shape[-1]
     ext = np.concatenate([P, np.zeros(P.shape[:-1] + (n + 2,))], axis=-1)
-    idx = np.arange(A)
+    idx = np.arange(old_age)
     shifted = (1 - f) * ext[..., idx + n] + f * ext[..., idx + n + 1]
-    # survival over n years of the cohort aged a at the earlier date
     log_s = np.log(np.clip(s, 1e-12, 1.0))
     cum = np.zeros_like(shifted)
     for j in range(n):
         cum += log_s[..., np.minimum(idx + j, A - 1)]
-    out = shifted / np.exp(cum)
-    beyond = idx + n >= A - 1  # cohorts in (or past) the open group at the later date
-    if beyond.any():
-        open_persons = P[..., -1:] / np.exp(cum[..., beyond].mean(axis=-1, keepdims=True))
-        out[..., beyond] = open_persons / beyond.sum()
-    return out
+    young = shifted / np.exp(cum)
+    old = P[..., old_age:] * (young[..., -1:] / np.maximum(P[..., old_age - 1 : old_age], 1e-12))
+    return np.concatenate([young, old], axis=-1)
 
 
 def _rake_to_grid(pattern: np.ndarray, kreis_grid: np.ndarray) -> np.ndarray:
@@ -129,7 +132,9 @@ def _rake_to_grid(pattern: np.ndarray, kreis_grid: np.ndarray) -> np.ndarray:
     return out
 
 
-def municipal_structure(kreis: np.ndarray, totals: np.ndarray, persons: np.ndarray | None = None) -> np.ndarray:
+def municipal_structure(
+    kreis: np.ndarray, totals: np.ndarray, persons: np.ndarray | None = None
+) -> np.ndarray:
     """Municipal population (R, 2, A): Kreis pattern × smoothed Zensus-2011 grid factors, scaled to ``totals``.
 
     Parameters

@@ -238,7 +238,9 @@ def fast_net_migration(
     if m.excess_damping != 1.0:
         excess = excess * P.dtype.type(m.excess_damping ** (t + 0.5))
     target = share * (nk[..., None] if nk.ndim else nk) + excess
-    w = in_migration_weights(aged, m.in_migration_distribution, m.municipal_propensity, local=m.local_migration)
+    w = in_migration_weights(
+        aged, m.in_migration_distribution, m.municipal_propensity, local=m.local_migration
+    )
     M = (target + out.sum(axis=(-2, -1)))[..., None, None] * w
     M -= out
     return M
