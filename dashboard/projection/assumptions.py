@@ -763,16 +763,25 @@ def method_text_de(a: Assumptions | None = None) -> str:
             "+ Geburten − Sterbefälle + Wanderungssaldo.",
             f"Sterblichkeit: Sterbetafel Deutschland 2023/25, mit einem Sterblichkeitsniveau für den Kreis "
             f"(Poisson-Regression der Sterbefälle 2023–2024). Daraus folgt eine Lebenserwartung bei Geburt von "
-            f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer.",
+            f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer. In der Basis steigt sie weiter, um "
+            f"{fmt_dec(a.e0_gain_per_year[0], 2)} (Frauen) und {fmt_dec(a.e0_gain_per_year[1], 2)} (Männer) Jahre "
+            "je Jahr – so wie in der mittleren Annahme (L2) der 15. koordinierten Bevölkerungsvorausberechnung "
+            "des Statistischen Bundesamts.",
             f"Geburten: Die zusammengefasste Geburtenziffer des Kreises wird aus den Geburten 2023–2024 geschätzt "
             f"({fmt_dec(a.tfr, 2)} Kinder je Frau); das Altersprofil der Mütter ist eine Annahme "
             f"(Durchschnittsalter {fmt_dec(MEAN_AGE_AT_BIRTH, 1)} Jahre), weil für den Kreis keine "
-            f"altersspezifischen Geburtenzahlen vorliegen.",
+            f"altersspezifischen Geburtenzahlen vorliegen. Jede Gemeinde hat ein eigenes Geburtenniveau aus "
+            f"ihrem Verhältnis von Kleinkindern zu Frauen im Zensus 2022, zum Kreiswert hin abgeschwächt.",
             f"Wanderung: Fortzüge als Raten nach Alter und Geschlecht, Zuzüge als Altersverteilung, beides aus "
             f"den Wanderungen über die Kreisgrenze 2020–2024. Im Basisszenario beträgt der Wanderungssaldo des "
-            f"Kreises {fmt_int(a.net_migration)} Personen je Jahr (Median 2020–2024). Die Gemeinden erhalten ihren "
-            f"Bevölkerungsanteil am Saldo plus einen Über- oder Unterschuss aus der Entwicklung ihrer amtlichen "
-            f"Einwohnerzahlen 2013–2023 (Residualmethode).",
+            f"Kreises {fmt_int(a.net_migration)} Personen je Jahr: die Hälfte des Saldos 2020–2024 (Median "
+            f"{fmt_int(a.net_migration_recent)}) und die Hälfte des Saldos, der die Einwohnerzahl konstant hielte "
+            f"({fmt_int(a.net_migration_constant)}). Diese Mischung hat in der Rückrechnung die Einwohnerzahlen der "
+            "Gemeinden genauer getroffen als die Fortschreibung des jüngsten Saldos. Die Gemeinden erhalten ihren "
+            "Bevölkerungsanteil am Saldo; die Zuzüge jedes Alters verteilen sich nach dem Anteil der Gemeinde an den "
+            "Einwohnern dieses Alters und nach einer Zuzugsneigung der Gemeinde, die aus der Entwicklung zwischen "
+            "den Zensus 2011 und 2022 geschätzt ist. So behält eine ältere Gemeinde ihre Altersstruktur, statt "
+            "sich durch Zuzüge im Kreisprofil dem Kreis anzugleichen.",
             "Die Altersstruktur der Gemeinden im Basisjahr ist geschätzt; alle Ergebnisse für Gemeinden nach "
             "Alter sind daher als Schätzung gekennzeichnet. Die Rückrechnung (Backtest) zeigt, wie genau das "
             "Modell frühere Entwicklungen getroffen hätte; die größte Unsicherheit liegt in der Wanderung.",
