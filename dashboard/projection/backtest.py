@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES
+from dashboard.data import data_version
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
 from dashboard.projection.base import base_population, kreis_single_age
 from dashboard.projection.engine import migration_function, scenario_rates
@@ -448,9 +449,7 @@ def backtest() -> BacktestResult:
     -------
     :class:`BacktestResult` with ``table`` and ``summary`` (see class docstring; APE as fractions).
     """
-    from dashboard.projection.base import data_token
-
-    return _backtest(data_token())
+    return _backtest(data_version())
 
 
 @functools.lru_cache(maxsize=2)

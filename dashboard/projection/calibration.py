@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import KREIS_AGS
+from dashboard.data import data_version
 
 #: Reference population of the size term (persons).
 REFERENCE_POPULATION: float = 10_000.0
@@ -228,9 +229,7 @@ def model_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 def fitted_municipal_error() -> MunicipalErrorModel:
     """:class:`MunicipalErrorModel` fitted to the project's backtest (cached per data version)."""
-    from dashboard.projection.base import data_token
-
-    return _fitted_municipal_error(data_token())
+    return _fitted_municipal_error(data_version())
 
 
 @functools.lru_cache(maxsize=4)
@@ -266,9 +265,7 @@ def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
     (persons) and ``interval_source`` (text). Cached per data version; callers must not
     mutate it.
     """
-    from dashboard.projection.base import data_token
-
-    return _backtest_intervals(draws, seed, data_token())
+    return _backtest_intervals(draws, seed, data_version())
 
 
 @functools.lru_cache(maxsize=4)

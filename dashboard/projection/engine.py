@@ -19,8 +19,9 @@ from dashboard.constants import (
     PLANNING_AGE_GROUPS,
     SEXES,
 )
+from dashboard.data import data_version
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
-from dashboard.projection.base import FEMALE_MASK, data_token
+from dashboard.projection.base import FEMALE_MASK
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
@@ -447,7 +448,7 @@ def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
     """
     if not isinstance(scenario, Scenario):
         raise TypeError("project() erwartet ein Scenario")
-    return _project_cached(scenario, data_token())
+    return _project_cached(scenario, data_version())
 
 
 def kreis_population_in(scenario: Scenario, year: int) -> float:

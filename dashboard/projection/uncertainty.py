@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES, PLANNING_AGE_GROUPS
+from dashboard.data import data_version
 from dashboard.projection.calibration import MunicipalErrorModel, municipal_error_draws
 from dashboard.projection.drivers import DriverDraws, draw_drivers
 
@@ -534,12 +535,10 @@ def project_probabilistic(
         from dashboard.projection.scenarios import PRESETS
 
         scenario = PRESETS["basis"]
-    from dashboard.projection.base import data_token
-
     if isinstance(municipal_error, bool):
         municipal_error = _default_municipal_error() if municipal_error else None
     return _project_probabilistic(
-        scenario, int(draws), seed, municipal_error, float(spread), engine, data_token()
+        scenario, int(draws), seed, municipal_error, float(spread), engine, data_version()
     )
 
 
