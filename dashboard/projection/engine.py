@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -203,18 +202,6 @@ class ProjectionResult:
         """Projected Kreis population at 31.12.``year`` (persons)."""
         i = self.frames["indicators"]
         return float(i.loc[(i.ags == KREIS_AGS) & (i.year == year), "population"].iloc[0])
-
-    def to_excel(self, path: str | Path) -> Path:
-        """Write results, indicators, age groups, components, assumptions, warnings and sources (one sheet each)."""
-        from dashboard.projection.export import write_excel
-
-        return write_excel(self, Path(path))
-
-    def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write one CSV per frame into ``folder`` (created if missing); returns the paths."""
-        from dashboard.projection.export import write_csv
-
-        return write_csv(self, Path(folder))
 
 
 @functools.lru_cache(maxsize=8)
