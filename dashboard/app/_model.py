@@ -227,7 +227,7 @@ def warm_up_uncertainty() -> None:
 
 def backtest_coverage() -> pd.DataFrame:
     """Coverage of the 80 %/95 % intervals in the backtest (computed once per process)."""
-    from dashboard.projection.calibration import backtest_coverage as coverage
+    from dashboard.projection.coverage import backtest_coverage as coverage
 
     return coverage()
 

@@ -45,7 +45,11 @@ import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES, PLANNING_AGE_GROUPS
 from dashboard.data import data_version
-from dashboard.projection.calibration import MunicipalErrorModel, municipal_error_draws
+from dashboard.projection.calibration import (
+    MunicipalErrorModel,
+    fitted_municipal_error,
+    municipal_error_draws,
+)
 from dashboard.projection.drivers import DriverDraws, draw_drivers
 
 #: Quantile columns of :attr:`ProbabilisticResult.quantiles` -> probability.
@@ -500,8 +504,6 @@ class ProbabilisticResult:
 
 
 def _default_municipal_error() -> MunicipalErrorModel:
-    from dashboard.projection.calibration import fitted_municipal_error
-
     return fitted_municipal_error()
 
 
