@@ -6,6 +6,7 @@ Subcommands (German verbs where users type them)::
     python -m dashboard                       # development server, http://127.0.0.1:8050
     python -m dashboard data check            # validate every embedded table
     python -m dashboard data import PATH      # validate and import a GENESIS export
+    python -m dashboard data update [--offline DIR]  # fetch the newest official tables (pystatis)
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
     python -m dashboard backtest --out rueckrechnung/   # summary.csv, coverage.csv, …
     python -m dashboard massnahmen import PATH
@@ -51,9 +52,9 @@ class Progress:
 
 
 def _cmd_project(args: argparse.Namespace) -> int:
+    from dashboard.export import write_csv, write_excel
     from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
-    from dashboard.projection.export import write_csv, write_excel
 
     if args.scenario not in PRESETS:
         print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
@@ -135,21 +136,49 @@ def _register_massnahmen(msub) -> None:
 
 
 def _massnahmen_import(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import cli_import
+    """Validate a workbook and make it the active catalogue; prints a summary or all problems."""
+    from dashboard.data.errors import DataFormatError
+    from dashboard.data.measures import import_workbook
 
-    return cli_import(args.path)
+    try:
+        cat = import_workbook(args.path)
+    except DataFormatError as exc:
+        print(str(exc))
+        return 1
+    except FileNotFoundError:
+        print(f"Datei nicht gefunden: {args.path}")
+        return 2
+    print(
+        f"Importiert: {len(cat.measures)} Maßnahmen, {len(cat.sources)} Quellen. Aktiver Katalog: {cat.path}"
+    )
+    return 0
 
 
 def _massnahmen_export(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import cli_export
+    """Export the active catalogue (workbook + CSV) to ``--out``."""
+    from dashboard.data.measures import active_catalogue, export_csv, write_workbook
 
-    return cli_export(args.out)
+    cat = active_catalogue()
+    for w in cat.warnings:
+        print("Warnung:", w)
+    out = Path(args.out)
+    write_workbook(cat, out / "massnahmen.xlsx")
+    paths = export_csv(cat, out)
+    print(
+        f"Exportiert ({'importierter' if cat.origin == 'imported' else 'mitgelieferter'} "
+        f"Katalog, {len(cat.measures)} Maßnahmen): {out / 'massnahmen.xlsx'}, "
+        + ", ".join(p.name for p in paths)
+    )
+    return 0
 
 
 def _massnahmen_build(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import main as build_main
+    """Re-run the build: raw CSV -> shipped workbook and CSV export."""
+    from dashboard.data.measures import SHIPPED_WORKBOOK, build_shipped
 
-    return build_main(["build"])
+    cat, rep = build_shipped()
+    print(f"{len(cat.measures)} Maßnahmen -> {SHIPPED_WORKBOOK}; ausgeschlossen: {len(rep.excluded)}")
+    return 0
 
 
 def _massnahmen_reset(args: argparse.Namespace) -> int:
@@ -227,6 +256,32 @@ def _register_data(data_sub) -> None:
     )
     imp.add_argument("--table", default=None, help="Tabellencode erzwingen, z. B. 12411-02-03-5")
     imp.set_defaults(func=_data_import)
+    upd = data_sub.add_parser(
+        "update",
+        help="neueste amtliche Tabellen von den Web-Diensten der Statistikämter abrufen (pystatis) "
+        "und als Entwurf ablegen",
+    )
+    upd.add_argument(
+        "--offline",
+        metavar="ORDNER",
+        default=None,
+        help="Aufzeichnungen abspielen statt das Netz zu nutzen (z. B. tests/data/genesis_api/)",
+    )
+    upd.add_argument(
+        "--nur",
+        metavar="TABELLE",
+        action="append",
+        default=None,
+        help="nur diese Tabelle abrufen (Code oder Schlüssel, mehrfach möglich)",
+    )
+    upd.add_argument(
+        "--ohne-entwurf",
+        dest="ohne_entwurf",
+        action="store_true",
+        help="nur abrufen und prüfen, keinen Entwurf anlegen",
+    )
+    upd.add_argument("--von", default=None, help="Name der Person, die den Abruf startet (für den Entwurf)")
+    upd.set_defaults(func=_data_update)
 
 
 def _data_import(args: argparse.Namespace) -> int:
@@ -238,6 +293,36 @@ def _data_import(args: argparse.Namespace) -> int:
     except DataFormatError as exc:
         print(f"Import abgelehnt: {exc}", file=sys.stderr)
         return 2
+    print(result.summary_de())
+    return 0
+
+
+def _data_update(args: argparse.Namespace) -> int:
+    from dashboard.data.update import UpdateError, run_update, step_count
+
+    try:
+        progress = Progress(step_count(args.nur, stage=not args.ohne_entwurf))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+    def notify(line: str) -> None:
+        sys.stderr.write("\n" + line + "\n")
+
+    try:
+        result = run_update(
+            offline=args.offline,
+            tables=args.nur,
+            stage=not args.ohne_entwurf,
+            actor=args.von,
+            progress=progress,
+            notify=notify,
+        )
+    except UpdateError as exc:
+        progress.close()
+        print(f"Aktualisierung abgebrochen: {exc.message}", file=sys.stderr)
+        return 2
+    progress.close()
     print(result.summary_de())
     return 0
 

@@ -184,7 +184,7 @@ def test_cache_is_keyed_on_the_data_version(monkeypatch):
     import dashboard.projection.engine as engine
 
     first = project()
-    monkeypatch.setattr(engine, "data_token", lambda: ("synthetic-token-for-test",))
+    monkeypatch.setattr(engine, "data_version", lambda: ("synthetic-token-for-test",))
     assert project() is not first  # a new data version triggers a new run
     assert project() is project()
 
@@ -205,11 +205,10 @@ def test_callers_cannot_corrupt_the_cached_result():
 
 def test_itnrw_preset_follows_the_official_kreis_path():
     """The preset's net migration makes the Basis model grow like IT.NRW's 2021–2050 projection (+1.4 %)."""
-    import pandas as pd
 
-    from dashboard.data.embedded import raw_path
+    from dashboard.data.embedded import projections_from_pages
 
-    p = pd.read_csv(raw_path("figures/projections_from_pages.csv"), dtype={"ags": str, "target_year": str})
+    p = projections_from_pages()
     row = p[(p.ags == KREIS_AGS) & (p.measure == "population_change_pct") & (p.target_year == "2050")].iloc[0]
     assert row.vintage_base_year == "2021"
     annual = (1 + float(row.value) / 100) ** (1 / (2050 - 2021))

@@ -37,6 +37,7 @@ import pandas as pd
 from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model
+from dashboard.export import write_excel
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
 from dashboard.text import fmt_num
 
@@ -44,8 +45,9 @@ SOURCE_NOTE = [
     "Kreis Düren 2030 – Demografie-Dashboard",
     "Amtliche Daten: Statistische Ämter des Bundes und der Länder, IT.NRW; Datenlizenz Deutschland – "
     "Namensnennung 2.0 (dl-de/by-2-0).",
-    "Die Altersstruktur der Gemeinden ist geschätzt (Spalte 'estimated'); Werte ab dem Basisjahr "
-    "sind Modellrechnungen (Spalte 'projected').",
+    "Die Einwohnerzahlen der Gemeinden am 31.12.2024 sind amtlich (IT.NRW 12411-15i; Spalte "
+    "'total_estimated' = False), ihre Altersstruktur ist geschätzt (Spalte 'estimated'); Werte ab dem "
+    "Basisjahr sind Modellrechnungen (Spalte 'projected').",
 ]
 
 TABLES = {
@@ -273,7 +275,7 @@ def register(server: Flask) -> None:
         if name == "vorausberechnung" and ext == "xlsx" and _model.model_available():
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "vorausberechnung.xlsx"
-                _model.result(spec).to_excel(path)
+                write_excel(_model.result(spec), path)
                 data = path.read_bytes()
             return send_file(
                 io.BytesIO(data),

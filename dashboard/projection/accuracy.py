@@ -26,7 +26,7 @@ def summary_table() -> pd.DataFrame:
 
 def coverage_table(draws: int = 500) -> pd.DataFrame:
     """Interval coverage in the backtest per level (see :data:`COVERAGE_COLUMNS`)."""
-    from dashboard.projection.calibration import backtest_coverage
+    from dashboard.projection.coverage import backtest_coverage
 
     c = backtest_coverage(draws)
     return pd.DataFrame({"level": c.level, "interval": c.nominal, "n": c.n, "covered": c.coverage})
@@ -43,7 +43,7 @@ def report_tables(draws: int = 500) -> dict[str, pd.DataFrame]:
     """
     from dashboard.projection.agedynamics import summary_table as age_summary
     from dashboard.projection.backtest import criteria, treatment_comparison
-    from dashboard.projection.calibration import backtest_intervals, coverage_by_horizon
+    from dashboard.projection.coverage import backtest_intervals, coverage_by_horizon
 
     h = coverage_by_horizon(backtest_intervals(draws))
     return {

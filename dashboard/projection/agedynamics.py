@@ -282,9 +282,9 @@ def _loo_fit(inp, a, f_by_class, penalty) -> tuple[np.ndarray, np.ndarray]:
 
 def age_dynamics() -> AgeDynamicsResult:
     """Run the case (cached per data version; a few seconds)."""
-    from dashboard.projection.base import data_token
+    from dashboard.data import data_version
 
-    return _age_dynamics(data_token())
+    return _age_dynamics(data_version())
 
 
 @functools.lru_cache(maxsize=2)

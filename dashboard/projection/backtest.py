@@ -57,6 +57,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES
+from dashboard.data import data_version
+from dashboard.data.embedded import kreis_bbsr_series, population_figures_from_pages, projections_from_pages
 from dashboard.projection.assumptions import (
     EXCESS_DAMPING,
     KREIS_COMPOSITE_WEIGHT,
@@ -66,6 +68,7 @@ from dashboard.projection.assumptions import (
 from dashboard.projection.base import base_population, kreis_single_age
 from dashboard.projection.engine import migration_function, mortality_for_years
 from dashboard.projection.kernel import run
+from dashboard.text import fmt_int
 
 __all__ = [
     "BacktestResult",
@@ -175,9 +178,7 @@ def _totals(year: int, official_only: bool = True) -> np.ndarray:
 
 def _census_factor() -> np.ndarray:
     """Zensus-2011 value (31.12.2011) / old VZ-1987 Fortschreibung (2011) per municipality."""
-    from dashboard.data.embedded import raw_path
-
-    p = pd.read_csv(raw_path("figures/population_totals_from_pages.csv"), dtype={"ags": str})
+    p = population_figures_from_pages()
     old = p[p.measure == "population_pre_census_implied"].set_index("ags").value.reindex(list(AGS_LIST))
     new = _totals(2011, official_only=False)
     return new / old.to_numpy(dtype=float)
@@ -197,9 +198,8 @@ def kreis_annual_totals() -> pd.Series:
     Growth from 2011 to 2012 crosses the break and must not be used.
     """
     from dashboard.data import kreis_age_groups
-    from dashboard.projection.drivers import _kreis_bbsr_series
 
-    s = _kreis_bbsr_series().copy()
+    s = kreis_bbsr_series().copy()
     exact = kreis_age_groups().groupby("year").population.sum()
     for y in range(2015, 2022):
         s.loc[y] = float(exact.loc[y])
@@ -339,10 +339,6 @@ NOTE_RATES = (
 )
 
 
-def _de(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".")
-
-
 def _kreis_case(a: Assumptions) -> list[pd.DataFrame]:
     from dashboard.data import kreis_age_groups
 
@@ -356,10 +352,10 @@ def _kreis_case(a: Assumptions) -> list[pd.DataFrame]:
     pop = _project(P0, 6, net, np.zeros(1), a, 2016, **kreis_only)
     net_post, _ = _residual(np.array([tot[2015]]), np.array([tot[2021]]), 6, np.array([nat]))
     pop_post = _project(P0, 6, net_post, np.zeros(1), a, 2016, **kreis_only)
-    note_post = f"{NOTE_RATES}; Nettowanderung {_de(net_post)}/Jahr aus 2015→2021 (im Nachhinein)"
+    note_post = f"{NOTE_RATES}; Nettowanderung {fmt_int(net_post)}/Jahr aus 2015→2021 (im Nachhinein)"
     note = (
-        f"{NOTE_RATES}; Nettowanderung {_de(net)}/Jahr = {KREIS_COMPOSITE_WEIGHT:g} × Median {_de(med)} der Jahre "
-        + ", ".join(f"{y}: {_de(v)}" for y, v in vals)
+        f"{NOTE_RATES}; Nettowanderung {fmt_int(net)}/Jahr = {KREIS_COMPOSITE_WEIGHT:g} × Median {fmt_int(med)} der Jahre "
+        + ", ".join(f"{y}: {fmt_int(v)}" for y, v in vals)
         + f" (Residuen der Kreissummen) + {1 - KREIS_COMPOSITE_WEIGHT:g} × Saldo für konstante Einwohnerzahl"
     )
     k0 = kreis_annual_totals()
@@ -471,10 +467,8 @@ def _adjust(base_year: int, y: int) -> np.ndarray:
 
 
 def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
-    from dashboard.projection.base import data_token
-
     out = []
-    for s in _setups(data_token()):
+    for s in _setups(data_version()):
         case, base_year, (c0, c1), targets = s.case, s.base_year, s.calib, s.targets
         net, med, vals = basis_net_migration(base_year, s.nat_kreis, float(s.p_base.sum()))
         excess = _excess(s, EXCESS_START[base_year])
@@ -489,8 +483,8 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
         slope = (s.p_base - p_c0) / (c1 - c0)
         cal = f"Trend {c0}→{c1}" + (" (31.12.2011: erste Zensus-2011-Werte)" if c0 == 2011 else "")
         kreis_note = (
-            f"Kreissaldo {_de(net)}/Jahr = {KREIS_COMPOSITE_WEIGHT:g} × Median {_de(med)} der Residuen "
-            + ", ".join(f"{y}: {_de(v)}" for y, v in vals)
+            f"Kreissaldo {fmt_int(net)}/Jahr = {KREIS_COMPOSITE_WEIGHT:g} × Median {fmt_int(med)} der Residuen "
+            + ", ".join(f"{y}: {fmt_int(v)}" for y, v in vals)
             + f" + {1 - KREIS_COMPOSITE_WEIGHT:g} × Saldo für konstante Einwohnerzahl; Überschuss der Gemeinden {EXCESS_START[base_year]}→{base_year} × {EXCESS_DAMPING:g} je Jahr"
         )
         for y in targets:
@@ -551,13 +545,11 @@ def _age_case() -> list[pd.DataFrame]:
 
 
 def _official_case() -> list[pd.DataFrame]:
-    from dashboard.data.embedded import raw_path
-
-    proj = pd.read_csv(raw_path("figures/projections_from_pages.csv"), dtype={"ags": str, "target_year": str})
+    proj = projections_from_pages()
     row = proj[(proj.ags == KREIS_AGS) & (proj.target_year == "2020") & (proj.measure == "population")].iloc[
         0
     ]
-    pages = pd.read_csv(raw_path("figures/population_totals_from_pages.csv"), dtype={"ags": str})
+    pages = population_figures_from_pages()
     kreis = pages[pages.ags == KREIS_AGS]
     z11 = float(kreis[(kreis.measure == "population") & (kreis.ref_date == "2011-12-31")].value.iloc[0])
     old = float(kreis[kreis.measure == "population_pre_census"].value.iloc[0])
@@ -566,8 +558,8 @@ def _official_case() -> list[pd.DataFrame]:
     actual_2020 = float(kreis_age_groups().query("year == 2020").population.sum())
     actual_old_basis = actual_2020 * old / z11
     note = (
-        f"IT.NRW (Jahrgang ~2008), {_de(row.value)} laut Presse; Ist 2020 ({_de(actual_2020)}, Zensus-2011-Basis) "
-        f"× {_de(old)}/{_de(z11)} auf VZ-1987-Basis umgerechnet"
+        f"IT.NRW (Jahrgang ~2008), {fmt_int(row.value)} laut Presse; Ist 2020 ({fmt_int(actual_2020)}, Zensus-2011-Basis) "
+        f"× {fmt_int(old)}/{fmt_int(z11)} auf VZ-1987-Basis umgerechnet"
     )
     return [
         _rows(
@@ -644,9 +636,7 @@ def backtest() -> BacktestResult:
     -------
     :class:`BacktestResult` with ``table`` and ``summary`` (see class docstring; APE as fractions).
     """
-    from dashboard.projection.base import data_token
-
-    return _backtest(data_token())
+    return _backtest(data_version())
 
 
 @functools.lru_cache(maxsize=2)
@@ -712,9 +702,7 @@ def treatment_comparison() -> pd.DataFrame:
     the leave-one-case-out choice: ``loco_chosen`` (True where the treatment has the lowest
     mean MAPE over the *other* cases among treatments with the same Kreis weight).
     """
-    from dashboard.projection.base import data_token
-
-    return _treatment_comparison(data_token()).copy()
+    return _treatment_comparison(data_version()).copy()
 
 
 @functools.lru_cache(maxsize=2)

@@ -1,4 +1,4 @@
-"""Municipal error model and the coverage check of the probabilistic projection.
+"""Municipal error model of the probabilistic projection, fitted to the backtest.
 
 Municipal error
 ---------------
@@ -24,11 +24,8 @@ the municipal populations of a draw are then rescaled so that they sum to the dr
 Kreis total (the extra error redistributes people between municipalities, the Kreis's
 uncertainty comes from the drivers alone).
 
-Coverage
---------
-:func:`coverage` counts, per level (Kreis / municipalities) and nominal level (80 %,
-95 %), how many actual outcomes fell inside the interval. The numbers are computed from
-the backtest's data each time and never stored as constants.
+The coverage check of the intervals against the backtest is in
+:mod:`dashboard.projection.coverage`.
 """
 
 from __future__ import annotations
@@ -40,6 +37,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import KREIS_AGS
+from dashboard.data import data_version
+from dashboard.projection.backtest import backtest
 
 #: Reference population of the size term (persons).
 REFERENCE_POPULATION: float = 10_000.0
@@ -126,18 +125,12 @@ class MunicipalErrorModel:
         return cls(scale=0.0, horizon_exponent=0.5, size_exponent=0.0, n_cases=0)
 
 
-def fit_municipal_error(errors: pd.DataFrame, kreis_variance=None) -> MunicipalErrorModel:
+def fit_municipal_error(errors: pd.DataFrame) -> MunicipalErrorModel:
     """Fit :class:`MunicipalErrorModel` by maximum likelihood to backtest errors.
 
     Parameters
     ----------
     errors : backtest table as for :func:`municipal_extra_errors`.
-    kreis_variance : None = fit the *extra* log errors (municipal minus Kreis error of the
-        same case) as ``N(0, σ(h, P)²)``. A callable ``h -> variance`` (the variance of the
-        Kreis log population that the driver models give at horizon ``h``) = fit the
-        municipal *total* log errors as ``N(0, kreis_variance(h) + σ(h, P)²)``: the extra
-        error then takes up only what the drivers do not already cover, so the municipal
-        intervals (drivers + extra error) are calibrated on the municipal errors themselves.
 
     Returns
     -------
@@ -149,16 +142,14 @@ def fit_municipal_error(errors: pd.DataFrame, kreis_variance=None) -> MunicipalE
     x = x[x.horizon >= 1]
     if len(x) < 3:
         raise ValueError(f"need at least 3 municipal backtest cases, got {len(x)}")
-    total = kreis_variance is not None
-    e = (x.log_error if total else x.extra_log_error).to_numpy(float)
-    vk = np.array([kreis_variance(h) for h in x.horizon]) if total else np.zeros(len(x))
+    e = x.extra_log_error.to_numpy(float)
     lh = np.log(x.horizon.to_numpy(float))
     lp = np.log(x.population.to_numpy(float) / REFERENCE_POPULATION)
 
     def nll(theta):
         ls, a, b = theta
-        var = np.exp(2 * (ls + a * lh - b * lp)) + vk
-        return float(np.sum(0.5 * np.log(var) + 0.5 * e**2 / var))
+        log_sigma = ls + a * lh - b * lp
+        return float(np.sum(log_sigma + 0.5 * e**2 * np.exp(-2 * log_sigma)))
 
     start = [np.log(max(np.sqrt(np.mean(e**2)), 1e-6)), 0.5, 0.0]
     res = minimize(nll, start, method="L-BFGS-B", bounds=[(-20, 5), (0.0, 1.5), (0.0, 1.0)])
@@ -193,35 +184,6 @@ def municipal_error_draws(
     return np.cumsum(z * np.sqrt(inc)[None], axis=2)
 
 
-def coverage(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Share of actual outcomes inside the 80 % and 95 % intervals, by level.
-
-    Parameters
-    ----------
-    intervals : one row per backtest case with ``level`` (e.g. ``"kreis"``,
-        ``"municipality"``), ``actual``, ``q025, q10, q90, q975`` (persons).
-
-    Returns
-    -------
-    DataFrame ``level, nominal, n, inside, coverage`` (``nominal`` 0.8 / 0.95,
-    ``coverage = inside / n``), computed from the rows given.
-    """
-    rows = []
-    for level, g in intervals.groupby("level", sort=True):
-        for nominal, lo, hi in ((0.8, "q10", "q90"), (0.95, "q025", "q975")):
-            inside = int(((g.actual >= g[lo]) & (g.actual <= g[hi])).sum())
-            rows.append(
-                {
-                    "level": level,
-                    "nominal": nominal,
-                    "n": len(g),
-                    "inside": inside,
-                    "coverage": inside / len(g) if len(g) else float("nan"),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 #: Backtest method whose errors calibrate the intervals (the model with ex-ante migration).
 MODEL_METHOD = "model"
 
@@ -236,148 +198,9 @@ def model_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 def fitted_municipal_error() -> MunicipalErrorModel:
     """:class:`MunicipalErrorModel` fitted to the project's backtest (cached per data version)."""
-    from dashboard.projection.base import data_token
-
-    return _fitted_municipal_error(data_token())
+    return _fitted_municipal_error(data_version())
 
 
 @functools.lru_cache(maxsize=4)
 def _fitted_municipal_error(token: tuple) -> MunicipalErrorModel:
-    from dashboard.projection.backtest import backtest
-
     return fit_municipal_error(model_rows(backtest().table))
-
-
-def _relative_log_quantiles(values: np.ndarray) -> np.ndarray:
-    """``log(q_p / q_50)`` over the draw axis of ``(draw, ...)``, probabilities of QUANTILES order."""
-    q = np.quantile(values, [0.025, 0.10, 0.50, 0.90, 0.975], axis=0)
-    return np.log(q / q[2])
-
-
-def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
-    """80 % and 95 % intervals around every backtest prediction of the model's totals.
-
-    Method: the probabilistic model gives, for every region and horizon ``h``, the
-    quantiles relative to the median, ``q_p / q_50``. A backtest case with prediction
-    ``x`` at horizon ``h`` gets the interval ``x · q_p / q_50``. The spreads are ex ante
-    where the data allow it:
-
-    * the migration model is refitted on the Kreis growth up to the case's base year
-      (fertility and life-expectancy series start 2013/2005 and are used in full);
-    * a municipality's extra error comes from a model fitted to the backtest errors of the
-      *other* base years (leave one case out: the errors of one base year share its
-      migration history, so they are not independent of each other).
-
-    Returns
-    -------
-    DataFrame: the model rows of the backtest (``case, level, ags, municipality, base_year,
-    target_year, horizon, actual, predicted``) plus ``q025, q10, q50, q90, q975``
-    (persons) and ``interval_source`` (text). Cached per data version; callers must not
-    mutate it.
-    """
-    from dashboard.projection.base import data_token
-
-    return _backtest_intervals(draws, seed, data_token())
-
-
-@functools.lru_cache(maxsize=4)
-def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
-    from dashboard.constants import AGS_LIST, BASE_YEAR
-    from dashboard.projection.backtest import backtest
-    from dashboard.projection.drivers import draw_drivers, fitted_models
-    from dashboard.projection.scenarios import Scenario
-    from dashboard.projection.uncertainty import apply_municipal_error, kernel_inputs, simulate
-
-    rows = model_rows(backtest().table)
-    max_h = int(rows.horizon.max())
-    inputs = kernel_inputs(Scenario("basis", horizon=BASE_YEAR + max_h))
-    base_pop = inputs.population.sum(axis=(1, 2))
-    out = []
-    for base_year, g in rows.groupby("base_year"):
-        others = rows[rows.base_year != base_year]
-        loco = fit_municipal_error(others) if (others.ags != KREIS_AGS).sum() >= 3 else None
-        s_drv, s_muni = np.random.SeedSequence([seed, int(base_year)]).spawn(2)
-        models = fitted_models(migration_until=int(base_year))
-        d = draw_drivers(inputs.years, draws=draws, seed=s_drv, base_year=inputs.base_year, models=models)
-        sim = simulate(inputs, d)
-        kreis_rel = _relative_log_quantiles(sim.values[:, :, -1, 0])  # (5, T+1)
-        g = g.copy()
-        muni_rel = {}
-        if set(g.ags) - {KREIS_AGS}:
-            sm = apply_municipal_error(sim, loco, base_pop, seed=s_muni)
-            for a in set(g.ags) - {KREIS_AGS}:
-                muni_rel[a] = _relative_log_quantiles(sm.values[:, :, AGS_LIST.index(a), 0])  # (5, T+1)
-        rel = np.array(
-            [
-                kreis_rel[:, int(h)] if a == KREIS_AGS else muni_rel[a][:, int(h)]
-                for a, h in zip(g.ags, g.horizon)
-            ]
-        )
-        for j, col in enumerate(("q025", "q10", "q50", "q90", "q975")):
-            g[col] = g.predicted.to_numpy(float) * np.exp(rel[:, j])
-        g["interval_source"] = np.where(
-            g.level == "Kreis",
-            f"Treiber (Wanderungsmodell bis {base_year})",
-            f"Treiber (Wanderungsmodell bis {base_year}) + Gemeindefehler aus den anderen Basisjahren",
-        )
-        out.append(g)
-    cols = [
-        "case",
-        "level",
-        "ags",
-        "municipality",
-        "base_year",
-        "target_year",
-        "horizon",
-        "actual",
-        "predicted",
-        "q025",
-        "q10",
-        "q50",
-        "q90",
-        "q975",
-        "interval_source",
-    ]
-    return pd.concat(out, ignore_index=True)[cols]
-
-
-def coverage_by_horizon(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Coverage and mean band width per level, horizon and nominal level.
-
-    Parameters
-    ----------
-    intervals : as returned by :func:`backtest_intervals`.
-
-    Returns
-    -------
-    DataFrame ``level, horizon, nominal, n, inside, coverage, mean_width`` (``mean_width`` =
-    mean of (upper − lower) / prediction, a fraction), plus rows with ``horizon`` = -1 for
-    all horizons together. Computed from the rows given.
-    """
-    rows = []
-    for level, g in intervals.groupby("level", sort=True):
-        for h in [-1] + sorted(int(x) for x in g.horizon.unique()):
-            sub = g if h == -1 else g[g.horizon == h]
-            for nominal, lo, hi in ((0.8, "q10", "q90"), (0.95, "q025", "q975")):
-                inside = int(((sub.actual >= sub[lo]) & (sub.actual <= sub[hi])).sum())
-                rows.append(
-                    {
-                        "level": level,
-                        "horizon": h,
-                        "nominal": nominal,
-                        "n": len(sub),
-                        "inside": inside,
-                        "coverage": inside / len(sub),
-                        "mean_width": float(((sub[hi] - sub[lo]) / sub.predicted).mean()),
-                    }
-                )
-    return pd.DataFrame(rows)
-
-
-def backtest_coverage(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
-    """Coverage of the 80 % and 95 % intervals in the backtest, for the Kreis and the municipalities.
-
-    Returns :func:`coverage` of :func:`backtest_intervals` (``level, nominal, n, inside,
-    coverage``), computed from the backtest's data on every call of a fresh process.
-    """
-    return coverage(backtest_intervals(draws, seed))
