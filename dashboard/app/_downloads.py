@@ -34,6 +34,7 @@ import pandas as pd
 from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model
+from dashboard.export import write_excel
 from dashboard.settings import SETTINGS
 from dashboard.text import fmt_num
 
@@ -184,7 +185,7 @@ def workbook_bytes(spec: _model.ScenarioSpec) -> bytes:
     def make() -> bytes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "vorausberechnung.xlsx"
-            _model.result(spec).to_excel(path)
+            write_excel(_model.result(spec), path)
             return path.read_bytes()
 
     key = key_of("workbook", 1, sorted(spec.query().items()), _model.data_version())
