@@ -580,3 +580,23 @@ UPDATE: dict[str, str] = {
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
 }
+
+#: Rows of :func:`dashboard.data.baseyear.base_inputs` ("which inputs of the base are official").
+BASE_INPUTS: dict[str, str] = {
+    "kreis": "{kreis} nach Geschlecht und 17 Altersgruppen",
+    "totals": "Einwohnerzahl je Gemeinde",
+    "sex": "Aufteilung je Gemeinde nach Geschlecht",
+    "structure": "Altersstruktur je Gemeinde (Geschlecht × Altersgruppen)",
+    "single": "Einzelne Altersjahre innerhalb der Altersgruppen",
+    "official": "amtlich",
+    "estimated": "geschätzt",
+    "partly": "teilweise amtlich",
+    "src_tables": "veröffentlichte amtliche Gemeindetabelle(n) nach Geschlecht und Alter",
+    "src_kreis": "Regionalstatistik 12411-02-03-4",
+    "src_kreis_sum": "Summe der veröffentlichten amtlichen Gemeindetabellen",
+    "src_totals": "IT.NRW Landesdatenbank 12411-15i",
+    "src_totals_est": "Schätzung aus Zensus 2022 und Trend",
+    "src_sex_est": "letzte amtliche Anteile, an die amtliche Kreissumme angepasst",
+    "src_structure_est": "Schätzung: Zensus-2011-Gitter, an amtliche Kreis- und Gemeindesummen angepasst",
+    "src_single_est": "Zerlegung der amtlichen Altersgruppen (PCHIP, oberste Gruppe nach der Sterbetafel)",
+}
