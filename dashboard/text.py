@@ -563,6 +563,10 @@ UPDATE: dict[str, str] = {
         "nicht sicher lesen. Abweichungen:\n{details}\nBitte melden Sie das den Betreuern des "
         "Dashboards (Tabellenaufbau: dashboard/data/genesis_layouts.json)."
     ),
+    "rejected": (
+        "Die Tabelle {table} von {service} besteht die Prüfung des Dashboards nicht (dieselbe wie beim "
+        "Hochladen einer Datei):\n{details}"
+    ),
     "retry": "{service}: {reason} – neuer Versuch in {seconds} s (Versuch {attempt} von {attempts})",
     "reason_429": "zu viele Anfragen (HTTP 429)",
     "reason_5xx": "Serverfehler (HTTP {status})",
@@ -576,7 +580,16 @@ UPDATE: dict[str, str] = {
     "summary_table": ("  {table} {label}: {rows} Werte, {dates}; Stand {stand}; Lizenz {licence}{flags}"),
     "summary_synthetic": " – SYNTHETISCHE Aufzeichnung (Testdaten)",
     "summary_unusable": " – nicht verwendbar (fehlende Werte)",
-    "summary_draft": "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn veröffentlicht.",
+    "summary_draft": (
+        "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn "
+        "veröffentlicht."
+    ),
+    "summary_drafts": (
+        "Entwürfe {drafts} angelegt (je Tabelle einer). Sie werden erst sichtbar, wenn eine Person mit der "
+        "Rolle „pflege“ sie veröffentlicht: python -m dashboard data publish ID (Vorschau: data preview ID) "
+        "oder auf der Seite /methodik unter „Daten aktualisieren“."
+    ),
+    "actor_cli": "data update (GENESIS-Webdienste)",
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
 }
