@@ -51,9 +51,9 @@ class Progress:
 
 
 def _cmd_project(args: argparse.Namespace) -> int:
+    from dashboard.export import write_csv, write_excel
     from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
-    from dashboard.projection.export import write_csv, write_excel
 
     if args.scenario not in PRESETS:
         print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
