@@ -6,6 +6,7 @@ Subcommands (German verbs where users type them)::
     python -m dashboard                       # development server, http://127.0.0.1:8050
     python -m dashboard data check            # validate every embedded table
     python -m dashboard data import PATH      # validate and import a GENESIS export
+    python -m dashboard data update [--offline DIR]  # fetch the newest official tables (pystatis)
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
     python -m dashboard massnahmen import PATH
 """
@@ -50,9 +51,9 @@ class Progress:
 
 
 def _cmd_project(args: argparse.Namespace) -> int:
+    from dashboard.export import write_csv, write_excel
     from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
-    from dashboard.projection.export import write_csv, write_excel
 
     if args.scenario not in PRESETS:
         print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
@@ -225,6 +226,32 @@ def _register_data(data_sub) -> None:
     )
     imp.add_argument("--table", default=None, help="Tabellencode erzwingen, z. B. 12411-02-03-5")
     imp.set_defaults(func=_data_import)
+    upd = data_sub.add_parser(
+        "update",
+        help="neueste amtliche Tabellen von den Web-Diensten der Statistikämter abrufen (pystatis) "
+        "und als Entwurf ablegen",
+    )
+    upd.add_argument(
+        "--offline",
+        metavar="ORDNER",
+        default=None,
+        help="Aufzeichnungen abspielen statt das Netz zu nutzen (z. B. tests/data/genesis_api/)",
+    )
+    upd.add_argument(
+        "--nur",
+        metavar="TABELLE",
+        action="append",
+        default=None,
+        help="nur diese Tabelle abrufen (Code oder Schlüssel, mehrfach möglich)",
+    )
+    upd.add_argument(
+        "--ohne-entwurf",
+        dest="ohne_entwurf",
+        action="store_true",
+        help="nur abrufen und prüfen, keinen Entwurf anlegen",
+    )
+    upd.add_argument("--von", default=None, help="Name der Person, die den Abruf startet (für den Entwurf)")
+    upd.set_defaults(func=_data_update)
 
 
 def _data_import(args: argparse.Namespace) -> int:
@@ -236,6 +263,36 @@ def _data_import(args: argparse.Namespace) -> int:
     except DataFormatError as exc:
         print(f"Import abgelehnt: {exc}", file=sys.stderr)
         return 2
+    print(result.summary_de())
+    return 0
+
+
+def _data_update(args: argparse.Namespace) -> int:
+    from dashboard.data.update import UpdateError, run_update, step_count
+
+    try:
+        progress = Progress(step_count(args.nur, stage=not args.ohne_entwurf))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+    def notify(line: str) -> None:
+        sys.stderr.write("\n" + line + "\n")
+
+    try:
+        result = run_update(
+            offline=args.offline,
+            tables=args.nur,
+            stage=not args.ohne_entwurf,
+            actor=args.von,
+            progress=progress,
+            notify=notify,
+        )
+    except UpdateError as exc:
+        progress.close()
+        print(f"Aktualisierung abgebrochen: {exc.message}", file=sys.stderr)
+        return 2
+    progress.close()
     print(result.summary_de())
     return 0
 

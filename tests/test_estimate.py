@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -240,15 +237,8 @@ def test_no_kreis_table_raises() -> None:
 # ---------------------------------------------------------------------------- official tables
 
 
-def test_missing_userdata_module_means_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "dashboard.data.userdata", None)  # import -> ImportError
-    assert est._imported_tables() == []
-
-
 def _install_tables(monkeypatch: pytest.MonkeyPatch, tables: list[pd.DataFrame]) -> None:
-    mod = types.ModuleType("dashboard.data.userdata")
-    mod.imported_municipal_age_tables = lambda: [t.copy() for t in tables]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "dashboard.data.userdata", mod)
+    monkeypatch.setattr(est, "imported_municipal_age_tables", lambda: [t.copy() for t in tables])
     # no cache clearing: the estimate is keyed by the content of the imported tables
 
 

@@ -178,7 +178,7 @@ def test_cache_is_keyed_on_the_data_version(monkeypatch):
     import dashboard.projection.engine as engine
 
     first = project()
-    monkeypatch.setattr(engine, "data_token", lambda: ("synthetic-token-for-test",))
+    monkeypatch.setattr(engine, "data_version", lambda: ("synthetic-token-for-test",))
     assert project() is not first  # a new data version triggers a new run
     assert project() is project()
 

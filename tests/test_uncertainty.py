@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.projection import calibration as cal
+from dashboard.projection import coverage as covmod
 from dashboard.projection import drivers as drv
 
 YEARS = range(2025, 2046)
@@ -184,7 +185,7 @@ def test_coverage_is_counted_from_rows():
             "q975": [10.0] * 4,
         }
     )
-    c = cal.coverage(t).set_index("nominal")
+    c = covmod.coverage(t).set_index("nominal")
     assert c.loc[0.8, "inside"] == 1 and c.loc[0.8, "coverage"] == 0.25
     assert c.loc[0.95, "inside"] == 3 and c.loc[0.95, "coverage"] == 0.75
 
@@ -298,8 +299,8 @@ def test_interval_helpers(result):
 
 # ---------------------------------------------------------------- calibration on the backtest
 def test_backtest_coverage_is_computed_from_the_intervals():
-    iv = cal.backtest_intervals(draws=200, seed=3)
-    cov = cal.backtest_coverage(draws=200, seed=3)
+    iv = covmod.backtest_intervals(draws=200, seed=3)
+    cov = covmod.backtest_coverage(draws=200, seed=3)
     for _, r in cov.iterrows():
         g = iv[iv.level == r.level]
         lo, hi = ("q10", "q90") if r.nominal == 0.8 else ("q025", "q975")
@@ -308,7 +309,7 @@ def test_backtest_coverage_is_computed_from_the_intervals():
     assert (iv.q025 <= iv.q10).all() and (iv.q10 <= iv.q90).all() and (iv.q90 <= iv.q975).all()
     # a different outcome gives a different coverage: counted, not asserted
     moved = iv.assign(actual=iv.q975 * 1.5)
-    assert (cal.coverage(moved).coverage == 0).all()
+    assert (covmod.coverage(moved).coverage == 0).all()
     assert set(cov.level) == {"Kreis", "Gemeinde"}
     from dashboard.projection.backtest import backtest
 

@@ -37,6 +37,7 @@ import pandas as pd
 from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model
+from dashboard.export import write_excel
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
 from dashboard.text import fmt_num
 
@@ -274,7 +275,7 @@ def register(server: Flask) -> None:
         if name == "vorausberechnung" and ext == "xlsx" and _model.model_available():
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "vorausberechnung.xlsx"
-                _model.result(spec).to_excel(path)
+                write_excel(_model.result(spec), path)
                 data = path.read_bytes()
             return send_file(
                 io.BytesIO(data),

@@ -76,6 +76,7 @@ from dashboard.data.official import (
     zensus2022_age_classes,
     zensus2022_sex_totals,
 )
+from dashboard.data.userdata import imported_municipal_age_tables
 from dashboard.text import fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
@@ -686,11 +687,7 @@ def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
 
 
 def _imported_tables() -> list[pd.DataFrame]:
-    """Official municipal age tables imported by the user; [] when none or no importer."""
-    try:
-        from dashboard.data.userdata import imported_municipal_age_tables
-    except ImportError:
-        return []
+    """Official municipal age tables imported by the user; [] when none."""
     return list(imported_municipal_age_tables())
 
 
@@ -1003,8 +1000,15 @@ def _official_only(
 _TABLES_BY_TOKEN: dict[tuple[int, ...], list[pd.DataFrame]] = {}
 
 
-def _tables_token() -> tuple[int, ...]:
-    """Content hash of the currently imported official tables (``()`` when none)."""
+def data_version() -> tuple[int, ...]:
+    """Version of the input data: content hash of the official tables the user imported.
+
+    ``()`` when nothing was imported (the shipped data alone). The shipped raw files are
+    immutable (hashes checked by every loader), so the imports are what can change while the
+    process runs. Every cache downstream (estimate, assumptions, projections, uncertainty,
+    backtest, app views) is keyed on it, so an imported official municipal age table takes
+    effect without a restart.
+    """
     tables = _imported_tables()
     token = tuple(int(pd.util.hash_pandas_object(t, index=False).sum()) for t in tables)
     _TABLES_BY_TOKEN.setdefault(token, [t.copy() for t in tables])
@@ -1472,7 +1476,7 @@ def estimate_population(year: int) -> Estimate:
     Estimate (frames are copies). Cached per process and per content of the imported
     official tables, so importing a table takes effect without clearing the cache.
     """
-    e = _estimate(int(year), _tables_token())
+    e = _estimate(int(year), data_version())
     return Estimate(
         e.year, e.population.copy(), e.fit.copy(), e.totals.copy(), dict(e.summary), e.method_de, e.method_en
     )

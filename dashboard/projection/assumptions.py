@@ -50,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, FERTILE_AGES, MUNICIPALITIES, N_AGES, SEXES
-from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, data_token, kreis_single_age
+from dashboard.data import data_version, estimation_report
+from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, kreis_single_age
 from dashboard.projection.graduation import graduate_by_exposure
 from dashboard.projection.lifetable import (
     infant_survival,
@@ -486,12 +487,7 @@ def _base_method(estimated: bool) -> str:
     text = "Gemeinden × Geschlecht × Einzelalter 0–100+" + (
         " (Altersstruktur der Gemeinden geschätzt)" if estimated else ""
     )
-    try:
-        from dashboard.data import estimation_report
-
-        return f"{text}. {estimation_report().method_de.strip()}"
-    except ImportError:
-        return text
+    return f"{text}. {estimation_report().method_de.strip()}"
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -503,13 +499,13 @@ def _ro(a: np.ndarray) -> np.ndarray:
 def estimate_assumptions() -> Assumptions:
     """Estimate every assumption from the embedded official data (~0.3 s + statsmodels import).
 
-    Cached per data version (:func:`dashboard.projection.base.data_token`).
+    Cached per data version (:func:`dashboard.data.data_version`).
 
     Returns
     -------
     :class:`Assumptions` (arrays read-only; ``table`` must not be mutated by callers).
     """
-    return _estimate_assumptions(data_token())
+    return _estimate_assumptions(data_version())
 
 
 @functools.lru_cache(maxsize=4)

@@ -48,6 +48,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES
+from dashboard.data import data_version
+from dashboard.data.embedded import population_figures_from_pages, projections_from_pages
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
 from dashboard.projection.base import base_population, kreis_single_age
 from dashboard.projection.engine import migration_function, scenario_rates
@@ -138,9 +140,7 @@ def _totals(year: int, official_only: bool = True) -> np.ndarray:
 
 def _census_factor() -> np.ndarray:
     """Zensus-2011 value (31.12.2011) / old VZ-1987 Fortschreibung (2011) per municipality."""
-    from dashboard.data.embedded import raw_path
-
-    p = pd.read_csv(raw_path("figures/population_totals_from_pages.csv"), dtype={"ags": str})
+    p = population_figures_from_pages()
     old = p[p.measure == "population_pre_census_implied"].set_index("ags").value.reindex(list(AGS_LIST))
     new = _totals(2011, official_only=False)
     return new / old.to_numpy(dtype=float)
@@ -375,13 +375,11 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
 
 
 def _official_case() -> list[pd.DataFrame]:
-    from dashboard.data.embedded import raw_path
-
-    proj = pd.read_csv(raw_path("figures/projections_from_pages.csv"), dtype={"ags": str, "target_year": str})
+    proj = projections_from_pages()
     row = proj[(proj.ags == KREIS_AGS) & (proj.target_year == "2020") & (proj.measure == "population")].iloc[
         0
     ]
-    pages = pd.read_csv(raw_path("figures/population_totals_from_pages.csv"), dtype={"ags": str})
+    pages = population_figures_from_pages()
     kreis = pages[pages.ags == KREIS_AGS]
     z11 = float(kreis[(kreis.measure == "population") & (kreis.ref_date == "2011-12-31")].value.iloc[0])
     old = float(kreis[kreis.measure == "population_pre_census"].value.iloc[0])
@@ -448,9 +446,7 @@ def backtest() -> BacktestResult:
     -------
     :class:`BacktestResult` with ``table`` and ``summary`` (see class docstring; APE as fractions).
     """
-    from dashboard.projection.base import data_token
-
-    return _backtest(data_token())
+    return _backtest(data_version())
 
 
 @functools.lru_cache(maxsize=2)

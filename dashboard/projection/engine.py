@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,8 +18,9 @@ from dashboard.constants import (
     PLANNING_AGE_GROUPS,
     SEXES,
 )
+from dashboard.data import data_version
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
-from dashboard.projection.base import FEMALE_MASK, data_token
+from dashboard.projection.base import FEMALE_MASK
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
@@ -204,18 +204,6 @@ class ProjectionResult:
         """Projected Kreis population at 31.12.``year`` (persons)."""
         i = self.frames["indicators"]
         return float(i.loc[(i.ags == KREIS_AGS) & (i.year == year), "population"].iloc[0])
-
-    def to_excel(self, path: str | Path) -> Path:
-        """Write results, indicators, age groups, components, assumptions, warnings and sources (one sheet each)."""
-        from dashboard.projection.export import write_excel
-
-        return write_excel(self, Path(path))
-
-    def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write one CSV per frame into ``folder`` (created if missing); returns the paths."""
-        from dashboard.projection.export import write_csv
-
-        return write_csv(self, Path(folder))
 
 
 @functools.lru_cache(maxsize=8)
@@ -455,7 +443,7 @@ def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
     """
     if not isinstance(scenario, Scenario):
         raise TypeError("project() erwartet ein Scenario")
-    return _project_cached(scenario, data_token())
+    return _project_cached(scenario, data_version())
 
 
 def kreis_population_in(scenario: Scenario, year: int) -> float:

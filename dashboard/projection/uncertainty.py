@@ -44,7 +44,12 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES, PLANNING_AGE_GROUPS
-from dashboard.projection.calibration import MunicipalErrorModel, municipal_error_draws
+from dashboard.data import data_version
+from dashboard.projection.calibration import (
+    MunicipalErrorModel,
+    fitted_municipal_error,
+    municipal_error_draws,
+)
 from dashboard.projection.drivers import DriverDraws, draw_drivers
 
 #: Quantile columns of :attr:`ProbabilisticResult.quantiles` -> probability.
@@ -499,8 +504,6 @@ class ProbabilisticResult:
 
 
 def _default_municipal_error() -> MunicipalErrorModel:
-    from dashboard.projection.calibration import fitted_municipal_error
-
     return fitted_municipal_error()
 
 
@@ -534,12 +537,10 @@ def project_probabilistic(
         from dashboard.projection.scenarios import PRESETS
 
         scenario = PRESETS["basis"]
-    from dashboard.projection.base import data_token
-
     if isinstance(municipal_error, bool):
         municipal_error = _default_municipal_error() if municipal_error else None
     return _project_probabilistic(
-        scenario, int(draws), seed, municipal_error, float(spread), engine, data_token()
+        scenario, int(draws), seed, municipal_error, float(spread), engine, data_version()
     )
 
 
