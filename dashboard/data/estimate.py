@@ -1,8 +1,29 @@
 """Estimate the population by municipality × sex × single age (0–99, 100+), openly.
 
-No official table of the municipal age structure ships with the project (Regionalstatistik
-12411-02-03-5 would have it). Until a user imports one, the structure is *estimated* from
-three official sources and one derived source, in four documented steps:
+No official table of the municipal age × sex structure ships with the project (Regionalstatistik
+12411-02-03-5 would have it). Until a user imports one, the structure is *estimated*; the
+method depends on the census basis of the date (details and measured figures in
+``data/README.md``).
+
+**Zensus 2022 basis (31.12.2022–2024, the base year)** — the census aged forward, raked:
+
+1. **Kreis by sex × single age** (:func:`kreis_single_ages`): the official single ages of
+   IT.NRW 12411-09i (0 … 89, 90+, both sexes; 31.12.2024) as they are; the split by sex
+   (:func:`split_single_ages_by_sex`: life-table female share × a smooth correction meeting
+   the official sex × 17 groups exactly) and of 90+ over 90 … 100 (life-table person-years)
+   are estimated. Years without official single ages: PCHIP graduation (below).
+2. **Prior** (:func:`census_prior`): the Zensus 2022 municipal age classes (15.05.2022)
+   carried forward cohort by cohort (:func:`dashboard.data.ageing.age_forward`): each
+   municipality keeps its census share of every Kreis birth cohort (smooth over age,
+   :func:`census_share_curves`), so its cohorts change at the Kreis's rates — deaths and net
+   migration by age applied to the local population; born after the census: shared like
+   census age 0. Sex: the Kreis female share by age, shifted in odds to the municipality's
+   Zensus 2022 female share.
+3. **Raking** (:func:`dashboard.data.ageing.rake`) to the official municipal totals (IT.NRW
+   12411-15i for 2024; interpolated census → 2024 for 2022/2023, :func:`municipal_sex_totals`),
+   the official Kreis single ages (2024) and the Kreis sex × 17 groups, all exactly.
+
+**Zensus 2011 basis (31.12.2015–2021)** — the Zensus 2011 grid prior:
 
 1. **Graduation** (:func:`graduate`). The Kreis table by sex × 17 age groups
    (:func:`dashboard.data.kreis_age_groups`) is split into single years. For the closed
@@ -18,26 +39,25 @@ three official sources and one derived source, in four documented steps:
    ``T[m,s] · k[s,a] · f[m,G(a)]`` normalised to ``T[m,s]``, where ``k`` is the graduated
    Kreis structure, ``T`` the municipal total by sex and ``f[m,G] = share[m,G] / share[Kreis,G]``
    the relative weight of the Zensus 2011 1-km-grid age group *G* (0–17, 18–29, 30–49,
-   50–64, 65+; :func:`dashboard.data.grid_age_shares`) in the municipality vs the Kreis.
-3. **Raking** (:func:`ipf`, iterative proportional fitting) of the 15 × 2 × 101 cells to
-   two official margins at once: the Kreis table by sex × 17 age groups of the date, and
-   the municipal totals by sex. The raking is done in floating point; results are persons
-   as real numbers (estimates, not rounded), the margins are met to < 1e-6 persons.
+   50–64, 65+; :func:`dashboard.data.grid_age_shares`) in the municipality vs the Kreis,
+   spread smoothly over age (:func:`smooth_grid_factors`).
+3. **Raking** (:func:`ipf`) of the cells to the Kreis table by sex × 17 age groups and the
+   municipal totals by sex. Results are persons as real numbers (not rounded); the margins
+   are met to < 1e-6 persons.
 4. **Municipal totals by sex** (:func:`municipal_sex_totals`) come from the Destatis
-   Gemeindeverzeichnis (GV Auszug) where it has an official figure for the date on the same
-   census basis as the Kreis table (31.12.2017, 31.12.2021). Otherwise they are estimated:
-   on the Zensus 2011 basis by log-linear interpolation of each municipality's share between
-   the nearest official dates; on the Zensus 2022 basis (31.12.2022–2024) from the Zensus
-   2022 result (15.05.2022) carried forward with each municipality's most recent trend on the
-   Zensus 2011 basis (annual growth 31.12.2021 → 31.12.2023, GV Auszug). In both cases the
-   sex split comes from the latest official male/female figures, and the municipal × sex
-   table is raked to the official Kreis totals by sex, so the Kreis sums stay official.
+   Gemeindeverzeichnis (GV Auszug) where it has an official figure for the date (31.12.2017,
+   31.12.2021); otherwise log-linear interpolation of each municipality's share between the
+   nearest official dates, the sex split from the latest official female share, raked to the
+   official Kreis totals by sex.
 
-An OFFICIAL municipal age table imported by the user (``dashboard.data.userdata.
-imported_municipal_age_tables()``, looked up lazily) replaces the estimate for the
-municipalities and year it covers: single ages are used as they are (``estimated=False``);
-age groups are graduated within each official group (flagged ``estimated`` because the
-within-group split is estimated).
+An OFFICIAL municipal age table imported by the user (``imported_municipal_age_tables()``
+of :mod:`dashboard.data.userdata`, read through :func:`_imported_tables` only) replaces the
+estimate for the municipalities and year it covers: single ages are used as they are
+(``estimated=False``); age groups are graduated within each official group (flagged
+``estimated`` because the within-group split is estimated). The other municipalities are
+raked to the margins minus the imported ones; if the imported tables' graduated single ages
+exceed the official Kreis single ages somewhere, that margin is left out and the report says
+so (``summary["kreis_single_age_margin_note"]``).
 """
 
 from __future__ import annotations
