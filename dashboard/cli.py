@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _register_massnahmen(massnahmen.add_subparsers(dest="massnahmen_command", required=True))
     _register_project(sub)
+    _register_db(sub)
+    _register_benutzer(sub)
     return parser
 
 
@@ -218,6 +220,163 @@ def _data_check(args: argparse.Namespace) -> int:
     results = check_results(getattr(args, "raw_dir", None))
     print(render_check(results))
     return 0 if all(r.ok for r in results) else 1
+
+
+# --------------------------------------------------------------------------- store: db, accounts
+
+
+def _cli_actor():
+    """The maintainer at the command line acts with the role ``pflege``: whoever can run
+    commands on the server controls its database anyway. The audit names the OS user."""
+    import getpass
+
+    from dashboard.store import Actor
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no passwd entry
+        who = "unbekannt"
+    return Actor(f"Kommandozeile ({who})"[:64], "pflege")
+
+
+def _register_db(sub) -> None:
+    db = sub.add_parser("db", help="Datenbank anlegen oder migrieren")
+    dsub = db.add_subparsers(dest="db_command", required=True)
+    up = dsub.add_parser("upgrade", help="Schema anlegen oder auf den neuesten Stand migrieren")
+    up.set_defaults(func=_db_upgrade)
+    st = dsub.add_parser("status", help="Datenbank, Schema-Version und Datenstand anzeigen")
+    st.set_defaults(func=_db_status)
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from dashboard.store import db
+
+    url = db.database_url()
+    engine = db.make_engine(url)
+    before, after = db.upgrade(engine)
+    engine.dispose()
+    where = db.display_url(url)
+    if before == after:
+        print(f"Datenbank {where}: Schema ist aktuell (Version {after}).")
+    else:
+        print(f"Datenbank {where}: Schema {before or 'leer'} → {after}.")
+    return 0
+
+
+def _db_status(args: argparse.Namespace) -> int:
+    from dashboard.store import db, get_store
+
+    s = get_store()
+    print(f"Datenbank: {db.display_url(s.url)}")
+    print(f"Schema-Version: {db.current_revision(s.engine)} (Code: {db.head_revision()})")
+    for channel, number in s.data_version().items():
+        print(f"Stand {channel}: {number}")
+    print(f"Benutzer: {len(s.users())}")
+    return 0
+
+
+def _register_benutzer(sub) -> None:
+    b = sub.add_parser("benutzer", help="Benutzerkonten verwalten (Rollen planung, pflege)")
+    bsub = b.add_subparsers(dest="benutzer_command", required=True)
+    add = bsub.add_parser(
+        "anlegen", help="Konto anlegen (Passwort wird abgefragt oder von der Standardeingabe gelesen)"
+    )
+    add.add_argument("name")
+    add.add_argument("--rolle", required=True, choices=["planung", "pflege"])
+    add.set_defaults(func=_benutzer_anlegen)
+    ls = bsub.add_parser("liste", help="alle Konten anzeigen")
+    ls.set_defaults(func=_benutzer_liste)
+    role = bsub.add_parser("rolle", help="Rolle eines Kontos ändern")
+    role.add_argument("name")
+    role.add_argument("rolle", choices=["planung", "pflege"])
+    role.set_defaults(func=_benutzer_rolle)
+    pw = bsub.add_parser("passwort", help="Passwort neu setzen (abgefragt oder von der Standardeingabe)")
+    pw.add_argument("name")
+    pw.set_defaults(func=_benutzer_passwort)
+    for verb, active, text in (("sperren", False, "Konto sperren"), ("entsperren", True, "Konto entsperren")):
+        p = bsub.add_parser(verb, help=text)
+        p.add_argument("name")
+        p.set_defaults(func=_benutzer_aktiv, active=active)
+
+
+def _read_password() -> str:
+    """Twice at a terminal (hidden), else one line from standard input (for scripts)."""
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Passwort: ")
+        if getpass.getpass("Passwort wiederholen: ") != first:
+            raise SystemExit("Die Passwörter stimmen nicht überein.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _store_call(fn) -> int:
+    from dashboard.store import StoreError
+
+    try:
+        fn()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+def _benutzer_anlegen(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    password = _read_password()
+
+    def run():
+        u = get_store().create_user(args.name, password, args.rolle, actor=_cli_actor())
+        print(f"Konto {u.name!r} mit der Rolle {u.role!r} angelegt.")
+
+    return _store_call(run)
+
+
+def _benutzer_liste(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+    from dashboard.text import fmt_date
+
+    users = get_store().users()
+    if not users:
+        print("Keine Konten. Erstes Konto: python -m dashboard benutzer anlegen NAME --rolle pflege")
+    for u in users:
+        state = "" if u.active else "  (gesperrt)"
+        print(f"{u.name:<24} {u.role:<8} angelegt {fmt_date(u.created_at.date())} von {u.created_by}{state}")
+    return 0
+
+
+def _benutzer_rolle(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    def run():
+        get_store().set_role(args.name, args.rolle, actor=_cli_actor())
+        print(f"Konto {args.name!r}: Rolle {args.rolle!r}.")
+
+    return _store_call(run)
+
+
+def _benutzer_passwort(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    password = _read_password()
+
+    def run():
+        get_store().set_password(args.name, password, actor=_cli_actor())
+        print(f"Konto {args.name!r}: Passwort neu gesetzt.")
+
+    return _store_call(run)
+
+
+def _benutzer_aktiv(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    def run():
+        get_store().set_active(args.name, args.active, actor=_cli_actor())
+        print(f"Konto {args.name!r} {'entsperrt' if args.active else 'gesperrt'}.")
+
+    return _store_call(run)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,9 @@ variable                     meaning                                     default
 ``DASHBOARD_HOST``           address of the development server           127.0.0.1
 ``DASHBOARD_PORT``           port of the development server              8050
 ``DASHBOARD_DEBUG``          ``1``/``true`` enables Dash debug mode       off
-``DASHBOARD_USER_DATA``      folder for imported user files              <repo>/user_data
+``DASHBOARD_USER_DATA``      folder for user files (and the default DB)  <repo>/user_data
+``DATABASE_URL``             the store's database (SQLAlchemy URL)      SQLite file in the
+                                                                         user-data folder
 ``DASHBOARD_FRAME_ANCESTORS`` origins allowed to embed the app (CSP)     'none'
 ``DASHBOARD_MAX_REQUEST_MB``  largest accepted HTTP request body (MB)     the app's, else 32
 ===========================  ==========================================  ===========
@@ -52,6 +54,22 @@ def load_settings() -> Settings:
 
 
 SETTINGS: Settings = load_settings()
+
+
+def user_data_dir() -> Path:
+    """The user-data folder (``DASHBOARD_USER_DATA``, default ``<repo>/user_data``), resolved.
+
+    Looked up at call time (not frozen in :data:`SETTINGS`) so that a test session or a
+    deployment script can point it elsewhere after import; not created here.
+    """
+    env = os.environ.get("DASHBOARD_USER_DATA", "").strip()
+    return (Path(env) if env else REPO_DIR / "user_data").expanduser().resolve()
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` (empty: the store's default SQLite file), looked up at call time."""
+    return os.environ.get("DATABASE_URL", "").strip()
+
 
 #: Flags for headless Debian Chromium on these machines (server-side brief PDF, browser tests,
 #: benchmarks): no sandbox as root, no GPU, and no background network traffic, which a closed

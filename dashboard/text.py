@@ -503,3 +503,43 @@ WK: dict[str, str] = {
         "(data/measures/README.md)."
     ),
 }
+
+
+# --------------------------------------------------------------------------------------------
+# Store, accounts and imports (issue 12)
+# --------------------------------------------------------------------------------------------
+
+STORE: dict[str, str] = {
+    "bad_channel": "Unbekannter Bereich {channel!r}; erlaubt sind: {allowed}.",
+    "bad_name": "Der Benutzername muss 1 bis {max} Zeichen lang sein, ohne Leerzeichen.",
+    "bad_role": "Unbekannte Rolle {role!r}; erlaubt sind: {allowed}.",
+    "short_password": "Das Passwort muss mindestens {n} Zeichen lang sein.",
+    "name_taken": "Den Benutzernamen {name!r} gibt es schon.",
+    "no_user": "Einen Benutzer {name!r} gibt es nicht.",
+    "no_version": "Eine Version {id} gibt es nicht.",
+    "no_release": "Einen Stand {number} gibt es nicht.",
+    "only_pflege_accounts": "Nur Benutzer mit der Rolle „pflege“ dürfen Konten verwalten.",
+    "only_pflege_publish": "Nur Benutzer mit der Rolle „pflege“ dürfen veröffentlichen oder zurücksetzen.",
+    "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
+    "not_your_draft": "Diesen Entwurf dürfen nur sein Autor und Benutzer mit der Rolle „pflege“ verwerfen.",
+    "not_a_draft": "Version {id} ist kein Entwurf (Status: {status}).",
+    "discarded": "Version {id} wurde verworfen und kann nicht veröffentlicht werden.",
+    "already_published": "Version {id} ist bereits veröffentlicht.",
+    "not_usable": "Version {id} hat die Prüfung nicht bestanden und kann nicht veröffentlicht werden.",
+    "nothing_to_rollback": "Es gibt keinen früheren Stand, auf den zurückgesetzt werden könnte.",
+    "rollback_same": "Stand {number} ist inhaltlich der aktuelle Stand; nichts zurückgesetzt.",
+    "conflict": (
+        "Nicht veröffentlicht: Sie haben Stand {expected} gesehen, inzwischen gilt Stand {number} "
+        "({action} von {who}, {when}). Bitte prüfen Sie den neuen Stand und versuchen Sie es erneut."
+    ),
+    "conflict_generic": (
+        "Nicht veröffentlicht: Seit Stand {expected} hat jemand anderes veröffentlicht oder "
+        "zurückgesetzt. Bitte laden Sie die Seite neu und versuchen Sie es erneut."
+    ),
+    "action_publish": "veröffentlicht",
+    "action_rollback": "zurückgesetzt",
+    "status_draft": "Entwurf",
+    "status_published": "veröffentlicht",
+    "status_superseded": "abgelöst",
+    "status_discarded": "verworfen",
+}
