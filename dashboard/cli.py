@@ -5,7 +5,12 @@ Subcommands (German verbs where users type them)::
 
     python -m dashboard                       # development server, http://127.0.0.1:8050
     python -m dashboard data check            # validate every embedded table
-    python -m dashboard data import PATH      # validate and import a GENESIS export
+    python -m dashboard data import PATH      # validate completely, store as a draft
+    python -m dashboard data versions         # drafts, published versions, releases
+    python -m dashboard data publish ID       # publish a draft (role pflege)
+    python -m dashboard data rollback         # back to the previous release
+    python -m dashboard benutzer anlegen NAME --rolle pflege
+    python -m dashboard db upgrade
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
     python -m dashboard massnahmen import PATH
 """
@@ -180,38 +185,136 @@ def _register_project(sub) -> None:
 
 def _register_data(data_sub) -> None:
     check = data_sub.add_parser("check", help="alle mitgelieferten Tabellen prüfen")
-    check.add_argument(
-        "--raw-dir",
-        type=Path,
-        default=None,
-        help="Prüfsummen und Inhalt der Rohdateien in diesem Ordner prüfen (Standard: data/raw)",
-    )
     check.set_defaults(func=_data_check)
     imp = data_sub.add_parser(
-        "import", help="einen GENESIS-Export prüfen und in den Nutzerdaten-Ordner übernehmen"
+        "import", help="einen GENESIS-Export vollständig prüfen und als Entwurf speichern"
     )
     imp.add_argument("path", help="heruntergeladene Datei (Flatfile-CSV, Tabellen-CSV, XLSX oder ZIP)")
-    imp.add_argument(
-        "--format",
-        choices=["ffcsv", "csv", "xlsx"],
-        default=None,
-        help="Format erzwingen (Standard: erkennen)",
-    )
-    imp.add_argument("--table", default=None, help="Tabellencode erzwingen, z. B. 12411-02-03-5")
     imp.set_defaults(func=_data_import)
+    ver = data_sub.add_parser("versions", help="importierte Tabellen (Entwürfe, veröffentlicht) und Stände")
+    ver.set_defaults(func=_data_versions)
+    pub = data_sub.add_parser("publish", help="einen Entwurf für alle veröffentlichen (Rolle pflege)")
+    pub.add_argument("id", type=int, help="Versionsnummer (siehe data versions)")
+    pub.add_argument(
+        "--erwartet",
+        type=int,
+        default=None,
+        help="Stand, den Sie geprüft haben (Standard: der aktuelle); anderer Stand → Konflikt",
+    )
+    pub.set_defaults(func=_data_publish)
+    rb = data_sub.add_parser("rollback", help="auf den vorigen (oder einen bestimmten) Stand zurücksetzen")
+    rb.add_argument("--zu", type=int, default=None, help="Standnummer (0 = mitgelieferte Daten)")
+    rb.add_argument("--erwartet", type=int, default=None, help="Stand, den Sie geprüft haben")
+    rb.set_defaults(func=_data_rollback)
+    pv = data_sub.add_parser("preview", help="was die Veröffentlichung eines Entwurfs ändern würde")
+    pv.add_argument("id", type=int)
+    pv.set_defaults(func=_data_preview)
 
 
 def _data_import(args: argparse.Namespace) -> int:
     from dashboard.data.errors import DataFormatError
-    from dashboard.data.userdata import import_file
+    from dashboard.data.imports import create_draft, preview, preview_lines, problems_text
+    from dashboard.store import StoreError
 
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"Import abgelehnt: Datei {path.name!r} nicht gefunden.", file=sys.stderr)
+        return 2
     try:
-        result = import_file(args.path, format=args.format, table=args.table)
+        draft = create_draft(path.read_bytes(), path.name, actor=_cli_actor())
     except DataFormatError as exc:
+        print(f"Import abgelehnt: {path.name}\n{problems_text(exc.problems)}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
         print(f"Import abgelehnt: {exc}", file=sys.stderr)
         return 2
-    print(result.summary_de())
+    print(draft.summary_de())
+    if draft.checked.used_by_model:
+        print("\n".join(preview_lines(preview(draft.version.id))))
+    print(f"Veröffentlichen: python -m dashboard data publish {draft.version.id}")
     return 0
+
+
+def _status_de(status: str) -> str:
+    from dashboard.text import STORE
+
+    return STORE.get("status_" + status, status)
+
+
+def _data_versions(args: argparse.Namespace) -> int:
+    from dashboard.data.imports import CHANNEL, served
+    from dashboard.store import get_store
+    from dashboard.text import fmt_date
+
+    s = get_store()
+    active = s.active(CHANNEL)
+    srv = served(refresh=True)
+    print(f"Aktueller Stand: {active.number} (Versionen {list(active.version_ids) or '–'})")
+    if srv.problem:
+        print(srv.problem)
+    print(f"{'ID':>4}  {'Status':<14} {'Tabelle':<16} {'Jahre':<10} {'Datei':<40} angelegt")
+    for v in s.versions(CHANNEL):
+        years = ",".join(str(y) for y in v.provenance.get("years", []))
+        when = fmt_date(v.created_at.date())
+        print(
+            f"{v.id:>4}  {_status_de(v.status):<14} {v.provenance.get('table_code', ''):<16} {years:<10} "
+            f"{v.filename[:40]:<40} {when} von {v.created_by}"
+        )
+    rels = s.releases(CHANNEL)
+    if rels:
+        print("Stände:")
+    for r in rels:
+        what = (
+            f"Version {r.version_id} veröffentlicht"
+            if r.action == "publish"
+            else f"zurückgesetzt auf Stand {r.restored_number}"
+        )
+        print(f"  {r.number:>3}: {what} – {fmt_date(r.created_at.date())} von {r.created_by}")
+    return 0
+
+
+def _data_publish(args: argparse.Namespace) -> int:
+    from dashboard.data.imports import CHANNEL
+    from dashboard.store import get_store
+
+    def run():
+        s = get_store()
+        v = s.version(args.id)
+        expected = args.erwartet if args.erwartet is not None else s.active(v.channel).number
+        if v.channel != CHANNEL:
+            print(f"Version {v.id} ist ein Maßnahmenkatalog: python -m dashboard massnahmen publish {v.id}")
+        r = s.publish(v.id, actor=_cli_actor(), expected=expected)
+        print(f"Version {v.id} veröffentlicht: Stand {r.number} (Versionen {list(r.version_ids)}).")
+
+    return _store_call(run)
+
+
+def _data_rollback(args: argparse.Namespace) -> int:
+    return _rollback("tables", args)
+
+
+def _rollback(channel: str, args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    def run():
+        s = get_store()
+        expected = args.erwartet if args.erwartet is not None else s.active(channel).number
+        r = s.rollback(channel, actor=_cli_actor(), expected=expected, to=args.zu)
+        print(
+            f"Zurückgesetzt: neuer Stand {r.number} = Inhalt von Stand {r.restored_number} "
+            f"(Versionen {list(r.version_ids) or '– (mitgelieferte Daten)'})."
+        )
+
+    return _store_call(run)
+
+
+def _data_preview(args: argparse.Namespace) -> int:
+    from dashboard.data.imports import preview, preview_lines
+
+    def run():
+        print("\n".join(preview_lines(preview(args.id), limit=16)))
+
+    return _store_call(run)
 
 
 def _data_check(args: argparse.Namespace) -> int:

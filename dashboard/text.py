@@ -543,3 +543,67 @@ STORE: dict[str, str] = {
     "status_superseded": "abgelöst",
     "status_discarded": "verworfen",
 }
+
+IMPORTS: dict[str, str] = {
+    "problems_head": "{n} Problem(e) gefunden:",
+    "more": "… und {n} weitere",
+    "by_kind": "Nach Art:",
+    "kind_population": "Bevölkerungsstand",
+    "kind_events": "Bewegungen",
+    "level_kreis": "Kreis",
+    "level_gemeinde": "Gemeinden",
+    "level_land": "Land",
+    "level_deutschland": "Deutschland",
+    "level_regierungsbezirk": "Regierungsbezirk",
+    "summary_table": "Tabelle {code} ({kind}), Format {fmt}, Datei {file}",
+    "summary_values": "{n} Werte, Jahre {years}, Regionen: {regions}",
+    "summary_source": "Quelle: {publisher}, Lizenz {licence}",
+    "summary_stand": ", Stand {stand}",
+    "note": "Hinweis: {note}",
+    "usable_yes": (
+        "Für die Prognose verwendbar: ja – alle Prüfungen des Modells bestanden "
+        "(15 Gemeinden, Summen = amtliche Kreistabelle je Geschlecht × Altersgruppe, Stichtag 31.12.)."
+    ),
+    "not_used": (
+        "Wird von der Vorausberechnung derzeit nicht verwendet (keine Gemeindetabelle nach Alter); "
+        "sie bleibt mit Herkunftsangaben gespeichert."
+    ),
+    "expected_kreis": "Regionen des Kreises Düren (AGS 05358…)",
+    "found_other": "nur Regionen eines anderen Gebiets, z. B. {found}",
+    "other_regions_ignored": "{n} Region(en) außerhalb des Kreises Düren werden nicht verwendet.",
+    "expected_official": "amtliche Zahlen",
+    "found_synthetic": "als SYNTHETISCH gekennzeichnete Testdaten",
+    "expected_complete": "eine vollständige Tabelle ohne fehlende Werte",
+    "found_placeholders": "fehlende Werte (GENESIS-Zeichen {counts})",
+    "expected_31_12": "Stichtag 31.12.{year}",
+    "expected_15": "alle 15 Gemeinden des Kreises Düren am 31.12.{year}",
+    "found_missing": "{n} fehlen: {names}",
+    "expected_ages": "lückenlose Altersgruppen ab 0 Jahren für {ags}, {sex}",
+    "expected_kreis_sum": "Kreiszeile = Summe der Gemeinden (31.12.{year}, {sex}, {group})",
+    "found_sums": "Gemeinden {mun}, Kreiszeile {kreis}",
+    "expected_size": "höchstens {mb} MB",
+    "expected_file": "eine vorhandene Datei",
+    "found_no_file": "nicht gefunden",
+    "found_size": "{mb} MB",
+    "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
+    "draft_saved": (
+        "Als Entwurf {id} gespeichert. Sichtbar für Sie und die Datenpflege; öffentlich ändert sich "
+        "nichts, bis ein Benutzer mit der Rolle „pflege“ ihn veröffentlicht."
+    ),
+    "source_line": "Import {id} ({file}, sha256 {sha}, veröffentlicht {when} von {who})",
+    "banner_fallback": (
+        "Hinweis: Der veröffentlichte Datenstand {active} besteht die Prüfung nicht und wird nicht "
+        "verwendet; angezeigt wird Stand {served}. Grund: {reason}"
+    ),
+    "banner_fallback_shipped": (
+        "Hinweis: Der veröffentlichte Datenstand {active} besteht die Prüfung nicht und wird nicht "
+        "verwendet; angezeigt werden die mitgelieferten Daten. Grund: {reason}"
+    ),
+    "banner_db": (
+        "Hinweis: Die Datenbank ist nicht erreichbar ({error}); angezeigt werden die mitgelieferten "
+        "Daten ohne importierte Tabellen."
+    ),
+    "preview_unused": "Keine Änderung an den Zahlen: die Tabelle wird von der Vorausberechnung nicht verwendet.",
+    "preview_head": "Basisbevölkerung 31.12.{year}: aktuell (Stand {release}) → mit diesem Entwurf",
+    "preview_biggest": "  größte Änderung: {name}, {group} Jahre: {diff}",
+}

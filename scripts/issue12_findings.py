@@ -186,14 +186,16 @@ class Client:
             self._deps = self.get("/_dash-dependencies").json()
         return self._deps
 
-    def callback(self, output_id: str, values: dict[str, object], timeout: float = 600):
-        """POST the server callback whose outputs include ``output_id``; inputs and states are
-        filled from ``values`` (``"id.prop"`` keys, anything else ``None``)."""
+    def callback(self, output_id: str, values: dict[str, object], timeout: float = 600, by_input: str = ""):
+        """POST the server callback whose outputs include ``output_id`` (and, if given, whose
+        inputs include ``by_input``, "id.prop"); inputs and states are filled from ``values``
+        (``"id.prop"`` keys, anything else ``None``)."""
         dep = next(
             d
             for d in self.deps()
             if d.get("clientside_function") is None
             and any(o.split(".")[0] == output_id for o in re.split(r"\.\.\.", d["output"].strip(".")))
+            and (not by_input or any(f"{i['id']}.{i['property']}" == by_input for i in d["inputs"]))
         )
         outs = [o for o in re.split(r"\.\.\.", dep["output"].strip(".")) if o]
 
@@ -221,7 +223,12 @@ class Client:
             ],
         }
         t0 = time.monotonic()
-        r = self.http.post(self.base + "/_dash-update-component", json=body, timeout=timeout)
+        r = self.http.post(
+            self.base + "/_dash-update-component",
+            data=json.dumps(body),  # allow_nan: a hostile client may send NaN/Infinity
+            headers={"Content-Type": "application/json"},
+            timeout=timeout,
+        )
         return r, time.monotonic() - t0
 
     def login(self, name: str, password: str = PASSWORD) -> bool:
@@ -393,9 +400,9 @@ def f2_accounts(repo: Path) -> dict:
                 },
             )
             res["anonymous_upload"] = text_of(r)[:200]
-            page_b = b.get("/werkzeugkoffer").text
-            res["b_sees_imported_by_other"] = "von Ihnen importiert" in page_b or "importiert" in page_b
-            r, _ = b.callback("wk-upload-result", {"wk-reset.n_clicks": 1})
+            r, _ = b.callback("wk-origin", {"wk-ags.value": "05358", "wk-jahr.value": 2030})
+            res["b_sees"] = next((t for t in r.json()["response"]["wk-origin"].values()), "")
+            r, _ = b.callback("wk-upload-result", {"wk-reset.n_clicks": 1}, by_input="wk-reset.n_clicks")
             res["anonymous_reset"] = text_of(r)[:200]
             with ThreadPoolExecutor(2) as ex:
                 futs = [
@@ -478,7 +485,9 @@ def _formula_workbook() -> bytes:
     ws = wb["Massnahmen"]
     header = [c.value for c in ws[1]]
     col = header.index("title") + 1
-    ws.cell(row=2, column=col).value = '=HYPERLINK("http://example.org/x","Klick")'
+    cell = ws.cell(row=2, column=col)
+    cell.value = '=HYPERLINK("http://example.org/x","Klick")'
+    cell.data_type = "s"  # a TEXT cell that begins with "=", as a spreadsheet user may type it
     dcol = header.index("description") + 1
     ws.cell(row=3, column=dcol).value = "Kinder <6 Jahre und Senioren >80 Jahre"
     buf = io.BytesIO()
@@ -496,7 +505,7 @@ def _formulas(xlsx: bytes) -> int:
 def f5_formulas(repo: Path) -> dict:
     res = {}
     blob = _formula_workbook()
-    res["input_formulas"] = _formulas(blob)
+    res["input_formulas"] = _formulas(blob)  # 0: the input has a text cell, not a formula
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "wb.xlsx").write_bytes(blob)
@@ -605,23 +614,33 @@ def f7_madeup(repo: Path) -> dict:
 def f8_first_requests(repo: Path, starts: int = 3) -> dict:
     """Finding 8: 8 parallel callbacks as the very first requests of a fresh single worker."""
     res = {"starts": []}
+    with tempfile.TemporaryDirectory() as tmp:  # the callback signatures, from a separate start
+        srv = Server(repo, Path(tmp) / "ud")
+        try:
+            deps = Client(srv.base).deps()
+        finally:
+            srv.stop()
+    calls = [
+        ("gm-pyramid", {"gm-ags.value": "05358008", "gm-jahr.value": 2030}),
+        ("ue-map", {"ue-kennzahl.value": "population", "ue-jahr.value": 2030}),
+        ("sz-chart", {"sz-ags.value": "05358", "sz-kennzahl.value": "population"}),
+        ("gm-title", {"gm-ags.value": "05358012"}),
+    ] * 2
     for _ in range(starts):
         with tempfile.TemporaryDirectory() as tmp:
-            srv = Server(repo, Path(tmp) / "ud", workers=1, wait_http=False)
+            srv = Server(repo, Path(tmp) / "ud", workers=1, wait_http=False)  # port open, no request yet
             try:
-                c = Client(srv.base)
-                deps = requests.get(srv.base + "/_dash-dependencies", timeout=300)  # noqa: F841 (first GET)
-                c._deps = deps.json()
-                calls = [
-                    ("gm-pyramid", {"gm-ags.value": "05358008", "gm-jahr.value": 2030}),
-                    ("ue-map", {"ue-kennzahl.value": "population", "ue-jahr.value": 2030}),
-                    ("sz-chart", {"sz-ags.value": "05358", "sz-kennzahl.value": "population"}),
-                    ("gm-title", {"gm-ags.value": "05358012"}),
-                ] * 2
+
+                def first(call, base=srv.base):
+                    c = Client(base)
+                    c._deps = deps
+                    return c.callback(*call)[0].status_code
+
                 with ThreadPoolExecutor(8) as ex:
-                    base = srv.base
-                    codes = list(ex.map(lambda a, b=base: Client(b).callback(*a)[0].status_code, calls))
+                    codes = list(ex.map(first, calls))
                 res["starts"].append(codes)
+                res.setdefault("log_key_errors", 0)
+                res["log_key_errors"] += srv.log_text().count("Callback function not found")
             finally:
                 srv.stop()
     res["starts_with_500"] = sum(1 for codes in res["starts"] if 500 in codes)

@@ -19,8 +19,9 @@ Public API (stable for notebooks and the model)::
     life_table()             Germany period life table 2023/25
     nrw_life_expectancy(), nrw_tfr(), municipal_boundaries()
     load_genesis(path)       validate a GENESIS export (ffcsv, table CSV, XLSX) -> GenesisTable
-    import_file(path)        validate and store an export in the user data folder
-    imported_tables(), imported_municipal_age_tables(), remove_import(id)
+    check_file(path)         validate an export completely (the model's rules) -> Checked
+    imported_municipal_age_tables()  published official municipal tables (served release)
+    (drafts, publish, rollback: dashboard.data.imports and dashboard.store)
 """
 
 from dashboard.data.embedded import (
@@ -37,6 +38,7 @@ from dashboard.data.embedded import (
 from dashboard.data.errors import DataFormatError, Problem
 from dashboard.data.genesis import GenesisTable, load_genesis
 from dashboard.data.history import census_breaks, linked_growth, municipal_history
+from dashboard.data.imports import Checked, check_file, imported_municipal_age_tables
 from dashboard.data.official import (
     itnrw_kreis_age_groups,
     official_kreis_single_ages,
@@ -45,13 +47,6 @@ from dashboard.data.official import (
     zensus2022_sex_totals,
 )
 from dashboard.data.population import EstimationReport, estimation_report, load_population, population_array
-from dashboard.data.userdata import (
-    ImportResult,
-    import_file,
-    imported_municipal_age_tables,
-    imported_tables,
-    remove_import,
-)
 
 __all__ = [
     "EstimationReport",
@@ -79,9 +74,7 @@ __all__ = [
     "itnrw_kreis_age_groups",
     "GenesisTable",
     "load_genesis",
-    "ImportResult",
-    "import_file",
-    "imported_tables",
+    "Checked",
+    "check_file",
     "imported_municipal_age_tables",
-    "remove_import",
 ]

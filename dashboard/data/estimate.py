@@ -33,8 +33,8 @@ three official sources and one derived source, in four documented steps:
    sex split comes from the latest official male/female figures, and the municipal × sex
    table is raked to the official Kreis totals by sex, so the Kreis sums stay official.
 
-An OFFICIAL municipal age table imported by the user (``dashboard.data.userdata.
-imported_municipal_age_tables()``, looked up lazily) replaces the estimate for the
+An OFFICIAL municipal age table published in the store (``dashboard.data.imports.
+imported_municipal_age_tables()``: the served, validated release) replaces the estimate for the
 municipalities and year it covers: single ages are used as they are (``estimated=False``);
 age groups are graduated within each official group (flagged ``estimated`` because the
 within-group split is estimated).
@@ -69,7 +69,7 @@ from dashboard.data.embedded import (
     zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, problem
-from dashboard.text import fmt_dec
+from dashboard.text import SEX_LABELS, fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
 #: the 17 Kreis groups, so grid factors are constant within every Kreis group.
@@ -482,11 +482,9 @@ def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
 
 
 def _imported_tables() -> list[pd.DataFrame]:
-    """Official municipal age tables imported by the user; [] when none or no importer."""
-    try:
-        from dashboard.data.userdata import imported_municipal_age_tables
-    except ImportError:
-        return []
+    """Official municipal age tables published in the store (the served, validated release)."""
+    from dashboard.data.imports import imported_municipal_age_tables
+
     return list(imported_municipal_age_tables())
 
 
@@ -790,17 +788,75 @@ def _official_only(
 _TABLES_BY_TOKEN: dict[tuple[int, ...], list[pd.DataFrame]] = {}
 
 
-def _tables_token() -> tuple[int, ...]:
-    """Content hash of the currently imported official tables (``()`` when none)."""
-    tables = _imported_tables()
-    token = tuple(int(pd.util.hash_pandas_object(t, index=False).sum()) for t in tables)
-    _TABLES_BY_TOKEN.setdefault(token, [t.copy() for t in tables])
+def _tables_token() -> tuple:
+    """Version of the served official tables: the store's release number (``()`` when none is
+    published). Read through :func:`dashboard.data.imports.data_version` (one small query at
+    most every few seconds, never a hash of the data)."""
+    from dashboard.data.imports import data_version
+
+    token = data_version()
+    if token not in _TABLES_BY_TOKEN:
+        _TABLES_BY_TOKEN[token] = [t.copy() for t in _imported_tables()]
     return token
 
 
 @functools.cache
-def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
-    tables = _TABLES_BY_TOKEN.get(token, [])
+def _estimate(year: int, token: tuple = ()) -> Estimate:
+    return estimate_with_tables(year, _TABLES_BY_TOKEN.get(token, []))
+
+
+#: Largest difference (persons) between the sum of complete official municipal tables and the
+#: official Kreis table, per sex × age group (both are integer counts of the same Fortschreibung).
+MARGIN_TOLERANCE = 0.5
+
+
+def check_official_tables(tables: list[pd.DataFrame]) -> list:
+    """What the model would do with these official municipal tables: every problem, or ``[]``.
+
+    Runs :func:`estimate_with_tables` for every reference year the tables cover — the very
+    code path of the projection's base population — so a table the model would refuse is
+    never called usable. The rules it applies: tidy contract (15 municipalities of Kreis
+    Düren, both sexes, complete age groups 0…100+, whole persons ≥ 0, one row per key);
+    municipal sums ≤ the official Kreis table by sex × age group, and EQUAL to it (within
+    :data:`MARGIN_TOLERANCE`) when all 15 municipalities are given.
+
+    Parameters
+    ----------
+    tables : tidy frames with the columns of :data:`USER_TABLE_COLUMNS` (+ provenance).
+    """
+    years = sorted(
+        {
+            int(y)
+            for t in tables
+            if "year" in t.columns
+            for y in pd.to_numeric(t.year, errors="coerce").dropna()
+        }
+    )
+    problems = []
+    for year in years:
+        try:
+            estimate_with_tables(year, tables)
+        except DataFormatError as exc:
+            problems.extend(exc.problems)
+        except ValueError as exc:
+            problems.append(
+                problem(
+                    "importierte Gemeindetabelle",
+                    None,
+                    None,
+                    f"eine verwendbare Tabelle für 31.12.{year}",
+                    str(exc),
+                )
+            )
+    return problems
+
+
+def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
+    """The estimate of 31.12.year with these official municipal tables (uncached).
+
+    Raises :class:`DataFormatError` naming every rule a table breaks (see
+    :func:`check_official_tables`).
+    """
     if year not in kreis_years():
         official, official_est, prov = official_municipal_cells(year, tables)
         if set(official) == set(AGS_LIST):
@@ -828,6 +884,21 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
             ]
         )
         rest_groups = groups - fixed_groups
+        if set(official) == set(AGS_LIST) and np.abs(rest_groups).max() > MARGIN_TOLERANCE:
+            worst = np.unravel_index(np.abs(rest_groups).argmax(), rest_groups.shape)
+            raise DataFormatError(
+                problem(
+                    "importierte Gemeindetabelle",
+                    None,
+                    "population",
+                    f"Summe der 15 Gemeinden = amtliche Kreistabelle 31.12.{year} je Geschlecht × "
+                    "Altersgruppe",
+                    f"Abweichung in {int((np.abs(rest_groups) > MARGIN_TOLERANCE).sum())} von "
+                    f"{rest_groups.size} Zellen, am größten bei {SEX_LABELS[SEXES[worst[0]]]} "
+                    f"{list(AGE_GROUPS_17)[worst[1]]}: Gemeinden {fmt_dec(fixed_groups[worst], 0)}, "
+                    f"Kreis {fmt_dec(groups[worst], 0)}",
+                )
+            )
         if np.any(rest_groups < -1e-6):
             raise DataFormatError(
                 problem(
@@ -835,7 +906,7 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
                     None,
                     "population",
                     f"Gemeindesummen ≤ Kreistabelle 31.12.{year} je Geschlecht × Altersgruppe",
-                    f"Überschreitung um bis zu {float(-rest_groups.min()):.1f} Personen",
+                    f"Überschreitung um bis zu {fmt_dec(float(-rest_groups.min()), 0)} Personen",
                 )
             )
         rest_groups = np.clip(rest_groups, 0, None)  # only -1e-6 … 0 float noise reaches here
