@@ -10,7 +10,11 @@ variable                     meaning                                     default
 ``DATABASE_URL``             the store's database (SQLAlchemy URL)      SQLite file in the
                                                                          user-data folder
 ``DASHBOARD_FRAME_ANCESTORS`` origins allowed to embed the app (CSP)     'none'
-``DASHBOARD_MAX_REQUEST_MB``  largest accepted HTTP request body (MB)     the app's, else 32
+``DASHBOARD_UPLOAD_MAX_MB``   largest uploaded/imported file (MB); the     10
+                             server's request cap follows from it
+``DASHBOARD_SECRET_KEY``       key signing sessions and form tokens        random, kept in
+                                                                         the user-data folder
+``DASHBOARD_SECURE_COOKIES``   ``1``: session cookie only over HTTPS       off
 ===========================  ==========================================  ===========
 """
 
@@ -34,7 +38,7 @@ class Settings:
     debug: bool
     user_data_dir: Path
     frame_ancestors: str
-    max_request_mb: float | None = None
+    upload_max_mb: float = 10.0
 
 
 def load_settings() -> Settings:
@@ -45,15 +49,29 @@ def load_settings() -> Settings:
         debug=_flag("DASHBOARD_DEBUG"),
         user_data_dir=Path(os.environ.get("DASHBOARD_USER_DATA", REPO_DIR / "user_data")),
         frame_ancestors=os.environ.get("DASHBOARD_FRAME_ANCESTORS", "'none'"),
-        max_request_mb=(
-            float(os.environ["DASHBOARD_MAX_REQUEST_MB"])
-            if os.environ.get("DASHBOARD_MAX_REQUEST_MB", "").strip()
-            else None
-        ),
+        upload_max_mb=float(os.environ.get("DASHBOARD_UPLOAD_MAX_MB", "").strip() or 10),
     )
 
 
 SETTINGS: Settings = load_settings()
+
+#: Largest file (bytes) the upload boxes accept and the importers read (tables and catalogues,
+#: web and command line) — the ONE declaration of the upload limit.
+UPLOAD_MAX_BYTES: int = int(SETTINGS.upload_max_mb * 2**20)
+#: Room for the rest of a Dash callback request around the file: the ``data:…;base64,`` prefix,
+#: the file name and the other inputs of the callback as JSON.
+REQUEST_ENVELOPE_BYTES: int = 256 * 1024
+
+
+def request_cap_bytes(upload_max_bytes: int) -> int:
+    """Largest HTTP request body that carries a file of ``upload_max_bytes`` to a callback:
+    base64 turns every 3 bytes into 4 characters (rounded up), plus the envelope."""
+    return 4 * -(-int(upload_max_bytes) // 3) + REQUEST_ENVELOPE_BYTES
+
+
+#: The server's request cap (Flask ``MAX_CONTENT_LENGTH``): a file the upload box accepts is
+#: never refused with 413.
+MAX_REQUEST_BYTES: int = request_cap_bytes(UPLOAD_MAX_BYTES)
 
 
 def user_data_dir() -> Path:

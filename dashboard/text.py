@@ -369,9 +369,12 @@ METHODIK = {
         "„projected“ vorausberechnete."
     ),
     "upload": (
-        "Sie können einen Export aus GENESIS-Online oder der Regionalstatistik (CSV, höchstens 5 MB) "
-        "hochladen. Die Datei wird vollständig geprüft; gefundene Probleme werden mit Zeile, Spalte, "
-        "erwartetem und gefundenem Wert aufgelistet."
+        "Angemeldete Benutzerinnen und Benutzer können einen Export aus GENESIS-Online, der "
+        "Regionalstatistik oder der Landesdatenbank NRW (CSV oder XLSX, höchstens {mb} MB) hochladen. Die "
+        "Datei wird vollständig geprüft, mit denselben Regeln wie im Modell (alle 15 Gemeinden, Summen = "
+        "amtliche Kreistabelle, Stichtag); gefundene Probleme werden mit Zeile, Spalte, erwartetem und "
+        "gefundenem Wert aufgelistet. Eine gültige Datei wird Ihr Entwurf mit Vorschau; öffentlich "
+        "ändert sich erst etwas, wenn die Datenpflege (Rolle „pflege“) ihn veröffentlicht."
     ),
 }
 
@@ -606,4 +609,95 @@ IMPORTS: dict[str, str] = {
     "preview_unused": "Keine Änderung an den Zahlen: die Tabelle wird von der Vorausberechnung nicht verwendet.",
     "preview_head": "Basisbevölkerung 31.12.{year}: aktuell (Stand {release}) → mit diesem Entwurf",
     "preview_biggest": "  größte Änderung: {name}, {group} Jahre: {diff}",
+}
+
+AUTH: dict[str, str] = {
+    "title_login": "Anmelden",
+    "title_logout": "Abmelden",
+    "button_login": "Anmelden",
+    "button_logout": "Abmelden",
+    "back": "Zur Übersicht",
+    "continue": "Weiter",
+    "already": "Sie sind angemeldet als {name} (Rolle {role}).",
+    "form_invalid": (
+        "Das Formular war unvollständig oder ist abgelaufen. Bitte laden Sie die Seite neu und "
+        "versuchen Sie es erneut."
+    ),
+    "wrong": "Benutzername oder Passwort ist falsch (oder das Konto ist gesperrt).",
+    "too_many": "Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
+    "hint_login": (
+        "Das Dashboard ist für alle lesbar. Anmelden müssen sich nur Personen, die Daten hochladen "
+        "(Rolle „planung“) oder veröffentlichen und Konten verwalten (Rolle „pflege“). Konten legt die "
+        "Datenpflege an."
+    ),
+    "logged_out": "Sie sind abgemeldet.",
+    "not_logged_in": "Sie sind nicht angemeldet.",
+    "logout_question": "Angemeldet als {name}. Möchten Sie sich abmelden?",
+    "header_login": "Anmelden",
+    "header_user": "Angemeldet: {name} ({role})",
+    "header_admin": "Daten & Konten",
+    "header_logout": "Abmelden",
+}
+
+ADMIN: dict[str, str] = {
+    "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
+    "unreadable": "Die Datei konnte nicht gelesen werden.",
+    "too_big": "Die Datei ist zu groß ({size} KB; erlaubt sind höchstens {limit} KB).",
+    "refused": "Die Datei „{name}“ wurde nicht übernommen: {n} Problem(e) gefunden. Es wurde nichts gespeichert.",
+    "problems_caption": "Gefundene Probleme (die ersten 50)",
+    "more": "… und {n} weitere Probleme (nicht einzeln aufgeführt).",
+    "by_kind": "Probleme nach Art",
+    "draft_ok": (
+        "Die Datei „{name}“ wurde vollständig geprüft und als Entwurf {id} gespeichert. Öffentlich "
+        "ändert sich nichts, bis die Datenpflege ihn veröffentlicht."
+    ),
+    "to_preview": "Entwurf und Vorschau ansehen",
+    "preview_failed": "Die Vorschau konnte nicht berechnet werden; der Fehler wurde protokolliert.",
+    "preview_unused": (
+        "Keine Änderung an den angezeigten Zahlen: Diese Tabelle wird von der Vorausberechnung nicht "
+        "verwendet."
+    ),
+    "preview_caption": "Basisbevölkerung 31.12.{year} je Gemeinde: aktuell und mit diesem Entwurf",
+    "preview_groups_caption": (
+        "Differenz je Gemeinde und Altersgruppe am 31.12.{year} (mit Entwurf minus aktuell, Personen)"
+    ),
+    "col_current": "aktuell (Stand {release})",
+    "col_new": "mit Entwurf",
+    "version_label": "Version {id}: {table} ({years}), Datei {file}, hochgeladen von {who} am {when}",
+    "title": "Daten & Konten",
+    "intro": (
+        "Hochgeladene Tabellen und Maßnahmenkataloge sind zunächst Entwürfe. Ein Benutzer mit der "
+        "Rolle „pflege“ prüft die Vorschau und veröffentlicht sie für alle; jeder frühere Stand "
+        "bleibt erhalten und kann wiederhergestellt werden."
+    ),
+    "please_login": "Bitte melden Sie sich an, um Entwürfe zu sehen und Daten hochzuladen.",
+    "tables": "Amtliche Tabellen",
+    "catalogue": "Maßnahmenkatalog",
+    "active": "Aktueller Stand {number}: {what}",
+    "active_none_tables": "keine importierte Tabelle (mitgelieferte Daten und Schätzung)",
+    "active_none_catalogue": "mitgelieferter Katalog",
+    "drafts": "Entwürfe",
+    "no_drafts": "Keine Entwürfe.",
+    "history": "Frühere Stände",
+    "preview_title": "Vorschau von Entwurf {id}",
+    "publish": "Veröffentlichen",
+    "discard": "Verwerfen",
+    "rollback": "Auf den vorigen Stand zurücksetzen",
+    "published_ok": "Veröffentlicht: Stand {number} ist jetzt für alle sichtbar.",
+    "rolled_back": "Zurückgesetzt: Stand {number} entspricht Stand {restored}.",
+    "discarded_ok": "Entwurf {id} verworfen (bleibt gespeichert, wird aber nicht veröffentlicht).",
+    "only_pflege": "Nur Benutzer mit der Rolle „pflege“ dürfen veröffentlichen und zurücksetzen.",
+    "not_visible": "Diesen Entwurf können nur sein Autor und die Datenpflege sehen.",
+    "accounts": "Konten",
+    "new_account": "Konto anlegen",
+    "account_name": "Benutzername",
+    "account_role": "Rolle",
+    "account_password": "Passwort (mindestens 10 Zeichen)",
+    "account_created": "Konto {name} ({role}) angelegt.",
+    "lock": "Sperren",
+    "unlock": "Entsperren",
+    "locked": "gesperrt",
+    "account_changed": "Konto {name}: {state}.",
+    "audit": "Protokoll (neueste zuerst)",
+    "provenance": "Verwendete importierte Tabellen: {items}",
 }

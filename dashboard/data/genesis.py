@@ -50,11 +50,12 @@ import pandas as pd
 
 from dashboard.constants import BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, OPEN_AGE
 from dashboard.data.errors import DataFormatError, Problem, problem
+from dashboard.settings import UPLOAD_MAX_BYTES
 
 LAYOUTS_PATH: Path = Path(__file__).with_name("genesis_layouts.json")
 
-#: Largest file accepted by the loader (bytes); the user-data import applies the same limit.
-MAX_FILE_BYTES: int = 20 * 1024 * 1024
+#: Largest file accepted by the loader (bytes): the one upload limit of the project.
+MAX_FILE_BYTES: int = UPLOAD_MAX_BYTES
 #: Zip containers (xlsx, zipped ffcsv): largest total uncompressed size and ratio.
 MAX_UNCOMPRESSED_BYTES: int = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO: float = 100.0

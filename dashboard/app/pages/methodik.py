@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import tempfile
-from pathlib import Path
-
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import _model
+from dashboard.app import _admin, _model
 from dashboard.app._components import data_table, notice, stand_line
 from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
-from dashboard.figures.labels import DRIVER_LABELS, METHODIK, SOURCES, T, fmt_dec, fmt_int, region_name
+from dashboard.figures.labels import DRIVER_LABELS, METHODIK, SOURCES, T, fmt_dec, region_name
+from dashboard.settings import UPLOAD_MAX_BYTES
 
 dash.register_page(
     __name__, path="/methodik", name="Daten & Methodik", order=5, title="Daten & Methodik – Kreis Düren 2030"
 )
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _sources_table() -> html.Table:
@@ -243,97 +237,18 @@ def layout(**_query) -> html.Div:
             html.H2("Downloads", id="downloads"),
             _downloads(),
             html.H2("Eigene Daten hochladen", id="upload"),
-            html.P(METHODIK["upload"]),
+            html.P(METHODIK["upload"].format(mb=fmt_int(UPLOAD_MAX_BYTES / 2**20))),
             dcc.Upload(
                 id="mt-upload",
                 children=html.Div(
                     ["Datei hierher ziehen oder ", html.Button("Datei auswählen", type="button")]
                 ),
-                max_size=MAX_UPLOAD_BYTES,
+                max_size=UPLOAD_MAX_BYTES,
                 accept=".csv,.txt,.xlsx",
                 className="upload",
                 multiple=False,
             ),
             html.Div(id="mt-upload-result", **{"aria-live": "polite"}),
-        ]
-    )
-
-
-def decode_upload(contents: str) -> bytes:
-    """Bytes of a ``data:…;base64,…`` upload value (raises ValueError if malformed)."""
-    try:
-        _, b64 = contents.split(",", 1)
-        return base64.b64decode(b64, validate=True)
-    except (ValueError, binascii.Error) as exc:
-        raise ValueError("Die Datei konnte nicht gelesen werden.") from exc
-
-
-def import_upload(contents: str, filename: str) -> html.Div:
-    """Validate and import an uploaded GENESIS export; German result or problem table."""
-    from dashboard.data.errors import DataFormatError
-
-    try:
-        raw = decode_upload(contents)
-    except ValueError as exc:
-        return notice(str(exc), "error")
-    if len(raw) > MAX_UPLOAD_BYTES:
-        return notice(
-            f"Die Datei ist zu groß ({fmt_int(len(raw) / 1024)} KB; erlaubt sind höchstens "
-            f"{fmt_int(MAX_UPLOAD_BYTES / 1024)} KB).",
-            "error",
-        )
-    try:
-        from dashboard.data.userdata import import_file
-    except ImportError:
-        return notice("Der Import von GENESIS-Dateien ist in dieser Version noch nicht verfügbar.", "error")
-    safe = Path(filename or "upload.csv").name
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / safe
-        path.write_bytes(raw)
-        try:
-            out = import_file(path)
-        except DataFormatError as err:
-            probs = pd.DataFrame(
-                [
-                    {
-                        "file": p.file,
-                        "row": "" if p.row is None else str(p.row),
-                        "column": p.column or "",
-                        "expected": p.expected,
-                        "found": p.found,
-                    }
-                    for p in err.problems
-                ]
-            )
-            return html.Div(
-                [
-                    notice(
-                        f"Die Datei „{safe}“ wurde nicht übernommen: {len(err.problems)} "
-                        "Problem(e) gefunden.",
-                        "error",
-                    ),
-                    html.Div(
-                        data_table(
-                            probs,
-                            {
-                                "file": ("Datei", "text"),
-                                "row": ("Zeile", "text"),
-                                "column": ("Spalte", "text"),
-                                "expected": ("erwartet", "text"),
-                                "found": ("gefunden", "text"),
-                            },
-                            caption="Gefundene Probleme",
-                            table_id="mt-problems",
-                        ),
-                        className="table-scroll",
-                    ),
-                ]
-            )
-    lines = out.summary_de().splitlines()
-    return html.Div(
-        [
-            notice(f"Die Datei „{safe}“ wurde geprüft und übernommen."),
-            html.Ul([html.Li(line) for line in lines], id="mt-upload-summary"),
         ]
     )
 
@@ -344,8 +259,8 @@ def import_upload(contents: str, filename: str) -> html.Div:
     State("mt-upload", "filename"),
     prevent_initial_call=True,
 )
-def on_upload(contents: str | None, filename: str | None):
-    """Thin: decode -> validated import -> message."""
+def on_upload(contents: object, filename: object):
+    """Thin: sign-in check -> complete validation -> draft -> message with preview."""
     if not contents:
         return dash.no_update
-    return import_upload(contents, filename or "upload.csv")
+    return _admin.upload_table(contents, filename, page_path="/methodik")
