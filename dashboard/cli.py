@@ -11,6 +11,7 @@ Subcommands (German verbs where users type them)::
     python -m dashboard data rollback         # back to the previous release
     python -m dashboard benutzer anlegen NAME --rolle pflege
     python -m dashboard db upgrade
+    python -m dashboard data update [--offline DIR]  # fetch the newest official tables (pystatis)
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
     python -m dashboard massnahmen import PATH
 """
@@ -140,21 +141,49 @@ def _register_massnahmen(msub) -> None:
 
 
 def _massnahmen_import(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import cli_import
+    """Validate a workbook and make it the active catalogue; prints a summary or all problems."""
+    from dashboard.data.errors import DataFormatError
+    from dashboard.data.measures import import_workbook
 
-    return cli_import(args.path)
+    try:
+        cat = import_workbook(args.path)
+    except DataFormatError as exc:
+        print(str(exc))
+        return 1
+    except FileNotFoundError:
+        print(f"Datei nicht gefunden: {args.path}")
+        return 2
+    print(
+        f"Importiert: {len(cat.measures)} Maßnahmen, {len(cat.sources)} Quellen. Aktiver Katalog: {cat.path}"
+    )
+    return 0
 
 
 def _massnahmen_export(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import cli_export
+    """Export the active catalogue (workbook + CSV) to ``--out``."""
+    from dashboard.data.measures import active_catalogue, export_csv, write_workbook
 
-    return cli_export(args.out)
+    cat = active_catalogue()
+    for w in cat.warnings:
+        print("Warnung:", w)
+    out = Path(args.out)
+    write_workbook(cat, out / "massnahmen.xlsx")
+    paths = export_csv(cat, out)
+    print(
+        f"Exportiert ({'importierter' if cat.origin == 'imported' else 'mitgelieferter'} "
+        f"Katalog, {len(cat.measures)} Maßnahmen): {out / 'massnahmen.xlsx'}, "
+        + ", ".join(p.name for p in paths)
+    )
+    return 0
 
 
 def _massnahmen_build(args: argparse.Namespace) -> int:
-    from dashboard.data.measures import main as build_main
+    """Re-run the build: raw CSV -> shipped workbook and CSV export."""
+    from dashboard.data.measures import SHIPPED_WORKBOOK, build_shipped
 
-    return build_main(["build"])
+    cat, rep = build_shipped()
+    print(f"{len(cat.measures)} Maßnahmen -> {SHIPPED_WORKBOOK}; ausgeschlossen: {len(rep.excluded)}")
+    return 0
 
 
 def _massnahmen_reset(args: argparse.Namespace) -> int:
@@ -209,6 +238,32 @@ def _register_data(data_sub) -> None:
     pv = data_sub.add_parser("preview", help="was die Veröffentlichung eines Entwurfs ändern würde")
     pv.add_argument("id", type=int)
     pv.set_defaults(func=_data_preview)
+    upd = data_sub.add_parser(
+        "update",
+        help="neueste amtliche Tabellen von den Web-Diensten der Statistikämter abrufen (pystatis) "
+        "und als Entwurf ablegen",
+    )
+    upd.add_argument(
+        "--offline",
+        metavar="ORDNER",
+        default=None,
+        help="Aufzeichnungen abspielen statt das Netz zu nutzen (z. B. tests/data/genesis_api/)",
+    )
+    upd.add_argument(
+        "--nur",
+        metavar="TABELLE",
+        action="append",
+        default=None,
+        help="nur diese Tabelle abrufen (Code oder Schlüssel, mehrfach möglich)",
+    )
+    upd.add_argument(
+        "--ohne-entwurf",
+        dest="ohne_entwurf",
+        action="store_true",
+        help="nur abrufen und prüfen, keinen Entwurf anlegen",
+    )
+    upd.add_argument("--von", default=None, help="Name der Person, die den Abruf startet (für den Entwurf)")
+    upd.set_defaults(func=_data_update)
 
 
 def _data_import(args: argparse.Namespace) -> int:
@@ -315,6 +370,36 @@ def _data_preview(args: argparse.Namespace) -> int:
         print("\n".join(preview_lines(preview(args.id), limit=16)))
 
     return _store_call(run)
+
+
+def _data_update(args: argparse.Namespace) -> int:
+    from dashboard.data.update import UpdateError, run_update, step_count
+
+    try:
+        progress = Progress(step_count(args.nur, stage=not args.ohne_entwurf))
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+    def notify(line: str) -> None:
+        sys.stderr.write("\n" + line + "\n")
+
+    try:
+        result = run_update(
+            offline=args.offline,
+            tables=args.nur,
+            stage=not args.ohne_entwurf,
+            actor=args.von,
+            progress=progress,
+            notify=notify,
+        )
+    except UpdateError as exc:
+        progress.close()
+        print(f"Aktualisierung abgebrochen: {exc.message}", file=sys.stderr)
+        return 2
+    progress.close()
+    print(result.summary_de())
+    return 0
 
 
 def _data_check(args: argparse.Namespace) -> int:

@@ -227,9 +227,13 @@ T = {  # general UI texts (formal "Sie")
     "indicator": "Kennzahl",
     "table_summary": "Daten als Tabelle",
     "estimated_note": (
-        "Geschätzt: Für die einzelnen Gemeinden gibt es keine amtliche Tabelle nach "
-        "Alter und Geschlecht. Die Altersstruktur der Gemeinden ist deshalb vom Projekt "
-        "geschätzt (siehe „Daten & Methodik“) und überall als geschätzt gekennzeichnet."
+        "Einwohnerzahlen der Gemeinden am 31.12.2024 amtlich (IT.NRW 12411-15i); ihre Aufteilung "
+        "nach Alter und Geschlecht geschätzt, da es dafür keine amtliche Gemeindetabelle gibt "
+        "(siehe „Daten & Methodik“)."
+    ),
+    "base_note": (
+        "Ab 31.12.{year} vorausberechnet. Einwohnerzahlen der Gemeinden am 31.12.{year} amtlich "
+        "(IT.NRW 12411-15i), ihre Altersstruktur geschätzt."
     ),
     "projected_note": "Ab {year} vorausberechnet (Modellrechnung, keine amtliche Statistik).",
     "data_stand": "Datenstand: Bevölkerung am 31.12.{year} (Basis Zensus 2022)",
@@ -700,4 +704,77 @@ ADMIN: dict[str, str] = {
     "account_changed": "Konto {name}: {state}.",
     "audit": "Protokoll (neueste zuerst)",
     "provenance": "Verwendete importierte Tabellen: {items}",
+}
+
+
+# --------------------------------------------------------------------------- data update (issue 16)
+
+#: Messages of ``python -m dashboard data update`` and the "Daten aktualisieren" view
+#: (``str.format`` templates). Every failure ends with ``UPDATE["nothing_changed"]``.
+UPDATE: dict[str, str] = {
+    "nothing_changed": "Es wurde nichts geändert.",
+    "pystatis_missing": (
+        "Für den Abruf wird das Paket pystatis gebraucht. Installieren Sie es mit\n"
+        '  python -m pip install --no-deps "pystatis==0.5.5"\n'
+        "(ohne --no-deps würde pip die Bibliothek pandas auf Version 2 zurückstufen)."
+    ),
+    "credentials_missing": (
+        "Keine Zugangsdaten für {services}. Setzen Sie die Umgebungsvariablen {variables} "
+        "(Nutzername und Passwort – oder Ihr API-Token als Nutzername und ein leeres Passwort) oder "
+        "legen Sie die Zugangsdaten im Schlüsselbund des Betriebssystems ab (Dienst „{keyring}“). "
+        "Zugangsdaten werden nie aus Dateien im Projektordner gelesen. Registrierung: {urls}"
+    ),
+    "credentials_wrong": (
+        "{service} hat die Anmeldung abgelehnt ({reason}) beim Abruf der Tabelle {table}. Prüfen Sie "
+        "Nutzername bzw. Token und Passwort in {variables}."
+    ),
+    "offline": (
+        "Keine Verbindung zu {service} ({host}) – auch nach {attempts} Versuchen. Sind Sie mit dem "
+        "Internet verbunden? Ohne Netz können Sie Aufzeichnungen abspielen: "
+        "python -m dashboard data update --offline ORDNER"
+    ),
+    "rate_limited": (
+        "{service} meldet zu viele Anfragen (HTTP 429) beim Abruf der Tabelle {table} – auch nach "
+        "{attempts} Versuchen mit wachsender Wartezeit. Bitte versuchen Sie es später noch einmal."
+    ),
+    "server_error": (
+        "{service} antwortet mit einem Serverfehler (HTTP {status}) beim Abruf der Tabelle {table} – "
+        "auch nach {attempts} Versuchen. Der Dienst ist vermutlich gestört; bitte versuchen Sie es "
+        "später noch einmal."
+    ),
+    "timeout": (
+        "{service} hat beim Abruf der Tabelle {table} nicht rechtzeitig geantwortet – auch nach "
+        "{attempts} Versuchen. Bitte versuchen Sie es später noch einmal."
+    ),
+    "http_error": "{service} lehnt die Anfrage nach Tabelle {table} ab (HTTP {status}).",
+    "not_found": (
+        "{service} kennt die Tabelle {table} nicht (mehr): {detail}. Vermutlich wurde sie umbenannt; "
+        "bitte melden Sie das den Betreuern des Dashboards (Abrufliste: dashboard/data/update/sources.json)."
+    ),
+    "service_error": "{service} meldet beim Abruf der Tabelle {table}: {detail}",
+    "malformed": (
+        "Die Antwort von {service} auf die Anfrage nach Tabelle {table} ist keine lesbare "
+        "GENESIS-Tabelle ({detail})."
+    ),
+    "layout_changed": (
+        "{service} liefert die Tabelle {table} in einem geänderten Aufbau; das Dashboard kann sie "
+        "nicht sicher lesen. Abweichungen:\n{details}\nBitte melden Sie das den Betreuern des "
+        "Dashboards (Tabellenaufbau: dashboard/data/genesis_layouts.json)."
+    ),
+    "retry": "{service}: {reason} – neuer Versuch in {seconds} s (Versuch {attempt} von {attempts})",
+    "reason_429": "zu viele Anfragen (HTTP 429)",
+    "reason_5xx": "Serverfehler (HTTP {status})",
+    "reason_offline": "keine Verbindung",
+    "reason_timeout": "Zeitüberschreitung",
+    "progress_fetch": "{table} abrufen",
+    "progress_stage": "Entwurf anlegen",
+    "recordings_missing": "Im Ordner {folder} liegen keine Aufzeichnungen ({manifest} fehlt).",
+    "recordings_invalid": "Die Aufzeichnungen in {folder} sind unvollständig: {detail}",
+    "summary_head": "{n} Tabellen abgerufen und geprüft ({source}):",
+    "summary_table": ("  {table} {label}: {rows} Werte, {dates}; Stand {stand}; Lizenz {licence}{flags}"),
+    "summary_synthetic": " – SYNTHETISCHE Aufzeichnung (Testdaten)",
+    "summary_unusable": " – nicht verwendbar (fehlende Werte)",
+    "summary_draft": "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn veröffentlicht.",
+    "source_online": "online",
+    "source_offline": "Aufzeichnungen aus {folder}",
 }

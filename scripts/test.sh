@@ -17,6 +17,10 @@ if ! command -v pg_virtualenv >/dev/null 2>&1; then
 fi
 python -m pip install -q --upgrade pip
 python -m pip install -q -e ".[test]"
+# pystatis 0.5.5 (client of the GENESIS web services, used by `data update`) declares
+# pandas~=2.0 and would downgrade the project's pandas 3; its other dependency (requests) is a
+# dependency of this project, so it is installed without dependencies.
+python -m pip install -q --no-deps "pystatis==0.5.5"
 # Known vulnerabilities in the dependencies: reported in the log, never fails the run
 # (policy and --strict mode: scripts/dependency_audit.py).
 python scripts/dependency_audit.py || echo "Abhängigkeitsprüfung konnte nicht laufen (siehe oben)."

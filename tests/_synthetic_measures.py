@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.constants import KREIS_AGS, MUNICIPALITIES, PLANNING_AGE_GROUPS
 from dashboard.data import measures as M
+from dashboard.data.measures.catalogue import _frames
 
 F = M.FIELDS_OF_ACTION
 NIDEGGEN, TITZ, DUEREN, HEIMBACH = "05358044", "05358056", "05358008", "05358012"
@@ -72,4 +73,4 @@ def synthetic_catalogue() -> M.Catalogue:
         ("S4", DUEREN, "Düren"),
     ]
     srcs = [(i, f"https://example.org/{i}") for i in ("S1", "S2", "S3", "S4")]
-    return M.Catalogue(*M._frames(measures, munis, srcs), origin="synthetic")
+    return M.Catalogue(*_frames(measures, munis, srcs), origin="synthetic")

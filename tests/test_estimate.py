@@ -91,7 +91,16 @@ def pop2024() -> pd.DataFrame:
 
 
 def test_contract_of_load_population(pop2024: pd.DataFrame) -> None:
-    assert list(pop2024.columns) == ["ags", "municipality", "year", "sex", "age", "population", "estimated"]
+    assert list(pop2024.columns) == [
+        "ags",
+        "municipality",
+        "year",
+        "sex",
+        "age",
+        "population",
+        "estimated",
+        "total_estimated",
+    ]
     assert len(pop2024) == len(AGS_LIST) * 2 * N_AGES
     assert list(pop2024.ags.unique()) == list(AGS_LIST)
     assert (pop2024.ags.str.len() == 8).all()
@@ -99,6 +108,8 @@ def test_contract_of_load_population(pop2024: pd.DataFrame) -> None:
     assert sorted(pop2024.age.unique()) == list(range(OPEN_AGE + 1))
     assert (pop2024.year == 2024).all()
     assert pop2024.estimated.dtype == bool and pop2024.estimated.all()
+    # the municipal totals of 31.12.2024 are official (IT.NRW 12411-15i), the structure is not
+    assert pop2024.total_estimated.dtype == bool and not pop2024.total_estimated.any()
     assert pop2024.population.notna().all() and (pop2024.population >= 0).all()
     from dashboard.data import population_array
 
@@ -151,20 +162,45 @@ def test_every_year_meets_the_kreis_table(year: int) -> None:
         assert got[sex] == pytest.approx(float(want[sex]), abs=1e-6)
 
 
-def test_base_date_totals_are_estimated_and_follow_zensus_2022() -> None:
-    rep = estimation_report(2024)
-    assert rep.totals.estimated.all()
-    assert "Zensus 2022" in rep.summary["municipal_totals_method"]
-    tot = rep.totals.groupby("ags").population.sum()
-    from dashboard.data import zensus2022_municipal
+def test_base_date_totals_are_the_official_itnrw_totals() -> None:
+    # issue 11: the totals of 31.12.2024 were estimated (Düren 94,780, Heimbach 4,535,
+    # Nörvenich 12,051); IT.NRW 12411-15i publishes them (94,568; 4,487; 12,131)
+    from dashboard.data import official_municipal_totals
 
-    z = zensus2022_municipal().set_index("ags").population
-    growth = tot / z.reindex(tot.index)
-    # Kreis growth 15.05.2022 -> 31.12.2024 is 279,285 / 275,392 = +1.41 %; no municipality
-    # should be carried further than a few per cent away from its census count
-    assert tot.sum() == pytest.approx(279_285)
-    assert growth.between(0.95, 1.08).all(), growth
-    assert "Zensus 2022" in rep.method_en and "Zensus" in rep.method_de
+    rep = estimation_report(2024)
+    assert not rep.totals.total_estimated.any() and rep.totals.estimated.all()  # sex split estimated
+    assert rep.summary["municipal_totals_estimated"] is False
+    assert rep.summary["municipal_sex_split_estimated"] is True
+    assert "12411-15i" in rep.summary["municipal_totals_method"]
+    off = official_municipal_totals().set_index("ags").population
+    got = load_population(2024).groupby("ags").population.sum()
+    for ags in AGS_LIST:
+        assert got[ags] == pytest.approx(float(off[ags]), abs=1e-6), ags
+    assert got["05358008"] == pytest.approx(94_568, abs=1e-6)
+    assert "amtlich" in rep.method_de and "12411-15i" in rep.method_de
+
+
+def test_zensus2022_basis_totals_2022_2023_interpolate_census_to_official_2024() -> None:
+    # worked example (Heimbach): 4,482 at 15.05.2022 (census), 4,487 at 31.12.2024 (official);
+    # 31.12.2023 is 595 of 961 days after the census: 4,482 · (4,487 / 4,482)^(595/961),
+    # then every municipality is scaled by the same factor to the official Kreis total
+    from dashboard.data import official_municipal_totals, zensus2022_municipal
+
+    z = zensus2022_municipal().set_index("ags").population.astype(float)
+    o = official_municipal_totals().set_index("ags").population.astype(float)
+    w = (pd.Timestamp("2023-12-31") - pd.Timestamp("2022-05-15")).days / (
+        pd.Timestamp("2024-12-31") - pd.Timestamp("2022-05-15")
+    ).days
+    assert w == pytest.approx(595 / 961)
+    raw = np.exp((1 - w) * np.log(z) + w * np.log(o))
+    k = kreis_age_groups()
+    want = raw / raw.sum() * float(k[k.year == 2023].population.sum())
+    rep = estimation_report(2023)
+    got = rep.totals.groupby("ags").population.sum()
+    for ags in AGS_LIST:
+        assert got[ags] == pytest.approx(want[ags], rel=1e-12)
+    assert rep.totals.total_estimated.all() and rep.summary["municipal_totals_estimated"]
+    assert load_population(2023).total_estimated.all()
 
 
 def test_fit_report_describes_the_adjustment() -> None:

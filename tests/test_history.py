@@ -103,7 +103,42 @@ def test_linked_growth_helper(hist: pd.DataFrame) -> None:
 
 
 def test_estimated_rows_are_flagged(hist: pd.DataFrame) -> None:
+    # estimated Zensus-2022-based levels: 31.12.2022 and 2023 only; 31.12.2024 is official
     e = hist[hist.estimated]
-    assert len(e) == 15 * 3
+    assert len(e) == 15 * 2 and set(e.year) == {2022, 2023}
     assert (e.basis == BASIS_Z2022).all() and (~e.official_table).all()
     assert municipal_history(include_estimates=False).estimated.sum() == 0
+
+
+def test_official_2024_municipal_levels_are_primary(hist: pd.DataFrame) -> None:
+    r = hist[(hist.reference_date == pd.Timestamp("2024-12-31")) & (hist.ags != KREIS_AGS)]
+    assert len(r) == 15 and r.primary.all() and r.official_table.all() and not r.estimated.any()
+    assert (r.basis == BASIS_Z2022).all() and "12411-15i" in r.source.iloc[0]
+    assert r.set_index("ags").population[["05358008", "05358012", "05358052"]].tolist() == [
+        94_568,
+        4_487,
+        12_131,
+    ]
+    assert r.population.sum() == 279_285
+    h0 = municipal_history(include_estimates=False)
+    assert ((h0.reference_date == pd.Timestamp("2024-12-31")) & (h0.ags != KREIS_AGS)).sum() == 15
+
+
+def test_census_neutral_series_follows_the_zensus_2022_basis_after_the_census(hist: pd.DataFrame) -> None:
+    # linked growth from the census day to 31.12.2024 equals the official Zensus-2022-based
+    # growth (census result -> IT.NRW 12411-15i), not a mix of the two Fortschreibungen
+    g = linked_growth("05358012", "2022-05-15", "2024-12-31")
+    assert g == pytest.approx(4_487 / 4_482, rel=1e-12)
+    for ags in ["05358008", "05358044", "05358060"]:
+        rows = hist[
+            (hist.ags == ags) & hist.linked_primary & (hist.reference_date > pd.Timestamp("2022-05-15"))
+        ]
+        assert (rows.basis == BASIS_Z2022).all(), ags
+        # the primary (shown) levels of 2022/2023 stay the official Zensus-2011-based ones
+        shown = hist[
+            (hist.ags == ags)
+            & hist.primary
+            & hist.reference_date.isin([pd.Timestamp("2022-12-31"), pd.Timestamp("2023-12-31")])
+        ]
+        assert len(shown) == 2
+        assert (shown.basis == BASIS_Z2011).all() and not shown.estimated.any()

@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.data import measures
 from dashboard.data.errors import DataFormatError
+from dashboard.data.measures import workbook_reader
 
 
 def _xlsx_with(member: str, xml: str) -> bytes:
@@ -59,13 +60,13 @@ def test_billion_laughs_and_external_entities_are_refused(tmp_path, monkeypatch)
 
 
 def test_oversized_upload_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(measures, "MAX_WORKBOOK_BYTES", 1000)
+    monkeypatch.setattr(workbook_reader, "MAX_WORKBOOK_BYTES", 1000)
     err = _refused(measures.SHIPPED_WORKBOOK.read_bytes(), tmp_path, monkeypatch)
     assert "höchstens" in str(err) and "MB" in str(err)
 
 
 def test_too_many_rows_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(measures, "MAX_SHEET_ROWS", 5)
+    monkeypatch.setattr(workbook_reader, "MAX_SHEET_ROWS", 5)
     err = _refused(measures.SHIPPED_WORKBOOK.read_bytes(), tmp_path, monkeypatch)
     assert "höchstens 5 Zeilen" in str(err)
 

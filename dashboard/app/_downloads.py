@@ -44,8 +44,9 @@ SOURCE_NOTE = [
     "Kreis Düren 2030 – Demografie-Dashboard",
     "Amtliche Daten: Statistische Ämter des Bundes und der Länder, IT.NRW; Datenlizenz Deutschland – "
     "Namensnennung 2.0 (dl-de/by-2-0).",
-    "Die Altersstruktur der Gemeinden ist geschätzt (Spalte 'estimated'); Werte ab dem Basisjahr "
-    "sind Modellrechnungen (Spalte 'projected').",
+    "Die Einwohnerzahlen der Gemeinden am 31.12.2024 sind amtlich (IT.NRW 12411-15i; Spalte "
+    "'total_estimated' = False), ihre Altersstruktur ist geschätzt (Spalte 'estimated'); Werte ab dem "
+    "Basisjahr sind Modellrechnungen (Spalte 'projected').",
 ]
 
 TABLES = {

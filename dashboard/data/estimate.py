@@ -52,7 +52,6 @@ from scipy.interpolate import PchipInterpolator
 from dashboard.constants import (
     AGE_GROUPS_17,
     AGS_LIST,
-    BASIS_Z2011,
     BASIS_Z2022,
     CENSUS_DATES,
     KREIS_AGS,
@@ -69,6 +68,7 @@ from dashboard.data.embedded import (
     zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, problem
+from dashboard.data.official import official_municipal_totals, zensus2022_sex_totals
 from dashboard.text import SEX_LABELS, fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
@@ -82,9 +82,6 @@ GRID_GROUPS: dict[str, tuple[int, int]] = {
 }
 #: Census day of the Zensus 2022.
 ZENSUS2022_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
-#: Dates (31 Dec) whose municipal trend on the Zensus 2011 basis carries the Zensus 2022
-#: municipal result forward to later year ends.
-TREND_FROM, TREND_TO = 2021, 2023
 #: Convergence tolerance of the raking (persons, absolute, largest margin residual).
 IPF_TOL = 1e-7
 IPF_MAX_ITER = 10_000
@@ -343,16 +340,25 @@ def _latest_female_share(before_year: int, basis: str | None = None) -> tuple[np
 def municipal_sex_totals(year: int) -> pd.DataFrame:
     """Municipal population by sex at 31.12.year, official where possible, else estimated.
 
-    Official: a Destatis GV Auszug figure by sex for the same date on the census basis of the
-    Kreis age table of that date. Estimated (see module docstring): Zensus 2011 basis ->
-    log-linear interpolation of municipal shares between official dates; Zensus 2022 basis ->
-    Zensus 2022 result × municipal trend 2021→2023 (Zensus 2011 basis). Estimated totals are
-    raked to the official Kreis totals by sex.
+    * Zensus 2011 basis (2015–2021): official by sex where the Destatis GV Auszug has the
+      date (2017, 2021); otherwise log-linear interpolation of municipal shares between
+      official dates, sex split from the latest official female share (GV), raked to the
+      official Kreis totals by sex.
+    * Zensus 2022 basis (2022–2024): the **municipal totals** are official where IT.NRW
+      publishes them (31.12.2024, table 12411-15i, :func:`dashboard.data.official_municipal_totals`);
+      for 31.12.2022 and 2023 they are estimated by log-linear interpolation in time between the
+      census result (15.05.2022) and the official 31.12.2024 total of each municipality, scaled
+      to the official Kreis total. The **split by sex** is always estimated here: the Zensus 2022
+      female share of each municipality (:func:`dashboard.data.zensus2022_sex_totals`), raked
+      (IPF) to the municipal totals and the official Kreis totals by sex.
 
     Returns
     -------
-    DataFrame ``ags, municipality, year, sex, population, estimated, basis, method, source``
-    (persons; float where estimated). The sums by sex equal the Kreis table exactly.
+    DataFrame ``ags, municipality, year, sex, population, estimated, total, total_estimated,
+    basis, method, source``: ``population`` persons by sex (float where estimated);
+    ``estimated`` True where the count by sex is estimated; ``total`` the municipal total
+    (both sexes) and ``total_estimated`` whether *that* is estimated (False for official
+    totals such as 31.12.2024). The sums by sex equal the Kreis table exactly.
     """
     groups, basis = _kreis_groups(year)
     kreis_sex = groups.sum(axis=1)
@@ -360,6 +366,7 @@ def municipal_sex_totals(year: int) -> pd.DataFrame:
     same = off[
         (off.year == year) & (off.basis == basis) & off.female.notna() & (off.precision == "exact")
     ].set_index("ags")
+    total_estimated = True
     if len(same) == len(AGS_LIST) and set(same.index) == set(AGS_LIST):
         arr = np.array([[float(same.at[a, "female"]), float(same.at[a, "male"])] for a in AGS_LIST])
         if not np.allclose(arr.sum(axis=0), kreis_sex, atol=0.5):
@@ -373,24 +380,36 @@ def municipal_sex_totals(year: int) -> pd.DataFrame:
                 )
             )
         method = "official: Destatis Gemeindeverzeichnis (GV Auszug), population by sex"
-        estimated = False
+        estimated = total_estimated = False
         sources = [str(same.at[a, "source"]) for a in AGS_LIST]
     else:
         estimated = True
         if basis == BASIS_Z2022:
-            totals, method, src = _z22_totals(year)
+            totals, method, src, total_estimated = _z22_totals(year)
+            fshare, fsrc = _zensus_female_share()
         else:
             totals, method, src = _z11_totals(year, basis)
-        totals = totals / totals.sum() * kreis_sex.sum()
-        fshare, fyear = _latest_female_share(year, basis)
+            fshare, fyear = _latest_female_share(year, basis)
+            fsrc = f"the official female share per municipality at 31.12.{fyear} (GV Auszug)"
+        if total_estimated:
+            totals = totals / totals.sum() * kreis_sex.sum()
+        elif not np.isclose(totals.sum(), kreis_sex.sum(), atol=1e-9):
+            raise DataFormatError(
+                problem(
+                    src,
+                    None,
+                    "population",
+                    f"Summe der Gemeinden = Kreistabelle {kreis_sex.sum():.0f} (31.12.{year})",
+                    f"{totals.sum():.0f}",
+                )
+            )
         raked = _rake_sex_split(totals, fshare, kreis_sex)
         if not raked.converged:
             raise RuntimeError(f"sex split raking did not converge for {year}")
         arr = raked.cells
         method += (
-            f"; sex split from the official female share per municipality at 31.12.{fyear} "
-            f"(GV Auszug), raked (IPF, {raked.iterations} iterations) to the official Kreis "
-            f"totals by sex of 31.12.{year}"
+            f"; sex split estimated from {fsrc}, raked (IPF, {raked.iterations} iterations) to the "
+            f"municipal totals and the official Kreis totals by sex of 31.12.{year}"
         )
         sources = [src] * len(AGS_LIST)
     rows = []
@@ -404,6 +423,8 @@ def municipal_sex_totals(year: int) -> pd.DataFrame:
                     "sex": sex,
                     "population": float(arr[i, s]),
                     "estimated": estimated,
+                    "total": float(arr[i].sum()),
+                    "total_estimated": total_estimated,
                     "basis": basis,
                     "method": method,
                     "source": sources[i],
@@ -412,22 +433,54 @@ def municipal_sex_totals(year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _z22_totals(year: int) -> tuple[np.ndarray, str, str]:
-    """Zensus 2022 municipal result carried forward with the Z11-basis trend 2021→2023."""
-    z = zensus2022_municipal().set_index("ags").population
-    off = _year_end_official()
-    off = off[(off.basis == BASIS_Z2011) & (off.precision == "exact")]
-    a = off[off.year == TREND_FROM].set_index("ags").population
-    b = off[off.year == TREND_TO].set_index("ags").population
-    years = (pd.Timestamp(f"{year}-12-31") - ZENSUS2022_DATE).days / 365.25
-    rate = np.array([(float(b[m]) / float(a[m])) ** (1 / (TREND_TO - TREND_FROM)) for m in AGS_LIST])
-    totals = np.array([float(z[m]) for m in AGS_LIST]) * rate**years
-    method = (
-        f"estimated: Zensus 2022 municipal result (15.05.2022, table 1000A-0000) × each "
-        f"municipality's annual growth 31.12.{TREND_FROM}→31.12.{TREND_TO} on the Zensus 2011 "
-        f"basis (GV Auszug) over {years:.2f} years, scaled to the official Kreis total"
+def _zensus_female_share() -> tuple[np.ndarray, str]:
+    """Female share per municipality in the Zensus 2022 (15.05.2022), official (perturbed) cells."""
+    z = zensus2022_sex_totals().set_index("ags")
+    share = np.array(
+        [float(z.at[a, "female"]) / float(z.at[a, "female"] + z.at[a, "male"]) for a in AGS_LIST]
     )
-    return totals, method, "Zensus 2022 1000A-0000; Destatis GV Auszug 2021, 2023"
+    return share, "the Zensus 2022 female share per municipality (15.05.2022, Regionaltabelle Demografie)"
+
+
+def official_z22_totals() -> dict[int, np.ndarray]:
+    """Official municipal totals on the Zensus 2022 basis by year (31 Dec), in AGS order.
+
+    Today only 31.12.2024 (IT.NRW 12411-15i). Persons (float arrays, exact integers).
+    """
+    t = official_municipal_totals().set_index("ags").population
+    return {2024: np.array([float(t[a]) for a in AGS_LIST])}
+
+
+def _z22_totals(year: int) -> tuple[np.ndarray, str, str, bool]:
+    """Municipal totals on the Zensus 2022 basis: official, or interpolated census → official.
+
+    Returns (totals, method, source, estimated).
+    """
+    official = official_z22_totals()
+    if year in official:
+        return (
+            official[year],
+            f"official municipal totals of 31.12.{year}: IT.NRW Landesdatenbank 12411-15i "
+            "(Fortschreibung, Zensus 2022 basis)",
+            "IT.NRW 12411-15i",
+            False,
+        )
+    z = zensus2022_municipal().set_index("ags").population
+    census = np.array([float(z[m]) for m in AGS_LIST])
+    later = [y for y in sorted(official) if y > year]
+    if not later:
+        raise ValueError(f"no official Zensus-2022-based municipal totals after 31.12.{year}")
+    y1 = later[0]
+    t = (pd.Timestamp(f"{year}-12-31") - ZENSUS2022_DATE).days
+    t1 = (pd.Timestamp(f"{y1}-12-31") - ZENSUS2022_DATE).days
+    w = t / t1
+    totals = np.exp((1 - w) * np.log(census) + w * np.log(official[y1]))
+    method = (
+        f"estimated: log-linear interpolation in time between the Zensus 2022 municipal result "
+        f"(15.05.2022, table 1000A-0000) and the official municipal total of 31.12.{y1} (IT.NRW "
+        f"12411-15i), weight {w:.3f}, scaled to the official Kreis total"
+    )
+    return totals, method, f"Zensus 2022 1000A-0000; IT.NRW 12411-15i ({y1})", True
 
 
 def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
@@ -694,8 +747,15 @@ def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
     return totals[:, :, None] * shape
 
 
-def _tidy(year: int, cells: np.ndarray, estimated: dict[str, bool]) -> pd.DataFrame:
-    """(region, sex, age) array -> tidy population frame in contract order."""
+def _tidy(
+    year: int, cells: np.ndarray, estimated: dict[str, bool], total_estimated: dict[str, bool] | None = None
+) -> pd.DataFrame:
+    """(region, sex, age) array -> tidy population frame in contract order.
+
+    ``estimated[ags]`` flags the cells (age × sex structure), ``total_estimated[ags]`` the
+    municipal total (default: the same as ``estimated``).
+    """
+    total_estimated = estimated if total_estimated is None else total_estimated
     rows = []
     ages = np.arange(N_AGES)
     for i, a in enumerate(AGS_LIST):
@@ -710,6 +770,7 @@ def _tidy(year: int, cells: np.ndarray, estimated: dict[str, bool]) -> pd.DataFr
                         "age": ages,
                         "population": cells[i, s],
                         "estimated": estimated[a],
+                        "total_estimated": total_estimated[a],
                     }
                 )
             )
@@ -717,6 +778,7 @@ def _tidy(year: int, cells: np.ndarray, estimated: dict[str, bool]) -> pd.DataFr
     pop["year"] = pop.year.astype("int64")
     pop["age"] = pop.age.astype("int64")
     pop["estimated"] = pop.estimated.astype(bool)
+    pop["total_estimated"] = pop.total_estimated.astype(bool)
     return pop
 
 
@@ -932,7 +994,16 @@ def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
     if not converged:
         raise RuntimeError(f"IPF did not converge for {year}: residual {residual}")
 
-    pop = _tidy(year, cells, {a: official_est.get(a, True) for a in AGS_LIST})
+    tot_est = totals_df.groupby("ags").total_estimated.all()
+    total_flags = {
+        a: (
+            False
+            if a in official
+            else bool(tot_est[a]) or not np.isclose(cells[i].sum(), totals[i].sum(), rtol=0, atol=1e-6)
+        )
+        for i, a in enumerate(AGS_LIST)
+    }
+    pop = _tidy(year, cells, {a: official_est.get(a, True) for a in AGS_LIST}, total_flags)
 
     # ---- fit report: raked vs prior per municipality × sex × grid group
     fit_rows = []
@@ -990,7 +1061,8 @@ def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
         "mean_abs_log_adjustment_group17": float(la17.mean()),
         "max_abs_log_adjustment_grid": float(fit.log_adjustment.abs().max()),
         "mean_abs_log_adjustment_grid": float(fit.log_adjustment.abs().mean()),
-        "municipal_totals_estimated": bool(totals_df.estimated.any()),
+        "municipal_totals_estimated": bool(totals_df.total_estimated.any()),
+        "municipal_sex_split_estimated": bool(totals_df.estimated.any()),
         "municipal_totals_method": str(totals_df.method.iloc[0]),
         "official_municipal_tables": sorted(official),
         "official_table_provenance": prov,
@@ -998,6 +1070,41 @@ def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
     }
     de, en = _method_texts(summary)
     return Estimate(year, pop, fit, totals_df, summary, de, en)
+
+
+def _totals_sentence(s: dict) -> tuple[str, str]:
+    """German and English sentence on the municipal totals used as margin (official or estimated)."""
+    y = s["year"]
+    if s["basis"] == BASIS_Z2022 and not s["municipal_totals_estimated"]:
+        return (
+            f"Die Einwohnerzahlen der Gemeinden am 31.12.{y} sind amtlich (IT.NRW, Tabelle 12411-15i); "
+            "geschätzt ist ihre Aufteilung nach Geschlecht (Frauenanteil je Gemeinde aus dem Zensus 2022, "
+            "auf die amtlichen Kreiswerte nach Geschlecht abgestimmt) und nach Alter. ",
+            f"The municipal totals of 31.12.{y} are official (IT.NRW table 12411-15i); their split by sex "
+            "(Zensus 2022 female share per municipality, raked to the official Kreis totals by sex) and by "
+            "age is estimated. ",
+        )
+    if s["basis"] == BASIS_Z2022:
+        return (
+            "Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor): "
+            "zwischen dem Zensus-2022-Ergebnis (15.05.2022) und den amtlichen Einwohnerzahlen vom 31.12.2024 "
+            "(IT.NRW 12411-15i) zeitlich interpoliert und auf die amtliche Kreissumme abgestimmt. ",
+            "Municipal totals are themselves estimated (no official figure for this date): interpolated in "
+            "time between the Zensus 2022 result (15.05.2022) and the official totals of 31.12.2024 (IT.NRW "
+            "12411-15i), constrained to the official Kreis total. ",
+        )
+    if s["municipal_totals_estimated"]:
+        return (
+            "Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor): "
+            "Gemeindeanteile zwischen amtlichen Stichtagen interpoliert und auf die amtliche Kreissumme "
+            "abgestimmt. ",
+            "Municipal totals are themselves estimated (no official figure for this date): municipal shares "
+            "interpolated between official dates, constrained to the official Kreis total. ",
+        )
+    return (
+        "Die Gemeindesummen nach Geschlecht sind amtlich (Destatis Gemeindeverzeichnis). ",
+        "Municipal totals by sex are official (Destatis GV). ",
+    )
 
 
 def _method_texts(s: dict) -> tuple[str, str]:
@@ -1014,20 +1121,7 @@ def _method_texts(s: dict) -> tuple[str, str]:
         f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
         f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{fmt_dec(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
         + "Annahme: Das Altersprofil jeder Gemeinde relativ zum Kreis entspricht dem vom Mai 2011. "
-        + (
-            (
-                "Die Gemeindesummen sind selbst geschätzt (amtliche Werte liegen für diesen Stichtag nicht vor): "
-                + (
-                    "Zensus-2022-Ergebnis je Gemeinde (15.05.2022), fortgeschrieben mit dem Gemeindetrend "
-                    f"31.12.{TREND_FROM}–31.12.{TREND_TO} und auf die amtliche Kreissumme abgestimmt. "
-                    if s["basis"] == BASIS_Z2022
-                    else "Gemeindeanteile zwischen amtlichen Stichtagen interpoliert und auf die amtliche "
-                    "Kreissumme abgestimmt. "
-                )
-            )
-            if s["municipal_totals_estimated"]
-            else "Die Gemeindesummen sind amtlich (Destatis Gemeindeverzeichnis). "
-        )
+        + _totals_sentence(s)[0]
         + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else "")
     )
     en = (
@@ -1039,20 +1133,7 @@ def _method_texts(s: dict) -> tuple[str, str]:
         "Kreis figures by sex × age group and the municipal totals by sex are met exactly "
         f"({s['ipf_iterations']} iterations; largest adjustment ±{100 * np.expm1(s['max_abs_log_adjustment_group17']):.2f} %). "
         + "Assumption: each municipality's age profile relative to the Kreis is that of May 2011. "
-        + (
-            (
-                "Municipal totals are themselves estimated (no official figure for this date): "
-                + (
-                    f"Zensus 2022 result per municipality (15.05.2022) carried forward with the municipal "
-                    f"trend 31.12.{TREND_FROM}–31.12.{TREND_TO}, constrained to the official Kreis total. "
-                    if s["basis"] == BASIS_Z2022
-                    else "municipal shares interpolated between official dates, constrained to the official "
-                    "Kreis total. "
-                )
-            )
-            if s["municipal_totals_estimated"]
-            else "Municipal totals are official (Destatis GV). "
-        )
+        + _totals_sentence(s)[1]
         + (
             f"An official municipal table replaced the estimate for {n_off} municipality(ies)."
             if n_off

@@ -178,6 +178,9 @@ class GenesisTable:
         From the export's copyright footer when present, else the registry default.
     stand : str or None
         The export's "Stand:" line (publication timestamp) when present.
+    ignored_counts : dict
+        Values of declared non-count measures (e.g. area and density in IT.NRW 12411-15i)
+        that were read and not kept, by measure label (also stated in ``notes``).
     """
 
     kind: str
@@ -192,6 +195,7 @@ class GenesisTable:
     stand: str | None = None
     title: str = ""
     placeholder_counts: dict[str, int] = field(default_factory=dict)
+    ignored_counts: dict[str, int] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1046,21 +1050,29 @@ def _infer_table(meta: dict[str, Any], cells: list[_Cell]) -> str | None:
         return meta["filename_table"]
     stat = meta.get("statistic", "")
     variables = meta.get("variables", set())
+    ages = {c.age[:2] for c in cells if c.age and c.age[:2] != (0, OPEN_AGE)}
     candidates = []
     for code, spec in layouts()["tables"].items():
         if spec["statistic"] != stat or code.endswith("-B") or code == "12411-0018":
             continue
         if spec["region_variable"] not in variables:
             continue
-        if (
-            spec["age_scheme"]
-            and spec["age_scheme"] in layouts()["age_schemes"]
-            and spec["age_scheme"] not in variables
-            and not any(c.age for c in cells)
-        ):
+        if not _ages_fit(spec["age_scheme"], variables, ages):
             continue
         candidates.append(code)
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _ages_fit(scheme: str | None, variables: set[str], ages: set[tuple[int, int]]) -> bool:
+    """Could cells with these age groups (and age variable codes) belong to a table of ``scheme``?"""
+    if scheme is None:
+        return not ages
+    if scheme in variables:
+        return True
+    if any(v in layouts()["age_schemes"] for v in variables) or not ages:
+        return False  # another registered age variable, or no ages at all
+    sch = _age_scheme(scheme)
+    return ages <= {g[:2] for g in sch.by_label.values()}
 
 
 def load_genesis(path: str | Path, *, format: Format | None = None, table: str | None = None) -> GenesisTable:
@@ -1172,6 +1184,7 @@ def _finish(
     kind = spec["kind"]
     population = kind == "population"
     event_cache: dict[str, str | None] = {}
+    ignored: Counter = Counter()
     cols = list(POPULATION_COLUMNS if population else EVENT_COLUMNS) + ["_column"]
     out: dict[str, list[Any]] = {c: [] for c in cols}
     default_age = (0, OPEN_AGE, "Insgesamt")
@@ -1198,6 +1211,9 @@ def _finish(
         if cell.measure not in event_cache:
             event_cache[cell.measure] = _event_of(cell.measure, spec)
         event = event_cache[cell.measure]
+        if event == "ignored":  # a declared non-count measure of the table (e.g. area, density)
+            ignored[cell.measure.partition("__")[2] or cell.measure] += 1
+            continue
         if event is None:
             probs.add(
                 cell.row,
@@ -1259,6 +1275,8 @@ def _finish(
             notes.append(f"{n} Zelle(n) '{sym}' ({meaning}) als fehlend übernommen und gemeldet.")
         else:
             notes.append(f"{n} Zelle(n) '{sym}' ({meaning}) als 0 übernommen.")
+    for label, n in sorted(ignored.items()):
+        notes.append(f"{n} Wert(e) '{label}' gelesen und nicht übernommen (keine Personenzahl).")
     missing = int(df[vcol].isna().sum())
     usable = missing == 0
     if not usable:
@@ -1280,6 +1298,7 @@ def _finish(
         stand=stand,
         title=title,
         placeholder_counts=dict(counts),
+        ignored_counts=dict(ignored),
     )
 
 

@@ -32,18 +32,31 @@ Zensus 2022 (old: Fortschreibung Zensus 2011; new: Zensus 2022):
 
 * Kreis: both bases are published for 31.12.2022 (270,833 = sum of the municipal Z11 values
   in the BBSR reference file; 276,675 Regionalstatistik 12411-02-03-4).
-* Municipalities: no Zensus-2022-based year-end figure is in the project's data. The link
-  pairs the census result of 15.05.2022 with the Zensus-2011-based level on the same day,
-  interpolated log-linearly between 31.12.2021 (GV Auszug) and 31.12.2022 (BBSR). The
-  interpolation is flagged in ``link_method``.
+* Municipalities: the first official Zensus-2022-based year-end figure is 31.12.2024 (IT.NRW
+  12411-15i, :func:`dashboard.data.official_municipal_totals`); for 31.12.2022/2023 there is
+  only the Zensus-2011-based Fortschreibung. The link therefore pairs the census result of
+  15.05.2022 with the Zensus-2011-based level on the same day, interpolated log-linearly
+  between 31.12.2021 (GV Auszug) and 31.12.2022 (BBSR). The interpolation is flagged in
+  ``link_method``.
 
-Estimated Zensus-2022-based municipal levels at 31.12.2022–2024
-(:func:`dashboard.data.estimate.municipal_sex_totals`) can be included; they carry
-``estimated=True``. In the census-neutral series they are linked at 31.12.2023, the latest
-date with an official Zensus-2011-based level, so the linked series runs on official growth
-up to 2023 and on estimated growth 2023→2024. (Linking them at the census day instead would
-show a dip or jump of up to ~1 % that is an artefact: after 15.05.2022 the Zensus-2022-based
-Fortschreibung of the Kreis grew by 0.5 % to 31.12.2022, the Zensus-2011-based one by ~1.0 %, interpolated.)
+The official municipal levels of 31.12.2024 are always included (``estimated=False``).
+Estimated Zensus-2022-based municipal levels at 31.12.2022 and 2023
+(:func:`dashboard.data.estimate.municipal_sex_totals`: log-linear interpolation between the
+census result and the official 31.12.2024 total, scaled to the official Kreis totals) can be
+included; they carry ``estimated=True`` and, like every Zensus-2022-based level, link factor 1.
+
+Two row selections per area and date:
+
+* ``primary`` (levels to show): official before estimated, then the newest basis. After the
+  census day the municipal primary rows are the official Zensus-2011-based levels of 2022/2023
+  and the official Zensus-2022-based level of 2024.
+* ``linked_primary`` (the census-neutral series, :func:`linked_growth`): the newest basis
+  first, then official before estimated. After the census day it follows the Zensus 2022
+  basis (census result → estimated 2022/2023 → official 2024). Mixing the two
+  Fortschreibungen instead would put their different growth since the census into the step
+  2023→2024 (measured: −1.5 … +1.7 % against 0.0 … 2.3 %/year on the Zensus 2022 basis; after
+  15.05.2022 the Kreis grew by 0.5 % to 31.12.2022 on the Zensus-2022 basis but by ~1.0 % on
+  the Zensus-2011 basis).
 """
 
 from __future__ import annotations
@@ -64,6 +77,7 @@ from dashboard.constants import (
 )
 from dashboard.data.embedded import _read_csv, municipal_totals, zensus2022_municipal
 from dashboard.data.errors import DataFormatError, problem
+from dashboard.data.official import official_municipal_totals
 
 #: Bases in chronological order.
 BASES: tuple[str, str, str] = (BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022)
@@ -88,6 +102,7 @@ HISTORY_COLUMNS = (
     "link_factor",
     "linked_population",
     "primary",
+    "linked_primary",
 )
 
 
@@ -193,11 +208,27 @@ def _municipal_levels(include_estimates: bool) -> pd.DataFrame:
             "source": pre.source_url,
         }
     )
-    frames = [out, extra]
+    t24 = official_municipal_totals()
+    official24 = pd.DataFrame(
+        {
+            "ags": t24.ags,
+            "municipality": t24.municipality,
+            "reference_date": t24.reference_date,
+            "year": t24.year,
+            "population": t24.population,
+            "basis": BASIS_Z2022,
+            "basis_detail": "Fortschreibung Zensus 2022 (IT.NRW 12411-15i)",
+            "precision": "exact",
+            "official_table": True,
+            "estimated": False,
+            "source": "IT.NRW Landesdatenbank 12411-15i (" + t24.source + ")",
+        }
+    )
+    frames = [out, extra, official24]
     if include_estimates:
         from dashboard.data.estimate import municipal_sex_totals
 
-        for y in (2022, 2023, 2024):
+        for y in (2022, 2023):
             t = municipal_sex_totals(y)
             s = t.groupby("ags", sort=False).population.sum()
             frames.append(
@@ -389,27 +420,6 @@ def _history(include_estimates: bool) -> pd.DataFrame:
         np.where(lv.basis == BASIS_Z2011, lv.ags.map(f22), lv.ags.map(f22) * lv.ags.map(f11)),
     )
     lv["link_factor"] = factor.astype(float)
-    # estimated Zensus-2022-based municipal levels: linked at the latest date that also has an
-    # official Zensus-2011-based level (31.12.2023), so that the census-neutral series continues
-    # with the estimated growth instead of jumping by the estimation difference
-    est = lv.estimated.to_numpy()
-    if est.any():
-        for ags in lv.ags[est].unique():
-            e = lv[(lv.ags == ags) & lv.estimated]
-            o = lv[
-                (lv.ags == ags)
-                & ~lv.estimated
-                & (lv.basis == BASIS_Z2011)
-                & (lv.precision == "exact")
-                & lv.reference_date.isin(e.reference_date)
-            ]
-            d = o.reference_date.max()
-            f = float(
-                o[o.reference_date == d].population.iloc[0]
-                * o[o.reference_date == d].link_factor.iloc[0]
-                / e[e.reference_date == d].population.iloc[0]
-            )
-            lv.loc[(lv.ags == ags) & lv.estimated, "link_factor"] = f
     lv["linked_population"] = lv.population * lv.link_factor
     # one primary row per area and date: newest basis, then official exact before rounded/quoted,
     # then official before estimated
@@ -418,6 +428,12 @@ def _history(include_estimates: bool) -> pd.DataFrame:
     lv["_e"] = lv.estimated.astype(int)
     lv = lv.sort_values(["ags", "reference_date", "_e", "_b", "_p"]).reset_index(drop=True)
     lv["primary"] = ~lv.duplicated(["ags", "reference_date"])
+    # the row that carries the census-neutral series: newest basis first (after the Zensus 2022
+    # day the Zensus-2022-based levels, estimated ones included, rather than the superseded
+    # Zensus-2011-based Fortschreibung), then official before estimated, then precision
+    lv = lv.sort_values(["ags", "reference_date", "_b", "_e", "_p"])
+    lv["linked_primary"] = ~lv.duplicated(["ags", "reference_date"])
+    lv = lv.sort_values(["ags", "reference_date", "_e", "_b", "_p"]).reset_index(drop=True)
     lv = lv.drop(columns=["_b", "_p", "_e"])
     lv["year"] = lv.year.astype("int64")
     return lv[list(HISTORY_COLUMNS)]
@@ -429,27 +445,31 @@ def municipal_history(*, include_estimates: bool = True) -> pd.DataFrame:
     Parameters
     ----------
     include_estimates : add the project's estimated Zensus-2022-based municipal levels for
-        31.12.2022, 2023 and 2024 (``estimated=True``).
+        31.12.2022 and 2023 (``estimated=True``). The official levels of 31.12.2024 (IT.NRW
+        12411-15i) are always included.
 
     Returns
     -------
     DataFrame ``ags, municipality, reference_date, year, population, basis, basis_detail,
-    precision, official_table, estimated, source, link_factor, linked_population, primary``.
+    precision, official_table, estimated, source, link_factor, linked_population, primary,
+    linked_primary``.
     ``population`` is the level as published (persons) on ``basis``; ``linked_population``
     the census-neutral level on the Zensus 2022 scale (persons; for growth and trend charts,
     not to be shown as a count). ``primary`` marks one row per area and date: official
-    before estimated, then the newest basis, then exact before quoted before rounded.
-    Kreis rows have ``ags == "05358"``.
+    before estimated, then the newest basis, then exact before quoted before rounded;
+    ``linked_primary`` one row per area and date for the census-neutral series (newest basis
+    first, then official before estimated; see the module docstring). Kreis rows have
+    ``ags == "05358"``.
     """
     return _history(bool(include_estimates)).copy()
 
 
 def linked_growth(ags: str, start: str | pd.Timestamp, end: str | pd.Timestamp) -> float:
-    """Census-neutral growth factor of one area between two dates (primary rows).
+    """Census-neutral growth factor of one area between two dates (``linked_primary`` rows).
 
     Returns ``linked_population(end) / linked_population(start)``; raises ``KeyError`` when
-    the area has no primary level at one of the dates.
+    the area has no level at one of the dates.
     """
     h = _history(True)
-    h = h[(h.ags == ags) & h.primary].set_index("reference_date").linked_population
+    h = h[(h.ags == ags) & h.linked_primary].set_index("reference_date").linked_population
     return float(h[pd.Timestamp(end)] / h[pd.Timestamp(start)])

@@ -10,6 +10,9 @@ The tidy contract (see ``/work/shared/ARCHITECTURE.md``)::
     population    float, persons (an estimate is not rounded to whole persons)
     estimated     bool, True where the value is estimated rather than read from an official
                   table (see :mod:`dashboard.data.estimate`)
+    total_estimated  bool, per municipality: True where the municipal *total* (both sexes,
+                  all ages) is estimated. False for official totals (31.12.2024: IT.NRW
+                  12411-15i) even though the split by age and sex (``estimated``) is not
 
 Rows are ordered by ``AGS_LIST``, then ``SEXES``, then age, so
 ``df.population.to_numpy().reshape(15, 2, 101)`` gives the ``(region, sex, age)`` array.
@@ -25,7 +28,16 @@ import pandas as pd
 from dashboard.constants import AGS_LIST, BASE_YEAR, N_AGES, SEXES
 from dashboard.data.estimate import estimate_population
 
-POPULATION_COLUMNS = ("ags", "municipality", "year", "sex", "age", "population", "estimated")
+POPULATION_COLUMNS = (
+    "ags",
+    "municipality",
+    "year",
+    "sex",
+    "age",
+    "population",
+    "estimated",
+    "total_estimated",
+)
 
 
 def load_population(year: int = BASE_YEAR) -> pd.DataFrame:
@@ -38,8 +50,10 @@ def load_population(year: int = BASE_YEAR) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with columns ``ags, municipality, year, sex, age, population, estimated``
-    (15 municipalities × 2 sexes × 101 ages = 3,030 rows). For every year the sums over
+    DataFrame with columns ``ags, municipality, year, sex, age, population, estimated,
+    total_estimated`` (15 municipalities × 2 sexes × 101 ages = 3,030 rows). At 31.12.2024
+    the municipal totals are official (``total_estimated`` False) and sum exactly to the
+    IT.NRW figures; the age × sex structure is estimated (``estimated`` True). For every year the sums over
     municipalities equal the official Kreis table by sex × 17 age groups. Cached per
     process; a copy is returned.
 

@@ -93,12 +93,27 @@ def kreis_single_age(year: int) -> np.ndarray:
 
 
 class BasePopulation:
-    """Base population arrays: ``population`` (R, 2, A), ``estimated`` (R, 2, A) bool, ``source`` text."""
+    """Base population arrays: ``population`` (R, 2, A), ``estimated`` (R, 2, A) bool, ``source`` text.
 
-    def __init__(self, population: np.ndarray, estimated: np.ndarray, source: str, year: int):
+    ``total_estimated`` (R,) bool: whether each municipality's *total* is estimated (False for
+    the official totals of 31.12.2024, IT.NRW 12411-15i, while the age × sex cells are estimated).
+    """
+
+    def __init__(
+        self,
+        population: np.ndarray,
+        estimated: np.ndarray,
+        source: str,
+        year: int,
+        total_estimated: np.ndarray | None = None,
+    ):
+        if total_estimated is None:
+            total_estimated = estimated.reshape(estimated.shape[0], -1).any(axis=1)
         population.setflags(write=False)
         estimated.setflags(write=False)
+        total_estimated.setflags(write=False)
         self.population, self.estimated, self.source, self.year = population, estimated, source, year
+        self.total_estimated = total_estimated
 
 
 def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
@@ -121,9 +136,13 @@ def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
     )
     if "source" in d.columns and d["source"].nunique() == 1:
         src = str(d["source"].iloc[0])
-    return BasePopulation(
-        pop.to_numpy(dtype=float).reshape(shape), est.to_numpy(dtype=bool).reshape(shape), src, year
-    )
+    est_arr = est.to_numpy(dtype=bool).reshape(shape)
+    if "total_estimated" in s.columns:
+        tot = s["total_estimated"].reindex(idx).astype(bool).to_numpy().reshape(shape)
+        total_est = tot.reshape(shape[0], -1).any(axis=1)
+    else:
+        total_est = est_arr.reshape(shape[0], -1).any(axis=1)
+    return BasePopulation(pop.to_numpy(dtype=float).reshape(shape), est_arr, src, year, total_est)
 
 
 def data_token() -> tuple:

@@ -154,8 +154,10 @@ class ProjectionResult:
         in/out are before floors; net_migration is after floors.
     indicators : one row per (ags, year) incl. Kreis: ``ags, municipality, year, population,
         median_age, mean_age, youth_dependency, old_age_dependency, n_65plus, share_65plus,
-        n_80plus, share_80plus, projected, estimated`` (dependency ratios per 100 aged 20–64:
-        youth = under 20, old = 65+; shares 0..1).
+        n_80plus, share_80plus, projected, estimated, total_estimated`` (dependency ratios per
+        100 aged 20–64: youth = under 20, old = 65+; shares 0..1). ``estimated``: the age × sex
+        structure is estimated; ``total_estimated``: the base year's total is estimated (False
+        for the official municipal totals of 31.12.2024 and for the Kreis).
     age_groups : ``ags, municipality, year, age_group, population, share`` (PLANNING_AGE_GROUPS,
         ordered categorical), incl. Kreis.
     assumptions : ``component, parameter, value, unit, source, period, method, fit`` (German text)
@@ -252,7 +254,7 @@ def _region_flags(estimated_cell: np.ndarray) -> np.ndarray:
 
 
 def _indicators(
-    pop: np.ndarray, years: np.ndarray, est_region: np.ndarray
+    pop: np.ndarray, years: np.ndarray, est_region: np.ndarray, total_est_region: np.ndarray | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     by_age = pop.sum(axis=2)  # (T1, R, A)
     with_kreis = np.concatenate([by_age, by_age.sum(axis=1, keepdims=True)], axis=1)  # (T1, R+1, A)
@@ -266,6 +268,10 @@ def _indicators(
     frame.update({k: v.reshape(-1) for k, v in ind.items()})
     frame["projected"] = year > BASE_YEAR
     frame["estimated"] = np.tile(est_region, T1)
+    # the base year's totals may be official although the structure is estimated (31.12.2024:
+    # IT.NRW 12411-15i); projected years are model values (``projected``)
+    tot = est_region if total_est_region is None else total_est_region
+    frame["total_estimated"] = np.where(year > years[0], np.tile(est_region, T1), np.tile(tot, T1))
     indicators = pd.DataFrame(frame)
     groups = planning_group_counts(with_kreis)  # (T1, R1, G)
     G = groups.shape[-1]
@@ -404,7 +410,9 @@ def _build(scenario: Scenario) -> ProjectionResult:
     years = np.arange(BASE_YEAR, scenario.horizon + 1)
     est_cell = np.asarray(a.base.estimated)
     pop = res.population
-    indicators, age_groups = _indicators(pop, years, _region_flags(est_cell))
+    tot_est = np.asarray(a.base.total_estimated, dtype=bool)
+    # the Kreis base total is the official Kreis table in every case
+    indicators, age_groups = _indicators(pop, years, _region_flags(est_cell), np.append(tot_est, False))
     table = pd.concat([_scenario_table(scenario, rates, a), a.table], ignore_index=True)
     arrays = {
         "population": pop,

@@ -141,7 +141,8 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                 table=gt,
                 label="Planungsaltersgruppen im Zeitverlauf",
                 note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
-                "vorausberechnet; die Ausgangswerte der Gemeinden sind geschätzt.",
+                "vorausberechnet; die Ausgangswerte der Altersgruppen sind geschätzt (die Einwohnerzahl "
+                f"am 31.12.{BASE_YEAR} ist amtlich).",
             ),
             html.H2("Unsicherheit der Vorausberechnung"),
             html.Div(

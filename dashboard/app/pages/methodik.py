@@ -12,6 +12,7 @@ from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
 from dashboard.figures.labels import DRIVER_LABELS, METHODIK, SOURCES, T, fmt_dec, region_name
 from dashboard.settings import UPLOAD_MAX_BYTES
+from dashboard.text import fmt_int
 
 dash.register_page(
     __name__, path="/methodik", name="Daten & Methodik", order=5, title="Daten & Methodik – Kreis Düren 2030"

@@ -191,7 +191,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                 sfig,
                 table=stab,
                 label="Entwicklung je Gemeinde (kleine Vielfache)",
-                note=f"Ab 31.12.{BASE_YEAR} vorausberechnet; Ausgangswerte der Gemeinden geschätzt.",
+                note=T["base_note"].format(year=BASE_YEAR),
             ),
             query_store(PAGE, {"kennzahl": indicator, "jahr": str(year)}),
         ]
