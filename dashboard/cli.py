@@ -124,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_massnahmen(msub) -> None:
-    imp = msub.add_parser("import", help="bearbeitete Arbeitsmappe prüfen und als aktiven Katalog übernehmen")
+    imp = msub.add_parser(
+        "import", help="bearbeitete Arbeitsmappe vollständig prüfen und als Entwurf speichern"
+    )
     imp.add_argument("path", help="Excel-Arbeitsmappe (.xlsx)")
     imp.set_defaults(func=_massnahmen_import)
     exp = msub.add_parser("export", help="aktiven Katalog als Excel und CSV speichern")
@@ -134,33 +136,64 @@ def _register_massnahmen(msub) -> None:
         "build", help="mitgelieferten Katalog aus data/measures/measures.csv neu erzeugen"
     )
     build.set_defaults(func=_massnahmen_build)
+    ver = msub.add_parser("versions", help="importierte Kataloge (Entwürfe, veröffentlicht) und Stände")
+    ver.set_defaults(func=_massnahmen_versions)
+    pub = msub.add_parser("publish", help="einen Katalog-Entwurf für alle veröffentlichen (Rolle pflege)")
+    pub.add_argument("id", type=int)
+    pub.add_argument("--erwartet", type=int, default=None, help="Stand, den Sie geprüft haben")
+    pub.set_defaults(func=_data_publish)
+    rb = msub.add_parser("rollback", help="auf den vorigen (oder einen bestimmten) Katalog zurücksetzen")
+    rb.add_argument("--zu", type=int, default=None, help="Standnummer (0 = mitgelieferter Katalog)")
+    rb.add_argument("--erwartet", type=int, default=None, help="Stand, den Sie geprüft haben")
+    rb.set_defaults(func=lambda a: _rollback("catalogue", a))
     reset = msub.add_parser(
-        "reset", help="importierten Katalog entfernen (mitgelieferter Katalog wird wieder aktiv)"
+        "reset", help="mitgelieferten Katalog wieder aktiv machen (neuer Stand, rückgängig mit rollback)"
     )
     reset.set_defaults(func=_massnahmen_reset)
 
 
 def _massnahmen_import(args: argparse.Namespace) -> int:
-    """Validate a workbook and make it the active catalogue; prints a summary or all problems."""
+    """Validate a workbook and store it as a draft; prints a summary or all problems."""
     from dashboard.data.errors import DataFormatError
+    from dashboard.data.imports import problems_text
     from dashboard.data.measures import import_workbook
+    from dashboard.store import StoreError
 
-    try:
-        cat = import_workbook(args.path)
-    except DataFormatError as exc:
-        print(str(exc))
-        return 1
-    except FileNotFoundError:
-        print(f"Datei nicht gefunden: {args.path}")
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"Datei nicht gefunden: {path.name}", file=sys.stderr)
         return 2
-    print(
-        f"Importiert: {len(cat.measures)} Maßnahmen, {len(cat.sources)} Quellen. Aktiver Katalog: {cat.path}"
-    )
+    try:
+        version, _cat = import_workbook(path, actor=_cli_actor())
+    except DataFormatError as exc:
+        print(f"Import abgelehnt: {path.name}\n{problems_text(exc.problems)}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"Import abgelehnt: {exc}", file=sys.stderr)
+        return 2
+    print(f"Als Entwurf {version.id} gespeichert (öffentlich ändert sich nichts bis zur Veröffentlichung).")
+    print("\n".join(version.report.get("summary", [])))
+    print(f"Veröffentlichen: python -m dashboard massnahmen publish {version.id}")
+    return 0
+
+
+def _massnahmen_versions(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+    from dashboard.text import fmt_date
+
+    s = get_store()
+    active = s.active("catalogue")
+    print(f"Aktueller Stand: {active.number} (Versionen {list(active.version_ids) or '– (mitgeliefert)'})")
+    for v in s.versions("catalogue"):
+        print(
+            f"{v.id:>4}  {_status_de(v.status):<14} {v.filename[:40]:<40} "
+            f"{fmt_date(v.created_at.date())} von {v.created_by}"
+        )
     return 0
 
 
 def _massnahmen_export(args: argparse.Namespace) -> int:
-    """Export the active catalogue (workbook + CSV) to ``--out``."""
+    """Export the active catalogue (workbook + CSV, formula-safe) to ``--out``."""
     from dashboard.data.measures import active_catalogue, export_csv, write_workbook
 
     cat = active_catalogue()
@@ -189,8 +222,14 @@ def _massnahmen_build(args: argparse.Namespace) -> int:
 def _massnahmen_reset(args: argparse.Namespace) -> int:
     from dashboard.data.measures import reset_import
 
-    print("Importierter Katalog entfernt." if reset_import() else "Kein importierter Katalog vorhanden.")
-    return 0
+    def run():
+        print(
+            "Mitgelieferter Katalog wieder aktiv (rückgängig: python -m dashboard massnahmen rollback)."
+            if reset_import(actor=_cli_actor())
+            else "Der mitgelieferte Katalog ist bereits aktiv."
+        )
+
+    return _store_call(run)
 
 
 def _register_project(sub) -> None:
@@ -329,15 +368,13 @@ def _data_versions(args: argparse.Namespace) -> int:
 
 
 def _data_publish(args: argparse.Namespace) -> int:
-    from dashboard.data.imports import CHANNEL
+    """Publish a version of either channel (table or catalogue)."""
     from dashboard.store import get_store
 
     def run():
         s = get_store()
         v = s.version(args.id)
         expected = args.erwartet if args.erwartet is not None else s.active(v.channel).number
-        if v.channel != CHANNEL:
-            print(f"Version {v.id} ist ein Maßnahmenkatalog: python -m dashboard massnahmen publish {v.id}")
         r = s.publish(v.id, actor=_cli_actor(), expected=expected)
         print(f"Version {v.id} veröffentlicht: Stand {r.number} (Versionen {list(r.version_ids)}).")
 

@@ -475,17 +475,26 @@ WK: dict[str, str] = {
     "upload_title": "Bearbeiteten Katalog hochladen",
     "upload_help": (
         "Laden Sie den Katalog als Excel-Arbeitsmappe herunter, bearbeiten Sie ihn und laden "
-        "Sie ihn hier wieder hoch. Die Datei wird vollständig geprüft; nur eine fehlerfreie "
-        "Arbeitsmappe wird übernommen. Der mitgelieferte Katalog bleibt unverändert."
+        "Sie ihn angemeldet hier wieder hoch. Die Datei wird vollständig geprüft; eine fehlerfreie "
+        "Arbeitsmappe wird Ihr Entwurf. Für alle sichtbar wird sie erst, wenn die Datenpflege (Rolle "
+        "„pflege“) sie veröffentlicht; jeder frühere Katalog bleibt erhalten."
     ),
     "upload_button": "Arbeitsmappe (.xlsx) auswählen oder hierher ziehen",
     "download": "Aktiven Katalog als Excel herunterladen",
-    "reset": "Importierten Katalog verwerfen",
-    "upload_ok": "Die Arbeitsmappe {name} wurde geprüft und übernommen: {measures}, {sources}.",
+    "reset": "Mitgelieferten Katalog wiederherstellen",
+    "upload_ok": (
+        "Die Arbeitsmappe {name} wurde vollständig geprüft und als Entwurf {id} gespeichert: {measures}, "
+        "{sources}. Öffentlich ändert sich nichts, bis die Datenpflege ihn veröffentlicht."
+    ),
+    "to_draft": "Entwurf und Änderungen ansehen",
     "upload_fail": "Die Arbeitsmappe {name} wurde nicht übernommen. Bitte beheben Sie {problems}:",
-    "reset_ok": "Der importierte Katalog wurde verworfen; der mitgelieferte Katalog ist wieder aktiv.",
+    "reset_ok": (
+        "Der mitgelieferte Katalog ist wieder aktiv (neuer Stand; der vorige Katalog bleibt gespeichert "
+        "und kann unter „Daten & Konten“ wiederhergestellt werden)."
+    ),
+    "reset_none": "Der mitgelieferte Katalog ist bereits aktiv.",
     "origin_shipped": "Aktiver Katalog: mitgeliefert ({measures}).",
-    "origin_imported": "Aktiver Katalog: von Ihnen importiert ({measures}).",
+    "origin_imported": "Aktiver Katalog: importiert ({measures}; {path}).",
     "no_projection": (
         "Die Vorausberechnung ist derzeit nicht verfügbar; die Maßnahmen werden ohne Indikatoren gezeigt."
     ),
@@ -777,4 +786,21 @@ UPDATE: dict[str, str] = {
     "summary_draft": "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn veröffentlicht.",
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
+}
+
+CATALOGUE: dict[str, str] = {
+    "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
+    "expected_size": "höchstens {mb} MB",
+    "found_size": "{mb} MB",
+    "summary": "Arbeitsmappe {file}: {measures} Maßnahmen, {sources} Quellen – vollständig geprüft.",
+    "diff_counts": (
+        "Gegenüber dem aktiven Katalog ({old} Maßnahmen): {new} Maßnahmen, davon {added} neu, "
+        "{changed} geändert; {removed} entfallen."
+    ),
+    "added": "Neu",
+    "removed": "Entfallen",
+    "changed": "Geändert",
+    "origin_line": "Import {id} ({file}, veröffentlicht {when} von {who})",
+    "invalid": "Der veröffentlichte Katalog (Version {id}, Stand {number}) ist ungültig und wird nicht verwendet: {reason}",
+    "db_down": "Die Datenbank ist nicht erreichbar; angezeigt wird der mitgelieferte Katalog.",
 }

@@ -61,6 +61,23 @@ def store_url(tmp_path):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def fresh_store(tmp_path, monkeypatch):
+    """The app's store on a new, empty SQLite database for this test (DASHBOARD_USER_DATA
+    points to a temporary folder; the served tables and catalogue are looked up again)."""
+    from dashboard.data import imports
+    from dashboard.data.measures import import_store
+    from dashboard.store import get_store
+
+    monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "ud"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    imports.invalidate()
+    import_store.invalidate()
+    yield get_store()
+    imports.invalidate()
+    import_store.invalidate()
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 

@@ -15,6 +15,7 @@ import pytest
 from dashboard.app import _model
 from dashboard.data import measures as M
 from dashboard.projection.measures_link import filter_measures
+from tests._accounts import signed_in
 from tests._synthetic_measures import NIDEGGEN, synthetic_age_groups
 
 
@@ -108,7 +109,10 @@ def test_render_view_without_projection_says_so(comps, monkeypatch):
     )
 
 
-def test_upload_callback_reports_all_problems_and_accepts_a_valid_workbook(comps, tmp_path):
+def test_upload_callback_reports_all_problems_and_stores_a_valid_workbook_as_draft(
+    comps, tmp_path, fresh_store
+):
+    from dashboard.app import server
     from dashboard.app.pages import werkzeugkoffer as page
 
     wb_path = M.write_workbook(M.shipped_catalogue(), tmp_path / "k.xlsx")
@@ -117,19 +121,29 @@ def test_upload_callback_reports_all_problems_and_accepts_a_valid_workbook(comps
     wb["Gemeinden"]["B3"] = "05358099"
     wb.save(wb_path)
     contents = "data:application/octet-stream;base64," + base64.b64encode(wb_path.read_bytes()).decode()
-    result, rev = page.upload(contents, "k.xlsx", 0)
-    text = _text(result)
-    assert "wurde nicht übernommen" in text and "Gesundheit" in text and "05358099" in text
-    assert "Massnahmen" in text and "Gemeinden" in text
-    assert result.role == "alert" and rev is page.dash.no_update
-    assert not M.user_workbook_path().exists()
-    good = M.write_workbook(M.shipped_catalogue(), tmp_path / "ok.xlsx")
-    contents = "data:application/octet-stream;base64," + base64.b64encode(good.read_bytes()).decode()
-    result, rev = page.upload(contents, "ok.xlsx", 3)
-    assert "übernommen" in _text(result) and rev == 4
-    assert M.active_catalogue().origin == "imported"
-    result, rev = page.reset(1, 4)
-    assert rev == 5 and M.active_catalogue().origin == "shipped"
+    with server.test_request_context("/"):  # anonymous
+        result, rev = page.upload(contents, "k.xlsx", 0)
+    assert "Bitte melden Sie sich an, um Daten hochzuladen." in _text(result) and rev is page.dash.no_update
+    with signed_in("planung"):
+        result, rev = page.upload(contents, "k.xlsx", 0)
+        text = _text(result)
+        assert "wurde nicht übernommen" in text and "Gesundheit" in text and "05358099" in text
+        assert "Massnahmen" in text and "Gemeinden" in text
+        assert rev is page.dash.no_update
+        assert fresh_store.versions("catalogue") == []
+        good = M.write_workbook(M.shipped_catalogue(), tmp_path / "ok.xlsx")
+        contents = "data:application/octet-stream;base64," + base64.b64encode(good.read_bytes()).decode()
+        result, rev = page.upload(contents, "ok.xlsx", 3)
+        assert "als Entwurf" in _text(result) and rev is page.dash.no_update
+        assert M.active_catalogue().origin == "shipped"  # the draft is not public
+        result, rev = page.reset(1, 4)
+        assert "pflege" in _text(result) and rev is page.dash.no_update  # planung may not reset
+    (v,) = fresh_store.versions("catalogue")
+    with signed_in("pflege") as chef:
+        fresh_store.publish(v.id, actor=chef.actor(), expected=0)
+        assert M.active_catalogue().origin == "imported"
+        result, rev = page.reset(1, 4)
+        assert rev == 5 and M.active_catalogue().origin == "shipped"
 
 
 def test_teaser_links_into_the_werkzeugkoffer(comps):
@@ -157,6 +171,6 @@ def test_count_nouns_agree_in_number():
     assert WK["n_found"].format(**wk_counts(1234)) == "1.234 Maßnahmen gefunden"
     assert WK["teaser_more"].format(name="Nideggen", **wk_counts(1)).startswith("Die 1 Maßnahme für")
     assert WK["teaser_more"].format(name="Nideggen", **wk_counts(3)).startswith("Alle 3 Maßnahmen für")
-    assert "1 Quelle." in WK["upload_ok"].format(name="x", **wk_counts(2, sources=1))
+    assert "1 Quelle." in WK["upload_ok"].format(name="x", id=1, **wk_counts(2, sources=1))
     assert "dieses Problem:" in WK["upload_fail"].format(name="x", **wk_counts(problems=1))
     assert "diese 4 Probleme:" in WK["upload_fail"].format(name="x", **wk_counts(problems=4))

@@ -196,6 +196,14 @@ def install_security(
             return err
         return _respond(err.code)
 
+    from dash.exceptions import DependencyException
+
+    @server.errorhandler(DependencyException)
+    def _unknown_component_file(_err):
+        # /_dash-component-suites/<package>/<path> of a file Dash does not serve: not found,
+        # not an internal error
+        return _respond(404)
+
     @server.errorhandler(Exception)
     def _internal_error(err: Exception):
         from flask import request

@@ -499,13 +499,15 @@ class Served:
 
 
 _lock = threading.RLock()
-_state: dict[str, Any] = {"checked_at": -1e9, "active": None, "served": None, "key": None}
+_state: dict[str, Any] = {"checked_at": -1e9, "seen": None, "served": None}
 
 
 def _store():
     from dashboard.store import get_store
 
-    return get_store()
+    s = get_store()
+    s.on_change(invalidate)  # a publish or rollback in this process is seen at once
+    return s
 
 
 def _release_frames(release) -> tuple[tuple[pd.DataFrame, ...], tuple]:
@@ -523,8 +525,8 @@ def _evaluate(active_number: int) -> Served:
 
     s = _store()
     active = s.active(CHANNEL)
-    if active.number == 0 or not active.version_ids:
-        return Served(active.number if not active.version_ids else 0, active.number)
+    if not active.version_ids:  # nothing published (or rolled back to the shipped data)
+        return Served(0, active.number)
     frames, versions = _release_frames(active)
     problems = check_official_tables(list(frames)) if frames else []
     if not problems:
@@ -565,23 +567,23 @@ def _first_line(problems: list[Problem]) -> str:
 
 def served(*, refresh: bool = False) -> Served:
     """The served state (validated once per release change; see the module docstring)."""
+    from dashboard.store import db
+
     now = time.monotonic()
     with _lock:
-        if refresh or now - _state["checked_at"] >= POLL_SECONDS or _state["served"] is None:
+        cfg = db.configuration_key()
+        seen = _state["seen"]
+        stale = refresh or now - _state["checked_at"] >= POLL_SECONDS or seen is None or seen[0] != cfg
+        if stale or _state["served"] is None:
             try:
                 number = _store().data_version().get(CHANNEL, 0)
-                if (
-                    number != _state["active"]
-                    or _state["served"] is None
-                    or _state["served"].active_release < 0
-                ):
+                if _state["served"] is None or (cfg, number) != seen:
                     _state["served"] = _evaluate(number)
-                    _state["active"] = number
+                    _state["seen"] = (cfg, number)
             except Exception as exc:  # noqa: BLE001 - never down because of the database
                 LOG.exception("Datenbank nicht erreichbar; es werden die mitgelieferten Daten verwendet")
-                if _state["served"] is None or _state["served"].active_release >= 0:
-                    _state["served"] = Served(0, -1, problem=M["banner_db"].format(error=type(exc).__name__))
-                    _state["active"] = None
+                _state["served"] = Served(0, -1, problem=M["banner_db"].format(error=type(exc).__name__))
+                _state["seen"] = None
             _state["checked_at"] = now
         return _state["served"]
 

@@ -202,8 +202,10 @@ class Store:
         self.engine.dispose()
 
     def on_change(self, fn) -> None:
-        """Call ``fn()`` after every publish/rollback made through this object (same process)."""
-        self._listeners.append(fn)
+        """Call ``fn()`` after every publish/rollback made through this object (same process);
+        registering the same function twice has no effect."""
+        if fn not in self._listeners:
+            self._listeners.append(fn)
 
     def _changed(self) -> None:
         for fn in list(self._listeners):
@@ -527,7 +529,8 @@ class Store:
         """Restore an earlier release as a new release (nothing is deleted).
 
         ``to`` is a release number (0 = nothing published, i.e. the shipped data); default: the
-        release the active one was based on. Successive rollbacks walk back through history.
+        release the active one was based on. Successive default rollbacks walk back through
+        history; a rollback after a jump (``to=…``) undoes the jump.
         """
         if not actor.can_publish:
             raise NotAllowed(M["only_pflege_publish"])
@@ -561,13 +564,16 @@ class Store:
                 if target_id is None
                 else conn.execute(sa.select(releases.c.number).where(releases.c.id == target_id)).scalar()
             )
-            target["based_on"] = (
-                None
-                if target_id is None
-                else conn.execute(
-                    sa.select(releases.c.based_on_id).where(releases.c.id == target_id)
-                ).scalar()
-            )
+            if to is None:  # a step back: the next step back continues from the target's past
+                target["based_on"] = (
+                    None
+                    if target_id is None
+                    else conn.execute(
+                        sa.select(releases.c.based_on_id).where(releases.c.id == target_id)
+                    ).scalar()
+                )
+            else:  # a jump to a given state: the next step back undoes the jump
+                target["based_on"] = active_id
             new = self._items(conn, target_id)
             if sorted(new) == sorted(current):
                 raise Invalid(M["rollback_same"].format(number=target["number"]))

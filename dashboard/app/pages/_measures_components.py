@@ -322,7 +322,7 @@ def cards_view(
     cat = active_catalogue()
     origin = [
         T["origin_imported" if cat.origin == "imported" else "origin_shipped"].format(
-            **wk_counts(len(cat.measures))
+            path=cat.path or "", **wk_counts(len(cat.measures))
         )
     ]
     origin += [html.Span(" " + w, className="wk-warning") for w in cat.warnings]
