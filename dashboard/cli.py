@@ -253,6 +253,12 @@ def _register_project(sub) -> None:
 
 def _register_data(data_sub) -> None:
     check = data_sub.add_parser("check", help="alle mitgelieferten Tabellen prüfen")
+    check.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=None,
+        help="Prüfsummen und Inhalt der Rohdateien in diesem Ordner prüfen (Standard: data/raw)",
+    )
     check.set_defaults(func=_data_check)
     imp = data_sub.add_parser(
         "import", help="einen GENESIS-Export vollständig prüfen und als Entwurf speichern"

@@ -804,3 +804,37 @@ CATALOGUE: dict[str, str] = {
     "invalid": "Der veröffentlichte Katalog (Version {id}, Stand {number}) ist ungültig und wird nicht verwendet: {reason}",
     "db_down": "Die Datenbank ist nicht erreichbar; angezeigt wird der mitgelieferte Katalog.",
 }
+
+QUERY: dict[str, str] = {
+    "bad_ags": "erwartet wird der Schlüssel einer Gemeinde des Kreises Düren (z. B. 05358008) oder 05358",
+    "bad_ags_muni": "erwartet wird der achtstellige Schlüssel einer Gemeinde des Kreises Düren (z. B. 05358008)",
+    "bad_int": "erwartet wird eine ganze Zahl von {lo} bis {hi}",
+    "bad_float": "erwartet wird eine Zahl von {lo} bis {hi}",
+    "bad_choice": "erlaubt sind: {options}",
+    "bad_text": "erwartet wird ein Text mit höchstens {n} Zeichen",
+    "repeated": "„{key}“ steht {n}-mal im Link; erlaubt ist ein Wert",
+    "not_text": "„{key}“ hat keinen lesbaren Wert",
+    "bad_value": "„{key}={value}“ ist ungültig: {why}",
+    "values_without_own": ("tfr, e0 und wanderung gelten nur mit szenario=eigenes, nicht mit szenario={key}"),
+    "link_problems": (
+        "Der Link enthält ungültige Angaben. Sie wurden nicht verwendet; die Seite zeigt stattdessen "
+        "die Standardauswahl:"
+    ),
+    "page_failed": (
+        "Diese Ansicht konnte nicht erstellt werden. Der Fehler wurde protokolliert; bitte wählen Sie "
+        "eine andere Ansicht."
+    ),
+    "download_refused": "Download abgelehnt: {problems}.",
+    "cb_json": "Ungültige Anfrage: Der Inhalt ist kein gültiges JSON.",
+    "cb_envelope": "Ungültige Anfrage: Aufbau der Anfrage entspricht nicht dem Dashboard.",
+    "cb_unknown": "Ungültige Anfrage: Diese Aktualisierung gibt es im Dashboard nicht.",
+    "cb_nonfinite": "Ungültige Eingabe für {id}.{prop}: NaN oder unendlich ist keine Zahl.",
+    "cb_type": "Ungültige Eingabe für {id}.{prop}: erwartet {kind}.",
+    "kind_text": "einen Text",
+    "kind_scalar": "einen Auswahlwert (Text oder Zahl)",
+    "kind_scalars": "eine Liste von Auswahlwerten",
+    "kind_number": "eine endliche Zahl",
+    "kind_count": "eine ganze Zahl ≥ 0",
+    "kind_bool": "ja oder nein (true/false)",
+    "kind_dataurl": "eine hochgeladene Datei (data:-URL)",
+}

@@ -29,6 +29,7 @@ from pathlib import Path
 import dash
 from dash import ALL, Dash, Input, Output, State, dcc, html
 
+from dashboard.app._query import install_callback_guard, install_page_guards
 from dashboard.app.auth import install_auth
 from dashboard.app.security import install_security
 from dashboard.figures.labels import NAV, T
@@ -182,6 +183,8 @@ if _model.model_available() and os.environ.get("DASHBOARD_WARM_UP", "background"
 
 install_auth(server)
 install_security(server, dash_app=app)
+install_page_guards()
+install_callback_guard(server, app)
 
 
 def _finish_setup() -> None:

@@ -402,7 +402,10 @@ def _mac_roman_hint(data: bytes) -> tuple[int, str, str] | None:
     m = _MAC_UMLAUT_BYTES.search(data)
     if m is None or _LATIN1_UMLAUT_BYTES.search(data):
         return None
-    start = max(data.rfind(b";", 0, m.start()), data.rfind(b"\n", 0, m.start()), data.rfind(b" ", 0, m.start())) + 1
+    start = (
+        max(data.rfind(b";", 0, m.start()), data.rfind(b"\n", 0, m.start()), data.rfind(b" ", 0, m.start()))
+        + 1
+    )
     end = min(x for x in (data.find(b";", m.end()), data.find(b"\n", m.end()), len(data)) if x >= 0)
     word = data[start:end][:40]
     line = data.count(b"\n", 0, m.start()) + 1

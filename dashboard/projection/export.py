@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from dashboard.data.export_safety import protect_worksheet, safe_frame
+
 __all__ = ["write_excel", "write_csv", "SOURCES"]
 
 #: Data sources used by the projection (shown on the "Quellen" sheet).
@@ -143,6 +145,12 @@ def write_excel(result, path: Path, progress: Callable[[str], None] | None = Non
                 progress(name)
             df.to_excel(xl, sheet_name=name, index=False)
             ws = xl.sheets[name]
+            text_cols = [
+                i
+                for i, c in enumerate(df.columns, start=1)
+                if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)
+            ]
+            protect_worksheet(ws, text_cols)  # text never becomes a live formula (OWASP CSV injection)
             ws.freeze_panes = "A2"
             for i, col in enumerate(df.columns, start=1):  # header width only (fast)
                 ws.column_dimensions[get_column_letter(i)].width = min(max(len(str(col)), 8) + 2, 60)
@@ -158,9 +166,9 @@ def write_csv(result, folder: Path, progress: Callable[[str], None] | None = Non
         if progress:
             progress(name)
         p = folder / f"{name}.csv"
-        getattr(result, name).to_csv(p, index=False)
+        safe_frame(getattr(result, name)).to_csv(p, index=False)
         paths.append(p)
     p = folder / "sources.csv"
-    SOURCES.to_csv(p, index=False)
+    safe_frame(SOURCES).to_csv(p, index=False)
     paths.append(p)
     return paths
