@@ -13,6 +13,7 @@ Subcommands (German verbs where users type them)::
     python -m dashboard db upgrade
     python -m dashboard data update [--offline DIR]  # fetch the newest official tables (pystatis)
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
+    python -m dashboard backtest --out rueckrechnung/   # summary.csv, coverage.csv, …
     python -m dashboard massnahmen import PATH
 """
 
@@ -56,9 +57,9 @@ class Progress:
 
 
 def _cmd_project(args: argparse.Namespace) -> int:
+    from dashboard.export import write_csv, write_excel
     from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
-    from dashboard.projection.export import write_csv, write_excel
 
     if args.scenario not in PRESETS:
         print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register_project(sub)
     _register_db(sub)
     _register_benutzer(sub)
+    _register_backtest(sub)
     return parser
 
 
@@ -249,6 +251,34 @@ def _register_project(sub) -> None:
         "--e0-gewinn", type=float, dest="e0_gewinn", help="Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)"
     )
     p.set_defaults(func=_cmd_project)
+
+
+def _register_backtest(sub) -> None:
+    p = sub.add_parser(
+        "backtest",
+        help="Rückrechnung (Backtest) und Trefferquote der Intervalle rechnen und als CSV schreiben",
+    )
+    p.add_argument("--out", required=True, help="Zielordner (wird angelegt)")
+    p.add_argument(
+        "--draws", type=int, default=500, help="Ziehungen je Basisjahr für die Intervalle (Standard 500)"
+    )
+    p.set_defaults(func=_cmd_backtest)
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    """Write summary.csv, coverage.csv and the other accuracy tables (UTF-8, decimal point)."""
+    from dashboard.projection.accuracy import report_tables
+
+    if args.draws < 10:
+        print(f"--draws muss mindestens 10 sein (erhalten: {args.draws}).", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in report_tables(args.draws).items():
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        print(str(path))
+    return 0
 
 
 def _register_data(data_sub) -> None:

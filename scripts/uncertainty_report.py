@@ -23,6 +23,7 @@ def _md(df) -> str:
 def main() -> None:
     from dashboard.projection import PRESETS
     from dashboard.projection import calibration as cal
+    from dashboard.projection import coverage as cov
     from dashboard.projection import drivers as drv
     from dashboard.projection.uncertainty import project_probabilistic
 
@@ -46,8 +47,8 @@ def main() -> None:
         m = drv.fitted_models(migration_until=b)["migration"]
         print(f"- until {b}: {m.model}, { ({k: float(f'{v:.4g}') for k, v in m.params.items()}) }")
     print("\n## Coverage in the backtest (500 draws)\n")
-    print(_md(cal.backtest_coverage()))
-    iv = cal.backtest_intervals()
+    print(_md(cov.backtest_coverage()))
+    iv = cov.backtest_intervals()
     iv = iv.assign(
         in80=(iv.actual >= iv.q10) & (iv.actual <= iv.q90),
         in95=(iv.actual >= iv.q025) & (iv.actual <= iv.q975),

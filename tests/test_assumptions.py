@@ -16,7 +16,7 @@ from dashboard.projection.assumptions import (
     fertility_schedule,
 )
 from dashboard.projection.base import _germany_qx, kreis_single_age
-from dashboard.projection.graduation import graduate, graduate_by_exposure
+from dashboard.projection.graduation import graduate_by_exposure
 from dashboard.projection.lifetable import life_expectancy, qx_to_mx
 
 
@@ -42,10 +42,7 @@ def test_graduation_reproduces_official_groups_and_is_non_negative():
 
 
 def test_graduation_functions_on_a_synthetic_example():
-    # synthetic: 3 groups [0,2), [2,5), 5+ (open to 100)
-    out = graduate(np.array([20.0, 30.0, 50.0]), [0, 2, 5], np.ones(N_AGES - 5))
-    assert out[:2].sum() == pytest.approx(20) and out[2:5].sum() == pytest.approx(30)
-    np.testing.assert_allclose(out[5:], 50 / (N_AGES - 5))
+    # synthetic: 2 groups [0,50), 50+ (open to 100), flat exposure
     e = np.full(N_AGES, 10.0)
     m = graduate_by_exposure(np.array([5.0, 40.0]), e, [0, 50])
     assert m[:50].sum() == pytest.approx(5) and m[50:].sum() == pytest.approx(40) and (m >= 0).all()
@@ -99,7 +96,12 @@ def test_migration_schedules_reproduce_the_official_flows(a):
             obs = v[(v.event == "out_migration") & (v.sex == sex) & (v.age_group == label)].value.sum()
             assert out_counts[si, bounds[g] : bounds[g + 1]].sum() == pytest.approx(obs, rel=1e-9)
     nets = [a.net_migration_by_year[y] for y in range(2020, 2025)]
-    assert a.net_migration == np.median(nets)
+    assert a.net_migration_recent == np.median(nets)
+    # the Basis is the equal-weight composite of the recent level and the constant-population level
+    from dashboard.projection.assumptions import KREIS_COMPOSITE_WEIGHT
+
+    w = KREIS_COMPOSITE_WEIGHT
+    assert a.net_migration == pytest.approx(w * a.net_migration_recent + (1 - w) * a.net_migration_constant)
     assert a.net_migration_by_year[2022] == _events("in_migration")[2022] - _events("out_migration")[2022]
 
 

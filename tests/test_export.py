@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from dashboard.cli import main
 from dashboard.constants import KREIS_AGS
+from dashboard.export import write_csv, write_excel
 from dashboard.projection import Scenario, project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_excel_has_results_indicators_assumptions_and_sources(tmp_path):
     r = project(Scenario("kurz", horizon=2026))
-    path = r.to_excel(tmp_path / "p.xlsx")
+    path = write_excel(r, tmp_path / "p.xlsx")
     wb = load_workbook(path, read_only=True)
     assert {
         "Ergebnisse",
@@ -41,7 +42,7 @@ def test_excel_has_results_indicators_assumptions_and_sources(tmp_path):
 
 def test_csv_round_trip(tmp_path):
     r = project(Scenario("kurz", horizon=2026))
-    paths = r.to_csv(tmp_path / "csv")
+    paths = write_csv(r, tmp_path / "csv")
     names = {p.name for p in paths}
     assert {"population.csv", "indicators.csv", "assumptions.csv", "sources.csv"} <= names
     back = pd.read_csv(tmp_path / "csv" / "population.csv", dtype={"ags": str})

@@ -21,7 +21,7 @@ def test_backtest_name_stays_a_function_after_submodule_import():
 def test_projection_imports_without_dash_plotly_or_statsmodels_api():
     code = (
         "import sys, dashboard.projection, dashboard.projection.uncertainty, "
-        "dashboard.projection.calibration, dashboard.projection.drivers; "
+        "dashboard.projection.calibration, dashboard.projection.coverage, dashboard.projection.drivers; "
         "bad = [m for m in ('dash', 'plotly', 'statsmodels.api') if m in sys.modules]; "
         "assert not bad, bad"
     )

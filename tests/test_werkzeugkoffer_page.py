@@ -69,7 +69,7 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
     assert "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)" in m10
     assert "65-79 in Nideggen 2024 → 2030: ±0 (±0,0 %; 400 → 400)" in m10
     assert "](<https://" in m10  # source links
-    assert "Antwortet auf (Vorausberechnung, Basis (Status quo)):" in m10
+    assert "Antwortet auf (Vorausberechnung, Basis):" in m10
     m36 = cards[ids.index("massnahme-M36")]  # Dorfladen Wollersheim, all ages
     assert "wk-highlight" in m36.className
     t36 = _text(m36)

@@ -39,6 +39,7 @@ from flask import Flask, Response, abort, request, send_file
 from dashboard.app import _model
 from dashboard.app._query import scenario_problems
 from dashboard.data.export_safety import protect_workbook, safe_frame
+from dashboard.export import write_excel
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
 from dashboard.text import QUERY, fmt_num
 
@@ -281,7 +282,7 @@ def register(server: Flask) -> None:
         if name == "vorausberechnung" and ext == "xlsx" and _model.model_available():
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "vorausberechnung.xlsx"
-                _model.result(spec).to_excel(path)
+                write_excel(_model.result(spec), path)
                 data = path.read_bytes()
             return send_file(
                 io.BytesIO(data),

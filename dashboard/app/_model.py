@@ -21,6 +21,7 @@ from dashboard.constants import (
     KREIS_AGS,
     MUNICIPALITIES,
 )
+from dashboard.data import data_version
 
 #: URL parameter names (German, as users see them in shared links).
 Q_AGS, Q_SCENARIO, Q_YEAR, Q_INDICATOR = "ags", "szenario", "jahr", "kennzahl"
@@ -128,13 +129,6 @@ def to_scenario(spec: ScenarioSpec):
     return Scenario(name=CUSTOM, tfr=spec.tfr, e0_gain=spec.e0_gain or 0.0, net_migration=spec.net_migration)
 
 
-def data_version() -> tuple:
-    """Version of the input data (content hash of imported official tables; ``()`` if none)."""
-    from dashboard.projection.base import data_token
-
-    return data_token()
-
-
 def per_data_version(maxsize: int = 128):
     """Memoise a pure view function (hashable arguments) per data version.
 
@@ -233,7 +227,7 @@ def warm_up_uncertainty() -> None:
 
 def backtest_coverage() -> pd.DataFrame:
     """Coverage of the 80 %/95 % intervals in the backtest (computed once per process)."""
-    from dashboard.projection.calibration import backtest_coverage as coverage
+    from dashboard.projection.coverage import backtest_coverage as coverage
 
     return coverage()
 

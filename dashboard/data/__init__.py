@@ -2,6 +2,7 @@
 
 Public API (stable for notebooks and the model)::
 
+    data_version()           version of the input data (release number of the served tables; cache key)
     load_population()        base population by municipality × sex × single age (estimated)
     estimation_report()      fit figures and method text of that estimate
     municipal_history()      levels 1983–2024 with census basis + census-neutral linked levels
@@ -36,6 +37,7 @@ from dashboard.data.embedded import (
     zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, Problem
+from dashboard.data.estimate import data_version
 from dashboard.data.genesis import GenesisTable, load_genesis
 from dashboard.data.history import census_breaks, linked_growth, municipal_history
 from dashboard.data.imports import Checked, check_file, imported_municipal_age_tables
@@ -49,6 +51,7 @@ from dashboard.data.official import (
 from dashboard.data.population import EstimationReport, estimation_report, load_population, population_array
 
 __all__ = [
+    "data_version",
     "EstimationReport",
     "estimation_report",
     "load_population",

@@ -452,3 +452,72 @@ def municipal_boundaries(*, nrw: bool = False) -> dict:
         else "kreis_dueren_gemeinden_vg250_simplified_wgs84.geojson"
     )
     return json.loads(_geojson(name))
+
+
+# --------------------------------------------------------------------------- series used by the model
+
+#: BBSR Kreis totals 1990–2020 (with other sources) — the Kreis growth series of the drivers.
+KREIS_BBSR_SERIES_FILE = "consolidated/kreis_dueren_total_population_series.csv"
+#: Figures quoted from publications (press releases, reports): population totals and projections.
+PAGES_TOTALS_FILE = "figures/population_totals_from_pages.csv"
+PAGES_PROJECTIONS_FILE = "figures/projections_from_pages.csv"
+
+
+@functools.cache
+def _kreis_bbsr_series() -> pd.Series:
+    """BBSR Kreis Düren totals at 31 Dec 1990–2020 (persons, rounded to 100)."""
+    f = KREIS_BBSR_SERIES_FILE
+    k = _read_csv(f, dtype={"ags": str})
+    rows = k[k.source.str.startswith("BBSR ref-kreise")]
+    problems = []
+    for i, r in rows.iterrows():
+        if r.ags != KREIS_AGS:
+            problems.append(problem(f, int(i) + 2, "ags", KREIS_AGS, r.ags))
+        if not str(r.ref_date).endswith("-12-31"):
+            problems.append(problem(f, int(i) + 2, "ref_date", "ein 31. Dezember", r.ref_date))
+        if not (pd.notna(r.pop_total) and r.pop_total > 0):
+            problems.append(problem(f, int(i) + 2, "pop_total", "eine positive Zahl", r.pop_total))
+    years = rows.ref_date.str.slice(0, 4).astype(int)
+    if years.duplicated().any() or len(rows) == 0:
+        problems.append(problem(f, None, "ref_date", "ein BBSR-Wert je Jahr", f"{len(rows)} Zeilen"))
+    if problems:
+        raise DataFormatError(problems)
+    s = pd.Series(rows.pop_total.to_numpy(float), index=years.to_numpy(), name="population")
+    expected = range(int(s.index.min()), int(s.index.max()) + 1)
+    if list(s.index) != list(expected):
+        raise DataFormatError(problem(f, None, "ref_date", "lückenlose Jahre", sorted(s.index)))
+    return s
+
+
+def kreis_bbsr_series() -> pd.Series:
+    """BBSR Kreis Düren totals at 31 Dec 1990–2020 (persons, rounded to 100), index = year.
+
+    Validated: Kreis key, 31 December, positive values, one value per year, no gaps (all
+    problems at once, naming file and row).
+    """
+    return _kreis_bbsr_series().copy()
+
+
+@functools.cache
+def _pages_totals() -> pd.DataFrame:
+    return _read_csv(PAGES_TOTALS_FILE, dtype={"ags": str})
+
+
+def population_figures_from_pages() -> pd.DataFrame:
+    """Population figures quoted from publications (``figures/population_totals_from_pages.csv``).
+
+    Columns as in the file: ``ags, name, measure, ref_date, value, …`` (e.g. ``population``,
+    ``population_pre_census``, ``population_pre_census_implied``); a copy.
+    """
+    return _pages_totals().copy()
+
+
+@functools.cache
+def _pages_projections() -> pd.DataFrame:
+    return _read_csv(PAGES_PROJECTIONS_FILE, dtype={"ags": str, "target_year": str})
+
+
+def projections_from_pages() -> pd.DataFrame:
+    """Official projections quoted from publications (``figures/projections_from_pages.csv``);
+    ``target_year`` is text (it may be a range); a copy."""
+    return _pages_projections().copy()

@@ -75,14 +75,19 @@ from dashboard.constants import (
     KREIS_NAME,
     MUNICIPALITIES,
 )
-from dashboard.data.embedded import _read_csv, municipal_totals, zensus2022_municipal
+from dashboard.data.embedded import (
+    KREIS_BBSR_SERIES_FILE,
+    _read_csv,
+    municipal_totals,
+    population_figures_from_pages,
+    zensus2022_municipal,
+)
 from dashboard.data.errors import DataFormatError, problem
 from dashboard.data.official import official_municipal_totals
 
 #: Bases in chronological order.
 BASES: tuple[str, str, str] = (BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022)
-PAGES_FILE = "figures/population_totals_from_pages.csv"
-KREIS_FILE = "consolidated/kreis_dueren_total_population_series.csv"
+KREIS_FILE = KREIS_BBSR_SERIES_FILE
 Z11_LINK_DATE = pd.Timestamp("2011-12-31")
 Z22_CENSUS_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
 Z22_KREIS_LINK_DATE = pd.Timestamp("2022-12-31")
@@ -115,10 +120,8 @@ def _precision_rank(precision: str, official: bool) -> int:
     return 0 if "exact" in p else 1
 
 
-@functools.cache
 def _pages() -> pd.DataFrame:
-    t = _read_csv(PAGES_FILE, dtype={"ags": str})
-    return t
+    return population_figures_from_pages()
 
 
 @functools.cache

@@ -9,7 +9,8 @@ Modules: :mod:`~dashboard.projection.kernel` (vectorised one-year step, draw axi
 supported), :mod:`~dashboard.projection._reference` (slow loop oracle),
 :mod:`~dashboard.projection.assumptions` (rates estimated from official data),
 :mod:`~dashboard.projection.scenarios`, :mod:`~dashboard.projection.engine`
-(:func:`project`), :mod:`~dashboard.projection.backtest`, :mod:`~dashboard.projection.export`.
+(:func:`project`), :mod:`~dashboard.projection.backtest`. Files (Excel/CSV) of a result are
+written by :mod:`dashboard.export`; the model opens no file.
 statsmodels is imported lazily (first :func:`estimate_assumptions` call).
 """
 

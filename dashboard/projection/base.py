@@ -2,8 +2,9 @@
 
 The municipal base population comes from :func:`dashboard.data.load_population`
 (official Kreis table × estimated municipal age structure, built by the data layer).
-The Kreis single-age tables used to estimate rates are graduated here from the official
-17 age groups (:mod:`dashboard.projection.graduation`), so they are estimates too.
+The Kreis single-age tables used to estimate rates are graduated from the official
+17 age groups by the data layer (:func:`dashboard.data.estimate.kreis_single_ages`), so they
+are estimates too.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import functools
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, N_AGES, SEXES
+from dashboard.constants import AGS_LIST, BASE_YEAR, N_AGES, SEXES
+from dashboard.data import data_version, kreis_age_groups
+from dashboard.data.estimate import kreis_single_ages
 
-__all__ = ["kreis_single_age", "base_population", "open_group_weights", "BasePopulation", "data_token"]
+__all__ = ["kreis_single_age", "base_population", "BasePopulation"]
 
 
 @functools.cache
@@ -33,48 +36,15 @@ def _germany_qx() -> np.ndarray:
 FEMALE_MASK = np.array([True, False])
 
 
-def open_group_weights(start: int) -> np.ndarray:
-    """Stationary-population weights ``L_x`` (Germany 2023/25) for ages ``start … OPEN_AGE``, shape (2, n)."""
-    from dashboard.projection.lifetable import life_table_columns
-
-    Lx = life_table_columns(_germany_qx(), female=FEMALE_MASK)["Lx"]
-    return Lx[:, start:]
-
-
 @functools.cache
 def _kreis_single_age_all() -> dict[int, np.ndarray]:
     """Graduated Kreis tables per year, from the data layer (same graduation as the base population)."""
-    from dashboard.data import kreis_age_groups
-
-    years = sorted(int(y) for y in kreis_age_groups().year.unique())
-    try:
-        from dashboard.data.estimate import kreis_single_ages
-    except ImportError:  # data layer without the estimate module
-        return _own_graduation()
     out = {}
-    for year in years:
+    for year in sorted(int(y) for y in kreis_age_groups().year.unique()):
         d = kreis_single_ages(year)
         arr = d.pivot(index="sex", columns="age", values="population").loc[list(SEXES)].to_numpy(dtype=float)
         arr.setflags(write=False)
         out[year] = arr
-    return out
-
-
-def _own_graduation() -> dict[int, np.ndarray]:
-    from dashboard.data import kreis_age_groups
-    from dashboard.projection.graduation import graduate
-
-    k = kreis_age_groups()
-    lower = [lo for lo, _ in AGE_GROUPS_17.values()]
-    w = open_group_weights(lower[-1])
-    out = {}
-    for year, g in k.groupby("year"):
-        wide = g.pivot_table(
-            index="sex", columns="age_group", values="population", aggfunc="sum", observed=False
-        ).loc[list(SEXES), list(AGE_GROUPS_17)]
-        arr = graduate(wide.to_numpy(dtype=float), lower, w)
-        arr.setflags(write=False)
-        out[int(year)] = arr
     return out
 
 
@@ -145,19 +115,6 @@ def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
     return BasePopulation(pop.to_numpy(dtype=float).reshape(shape), est_arr, src, year, total_est)
 
 
-def data_token() -> tuple:
-    """Version of the input data: content hash of the official tables the user imported.
-
-    ``()`` when nothing was imported. Every cache of the projection layer is keyed on it,
-    so an imported official municipal age table takes effect without a restart.
-    """
-    try:
-        from dashboard.data.estimate import _tables_token
-    except ImportError:
-        return ()
-    return _tables_token()
-
-
 @functools.lru_cache(maxsize=8)
 def _base_population(year: int, token: tuple) -> BasePopulation:
     from dashboard.data import load_population
@@ -171,4 +128,4 @@ def base_population(year: int = BASE_YEAR) -> BasePopulation:
     From :func:`dashboard.data.load_population` (official Kreis table × estimated municipal
     age structure; every cell flagged ``estimated`` there is flagged here too).
     """
-    return _base_population(int(year), data_token())
+    return _base_population(int(year), data_version())

@@ -1,4 +1,7 @@
-"""Export of a :class:`~dashboard.projection.engine.ProjectionResult` to Excel (openpyxl) or CSV.
+"""Files for people: a :class:`~dashboard.projection.engine.ProjectionResult` as Excel or CSV.
+
+An output layer beside the app (it may import the model and the text module; the model never
+imports it), so the model itself opens no file.
 
 The workbook holds one sheet each for results (population), indicators, planning age
 groups, components, assumptions, warnings and sources; column headers are German.
