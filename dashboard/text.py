@@ -867,10 +867,11 @@ QUERY: dict[str, str] = {
     "cb_nonfinite": "Ungültige Eingabe für {id}.{prop}: NaN oder unendlich ist keine Zahl.",
     "cb_type": "Ungültige Eingabe für {id}.{prop}: erwartet {kind}.",
     "kind_text": "einen Text",
-    "kind_scalar": "einen Auswahlwert (Text oder Zahl)",
-    "kind_scalars": "eine Liste von Auswahlwerten",
+    "kind_option": "einen der angebotenen Auswahlwerte",
+    "kind_options": "eine Liste der angebotenen Auswahlwerte",
     "kind_number": "eine endliche Zahl",
     "kind_count": "eine ganze Zahl ≥ 0",
     "kind_bool": "ja oder nein (true/false)",
+    "kind_path": "einen Pfad, der mit „/“ beginnt",
     "kind_dataurl": "eine hochgeladene Datei (data:-URL)",
 }

@@ -92,6 +92,9 @@ def live_server():
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
     _model.warm_up()  # first-visit costs (backtest, intervals) are not what the page tests time
+    from dashboard.app import _query, app
+
+    _query.expected_kinds(server, app)  # the callback input check, as gunicorn's warm-up does
     srv = make_server("127.0.0.1", 0, server, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()

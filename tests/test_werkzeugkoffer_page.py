@@ -48,6 +48,30 @@ def test_href_keeps_url_state(comps):
     assert comps.href("05358", feld=None) == "/werkzeugkoffer"
 
 
+def test_catalogue_text_renders_as_text_and_only_vetted_urls_link(comps):
+    """Titles, descriptions and sources are text: no Markdown, no HTML, no stray backslashes;
+    a link only for an http(s) URL (issue 12, finding 9)."""
+    from dash import html
+
+    assert isinstance(comps.source_link("https://www.kreis-dueren.de/x"), html.A)
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "http://",
+        "https://a b.de",
+        "ftp://x.de/y",
+    ):
+        assert not isinstance(comps.source_link(bad), html.A), bad
+    row = M.shipped_catalogue().flat().iloc[0].copy()
+    row["description"] = "Kinder <6 Jahre und Senioren >80 Jahre, **fett** [x](javascript:1)"
+    row["title"] = '=HYPERLINK("http://example.org","x")'
+    card = comps.measure_card(row, ["javascript:alert(1)"], "Heimbach", [], scenario_label="Basis")
+    text = json.dumps(card.to_plotly_json(), ensure_ascii=False, default=str)
+    assert "Kinder <6 Jahre und Senioren >80 Jahre, **fett** [x](javascript:1)" in text
+    assert "\\\\<" not in text and "Markdown" not in text
+    assert '"href": "javascript' not in text
+
+
 def test_render_view_cards_carry_sources_and_indicators(comps):
     spec = _model.ScenarioSpec()
     v = comps.cards_view(
@@ -68,7 +92,7 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
     m10 = _text(cards[ids.index("massnahme-M10")])  # Wohnberatung, 65+
     assert "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)" in m10
     assert "65-79 in Nideggen 2024 → 2030: ±0 (±0,0 %; 400 → 400)" in m10
-    assert "](<https://" in m10  # source links
+    assert '"href": "https://' in m10 and '"rel": "noopener noreferrer"' in m10  # source links
     assert "Antwortet auf (Vorausberechnung, Basis):" in m10
     m36 = cards[ids.index("massnahme-M36")]  # Dorfladen Wollersheim, all ages
     assert "wk-highlight" in m36.className

@@ -121,7 +121,7 @@ app.layout = html.Div(
 @dash.callback(Output("hauptnav", "children"), Input("url", "pathname"), Input("auswahl", "data"))
 def update_nav(pathname: str | None, sel: dict | None):
     """Navigation links carry the current selection; the current page is marked."""
-    return _nav_links(pathname, sel)
+    return _nav_links(pathname if isinstance(pathname, str) else "/", sel if isinstance(sel, dict) else {})
 
 
 @dash.callback(Output("konto", "children"), Output("daten-hinweis", "children"), Input("url", "pathname"))
@@ -179,6 +179,9 @@ from dashboard.app import _model  # noqa: E402
 # workers (no thread may run across a fork); "off" disables it (e.g. tests that time it).
 if _model.model_available() and os.environ.get("DASHBOARD_WARM_UP", "background") == "background":
     _model.warm_up_uncertainty()
+    _query_warm_up = True
+else:
+    _query_warm_up = False
 
 
 install_auth(server)
@@ -203,6 +206,15 @@ def _finish_setup() -> None:
 
 
 _finish_setup()
+
+if _query_warm_up:  # development server: the callback input check is ready before the first click
+    import threading
+
+    from dashboard.app import _query
+
+    threading.Thread(
+        target=_query.expected_kinds, args=(server, app), name="warm-up-input-check", daemon=True
+    ).start()
 
 
 def run_dev_server(host: str | None = None, port: int | None = None) -> None:

@@ -13,10 +13,11 @@ under another name:
   serving the Basis under the name "eigenes".
 * **Callbacks** (``POST /_dash-update-component``): :func:`install_callback_guard` checks the
   JSON envelope and the type of every input and state value against the component it belongs
-  to (a dropdown value is text, a slider value a finite number, ``n_clicks`` a whole number,
-  an upload a ``data:`` URL …); anything else is answered with 400 and a German message naming
-  the component, before the callback runs. Values of the right type but out of range are the
-  callbacks' own business (they say so in the page).
+  to (a dropdown value is text or a number, ``n_clicks`` a whole number, an upload a ``data:``
+  URL, no NaN/Infinity anywhere …); anything else is answered with 400 and a German message
+  naming the component, before the callback runs. Slider and number-input values, and values of
+  the right type but out of range, are the callbacks' own business: they parse them and say in
+  the page which input was not used (:mod:`dashboard.app._validate`).
 """
 
 from __future__ import annotations
@@ -263,21 +264,18 @@ def _expected_kinds(app) -> dict[tuple[str, str], str]:
             return
         cid = getattr(c, "id", None)
         if isinstance(cid, str):
-            if isinstance(c, dcc.Dropdown):
-                kinds[(cid, "value")] = "scalars" if getattr(c, "multi", False) else "scalar"
+            if isinstance(c, (dcc.Dropdown, dcc.RadioItems, dcc.Checklist)):
+                many = isinstance(c, dcc.Checklist) or bool(getattr(c, "multi", False))
+                kinds[(cid, "value")] = ("options" if many else "option", _option_values(c.options))
             elif isinstance(c, (dcc.Slider, dcc.RangeSlider)):
                 kinds[(cid, "value")] = "number"
             elif isinstance(c, dcc.Input):
                 kinds[(cid, "value")] = "number" if getattr(c, "type", None) == "number" else "text"
-            elif isinstance(c, dcc.RadioItems):
-                kinds[(cid, "value")] = "scalar"
-            elif isinstance(c, dcc.Checklist):
-                kinds[(cid, "value")] = "scalars"
             elif isinstance(c, dcc.Upload):
                 kinds[(cid, "contents")] = "dataurl"
                 kinds[(cid, "filename")] = "text"
             elif isinstance(c, dcc.Location):
-                kinds[(cid, "pathname")] = "text"
+                kinds[(cid, "pathname")] = "path"
                 kinds[(cid, "search")] = "text"
             elif isinstance(c, html.Details):
                 kinds[(cid, "open")] = "bool"
@@ -293,24 +291,38 @@ def _expected_kinds(app) -> dict[tuple[str, str], str]:
         except Exception:  # noqa: BLE001 - a layout that needs a request: its ids stay unchecked
             LOG.warning("Seite %s: Layout für die Eingabeprüfung nicht auswertbar", page.get("path"))
     visit(app.layout)
-    kinds[("_pages_location", "pathname")] = "text"
+    kinds[("_pages_location", "pathname")] = "path"
     kinds[("_pages_location", "search")] = "text"
     return kinds
 
 
-def _kind_ok(kind: str, v: object) -> bool:
+def _option_values(options) -> frozenset:
+    if isinstance(options, dict):
+        return frozenset(options)
+    out = set()
+    for o in options or []:
+        v = o.get("value") if isinstance(o, dict) else o
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            out.add(v)
+    return frozenset(out)
+
+
+def _kind_ok(kind, v: object) -> bool:
     if v is None:
         return True  # every control may be empty (cleared input, no upload yet)
+    if isinstance(kind, tuple):  # a choice among the component's own options
+        what, allowed = kind
+        if what == "option":
+            return _scalar(v) and v in allowed
+        return isinstance(v, list) and len(v) <= len(allowed) and all(_scalar(x) and x in allowed for x in v)
     if kind == "text":
         return isinstance(v, str) and len(v) <= 10_000
-    if kind == "scalar":
-        return _scalar(v)
-    if kind == "scalars":
-        return (isinstance(v, list) and len(v) <= 100 and all(_scalar(x) for x in v)) or _scalar(v)
-    if kind == "number":
-        return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if kind == "number":  # sliders, number inputs: the callbacks parse and report in the page
+        return True
     if kind == "count":
         return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    if kind == "path":  # what a browser's location.pathname is: absolute
+        return isinstance(v, str) and v.startswith("/") and len(v) <= 2000
     if kind == "bool":
         return isinstance(v, bool)
     if kind == "dataurl":
@@ -359,7 +371,7 @@ def install_callback_guard(server, app) -> None:
             return refuse(M["cb_json"])
         if not isinstance(body, dict) or not isinstance(body.get("output"), str):
             return refuse(M["cb_envelope"])
-        if body["output"] not in app.callback_map:
+        if "callback" not in app.callback_map.get(body["output"], {}):  # unknown or client-side only
             return refuse(M["cb_unknown"])
         items = []
         for part in ("inputs", "state"):
@@ -380,7 +392,8 @@ def install_callback_guard(server, app) -> None:
             if isinstance(cid, str):
                 kind = known.get((cid, prop))
                 if kind is not None and not _kind_ok(kind, value):
-                    return refuse(M["cb_type"].format(id=cid, prop=prop, kind=M["kind_" + kind]))
+                    label = kind[0] if isinstance(kind, tuple) else kind
+                    return refuse(M["cb_type"].format(id=cid, prop=prop, kind=M["kind_" + label]))
         return None
 
 

@@ -244,8 +244,15 @@ def layout(
     )
 
 
+def _horizon(year: object) -> int:
+    """The horizon of the year dropdown (a value outside its options means the first one, which
+    the URL then shows)."""
+    y = _model.parse_year(year, default=C.HORIZONS[0])
+    return y if y in C.HORIZONS else C.HORIZONS[0]
+
+
 def _spec(key: str | None, spec_query: dict | None) -> _model.ScenarioSpec:
-    q = dict(spec_query or {}) if key == _model.CUSTOM else {}
+    q = dict(spec_query) if key == _model.CUSTOM and isinstance(spec_query, dict) else {}
     return _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
 
 
@@ -276,7 +283,7 @@ def render_cards(ags, field, group, status, text, year, key, _rev, spec_query, m
         group=group,
         status=status,
         text=text,
-        year=int(year),
+        year=_horizon(year),
         spec=spec,
         highlight=measure or None,
     )
@@ -303,7 +310,7 @@ def render_cards(ags, field, group, status, text, year, key, _rev, spec_query, m
 )
 def render_gaps(ags, year, key, _rev, spec_query):
     """Horizon, scenario, municipality or catalogue changed: the gap view."""
-    v = C.gaps_view(ags=_model.parse_ags(ags), year=int(year), spec=_spec(key, spec_query))
+    v = C.gaps_view(ags=_model.parse_ags(ags), year=_horizon(year), spec=_spec(key, spec_query))
     return v["rule"], v["gap_tables"], v["gap_fig"], v["gap_all"]
 
 
