@@ -643,6 +643,10 @@ IMPORTS: dict[str, str] = {
         "nichts, bis ein Benutzer mit der Rolle „pflege“ ihn veröffentlicht."
     ),
     "source_line": "Import {id} ({file}, sha256 {sha}, veröffentlicht {when} von {who})",
+    "stand_line": (
+        "Amtliche Gemeindetabelle {table} ({years}, {publisher}): Import {id}, Datei {file}, "
+        "veröffentlicht am {when} von {who}"
+    ),
     "banner_fallback": (
         "Hinweis: Der veröffentlichte Datenstand {active} besteht die Prüfung nicht und wird nicht "
         "verwendet; angezeigt wird Stand {served}. Grund: {reason}"

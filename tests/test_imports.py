@@ -171,7 +171,7 @@ def test_draft_changes_nothing_public_until_published_and_rollback_restores_exac
 
     pflege = make_user("pflege").actor()
     fresh_store.publish(draft.version.id, actor=pflege, expected=0)
-    assert imports.data_version() == ("tables", 1)
+    assert imports.data_version()[:2] == ("tables", 1)
     after = _pop_2024()
     assert after["05358012"] == pytest.approx(t.loc["05358012", "new"], abs=1e-6)
     assert after.sum() == pytest.approx(before.sum(), abs=1e-6)  # official Kreis total kept
@@ -226,7 +226,7 @@ def test_data_version_is_polled_not_hashed(tables, fresh_store, monkeypatch):
     for n, shift in enumerate((10, 20, 30)):
         d = imports.create_draft(_tables.derived_table(shift=shift), f"t{n}.csv", actor=pflege)
         fresh_store.publish(d.version.id, actor=pflege, expected=n)
-    assert imports.data_version() == ("tables", 3)
+    assert imports.data_version()[:2] == ("tables", 3)
     statements = []
     sa.event.listen(fresh_store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     clock = [1000.0]

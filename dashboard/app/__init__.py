@@ -200,7 +200,7 @@ def _finish_setup() -> None:
     forks workers that are fully initialised, and so is every worker that imports the app
     itself.
     """
-    with server.test_request_context("/"):
+    with server.app_context(), server.test_request_context("/"):
         for fn in server.before_request_funcs.get(None, []):
             fn()
 

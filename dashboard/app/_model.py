@@ -281,6 +281,13 @@ def _backtest():
     return backtest()
 
 
+def published_tables() -> list[dict]:
+    """Provenance of the published official tables the model uses now (served release)."""
+    from dashboard.data.imports import published_provenance
+
+    return [p for p in published_provenance() if p.get("used_by_model")]
+
+
 def data_stand() -> dict[str, str]:
     """Facts shown as "Datenstand" on every page."""
     import dashboard

@@ -347,7 +347,9 @@ def expected_kinds(server, app) -> dict:
     if "kinds" not in _KINDS:
         with _KINDS_LOCK:
             if "kinds" not in _KINDS:
-                with server.test_request_context("/"):
+                # a fresh application context: its own ``g`` (a user loaded here must never
+                # leak into the request that happened to trigger this)
+                with server.app_context(), server.test_request_context("/"):
                     _KINDS["kinds"] = _expected_kinds(app)
     return _KINDS["kinds"]
 

@@ -596,9 +596,13 @@ def invalidate() -> None:
 
 def data_version() -> tuple:
     """Version of the served official tables, the key of every data-dependent cache:
-    ``()`` for the shipped data, else ``("tables", release number)``."""
+    ``()`` for the shipped data, else ``("tables", release number, sha256 prefixes of the served
+    versions)`` — the hashes were computed once at upload, so two databases (or a database
+    recreated from scratch) never share a key for different data."""
     s = served()
-    return () if s.release == 0 else (CHANNEL, s.release)
+    if s.release == 0:
+        return ()
+    return (CHANNEL, s.release, tuple(v.sha256[:16] for v in s.versions))
 
 
 def serving_problem() -> str | None:

@@ -59,14 +59,18 @@ def _channel_section(store, channel: str, title: str, actor) -> html.Section:
             row += [
                 " ",
                 html.Button(
-                    A["publish"], id={"type": "vw-action", "action": "publish", "id": v.id}, className="btn"
+                    A["publish"],
+                    id={"type": "vw-action", "action": "publish", "id": v.id, "where": "list"},
+                    className="btn",
                 ),
             ]
         if actor.can_publish or v.created_by_id == actor.user_id:
             row += [
                 " ",
                 html.Button(
-                    A["discard"], id={"type": "vw-action", "action": "discard", "id": v.id}, className="btn"
+                    A["discard"],
+                    id={"type": "vw-action", "action": "discard", "id": v.id, "where": "list"},
+                    className="btn",
                 ),
             ]
         items.append(html.Li(row))
@@ -94,7 +98,7 @@ def _channel_section(store, channel: str, title: str, actor) -> html.Section:
             kids.append(
                 html.Button(
                     A["rollback"],
-                    id={"type": "vw-action", "action": "rollback", "id": channel},
+                    id={"type": "vw-action", "action": "rollback", "id": channel, "where": "list"},
                     className="btn",
                 )
             )
@@ -125,10 +129,12 @@ def _preview_section(store, version_id: int, actor) -> html.Section:
     if actor.can_publish and v.status in ("draft", "superseded"):
         kids.append(
             html.Button(
-                A["publish"], id={"type": "vw-action", "action": "publish", "id": v.id}, className="btn"
+                A["publish"],
+                id={"type": "vw-action", "action": "publish", "id": v.id, "where": "preview"},
+                className="btn",
             )
         )
-    return html.Section(kids, **{"aria-labelledby": "vw-preview"})
+    return html.Section(kids, id="vw-entwurf", **{"aria-labelledby": "vw-preview"})
 
 
 def _accounts_section(store) -> html.Section:
@@ -150,7 +156,12 @@ def _accounts_section(store) -> html.Section:
                 " ",
                 html.Button(
                     A["unlock"] if not u.active else A["lock"],
-                    id={"type": "vw-action", "action": "unlock" if not u.active else "lock", "id": u.name},
+                    id={
+                        "type": "vw-action",
+                        "action": "unlock" if not u.active else "lock",
+                        "id": u.name,
+                        "where": "list",
+                    },
                     className="btn",
                 ),
             ]
@@ -253,7 +264,7 @@ def layout(entwurf=None, **_query) -> html.Div:
 @callback(
     Output("vw-message", "children"),
     Output("vw-rev", "data"),
-    Input({"type": "vw-action", "action": ALL, "id": ALL}, "n_clicks"),
+    Input({"type": "vw-action", "action": ALL, "id": ALL, "where": ALL}, "n_clicks"),
     State("vw-expected", "data"),
     State("vw-rev", "data"),
     prevent_initial_call=True,
