@@ -62,15 +62,16 @@ def store_url(tmp_path):
 
 
 @pytest.fixture
-def fresh_store(tmp_path, monkeypatch):
-    """The app's store on a new, empty SQLite database for this test (DASHBOARD_USER_DATA
-    points to a temporary folder; the served tables and catalogue are looked up again)."""
+def fresh_store(tmp_path, monkeypatch, store_url):
+    """The app's store on a new, empty database for this test (``store_url``: SQLite, or
+    PostgreSQL in the second run; DASHBOARD_USER_DATA points to a temporary folder; the served
+    tables and catalogue are looked up again)."""
     from dashboard.data import imports
     from dashboard.data.measures import import_store
     from dashboard.store import get_store
 
     monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "ud"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", store_url)
     imports.invalidate()
     import_store.invalidate()
     yield get_store()

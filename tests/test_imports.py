@@ -21,6 +21,8 @@ from dashboard.store.schema import versions
 from tests import _tables
 from tests._accounts import make_user
 
+pytestmark = pytest.mark.store
+
 
 @pytest.fixture(scope="module")
 def tables():
