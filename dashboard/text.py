@@ -235,6 +235,11 @@ T = {  # general UI texts (formal "Sie")
         "nach Alter und Geschlecht geschätzt, da es dafür keine amtliche Gemeindetabelle gibt "
         "(siehe „Daten & Methodik“)."
     ),
+    "structure_note": (
+        "Einwohnerzahl am 31.12.{year}: amtlich (IT.NRW 12411-15i). Altersaufbau: geschätzt – die "
+        "Altersklassen des Zensus 2022 (15.05.2022) jahrgangsweise fortgeschrieben und auf die "
+        "amtlichen Einwohnerzahlen und Kreiswerte abgestimmt (siehe „Daten & Methodik“)."
+    ),
     "base_note": (
         "Ab 31.12.{year} vorausberechnet. Einwohnerzahlen der Gemeinden am 31.12.{year} amtlich "
         "(IT.NRW 12411-15i), ihre Altersstruktur geschätzt."
@@ -286,9 +291,33 @@ SOURCES = [
         "dl-de/by-2-0",
     ),
     (
+        "Einwohnerzahlen der Gemeinden (amtlich, Basis der Vorausberechnung)",
+        "IT.NRW",
+        "Landesdatenbank 12411-15i",
+        "31.12.2024",
+        "Zensus 2022",
+        "dl-de/by-2-0",
+    ),
+    (
+        "Bevölkerung des Kreises nach Altersjahren (0 bis 89, 90+)",
+        "IT.NRW",
+        "Landesdatenbank 12411-09i",
+        "31.12.2024",
+        "Zensus 2022",
+        "dl-de/by-2-0",
+    ),
+    (
         "Zensus 2022 je Gemeinde",
         "Statistische Ämter des Bundes und der Länder",
         "1000A-0000",
+        "15.05.2022",
+        "Zensus 2022",
+        "dl-de/by-2-0",
+    ),
+    (
+        "Zensus 2022 je Gemeinde nach 11 Altersklassen und Geschlecht (Ausgangspunkt der Altersstruktur)",
+        "Statistische Ämter des Bundes und der Länder",
+        "Zensus 2022, Regionaltabelle Demografie",
         "15.05.2022",
         "Zensus 2022",
         "dl-de/by-2-0",
@@ -421,14 +450,21 @@ METHODIK = {
         "je Basis getrennt gezeichnet."
     ),
     "estimation": (
-        "Für die einzelnen Gemeinden veröffentlichen die Statistikämter keine frei verfügbare "
-        "Tabelle nach einzelnen Altersjahren und Geschlecht. Das Projekt schätzt sie deshalb: "
-        "Die amtliche Altersstruktur des Kreises (17 Altersgruppen, 31.12.2024) wird in einzelne "
-        "Altersjahre zerlegt und mit den Altersanteilen der Gemeinden aus dem Zensus-2011-Gitter "
-        "sowie den amtlichen Gemeindesummen so abgeglichen, dass Kreis- und Gemeindesummen "
-        "stimmen. Alle so entstandenen Werte sind als „geschätzt“ gekennzeichnet. Sobald Sie eine "
-        "amtliche Gemeindetabelle (z. B. Regionalstatistik 12411-02-03-5) hochladen, ersetzt sie "
-        "die Schätzung."
+        "Amtlich sind die Einwohnerzahlen der 15 Gemeinden am 31.12.2024 (IT.NRW, Tabelle 12411-15i), "
+        "die Bevölkerung des Kreises nach einzelnen Altersjahren (IT.NRW 12411-09i, 0 bis 89 Jahre "
+        "und 90+, beide Geschlechter zusammen) und nach Geschlecht und 17 Altersgruppen "
+        "(Regionalstatistik 12411-02-03-4). Für die einzelnen Gemeinden gibt es keine frei verfügbare "
+        "amtliche Tabelle nach Alter und Geschlecht; diese Aufteilung schätzt das Projekt. "
+        "Ausgangspunkt sind die amtlichen Altersklassen jeder Gemeinde aus dem Zensus 2022 "
+        "(Stichtag 15.05.2022, 11 Altersklassen). Sie werden Jahrgang für Jahrgang bis zum "
+        "31.12.2024 fortgeschrieben: Jede Gemeinde behält ihren Anteil an jedem Geburtsjahrgang des "
+        "Kreises, Sterbefälle und Wanderungen wirken also wie im Kreis. Danach werden die Werte so "
+        "abgeglichen (iterative proportionale Anpassung), dass die amtlichen Einwohnerzahlen der "
+        "Gemeinden, die Einzelalter des Kreises und seine Werte nach Geschlecht und Altersgruppe "
+        "exakt stimmen. Geschätzt sind auch die Aufteilung nach Geschlecht innerhalb der "
+        "Altersgruppen und die Verteilung der 90-Jährigen und Älteren auf einzelne Altersjahre. Alle "
+        "so entstandenen Werte sind als „geschätzt“ gekennzeichnet. Sobald Sie eine amtliche "
+        "Gemeindetabelle (z. B. Regionalstatistik 12411-02-03-5) hochladen, ersetzt sie die Schätzung."
     ),
     "model": (
         "Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Jedes Jahr altert die Bevölkerung "

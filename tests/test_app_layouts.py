@@ -80,6 +80,10 @@ def test_gemeinde_layout_and_callbacks():
     assert query == {"ags": "05358044", "jahr": "2030"}
     assert "vorausberechnet" in pyr["layout"]["title"]["text"]
     assert "2030" in pyr["layout"]["title"]["text"] and len(pyr["frames"]) == 2045 - 2024 + 1
+    # issue 11: the page says what is official (2024 totals) and what is estimated (structure)
+    page = str(lay)
+    assert "amtlich (IT.NRW 12411-15i)" in page and "Altersaufbau: geschätzt" in page
+    assert "Zensus 2022" in page
 
 
 def test_scenario_callback_moves_headline_with_migration():
@@ -124,6 +128,9 @@ def test_methodik_layout_and_upload_errors():
     h2 = texts(lay, html.H2)
     for heading in ("Quellen und Lizenzen", "Zensus-Brüche", "Downloads", "Eigene Daten hochladen"):
         assert heading in h2
+    page = str(lay)  # issue 11: official 2024 totals and Kreis single ages, estimated structure
+    for needle in ("12411-15i", "12411-09i", "Regionaltabelle Demografie", "Jahrgang für Jahrgang"):
+        assert needle in page, needle
     brk = methodik.census_break_table()
     assert set(brk.region) >= {"Kreis Düren", "Heimbach (Stadt)"}
     bad = "data:text/csv;base64," + base64.b64encode(b"kein;GENESIS\n1;2\n").decode()
