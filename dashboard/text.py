@@ -599,6 +599,10 @@ UPDATE: dict[str, str] = {
         "nicht sicher lesen. Abweichungen:\n{details}\nBitte melden Sie das den Betreuern des "
         "Dashboards (Tabellenaufbau: dashboard/data/genesis_layouts.json)."
     ),
+    "rejected": (
+        "Die Tabelle {table} von {service} besteht die Prüfung des Dashboards nicht (dieselbe wie beim "
+        "Hochladen einer Datei):\n{details}"
+    ),
     "retry": "{service}: {reason} – neuer Versuch in {seconds} s (Versuch {attempt} von {attempts})",
     "reason_429": "zu viele Anfragen (HTTP 429)",
     "reason_5xx": "Serverfehler (HTTP {status})",
@@ -612,7 +616,36 @@ UPDATE: dict[str, str] = {
     "summary_table": ("  {table} {label}: {rows} Werte, {dates}; Stand {stand}; Lizenz {licence}{flags}"),
     "summary_synthetic": " – SYNTHETISCHE Aufzeichnung (Testdaten)",
     "summary_unusable": " – nicht verwendbar (fehlende Werte)",
-    "summary_draft": "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn veröffentlicht.",
+    "summary_draft": (
+        "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn "
+        "veröffentlicht."
+    ),
+    "summary_drafts": (
+        "Entwürfe {drafts} angelegt (je Tabelle einer). Sie werden erst sichtbar, wenn eine Person mit der "
+        "Rolle „pflege“ sie veröffentlicht: python -m dashboard data publish ID (Vorschau: data preview ID) "
+        "oder auf der Seite /methodik unter „Daten aktualisieren“."
+    ),
+    "actor_cli": "data update (GENESIS-Webdienste)",
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
+}
+
+#: Rows of :func:`dashboard.data.baseyear.base_inputs` ("which inputs of the base are official").
+BASE_INPUTS: dict[str, str] = {
+    "kreis": "{kreis} nach Geschlecht und 17 Altersgruppen",
+    "totals": "Einwohnerzahl je Gemeinde",
+    "sex": "Aufteilung je Gemeinde nach Geschlecht",
+    "structure": "Altersstruktur je Gemeinde (Geschlecht × Altersgruppen)",
+    "single": "Einzelne Altersjahre innerhalb der Altersgruppen",
+    "official": "amtlich",
+    "estimated": "geschätzt",
+    "partly": "teilweise amtlich",
+    "src_tables": "veröffentlichte amtliche Gemeindetabelle(n) nach Geschlecht und Alter",
+    "src_kreis": "Regionalstatistik 12411-02-03-4",
+    "src_kreis_sum": "Summe der veröffentlichten amtlichen Gemeindetabellen",
+    "src_totals": "IT.NRW Landesdatenbank 12411-15i",
+    "src_totals_est": "Schätzung aus Zensus 2022 und Trend",
+    "src_sex_est": "letzte amtliche Anteile, an die amtliche Kreissumme angepasst",
+    "src_structure_est": "Schätzung: Zensus-2011-Gitter, an amtliche Kreis- und Gemeindesummen angepasst",
+    "src_single_est": "Zerlegung der amtlichen Altersgruppen (PCHIP, oberste Gruppe nach der Sterbetafel)",
 }
