@@ -203,6 +203,10 @@ COMPONENT_LABELS = {
 # --------------------------------------------------------------------------- UI texts
 
 T = {  # general UI texts (formal "Sie")
+    "brief_coverage": (
+        "Trefferquote früherer Intervalle: In der Rückrechnung lagen {share} der Einwohnerzahlen {where} "
+        "im 80-%-Intervall (Sollwert 80 %, {n} Vergleiche aus wenigen Basisjahren)."
+    ),
     "fan_note": (
         "Dunkles Band: 80-%-Intervall, helles Band: 95-%-Intervall, Linie: Median aus {draws} "
         "Simulationen (zufällige Verläufe von Geburtenrate, Lebenserwartung und Wanderung um die "
@@ -354,17 +358,82 @@ DRIVER_LABELS = {
     "migration": "Wachstumsrate Kreis (für Wanderung)",
 }
 
+#: Variants of the comparison with the official projection (Methodik): key -> (label, source).
+OFFICIAL_VARIANTS = {
+    "basis": ("Basis (dieses Modell)", "Mittel aus Saldo 2020–2024 und konstanter Einwohnerzahl"),
+    "saldo_2020_2024": (
+        "Saldo 2020–2024 fortgeschrieben (bisherige Basis)",
+        "Median der Wanderungssalden 2020–2024 (Regionalstatistik 12711-01-03-4)",
+    ),
+    "itnrw": ("Amtlicher Pfad (IT.NRW)", "Wanderung so gewählt, dass der Kreis wie amtlich wächst"),
+    "itnrw_published": (
+        "IT.NRW-Vorausberechnung {start}–2050 (amtlich)",
+        "{producer}: {change} {start}–2050, auf 2024–2045 umgerechnet (gleiche jährliche Rate)",
+    ),
+}
+
 METHODIK = {
     "uncertainty": (
         "Die Bänder in den Grafiken entstehen aus vielen Simulationen: Geburtenrate, Lebenserwartung und "
         "Wanderung schwanken zufällig um die Annahmen des Szenarios, so stark und so beharrlich, wie es ihre "
         "amtlichen Reihen zeigen (Zeitreihenmodelle, nach dem Informationskriterium BIC ausgewählt: "
-        "Geburtenrate NRW 2013–2024, Lebenserwartung NRW 2004/06–2021/23, Wachstum des Kreises 1990–2020 als "
-        "Maß für die Schwankung der Wanderung). Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das "
-        "Modell in früheren Rückrechnungen je nach Gemeindegröße und Zeitabstand gemacht hat. Geprüft wird die "
-        "Trefferquote: Wie oft lag die später veröffentlichte Zahl im 80- bzw. 95-%-Intervall, das das Modell "
-        "damals angegeben hätte? Liegt die Quote über dem Sollwert, sind die Intervalle eher zu breit; liegt sie "
-        "darunter, zu schmal. Die Zahl der Vergleiche ist klein; die Quote ist daher selbst unsicher."
+        "Geburtenrate NRW 2013–2024, Lebenserwartung NRW 2004/06–2021/23, Wachstum des Kreises 1996–2020 als "
+        "Maß für die Schwankung der Wanderung; die Zuzugswelle der frühen 1990er-Jahre ist nicht enthalten). "
+        "Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das Modell in früheren Rückrechnungen je "
+        "nach Gemeindegröße und Zeitabstand gemacht hat. Geprüft wird die Trefferquote: Wie oft lag die "
+        "später veröffentlichte Zahl im 80- bzw. 95-%-Intervall, das das Modell damals angegeben hätte? Dabei "
+        "stammt der Gemeindefehler jeweils nur aus den anderen Basisjahren. Liegt die Quote über dem "
+        "Sollwert, sind die Intervalle eher zu breit; liegt sie darunter, zu schmal."
+    ),
+    "few_cases": (
+        "Wichtig: Es gibt nur wenige unabhängige Vergleiche. Die {n_muni} Gemeindevergleiche stammen aus "
+        "{n_bases} Basisjahren; alle Gemeinden eines Basisjahres erleben dieselbe Wanderungsgeschichte (etwa "
+        "die Flüchtlingszuwanderung 2015), ihre Fehler hängen also zusammen. Für den Kreis sind es "
+        "{n_kreis} Vergleiche aus {n_kreis_bases} Basisjahren. Eine Trefferquote von 100 % bei 4 "
+        "Basisjahren ist mit einem richtigen 80-%-Intervall gut vereinbar; die Quoten sind selbst unsicher."
+    ),
+    "official_estimated": (
+        "Amtlich sind: die Einwohnerzahlen des Kreises nach Geschlecht und 17 Altersgruppen (2015–2024), "
+        "die Einwohner des Kreises nach einzelnen Altersjahren am 31.12.2024, die Einwohnerzahlen der 15 "
+        "Gemeinden (Fortschreibung, zuletzt 31.12.2024), die Altersklassen der Gemeinden im Zensus 2011 "
+        "(Gitterzellen) und im Zensus 2022, die Geburten, Sterbefälle und Wanderungen des Kreises 2020–2024 "
+        "und die Sterbetafel Deutschland. Geschätzt sind: die Altersstruktur der Gemeinden nach einzelnen "
+        "Altersjahren und Geschlecht im Basisjahr, die Geburtenrate und das Sterblichkeitsniveau des Kreises, "
+        "das Geburtenniveau und die Zuzugsneigung nach Alter jeder Gemeinde und alle vorausberechneten "
+        "Werte. Geschätzte Werte sind in den Tabellen und Downloads als „geschätzt“ gekennzeichnet."
+    ),
+    "accuracy": (
+        "Die Rückrechnung (Backtest) startet das Modell mit genau den Regeln der Vorausberechnung in früheren "
+        "Jahren (2009, 2013, 2017) und vergleicht mit den später veröffentlichten Einwohnerzahlen; dazu "
+        "dieselben Vergleiche für einfache Verfahren: Einwohnerzahl konstant, linearer Trend der Gemeinde und "
+        "konstanter Anteil am linear fortgeschriebenen Kreis. MAPE ist der mittlere absolute Fehler in "
+        "Prozent. Die Zahlen stehen hier, auch wo das Modell nicht besser ist."
+    ),
+    "accuracy_result": (
+        "Ergebnis für die Gemeindesummen: Das Modell liegt im Mittel der drei Fälle bei {model} "
+        "(bestes einfaches Verfahren im Mittel: {naive}, {naive_method}). Im ungünstigsten Fall liegt es "
+        "{worst_gap} Prozentpunkte über dem dort besten einfachen Verfahren ({worst_case}). Die größte "
+        "Fehlerquelle ist die Wanderung des Kreises: Mit nachträglich bekannter Wanderung läge der Fehler bei "
+        "{ex_post}."
+    ),
+    "age_dynamics": (
+        "Altersstruktur: Das Modell wurde außerdem von der Altersstruktur jeder Gemeinde im Zensus 2011 bis "
+        "zum Zensus 2022 fortgeschrieben und mit den elf Altersklassen des Zensus 2022 verglichen (die "
+        "Einwohnerzahlen der Gemeinden 2022 sind dabei vorgegeben). Die Zuzugsneigungen der Gemeinden sind "
+        "aus genau diesem Vergleich geschätzt; damit das fair bleibt, wird jede Altersklasse mit einer "
+        "Schätzung vorhergesagt, die diese Klasse nicht kannte. „Erhaltener Abstand“: Wie viel von ihrem "
+        "Abstand zum Kreis (Anteil unter 19 bzw. ab 67 Jahren) behält eine Gemeinde nach elf Jahren? Im "
+        "Zensus waren es {census_u19} bzw. {census_67}; das frühere Modell, in dem alle Gemeinden das "
+        "Wanderungsprofil des Kreises erhielten, kam nur auf {before_u19} bzw. {before_67}."
+    ),
+    "official_projection": (
+        "Die amtliche Vorausberechnung von IT.NRW (2021–2050) erwartet für den Kreis Düren {official} bis "
+        "2050, umgerechnet {official_2045} von 2024 bis 2045. Die Basis dieses Modells kommt bis 2045 auf "
+        "{basis}. Der Unterschied liegt fast ganz in der Wanderung: Die Basis nimmt {basis_net} Personen "
+        "Wanderungsgewinn je Jahr an (je zur Hälfte der Saldo 2020–2024 und der Saldo, der die "
+        "Einwohnerzahl konstant hielte); mit etwa {itnrw_net} Personen je Jahr folgt das Modell dem "
+        "amtlichen Pfad. Schreibt man den Saldo 2020–2024 einfach fort ({recent_net} je Jahr), ergäbe sich "
+        "{recent}. Den amtlichen Pfad können Sie unter „Szenarien“ als „Amtlicher Pfad (IT.NRW)“ wählen."
     ),
     "intro": (
         "Diese Seite beschreibt, woher die Zahlen stammen, wie die Altersstruktur der Gemeinden "
@@ -810,6 +879,10 @@ UPDATE: dict[str, str] = {
         "nicht sicher lesen. Abweichungen:\n{details}\nBitte melden Sie das den Betreuern des "
         "Dashboards (Tabellenaufbau: dashboard/data/genesis_layouts.json)."
     ),
+    "rejected": (
+        "Die Tabelle {table} von {service} besteht die Prüfung des Dashboards nicht (dieselbe wie beim "
+        "Hochladen einer Datei):\n{details}"
+    ),
     "retry": "{service}: {reason} – neuer Versuch in {seconds} s (Versuch {attempt} von {attempts})",
     "reason_429": "zu viele Anfragen (HTTP 429)",
     "reason_5xx": "Serverfehler (HTTP {status})",
@@ -823,7 +896,16 @@ UPDATE: dict[str, str] = {
     "summary_table": ("  {table} {label}: {rows} Werte, {dates}; Stand {stand}; Lizenz {licence}{flags}"),
     "summary_synthetic": " – SYNTHETISCHE Aufzeichnung (Testdaten)",
     "summary_unusable": " – nicht verwendbar (fehlende Werte)",
-    "summary_draft": "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn veröffentlicht.",
+    "summary_draft": (
+        "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn "
+        "veröffentlicht."
+    ),
+    "summary_drafts": (
+        "Entwürfe {drafts} angelegt (je Tabelle einer). Sie werden erst sichtbar, wenn eine Person mit der "
+        "Rolle „pflege“ sie veröffentlicht: python -m dashboard data publish ID (Vorschau: data preview ID) "
+        "oder auf der Seite /methodik unter „Daten aktualisieren“."
+    ),
+    "actor_cli": "data update (GENESIS-Webdienste)",
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
 }
@@ -878,4 +960,24 @@ QUERY: dict[str, str] = {
     "kind_bool": "ja oder nein (true/false)",
     "kind_path": "einen Pfad, der mit „/“ beginnt",
     "kind_dataurl": "eine hochgeladene Datei (data:-URL)",
+}
+
+#: Rows of :func:`dashboard.data.baseyear.base_inputs` ("which inputs of the base are official").
+BASE_INPUTS: dict[str, str] = {
+    "kreis": "{kreis} nach Geschlecht und 17 Altersgruppen",
+    "totals": "Einwohnerzahl je Gemeinde",
+    "sex": "Aufteilung je Gemeinde nach Geschlecht",
+    "structure": "Altersstruktur je Gemeinde (Geschlecht × Altersgruppen)",
+    "single": "Einzelne Altersjahre innerhalb der Altersgruppen",
+    "official": "amtlich",
+    "estimated": "geschätzt",
+    "partly": "teilweise amtlich",
+    "src_tables": "veröffentlichte amtliche Gemeindetabelle(n) nach Geschlecht und Alter",
+    "src_kreis": "Regionalstatistik 12411-02-03-4",
+    "src_kreis_sum": "Summe der veröffentlichten amtlichen Gemeindetabellen",
+    "src_totals": "IT.NRW Landesdatenbank 12411-15i",
+    "src_totals_est": "Schätzung aus Zensus 2022 und Trend",
+    "src_sex_est": "letzte amtliche Anteile, an die amtliche Kreissumme angepasst",
+    "src_structure_est": "Schätzung: Zensus-2011-Gitter, an amtliche Kreis- und Gemeindesummen angepasst",
+    "src_single_est": "Zerlegung der amtlichen Altersgruppen (PCHIP, oberste Gruppe nach der Sterbetafel)",
 }

@@ -152,6 +152,40 @@ def test_methodik_layout_and_upload_errors(fresh_store):
     assert fresh_store.versions("tables") == []
 
 
+def test_methodik_accuracy_section_shows_the_computed_tables():
+    """Official vs estimated, backtest criteria, age dynamics, Basis vs IT.NRW: numbers from the tables."""
+    from dashboard.text import fmt_pct, fmt_signed_pct
+
+    lay = methodik.layout()
+    h2 = texts(lay, html.H2)
+    for heading in (
+        "Was ist amtlich, was geschätzt?",
+        "Rückrechnung: Wie genau wäre das Modell gewesen?",
+        "Basis und amtliche Vorausberechnung",
+    ):
+        assert heading in h2
+    t = _model.accuracy_tables()
+    crit = t["criteria"].set_index("case")
+    result = find(lay, "mt-accuracy-result").children
+    assert (
+        fmt_pct(crit.loc["mean", "model"], 2) in result
+        and fmt_pct(crit.loc["mean", "best_naive"], 2) in result
+    )
+    crit_table = str(find(lay, "mt-criteria"))
+    for case in crit.index.drop("mean"):
+        assert case in crit_table and fmt_pct(crit.loc[case, "model"], 2) in crit_table
+    assert "Modell" in str(find(lay, "mt-agedynamics"))
+    oc = _model.official_comparison().set_index("variant")
+    official = str(find(lay, "mt-official"))
+    assert (
+        fmt_signed_pct(oc.loc["basis", "change_2045"], 1) in official
+        and "Amtlicher Pfad (IT.NRW)" in official
+    )
+    few = find(lay, "mt-few-cases").children
+    assert "3 Basisjahren" in few
+    assert "Zeitabstand" in str(find(lay, "mt-coverage-horizon"))
+
+
 def test_methodik_upload_of_real_genesis_export_becomes_a_draft(fresh_store):
     from pathlib import Path
 

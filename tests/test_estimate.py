@@ -99,6 +99,7 @@ def test_contract_of_load_population(pop2024: pd.DataFrame) -> None:
         "population",
         "estimated",
         "total_estimated",
+        "age_split_estimated",
     ]
     assert len(pop2024) == len(AGS_LIST) * 2 * N_AGES
     assert list(pop2024.ags.unique()) == list(AGS_LIST)
@@ -298,9 +299,9 @@ def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -
         pop = load_population(2024)
         du = pop[pop.ags == "05358008"].reset_index(drop=True)
         np.testing.assert_allclose(du.population.to_numpy(), d.population.to_numpy())
-        assert not du.estimated.any()
+        assert not du.estimated.any() and not du.age_split_estimated.any()  # single ages imported
         he = pop[pop.ags == "05358012"].copy()
-        assert he.estimated.all()
+        assert he.estimated.all() and he.age_split_estimated.all()  # groups graduated within groups
         he["grp"] = est.GROUP17_OF_AGE[he.age.to_numpy()]
         got = he.groupby(["sex", "grp"]).population.sum().reset_index()
         np.testing.assert_allclose(got.population.to_numpy(), hg.population.to_numpy(), atol=1e-6)

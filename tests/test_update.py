@@ -89,8 +89,8 @@ def test_offline_replay_fetches_every_listed_table_with_provenance(offline_resul
 
 def test_offline_draft_holds_every_table_and_nothing_else_changes(offline_result):
     result, _, folder = offline_result
-    assert result.draft and result.draft.startswith("aktualisierung-")
-    draft = folder / "entwuerfe" / result.draft
+    assert len(result.drafts) == 1 and result.drafts[0].startswith("aktualisierung-")
+    draft = folder / "entwuerfe" / result.drafts[0]
     manifest = json.loads((draft / "entwurf.json").read_text(encoding="utf-8"))
     assert [t["table_code"] for t in manifest["tables"]] == [
         f.provenance["table_code"] for f in result.fetched

@@ -775,7 +775,7 @@ def official_municipal_cells(
     year : reference year (31 Dec).
     tables : tidy tables ``ags, year, sex, age_min, age_max, population`` (+ provenance
         columns ``table, publisher, source, licence`` if present); default: the tables
-        imported by the user (``dashboard.data.userdata``), none if that module is absent.
+        published in the store (``dashboard.data.imports``), none if nothing is published.
 
     Returns
     -------
@@ -919,14 +919,20 @@ def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
 
 
 def _tidy(
-    year: int, cells: np.ndarray, estimated: dict[str, bool], total_estimated: dict[str, bool] | None = None
+    year: int,
+    cells: np.ndarray,
+    estimated: dict[str, bool],
+    total_estimated: dict[str, bool] | None = None,
+    age_split_estimated: dict[str, bool] | None = None,
 ) -> pd.DataFrame:
     """(region, sex, age) array -> tidy population frame in contract order.
 
     ``estimated[ags]`` flags the cells (age × sex structure), ``total_estimated[ags]`` the
-    municipal total (default: the same as ``estimated``).
+    municipal total, ``age_split_estimated[ags]`` whether single ages are a split of coarser
+    figures (graduation or estimate); both default to ``estimated``.
     """
     total_estimated = estimated if total_estimated is None else total_estimated
+    age_split_estimated = estimated if age_split_estimated is None else age_split_estimated
     rows = []
     ages = np.arange(N_AGES)
     for i, a in enumerate(AGS_LIST):
@@ -942,6 +948,7 @@ def _tidy(
                         "population": cells[i, s],
                         "estimated": estimated[a],
                         "total_estimated": total_estimated[a],
+                        "age_split_estimated": age_split_estimated[a],
                     }
                 )
             )
@@ -950,6 +957,7 @@ def _tidy(
     pop["age"] = pop.age.astype("int64")
     pop["estimated"] = pop.estimated.astype(bool)
     pop["total_estimated"] = pop.total_estimated.astype(bool)
+    pop["age_split_estimated"] = pop.age_split_estimated.astype(bool)
     return pop
 
 

@@ -119,5 +119,5 @@ PRESETS: dict[str, Scenario] = {
     # Kreis (Vorausberechnung 2021–2050: +1.4 %, i.e. +0.048 % a year): 279,285 (31.12.2024)
     # → 282,111 in 2045. Solved with solve_net_migration_for_target(282_111, 2045) on the
     # Basis assumptions; tests/test_scenarios.py recomputes the path and checks it.
-    "itnrw": Scenario("itnrw", net_migration=1_320.0),
+    "itnrw": Scenario("itnrw", net_migration=1_380.0),
 }
