@@ -419,6 +419,30 @@ def f2_accounts(repo: Path) -> dict:
                 res["concurrent_anonymous"] = [text_of(f.result()[0])[:120] for f in futs]
         finally:
             srv.stop()
+        if (repo / "dashboard" / "store").is_dir():
+            # two maintainers publish two drafts at the same moment, both having seen Stand 0
+            make_users(repo, ud)
+            wb = Path(tmp) / "k.xlsx"
+            wb.write_bytes(blob)
+            for _ in range(2):
+                cli(repo, ud, "massnahmen", "import", str(wb))
+            env = env_for(repo, ud)
+            procs = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "dashboard", "massnahmen", "publish", str(i), "--erwartet", "0"],
+                    cwd=repo,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for i in (1, 2)
+            ]
+            outs = [p.communicate(timeout=300) for p in procs]
+            res["concurrent_publish_exit_codes"] = [p.returncode for p in procs]
+            res["concurrent_publish_messages"] = [(o + e).strip()[:200] for o, e in outs]
+            rc, out, _ = cli(repo, ud, "massnahmen", "versions")
+            res["versions_after"] = out.strip().splitlines()[:4]
     return res
 
 
