@@ -457,13 +457,17 @@ def f3_other_kreis(repo: Path) -> dict:
 
 
 def f4_big_bad(repo: Path) -> dict:
-    """Finding 4: a 4.6 MB CSV with 400,000 bad rows through the web upload."""
+    """Finding 4: a CSV with 400,000 problems through the web upload."""
     from tests._tables import derived_table
 
+    # 7,408 rows with an invalid key and 54 values each: 400,032 problems (one per value)
     head = derived_table().decode("cp1252").split("\n")
-    header_end = next(i for i, line in enumerate(head) if line.startswith("05358;"))
-    bad = "\n".join(f"0535{i % 10}{i:06d};  X;" + ";".join(["abc"] * 2) for i in range(400_000))
-    blob = ("\n".join(head[:header_end]) + "\n" + bad + "\n").encode("cp1252")
+    first = next(i for i, line in enumerate(head) if line.startswith("05358;"))
+    values = ";".join(head[first + 1].split(";")[2:])
+    bad = "\n".join(f"ABC{i:05d};X;{values}" for i in range(7_408))
+    blob = ("\n".join(head[: first + 16]) + "\n" + bad + "\n" + "\n".join(head[first + 16 :])).encode(
+        "cp1252"
+    )
     res = {"file_mb": round(len(blob) / 2**20, 2)}
     with tempfile.TemporaryDirectory() as tmp:
         ud = Path(tmp) / "ud"
@@ -493,6 +497,7 @@ def f4_big_bad(repo: Path) -> dict:
                 worker_peak_rss_mb=round(peak[0]),
                 message=text_of(r)[:200],
                 mentions_more=bool(re.search(r"und [\d.]+ weitere", text_of(r))),
+                mentions_400k=("400.032" in text_of(r)),
             )
         finally:
             stop.set()
