@@ -567,7 +567,11 @@ def f5_formulas(repo: Path) -> dict:
                 res["web_download_status"] = r.status_code
             r, _ = c.callback("wk-cards", {"wk-ags.value": "05358", "wk-jahr.value": 2030})
             body = r.text
-            res["description_backslashes"] = body.count("\\\\<") + body.count("\\\\>")
+            # a backslash before "<" or ">" (JSON: "\\<" or, as Dash escapes "<", "\\\u003c")
+            res["description_backslashes"] = sum(
+                body.count(t) for t in ("\\\\<", "\\\\>", "\\\\\\u003c", "\\\\\\u003e")
+            )
+            res["description_shown_as_text"] = "Kinder \\u003c6 Jahre und Senioren \\u003e80 Jahre" in body
         finally:
             srv.stop()
     return res
