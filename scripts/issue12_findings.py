@@ -589,6 +589,27 @@ def f6_types(repo: Path) -> dict:
             res["GET /gemeinde?ags=…&ags=…"] = c.get("/gemeinde?ags=05358008&ags=05358004").status_code
             res["GET /szenarien?tfr=nan&tfr=1"] = c.get("/szenarien?tfr=nan&tfr=1").status_code
             res["GET nope.js"] = c.get("/_dash-component-suites/dash/nope.js").status_code
+            router = next(
+                d["output"]
+                for d in c.deps()
+                if "_pages_content" in d["output"] and d.get("clientside_function") is None
+            )
+            body = {
+                "output": router,
+                "outputs": [
+                    {"id": "_pages_content", "property": "children"},
+                    {"id": "_pages_store", "property": "data"},
+                ],
+                "inputs": [
+                    {"id": "_pages_location", "property": "pathname", "value": "/gemeinde"},
+                    {"id": "_pages_location", "property": "search", "value": "?ags=05358008&ags=05358004"},
+                ],
+                "state": [],
+                "changedPropIds": ["_pages_location.pathname"],
+            }
+            r = c.http.post(c.base + "/_dash-update-component", json=body, timeout=300)
+            res["page content of /gemeinde?ags=…&ags=…"] = r.status_code
+            res["page content says repeated"] = "mehrfach" in r.text or "-mal im Link" in r.text
             counts: dict[int, int] = {}
             bad500 = []
             for dep in c.deps():
