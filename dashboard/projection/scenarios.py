@@ -85,7 +85,9 @@ class Scenario:
                 f"(erhalten: {self.horizon!r})."
             )
         if not isinstance(self.local, LocalScenario):
-            problems.append(f"Lokale Annahmen: LocalScenario erwartet, erhalten: {type(self.local).__name__}.")
+            problems.append(
+                f"Lokale Annahmen: LocalScenario erwartet, erhalten: {type(self.local).__name__}."
+            )
         if problems:
             raise ValueError(" ".join(problems))
 

@@ -311,7 +311,8 @@ def _run_block(
 
     D, T = f_factor.shape
     dt = np.float32 if engine == "fast" else np.float64
-    mig_arrays = _migration_arrays(inputs.migration, getattr(inputs.migration, "local_terms", None)).astype(dt)
+    terms = getattr(inputs.migration, "local_terms", None)
+    mig_arrays = _migration_arrays(inputs.migration, terms).astype(dt)
     R = inputs.population.shape[0]
     out = np.empty((D, T + 1, R + 1, len(QUANTITIES)))
     P = np.broadcast_to(inputs.population.astype(dt), (D,) + inputs.population.shape)
