@@ -419,6 +419,30 @@ def f2_accounts(repo: Path) -> dict:
                 res["concurrent_anonymous"] = [text_of(f.result()[0])[:120] for f in futs]
         finally:
             srv.stop()
+        if (repo / "dashboard" / "store").is_dir():
+            # two maintainers publish two drafts at the same moment, both having seen Stand 0
+            make_users(repo, ud)
+            wb = Path(tmp) / "k.xlsx"
+            wb.write_bytes(blob)
+            for _ in range(2):
+                cli(repo, ud, "massnahmen", "import", str(wb))
+            env = env_for(repo, ud)
+            procs = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "dashboard", "massnahmen", "publish", str(i), "--erwartet", "0"],
+                    cwd=repo,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for i in (1, 2)
+            ]
+            outs = [p.communicate(timeout=300) for p in procs]
+            res["concurrent_publish_exit_codes"] = [p.returncode for p in procs]
+            res["concurrent_publish_messages"] = [(o + e).strip()[:200] for o, e in outs]
+            rc, out, _ = cli(repo, ud, "massnahmen", "versions")
+            res["versions_after"] = out.strip().splitlines()[:4]
     return res
 
 
@@ -433,13 +457,17 @@ def f3_other_kreis(repo: Path) -> dict:
 
 
 def f4_big_bad(repo: Path) -> dict:
-    """Finding 4: a 4.6 MB CSV with 400,000 bad rows through the web upload."""
+    """Finding 4: a CSV with 400,000 problems through the web upload."""
     from tests._tables import derived_table
 
+    # 7,408 rows with an invalid key and 54 values each: 400,032 problems (one per value)
     head = derived_table().decode("cp1252").split("\n")
-    header_end = next(i for i, line in enumerate(head) if line.startswith("05358;"))
-    bad = "\n".join(f"0535{i % 10}{i:06d};  X;" + ";".join(["abc"] * 2) for i in range(400_000))
-    blob = ("\n".join(head[:header_end]) + "\n" + bad + "\n").encode("cp1252")
+    first = next(i for i, line in enumerate(head) if line.startswith("05358;"))
+    values = ";".join(head[first + 1].split(";")[2:])
+    bad = "\n".join(f"ABC{i:05d};X;{values}" for i in range(7_408))
+    blob = ("\n".join(head[: first + 16]) + "\n" + bad + "\n" + "\n".join(head[first + 16 :])).encode(
+        "cp1252"
+    )
     res = {"file_mb": round(len(blob) / 2**20, 2)}
     with tempfile.TemporaryDirectory() as tmp:
         ud = Path(tmp) / "ud"
@@ -469,6 +497,7 @@ def f4_big_bad(repo: Path) -> dict:
                 worker_peak_rss_mb=round(peak[0]),
                 message=text_of(r)[:200],
                 mentions_more=bool(re.search(r"und [\d.]+ weitere", text_of(r))),
+                mentions_400k=("400.032" in text_of(r)),
             )
         finally:
             stop.set()
@@ -538,7 +567,11 @@ def f5_formulas(repo: Path) -> dict:
                 res["web_download_status"] = r.status_code
             r, _ = c.callback("wk-cards", {"wk-ags.value": "05358", "wk-jahr.value": 2030})
             body = r.text
-            res["description_backslashes"] = body.count("\\\\<") + body.count("\\\\>")
+            # a backslash before "<" or ">" (JSON: "\\<" or, as Dash escapes "<", "\\\u003c")
+            res["description_backslashes"] = sum(
+                body.count(t) for t in ("\\\\<", "\\\\>", "\\\\\\u003c", "\\\\\\u003e")
+            )
+            res["description_shown_as_text"] = "Kinder \\u003c6 Jahre und Senioren \\u003e80 Jahre" in body
         finally:
             srv.stop()
     return res
@@ -556,6 +589,27 @@ def f6_types(repo: Path) -> dict:
             res["GET /gemeinde?ags=…&ags=…"] = c.get("/gemeinde?ags=05358008&ags=05358004").status_code
             res["GET /szenarien?tfr=nan&tfr=1"] = c.get("/szenarien?tfr=nan&tfr=1").status_code
             res["GET nope.js"] = c.get("/_dash-component-suites/dash/nope.js").status_code
+            router = next(
+                d["output"]
+                for d in c.deps()
+                if "_pages_content" in d["output"] and d.get("clientside_function") is None
+            )
+            body = {
+                "output": router,
+                "outputs": [
+                    {"id": "_pages_content", "property": "children"},
+                    {"id": "_pages_store", "property": "data"},
+                ],
+                "inputs": [
+                    {"id": "_pages_location", "property": "pathname", "value": "/gemeinde"},
+                    {"id": "_pages_location", "property": "search", "value": "?ags=05358008&ags=05358004"},
+                ],
+                "state": [],
+                "changedPropIds": ["_pages_location.pathname"],
+            }
+            r = c.http.post(c.base + "/_dash-update-component", json=body, timeout=300)
+            res["page content of /gemeinde?ags=…&ags=…"] = r.status_code
+            res["page content says repeated"] = "mehrfach" in r.text or "-mal im Link" in r.text
             counts: dict[int, int] = {}
             bad500 = []
             for dep in c.deps():

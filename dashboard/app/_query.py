@@ -375,16 +375,30 @@ def install_callback_guard(server, app) -> None:
             return refuse(M["cb_envelope"])
         if "callback" not in app.callback_map.get(body["output"], {}):  # unknown or client-side only
             return refuse(M["cb_unknown"])
+        spec = app.callback_map[body["output"]]
         items = []
         for part in ("inputs", "state"):
             values = body.get(part, [])
-            if not isinstance(values, list):
+            declared = spec.get(part, [])
+            if not isinstance(values, list) or len(values) != len(declared):
                 return refuse(M["cb_envelope"])
-            for item in values:
-                group = item if isinstance(item, list) else [item]  # pattern-matching ALL
-                for x in group:
+            for item, dep in zip(values, declared):
+                wildcard = '["ALL"]' in str(dep.get("id")) or '["ALLSMALLER"]' in str(dep.get("id"))
+                if wildcard != isinstance(item, list):  # ALL patterns come as lists, others not
+                    return refuse(M["cb_envelope"])
+                for x in item if wildcard else [item]:
                     if not isinstance(x, dict) or "property" not in x or "id" not in x:
                         return refuse(M["cb_envelope"])
+                    if wildcard and not (
+                        isinstance(x["id"], dict) and all(_scalar(v) for v in x["id"].values())
+                    ):
+                        return refuse(M["cb_envelope"])
+                    if wildcard and not _kind_ok(
+                        "count" if x["property"] == "n_clicks" else "any", x.get("value")
+                    ):
+                        return refuse(
+                            M["cb_type"].format(id=_show(x["id"]), prop=x["property"], kind=M["kind_count"])
+                        )
                     items.append(x)
         known = expected_kinds(server, app)
         for x in items:
