@@ -663,6 +663,15 @@ STORE: dict[str, str] = {
     "status_published": "veröffentlicht",
     "status_superseded": "abgelöst",
     "status_discarded": "verworfen",
+    "scenario_login": "Bitte melden Sie sich an, um ein Szenario zu speichern.",
+    "scenario_title": "Der Name des Szenarios muss 1 bis {max} Zeichen lang sein (erhalten: {n} Zeichen).",
+    "scenario_description": "Die Beschreibung darf höchstens {max} Zeichen lang sein (erhalten: {n} Zeichen).",
+    "scenario_control": "{field} enthält Steuerzeichen; bitte nur druckbaren Text eingeben.",
+    "scenario_document": "Das Szenario ist zu groß: höchstens {max} Bytes (erhalten: {n}).",
+    "scenario_municipality": "Unbekannter Gemeindeschlüssel {ags!r} (erwartet: 8 Ziffern).",
+    "no_scenario": "Ein gespeichertes Szenario {key!r} gibt es nicht.",
+    "not_your_scenario": "Dieses Szenario dürfen nur sein Autor und Benutzer mit der Rolle „pflege“ zurückziehen.",
+    "scenario_withdrawn": "Das Szenario {key!r} wurde am {when} von {who} zurückgezogen.",
 }
 
 IMPORTS: dict[str, str] = {
