@@ -42,7 +42,7 @@ def backtest_tables() -> None:
     wide = g.pivot(index="case", columns="method", values="mape") * 100
     cols = [m for m in wide.columns if m in METHODS or m.startswith("model")]
     wide = wide[cols]
-    naive = [c for c in wide.columns if not c.startswith("model")]
+    naive = [c for c in ("constant", "linear trend", "constant share") if c in wide.columns]
     wide["best naive"] = wide[naive].min(axis=1)
     wide.loc["mean"] = wide.mean()
     print("## Municipal totals: MAPE in % per case\n")
@@ -58,7 +58,10 @@ def backtest_tables() -> None:
 
 
 def coverage_tables() -> None:
-    from dashboard.projection import calibration as cal
+    try:  # where the coverage check lives depends on the code version
+        from dashboard.projection import coverage as cal
+    except ImportError:
+        from dashboard.projection import calibration as cal
 
     c = cal.backtest_coverage()
     print("\n## Interval coverage in the backtest\n")
@@ -110,6 +113,16 @@ def agedynamics_tables() -> None:
         return
     print("\n## Age dynamics 2011→2022\n")
     print(_md(agedynamics.summary_table(), 3))
+    from dashboard.projection.accuracy import official_comparison
+
+    print("\n## Basis beside the official projection\n")
+    print(_md(official_comparison().drop(columns=["source"]), 3))
+    from dashboard.projection import estimate_assumptions
+
+    t = estimate_assumptions().table
+    rows = t[t.component.isin(["Sterblichkeit"])][["parameter", "value", "fit"]]
+    print("\n## Mortality\n")
+    print(_md(rows, 3))
 
 
 if __name__ == "__main__":

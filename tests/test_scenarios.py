@@ -216,6 +216,8 @@ def test_itnrw_preset_follows_the_official_kreis_path():
     base = r.kreis_total(2024)
     for year in (2030, 2045):
         target = base * annual ** (year - 2024)
-        assert r.kreis_total(year) == pytest.approx(target, rel=2e-3)
+        # within 0.3 % (≈ 60 persons a year of migration); if the model's rates change, re-solve
+        # the preset with solve_net_migration_for_target(target_2045, 2045)
+        assert r.kreis_total(year) == pytest.approx(target, rel=3e-3), "re-solve PRESETS['itnrw']"
     # and it is below the Basis (whose migration is higher)
     assert r.kreis_total(2045) < project().kreis_total(2045)

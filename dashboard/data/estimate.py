@@ -50,14 +50,14 @@ method depends on the census basis of the date (details and measured figures in
    nearest official dates, the sex split from the latest official female share, raked to the
    official Kreis totals by sex.
 
-An OFFICIAL municipal age table imported by the user (``imported_municipal_age_tables()``
-of :mod:`dashboard.data.userdata`, read through :func:`_imported_tables` only) replaces the
-estimate for the municipalities and year it covers: single ages are used as they are
-(``estimated=False``); age groups are graduated within each official group (flagged
-``estimated`` because the within-group split is estimated). The other municipalities are
-raked to the margins minus the imported ones; if the imported tables' graduated single ages
-exceed the official Kreis single ages somewhere, that margin is left out and the report says
-so (``summary["kreis_single_age_margin_note"]``).
+An OFFICIAL municipal age table published in the store (``imported_municipal_age_tables()``
+of :mod:`dashboard.data.imports`: the served, validated release; read through
+:func:`_imported_tables` only) replaces the estimate for the municipalities and year it covers:
+single ages are used as they are (``estimated=False``); age groups are graduated within each
+official group (flagged ``estimated`` because the within-group split is estimated). The other
+municipalities are raked to the margins minus the imported ones; if the imported tables'
+graduated single ages exceed the official Kreis single ages somewhere, that margin is left out
+and the report says so (``summary["kreis_single_age_margin_note"]``).
 """
 
 from __future__ import annotations
@@ -96,8 +96,7 @@ from dashboard.data.official import (
     zensus2022_age_classes,
     zensus2022_sex_totals,
 )
-from dashboard.data.userdata import imported_municipal_age_tables
-from dashboard.text import fmt_dec
+from dashboard.text import SEX_LABELS, fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
 #: the 17 Kreis groups, so grid factors are constant within every Kreis group.
@@ -707,7 +706,9 @@ def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
 
 
 def _imported_tables() -> list[pd.DataFrame]:
-    """Official municipal age tables imported by the user; [] when none."""
+    """Official municipal age tables published in the store (the served, validated release)."""
+    from dashboard.data.imports import imported_municipal_age_tables
+
     return list(imported_municipal_age_tables())
 
 
@@ -774,7 +775,7 @@ def official_municipal_cells(
     year : reference year (31 Dec).
     tables : tidy tables ``ags, year, sex, age_min, age_max, population`` (+ provenance
         columns ``table, publisher, source, licence`` if present); default: the tables
-        imported by the user (``dashboard.data.userdata``), none if that module is absent.
+        published in the store (``dashboard.data.imports``), none if nothing is published.
 
     Returns
     -------
@@ -918,14 +919,20 @@ def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
 
 
 def _tidy(
-    year: int, cells: np.ndarray, estimated: dict[str, bool], total_estimated: dict[str, bool] | None = None
+    year: int,
+    cells: np.ndarray,
+    estimated: dict[str, bool],
+    total_estimated: dict[str, bool] | None = None,
+    age_split_estimated: dict[str, bool] | None = None,
 ) -> pd.DataFrame:
     """(region, sex, age) array -> tidy population frame in contract order.
 
     ``estimated[ags]`` flags the cells (age × sex structure), ``total_estimated[ags]`` the
-    municipal total (default: the same as ``estimated``).
+    municipal total, ``age_split_estimated[ags]`` whether single ages are a split of coarser
+    figures (graduation or estimate); both default to ``estimated``.
     """
     total_estimated = estimated if total_estimated is None else total_estimated
+    age_split_estimated = estimated if age_split_estimated is None else age_split_estimated
     rows = []
     ages = np.arange(N_AGES)
     for i, a in enumerate(AGS_LIST):
@@ -941,6 +948,7 @@ def _tidy(
                         "population": cells[i, s],
                         "estimated": estimated[a],
                         "total_estimated": total_estimated[a],
+                        "age_split_estimated": age_split_estimated[a],
                     }
                 )
             )
@@ -949,6 +957,7 @@ def _tidy(
     pop["age"] = pop.age.astype("int64")
     pop["estimated"] = pop.estimated.astype(bool)
     pop["total_estimated"] = pop.total_estimated.astype(bool)
+    pop["age_split_estimated"] = pop.age_split_estimated.astype(bool)
     return pop
 
 
@@ -1020,18 +1029,20 @@ def _official_only(
 _TABLES_BY_TOKEN: dict[tuple[int, ...], list[pd.DataFrame]] = {}
 
 
-def data_version() -> tuple[int, ...]:
-    """Version of the input data: content hash of the official tables the user imported.
+def data_version() -> tuple:
+    """Version of the input data: the store's release number of the served official tables.
 
-    ``()`` when nothing was imported (the shipped data alone). The shipped raw files are
-    immutable (hashes checked by every loader), so the imports are what can change while the
-    process runs. Every cache downstream (estimate, assumptions, projections, uncertainty,
-    backtest, app views) is keyed on it, so an imported official municipal age table takes
-    effect without a restart.
+    ``()`` when none is published (the shipped data alone; the shipped raw files are immutable,
+    hashes checked by every loader). Read through :func:`dashboard.data.imports.data_version`:
+    one small query at most every few seconds, never a hash of the data. Every cache
+    downstream (estimate, assumptions, projections, uncertainty, backtest, app views) is keyed
+    on it, so a published official municipal age table takes effect without a restart.
     """
-    tables = _imported_tables()
-    token = tuple(int(pd.util.hash_pandas_object(t, index=False).sum()) for t in tables)
-    _TABLES_BY_TOKEN.setdefault(token, [t.copy() for t in tables])
+    from dashboard.data.imports import data_version as served_version
+
+    token = served_version()
+    if token not in _TABLES_BY_TOKEN:
+        _TABLES_BY_TOKEN[token] = [t.copy() for t in _imported_tables()]
     return token
 
 
@@ -1123,8 +1134,62 @@ def census_prior(year: int) -> np.ndarray:
 
 
 @functools.cache
-def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
-    tables = _TABLES_BY_TOKEN.get(token, [])
+def _estimate(year: int, token: tuple = ()) -> Estimate:
+    return estimate_with_tables(year, _TABLES_BY_TOKEN.get(token, []))
+
+
+#: Largest difference (persons) between the sum of complete official municipal tables and the
+#: official Kreis table, per sex × age group (both are integer counts of the same Fortschreibung).
+MARGIN_TOLERANCE = 0.5
+
+
+def check_official_tables(tables: list[pd.DataFrame]) -> list:
+    """What the model would do with these official municipal tables: every problem, or ``[]``.
+
+    Runs :func:`estimate_with_tables` for every reference year the tables cover — the very
+    code path of the projection's base population — so a table the model would refuse is
+    never called usable. The rules it applies: tidy contract (15 municipalities of Kreis
+    Düren, both sexes, complete age groups 0…100+, whole persons ≥ 0, one row per key);
+    municipal sums ≤ the official Kreis table by sex × age group, and EQUAL to it (within
+    :data:`MARGIN_TOLERANCE`) when all 15 municipalities are given.
+
+    Parameters
+    ----------
+    tables : tidy frames with the columns of :data:`USER_TABLE_COLUMNS` (+ provenance).
+    """
+    years = sorted(
+        {
+            int(y)
+            for t in tables
+            if "year" in t.columns
+            for y in pd.to_numeric(t.year, errors="coerce").dropna()
+        }
+    )
+    problems = []
+    for year in years:
+        try:
+            estimate_with_tables(year, tables)
+        except DataFormatError as exc:
+            problems.extend(exc.problems)
+        except ValueError as exc:
+            problems.append(
+                problem(
+                    "importierte Gemeindetabelle",
+                    None,
+                    None,
+                    f"eine verwendbare Tabelle für 31.12.{year}",
+                    str(exc),
+                )
+            )
+    return problems
+
+
+def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
+    """The estimate of 31.12.year with these official municipal tables (uncached).
+
+    Raises :class:`DataFormatError` naming every rule a table breaks (see
+    :func:`check_official_tables`).
+    """
     if year not in kreis_years():
         official, official_est, prov = official_municipal_cells(year, tables)
         if set(official) == set(AGS_LIST):
@@ -1152,6 +1217,21 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
             ]
         )
         rest_groups = groups - fixed_groups
+        if set(official) == set(AGS_LIST) and np.abs(rest_groups).max() > MARGIN_TOLERANCE:
+            worst = np.unravel_index(np.abs(rest_groups).argmax(), rest_groups.shape)
+            raise DataFormatError(
+                problem(
+                    "importierte Gemeindetabelle",
+                    None,
+                    "population",
+                    f"Summe der 15 Gemeinden = amtliche Kreistabelle 31.12.{year} je Geschlecht × "
+                    "Altersgruppe",
+                    f"Abweichung in {int((np.abs(rest_groups) > MARGIN_TOLERANCE).sum())} von "
+                    f"{rest_groups.size} Zellen, am größten bei {SEX_LABELS[SEXES[worst[0]]]} "
+                    f"{list(AGE_GROUPS_17)[worst[1]]}: Gemeinden {fmt_dec(fixed_groups[worst], 0)}, "
+                    f"Kreis {fmt_dec(groups[worst], 0)}",
+                )
+            )
         if np.any(rest_groups < -1e-6):
             raise DataFormatError(
                 problem(
@@ -1159,7 +1239,7 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
                     None,
                     "population",
                     f"Gemeindesummen ≤ Kreistabelle 31.12.{year} je Geschlecht × Altersgruppe",
-                    f"Überschreitung um bis zu {float(-rest_groups.min()):.1f} Personen",
+                    f"Überschreitung um bis zu {fmt_dec(float(-rest_groups.min()), 0)} Personen",
                 )
             )
         rest_groups = np.clip(rest_groups, 0, None)  # only -1e-6 … 0 float noise reaches here

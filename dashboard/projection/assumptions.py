@@ -12,9 +12,13 @@ Mortality
     level per sex (proportional hazards on ``m_x = −ln(1 − q_x)``). The level is the
     coefficient of a Poisson GLM of the observed Kreis deaths 2020–2024 by sex and year
     (12613-01-01-4) with offset ``log Σ_x E_x m_x`` (expected deaths at German rates,
-    exposure E = mean of the graduated Kreis population at the start and end of each year),
-    i.e. a model-based standardised mortality ratio (SMR). Fitted per year 2020–2024 (shown)
-    and pooled over 2023–2024 for the Basis (post-pandemic, the life table's own period).
+    exposure E = mean of the Kreis population at the start and end of each year, anchored on
+    the official single ages of 31.12.2024 — :func:`kreis_tables`), i.e. a model-based
+    standardised mortality ratio (SMR). Fitted per year 2020–2024 (shown) and pooled over
+    2023–2024 for the Basis (post-pandemic, the life table's own period). Improvement: e0
+    rises linearly to the Destatis L2 assumption for 2070 (:data:`E0_2070_L2`); the female −
+    male gap of e0 is checked against Germany and NRW (delta-method interval with the
+    overdispersion of the yearly model).
 Fertility
     Age schedule: gamma-shaped over ages 15–49 with mean age at childbearing 31.5 years and
     SD 5.5 years (an assumption — there are no age-specific rates for the Kreis; only the
@@ -100,9 +104,6 @@ KREIS_COMPOSITE_WEIGHT: float = 0.5
 E0_2070_L2: tuple[float, float] = (88.2, 84.6)
 #: Calendar year of the Kreis mortality table (deaths 2023–2024, life table 2023/25).
 MORTALITY_YEAR: int = 2024
-#: Female − male life expectancy at birth: Germany 2023/25 (Destatis 12621-0001), NRW 2021/23 (IT.NRW).
-E0_GAP_DE: float = 4.62
-E0_GAP_NRW: float = 4.50
 
 SRC_LIFETABLE = "Destatis 12621-0001, Sterbetafel Deutschland 2023/25 (dl-de/by-2-0)"
 SRC_DEATHS = "Regionalstatistik 12613-01-01-4, Gestorbene Kreis Düren"
@@ -203,8 +204,76 @@ class Assumptions:
 
 
 def _exposures(years) -> dict[int, np.ndarray]:
-    """Mean of the graduated Kreis population at the start and end of each year, (2, A)."""
-    return {y: 0.5 * (kreis_single_age(y - 1) + kreis_single_age(y)) for y in years}
+    """Mean of the Kreis population at the start and end of each year, (2, A) (:func:`kreis_tables`)."""
+    t = kreis_tables()
+    return {y: 0.5 * (t[y - 1] + t[y]) for y in years}
+
+
+def kreis_tables() -> dict[int, np.ndarray]:
+    """Kreis population (2, A) by sex and single age at 31.12. of 2019–2024, anchored on the official single ages.
+
+    31.12.2024: the official single ages 0–89 and 90+ (IT.NRW 12411-09i, both sexes) split by
+    sex with the shares of the graduated table and raked to the official sex × 17 groups
+    (the 90+ group spread over 90–100 like the graduated table). Earlier year ends: the next
+    year's table moved back one year along the cohorts (divided by the survival ratios of the
+    Germany life table 2023/25) up to age 89, 90+ in the 2024 proportion to 75–89, then
+    scaled within every sex × 17-group cell to that year's official table. So the old-age tail follows the official cohort sizes instead of a
+    stationary life table (which put 31 % too many people into 90+ and inflated the expected
+    deaths). Cached per data version; estimates (the sex split and the single ages before 2024).
+    """
+    from dashboard.data import data_version
+
+    return _kreis_tables(data_version())
+
+
+@functools.lru_cache(maxsize=2)
+def _kreis_tables(token) -> dict[int, np.ndarray]:
+    from dashboard.constants import AGE_GROUPS_17
+    from dashboard.data import kreis_age_groups
+    from dashboard.data.official import ITNRW_OPEN_AGE, official_kreis_single_ages
+
+    k = kreis_age_groups()
+    groups = list(AGE_GROUPS_17.values())
+
+    def margins(year: int) -> np.ndarray:
+        g = k[k.year == year].groupby(["sex", "age_group"], observed=False).population.sum()
+        return np.array([[float(g.loc[(sex, lab)]) for lab in AGE_GROUPS_17] for sex in SEXES])
+
+    def rake_groups(P: np.ndarray, m: np.ndarray) -> np.ndarray:
+        out = P.copy()
+        for gi, (lo, hi) in enumerate(groups):
+            cur = out[:, lo : hi + 1].sum(axis=1)
+            out[:, lo : hi + 1] *= (m[:, gi] / np.where(cur > 0, cur, 1.0))[:, None]
+        return out
+
+    grad = np.asarray(kreis_single_age(2024), dtype=float)
+    o = official_kreis_single_ages().sort_values("age").population.to_numpy(dtype=float)
+    total = np.empty(N_AGES)
+    total[:ITNRW_OPEN_AGE] = o[:ITNRW_OPEN_AGE]
+    tail = grad[:, ITNRW_OPEN_AGE:].sum(axis=0)
+    total[ITNRW_OPEN_AGE:] = o[ITNRW_OPEN_AGE] * tail / tail.sum()
+    share = grad / grad.sum(axis=0, keepdims=True)
+    P = total[None, :] * share
+    m24 = margins(2024)
+    for _ in range(50):  # two margins: single ages (both sexes) and sex × 17 groups
+        P = rake_groups(P, m24)
+        P *= (total / P.sum(axis=0))[None, :]
+    P = rake_groups(P, m24)
+    out = {2024: P}
+    s = survival_ratios(_germany_qx(), female=FEMALE_MASK)
+    for y in range(2023, 2018, -1):
+        nxt = out[y + 1]
+        back = np.empty_like(nxt)
+        back[:, :ITNRW_OPEN_AGE] = nxt[:, 1 : ITNRW_OPEN_AGE + 1] / s[:, :ITNRW_OPEN_AGE]
+        # 90+: no single ages are published; keep the 2024 ratio of 90+ to 75–89 per sex
+        # (reverse survival through a guessed 90+ shape would multiply its errors)
+        ratio = nxt[:, ITNRW_OPEN_AGE:].sum(axis=1) / nxt[:, 75:ITNRW_OPEN_AGE].sum(axis=1)
+        shape = nxt[:, ITNRW_OPEN_AGE:] / nxt[:, ITNRW_OPEN_AGE:].sum(axis=1, keepdims=True)
+        back[:, ITNRW_OPEN_AGE:] = (ratio * back[:, 75:ITNRW_OPEN_AGE].sum(axis=1))[:, None] * shape
+        out[y] = rake_groups(back, margins(y))
+    for arr in out.values():
+        arr.setflags(write=False)
+    return out
 
 
 def _events() -> pd.DataFrame:
@@ -213,7 +282,7 @@ def _events() -> pd.DataFrame:
     return vital_events()
 
 
-def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
+def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     import statsmodels.api as sm
 
     ev = _events()
@@ -249,7 +318,8 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
     e0 = life_expectancy(qx, female=FEMALE_MASK)
     method = (
         "Poisson-GLM der Gestorbenen je Geschlecht und Jahr mit Offset log(erwartete Sterbefälle "
-        "nach Sterbetafel Deutschland × Kreisbevölkerung), gepoolt 2023–2024 (nach der Pandemie, "
+        "nach Sterbetafel Deutschland × Kreisbevölkerung nach Einzelalter, verankert auf den amtlichen "
+        "Einzelaltern 31.12.2024), gepoolt 2023–2024 (nach der Pandemie, "
         "Zeitraum der Sterbetafel); Faktor auf alle Sterberaten (proportional)"
     )
     for i, sex in enumerate(SEXES):
@@ -280,7 +350,16 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
                 f"Deutschland 2023/25: {fmt_dec(e0_de[i], 2)} Jahre",
             )
         )
-    return qx, level, e0
+    # standard error of the female − male e0 gap: delta method on the log levels, with the
+    # standard errors inflated by the overdispersion of the 2020–2024 model (χ²/df)
+    se_log = res.bse.loc[list(SEXES)].to_numpy() * np.sqrt(max(disp, 1.0))
+    de = []
+    for i in range(2):
+        f = np.exp(np.array([-0.01, 0.01]))
+        e = life_expectancy(scale_mortality(q_de[i][None, :], level[i] * f), female=bool(FEMALE_MASK[i]))
+        de.append((e[1] - e[0]) / 0.02)
+    gap_se = float(np.sqrt((de[0] * se_log[0]) ** 2 + (de[1] * se_log[1]) ** 2))
+    return qx, level, e0, gap_se
 
 
 def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
@@ -582,8 +661,34 @@ def _nrw_e0_trend() -> np.ndarray:
     return np.array(out)
 
 
-def _e0_gap_row(rows: list, e0: np.ndarray) -> None:
+def _reference_gaps() -> tuple[float, float]:
+    """Female − male e0: Germany 2023/25 (life table 12621-0001) and NRW 2021/23 (IT.NRW, quoted)."""
+    from dashboard.data import nrw_life_expectancy
+
+    de = life_expectancy(_germany_qx(), female=FEMALE_MASK)
+    e = nrw_life_expectancy()
+    last = e[e.year_mid == e.year_mid.max()].set_index("sex").e0
+    return float(de[0] - de[1]), float(last["female"] - last["male"])
+
+
+def _gap_verdict(lo: float, hi: float) -> str:
+    """German verdict of the plausibility check: are the German and NRW gaps inside [lo, hi]?"""
+    inside = [lo <= g <= hi for g in _reference_gaps()]
+    if all(inside):
+        return "plausibel: Deutschland und NRW liegen im Intervall"
+    if any(inside):
+        return "nur einer der Vergleichswerte liegt im Intervall"
+    return (
+        "auffällig: Deutschland und NRW liegen außerhalb des Intervalls. Mögliche Gründe: nur zwei Jahre "
+        "Sterbefälle, Schwankung zwischen den Jahren, geschätzte Geschlechteraufteilung der Hochbetagten. "
+        "Die Niveaus werden nicht angeglichen (keine belastbare Regel); sie sind die Schätzung aus den Daten"
+    )
+
+
+def _e0_gap_row(rows: list, e0: np.ndarray, se: float) -> None:
     gap = float(e0[0] - e0[1])
+    lo, hi = gap - 1.96 * se, gap + 1.96 * se
+    gap_de, gap_nrw = _reference_gaps()
     rows.append(
         (
             "Sterblichkeit",
@@ -593,12 +698,9 @@ def _e0_gap_row(rows: list, e0: np.ndarray) -> None:
             f"{SRC_LIFETABLE}; abgeleitet",
             "2023–2024",
             "Plausibilitätsprüfung der geschätzten Sterblichkeitsniveaus",
-            f"Deutschland 2023/25: {fmt_dec(E0_GAP_DE, 2)} Jahre; NRW 2021/23: {fmt_dec(E0_GAP_NRW, 2)} Jahre"
-            + (
-                "; Abweichung über 0,5 Jahre: die Kreisniveaus beruhen auf nur zwei Jahren Sterbefällen"
-                if min(abs(gap - E0_GAP_DE), abs(gap - E0_GAP_NRW)) > 0.5
-                else ""
-            ),
+            f"95-%-KI {fmt_dec(lo, 2)}–{fmt_dec(hi, 2)} Jahre (Überdispersion berücksichtigt); "
+            f"Deutschland 2023/25: {fmt_dec(gap_de, 2)} Jahre; NRW 2021/23: {fmt_dec(gap_nrw, 2)} Jahre; "
+            + _gap_verdict(lo, hi),
         )
     )
 
@@ -685,12 +787,12 @@ def estimate_assumptions() -> Assumptions:
 def _estimate_assumptions(token: tuple) -> Assumptions:
     rows: list = []
     base = base_population()
-    qx, level, e0 = _mortality(rows)
+    qx, level, e0, gap_se = _mortality(rows)
     phi, tfr, tfr_by_year, srb = _fertility(rows)
     dist, out_rate, net, net_by_year = _migration(rows)
     excess = _municipal_excess(rows, qx, phi, tfr, srb, dist, out_rate, net)
     gain = _mortality_improvement(rows)
-    _e0_gap_row(rows, e0)
+    _e0_gap_row(rows, e0, gap_se)
     common = dict(
         qx=_ro(qx),
         mortality_level=_ro(level),
