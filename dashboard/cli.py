@@ -363,21 +363,21 @@ def _register_project(sub) -> None:
         dest="new_housing",
         action="append",
         metavar="GEMEINDE:JAHRE:WOHNUNGEN",
-        help=f"geplante Wohnungen (wiederholbar): {NEW_HOUSING_SYNTAX}, z. B. 05358044:2026-2030:200",
+        help=f"geplante Wohnungen (wiederholbar): {NEW_HOUSING_SYNTAX.replace('%', '%%')}, z. B. 05358044:2026-2030:200",
     )
     p.add_argument(
         "--wanderung-gemeinde",
         dest="own_migration",
         action="append",
         metavar="GEMEINDE:SALDO",
-        help=f"eigener Wanderungssaldo einer Gemeinde (wiederholbar): {OWN_MIGRATION_SYNTAX}, z. B. 05358012:50",
+        help=f"eigener Wanderungssaldo einer Gemeinde (wiederholbar): {OWN_MIGRATION_SYNTAX.replace('%', '%%')}, z. B. 05358012:50",
     )
     p.add_argument(
         "--einmalig",
         dest="one_off",
         action="append",
         metavar="GEMEINDE:JAHR:PERSONEN",
-        help=f"einmalige Veränderung (wiederholbar): {ONE_OFF_SYNTAX}, z. B. 05358044:2027:80:80+",
+        help=f"einmalige Veränderung (wiederholbar): {ONE_OFF_SYNTAX.replace('%', '%%')}, z. B. 05358044:2027:80:80+",
     )
     p.set_defaults(func=_cmd_project)
 
