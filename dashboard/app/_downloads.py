@@ -38,6 +38,7 @@ from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model
 from dashboard.export import write_excel
+from dashboard.figures.labels import assumptions_de
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
 from dashboard.text import fmt_num
 
@@ -92,6 +93,8 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
         return _model.probabilistic(spec, draws=DOWNLOAD_DRAWS).download_table()
     if name == "trefferquote" and _model.model_available():
         return _model.backtest_coverage()
+    if name == "annahmen" and _model.model_available():
+        return assumptions_de(_model.result(spec).assumptions)
     if name in MODEL_TABLES and _model.model_available():
         return getattr(_model.result(spec), MODEL_TABLES[name]).copy()
     raise KeyError(name)

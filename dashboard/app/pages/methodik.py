@@ -15,7 +15,16 @@ from dashboard.app import _model
 from dashboard.app._components import data_table, notice, stand_line
 from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
-from dashboard.figures.labels import DRIVER_LABELS, METHODIK, SOURCES, T, fmt_dec, fmt_int, region_name
+from dashboard.figures.labels import (
+    DRIVER_LABELS,
+    METHODIK,
+    SOURCES,
+    T,
+    assumptions_de,
+    fmt_dec,
+    fmt_int,
+    region_name,
+)
 
 dash.register_page(
     __name__, path="/methodik", name="Daten & Methodik", order=5, title="Daten & Methodik – Kreis Düren 2030"
@@ -99,7 +108,7 @@ def _model_sections() -> list:
     if not _model.model_available():
         return [notice(T["no_model"])]
     res = _model.result(_model.ScenarioSpec("basis"))
-    a = res.assumptions.copy()
+    a = assumptions_de(res.assumptions)
     a["value"] = [fmt_dec(v, 3 if abs(v) < 10 else 0) if v == v else "" for v in a.value]
     out = [
         html.H2("Annahmen der Basisvariante", id="annahmen"),
@@ -107,17 +116,17 @@ def _model_sections() -> list:
             data_table(
                 a,
                 {
-                    "component": ("Bereich", "text"),
-                    "parameter": ("Annahme", "text"),
+                    "component_de": ("Bereich", "text"),
+                    "parameter_de": ("Annahme", "text"),
                     "value": ("Wert", "text"),
-                    "unit": ("Einheit", "text"),
+                    "unit_de": ("Einheit", "text"),
                     "source": ("Quelle", "text"),
                     "period": ("Zeitraum", "text"),
                     "method": ("Methode", "text"),
                     "fit": ("Anpassung", "text"),
                 },
                 caption="Annahmen (Basis)",
-                row_header="parameter",
+                row_header="parameter_de",
             ),
             className="table-scroll",
         ),
