@@ -99,4 +99,8 @@ def when_ready(server) -> None:  # gunicorn hook
 
         server.log.info("Warm-up: memoised projections, intervals and backtest …")
         _model.warm_up()
+        from dashboard.app import _query, app
+        from dashboard.app import server as flask_server
+
+        _query.expected_kinds(flask_server, app)  # the callback input check, inherited by workers
         server.log.info("Warm-up done")

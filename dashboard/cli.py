@@ -5,9 +5,17 @@ Subcommands (German verbs where users type them)::
 
     python -m dashboard                       # development server, http://127.0.0.1:8050
     python -m dashboard data check            # validate every embedded table
-    python -m dashboard data import PATH      # validate and import a GENESIS export
+    python -m dashboard data import PATH      # validate completely, store as a draft
+    python -m dashboard data versions         # drafts, published versions, releases
+    python -m dashboard data publish ID       # publish a draft (role pflege)
+    python -m dashboard data rollback         # back to the previous release
+    python -m dashboard benutzer anlegen NAME --rolle pflege
+    python -m dashboard db upgrade
     python -m dashboard data update [--offline DIR]  # fetch the newest official tables (pystatis)
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
+    python -m dashboard project --neubau 05358044:2026-2030:200 --wanderung-gemeinde 05358012:50 --out x.xlsx
+    python -m dashboard project --szenario-datei szenario.json --out x.xlsx
+    python -m dashboard backtest --out rueckrechnung/   # summary.csv, coverage.csv, …
     python -m dashboard massnahmen import PATH
 """
 
@@ -52,13 +60,16 @@ class Progress:
 
 def _cmd_project(args: argparse.Namespace) -> int:
     from dashboard.export import write_csv, write_excel
-    from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
 
-    if args.scenario not in PRESETS:
-        print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
+    try:
+        base = _base_scenario(args)
+    except ValueError as err:
+        print(str(err), file=sys.stderr)
         return 2
-    changes = {"horizon": args.bis}
+    changes = {}
+    if args.bis is not None or args.szenario_datei is None:
+        changes["horizon"] = 2030 if args.bis is None else args.bis
     if args.tfr is not None:
         changes["tfr"] = args.tfr
     if args.wanderung is not None:
@@ -66,7 +77,8 @@ def _cmd_project(args: argparse.Namespace) -> int:
     if args.e0_gewinn is not None:
         changes["e0_gain"] = args.e0_gewinn
     try:
-        scenario = replace(PRESETS[args.scenario], **changes)
+        scenario = replace(base, **changes)
+        scenario = replace(scenario, local=_local_from_flags(args, scenario.local))
     except ValueError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -94,6 +106,54 @@ def _cmd_project(args: argparse.Namespace) -> int:
     return 0
 
 
+def _base_scenario(args: argparse.Namespace):
+    """The preset (``--scenario``) or the scenario file (``--szenario-datei``), not both."""
+    from dashboard.projection import PRESETS
+
+    if args.szenario_datei is not None:
+        if args.scenario is not None:
+            raise ValueError("Bitte entweder --scenario oder --szenario-datei angeben, nicht beides.")
+        from dashboard.projection.scenario_file import MAX_BYTES, from_json
+
+        path = Path(args.szenario_datei)
+        if not path.is_file():
+            raise ValueError(f"Szenariodatei {str(path)!r}: Datei nicht gefunden.")
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError(f"Szenariodatei {str(path)!r}: höchstens {fmt_int(MAX_BYTES)} Bytes erlaubt.")
+        return from_json(path.read_bytes(), name=f"Szenariodatei {str(path)!r}").scenario
+    name = args.scenario or "basis"
+    if name not in PRESETS:
+        raise ValueError(f"Unbekanntes Szenario {name!r}; verfügbar: {', '.join(PRESETS)}")
+    return PRESETS[name]
+
+
+def _local_from_flags(args: argparse.Namespace, local):
+    """``local`` plus the entries of ``--neubau``, ``--wanderung-gemeinde``, ``--einmalig`` (all problems at once)."""
+    from dashboard.projection.local import (
+        LocalScenario,
+        parse_new_housing,
+        parse_one_off,
+        parse_own_migration,
+    )
+
+    lists = {"new_housing": list(local.new_housing), "own_migration": list(local.own_migration)}
+    lists["one_off"] = list(local.one_off)
+    problems = []
+    for flag, key, parse in (
+        ("--neubau", "new_housing", parse_new_housing),
+        ("--wanderung-gemeinde", "own_migration", parse_own_migration),
+        ("--einmalig", "one_off", parse_one_off),
+    ):
+        for text in getattr(args, key) or []:
+            try:
+                lists[key].append(parse(text))
+            except ValueError as e:
+                problems.append(f"{flag}: {e}")
+    if problems:
+        raise ValueError("\n".join(problems))
+    return LocalScenario(**{k: tuple(v) for k, v in lists.items()})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard", description="Kreis Düren 2030 – Demografie-Dashboard"
@@ -113,11 +173,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _register_massnahmen(massnahmen.add_subparsers(dest="massnahmen_command", required=True))
     _register_project(sub)
+    _register_db(sub)
+    _register_benutzer(sub)
+    _register_backtest(sub)
     return parser
 
 
 def _register_massnahmen(msub) -> None:
-    imp = msub.add_parser("import", help="bearbeitete Arbeitsmappe prüfen und als aktiven Katalog übernehmen")
+    imp = msub.add_parser(
+        "import", help="bearbeitete Arbeitsmappe vollständig prüfen und als Entwurf speichern"
+    )
     imp.add_argument("path", help="Excel-Arbeitsmappe (.xlsx)")
     imp.set_defaults(func=_massnahmen_import)
     exp = msub.add_parser("export", help="aktiven Katalog als Excel und CSV speichern")
@@ -127,33 +192,64 @@ def _register_massnahmen(msub) -> None:
         "build", help="mitgelieferten Katalog aus data/measures/measures.csv neu erzeugen"
     )
     build.set_defaults(func=_massnahmen_build)
+    ver = msub.add_parser("versions", help="importierte Kataloge (Entwürfe, veröffentlicht) und Stände")
+    ver.set_defaults(func=_massnahmen_versions)
+    pub = msub.add_parser("publish", help="einen Katalog-Entwurf für alle veröffentlichen (Rolle pflege)")
+    pub.add_argument("id", type=int)
+    pub.add_argument("--erwartet", type=int, default=None, help="Stand, den Sie geprüft haben")
+    pub.set_defaults(func=_data_publish)
+    rb = msub.add_parser("rollback", help="auf den vorigen (oder einen bestimmten) Katalog zurücksetzen")
+    rb.add_argument("--zu", type=int, default=None, help="Standnummer (0 = mitgelieferter Katalog)")
+    rb.add_argument("--erwartet", type=int, default=None, help="Stand, den Sie geprüft haben")
+    rb.set_defaults(func=lambda a: _rollback("catalogue", a))
     reset = msub.add_parser(
-        "reset", help="importierten Katalog entfernen (mitgelieferter Katalog wird wieder aktiv)"
+        "reset", help="mitgelieferten Katalog wieder aktiv machen (neuer Stand, rückgängig mit rollback)"
     )
     reset.set_defaults(func=_massnahmen_reset)
 
 
 def _massnahmen_import(args: argparse.Namespace) -> int:
-    """Validate a workbook and make it the active catalogue; prints a summary or all problems."""
+    """Validate a workbook and store it as a draft; prints a summary or all problems."""
     from dashboard.data.errors import DataFormatError
+    from dashboard.data.imports import problems_text
     from dashboard.data.measures import import_workbook
+    from dashboard.store import StoreError
 
-    try:
-        cat = import_workbook(args.path)
-    except DataFormatError as exc:
-        print(str(exc))
-        return 1
-    except FileNotFoundError:
-        print(f"Datei nicht gefunden: {args.path}")
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"Datei nicht gefunden: {path.name}", file=sys.stderr)
         return 2
-    print(
-        f"Importiert: {len(cat.measures)} Maßnahmen, {len(cat.sources)} Quellen. Aktiver Katalog: {cat.path}"
-    )
+    try:
+        version, _cat = import_workbook(path, actor=_cli_actor())
+    except DataFormatError as exc:
+        print(f"Import abgelehnt: {path.name}\n{problems_text(exc.problems)}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"Import abgelehnt: {exc}", file=sys.stderr)
+        return 2
+    print(f"Als Entwurf {version.id} gespeichert (öffentlich ändert sich nichts bis zur Veröffentlichung).")
+    print("\n".join(version.report.get("summary", [])))
+    print(f"Veröffentlichen: python -m dashboard massnahmen publish {version.id}")
+    return 0
+
+
+def _massnahmen_versions(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+    from dashboard.text import fmt_date
+
+    s = get_store()
+    active = s.active("catalogue")
+    print(f"Aktueller Stand: {active.number} (Versionen {list(active.version_ids) or '– (mitgeliefert)'})")
+    for v in s.versions("catalogue"):
+        print(
+            f"{v.id:>4}  {_status_de(v.status):<14} {v.filename[:40]:<40} "
+            f"{fmt_date(v.created_at.date())} von {v.created_by}"
+        )
     return 0
 
 
 def _massnahmen_export(args: argparse.Namespace) -> int:
-    """Export the active catalogue (workbook + CSV) to ``--out``."""
+    """Export the active catalogue (workbook + CSV, formula-safe) to ``--out``."""
     from dashboard.data.measures import active_catalogue, export_csv, write_workbook
 
     cat = active_catalogue()
@@ -182,19 +278,33 @@ def _massnahmen_build(args: argparse.Namespace) -> int:
 def _massnahmen_reset(args: argparse.Namespace) -> int:
     from dashboard.data.measures import reset_import
 
-    print("Importierter Katalog entfernt." if reset_import() else "Kein importierter Katalog vorhanden.")
-    return 0
+    def run():
+        print(
+            "Mitgelieferter Katalog wieder aktiv (rückgängig: python -m dashboard massnahmen rollback)."
+            if reset_import(actor=_cli_actor())
+            else "Der mitgelieferte Katalog ist bereits aktiv."
+        )
+
+    return _store_call(run)
 
 
 def _register_project(sub) -> None:
     p = sub.add_parser("project", help="Bevölkerungsvorausberechnung rechnen und exportieren (Excel/CSV)")
     p.add_argument(
         "--scenario",
-        default="basis",
+        default=None,
         help="Szenario (basis, zuwanderung_niedrig, zuwanderung_hoch, "
-        "geburten_niedrig, geburten_hoch, laengeres_leben)",
+        "geburten_niedrig, geburten_hoch, laengeres_leben, itnrw); Standard basis",
     )
-    p.add_argument("--bis", type=int, default=2030, help="Zieljahr (2025–2045), Standard 2030")
+    p.add_argument(
+        "--szenario-datei",
+        dest="szenario_datei",
+        default=None,
+        help="gespeichertes Szenario (JSON, z. B. von /szenarien heruntergeladen) statt --scenario",
+    )
+    p.add_argument(
+        "--bis", type=int, default=None, help="Zieljahr (2025–2045), Standard 2030 bzw. das der Szenariodatei"
+    )
     p.add_argument("--out", required=True, help="Ausgabe: Datei .xlsx oder Ordner für CSV-Dateien")
     p.add_argument("--format", choices=["xlsx", "csv"], help="Format (sonst aus der Dateiendung)")
     p.add_argument("--tfr", type=float, help="Geburtenrate (Kinder je Frau) statt der Szenarioannahme")
@@ -202,7 +312,58 @@ def _register_project(sub) -> None:
     p.add_argument(
         "--e0-gewinn", type=float, dest="e0_gewinn", help="Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)"
     )
+    from dashboard.projection.local import NEW_HOUSING_SYNTAX, ONE_OFF_SYNTAX, OWN_MIGRATION_SYNTAX
+
+    p.add_argument(
+        "--neubau",
+        dest="new_housing",
+        action="append",
+        metavar="GEMEINDE:JAHRE:WOHNUNGEN",
+        help=f"geplante Wohnungen (wiederholbar): {NEW_HOUSING_SYNTAX}, z. B. 05358044:2026-2030:200",
+    )
+    p.add_argument(
+        "--wanderung-gemeinde",
+        dest="own_migration",
+        action="append",
+        metavar="GEMEINDE:SALDO",
+        help=f"eigener Wanderungssaldo einer Gemeinde (wiederholbar): {OWN_MIGRATION_SYNTAX}, z. B. 05358012:50",
+    )
+    p.add_argument(
+        "--einmalig",
+        dest="one_off",
+        action="append",
+        metavar="GEMEINDE:JAHR:PERSONEN",
+        help=f"einmalige Veränderung (wiederholbar): {ONE_OFF_SYNTAX}, z. B. 05358044:2027:80:80+",
+    )
     p.set_defaults(func=_cmd_project)
+
+
+def _register_backtest(sub) -> None:
+    p = sub.add_parser(
+        "backtest",
+        help="Rückrechnung (Backtest) und Trefferquote der Intervalle rechnen und als CSV schreiben",
+    )
+    p.add_argument("--out", required=True, help="Zielordner (wird angelegt)")
+    p.add_argument(
+        "--draws", type=int, default=500, help="Ziehungen je Basisjahr für die Intervalle (Standard 500)"
+    )
+    p.set_defaults(func=_cmd_backtest)
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    """Write summary.csv, coverage.csv and the other accuracy tables (UTF-8, decimal point)."""
+    from dashboard.projection.accuracy import report_tables
+
+    if args.draws < 10:
+        print(f"--draws muss mindestens 10 sein (erhalten: {args.draws}).", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in report_tables(args.draws).items():
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        print(str(path))
+    return 0
 
 
 def _register_data(data_sub) -> None:
@@ -215,17 +376,28 @@ def _register_data(data_sub) -> None:
     )
     check.set_defaults(func=_data_check)
     imp = data_sub.add_parser(
-        "import", help="einen GENESIS-Export prüfen und in den Nutzerdaten-Ordner übernehmen"
+        "import", help="einen GENESIS-Export vollständig prüfen und als Entwurf speichern"
     )
     imp.add_argument("path", help="heruntergeladene Datei (Flatfile-CSV, Tabellen-CSV, XLSX oder ZIP)")
-    imp.add_argument(
-        "--format",
-        choices=["ffcsv", "csv", "xlsx"],
-        default=None,
-        help="Format erzwingen (Standard: erkennen)",
-    )
-    imp.add_argument("--table", default=None, help="Tabellencode erzwingen, z. B. 12411-02-03-5")
     imp.set_defaults(func=_data_import)
+    ver = data_sub.add_parser("versions", help="importierte Tabellen (Entwürfe, veröffentlicht) und Stände")
+    ver.set_defaults(func=_data_versions)
+    pub = data_sub.add_parser("publish", help="einen Entwurf für alle veröffentlichen (Rolle pflege)")
+    pub.add_argument("id", type=int, help="Versionsnummer (siehe data versions)")
+    pub.add_argument(
+        "--erwartet",
+        type=int,
+        default=None,
+        help="Stand, den Sie geprüft haben (Standard: der aktuelle); anderer Stand → Konflikt",
+    )
+    pub.set_defaults(func=_data_publish)
+    rb = data_sub.add_parser("rollback", help="auf den vorigen (oder einen bestimmten) Stand zurücksetzen")
+    rb.add_argument("--zu", type=int, default=None, help="Standnummer (0 = mitgelieferte Daten)")
+    rb.add_argument("--erwartet", type=int, default=None, help="Stand, den Sie geprüft haben")
+    rb.set_defaults(func=_data_rollback)
+    pv = data_sub.add_parser("preview", help="was die Veröffentlichung eines Entwurfs ändern würde")
+    pv.add_argument("id", type=int)
+    pv.set_defaults(func=_data_preview)
     upd = data_sub.add_parser(
         "update",
         help="neueste amtliche Tabellen von den Web-Diensten der Statistikämter abrufen (pystatis) "
@@ -256,15 +428,106 @@ def _register_data(data_sub) -> None:
 
 def _data_import(args: argparse.Namespace) -> int:
     from dashboard.data.errors import DataFormatError
-    from dashboard.data.userdata import import_file
+    from dashboard.data.imports import create_draft, preview, preview_lines, problems_text
+    from dashboard.store import StoreError
 
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"Import abgelehnt: Datei {path.name!r} nicht gefunden.", file=sys.stderr)
+        return 2
     try:
-        result = import_file(args.path, format=args.format, table=args.table)
+        draft = create_draft(path.read_bytes(), path.name, actor=_cli_actor())
     except DataFormatError as exc:
+        print(f"Import abgelehnt: {path.name}\n{problems_text(exc.problems)}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
         print(f"Import abgelehnt: {exc}", file=sys.stderr)
         return 2
-    print(result.summary_de())
+    print(draft.summary_de())
+    if draft.checked.used_by_model:
+        print("\n".join(preview_lines(preview(draft.version.id))))
+    print(f"Veröffentlichen: python -m dashboard data publish {draft.version.id}")
     return 0
+
+
+def _status_de(status: str) -> str:
+    from dashboard.text import STORE
+
+    return STORE.get("status_" + status, status)
+
+
+def _data_versions(args: argparse.Namespace) -> int:
+    from dashboard.data.imports import CHANNEL, served
+    from dashboard.store import get_store
+    from dashboard.text import fmt_date
+
+    s = get_store()
+    active = s.active(CHANNEL)
+    srv = served(refresh=True)
+    print(f"Aktueller Stand: {active.number} (Versionen {list(active.version_ids) or '–'})")
+    if srv.problem:
+        print(srv.problem)
+    print(f"{'ID':>4}  {'Status':<14} {'Tabelle':<16} {'Jahre':<10} {'Datei':<40} angelegt")
+    for v in s.versions(CHANNEL):
+        years = ",".join(str(y) for y in v.provenance.get("years", []))
+        when = fmt_date(v.created_at.date())
+        print(
+            f"{v.id:>4}  {_status_de(v.status):<14} {v.provenance.get('table_code', ''):<16} {years:<10} "
+            f"{v.filename[:40]:<40} {when} von {v.created_by}"
+        )
+    rels = s.releases(CHANNEL)
+    if rels:
+        print("Stände:")
+    for r in rels:
+        what = (
+            f"Version {r.version_id} veröffentlicht"
+            if r.action == "publish"
+            else f"zurückgesetzt auf Stand {r.restored_number}"
+        )
+        print(f"  {r.number:>3}: {what} – {fmt_date(r.created_at.date())} von {r.created_by}")
+    return 0
+
+
+def _data_publish(args: argparse.Namespace) -> int:
+    """Publish a version of either channel (table or catalogue)."""
+    from dashboard.store import get_store
+
+    def run():
+        s = get_store()
+        v = s.version(args.id)
+        expected = args.erwartet if args.erwartet is not None else s.active(v.channel).number
+        r = s.publish(v.id, actor=_cli_actor(), expected=expected)
+        print(f"Version {v.id} veröffentlicht: Stand {r.number} (Versionen {list(r.version_ids)}).")
+
+    return _store_call(run)
+
+
+def _data_rollback(args: argparse.Namespace) -> int:
+    return _rollback("tables", args)
+
+
+def _rollback(channel: str, args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    def run():
+        s = get_store()
+        expected = args.erwartet if args.erwartet is not None else s.active(channel).number
+        r = s.rollback(channel, actor=_cli_actor(), expected=expected, to=args.zu)
+        print(
+            f"Zurückgesetzt: neuer Stand {r.number} = Inhalt von Stand {r.restored_number} "
+            f"(Versionen {list(r.version_ids) or '– (mitgelieferte Daten)'})."
+        )
+
+    return _store_call(run)
+
+
+def _data_preview(args: argparse.Namespace) -> int:
+    from dashboard.data.imports import preview, preview_lines
+
+    def run():
+        print("\n".join(preview_lines(preview(args.id), limit=16)))
+
+    return _store_call(run)
 
 
 def _data_update(args: argparse.Namespace) -> int:
@@ -303,6 +566,163 @@ def _data_check(args: argparse.Namespace) -> int:
     results = check_results(getattr(args, "raw_dir", None))
     print(render_check(results))
     return 0 if all(r.ok for r in results) else 1
+
+
+# --------------------------------------------------------------------------- store: db, accounts
+
+
+def _cli_actor():
+    """The maintainer at the command line acts with the role ``pflege``: whoever can run
+    commands on the server controls its database anyway. The audit names the OS user."""
+    import getpass
+
+    from dashboard.store import Actor
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no passwd entry
+        who = "unbekannt"
+    return Actor(f"Kommandozeile ({who})"[:64], "pflege")
+
+
+def _register_db(sub) -> None:
+    db = sub.add_parser("db", help="Datenbank anlegen oder migrieren")
+    dsub = db.add_subparsers(dest="db_command", required=True)
+    up = dsub.add_parser("upgrade", help="Schema anlegen oder auf den neuesten Stand migrieren")
+    up.set_defaults(func=_db_upgrade)
+    st = dsub.add_parser("status", help="Datenbank, Schema-Version und Datenstand anzeigen")
+    st.set_defaults(func=_db_status)
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from dashboard.store import db
+
+    url = db.database_url()
+    engine = db.make_engine(url)
+    before, after = db.upgrade(engine)
+    engine.dispose()
+    where = db.display_url(url)
+    if before == after:
+        print(f"Datenbank {where}: Schema ist aktuell (Version {after}).")
+    else:
+        print(f"Datenbank {where}: Schema {before or 'leer'} → {after}.")
+    return 0
+
+
+def _db_status(args: argparse.Namespace) -> int:
+    from dashboard.store import db, get_store
+
+    s = get_store()
+    print(f"Datenbank: {db.display_url(s.url)}")
+    print(f"Schema-Version: {db.current_revision(s.engine)} (Code: {db.head_revision()})")
+    for channel, number in s.data_version().items():
+        print(f"Stand {channel}: {number}")
+    print(f"Benutzer: {len(s.users())}")
+    return 0
+
+
+def _register_benutzer(sub) -> None:
+    b = sub.add_parser("benutzer", help="Benutzerkonten verwalten (Rollen planung, pflege)")
+    bsub = b.add_subparsers(dest="benutzer_command", required=True)
+    add = bsub.add_parser(
+        "anlegen", help="Konto anlegen (Passwort wird abgefragt oder von der Standardeingabe gelesen)"
+    )
+    add.add_argument("name")
+    add.add_argument("--rolle", required=True, choices=["planung", "pflege"])
+    add.set_defaults(func=_benutzer_anlegen)
+    ls = bsub.add_parser("liste", help="alle Konten anzeigen")
+    ls.set_defaults(func=_benutzer_liste)
+    role = bsub.add_parser("rolle", help="Rolle eines Kontos ändern")
+    role.add_argument("name")
+    role.add_argument("rolle", choices=["planung", "pflege"])
+    role.set_defaults(func=_benutzer_rolle)
+    pw = bsub.add_parser("passwort", help="Passwort neu setzen (abgefragt oder von der Standardeingabe)")
+    pw.add_argument("name")
+    pw.set_defaults(func=_benutzer_passwort)
+    for verb, active, text in (("sperren", False, "Konto sperren"), ("entsperren", True, "Konto entsperren")):
+        p = bsub.add_parser(verb, help=text)
+        p.add_argument("name")
+        p.set_defaults(func=_benutzer_aktiv, active=active)
+
+
+def _read_password() -> str:
+    """Twice at a terminal (hidden), else one line from standard input (for scripts)."""
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Passwort: ")
+        if getpass.getpass("Passwort wiederholen: ") != first:
+            raise SystemExit("Die Passwörter stimmen nicht überein.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _store_call(fn) -> int:
+    from dashboard.store import StoreError
+
+    try:
+        fn()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+def _benutzer_anlegen(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    password = _read_password()
+
+    def run():
+        u = get_store().create_user(args.name, password, args.rolle, actor=_cli_actor())
+        print(f"Konto {u.name!r} mit der Rolle {u.role!r} angelegt.")
+
+    return _store_call(run)
+
+
+def _benutzer_liste(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+    from dashboard.text import fmt_date
+
+    users = get_store().users()
+    if not users:
+        print("Keine Konten. Erstes Konto: python -m dashboard benutzer anlegen NAME --rolle pflege")
+    for u in users:
+        state = "" if u.active else "  (gesperrt)"
+        print(f"{u.name:<24} {u.role:<8} angelegt {fmt_date(u.created_at.date())} von {u.created_by}{state}")
+    return 0
+
+
+def _benutzer_rolle(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    def run():
+        get_store().set_role(args.name, args.rolle, actor=_cli_actor())
+        print(f"Konto {args.name!r}: Rolle {args.rolle!r}.")
+
+    return _store_call(run)
+
+
+def _benutzer_passwort(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    password = _read_password()
+
+    def run():
+        get_store().set_password(args.name, password, actor=_cli_actor())
+        print(f"Konto {args.name!r}: Passwort neu gesetzt.")
+
+    return _store_call(run)
+
+
+def _benutzer_aktiv(args: argparse.Namespace) -> int:
+    from dashboard.store import get_store
+
+    def run():
+        get_store().set_active(args.name, args.active, actor=_cli_actor())
+        print(f"Konto {args.name!r} {'entsperrt' if args.active else 'gesperrt'}.")
+
+    return _store_call(run)
 
 
 def main(argv: list[str] | None = None) -> int:

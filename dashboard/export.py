@@ -18,6 +18,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from dashboard.constants import KREIS_AGS, KREIS_NAME, MUNICIPALITIES
+from dashboard.data.export_safety import protect_worksheet, safe_frame
 from dashboard.text import assumptions_de
 
 __all__ = ["write_excel", "write_csv", "SOURCES"]
@@ -123,16 +124,20 @@ def _assumptions(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sheets(result) -> dict[str, pd.DataFrame]:
+    from dashboard.projection.local import describe
+
     s = result.scenario
+    local = describe(s.local)
     info = pd.DataFrame(
         {
-            "Angabe": ["Szenario", "Basisjahr", "Zieljahr", "Hinweis"],
+            "Angabe": ["Szenario", "Basisjahr", "Zieljahr", "Hinweis"] + ["Lokale Annahme"] * len(local),
             "Wert": [
                 s.label,
                 "31.12.2024",
                 f"31.12.{s.horizon}",
                 "Vorausberechnung (Modellrechnung), keine Prognose im Sinne einer Gewissheit; "
                 "Altersstruktur der Gemeinden geschätzt, siehe Spalte 'geschätzt'.",
+                *local,
             ],
         }
     )
@@ -158,6 +163,12 @@ def write_excel(result, path: Path, progress: Callable[[str], None] | None = Non
                 progress(name)
             df.to_excel(xl, sheet_name=name, index=False)
             ws = xl.sheets[name]
+            text_cols = [
+                i
+                for i, c in enumerate(df.columns, start=1)
+                if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)
+            ]
+            protect_worksheet(ws, text_cols)  # text never becomes a live formula (OWASP CSV injection)
             ws.freeze_panes = "A2"
             for i, col in enumerate(df.columns, start=1):  # header width only (fast)
                 ws.column_dimensions[get_column_letter(i)].width = min(max(len(str(col)), 8) + 2, 60)
@@ -173,9 +184,9 @@ def write_csv(result, folder: Path, progress: Callable[[str], None] | None = Non
         if progress:
             progress(name)
         p = folder / f"{name}.csv"
-        getattr(result, name).to_csv(p, index=False)
+        safe_frame(getattr(result, name)).to_csv(p, index=False)
         paths.append(p)
     p = folder / "sources.csv"
-    SOURCES.to_csv(p, index=False)
+    safe_frame(SOURCES).to_csv(p, index=False)
     paths.append(p)
     return paths

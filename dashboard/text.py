@@ -210,25 +210,35 @@ ASSUMPTION_COMPONENTS = {
     "mortality": "Sterblichkeit",
     "fertility": "Geburten",
     "migration": "Wanderung",
+    "local": "Lokale Annahmen",
 }
 ASSUMPTION_PARAMETERS = {
     ("scenario", "scenario"): "Szenario",
     ("scenario", "tfr"): "Geburtenrate (TFR) im Szenario",
     ("scenario", "net_migration"): "Nettowanderung im Szenario (Kreis)",
-    ("scenario", "e0_gain"): "Zusätzliche Lebenserwartung bis zum Zieljahr",
+    ("scenario", "e0_gain"): "Zusätzliche Lebenserwartung bis zum Zieljahr (über den Basispfad hinaus)",
     ("base_population", "population"): "Bevölkerung 31.12.{year}",
     ("mortality", "mortality_level"): "Sterblichkeitsniveau {sex} (SMR gegenüber Deutschland)",
     ("mortality", "e0"): "Lebenserwartung bei Geburt {sex}, Kreis",
+    ("mortality", "e0_gain_per_year"): "Anstieg der Lebenserwartung {sex} (Basis)",
+    ("mortality", "e0_gap"): "Abstand der Lebenserwartung Frauen − Männer, Kreis",
     ("fertility", "tfr"): "Zusammengefasste Geburtenziffer (TFR) Basis",
     ("fertility", "tfr_year"): "TFR {year} (Kreis, geschätzt)",
     ("fertility", "mean_age_at_birth"): "Durchschnittsalter der Mütter bei Geburt (Annahme)",
     ("fertility", "sex_ratio_at_birth"): "Sexualproportion bei Geburt",
+    ("fertility", "fertility_level"): "Geburtenniveau {name} (gegenüber dem Kreis)",
     ("migration", "net_migration"): "Nettowanderung über die Kreisgrenze, Basis",
+    ("migration", "net_migration_recent"): "Nettowanderung über die Kreisgrenze 2020–2024 (Median)",
+    ("migration", "in_migration_propensity"): "Zuzugsneigung nach Alter {name} (gegenüber dem Kreis)",
     ("migration", "out_migration_rate"): "Fortzugsrate (alle Alter)",
     ("migration", "in_migration_modal_age"): "Zuzüge: Altersprofil (häufigstes Alter)",
     ("migration", "residual_migration_total"): "Kreissumme der Residualwanderung der Gemeinden",
     ("migration", "municipal_age_profile"): "Altersprofil der Wanderung in den Gemeinden",
     ("migration", "municipal_excess"): "Wanderungsüberschuss {name} gegenüber Bevölkerungsanteil",
+    ("local", "new_housing"): "Neubau {name}",
+    ("local", "own_migration"): "Eigener Wanderungssaldo {name}",
+    ("local", "one_off_in"): "Zuzug {name}",
+    ("local", "one_off_out"): "Fortzug {name}",
 }
 #: Units of model quantities (codes used in model tables).
 UNITS = {
@@ -238,9 +248,12 @@ UNITS = {
     "persons": "Personen",
     "years": "Jahre",
     "factor": "Faktor",
+    "factor_20_29": "Faktor (20–29 Jahre)",
+    "years_per_year": "Jahre je Jahr",
     "boys_per_girl": "Jungen je Mädchen",
     "per_1000_per_year": "je 1.000 Einwohner und Jahr",
     "municipalities": "Gemeinden",
+    "additional_in_migrants": "zusätzliche Zuziehende (insgesamt)",
 }
 #: Kinds of projection warnings (``ProjectionResult.warnings.kind``), German explanations.
 WARNING_KINDS = {
@@ -282,6 +295,10 @@ def assumptions_de(table, names: Mapping[str, str] | None = None):
 # --------------------------------------------------------------------------- UI texts
 
 T = {  # general UI texts (formal "Sie")
+    "brief_coverage": (
+        "Trefferquote früherer Intervalle: In der Rückrechnung lagen {share} der Einwohnerzahlen {where} "
+        "im 80-%-Intervall (Sollwert 80 %, {n} Vergleiche aus wenigen Basisjahren)."
+    ),
     "fan_note": (
         "Dunkles Band: 80-%-Intervall, helles Band: 95-%-Intervall, Linie: Median aus {draws} "
         "Simulationen (zufällige Verläufe von Geburtenrate, Lebenserwartung und Wanderung um die "
@@ -309,6 +326,11 @@ T = {  # general UI texts (formal "Sie")
         "Einwohnerzahlen der Gemeinden am 31.12.2024 amtlich (IT.NRW 12411-15i); ihre Aufteilung "
         "nach Alter und Geschlecht geschätzt, da es dafür keine amtliche Gemeindetabelle gibt "
         "(siehe „Daten & Methodik“)."
+    ),
+    "structure_note": (
+        "Einwohnerzahl am 31.12.{year}: amtlich (IT.NRW 12411-15i). Altersaufbau: geschätzt – die "
+        "Altersklassen des Zensus 2022 (15.05.2022) jahrgangsweise fortgeschrieben und auf die "
+        "amtlichen Einwohnerzahlen und Kreiswerte abgestimmt (siehe „Daten & Methodik“)."
     ),
     "base_note": (
         "Ab 31.12.{year} vorausberechnet. Einwohnerzahlen der Gemeinden am 31.12.{year} amtlich "
@@ -361,9 +383,33 @@ SOURCES = [
         "dl-de/by-2-0",
     ),
     (
+        "Einwohnerzahlen der Gemeinden (amtlich, Basis der Vorausberechnung)",
+        "IT.NRW",
+        "Landesdatenbank 12411-15i",
+        "31.12.2024",
+        "Zensus 2022",
+        "dl-de/by-2-0",
+    ),
+    (
+        "Bevölkerung des Kreises nach Altersjahren (0 bis 89, 90+)",
+        "IT.NRW",
+        "Landesdatenbank 12411-09i",
+        "31.12.2024",
+        "Zensus 2022",
+        "dl-de/by-2-0",
+    ),
+    (
         "Zensus 2022 je Gemeinde",
         "Statistische Ämter des Bundes und der Länder",
         "1000A-0000",
+        "15.05.2022",
+        "Zensus 2022",
+        "dl-de/by-2-0",
+    ),
+    (
+        "Zensus 2022 je Gemeinde nach 11 Altersklassen und Geschlecht (Ausgangspunkt der Altersstruktur)",
+        "Statistische Ämter des Bundes und der Länder",
+        "Zensus 2022, Regionaltabelle Demografie",
         "15.05.2022",
         "Zensus 2022",
         "dl-de/by-2-0",
@@ -404,17 +450,82 @@ DRIVER_LABELS = {
     "migration": "Wachstumsrate Kreis (für Wanderung)",
 }
 
+#: Variants of the comparison with the official projection (Methodik): key -> (label, source).
+OFFICIAL_VARIANTS = {
+    "basis": ("Basis (dieses Modell)", "Mittel aus Saldo 2020–2024 und konstanter Einwohnerzahl"),
+    "saldo_2020_2024": (
+        "Saldo 2020–2024 fortgeschrieben (bisherige Basis)",
+        "Median der Wanderungssalden 2020–2024 (Regionalstatistik 12711-01-03-4)",
+    ),
+    "itnrw": ("Amtlicher Pfad (IT.NRW)", "Wanderung so gewählt, dass der Kreis wie amtlich wächst"),
+    "itnrw_published": (
+        "IT.NRW-Vorausberechnung {start}–2050 (amtlich)",
+        "{producer}: {change} {start}–2050, auf 2024–2045 umgerechnet (gleiche jährliche Rate)",
+    ),
+}
+
 METHODIK = {
     "uncertainty": (
         "Die Bänder in den Grafiken entstehen aus vielen Simulationen: Geburtenrate, Lebenserwartung und "
         "Wanderung schwanken zufällig um die Annahmen des Szenarios, so stark und so beharrlich, wie es ihre "
         "amtlichen Reihen zeigen (Zeitreihenmodelle, nach dem Informationskriterium BIC ausgewählt: "
-        "Geburtenrate NRW 2013–2024, Lebenserwartung NRW 2004/06–2021/23, Wachstum des Kreises 1990–2020 als "
-        "Maß für die Schwankung der Wanderung). Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das "
-        "Modell in früheren Rückrechnungen je nach Gemeindegröße und Zeitabstand gemacht hat. Geprüft wird die "
-        "Trefferquote: Wie oft lag die später veröffentlichte Zahl im 80- bzw. 95-%-Intervall, das das Modell "
-        "damals angegeben hätte? Liegt die Quote über dem Sollwert, sind die Intervalle eher zu breit; liegt sie "
-        "darunter, zu schmal. Die Zahl der Vergleiche ist klein; die Quote ist daher selbst unsicher."
+        "Geburtenrate NRW 2013–2024, Lebenserwartung NRW 2004/06–2021/23, Wachstum des Kreises 1996–2020 als "
+        "Maß für die Schwankung der Wanderung; die Zuzugswelle der frühen 1990er-Jahre ist nicht enthalten). "
+        "Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das Modell in früheren Rückrechnungen je "
+        "nach Gemeindegröße und Zeitabstand gemacht hat. Geprüft wird die Trefferquote: Wie oft lag die "
+        "später veröffentlichte Zahl im 80- bzw. 95-%-Intervall, das das Modell damals angegeben hätte? Dabei "
+        "stammt der Gemeindefehler jeweils nur aus den anderen Basisjahren. Liegt die Quote über dem "
+        "Sollwert, sind die Intervalle eher zu breit; liegt sie darunter, zu schmal."
+    ),
+    "few_cases": (
+        "Wichtig: Es gibt nur wenige unabhängige Vergleiche. Die {n_muni} Gemeindevergleiche stammen aus "
+        "{n_bases} Basisjahren; alle Gemeinden eines Basisjahres erleben dieselbe Wanderungsgeschichte (etwa "
+        "die Flüchtlingszuwanderung 2015), ihre Fehler hängen also zusammen. Für den Kreis sind es "
+        "{n_kreis} Vergleiche aus {n_kreis_bases} Basisjahren. Eine Trefferquote von 100 % bei 4 "
+        "Basisjahren ist mit einem richtigen 80-%-Intervall gut vereinbar; die Quoten sind selbst unsicher."
+    ),
+    "official_estimated": (
+        "Amtlich sind: die Einwohnerzahlen des Kreises nach Geschlecht und 17 Altersgruppen (2015–2024), "
+        "die Einwohner des Kreises nach einzelnen Altersjahren am 31.12.2024, die Einwohnerzahlen der 15 "
+        "Gemeinden (Fortschreibung, zuletzt 31.12.2024), die Altersklassen der Gemeinden im Zensus 2011 "
+        "(Gitterzellen) und im Zensus 2022, die Geburten, Sterbefälle und Wanderungen des Kreises 2020–2024 "
+        "und die Sterbetafel Deutschland. Geschätzt sind: die Altersstruktur der Gemeinden nach einzelnen "
+        "Altersjahren und Geschlecht im Basisjahr, die Geburtenrate und das Sterblichkeitsniveau des Kreises, "
+        "das Geburtenniveau und die Zuzugsneigung nach Alter jeder Gemeinde und alle vorausberechneten "
+        "Werte. Geschätzte Werte sind in den Tabellen und Downloads als „geschätzt“ gekennzeichnet."
+    ),
+    "accuracy": (
+        "Die Rückrechnung (Backtest) startet das Modell mit genau den Regeln der Vorausberechnung in früheren "
+        "Jahren (2009, 2013, 2017) und vergleicht mit den später veröffentlichten Einwohnerzahlen; dazu "
+        "dieselben Vergleiche für einfache Verfahren: Einwohnerzahl konstant, linearer Trend der Gemeinde und "
+        "konstanter Anteil am linear fortgeschriebenen Kreis. MAPE ist der mittlere absolute Fehler in "
+        "Prozent. Die Zahlen stehen hier, auch wo das Modell nicht besser ist."
+    ),
+    "accuracy_result": (
+        "Ergebnis für die Gemeindesummen: Das Modell liegt im Mittel der drei Fälle bei {model} "
+        "(bestes einfaches Verfahren im Mittel: {naive}, {naive_method}). Im ungünstigsten Fall liegt es "
+        "{worst_gap} Prozentpunkte über dem dort besten einfachen Verfahren ({worst_case}). Die größte "
+        "Fehlerquelle ist die Wanderung des Kreises: Mit nachträglich bekannter Wanderung läge der Fehler bei "
+        "{ex_post}."
+    ),
+    "age_dynamics": (
+        "Altersstruktur: Das Modell wurde außerdem von der Altersstruktur jeder Gemeinde im Zensus 2011 bis "
+        "zum Zensus 2022 fortgeschrieben und mit den elf Altersklassen des Zensus 2022 verglichen (die "
+        "Einwohnerzahlen der Gemeinden 2022 sind dabei vorgegeben). Die Zuzugsneigungen der Gemeinden sind "
+        "aus genau diesem Vergleich geschätzt; damit das fair bleibt, wird jede Altersklasse mit einer "
+        "Schätzung vorhergesagt, die diese Klasse nicht kannte. „Erhaltener Abstand“: Wie viel von ihrem "
+        "Abstand zum Kreis (Anteil unter 19 bzw. ab 67 Jahren) behält eine Gemeinde nach elf Jahren? Im "
+        "Zensus waren es {census_u19} bzw. {census_67}; das frühere Modell, in dem alle Gemeinden das "
+        "Wanderungsprofil des Kreises erhielten, kam nur auf {before_u19} bzw. {before_67}."
+    ),
+    "official_projection": (
+        "Die amtliche Vorausberechnung von IT.NRW (2021–2050) erwartet für den Kreis Düren {official} bis "
+        "2050, umgerechnet {official_2045} von 2024 bis 2045. Die Basis dieses Modells kommt bis 2045 auf "
+        "{basis}. Der Unterschied liegt fast ganz in der Wanderung: Die Basis nimmt {basis_net} Personen "
+        "Wanderungsgewinn je Jahr an (je zur Hälfte der Saldo 2020–2024 und der Saldo, der die "
+        "Einwohnerzahl konstant hielte); mit etwa {itnrw_net} Personen je Jahr folgt das Modell dem "
+        "amtlichen Pfad. Schreibt man den Saldo 2020–2024 einfach fort ({recent_net} je Jahr), ergäbe sich "
+        "{recent}. Den amtlichen Pfad können Sie unter „Szenarien“ als „Amtlicher Pfad (IT.NRW)“ wählen."
     ),
     "intro": (
         "Diese Seite beschreibt, woher die Zahlen stammen, wie die Altersstruktur der Gemeinden "
@@ -431,14 +542,21 @@ METHODIK = {
         "je Basis getrennt gezeichnet."
     ),
     "estimation": (
-        "Für die einzelnen Gemeinden veröffentlichen die Statistikämter keine frei verfügbare "
-        "Tabelle nach einzelnen Altersjahren und Geschlecht. Das Projekt schätzt sie deshalb: "
-        "Die amtliche Altersstruktur des Kreises (17 Altersgruppen, 31.12.2024) wird in einzelne "
-        "Altersjahre zerlegt und mit den Altersanteilen der Gemeinden aus dem Zensus-2011-Gitter "
-        "sowie den amtlichen Gemeindesummen so abgeglichen, dass Kreis- und Gemeindesummen "
-        "stimmen. Alle so entstandenen Werte sind als „geschätzt“ gekennzeichnet. Sobald Sie eine "
-        "amtliche Gemeindetabelle (z. B. Regionalstatistik 12411-02-03-5) hochladen, ersetzt sie "
-        "die Schätzung."
+        "Amtlich sind die Einwohnerzahlen der 15 Gemeinden am 31.12.2024 (IT.NRW, Tabelle 12411-15i), "
+        "die Bevölkerung des Kreises nach einzelnen Altersjahren (IT.NRW 12411-09i, 0 bis 89 Jahre "
+        "und 90+, beide Geschlechter zusammen) und nach Geschlecht und 17 Altersgruppen "
+        "(Regionalstatistik 12411-02-03-4). Für die einzelnen Gemeinden gibt es keine frei verfügbare "
+        "amtliche Tabelle nach Alter und Geschlecht; diese Aufteilung schätzt das Projekt. "
+        "Ausgangspunkt sind die amtlichen Altersklassen jeder Gemeinde aus dem Zensus 2022 "
+        "(Stichtag 15.05.2022, 11 Altersklassen). Sie werden Jahrgang für Jahrgang bis zum "
+        "31.12.2024 fortgeschrieben: Jede Gemeinde behält ihren Anteil an jedem Geburtsjahrgang des "
+        "Kreises, Sterbefälle und Wanderungen wirken also wie im Kreis. Danach werden die Werte so "
+        "abgeglichen (iterative proportionale Anpassung), dass die amtlichen Einwohnerzahlen der "
+        "Gemeinden, die Einzelalter des Kreises und seine Werte nach Geschlecht und Altersgruppe "
+        "exakt stimmen. Geschätzt sind auch die Aufteilung nach Geschlecht innerhalb der "
+        "Altersgruppen und die Verteilung der 90-Jährigen und Älteren auf einzelne Altersjahre. Alle "
+        "so entstandenen Werte sind als „geschätzt“ gekennzeichnet. Sobald Sie eine amtliche "
+        "Gemeindetabelle (z. B. Regionalstatistik 12411-02-03-5) hochladen, ersetzt sie die Schätzung."
     ),
     "model": (
         "Die Vorausberechnung ist ein Kohorten-Komponenten-Modell: Jedes Jahr altert die Bevölkerung "
@@ -452,9 +570,12 @@ METHODIK = {
         "„projected“ vorausberechnete."
     ),
     "upload": (
-        "Sie können einen Export aus GENESIS-Online oder der Regionalstatistik (CSV, höchstens 5 MB) "
-        "hochladen. Die Datei wird vollständig geprüft; gefundene Probleme werden mit Zeile, Spalte, "
-        "erwartetem und gefundenem Wert aufgelistet."
+        "Angemeldete Benutzerinnen und Benutzer können einen Export aus GENESIS-Online, der "
+        "Regionalstatistik oder der Landesdatenbank NRW (CSV oder XLSX, höchstens {mb} MB) hochladen. Die "
+        "Datei wird vollständig geprüft, mit denselben Regeln wie im Modell (alle 15 Gemeinden, Summen = "
+        "amtliche Kreistabelle, Stichtag); gefundene Probleme werden mit Zeile, Spalte, erwartetem und "
+        "gefundenem Wert aufgelistet. Eine gültige Datei wird Ihr Entwurf mit Vorschau; öffentlich "
+        "ändert sich erst etwas, wenn die Datenpflege (Rolle „pflege“) ihn veröffentlicht."
     ),
 }
 
@@ -551,17 +672,26 @@ WK: dict[str, str] = {
     "upload_title": "Bearbeiteten Katalog hochladen",
     "upload_help": (
         "Laden Sie den Katalog als Excel-Arbeitsmappe herunter, bearbeiten Sie ihn und laden "
-        "Sie ihn hier wieder hoch. Die Datei wird vollständig geprüft; nur eine fehlerfreie "
-        "Arbeitsmappe wird übernommen. Der mitgelieferte Katalog bleibt unverändert."
+        "Sie ihn angemeldet hier wieder hoch. Die Datei wird vollständig geprüft; eine fehlerfreie "
+        "Arbeitsmappe wird Ihr Entwurf. Für alle sichtbar wird sie erst, wenn die Datenpflege (Rolle "
+        "„pflege“) sie veröffentlicht; jeder frühere Katalog bleibt erhalten."
     ),
     "upload_button": "Arbeitsmappe (.xlsx) auswählen oder hierher ziehen",
     "download": "Aktiven Katalog als Excel herunterladen",
-    "reset": "Importierten Katalog verwerfen",
-    "upload_ok": "Die Arbeitsmappe {name} wurde geprüft und übernommen: {measures}, {sources}.",
+    "reset": "Mitgelieferten Katalog wiederherstellen",
+    "upload_ok": (
+        "Die Arbeitsmappe {name} wurde vollständig geprüft und als Entwurf {id} gespeichert: {measures}, "
+        "{sources}. Öffentlich ändert sich nichts, bis die Datenpflege ihn veröffentlicht."
+    ),
+    "to_draft": "Entwurf und Änderungen ansehen",
     "upload_fail": "Die Arbeitsmappe {name} wurde nicht übernommen. Bitte beheben Sie {problems}:",
-    "reset_ok": "Der importierte Katalog wurde verworfen; der mitgelieferte Katalog ist wieder aktiv.",
+    "reset_ok": (
+        "Der mitgelieferte Katalog ist wieder aktiv (neuer Stand; der vorige Katalog bleibt gespeichert "
+        "und kann unter „Daten & Konten“ wiederhergestellt werden)."
+    ),
+    "reset_none": "Der mitgelieferte Katalog ist bereits aktiv.",
     "origin_shipped": "Aktiver Katalog: mitgeliefert ({measures}).",
-    "origin_imported": "Aktiver Katalog: von Ihnen importiert ({measures}).",
+    "origin_imported": "Aktiver Katalog: importiert ({measures}; {path}).",
     "no_projection": (
         "Die Vorausberechnung ist derzeit nicht verfügbar; die Maßnahmen werden ohne Indikatoren gezeigt."
     ),
@@ -585,6 +715,214 @@ WK: dict[str, str] = {
         "Zuordnung zu Handlungsfeldern und Altersbändern nach dokumentierten Regeln "
         "(data/measures/README.md)."
     ),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Store, accounts and imports (issue 12)
+# --------------------------------------------------------------------------------------------
+
+STORE: dict[str, str] = {
+    "bad_channel": "Unbekannter Bereich {channel!r}; erlaubt sind: {allowed}.",
+    "bad_name": "Der Benutzername muss 1 bis {max} Zeichen lang sein, ohne Leerzeichen.",
+    "bad_role": "Unbekannte Rolle {role!r}; erlaubt sind: {allowed}.",
+    "short_password": "Das Passwort muss mindestens {n} Zeichen lang sein.",
+    "name_taken": "Den Benutzernamen {name!r} gibt es schon.",
+    "no_user": "Einen Benutzer {name!r} gibt es nicht.",
+    "no_version": "Eine Version {id} gibt es nicht.",
+    "no_release": "Einen Stand {number} gibt es nicht.",
+    "only_pflege_accounts": "Nur Benutzer mit der Rolle „pflege“ dürfen Konten verwalten.",
+    "only_pflege_publish": "Nur Benutzer mit der Rolle „pflege“ dürfen veröffentlichen oder zurücksetzen.",
+    "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
+    "not_your_draft": "Diesen Entwurf dürfen nur sein Autor und Benutzer mit der Rolle „pflege“ verwerfen.",
+    "not_a_draft": "Version {id} ist kein Entwurf (Status: {status}).",
+    "discarded": "Version {id} wurde verworfen und kann nicht veröffentlicht werden.",
+    "already_published": "Version {id} ist bereits veröffentlicht.",
+    "not_usable": "Version {id} hat die Prüfung nicht bestanden und kann nicht veröffentlicht werden.",
+    "nothing_to_rollback": "Es gibt keinen früheren Stand, auf den zurückgesetzt werden könnte.",
+    "rollback_same": "Stand {number} ist inhaltlich der aktuelle Stand; nichts zurückgesetzt.",
+    "conflict": (
+        "Nicht veröffentlicht: Sie haben Stand {expected} gesehen, inzwischen gilt Stand {number} "
+        "({action} von {who}, {when}). Bitte prüfen Sie den neuen Stand und versuchen Sie es erneut."
+    ),
+    "conflict_generic": (
+        "Nicht veröffentlicht: Seit Stand {expected} hat jemand anderes veröffentlicht oder "
+        "zurückgesetzt. Bitte laden Sie die Seite neu und versuchen Sie es erneut."
+    ),
+    "action_publish": "veröffentlicht",
+    "action_rollback": "zurückgesetzt",
+    "status_draft": "Entwurf",
+    "status_published": "veröffentlicht",
+    "status_superseded": "abgelöst",
+    "status_discarded": "verworfen",
+    "scenario_login": "Bitte melden Sie sich an, um ein Szenario zu speichern.",
+    "scenario_title": "Der Name des Szenarios muss 1 bis {max} Zeichen lang sein (erhalten: {n} Zeichen).",
+    "scenario_description": "Die Beschreibung darf höchstens {max} Zeichen lang sein (erhalten: {n} Zeichen).",
+    "scenario_control": "{field} enthält Steuerzeichen; bitte nur druckbaren Text eingeben.",
+    "scenario_document": "Das Szenario ist zu groß: höchstens {max} Bytes (erhalten: {n}).",
+    "scenario_municipality": "Unbekannter Gemeindeschlüssel {ags!r} (erwartet: 8 Ziffern).",
+    "no_scenario": "Ein gespeichertes Szenario {key!r} gibt es nicht.",
+    "not_your_scenario": "Dieses Szenario dürfen nur sein Autor und Benutzer mit der Rolle „pflege“ zurückziehen.",
+    "scenario_withdrawn": "Das Szenario {key!r} wurde am {when} von {who} zurückgezogen.",
+}
+
+IMPORTS: dict[str, str] = {
+    "problems_head": "{n} Problem(e) gefunden:",
+    "more": "… und {n} weitere",
+    "by_kind": "Nach Art:",
+    "kind_population": "Bevölkerungsstand",
+    "kind_events": "Bewegungen",
+    "level_kreis": "Kreis",
+    "level_gemeinde": "Gemeinden",
+    "level_land": "Land",
+    "level_deutschland": "Deutschland",
+    "level_regierungsbezirk": "Regierungsbezirk",
+    "summary_table": "Tabelle {code} ({kind}), Format {fmt}, Datei {file}",
+    "summary_values": "{n} Werte, Jahre {years}, Regionen: {regions}",
+    "summary_source": "Quelle: {publisher}, Lizenz {licence}",
+    "summary_stand": ", Stand {stand}",
+    "note": "Hinweis: {note}",
+    "usable_yes": (
+        "Für die Prognose verwendbar: ja – alle Prüfungen des Modells bestanden "
+        "(15 Gemeinden, Summen = amtliche Kreistabelle je Geschlecht × Altersgruppe, Stichtag 31.12.)."
+    ),
+    "not_used": (
+        "Wird von der Vorausberechnung derzeit nicht verwendet (keine Gemeindetabelle nach Alter); "
+        "sie bleibt mit Herkunftsangaben gespeichert."
+    ),
+    "expected_kreis": "Regionen des Kreises Düren (AGS 05358…)",
+    "found_other": "nur Regionen eines anderen Gebiets, z. B. {found}",
+    "other_regions_ignored": "{n} Region(en) außerhalb des Kreises Düren werden nicht verwendet.",
+    "expected_official": "amtliche Zahlen",
+    "found_synthetic": "als SYNTHETISCH gekennzeichnete Testdaten",
+    "expected_complete": "eine vollständige Tabelle ohne fehlende Werte",
+    "found_placeholders": "fehlende Werte (GENESIS-Zeichen {counts})",
+    "expected_31_12": "Stichtag 31.12.{year}",
+    "expected_15": "alle 15 Gemeinden des Kreises Düren am 31.12.{year}",
+    "found_missing": "{n} fehlen: {names}",
+    "expected_ages": "lückenlose Altersgruppen ab 0 Jahren für {ags}, {sex}",
+    "expected_kreis_sum": "Kreiszeile = Summe der Gemeinden (31.12.{year}, {sex}, {group})",
+    "found_sums": "Gemeinden {mun}, Kreiszeile {kreis}",
+    "expected_size": "höchstens {mb} MB",
+    "expected_file": "eine vorhandene Datei",
+    "found_no_file": "nicht gefunden",
+    "found_size": "{mb} MB",
+    "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
+    "draft_saved": (
+        "Als Entwurf {id} gespeichert. Sichtbar für Sie und die Datenpflege; öffentlich ändert sich "
+        "nichts, bis ein Benutzer mit der Rolle „pflege“ ihn veröffentlicht."
+    ),
+    "source_line": "Import {id} ({file}, sha256 {sha}, veröffentlicht {when} von {who})",
+    "stand_line": (
+        "Amtliche Gemeindetabelle {table} ({years}, {publisher}): Import {id}, Datei {file}, "
+        "veröffentlicht am {when} von {who}"
+    ),
+    "banner_fallback": (
+        "Hinweis: Der veröffentlichte Datenstand {active} besteht die Prüfung nicht und wird nicht "
+        "verwendet; angezeigt wird Stand {served}. Grund: {reason}"
+    ),
+    "banner_fallback_shipped": (
+        "Hinweis: Der veröffentlichte Datenstand {active} besteht die Prüfung nicht und wird nicht "
+        "verwendet; angezeigt werden die mitgelieferten Daten. Grund: {reason}"
+    ),
+    "banner_db": (
+        "Hinweis: Die Datenbank ist nicht erreichbar ({error}); angezeigt werden die mitgelieferten "
+        "Daten ohne importierte Tabellen."
+    ),
+    "preview_unused": "Keine Änderung an den Zahlen: die Tabelle wird von der Vorausberechnung nicht verwendet.",
+    "preview_head": "Basisbevölkerung 31.12.{year}: aktuell (Stand {release}) → mit diesem Entwurf",
+    "preview_biggest": "  größte Änderung: {name}, {group} Jahre: {diff}",
+}
+
+AUTH: dict[str, str] = {
+    "title_login": "Anmelden",
+    "title_logout": "Abmelden",
+    "button_login": "Anmelden",
+    "button_logout": "Abmelden",
+    "back": "Zur Übersicht",
+    "continue": "Weiter",
+    "already": "Sie sind angemeldet als {name} (Rolle {role}).",
+    "form_invalid": (
+        "Das Formular war unvollständig oder ist abgelaufen. Bitte laden Sie die Seite neu und "
+        "versuchen Sie es erneut."
+    ),
+    "wrong": "Benutzername oder Passwort ist falsch (oder das Konto ist gesperrt).",
+    "too_many": "Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
+    "hint_login": (
+        "Das Dashboard ist für alle lesbar. Anmelden müssen sich nur Personen, die Daten hochladen "
+        "(Rolle „planung“) oder veröffentlichen und Konten verwalten (Rolle „pflege“). Konten legt die "
+        "Datenpflege an."
+    ),
+    "logged_out": "Sie sind abgemeldet.",
+    "not_logged_in": "Sie sind nicht angemeldet.",
+    "logout_question": "Angemeldet als {name}. Möchten Sie sich abmelden?",
+    "header_login": "Anmelden",
+    "header_user": "Angemeldet: {name} ({role})",
+    "header_admin": "Daten & Konten",
+    "header_logout": "Abmelden",
+}
+
+ADMIN: dict[str, str] = {
+    "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
+    "unreadable": "Die Datei konnte nicht gelesen werden.",
+    "too_big": "Die Datei ist zu groß ({size} KB; erlaubt sind höchstens {limit} KB).",
+    "refused": "Die Datei „{name}“ wurde nicht übernommen: {n} Problem(e) gefunden. Es wurde nichts gespeichert.",
+    "problems_caption": "Gefundene Probleme (die ersten 50)",
+    "more": "… und {n} weitere Probleme (nicht einzeln aufgeführt).",
+    "by_kind": "Probleme nach Art",
+    "draft_ok": (
+        "Die Datei „{name}“ wurde vollständig geprüft und als Entwurf {id} gespeichert. Öffentlich "
+        "ändert sich nichts, bis die Datenpflege ihn veröffentlicht."
+    ),
+    "to_preview": "Entwurf und Vorschau ansehen",
+    "preview_failed": "Die Vorschau konnte nicht berechnet werden; der Fehler wurde protokolliert.",
+    "preview_unused": (
+        "Keine Änderung an den angezeigten Zahlen: Diese Tabelle wird von der Vorausberechnung nicht "
+        "verwendet."
+    ),
+    "preview_caption": "Basisbevölkerung 31.12.{year} je Gemeinde: aktuell und mit diesem Entwurf",
+    "preview_groups_caption": (
+        "Differenz je Gemeinde und Altersgruppe am 31.12.{year} (mit Entwurf minus aktuell, Personen)"
+    ),
+    "col_current": "aktuell (Stand {release})",
+    "col_new": "mit Entwurf",
+    "version_label": "Version {id}: {table} ({years}), Datei {file}, hochgeladen von {who} am {when}",
+    "title": "Daten & Konten",
+    "intro": (
+        "Hochgeladene Tabellen und Maßnahmenkataloge sind zunächst Entwürfe. Ein Benutzer mit der "
+        "Rolle „pflege“ prüft die Vorschau und veröffentlicht sie für alle; jeder frühere Stand "
+        "bleibt erhalten und kann wiederhergestellt werden."
+    ),
+    "please_login": "Bitte melden Sie sich an, um Entwürfe zu sehen und Daten hochzuladen.",
+    "tables": "Amtliche Tabellen",
+    "catalogue": "Maßnahmenkatalog",
+    "active": "Aktueller Stand {number}: {what}",
+    "active_none_tables": "keine importierte Tabelle (mitgelieferte Daten und Schätzung)",
+    "active_none_catalogue": "mitgelieferter Katalog",
+    "drafts": "Entwürfe",
+    "no_drafts": "Keine Entwürfe.",
+    "history": "Frühere Stände",
+    "preview_title": "Vorschau von Entwurf {id}",
+    "publish": "Veröffentlichen",
+    "discard": "Verwerfen",
+    "rollback": "Auf den vorigen Stand zurücksetzen",
+    "published_ok": "Veröffentlicht: Stand {number} ist jetzt für alle sichtbar.",
+    "rolled_back": "Zurückgesetzt: Stand {number} entspricht Stand {restored}.",
+    "discarded_ok": "Entwurf {id} verworfen (bleibt gespeichert, wird aber nicht veröffentlicht).",
+    "only_pflege": "Nur Benutzer mit der Rolle „pflege“ dürfen veröffentlichen und zurücksetzen.",
+    "not_visible": "Diesen Entwurf können nur sein Autor und die Datenpflege sehen.",
+    "accounts": "Konten",
+    "new_account": "Konto anlegen",
+    "account_name": "Benutzername",
+    "account_role": "Rolle",
+    "account_password": "Passwort (mindestens 10 Zeichen)",
+    "account_created": "Konto {name} ({role}) angelegt.",
+    "lock": "Sperren",
+    "unlock": "Entsperren",
+    "locked": "gesperrt",
+    "account_changed": "Konto {name}: {state}.",
+    "audit": "Protokoll (neueste zuerst)",
+    "provenance": "Verwendete importierte Tabellen: {items}",
 }
 
 
@@ -642,6 +980,10 @@ UPDATE: dict[str, str] = {
         "nicht sicher lesen. Abweichungen:\n{details}\nBitte melden Sie das den Betreuern des "
         "Dashboards (Tabellenaufbau: dashboard/data/genesis_layouts.json)."
     ),
+    "rejected": (
+        "Die Tabelle {table} von {service} besteht die Prüfung des Dashboards nicht (dieselbe wie beim "
+        "Hochladen einer Datei):\n{details}"
+    ),
     "retry": "{service}: {reason} – neuer Versuch in {seconds} s (Versuch {attempt} von {attempts})",
     "reason_429": "zu viele Anfragen (HTTP 429)",
     "reason_5xx": "Serverfehler (HTTP {status})",
@@ -655,7 +997,88 @@ UPDATE: dict[str, str] = {
     "summary_table": ("  {table} {label}: {rows} Werte, {dates}; Stand {stand}; Lizenz {licence}{flags}"),
     "summary_synthetic": " – SYNTHETISCHE Aufzeichnung (Testdaten)",
     "summary_unusable": " – nicht verwendbar (fehlende Werte)",
-    "summary_draft": "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn veröffentlicht.",
+    "summary_draft": (
+        "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn "
+        "veröffentlicht."
+    ),
+    "summary_drafts": (
+        "Entwürfe {drafts} angelegt (je Tabelle einer). Sie werden erst sichtbar, wenn eine Person mit der "
+        "Rolle „pflege“ sie veröffentlicht: python -m dashboard data publish ID (Vorschau: data preview ID) "
+        "oder auf der Seite /methodik unter „Daten aktualisieren“."
+    ),
+    "actor_cli": "data update (GENESIS-Webdienste)",
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
+}
+
+CATALOGUE: dict[str, str] = {
+    "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
+    "expected_size": "höchstens {mb} MB",
+    "found_size": "{mb} MB",
+    "summary": "Arbeitsmappe {file}: {measures} Maßnahmen, {sources} Quellen – vollständig geprüft.",
+    "diff_counts": (
+        "Gegenüber dem aktiven Katalog ({old} Maßnahmen): {new} Maßnahmen, davon {added} neu, "
+        "{changed} geändert; {removed} entfallen."
+    ),
+    "added": "Neu",
+    "removed": "Entfallen",
+    "changed": "Geändert",
+    "origin_line": "Import {id} ({file}, veröffentlicht {when} von {who})",
+    "invalid": "Der veröffentlichte Katalog (Version {id}, Stand {number}) ist ungültig und wird nicht verwendet: {reason}",
+    "db_down": "Die Datenbank ist nicht erreichbar; angezeigt wird der mitgelieferte Katalog.",
+}
+
+QUERY: dict[str, str] = {
+    "bad_ags": "erwartet wird der Schlüssel einer Gemeinde des Kreises Düren (z. B. 05358008) oder 05358",
+    "bad_ags_muni": "erwartet wird der achtstellige Schlüssel einer Gemeinde des Kreises Düren (z. B. 05358008)",
+    "bad_int": "erwartet wird eine ganze Zahl von {lo} bis {hi}",
+    "bad_float": "erwartet wird eine Zahl von {lo} bis {hi}",
+    "bad_choice": "erlaubt sind: {options}",
+    "bad_text": "erwartet wird ein Text mit höchstens {n} Zeichen",
+    "repeated": "„{key}“ steht {n}-mal im Link; erlaubt ist ein Wert",
+    "not_text": "„{key}“ hat keinen lesbaren Wert",
+    "bad_value": "„{key}={value}“ ist ungültig: {why}",
+    "values_without_own": ("tfr, e0 und wanderung gelten nur mit szenario=eigenes, nicht mit szenario={key}"),
+    "link_problems": (
+        "Der Link enthält ungültige Angaben. Sie wurden nicht verwendet; die Seite zeigt stattdessen "
+        "die Standardauswahl:"
+    ),
+    "page_failed": (
+        "Diese Ansicht konnte nicht erstellt werden. Der Fehler wurde protokolliert; bitte wählen Sie "
+        "eine andere Ansicht."
+    ),
+    "download_refused": "Download abgelehnt: {problems}.",
+    "cb_json": "Ungültige Anfrage: Der Inhalt ist kein gültiges JSON.",
+    "cb_envelope": "Ungültige Anfrage: Aufbau der Anfrage entspricht nicht dem Dashboard.",
+    "cb_unknown": "Ungültige Anfrage: Diese Aktualisierung gibt es im Dashboard nicht.",
+    "cb_nonfinite": "Ungültige Eingabe für {id}.{prop}: NaN oder unendlich ist keine Zahl.",
+    "cb_type": "Ungültige Eingabe für {id}.{prop}: erwartet {kind}.",
+    "kind_text": "einen Text",
+    "kind_option": "einen der angebotenen Auswahlwerte",
+    "kind_options": "eine Liste der angebotenen Auswahlwerte",
+    "kind_number": "eine endliche Zahl",
+    "kind_count": "eine ganze Zahl ≥ 0",
+    "kind_bool": "ja oder nein (true/false)",
+    "kind_path": "einen Pfad, der mit „/“ beginnt",
+    "kind_dataurl": "eine hochgeladene Datei (data:-URL)",
+}
+
+#: Rows of :func:`dashboard.data.baseyear.base_inputs` ("which inputs of the base are official").
+BASE_INPUTS: dict[str, str] = {
+    "kreis": "{kreis} nach Geschlecht und 17 Altersgruppen",
+    "totals": "Einwohnerzahl je Gemeinde",
+    "sex": "Aufteilung je Gemeinde nach Geschlecht",
+    "structure": "Altersstruktur je Gemeinde (Geschlecht × Altersgruppen)",
+    "single": "Einzelne Altersjahre innerhalb der Altersgruppen",
+    "official": "amtlich",
+    "estimated": "geschätzt",
+    "partly": "teilweise amtlich",
+    "src_tables": "veröffentlichte amtliche Gemeindetabelle(n) nach Geschlecht und Alter",
+    "src_kreis": "Regionalstatistik 12411-02-03-4",
+    "src_kreis_sum": "Summe der veröffentlichten amtlichen Gemeindetabellen",
+    "src_totals": "IT.NRW Landesdatenbank 12411-15i",
+    "src_totals_est": "Schätzung aus Zensus 2022 und Trend",
+    "src_sex_est": "letzte amtliche Anteile, an die amtliche Kreissumme angepasst",
+    "src_structure_est": "Schätzung: Zensus-2011-Gitter, an amtliche Kreis- und Gemeindesummen angepasst",
+    "src_single_est": "Zerlegung der amtlichen Altersgruppen (PCHIP, oberste Gruppe nach der Sterbetafel)",
 }

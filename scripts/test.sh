@@ -9,6 +9,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -q
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core
 fi
+# A real PostgreSQL for the store tests: Debian's postgresql brings pg_virtualenv (a throw-away
+# cluster per run, works as root).
+if ! command -v pg_virtualenv >/dev/null 2>&1; then
+  $SUDO apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql
+fi
 python -m pip install -q --upgrade pip
 python -m pip install -q -e ".[test]"
 # pystatis 0.5.5 (client of the GENESIS web services, used by `data update`) declares
@@ -23,3 +29,6 @@ python -m ruff check .
 python -m ruff format --check .
 # Two workers: the machine has 2 cores (pytest-xdist, in the test extra).
 python -m pytest -p no:cacheprovider -n 2 "$@"
+# The store tests a second time against PostgreSQL (conftest's store_url; fails, never skips,
+# if the server is not reachable).
+pg_virtualenv env STORE_TEST_POSTGRES=1 python -m pytest -p no:cacheprovider -q -m store

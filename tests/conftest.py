@@ -1,6 +1,12 @@
 """Test-wide fixtures.
 
-* Imports go to a temporary user data folder, never to <repo>/user_data.
+* Imports go to a temporary user data folder, never to <repo>/user_data (and so does the
+  store's default SQLite database).
+* ``store_url`` is a fresh, empty database per test: a SQLite file, or — when
+  ``STORE_TEST_POSTGRES=1`` (``scripts/test.sh`` runs the store tests a second time inside
+  Debian's ``pg_virtualenv``, which sets ``PGHOST``/``PGUSER``/``PGPASSWORD``/``PGPORT``) — a
+  new database in that throw-away PostgreSQL cluster. Without a reachable server that run
+  fails; it never skips.
 * ``live_server`` returns the base URL (``http://127.0.0.1:<port>``) of the Dash app served by
   werkzeug from a thread; ``browser_page`` is a fresh Playwright page (Debian chromium) whose
   ``console_errors`` list collects every console error and uncaught page error.
@@ -23,6 +29,56 @@ def _isolated_user_data(tmp_path_factory):
     mp.undo()
 
 
+def _postgres_wanted() -> bool:
+    import os
+
+    return os.environ.get("STORE_TEST_POSTGRES", "") == "1"
+
+
+@pytest.fixture
+def store_url(tmp_path):
+    """URL of a fresh, empty database (SQLite, or PostgreSQL under STORE_TEST_POSTGRES=1)."""
+    if not _postgres_wanted():
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    import os
+    import uuid
+
+    import psycopg
+
+    if not os.environ.get("PGHOST"):
+        pytest.fail("STORE_TEST_POSTGRES=1 but PGHOST is not set: run the tests inside pg_virtualenv")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg:///{name}"
+    from dashboard.store import db
+
+    for engine in list(db._ENGINES):  # close every pooled connection to this database
+        if engine.url.database == name:
+            engine.dispose()
+    with psycopg.connect(dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_store(tmp_path, monkeypatch, store_url):
+    """The app's store on a new, empty database for this test (``store_url``: SQLite, or
+    PostgreSQL in the second run; DASHBOARD_USER_DATA points to a temporary folder; the served
+    tables and catalogue are looked up again)."""
+    from dashboard.data import imports
+    from dashboard.data.measures import import_store
+    from dashboard.store import get_store
+
+    monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "ud"))
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    imports.invalidate()
+    import_store.invalidate()
+    yield get_store()
+    imports.invalidate()
+    import_store.invalidate()
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
@@ -37,6 +93,9 @@ def live_server():
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
     _model.warm_up()  # first-visit costs (backtest, intervals) are not what the page tests time
+    from dashboard.app import _query, app
+
+    _query.expected_kinds(server, app)  # the callback input check, as gunicorn's warm-up does
     srv = make_server("127.0.0.1", 0, server, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()

@@ -11,6 +11,7 @@ from dash import html
 from dashboard.app import _model, _nav
 from dashboard.app.pages import gemeinde, kurzbericht, methodik, szenarien, uebersicht
 from dashboard.constants import KREIS_AGS
+from tests._accounts import signed_in
 
 
 def walk(component):
@@ -80,6 +81,10 @@ def test_gemeinde_layout_and_callbacks():
     assert query == {"ags": "05358044", "jahr": "2030"}
     assert "vorausberechnet" in pyr["layout"]["title"]["text"]
     assert "2030" in pyr["layout"]["title"]["text"] and len(pyr["frames"]) == 2045 - 2024 + 1
+    # issue 11: the page says what is official (2024 totals) and what is estimated (structure)
+    page = str(lay)
+    assert "amtlich (IT.NRW 12411-15i)" in page and "Altersaufbau: geschätzt" in page
+    assert "Zensus 2022" in page
 
 
 def test_scenario_callback_moves_headline_with_migration():
@@ -119,26 +124,82 @@ def test_brief_layout_and_callback():
     assert "Kurzbericht: Nideggen (Stadt)" in texts(html.Div(article), html.H1)
 
 
-def test_methodik_layout_and_upload_errors():
+def test_methodik_layout_and_upload_errors(fresh_store):
+    from dashboard.app import _admin
+
     lay = methodik.layout()
     h2 = texts(lay, html.H2)
     for heading in ("Quellen und Lizenzen", "Zensus-Brüche", "Downloads", "Eigene Daten hochladen"):
         assert heading in h2
+    page = str(lay)  # issue 11: official 2024 totals and Kreis single ages, estimated structure
+    for needle in ("12411-15i", "12411-09i", "Regionaltabelle Demografie", "Jahrgang für Jahrgang"):
+        assert needle in page, needle
     brk = methodik.census_break_table()
     assert set(brk.region) >= {"Kreis Düren", "Heimbach (Stadt)"}
     bad = "data:text/csv;base64," + base64.b64encode(b"kein;GENESIS\n1;2\n").decode()
-    out = str(methodik.import_upload(bad, "falsch.csv"))
-    assert "nicht übernommen" in out and "mt-problems" in out  # problems listed in a table
-    assert "konnte nicht gelesen" in str(methodik.import_upload("data:text/csv;base64,@@@", "x.csv"))
+    # anonymous: asked to sign in, nothing stored
+    from dashboard.app import server
+
+    with server.test_request_context("/"):
+        out = str(_admin.upload_table(bad, "falsch.csv", page_path="/methodik"))
+    assert "Bitte melden Sie sich an, um Daten hochzuladen." in out
+    assert fresh_store.versions("tables") == []
+    with signed_in("planung"):
+        out = str(_admin.upload_table(bad, "falsch.csv", page_path="/methodik"))
+        assert "nicht übernommen" in out and "mt-problems" in out  # problems listed in a table
+        out = str(_admin.upload_table("data:text/csv;base64,@@@", "x.csv", page_path="/methodik"))
+        assert "konnte nicht gelesen" in out
+    assert fresh_store.versions("tables") == []
 
 
-def test_methodik_upload_of_real_genesis_export_is_imported():
+def test_methodik_accuracy_section_shows_the_computed_tables():
+    """Official vs estimated, backtest criteria, age dynamics, Basis vs IT.NRW: numbers from the tables."""
+    from dashboard.text import fmt_pct, fmt_signed_pct
+
+    lay = methodik.layout()
+    h2 = texts(lay, html.H2)
+    for heading in (
+        "Was ist amtlich, was geschätzt?",
+        "Rückrechnung: Wie genau wäre das Modell gewesen?",
+        "Basis und amtliche Vorausberechnung",
+    ):
+        assert heading in h2
+    t = _model.accuracy_tables()
+    crit = t["criteria"].set_index("case")
+    result = find(lay, "mt-accuracy-result").children
+    assert (
+        fmt_pct(crit.loc["mean", "model"], 2) in result
+        and fmt_pct(crit.loc["mean", "best_naive"], 2) in result
+    )
+    crit_table = str(find(lay, "mt-criteria"))
+    for case in crit.index.drop("mean"):
+        assert case in crit_table and fmt_pct(crit.loc[case, "model"], 2) in crit_table
+    assert "Modell" in str(find(lay, "mt-agedynamics"))
+    oc = _model.official_comparison().set_index("variant")
+    official = str(find(lay, "mt-official"))
+    assert (
+        fmt_signed_pct(oc.loc["basis", "change_2045"], 1) in official
+        and "Amtlicher Pfad (IT.NRW)" in official
+    )
+    few = find(lay, "mt-few-cases").children
+    assert "3 Basisjahren" in few
+    assert "Zeitabstand" in str(find(lay, "mt-coverage-horizon"))
+
+
+def test_methodik_upload_of_real_genesis_export_becomes_a_draft(fresh_store):
     from pathlib import Path
+
+    from dashboard.app import _admin
 
     f = Path(__file__).parent / "data" / "12411-02-03-4_kreis_dueren_2021-2024_de_flat.csv"
     contents = "data:text/csv;base64," + base64.b64encode(f.read_bytes()).decode()
-    out = str(methodik.import_upload(contents, f.name))
-    assert "geprüft und übernommen" in out and "12411-02-03-4" in out
+    with signed_in("planung") as user:
+        out = str(_admin.upload_table(contents, f.name, page_path="/methodik"))
+    assert "als Entwurf" in out and "12411-02-03-4" in out
+    assert "nicht verwendet" in out  # a Kreis table: never called "verwendbar"
+    (v,) = fresh_store.versions("tables")
+    assert (v.status, v.created_by) == ("draft", user.name)
+    assert fresh_store.data_version()["tables"] == 0  # nothing public changed
 
 
 def test_brief_change_column_uses_points_for_shares():

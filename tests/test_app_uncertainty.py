@@ -59,6 +59,19 @@ def test_brief_states_intervals_and_draws(app):
     p = kurzbericht.interval_line("05358008", _model.ScenarioSpec())
     assert "2030: " in p.children and "80 %-Intervall" in p.children
     assert f"{_model.UNCERTAINTY_DRAWS} Simulationen" in p.children
+    # the brief states the backtest coverage of the 80 % intervals at the municipal level
+    from dashboard.text import fmt_pct
+
+    cov = _model.backtest_coverage().set_index(["level", "nominal"])
+    assert (
+        f"lagen {fmt_pct(cov.loc[('Gemeinde', 0.8), 'coverage'], 0)} der Einwohnerzahlen der Gemeinden"
+        in p.children
+    )
+    k = kurzbericht.interval_line("05358", _model.ScenarioSpec())
+    assert (
+        f"lagen {fmt_pct(cov.loc[('Kreis', 0.8), 'coverage'], 0)} der Einwohnerzahlen des Kreises"
+        in k.children
+    )
 
 
 def test_interval_and_coverage_downloads(app):

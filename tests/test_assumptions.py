@@ -9,6 +9,7 @@ from dashboard.constants import AGE_GROUPS_17, FERTILE_AGES, N_AGES, SEXES
 from dashboard.data import kreis_age_groups, vital_events
 from dashboard.projection import estimate_assumptions
 from dashboard.projection.assumptions import (
+    ASSUMPTION_COLUMNS,
     BASIS_YEARS,
     MIGRATION_GROUPS,
     MIGRATION_LOWER_BOUNDS,
@@ -96,7 +97,12 @@ def test_migration_schedules_reproduce_the_official_flows(a):
             obs = v[(v.event == "out_migration") & (v.sex == sex) & (v.age_group == label)].value.sum()
             assert out_counts[si, bounds[g] : bounds[g + 1]].sum() == pytest.approx(obs, rel=1e-9)
     nets = [a.net_migration_by_year[y] for y in range(2020, 2025)]
-    assert a.net_migration == np.median(nets)
+    assert a.net_migration_recent == np.median(nets)
+    # the Basis is the equal-weight composite of the recent level and the constant-population level
+    from dashboard.projection.assumptions import KREIS_COMPOSITE_WEIGHT
+
+    w = KREIS_COMPOSITE_WEIGHT
+    assert a.net_migration == pytest.approx(w * a.net_migration_recent + (1 - w) * a.net_migration_constant)
     assert a.net_migration_by_year[2022] == _events("in_migration")[2022] - _events("out_migration")[2022]
 
 
@@ -106,12 +112,12 @@ def test_municipal_excess_sums_to_zero(a):
 
 def test_every_assumption_is_documented(a):
     t = a.table
-    assert list(t.columns) == ["component", "parameter", "value", "unit", "source", "period", "method", "fit"]
-    assert {"Sterblichkeit", "Geburten", "Wanderung", "Basisbevölkerung"} <= set(t.component)
+    assert list(t.columns) == list(ASSUMPTION_COLUMNS)
+    assert {"mortality", "fertility", "migration", "base_population"} <= set(t.component)
     for col in ("parameter", "unit", "source", "period", "method", "fit"):
         assert (t[col].astype(str).str.len() > 0).all(), col
     assert np.isfinite(t.value).all()
-    tfr_row = t[t.parameter.str.startswith("Zusammengefasste Geburtenziffer")].iloc[0]
+    tfr_row = t[(t.component == "fertility") & (t.parameter == "tfr")].iloc[0]
     assert tfr_row.value == pytest.approx(a.tfr) and "NRW" in tfr_row.fit
 
 
@@ -127,3 +133,43 @@ def test_method_text_states_the_estimated_values_in_german_format(a):
     text = method_text_de()
     assert fmt_dec(a.tfr, 2) in text and fmt_int(a.net_migration) in text and fmt_dec(a.e0[0], 1) in text
     assert "Kohorten-Komponenten" in text
+
+
+def test_exposure_tables_are_anchored_on_the_official_single_ages():
+    """31.12.2024 = official single ages (both sexes); every year = official sex × 17 groups."""
+    from dashboard.constants import AGE_GROUPS_17
+    from dashboard.data import kreis_age_groups
+    from dashboard.data.official import official_kreis_single_ages
+    from dashboard.projection.assumptions import kreis_tables
+
+    t = kreis_tables()
+    o = official_kreis_single_ages().sort_values("age").population.to_numpy(float)
+    both = t[2024].sum(axis=0)
+    np.testing.assert_allclose(both[:90], o[:90], rtol=1e-6)
+    assert both[90:].sum() == pytest.approx(o[90], rel=1e-6)
+    k = kreis_age_groups()
+    for year, arr in t.items():
+        assert (arr >= 0).all()
+        g = k[k.year == year].groupby(["sex", "age_group"], observed=False).population.sum()
+        for si, sex in enumerate(("female", "male")):
+            for label, (lo, hi) in AGE_GROUPS_17.items():
+                assert arr[si, lo : hi + 1].sum() == pytest.approx(float(g.loc[(sex, label)]), rel=1e-9)
+
+
+def test_mortality_improves_along_the_documented_path(a):
+    from dashboard.projection.assumptions import E0_2070_L2, MORTALITY_YEAR
+    from dashboard.projection.base import FEMALE_MASK, _germany_qx
+    from dashboard.projection.engine import mortality_for_years
+
+    e0_de = life_expectancy(_germany_qx(), female=FEMALE_MASK)
+    gain = (np.asarray(E0_2070_L2) - e0_de) / (2070 - MORTALITY_YEAR)
+    np.testing.assert_allclose(a.e0_gain_per_year, gain)
+    assert 0.05 < gain[0] < 0.2 and 0.05 < gain[1] < 0.2
+    q = mortality_for_years(a, [2015, 2024, 2045])
+    e = life_expectancy(q, female=FEMALE_MASK)
+    np.testing.assert_allclose(e[1], a.e0, atol=1e-3)
+    np.testing.assert_allclose(e[2] - e[1], 21 * gain, atol=1e-3)
+    np.testing.assert_allclose(e[1] - e[0], 9 * gain, atol=1e-3)
+    row = a.table[a.table.parameter == "e0_gap"].iloc[0]
+    assert row.value == pytest.approx(a.e0[0] - a.e0[1])
+    assert "Deutschland 2023/25: 4,62" in row.fit and "NRW 2021/23: 4,50" in row.fit

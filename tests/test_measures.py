@@ -13,6 +13,7 @@ from dashboard.constants import AGS_LIST, KREIS_AGS, MUNICIPALITIES
 from dashboard.data import measures as M
 from dashboard.data.errors import DataFormatError
 from dashboard.data.integrity import verify_raw_file
+from tests._accounts import make_user
 
 
 @pytest.fixture(scope="module")
@@ -358,47 +359,70 @@ def _sha(p):
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-def test_import_makes_valid_workbook_active_and_never_touches_shipped(tmp_path, workbook):
+def test_import_is_a_draft_until_published_and_never_touches_shipped(fresh_store, workbook):
+    from dashboard.store import NotAllowed
+
     shipped_before = _sha(M.SHIPPED_WORKBOOK)
-    assert M.active_catalogue(tmp_path).origin == "shipped"
+    assert M.active_catalogue().origin == "shipped"
     wb = openpyxl.load_workbook(workbook)
     wb["Massnahmen"][f"{_col('status')}2"] = "abgeschlossen"
     wb.save(workbook)
-    cat = M.import_workbook(workbook, user_dir=tmp_path)
-    assert cat.origin == "imported"
-    active = M.active_catalogue(tmp_path)
+    with pytest.raises(NotAllowed):
+        M.import_workbook(workbook, actor=None)
+    planer = make_user("planung").actor()
+    version, cat = M.import_workbook(workbook, actor=planer)
+    assert cat.origin == "imported" and version.status == "draft"
+    assert any("1 geändert" in line for line in version.report["summary"])
+    assert M.active_catalogue().origin == "shipped"  # a draft changes nothing public
+    pflege = make_user("pflege").actor()
+    fresh_store.publish(version.id, actor=pflege, expected=0)
+    active = M.active_catalogue()
     assert active.origin == "imported" and active.measures.status.iloc[0] == "abgeschlossen"
+    assert f"Import {version.id}" in active.path
     assert _sha(M.SHIPPED_WORKBOOK) == shipped_before
-    assert M.reset_import(tmp_path) and M.active_catalogue(tmp_path).origin == "shipped"
+    assert M.reset_import(actor=pflege) and M.active_catalogue().origin == "shipped"
+    fresh_store.rollback("catalogue", actor=pflege, expected=2)  # undo the reset
+    assert M.active_catalogue().measures.status.iloc[0] == "abgeschlossen"
 
 
-def test_invalid_import_is_refused_and_stores_nothing(tmp_path, workbook):
+def test_invalid_import_is_refused_and_stores_nothing(fresh_store, workbook):
     _edit(workbook, "Massnahmen", f"{_col('field_of_action')}5", "Gesundheit")
     with pytest.raises(DataFormatError):
-        M.import_workbook(workbook.read_bytes(), user_dir=tmp_path, display_name="upload.xlsx")
-    assert not M.user_workbook_path(tmp_path).exists()
-    assert M.active_catalogue(tmp_path).origin == "shipped"
+        M.import_workbook(workbook.read_bytes(), actor=make_user().actor(), display_name="upload.xlsx")
+    assert fresh_store.versions("catalogue") == []
+    assert M.active_catalogue().origin == "shipped"
 
 
-def test_corrupted_imported_file_falls_back_with_warning(tmp_path):
-    p = M.user_workbook_path(tmp_path)
-    p.parent.mkdir(parents=True)
-    p.write_bytes(b"not a workbook")
-    cat = M.active_catalogue(tmp_path)
-    assert cat.origin == "shipped" and cat.warnings and "ungültig" in cat.warnings[0]
+def test_published_workbook_that_became_invalid_falls_back_with_warning(fresh_store, workbook):
+    import sqlalchemy as sa
+
+    from dashboard.store.schema import versions
+
+    pflege = make_user("pflege").actor()
+    good, _ = M.import_workbook(workbook, actor=pflege)
+    fresh_store.publish(good.id, actor=pflege, expected=0)
+    second, _ = M.import_workbook(workbook, actor=pflege)
+    fresh_store.publish(second.id, actor=pflege, expected=1)
+    with fresh_store.engine.begin() as conn:  # damaged behind the app's back
+        conn.execute(sa.update(versions).where(versions.c.id == second.id).values(payload=b"kein xlsx"))
+    M.import_store.invalidate()
+    cat = M.active_catalogue()
+    assert cat.origin == "imported" and f"Import {good.id}" in cat.path  # the previous good one
+    assert cat.warnings and "ungültig" in cat.warnings[0]
 
 
-def test_cli_import_and_export(tmp_path, workbook, monkeypatch, capsys):
-    monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "ud"))
+def test_cli_import_and_export(fresh_store, tmp_path, workbook, capsys):
     assert cli_main(["massnahmen", "import", str(workbook)]) == 0
     assert "67 Maßnahmen" in capsys.readouterr().out
-    assert M.user_workbook_path(tmp_path / "ud").exists()
+    (v,) = fresh_store.versions("catalogue")
+    assert cli_main(["massnahmen", "publish", str(v.id)]) == 0
+    assert "Stand 1" in capsys.readouterr().out
     assert cli_main(["massnahmen", "export", "--out", str(tmp_path / "exp")]) == 0
     assert "importierter Katalog" in capsys.readouterr().out
     assert M.load_workbook(tmp_path / "exp" / "massnahmen.xlsx").equals(M.load_workbook(workbook))
     _edit(workbook, "Gemeinden", "B3", "05358099")
     assert cli_main(["massnahmen", "import", str(workbook)]) == 1
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "Blatt 'Gemeinden', Zeile 3, Spalte 'ags'" in out
 
 

@@ -160,9 +160,9 @@ def test_broken_callback_request_to_real_app_sends_no_traceback(client):
     }
     response = client.post("/_dash-update-component", json=payload)
     body = response.get_data(as_text=True)
-    assert response.status_code == 500
+    assert response.status_code == 400  # refused before Dash looks it up (no KeyError, no 500)
     assert "Traceback" not in body and "KeyError" not in body and "no-such-component" not in body
-    assert "interner Fehler" in body
+    assert "Ungültige Anfrage" in body
     response = client.post(
         "/_dash-update-component", data=b"{not json", headers={"Content-Type": "application/json"}
     )

@@ -88,21 +88,36 @@ def test_offline_replay_fetches_every_listed_table_with_provenance(offline_resul
 
 
 def test_offline_draft_holds_every_table_and_nothing_else_changes(offline_result):
+    """Every fetched table is one draft in the store (issue 12), with the service's provenance
+    and the flat file as delivered; nothing is published, nothing else is written."""
+    import sqlalchemy as sa
+
+    from dashboard.store import Store
+
     result, _, folder = offline_result
-    assert result.draft and result.draft.startswith("aktualisierung-")
-    draft = folder / "entwuerfe" / result.draft
-    manifest = json.loads((draft / "entwurf.json").read_text(encoding="utf-8"))
-    assert [t["table_code"] for t in manifest["tables"]] == [
-        f.provenance["table_code"] for f in result.fetched
-    ]
-    for f in result.fetched:
-        code = f.provenance["table_code"]
-        assert (draft / f"{code}_de_flat.csv").read_bytes() == f.ffcsv
-        tidy = pd.read_csv(draft / f"{code}.csv", dtype={"ags": str})
-        assert len(tidy) == f.provenance["rows"]
-    # only the draft folder was written
-    assert {p.split(os.sep)[0] for p in _files(folder)} == {"entwuerfe"}
-    assert "Entwurf" in result.summary_de() and "SYNTHETISCHE" in result.summary_de()
+    store = Store(f"sqlite:///{folder / 'dashboard.sqlite3'}")
+    try:
+        assert len(result.drafts) == len(result.fetched)
+        for f, vid in zip(result.fetched, result.drafts):
+            v = store.version(int(vid), with_content=True)
+            code = f.provenance["table_code"]
+            assert v.status == "draft" and v.content == f.ffcsv
+            assert v.provenance["table_code"] == code and v.provenance["sha256"] == f.provenance["sha256"]
+            tidy = pd.read_csv(__import__("io").BytesIO(v.payload), dtype={"ags": str})
+            assert len(tidy) == f.provenance["rows"]
+        assert store.data_version() == {"tables": 0, "catalogue": 0}  # nothing public changed
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM releases")).scalar() == 0
+    finally:
+        store.dispose()
+    # only the database (and the app's secret key, if created) was written
+    assert {p.split(os.sep)[0] for p in _files(folder)} <= {
+        "dashboard.sqlite3",
+        "dashboard.sqlite3-wal",
+        "dashboard.sqlite3-shm",
+        "secret_key",
+    }
+    assert "Entwürfe" in result.summary_de() and "SYNTHETISCHE" in result.summary_de()
 
 
 def test_recorded_real_figures_arrive_unchanged(offline_result):
@@ -328,9 +343,9 @@ def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
 def test_cli_offline_replay_creates_a_draft(tmp_path):
     r = _cli(["--offline", "tests/data/genesis_api/"], tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "6 Tabellen abgerufen und geprüft" in r.stdout and "Entwurf aktualisierung-" in r.stdout
+    assert "6 Tabellen abgerufen und geprüft" in r.stdout and "Entwürfe 1, 2, 3, 4, 5, 6" in r.stdout
     assert "7/7" in r.stderr  # the progress bar reached its end
-    assert len(list((tmp_path / "ud" / "entwuerfe").iterdir())) == 1
+    assert (tmp_path / "ud" / "dashboard.sqlite3").exists()
     # pystatis wrote only its default (empty) configuration into the home folder, no credentials
     cfg = (tmp_path / "home" / ".pystatis" / "config.ini").read_text(encoding="utf-8")
     assert "aufzeichnung" not in cfg

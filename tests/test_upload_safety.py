@@ -24,11 +24,13 @@ def _xlsx_with(member: str, xml: str) -> bytes:
 
 
 def _refused(blob: bytes, tmp_path, monkeypatch) -> DataFormatError:
+    from dashboard.store import Actor, get_store
+
     monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path))
     shipped = measures.SHIPPED_WORKBOOK.read_bytes()
     with pytest.raises(DataFormatError) as info:
-        measures.import_workbook(blob, user_dir=tmp_path, display_name="upload.xlsx")
-    assert not measures.user_workbook_path(tmp_path).exists(), "nothing stored"
+        measures.import_workbook(blob, actor=Actor("test", "planung"), display_name="upload.xlsx")
+    assert get_store().versions("catalogue") == [], "nothing stored"
     assert measures.SHIPPED_WORKBOOK.read_bytes() == shipped
     assert all(p.file == "upload.xlsx" for p in info.value.problems)
     return info.value

@@ -6,13 +6,13 @@ conftest.py); imports go to the session's temporary user data folder.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
+
+from tests._accounts import browser_login, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -108,8 +108,12 @@ def test_gemeinde_page_links_to_its_measures(page, base_url):
 
 
 def test_upload_shows_every_problem_and_keeps_the_catalogue(page, base_url, tmp_path):
-    user_dir = Path(os.environ["DASHBOARD_USER_DATA"])
     from dashboard.data import measures as M
+    from dashboard.store import get_store
+
+    user = make_user("planung")
+    browser_login(page, base_url, user.name)
+    drafts_before = len(get_store().versions("catalogue"))
 
     bad = M.write_workbook(M.shipped_catalogue(), tmp_path / "bearbeitet.xlsx")
     wb = openpyxl.load_workbook(bad)
@@ -129,6 +133,6 @@ def test_upload_shows_every_problem_and_keeps_the_catalogue(page, base_url, tmp_
     assert "Massnahmen\t5\tfield_of_action" in joined and "'Gesundheit'" in joined
     assert "Massnahmen\t10\ttitle" in joined and "Gemeinden\t3\tags" in joined
     assert "Massnahmen\t3\tid" in joined
-    assert not (user_dir / "massnahmen" / "catalogue.xlsx").exists()
+    assert len(get_store().versions("catalogue")) == drafts_before  # nothing stored
     assert "mitgeliefert" in page.locator("#wk-origin").inner_text()
     assert page.console_errors == []

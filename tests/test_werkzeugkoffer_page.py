@@ -15,6 +15,7 @@ import pytest
 from dashboard.app import _model
 from dashboard.data import measures as M
 from dashboard.projection.measures_link import filter_measures
+from tests._accounts import signed_in
 from tests._synthetic_measures import NIDEGGEN, synthetic_age_groups
 
 
@@ -47,6 +48,30 @@ def test_href_keeps_url_state(comps):
     assert comps.href("05358", feld=None) == "/werkzeugkoffer"
 
 
+def test_catalogue_text_renders_as_text_and_only_vetted_urls_link(comps):
+    """Titles, descriptions and sources are text: no Markdown, no HTML, no stray backslashes;
+    a link only for an http(s) URL (issue 12, finding 9)."""
+    from dash import html
+
+    assert isinstance(comps.source_link("https://www.kreis-dueren.de/x"), html.A)
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "http://",
+        "https://a b.de",
+        "ftp://x.de/y",
+    ):
+        assert not isinstance(comps.source_link(bad), html.A), bad
+    row = M.shipped_catalogue().flat().iloc[0].copy()
+    row["description"] = "Kinder <6 Jahre und Senioren >80 Jahre, **fett** [x](javascript:1)"
+    row["title"] = '=HYPERLINK("http://example.org","x")'
+    card = comps.measure_card(row, ["javascript:alert(1)"], "Heimbach", [], scenario_label="Basis")
+    text = json.dumps(card.to_plotly_json(), ensure_ascii=False, default=str)
+    assert "Kinder <6 Jahre und Senioren >80 Jahre, **fett** [x](javascript:1)" in text
+    assert "\\\\<" not in text and "Markdown" not in text
+    assert '"href": "javascript' not in text
+
+
 def test_render_view_cards_carry_sources_and_indicators(comps):
     spec = _model.ScenarioSpec()
     v = comps.cards_view(
@@ -67,8 +92,8 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
     m10 = _text(cards[ids.index("massnahme-M10")])  # Wohnberatung, 65+
     assert "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)" in m10
     assert "65-79 in Nideggen 2024 → 2030: ±0 (±0,0 %; 400 → 400)" in m10
-    assert "](<https://" in m10  # source links
-    assert "Antwortet auf (Vorausberechnung, Basis (Status quo)):" in m10
+    assert '"href": "https://' in m10 and '"rel": "noopener noreferrer"' in m10  # source links
+    assert "Antwortet auf (Vorausberechnung, Basis):" in m10
     m36 = cards[ids.index("massnahme-M36")]  # Dorfladen Wollersheim, all ages
     assert "wk-highlight" in m36.className
     t36 = _text(m36)
@@ -108,7 +133,10 @@ def test_render_view_without_projection_says_so(comps, monkeypatch):
     )
 
 
-def test_upload_callback_reports_all_problems_and_accepts_a_valid_workbook(comps, tmp_path):
+def test_upload_callback_reports_all_problems_and_stores_a_valid_workbook_as_draft(
+    comps, tmp_path, fresh_store
+):
+    from dashboard.app import server
     from dashboard.app.pages import werkzeugkoffer as page
 
     wb_path = M.write_workbook(M.shipped_catalogue(), tmp_path / "k.xlsx")
@@ -117,19 +145,29 @@ def test_upload_callback_reports_all_problems_and_accepts_a_valid_workbook(comps
     wb["Gemeinden"]["B3"] = "05358099"
     wb.save(wb_path)
     contents = "data:application/octet-stream;base64," + base64.b64encode(wb_path.read_bytes()).decode()
-    result, rev = page.upload(contents, "k.xlsx", 0)
-    text = _text(result)
-    assert "wurde nicht übernommen" in text and "Gesundheit" in text and "05358099" in text
-    assert "Massnahmen" in text and "Gemeinden" in text
-    assert result.role == "alert" and rev is page.dash.no_update
-    assert not M.user_workbook_path().exists()
-    good = M.write_workbook(M.shipped_catalogue(), tmp_path / "ok.xlsx")
-    contents = "data:application/octet-stream;base64," + base64.b64encode(good.read_bytes()).decode()
-    result, rev = page.upload(contents, "ok.xlsx", 3)
-    assert "übernommen" in _text(result) and rev == 4
-    assert M.active_catalogue().origin == "imported"
-    result, rev = page.reset(1, 4)
-    assert rev == 5 and M.active_catalogue().origin == "shipped"
+    with server.test_request_context("/"):  # anonymous
+        result, rev = page.upload(contents, "k.xlsx", 0)
+    assert "Bitte melden Sie sich an, um Daten hochzuladen." in _text(result) and rev is page.dash.no_update
+    with signed_in("planung"):
+        result, rev = page.upload(contents, "k.xlsx", 0)
+        text = _text(result)
+        assert "wurde nicht übernommen" in text and "Gesundheit" in text and "05358099" in text
+        assert "Massnahmen" in text and "Gemeinden" in text
+        assert rev is page.dash.no_update
+        assert fresh_store.versions("catalogue") == []
+        good = M.write_workbook(M.shipped_catalogue(), tmp_path / "ok.xlsx")
+        contents = "data:application/octet-stream;base64," + base64.b64encode(good.read_bytes()).decode()
+        result, rev = page.upload(contents, "ok.xlsx", 3)
+        assert "als Entwurf" in _text(result) and rev is page.dash.no_update
+        assert M.active_catalogue().origin == "shipped"  # the draft is not public
+        result, rev = page.reset(1, 4)
+        assert "pflege" in _text(result) and rev is page.dash.no_update  # planung may not reset
+    (v,) = fresh_store.versions("catalogue")
+    with signed_in("pflege") as chef:
+        fresh_store.publish(v.id, actor=chef.actor(), expected=0)
+        assert M.active_catalogue().origin == "imported"
+        result, rev = page.reset(1, 4)
+        assert rev == 5 and M.active_catalogue().origin == "shipped"
 
 
 def test_teaser_links_into_the_werkzeugkoffer(comps):
@@ -157,6 +195,6 @@ def test_count_nouns_agree_in_number():
     assert WK["n_found"].format(**wk_counts(1234)) == "1.234 Maßnahmen gefunden"
     assert WK["teaser_more"].format(name="Nideggen", **wk_counts(1)).startswith("Die 1 Maßnahme für")
     assert WK["teaser_more"].format(name="Nideggen", **wk_counts(3)).startswith("Alle 3 Maßnahmen für")
-    assert "1 Quelle." in WK["upload_ok"].format(name="x", **wk_counts(2, sources=1))
+    assert "1 Quelle." in WK["upload_ok"].format(name="x", id=1, **wk_counts(2, sources=1))
     assert "dieses Problem:" in WK["upload_fail"].format(name="x", **wk_counts(problems=1))
     assert "diese 4 Probleme:" in WK["upload_fail"].format(name="x", **wk_counts(problems=4))

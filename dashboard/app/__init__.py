@@ -29,6 +29,8 @@ from pathlib import Path
 import dash
 from dash import ALL, Dash, Input, Output, State, dcc, html
 
+from dashboard.app._query import install_callback_guard, install_page_guards
+from dashboard.app.auth import install_auth
 from dashboard.app.security import install_security
 from dashboard.figures.labels import NAV, T
 from dashboard.settings import SETTINGS
@@ -68,7 +70,6 @@ app = _GermanDash(
 )
 app.index_string = INDEX
 server = app.server
-server.config["MAX_CONTENT_LENGTH"] = 12 * 1024 * 1024  # uploads are limited again per file
 
 
 def _nav_links(pathname: str | None, sel: dict | None) -> list:
@@ -106,9 +107,11 @@ app.layout = html.Div(
                     className="brand-box",
                 ),
                 html.Nav(html.Ul(_nav_links("/", {}), id="hauptnav"), **{"aria-label": T["nav_label"]}),
+                html.Div(id="konto", className="konto"),
             ],
             className="site-header",
         ),
+        html.Div(id="daten-hinweis", **{"aria-live": "polite"}),
         html.Main(dash.page_container, id="inhalt", tabIndex="-1"),
         html.Footer(html.P(T["source_line"]), className="site-footer"),
     ]
@@ -118,7 +121,15 @@ app.layout = html.Div(
 @dash.callback(Output("hauptnav", "children"), Input("url", "pathname"), Input("auswahl", "data"))
 def update_nav(pathname: str | None, sel: dict | None):
     """Navigation links carry the current selection; the current page is marked."""
-    return _nav_links(pathname, sel)
+    return _nav_links(pathname if isinstance(pathname, str) else "/", sel if isinstance(sel, dict) else {})
+
+
+@dash.callback(Output("konto", "children"), Output("daten-hinweis", "children"), Input("url", "pathname"))
+def update_account(pathname: str | None):
+    """Sign-in link or the signed-in user; the banner when the active data are not served."""
+    from dashboard.app import _admin
+
+    return _admin.account_links(pathname), _admin.data_banner()
 
 
 # Mirror the page's query store into the address bar (no reload, shareable link).
@@ -168,9 +179,42 @@ from dashboard.app import _model  # noqa: E402
 # workers (no thread may run across a fork); "off" disables it (e.g. tests that time it).
 if _model.model_available() and os.environ.get("DASHBOARD_WARM_UP", "background") == "background":
     _model.warm_up_uncertainty()
+    _query_warm_up = True
+else:
+    _query_warm_up = False
 
 
+install_auth(server)
 install_security(server, dash_app=app)
+install_page_guards()
+install_callback_guard(server, app)
+
+
+def _finish_setup() -> None:
+    """Run Dash's first-request set-up now, in one thread, before any request is served.
+
+    Dash registers the page router's callbacks and copies every ``dash.callback`` into the
+    app in ``before_request`` hooks that mark themselves done *before* they finish; parallel
+    first requests of a fresh worker then see no callbacks (``KeyError: Callback function not
+    found``). Running the hooks here, at import, means a gunicorn master (``preload_app``)
+    forks workers that are fully initialised, and so is every worker that imports the app
+    itself.
+    """
+    with server.app_context(), server.test_request_context("/"):
+        for fn in server.before_request_funcs.get(None, []):
+            fn()
+
+
+_finish_setup()
+
+if _query_warm_up:  # development server: the callback input check is ready before the first click
+    import threading
+
+    from dashboard.app import _query
+
+    threading.Thread(
+        target=_query.expected_kinds, args=(server, app), name="warm-up-input-check", daemon=True
+    ).start()
 
 
 def run_dev_server(host: str | None = None, port: int | None = None) -> None:

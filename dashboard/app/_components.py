@@ -169,12 +169,25 @@ def labelled(control_id: str, label: str, control) -> html.Div:
 
 def stand_line(model: bool = True) -> html.P:
     """Data stand and projection vintage, shown on every page."""
-    from dashboard.app._model import data_stand
+    from dashboard.app._model import data_stand, published_tables
+    from dashboard.text import IMPORTS, fmt_date
 
     s = data_stand()
     parts = [T["data_stand"].format(year=s["year"])]
     if model:
         parts.append(T["vintage"].format(year=s["year"], version=s["version"]))
+    for p in published_tables():
+        parts.append(
+            IMPORTS["stand_line"].format(
+                table=p.get("table_code", ""),
+                years=", ".join(str(y) for y in p.get("years", [])),
+                publisher=p.get("publisher", ""),
+                id=p["id"],
+                file=p["filename"],
+                when=fmt_date(p["published_at"].date()) if p.get("published_at") else "–",
+                who=p.get("published_by") or "–",
+            )
+        )
     return html.P(" · ".join(parts), className="stand")
 
 

@@ -37,10 +37,12 @@ import pandas as pd
 from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model
+from dashboard.app._query import scenario_problems
+from dashboard.data.export_safety import protect_workbook, safe_frame
 from dashboard.export import write_excel
 from dashboard.figures.labels import assumptions_de
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
-from dashboard.text import fmt_num
+from dashboard.text import QUERY, fmt_num
 
 SOURCE_NOTE = [
     "Kreis Düren 2030 – Demografie-Dashboard",
@@ -101,7 +103,8 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    return df.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    """German CSV; text cells that a spreadsheet would run as a formula are neutralised."""
+    return safe_frame(df).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(df: pd.DataFrame, title: str, scenario_label: str | None) -> bytes:
@@ -114,6 +117,7 @@ def to_xlsx_bytes(df: pd.DataFrame, title: str, scenario_label: str | None) -> b
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         out.to_excel(xl, sheet_name="Daten", index=False)
         pd.DataFrame({"Hinweis": notes}).to_excel(xl, sheet_name="Quelle", index=False)
+        protect_workbook(xl.book)
     return buf.getvalue()
 
 
@@ -160,7 +164,7 @@ def pdf_href(ags: str, spec: _model.ScenarioSpec) -> str:
 def brief_request() -> tuple[str, _model.ScenarioSpec] | list[str]:
     """AGS and scenario of a PDF request, or the list of German problems (strict: no fallback)."""
     a = request.args
-    problems = []
+    problems = [p for p in scenario_problems(a) if "mehrfach" in p or "-mal" in p]
     ags = a.get("ags", PDF_DEFAULT_AGS)
     if _model.parse_ags(ags, default="") != ags:
         problems.append(
@@ -274,6 +278,9 @@ def register(server: Flask) -> None:
 
     @server.route("/download/<name>.<ext>")
     def download(name: str, ext: str):
+        problems = scenario_problems(request.args)
+        if problems:  # never the Basis under the name of another scenario
+            return _german_error(400, QUERY["download_refused"].format(problems="; ".join(problems)))
         spec = _spec()
         if name == "vorausberechnung" and ext == "xlsx" and _model.model_available():
             with tempfile.TemporaryDirectory() as tmp:

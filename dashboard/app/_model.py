@@ -232,6 +232,30 @@ def backtest_coverage() -> pd.DataFrame:
     return coverage()
 
 
+def accuracy_tables() -> dict[str, pd.DataFrame]:
+    """All accuracy tables of :func:`dashboard.projection.accuracy.report_tables` (memoised, copies)."""
+    return {k: v.copy() for k, v in _accuracy_tables().items()}
+
+
+@functools.cache
+def _accuracy_tables() -> dict[str, pd.DataFrame]:
+    from dashboard.projection.accuracy import report_tables
+
+    return report_tables()
+
+
+def official_comparison() -> pd.DataFrame:
+    """The Basis beside the official IT.NRW projection (memoised copy)."""
+    return _official_comparison().copy()
+
+
+@functools.cache
+def _official_comparison() -> pd.DataFrame:
+    from dashboard.projection.accuracy import official_comparison as oc
+
+    return oc()
+
+
 # --------------------------------------------------------------------------- history
 
 
@@ -279,6 +303,13 @@ def _backtest():
     from dashboard.projection.backtest import backtest
 
     return backtest()
+
+
+def published_tables() -> list[dict]:
+    """Provenance of the published official tables the model uses now (served release)."""
+    from dashboard.data.imports import published_provenance
+
+    return [p for p in published_provenance() if p.get("used_by_model")]
 
 
 def data_stand() -> dict[str, str]:

@@ -19,8 +19,9 @@ specific origins may embed, since only CSP can express that), ``Permissions-Poli
 camera, microphone, geolocation, …), ``Cross-Origin-Opener-Policy: same-origin`` and, over
 HTTPS, ``Strict-Transport-Security``.
 
-It also caps the size of a request body (``DASHBOARD_MAX_REQUEST_MB``, else the app's own
-``MAX_CONTENT_LENGTH``, else 32 MB; uploads arrive base64-encoded inside the callback request) and installs error handlers that never send a
+It also caps the size of a request body (:data:`dashboard.settings.MAX_REQUEST_BYTES`: the
+upload limit ``DASHBOARD_UPLOAD_MAX_MB`` in base64 plus the callback's JSON envelope, so a file
+the upload box accepts is never refused) and installs error handlers that never send a
 traceback to the browser: the exception is logged on the server and the browser receives a
 short German message. Dash's own handlers (``PreventUpdate`` → 204, unknown component
 resource → 404) stay in force because Flask picks the most specific registered handler.
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException
 
-from dashboard.settings import SETTINGS
+from dashboard.settings import MAX_REQUEST_BYTES, SETTINGS, UPLOAD_MAX_BYTES
 from dashboard.text import fmt_num
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,11 +52,10 @@ ERROR_MESSAGES: dict[int, str] = {
     400: "Die Anfrage ist ungültig und wurde abgelehnt.",
     404: "Diese Seite gibt es nicht.",
     405: "Diese Anfrage ist hier nicht erlaubt.",
-    413: "Die Anfrage ist zu groß (Obergrenze: {limit} MB). Bitte laden Sie eine kleinere Datei hoch.",
+    413: "Die Anfrage ist zu groß. Dateien dürfen höchstens {upload} MB groß sein.",
     500: "Es ist ein interner Fehler aufgetreten. Bitte versuchen Sie es später erneut; "
     "der Fehler wurde protokolliert.",
 }
-DEFAULT_MAX_REQUEST_MB = 32
 GENERIC_ERROR = "Die Anfrage konnte nicht bearbeitet werden."
 
 _SOURCE = re.compile(
@@ -136,18 +136,15 @@ def install_security(
     frame_ancestors : str, optional
         CSP sources allowed to embed the app; default from ``DASHBOARD_FRAME_ANCESTORS``.
     max_request_mb : float, optional
-        Largest accepted request body in MB; default from ``DASHBOARD_MAX_REQUEST_MB``,
-        else the app's own ``MAX_CONTENT_LENGTH``, else 32 MB.
+        Largest accepted request body in MB; default :data:`dashboard.settings.MAX_REQUEST_BYTES`.
     """
     ancestors = frame_ancestors_policy(
         frame_ancestors if frame_ancestors is not None else SETTINGS.frame_ancestors
     )
-    if max_request_mb is None:
-        max_request_mb = SETTINGS.max_request_mb
     if max_request_mb is not None:
         server.config["MAX_CONTENT_LENGTH"] = int(max_request_mb * 1024 * 1024)
-    elif not server.config.get("MAX_CONTENT_LENGTH"):
-        server.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_REQUEST_MB * 1024 * 1024
+    else:
+        server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     limit_mb = server.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
     server.config["PROPAGATE_EXCEPTIONS"] = False
     x_frame = {"'none'": "DENY", "'self'": "SAMEORIGIN"}.get(ancestors)
@@ -184,7 +181,7 @@ def install_security(
 
     def _message(code: int) -> str:
         text = ERROR_MESSAGES.get(code, GENERIC_ERROR)
-        return text.format(limit=fmt_num(limit_mb, 2))
+        return text.format(limit=fmt_num(limit_mb, 2), upload=fmt_num(UPLOAD_MAX_BYTES / 2**20, 2))
 
     def _respond(code: int):
         from flask import Response
@@ -198,6 +195,14 @@ def install_security(
         if err.code is None or err.code < 400:
             return err
         return _respond(err.code)
+
+    from dash.exceptions import DependencyException
+
+    @server.errorhandler(DependencyException)
+    def _unknown_component_file(_err):
+        # /_dash-component-suites/<package>/<path> of a file Dash does not serve: not found,
+        # not an internal error
+        return _respond(404)
 
     @server.errorhandler(Exception)
     def _internal_error(err: Exception):

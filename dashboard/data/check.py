@@ -161,6 +161,23 @@ def _check_population(year: int) -> Callable[[], str]:
             worst = max(worst, float(np.abs(got[sex].to_numpy() - want).max()))
         if worst > 1e-6:
             problems.append(f"Kreissummen weichen um bis zu {worst:g} Personen ab")
+        official_margins = ""
+        if year == 2024:  # official municipal totals (12411-15i) and Kreis single ages (12411-09i)
+            from dashboard.data import official_kreis_single_ages, official_municipal_totals
+
+            off = official_municipal_totals().set_index("ags").population.astype(float)
+            dev_m = float((p.groupby("ags").population.sum() - off).abs().max())
+            ages = p.groupby("age").population.sum().to_numpy()
+            single = official_kreis_single_ages().population.to_numpy(float)
+            dev_a = float(np.abs(np.append(ages[:90], ages[90:].sum()) - single).max())
+            if dev_m > 1e-6:
+                problems.append(f"Gemeindesummen weichen um bis zu {dev_m:g} Personen von 12411-15i ab")
+            if dev_a > 1e-6:
+                problems.append(f"Kreis-Einzelalter weichen um bis zu {dev_a:g} Personen von 12411-09i ab")
+            official_margins = (
+                "; Gemeindesummen = IT.NRW 12411-15i, Kreis-Einzelalter = IT.NRW 12411-09i "
+                f"(max. Abw./dev. {fmt_dec(max(dev_m, dev_a), 9)} Pers.)"
+            )
         assert not problems, "; ".join(problems)
         rep = estimation_report(year)
         s = rep.summary
@@ -169,6 +186,7 @@ def _check_population(year: int) -> Callable[[], str]:
             f"{len(p)} Zeilen/rows, Summe/total {fmt_int(p.population.sum())}, Kreis × Geschlecht × "
             f"17 Gruppen exakt (max. Abw./dev. {fmt_dec(worst, 9)} Pers.); {est} Zellen geschätzt/estimated; IPF "
             f"{s['ipf_iterations']} Iterationen, max. |ln Anpassung| {s['max_abs_log_adjustment_group17']:.2e}"
+            + official_margins
         )
 
     return run

@@ -1,8 +1,29 @@
 """Estimate the population by municipality × sex × single age (0–99, 100+), openly.
 
-No official table of the municipal age structure ships with the project (Regionalstatistik
-12411-02-03-5 would have it). Until a user imports one, the structure is *estimated* from
-three official sources and one derived source, in four documented steps:
+No official table of the municipal age × sex structure ships with the project (Regionalstatistik
+12411-02-03-5 would have it). Until a user imports one, the structure is *estimated*; the
+method depends on the census basis of the date (details and measured figures in
+``data/README.md``).
+
+**Zensus 2022 basis (31.12.2022–2024, the base year)** — the census aged forward, raked:
+
+1. **Kreis by sex × single age** (:func:`kreis_single_ages`): the official single ages of
+   IT.NRW 12411-09i (0 … 89, 90+, both sexes; 31.12.2024) as they are; the split by sex
+   (:func:`split_single_ages_by_sex`: life-table female share × a smooth correction meeting
+   the official sex × 17 groups exactly) and of 90+ over 90 … 100 (life-table person-years)
+   are estimated. Years without official single ages: PCHIP graduation (below).
+2. **Prior** (:func:`census_prior`): the Zensus 2022 municipal age classes (15.05.2022)
+   carried forward cohort by cohort (:func:`dashboard.data.ageing.age_forward`): each
+   municipality keeps its census share of every Kreis birth cohort (smooth over age,
+   :func:`census_share_curves`), so its cohorts change at the Kreis's rates — deaths and net
+   migration by age applied to the local population; born after the census: shared like
+   census age 0. Sex: the Kreis female share by age, shifted in odds to the municipality's
+   Zensus 2022 female share.
+3. **Raking** (:func:`dashboard.data.ageing.rake`) to the official municipal totals (IT.NRW
+   12411-15i for 2024; interpolated census → 2024 for 2022/2023, :func:`municipal_sex_totals`),
+   the official Kreis single ages (2024) and the Kreis sex × 17 groups, all exactly.
+
+**Zensus 2011 basis (31.12.2015–2021)** — the Zensus 2011 grid prior:
 
 1. **Graduation** (:func:`graduate`). The Kreis table by sex × 17 age groups
    (:func:`dashboard.data.kreis_age_groups`) is split into single years. For the closed
@@ -18,26 +39,25 @@ three official sources and one derived source, in four documented steps:
    ``T[m,s] · k[s,a] · f[m,G(a)]`` normalised to ``T[m,s]``, where ``k`` is the graduated
    Kreis structure, ``T`` the municipal total by sex and ``f[m,G] = share[m,G] / share[Kreis,G]``
    the relative weight of the Zensus 2011 1-km-grid age group *G* (0–17, 18–29, 30–49,
-   50–64, 65+; :func:`dashboard.data.grid_age_shares`) in the municipality vs the Kreis.
-3. **Raking** (:func:`ipf`, iterative proportional fitting) of the 15 × 2 × 101 cells to
-   two official margins at once: the Kreis table by sex × 17 age groups of the date, and
-   the municipal totals by sex. The raking is done in floating point; results are persons
-   as real numbers (estimates, not rounded), the margins are met to < 1e-6 persons.
+   50–64, 65+; :func:`dashboard.data.grid_age_shares`) in the municipality vs the Kreis,
+   spread smoothly over age (:func:`smooth_grid_factors`).
+3. **Raking** (:func:`ipf`) of the cells to the Kreis table by sex × 17 age groups and the
+   municipal totals by sex. Results are persons as real numbers (not rounded); the margins
+   are met to < 1e-6 persons.
 4. **Municipal totals by sex** (:func:`municipal_sex_totals`) come from the Destatis
-   Gemeindeverzeichnis (GV Auszug) where it has an official figure for the date on the same
-   census basis as the Kreis table (31.12.2017, 31.12.2021). Otherwise they are estimated:
-   on the Zensus 2011 basis by log-linear interpolation of each municipality's share between
-   the nearest official dates; on the Zensus 2022 basis (31.12.2022–2024) from the Zensus
-   2022 result (15.05.2022) carried forward with each municipality's most recent trend on the
-   Zensus 2011 basis (annual growth 31.12.2021 → 31.12.2023, GV Auszug). In both cases the
-   sex split comes from the latest official male/female figures, and the municipal × sex
-   table is raked to the official Kreis totals by sex, so the Kreis sums stay official.
+   Gemeindeverzeichnis (GV Auszug) where it has an official figure for the date (31.12.2017,
+   31.12.2021); otherwise log-linear interpolation of each municipality's share between the
+   nearest official dates, the sex split from the latest official female share, raked to the
+   official Kreis totals by sex.
 
-An OFFICIAL municipal age table imported by the user (``dashboard.data.userdata.
-imported_municipal_age_tables()``, looked up lazily) replaces the estimate for the
-municipalities and year it covers: single ages are used as they are (``estimated=False``);
-age groups are graduated within each official group (flagged ``estimated`` because the
-within-group split is estimated).
+An OFFICIAL municipal age table published in the store (``imported_municipal_age_tables()``
+of :mod:`dashboard.data.imports`: the served, validated release; read through
+:func:`_imported_tables` only) replaces the estimate for the municipalities and year it covers:
+single ages are used as they are (``estimated=False``); age groups are graduated within each
+official group (flagged ``estimated`` because the within-group split is estimated). The other
+municipalities are raked to the margins minus the imported ones; if the imported tables'
+graduated single ages exceed the official Kreis single ages somewhere, that margin is left out
+and the report says so (``summary["kreis_single_age_margin_note"]``).
 """
 
 from __future__ import annotations
@@ -60,6 +80,7 @@ from dashboard.constants import (
     OPEN_AGE,
     SEXES,
 )
+from dashboard.data.ageing import age_forward, lexis_weights, rake, smooth_group_factors
 from dashboard.data.embedded import (
     grid_age_shares,
     kreis_age_groups,
@@ -68,9 +89,14 @@ from dashboard.data.embedded import (
     zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, problem
-from dashboard.data.official import official_municipal_totals, zensus2022_sex_totals
-from dashboard.data.userdata import imported_municipal_age_tables
-from dashboard.text import fmt_dec
+from dashboard.data.official import (
+    ZENSUS22_AGE_CLASSES,
+    official_kreis_single_ages,
+    official_municipal_totals,
+    zensus2022_age_classes,
+    zensus2022_sex_totals,
+)
+from dashboard.text import SEX_LABELS, fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
 #: the 17 Kreis groups, so grid factors are constant within every Kreis group.
@@ -216,28 +242,172 @@ def _kreis_groups(year: int) -> tuple[np.ndarray, str]:
     return arr, str(k.basis.iloc[0])
 
 
-def kreis_single_ages(year: int) -> pd.DataFrame:
-    """Graduated Kreis population by sex × single age at 31.12.year (estimated split).
+#: Open age of the official Kreis single ages (IT.NRW 12411-09i): 90 stands for "90 and older".
+ITNRW_OPEN_AGE = 90
+#: The 17 groups on the axis 0 … 89, 90+ of the official single ages.
+BOUNDS_17_ITNRW = [(lo, min(hi, ITNRW_OPEN_AGE)) for lo, hi in BOUNDS_17]
+
+
+def official_single_age_years() -> list[int]:
+    """Years (31 Dec) with official Kreis single ages 0 … 89, 90+ (both sexes): today [2024]."""
+    return sorted(int(y) for y in official_kreis_single_ages().year.unique())
+
+
+def _official_single_ages(year: int) -> np.ndarray:
+    """Official Kreis persons by age 0 … 89 and 90+ (91 cells, both sexes) at 31.12.year."""
+    t = official_kreis_single_ages()
+    t = t[t.year == year].sort_values("age")
+    return t.population.to_numpy(dtype=float)
+
+
+def _life_table_female_share() -> tuple[np.ndarray, np.ndarray]:
+    """Female share of the life-table person-years (Germany 2023/25) by age 0 … 100 and ``L_x`` (2, 101)."""
+    L = np.stack([life_table_weights(sex, 0) for sex in SEXES])
+    return L[0] / L.sum(axis=0), L
+
+
+def split_single_ages_by_sex(
+    total: np.ndarray, female_groups: np.ndarray, base_share: np.ndarray, bounds: list[tuple[int, int]]
+) -> np.ndarray:
+    """Female persons by single age from the both-sexes single ages and the female group totals.
+
+    The female share is ``base_share(a) · c(a)``: ``base_share`` gives the shape within a
+    group (the life-table female share, which rises with age among the old), ``c`` is a
+    piecewise-linear correction (:func:`dashboard.data.ageing.smooth_group_factors`, one node
+    per group) solved so that the female persons of every group equal ``female_groups``
+    exactly. Males are ``total − female``, so both official margins (single ages, both
+    sexes; groups by sex) hold exactly, and the share has no steps at group boundaries.
+
+    Parameters
+    ----------
+    total : (A,) persons by single age, both sexes.
+    female_groups : (G,) female persons per group.
+    base_share : (A,) prior female share by age, in (0, 1).
+    bounds : G inclusive group bounds covering ``0 … A - 1``.
 
     Returns
     -------
-    DataFrame ``ags, year, sex, age, age_group, population, estimated, basis`` with
-    ``population`` in persons (float); group sums equal the official table exactly.
+    (A,) female persons. Raises ``ValueError`` if the solved share leaves [0, 1].
     """
-    groups, basis = _kreis_groups(year)
+    total = np.asarray(total, dtype=float)
+    w = total * base_share
+    factors = np.array([female_groups[g] / w[lo : hi + 1].sum() for g, (lo, hi) in enumerate(bounds)])
+    c = smooth_group_factors(factors, w, bounds)
+    share = base_share * c
+    if np.any(share < 0) or np.any(share > 1):
+        raise ValueError(
+            f"estimated female share by age leaves [0, 1]: {share.min():.3f} … {share.max():.3f}"
+        )
+    return total * share
+
+
+@functools.cache
+def _kreis_sex_single(year: int) -> tuple[np.ndarray, bool, str]:
+    """Kreis persons (sex, 0 … OPEN_AGE) at 31.12.year, whether the age totals are official, method."""
+    groups, _ = _kreis_groups(year)
+    if year not in official_single_age_years():
+        arr = np.stack(
+            [
+                graduate(groups[s], BOUNDS_17, tail_weights=life_table_weights(sex, 75))
+                for s, sex in enumerate(SEXES)
+            ]
+        )
+        return arr, False, "graduated from the 17 official age groups by sex (PCHIP; 75+ by the life table)"
+    total = _official_single_ages(year)  # 0 … 89, 90+
+    lt_share, L = _life_table_female_share()
+    top = ITNRW_OPEN_AGE
+    base = np.append(lt_share[:top], L[0, top:].sum() / L[:, top:].sum())
+    female = split_single_ages_by_sex(total, groups[0], base, BOUNDS_17_ITNRW)
+    male = total - female
+    arr = np.zeros((len(SEXES), N_AGES))
+    for s, part in enumerate((female, male)):
+        arr[s, :top] = part[:top]
+        tail = L[s, top:]
+        arr[s, top:] = part[top] * tail / tail.sum()
+    method = (
+        f"official single ages 0…{top - 1} and {top}+ (IT.NRW 12411-09i, both sexes); sex split estimated "
+        "(life-table female share × a smooth correction meeting the official sex × 17 groups exactly); "
+        f"{top}+ spread over {top}…{OPEN_AGE} by the life-table person-years of each sex"
+    )
+    return arr, True, method
+
+
+def kreis_single_ages(year: int) -> pd.DataFrame:
+    """Kreis population by sex × single age 0 … 100 at 31.12.year.
+
+    Where IT.NRW publishes the Kreis single ages (31.12.2024, 12411-09i, both sexes 0 … 89
+    and 90+) they are used as they are; the split by sex (:func:`split_single_ages_by_sex`)
+    and the split of 90+ over 90 … 100 (life-table person-years of each sex) are estimates.
+    Other years are graduated from the official 17 groups by sex (:func:`graduate`).
+
+    Returns
+    -------
+    DataFrame ``ags, year, sex, age, age_group, population, estimated, both_sexes_estimated,
+    basis`` (persons, float). ``estimated`` is True (the sex split is estimated in every
+    year); ``both_sexes_estimated`` is False where the sum over both sexes is the official
+    single-age figure (2024, ages 0 … 89). Sex × 17-group sums equal the official table exactly.
+    """
+    _, basis = _kreis_groups(year)
+    arr, official_ages, _ = _kreis_sex_single(year)
     rows = []
     for s, sex in enumerate(SEXES):
-        single = graduate(groups[s], BOUNDS_17, tail_weights=life_table_weights(sex, 75))
         rows.append(
             pd.DataFrame(
-                {"ags": KREIS_AGS, "year": year, "sex": sex, "age": np.arange(N_AGES), "population": single}
+                {"ags": KREIS_AGS, "year": year, "sex": sex, "age": np.arange(N_AGES), "population": arr[s]}
             )
         )
     out = pd.concat(rows, ignore_index=True)
     out["age_group"] = [list(AGE_GROUPS_17)[g] for g in GROUP17_OF_AGE[out.age.to_numpy()]]
     out["estimated"] = True
+    out["both_sexes_estimated"] = ~(official_ages & (out.age < ITNRW_OPEN_AGE))
     out["basis"] = basis
-    return out[["ags", "year", "sex", "age", "age_group", "population", "estimated", "basis"]]
+    return out[
+        ["ags", "year", "sex", "age", "age_group", "population", "estimated", "both_sexes_estimated", "basis"]
+    ]
+
+
+def kreis_sex_split_check(year: int = 2024) -> pd.DataFrame:
+    """Check the estimated Kreis sex split by single age against the official groups a year earlier.
+
+    Each official group by sex of 31.12.(year − 1) (12411-02-03-4; the 12411-09i file repeats
+    6–9, 10–14, 15–17, 18–19) is one birth cohort range that is one year older at 31.12.year:
+    ages ``lo + 1 … hi + 1``. Their female share in the estimate (smooth curve) is compared
+    with the official share of the year before, and so is a step split (each group's
+    official female share of ``year`` applied to all its ages) — the naive alternative.
+    The shares differ also by one year of migration and deaths, so this bounds, not
+    measures, the error of the within-group split.
+
+    Returns
+    -------
+    DataFrame ``age_group, ages_then, official_share, curve_share, step_share, curve_error_pp,
+    step_error_pp`` (one row per group but the first, the open group is compared as 76+).
+    """
+    groups, _ = _kreis_groups(year)
+    prev, _ = _kreis_groups(year - 1)
+    arr, _, _ = _kreis_sex_single(year)
+    total = arr.sum(axis=0)
+    step_female = np.zeros(N_AGES)
+    for g, (lo, hi) in enumerate(BOUNDS_17):
+        step_female[lo : hi + 1] = total[lo : hi + 1] * groups[0, g] / groups[:, g].sum()
+    rows = []
+    for g, (label, (lo, hi)) in enumerate(AGE_GROUPS_17.items()):
+        a, b = lo + 1, min(hi + 1, OPEN_AGE)
+        sel = slice(a, b + 1)
+        obs = prev[0, g] / prev[:, g].sum()
+        cur = arr[0, sel].sum() / total[sel].sum()
+        stp = step_female[sel].sum() / total[sel].sum()
+        rows.append(
+            {
+                "age_group": label,
+                "ages_then": f"{a}–{b}" if hi < OPEN_AGE else f"{a}+",
+                "official_share": obs,
+                "curve_share": cur,
+                "step_share": stp,
+                "curve_error_pp": 100 * (cur - obs),
+                "step_error_pp": 100 * (stp - obs),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -536,7 +706,9 @@ def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
 
 
 def _imported_tables() -> list[pd.DataFrame]:
-    """Official municipal age tables imported by the user; [] when none."""
+    """Official municipal age tables published in the store (the served, validated release)."""
+    from dashboard.data.imports import imported_municipal_age_tables
+
     return list(imported_municipal_age_tables())
 
 
@@ -603,7 +775,7 @@ def official_municipal_cells(
     year : reference year (31 Dec).
     tables : tidy tables ``ags, year, sex, age_min, age_max, population`` (+ provenance
         columns ``table, publisher, source, licence`` if present); default: the tables
-        imported by the user (``dashboard.data.userdata``), none if that module is absent.
+        published in the store (``dashboard.data.imports``), none if nothing is published.
 
     Returns
     -------
@@ -747,14 +919,20 @@ def _prior(totals: np.ndarray, kreis_single: np.ndarray) -> np.ndarray:
 
 
 def _tidy(
-    year: int, cells: np.ndarray, estimated: dict[str, bool], total_estimated: dict[str, bool] | None = None
+    year: int,
+    cells: np.ndarray,
+    estimated: dict[str, bool],
+    total_estimated: dict[str, bool] | None = None,
+    age_split_estimated: dict[str, bool] | None = None,
 ) -> pd.DataFrame:
     """(region, sex, age) array -> tidy population frame in contract order.
 
     ``estimated[ags]`` flags the cells (age × sex structure), ``total_estimated[ags]`` the
-    municipal total (default: the same as ``estimated``).
+    municipal total, ``age_split_estimated[ags]`` whether single ages are a split of coarser
+    figures (graduation or estimate); both default to ``estimated``.
     """
     total_estimated = estimated if total_estimated is None else total_estimated
+    age_split_estimated = estimated if age_split_estimated is None else age_split_estimated
     rows = []
     ages = np.arange(N_AGES)
     for i, a in enumerate(AGS_LIST):
@@ -770,6 +948,7 @@ def _tidy(
                         "population": cells[i, s],
                         "estimated": estimated[a],
                         "total_estimated": total_estimated[a],
+                        "age_split_estimated": age_split_estimated[a],
                     }
                 )
             )
@@ -778,6 +957,7 @@ def _tidy(
     pop["age"] = pop.age.astype("int64")
     pop["estimated"] = pop.estimated.astype(bool)
     pop["total_estimated"] = pop.total_estimated.astype(bool)
+    pop["age_split_estimated"] = pop.age_split_estimated.astype(bool)
     return pop
 
 
@@ -849,31 +1029,174 @@ def _official_only(
 _TABLES_BY_TOKEN: dict[tuple[int, ...], list[pd.DataFrame]] = {}
 
 
-def data_version() -> tuple[int, ...]:
-    """Version of the input data: content hash of the official tables the user imported.
+def data_version() -> tuple:
+    """Version of the input data: the store's release number of the served official tables.
 
-    ``()`` when nothing was imported (the shipped data alone). The shipped raw files are
-    immutable (hashes checked by every loader), so the imports are what can change while the
-    process runs. Every cache downstream (estimate, assumptions, projections, uncertainty,
-    backtest, app views) is keyed on it, so an imported official municipal age table takes
-    effect without a restart.
+    ``()`` when none is published (the shipped data alone; the shipped raw files are immutable,
+    hashes checked by every loader). Read through :func:`dashboard.data.imports.data_version`:
+    one small query at most every few seconds, never a hash of the data. Every cache
+    downstream (estimate, assumptions, projections, uncertainty, backtest, app views) is keyed
+    on it, so a published official municipal age table takes effect without a restart.
     """
-    tables = _imported_tables()
-    token = tuple(int(pd.util.hash_pandas_object(t, index=False).sum()) for t in tables)
-    _TABLES_BY_TOKEN.setdefault(token, [t.copy() for t in tables])
+    from dashboard.data.imports import data_version as served_version
+
+    token = served_version()
+    if token not in _TABLES_BY_TOKEN:
+        _TABLES_BY_TOKEN[token] = [t.copy() for t in _imported_tables()]
     return token
 
 
+#: Census classes of the Zensus 2022 (labels, inclusive bounds) and the class of every age.
+CENSUS_CLASSES = list(ZENSUS22_AGE_CLASSES)
+CLASS_OF_AGE = _group_index(list(ZENSUS22_AGE_CLASSES.values()))
+
+
+def _years_since_census(year: int) -> float:
+    return (pd.Timestamp(f"{year}-12-31") - ZENSUS2022_DATE).days / 365.25
+
+
+def _census_shares() -> tuple[np.ndarray, np.ndarray]:
+    """Municipal shares of the Kreis in every census class (M, C) and female shares (M,)."""
+    z = zensus2022_age_classes()
+    counts = z.pivot(index="ags", columns="age_class", values="population").loc[
+        list(AGS_LIST), CENSUS_CLASSES
+    ]
+    c = counts.to_numpy(dtype=float)
+    female, _ = _zensus_female_share()
+    return c / c.sum(axis=0, keepdims=True), female
+
+
+def census_share_curves(years: float, kreis_target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Municipal shares of the Kreis by census single age, smooth over age, class means exact.
+
+    A share constant within each census class would make the aged-forward profiles jump at
+    the (shifted) class boundaries. Instead each municipality's share is a piecewise-linear
+    curve over census age (:func:`dashboard.data.ageing.smooth_group_factors`, one node per
+    class) whose Kreis-weighted mean over every class is its census share of that class; the
+    weights are the Kreis persons of 31.12.year traced back to their census age (Lexis
+    weights). Because the solution is linear and unique, the curves of all municipalities
+    sum to 1 at every age. Persons born after the census are shared like census age 0.
+
+    Returns
+    -------
+    (shares (M, A) by census age, birth_shares (M,)).
+    """
+    shares, _ = _census_shares()
+    W, _ = lexis_weights(years, len(kreis_target))
+    weights = W.T @ kreis_target  # Kreis persons of the target date by census age
+    curves = smooth_group_factors(shares, weights, list(ZENSUS22_AGE_CLASSES.values()))
+    if np.any(curves <= 0):
+        raise ValueError("smoothed census shares are not positive")
+    return curves, curves[:, 0] / curves[:, 0].sum()
+
+
+def _odds_scale(p: np.ndarray, weights: np.ndarray, target: float) -> np.ndarray:
+    """Female share by age ``p`` rescaled in odds so that its ``weights``-weighted mean is ``target``."""
+    lo, hi = -10.0, 10.0
+    logit = np.log(p / (1 - p))
+    for _ in range(200):  # bisection on the log odds ratio; monotone in the shift
+        mid = (lo + hi) / 2
+        q = 1 / (1 + np.exp(-(logit + mid)))
+        if np.average(q, weights=weights) < target:
+            lo = mid
+        else:
+            hi = mid
+    return 1 / (1 + np.exp(-(logit + (lo + hi) / 2)))
+
+
+def census_prior(year: int) -> np.ndarray:
+    """Prior cells (m, s, a) at 31.12.year: the Zensus 2022 municipal age classes aged forward.
+
+    1. Each municipality keeps its census share of every birth cohort (census class shares,
+       :func:`dashboard.data.ageing.age_forward` with Lexis weights for the
+       ``(31.12.year − 15.05.2022)`` years); the Kreis single ages of 31.12.year (official
+       where published, else graduated) supply the counts. The shares are smooth curves over
+       age that keep every census class's share exactly (:func:`census_share_curves`); the
+       persons born after the census day are shared like census age 0.
+    2. By sex: the Kreis female share by single age, shifted in odds per municipality so that
+       the municipality's female share equals its Zensus 2022 female share.
+
+    Returns (M, 2, A) persons; the sum over municipalities and sexes is the Kreis by single age.
+    """
+    kreis, _, _ = _kreis_sex_single(year)  # (2, A)
+    k_total = kreis.sum(axis=0)
+    years = _years_since_census(year)
+    _, female_share = _census_shares()
+    curves, births = census_share_curves(years, k_total)
+    both = age_forward(curves, np.arange(N_AGES), k_total, years, births)  # (M, A)
+    p = np.clip(kreis[0] / np.where(k_total > 0, k_total, 1.0), 1e-6, 1 - 1e-6)
+    out = np.empty((len(AGS_LIST), len(SEXES), N_AGES))
+    for i in range(len(AGS_LIST)):
+        q = _odds_scale(p, both[i], female_share[i])
+        out[i, 0] = both[i] * q
+        out[i, 1] = both[i] * (1 - q)
+    return out
+
+
 @functools.cache
-def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
-    tables = _TABLES_BY_TOKEN.get(token, [])
+def _estimate(year: int, token: tuple = ()) -> Estimate:
+    return estimate_with_tables(year, _TABLES_BY_TOKEN.get(token, []))
+
+
+#: Largest difference (persons) between the sum of complete official municipal tables and the
+#: official Kreis table, per sex × age group (both are integer counts of the same Fortschreibung).
+MARGIN_TOLERANCE = 0.5
+
+
+def check_official_tables(tables: list[pd.DataFrame]) -> list:
+    """What the model would do with these official municipal tables: every problem, or ``[]``.
+
+    Runs :func:`estimate_with_tables` for every reference year the tables cover — the very
+    code path of the projection's base population — so a table the model would refuse is
+    never called usable. The rules it applies: tidy contract (15 municipalities of Kreis
+    Düren, both sexes, complete age groups 0…100+, whole persons ≥ 0, one row per key);
+    municipal sums ≤ the official Kreis table by sex × age group, and EQUAL to it (within
+    :data:`MARGIN_TOLERANCE`) when all 15 municipalities are given.
+
+    Parameters
+    ----------
+    tables : tidy frames with the columns of :data:`USER_TABLE_COLUMNS` (+ provenance).
+    """
+    years = sorted(
+        {
+            int(y)
+            for t in tables
+            if "year" in t.columns
+            for y in pd.to_numeric(t.year, errors="coerce").dropna()
+        }
+    )
+    problems = []
+    for year in years:
+        try:
+            estimate_with_tables(year, tables)
+        except DataFormatError as exc:
+            problems.extend(exc.problems)
+        except ValueError as exc:
+            problems.append(
+                problem(
+                    "importierte Gemeindetabelle",
+                    None,
+                    None,
+                    f"eine verwendbare Tabelle für 31.12.{year}",
+                    str(exc),
+                )
+            )
+    return problems
+
+
+def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
+    """The estimate of 31.12.year with these official municipal tables (uncached).
+
+    Raises :class:`DataFormatError` naming every rule a table breaks (see
+    :func:`check_official_tables`).
+    """
     if year not in kreis_years():
         official, official_est, prov = official_municipal_cells(year, tables)
         if set(official) == set(AGS_LIST):
             return _official_only(year, official, official_est, prov)
     groups, basis = _kreis_groups(year)
-    kreis = kreis_single_ages(year)
-    kreis_single = np.stack([kreis[kreis.sex == s].population.to_numpy() for s in SEXES])
+    kreis_single, kreis_ages_official, kreis_method = _kreis_sex_single(year)
+    census_anchored = basis == BASIS_Z2022
     totals_df = municipal_sex_totals(year)
     totals = (
         totals_df.pivot(index="ags", columns="sex", values="population")
@@ -894,6 +1217,21 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
             ]
         )
         rest_groups = groups - fixed_groups
+        if set(official) == set(AGS_LIST) and np.abs(rest_groups).max() > MARGIN_TOLERANCE:
+            worst = np.unravel_index(np.abs(rest_groups).argmax(), rest_groups.shape)
+            raise DataFormatError(
+                problem(
+                    "importierte Gemeindetabelle",
+                    None,
+                    "population",
+                    f"Summe der 15 Gemeinden = amtliche Kreistabelle 31.12.{year} je Geschlecht × "
+                    "Altersgruppe",
+                    f"Abweichung in {int((np.abs(rest_groups) > MARGIN_TOLERANCE).sum())} von "
+                    f"{rest_groups.size} Zellen, am größten bei {SEX_LABELS[SEXES[worst[0]]]} "
+                    f"{list(AGE_GROUPS_17)[worst[1]]}: Gemeinden {fmt_dec(fixed_groups[worst], 0)}, "
+                    f"Kreis {fmt_dec(groups[worst], 0)}",
+                )
+            )
         if np.any(rest_groups < -1e-6):
             raise DataFormatError(
                 problem(
@@ -901,7 +1239,7 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
                     None,
                     "population",
                     f"Gemeindesummen ≤ Kreistabelle 31.12.{year} je Geschlecht × Altersgruppe",
-                    f"Überschreitung um bis zu {float(-rest_groups.min()):.1f} Personen",
+                    f"Überschreitung um bis zu {fmt_dec(float(-rest_groups.min()), 0)} Personen",
                 )
             )
         rest_groups = np.clip(rest_groups, 0, None)  # only -1e-6 … 0 float noise reaches here
@@ -911,22 +1249,73 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
     else:
         rest_groups, rest_totals = groups, totals
 
-    prior_all = _prior(totals, kreis_single)
+    single_margin_used = False
+    single_margin_note = "no official Kreis single ages for this date"
     cells = fixed.copy()
     iterations, residual, converged = 0, 0.0, True
-    if free:
-        prior = prior_all[free]
-        # margin A: (sex, group17) -> aggregate age axis to groups via an indicator
-        onehot = np.eye(len(AGE_GROUPS_17))[GROUP17_OF_AGE]  # (a, g)
-        # rake on the (m, s, a) array with margins on (s, g): do it on grouped cells
-        grouped_prior = prior @ onehot  # (m, s, g)
-        res = ipf(grouped_prior, [((1, 2), rest_groups), ((0, 1), rest_totals)])
-        iterations, residual, converged = res.iterations, res.max_residual, res.converged
-        factor = np.divide(res.cells, grouped_prior, out=np.zeros_like(res.cells), where=grouped_prior > 0)
-        cells[free] = prior * factor[:, :, GROUP17_OF_AGE]
+    margin_residuals: dict[str, float] = {}
+    if census_anchored:
+        prior_all = census_prior(year)
+        if free:
+            prior = prior_all[free]
+            age91 = np.minimum(np.arange(N_AGES), ITNRW_OPEN_AGE)
+            shape = prior.shape
+            m_lab = np.broadcast_to(np.arange(len(free))[:, None, None], shape)
+            g_lab = np.broadcast_to(
+                (np.arange(len(SEXES))[:, None] * len(AGE_GROUPS_17) + GROUP17_OF_AGE[None, :])[None], shape
+            )
+            margins = [
+                (m_lab, rest_totals.sum(axis=1)),  # municipal totals (both sexes)
+                (g_lab, rest_groups.reshape(-1)),  # Kreis sex × 17 groups
+            ]
+            names = ["municipal_totals", "kreis_sex_group17"]
+            if kreis_ages_official:
+                rest_single = _official_single_ages(year) - np.bincount(
+                    age91, weights=fixed.sum(axis=(0, 1)), minlength=ITNRW_OPEN_AGE + 1
+                )
+                if np.all(rest_single >= -1e-6):
+                    a_lab = np.broadcast_to(age91[None, None, :], shape)
+                    margins.append((a_lab, np.clip(rest_single, 0, None)))  # only float noise clipped
+                    names.append("kreis_single_ages")
+                    single_margin_used = True
+                    single_margin_note = "used"
+                else:
+                    single_margin_note = (
+                        "not used: imported municipal tables exceed the official Kreis single ages at "
+                        f"some ages (by up to {float(-rest_single.min()):.1f} persons; their single ages "
+                        "are graduated within groups)"
+                    )
+            res = rake(prior, margins, tol=IPF_TOL, max_iter=IPF_MAX_ITER)
+            iterations, residual, converged = res.iterations, res.max_residual, res.converged
+            margin_residuals = dict(zip(names, res.residuals))
+            cells[free] = res.cells
+    else:
+        prior_all = _prior(totals, kreis_single)
+        if free:
+            prior = prior_all[free]
+            onehot = np.eye(len(AGE_GROUPS_17))[GROUP17_OF_AGE]  # (a, g)
+            grouped_prior = prior @ onehot  # (m, s, g): the single ages keep the prior's shape
+            res = ipf(grouped_prior, [((1, 2), rest_groups), ((0, 1), rest_totals)])
+            iterations, residual, converged = res.iterations, res.max_residual, res.converged
+            factor = np.divide(
+                res.cells, grouped_prior, out=np.zeros_like(res.cells), where=grouped_prior > 0
+            )
+            cells[free] = prior * factor[:, :, GROUP17_OF_AGE]
     if not converged:
         raise RuntimeError(f"IPF did not converge for {year}: residual {residual}")
 
+    if census_anchored and free:
+        # the sex split of the census-anchored estimate is the raking's result (census female
+        # shares in the prior, Kreis sex × 17 groups as margin), not a margin of its own
+        by_sex = cells.sum(axis=2)
+        for i in free:
+            for s, sex in enumerate(SEXES):
+                sel = (totals_df.ags == AGS_LIST[i]) & (totals_df.sex == sex)
+                totals_df.loc[sel, "population"] = float(by_sex[i, s])
+        totals_df["method"] = totals_df.method.str.split("; sex split").str[0] + (
+            "; sex split estimated: result of the census-anchored estimate (Zensus 2022 female share of "
+            "each municipality in the prior, raked to the official Kreis table by sex × 17 age groups)"
+        )
     tot_est = totals_df.groupby("ags").total_estimated.all()
     total_flags = {
         a: (
@@ -938,12 +1327,17 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
     }
     pop = _tidy(year, cells, {a: official_est.get(a, True) for a in AGS_LIST}, total_flags)
 
-    # ---- fit report: raked vs prior per municipality × sex × grid group
+    # ---- fit report: raked vs prior per municipality × sex × group (17 groups for the census-
+    # anchored estimate, the 5 Zensus 2011 grid groups for the grid estimate)
+    if census_anchored:
+        group_of_age, group_names, kind = GROUP17_OF_AGE, list(AGE_GROUPS_17), "17 age groups"
+    else:
+        group_of_age, group_names, kind = GRID_OF_AGE, list(GRID_GROUPS), "Zensus 2011 grid group"
     fit_rows = []
     for i, a in enumerate(AGS_LIST):
         for s, sex in enumerate(SEXES):
-            for G, gname in enumerate(GRID_GROUPS):
-                sel = GRID_OF_AGE == G
+            for G, gname in enumerate(group_names):
+                sel = group_of_age == G
                 pr = float(prior_all[i, s, sel].sum())
                 rk = float(cells[i, s, sel].sum())
                 fit_rows.append(
@@ -951,7 +1345,8 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
                         "ags": a,
                         "municipality": MUNICIPALITIES[a],
                         "sex": sex,
-                        "grid_group": gname,
+                        "group": gname,
+                        "group_kind": kind,
                         "prior": pr,
                         "raked": rk,
                         "ratio": rk / pr if pr > 0 else np.nan,
@@ -960,7 +1355,6 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
                 )
     fit = pd.DataFrame(fit_rows)
     fit["log_adjustment"] = np.log(fit.ratio)
-    # finest level: per (m, s, group17) factor
     grp_prior = np.stack(
         [
             [np.bincount(GROUP17_OF_AGE, weights=prior_all[i, s], minlength=17) for s in range(2)]
@@ -981,19 +1375,39 @@ def _estimate(year: int, token: tuple[int, ...] = ()) -> Estimate:
         )
         - groups
     ).max()
-    muni_resid = np.abs(cells.sum(axis=2)[est_idx] - totals[est_idx]).max() if est_idx else 0.0
+    margin_totals = totals.sum(axis=1) if census_anchored else totals
+    got_totals = cells.sum(axis=(1, 2)) if census_anchored else cells.sum(axis=2)
+    muni_resid = np.abs(got_totals[est_idx] - margin_totals[est_idx]).max() if est_idx else 0.0
+    single_resid = float("nan")
+    if kreis_ages_official:
+        age91 = np.minimum(np.arange(N_AGES), ITNRW_OPEN_AGE)
+        got91 = np.bincount(age91, weights=cells.sum(axis=(0, 1)), minlength=ITNRW_OPEN_AGE + 1)
+        single_resid = float(np.abs(got91 - _official_single_ages(year)).max())
+    moved = float(np.abs(cells[est_idx] - prior_all[est_idx]).sum() / 2) if est_idx else 0.0
     summary = {
         "year": year,
         "basis": basis,
+        "method_kind": "zensus2022_aged_forward" if census_anchored else "zensus2011_grid",
         "kreis_total": float(groups.sum()),
+        "kreis_single_ages": kreis_method,
+        "kreis_single_ages_official": bool(kreis_ages_official),
         "ipf_iterations": iterations,
         "ipf_max_residual": float(residual),
+        "ipf_margin_residuals": margin_residuals,
         "kreis_margin_max_abs_error": float(kreis_resid),
+        "kreis_single_age_margin_max_abs_error": single_resid,
+        "kreis_single_age_margin_used": single_margin_used,
+        "kreis_single_age_margin_note": single_margin_note,
         "municipal_margin_max_abs_error": float(muni_resid),
         "max_abs_log_adjustment_group17": float(la17.max()),
         "mean_abs_log_adjustment_group17": float(la17.mean()),
-        "max_abs_log_adjustment_grid": float(fit.log_adjustment.abs().max()),
-        "mean_abs_log_adjustment_grid": float(fit.log_adjustment.abs().mean()),
+        "max_abs_log_adjustment_fit": float(fit.log_adjustment.abs().max()),
+        "mean_abs_log_adjustment_fit": float(fit.log_adjustment.abs().mean()),
+        "persons_moved": moved,
+        "persons_moved_share": moved / float(cells[est_idx].sum()) if est_idx else 0.0,
+        "prior_total_ratio": {
+            AGS_LIST[i]: float(prior_all[i].sum() / margin_totals[i].sum()) for i in est_idx
+        },
         "municipal_totals_estimated": bool(totals_df.total_estimated.any()),
         "municipal_sex_split_estimated": bool(totals_df.estimated.any()),
         "municipal_totals_method": str(totals_df.method.iloc[0]),
@@ -1011,11 +1425,9 @@ def _totals_sentence(s: dict) -> tuple[str, str]:
     if s["basis"] == BASIS_Z2022 and not s["municipal_totals_estimated"]:
         return (
             f"Die Einwohnerzahlen der Gemeinden am 31.12.{y} sind amtlich (IT.NRW, Tabelle 12411-15i); "
-            "geschätzt ist ihre Aufteilung nach Geschlecht (Frauenanteil je Gemeinde aus dem Zensus 2022, "
-            "auf die amtlichen Kreiswerte nach Geschlecht abgestimmt) und nach Alter. ",
-            f"The municipal totals of 31.12.{y} are official (IT.NRW table 12411-15i); their split by sex "
-            "(Zensus 2022 female share per municipality, raked to the official Kreis totals by sex) and by "
-            "age is estimated. ",
+            "geschätzt ist ihre Aufteilung nach Alter und Geschlecht. ",
+            f"The municipal totals of 31.12.{y} are official (IT.NRW table 12411-15i); their split by age "
+            "and sex is estimated. ",
         )
     if s["basis"] == BASIS_Z2022:
         return (
@@ -1040,7 +1452,83 @@ def _totals_sentence(s: dict) -> tuple[str, str]:
     )
 
 
+def _census_method_texts(s: dict) -> tuple[str, str]:
+    """German and English method text of the census-anchored estimate (Zensus 2022 basis)."""
+    y = s["year"]
+    n_off = len(s["official_municipal_tables"])
+    adj = np.expm1(s["max_abs_log_adjustment_group17"])
+    if s["kreis_single_ages_official"]:
+        ages_de = (
+            "Die Zahl der Personen je Altersjahr liefert die amtliche Kreistabelle nach Einzelalter "
+            "(IT.NRW 12411-09i, 0 bis 89 Jahre und 90+); geschätzt sind ihre Aufteilung nach Geschlecht "
+            "(Frauenanteil der Sterbetafel Deutschland 2023/25, glatt korrigiert, sodass die amtlichen "
+            "17 Altersgruppen nach Geschlecht exakt stimmen) und die Verteilung von 90+ auf 90 bis 100+ "
+            "(nach der Sterbetafel). "
+        )
+        ages_en = (
+            "The persons per year of age come from the official Kreis single ages (IT.NRW 12411-09i, "
+            "0–89 and 90+); their split by sex (life-table female share with a smooth correction that "
+            "meets the official 17 groups by sex exactly) and the split of 90+ over 90–100+ (life "
+            "table) are estimated. "
+        )
+        margins_de = ", die amtlichen Einzelalter des Kreises"
+        margins_en = ", the official Kreis single ages"
+    else:
+        ages_de = (
+            "Die Kreiswerte je Altersjahr sind aus den amtlichen 17 Altersgruppen nach Geschlecht "
+            "interpoliert (PCHIP; 75+ nach der Sterbetafel Deutschland 2023/25). "
+        )
+        ages_en = (
+            "The Kreis values per year of age are interpolated from the official 17 groups by sex "
+            "(PCHIP; 75+ by the Germany 2023/25 life table). "
+        )
+        margins_de = margins_en = ""
+    de = (
+        f"Bevölkerung nach Gemeinde, Geschlecht und Einzelalter am 31.12.{y} (Basis Zensus 2022) – "
+        "Schätzung, verankert im Zensus 2022: Die amtlichen Altersklassen jeder Gemeinde aus dem "
+        "Zensus 2022 (15.05.2022, 11 Klassen) werden jahrgangsweise bis zum "
+        f"31.12.{y} fortgeschrieben. Jede Gemeinde behält ihren Zensus-Anteil an jedem Geburtsjahrgang "
+        "des Kreises; ihre Jahrgänge verändern sich also wie die des Kreises (Sterbefälle und "
+        "Wanderungssaldo des Kreises je Jahrgang, als Rate auf die örtliche Bevölkerung übertragen). "
+        "Nach dem Zensusstichtag Geborene werden wie die Altersklasse 0–2 verteilt. "
+        + ages_de
+        + "Den Frauenanteil jeder Gemeinde übernimmt die Schätzung aus dem Zensus 2022. Anschließend "
+        "werden die Werte iterativ proportional angepasst (IPF), bis die Einwohnerzahlen der Gemeinden"
+        + margins_de
+        + " und die amtlichen Kreiswerte nach Geschlecht und 17 Altersgruppen exakt getroffen sind "
+        f"({s['ipf_iterations']} Iterationen; verschoben wurden {fmt_dec(s['persons_moved'], 0)} Personen "
+        f"= {fmt_dec(100 * s['persons_moved_share'], 2)} %, größte Anpassung einer Altersgruppe "
+        f"±{fmt_dec(100 * adj, 1)} %). "
+        + _totals_sentence(s)[0]
+        + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else "")
+    )
+    en = (
+        f"Population by municipality, sex and single age at 31.12.{y} (Zensus 2022 basis) – estimate "
+        "anchored on the Zensus 2022: each municipality's official census age classes (15.05.2022, 11 "
+        f"classes) are carried forward cohort by cohort to 31.12.{y}. Every municipality keeps its census "
+        "share of each Kreis birth cohort, so its cohorts change like the Kreis's (Kreis deaths and net "
+        "migration per cohort, applied as rates to the local population); persons born after the census "
+        "day are shared like the class 0–2. "
+        + ages_en
+        + "The female share of each municipality is its Zensus 2022 share. The cells are then raked "
+        "(IPF) until the municipal totals"
+        + margins_en
+        + " and the official Kreis figures by sex × 17 age groups are met exactly "
+        f"({s['ipf_iterations']} iterations; {s['persons_moved']:,.0f} persons = "
+        f"{100 * s['persons_moved_share']:.2f} % moved, largest group adjustment ±{100 * adj:.1f} %). "
+        + _totals_sentence(s)[1]
+        + (
+            f"An official municipal table replaced the estimate for {n_off} municipality(ies)."
+            if n_off
+            else ""
+        )
+    )
+    return de.strip(), en.strip()
+
+
 def _method_texts(s: dict) -> tuple[str, str]:
+    if s.get("method_kind") == "zensus2022_aged_forward":
+        return _census_method_texts(s)
     y = s["year"]
     n_off = len(s["official_municipal_tables"])
     de = (

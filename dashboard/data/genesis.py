@@ -50,11 +50,12 @@ import pandas as pd
 
 from dashboard.constants import BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, OPEN_AGE
 from dashboard.data.errors import DataFormatError, Problem, problem
+from dashboard.settings import UPLOAD_MAX_BYTES
 
 LAYOUTS_PATH: Path = Path(__file__).with_name("genesis_layouts.json")
 
-#: Largest file accepted by the loader (bytes); the user-data import applies the same limit.
-MAX_FILE_BYTES: int = 20 * 1024 * 1024
+#: Largest file accepted by the loader (bytes): the one upload limit of the project.
+MAX_FILE_BYTES: int = UPLOAD_MAX_BYTES
 #: Zip containers (xlsx, zipped ffcsv): largest total uncompressed size and ratio.
 MAX_UNCOMPRESSED_BYTES: int = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO: float = 100.0
@@ -356,6 +357,17 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
                 )
                 return "", ""
         return text, "utf-8"
+    mac = _mac_roman_hint(data)
+    if mac is not None:
+        line, seen, meant = mac
+        probs.add(
+            line,
+            None,
+            "Text in UTF-8 oder Windows-1252 (Latin-1)",
+            f"Mac-Roman-Kodierung (z. B. {seen!r}, in Mac Roman gelesen {meant!r}); bitte die Datei "
+            "als UTF-8 oder Windows-1252 speichern",
+        )
+        return "", ""
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -373,6 +385,31 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
                 if len(probs.items) >= 20:
                     break
         return "", ""
+
+
+#: German letters as Mac Roman bytes (Ä Ö Ü ä ö ü ß): in Windows-1252 they read € … † Š š Ÿ §.
+_MAC_UMLAUT_BYTES = re.compile(rb"[A-Za-z][\x80\x85\x86\x8a\x9a\x9f\xa7][a-z]")
+_LATIN1_UMLAUT_BYTES = re.compile(rb"[\xc4\xd6\xdc\xe4\xf6\xfc\xdf]")
+
+
+def _mac_roman_hint(data: bytes) -> tuple[int, str, str] | None:
+    """(line, word as Windows-1252, word as Mac Roman) when the bytes are Mac Roman text.
+
+    A file saved as "Mac Roman" (old Mac Excel) has its umlauts at bytes that Windows-1252
+    reads as other characters ("Bevšlkerung"), so every region and age label mismatches. The
+    signs: umlaut bytes of Mac Roman between letters, and none of Windows-1252's umlaut bytes.
+    """
+    m = _MAC_UMLAUT_BYTES.search(data)
+    if m is None or _LATIN1_UMLAUT_BYTES.search(data):
+        return None
+    start = (
+        max(data.rfind(b";", 0, m.start()), data.rfind(b"\n", 0, m.start()), data.rfind(b" ", 0, m.start()))
+        + 1
+    )
+    end = min(x for x in (data.find(b";", m.end()), data.find(b"\n", m.end()), len(data)) if x >= 0)
+    word = data[start:end][:40]
+    line = data.count(b"\n", 0, m.start()) + 1
+    return line, word.decode("cp1252", errors="replace"), word.decode("mac_roman")
 
 
 def check_zip_safety(path: Path, probs: _Problems | None = None) -> list[Problem]:

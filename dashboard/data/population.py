@@ -13,6 +13,9 @@ The tidy contract (see ``/work/shared/ARCHITECTURE.md``)::
     total_estimated  bool, per municipality: True where the municipal *total* (both sexes,
                   all ages) is estimated. False for official totals (31.12.2024: IT.NRW
                   12411-15i) even though the split by age and sex (``estimated``) is not
+    age_split_estimated  bool, per municipality: True where the single ages are a split of
+                  coarser figures (the estimate; an imported table in age groups graduated
+                  within its groups); False for an imported table in single ages
 
 Rows are ordered by ``AGS_LIST``, then ``SEXES``, then age, so
 ``df.population.to_numpy().reshape(15, 2, 101)`` gives the ``(region, sex, age)`` array.
@@ -37,6 +40,7 @@ POPULATION_COLUMNS = (
     "population",
     "estimated",
     "total_estimated",
+    "age_split_estimated",
 )
 
 
@@ -51,7 +55,7 @@ def load_population(year: int = BASE_YEAR) -> pd.DataFrame:
     Returns
     -------
     DataFrame with columns ``ags, municipality, year, sex, age, population, estimated,
-    total_estimated`` (15 municipalities × 2 sexes × 101 ages = 3,030 rows). At 31.12.2024
+    total_estimated, age_split_estimated`` (15 municipalities × 2 sexes × 101 ages = 3,030 rows). At 31.12.2024
     the municipal totals are official (``total_estimated`` False) and sum exactly to the
     IT.NRW figures; the age × sex structure is estimated (``estimated`` True). For every year the sums over
     municipalities equal the official Kreis table by sex × 17 age groups. Cached per

@@ -12,9 +12,13 @@ Mortality
     level per sex (proportional hazards on ``m_x = −ln(1 − q_x)``). The level is the
     coefficient of a Poisson GLM of the observed Kreis deaths 2020–2024 by sex and year
     (12613-01-01-4) with offset ``log Σ_x E_x m_x`` (expected deaths at German rates,
-    exposure E = mean of the graduated Kreis population at the start and end of each year),
-    i.e. a model-based standardised mortality ratio (SMR). Fitted per year 2020–2024 (shown)
-    and pooled over 2023–2024 for the Basis (post-pandemic, the life table's own period).
+    exposure E = mean of the Kreis population at the start and end of each year, anchored on
+    the official single ages of 31.12.2024 — :func:`kreis_tables`), i.e. a model-based
+    standardised mortality ratio (SMR). Fitted per year 2020–2024 (shown) and pooled over
+    2023–2024 for the Basis (post-pandemic, the life table's own period). Improvement: e0
+    rises linearly to the Destatis L2 assumption for 2070 (:data:`E0_2070_L2`); the female −
+    male gap of e0 is checked against Germany and NRW (delta-method interval with the
+    overdispersion of the yearly model).
 Fertility
     Age schedule: gamma-shaped over ages 15–49 with mean age at childbearing 31.5 years and
     SD 5.5 years (an assumption — there are no age-specific rates for the Kreis; only the
@@ -101,12 +105,33 @@ ESTIMATION_YEARS = (2020, 2021, 2022, 2023, 2024)
 #: the period of the life table 2023/25.
 BASIS_YEARS = (2023, 2024)
 RESIDUAL_PERIOD = (2013, 2023)
+#: Municipal excess net migration (residual method) is multiplied by this factor per year in
+#: the projection; 0 = not carried forward. Chosen by the municipal backtest
+#: (:mod:`dashboard.projection.backtest`: no damping factor beat dropping the excess).
+EXCESS_DAMPING: float = 0.0
+#: Weight of the recent Kreis net migration (median 2020–2024) in the Basis; the rest goes to
+#: the net migration that keeps the Kreis population constant (a composite with the constant
+#: method, Smith, Tayman & Swanson 2013). Equal weights, not tuned: in the municipal
+#: backtest the equal-weight composite is the only one within 0.5 pp of the best naive method
+#: in every case (:func:`dashboard.projection.backtest.treatment_comparison`).
+KREIS_COMPOSITE_WEIGHT: float = 0.5
+#: Life expectancy at birth in 2070 (female, male) of the Destatis 15th coordinated population
+#: projection (December 2022), moderate assumption L2: girls 88.2, boys 84.6 years.
+E0_2070_L2: tuple[float, float] = (88.2, 84.6)
+#: Calendar year of the Kreis mortality table (deaths 2023–2024, life table 2023/25).
+MORTALITY_YEAR: int = 2024
 
 SRC_LIFETABLE = "Destatis 12621-0001, Sterbetafel Deutschland 2023/25 (dl-de/by-2-0)"
 SRC_DEATHS = "Regionalstatistik 12613-01-01-4, Gestorbene Kreis Düren"
 SRC_BIRTHS = "Regionalstatistik 12612-01-01-4, Lebendgeborene Kreis Düren"
 SRC_MIG = "Regionalstatistik 12711-01-03-4, Zu- und Fortzüge über die Kreisgrenze"
 SRC_POP = "Regionalstatistik 12411-0018 / 12411-02-03-4, Bevölkerung Kreis Düren nach 17 Altersgruppen"
+SRC_L2 = (
+    "Destatis, 15. koordinierte Bevölkerungsvorausberechnung (2022), Annahme L2 (moderat): "
+    "Lebenserwartung 2070 Mädchen 88,2, Jungen 84,6 Jahre"
+)
+SRC_Z11 = "Zensus 2011, 1-km-Gitter (5 Altersgruppen)"
+SRC_Z22 = "Zensus 2022, Regionaltabelle Demografie (11 Altersklassen je Gemeinde)"
 SRC_GV = "Destatis Gemeindeverzeichnis (GV-ISys), Bevölkerung 31.12.2013 und 31.12.2023 (Zensus-2011-Basis)"
 
 
@@ -143,7 +168,17 @@ class Assumptions:
     sex_ratio_at_birth : male per female births.
     in_migration_distribution : (2, A) age–sex distribution of in-migrants, sums to 1.
     out_migration_rate : (2, A) out-migrants per person and year.
-    net_migration : Basis Kreis net migration (persons/year).
+    net_migration : Basis Kreis net migration (persons/year): ``KREIS_COMPOSITE_WEIGHT`` ×
+        ``net_migration_recent`` + the rest × ``net_migration_constant``.
+    net_migration_recent : median of the published Kreis net migration 2020–2024.
+    net_migration_constant : net migration that offsets the natural change of the first
+        projection year (keeps the Kreis population constant).
+    e0_gain_per_year : (female, male) years of life expectancy gained per year in the Basis.
+    mortality_year : calendar year of ``qx``.
+    municipal_propensity : (R, A) in-migration propensity by age of each municipality.
+    municipal_fertility : (R,) fertility level of each municipality relative to the Kreis.
+    local_migration : in-migrants by age on the local population (True) or Kreis profile.
+    excess_damping : factor per year on ``municipal_excess``.
     net_migration_by_year : {year: net migration} observed 2020–2024.
     municipal_excess : (R,) persons/year added to each municipality's population share of
         the Kreis net migration (sums to 0).
@@ -167,6 +202,14 @@ class Assumptions:
     municipal_excess: np.ndarray
     base: object
     table: pd.DataFrame
+    net_migration_recent: float = float("nan")
+    net_migration_constant: float = float("nan")
+    e0_gain_per_year: tuple = (0.0, 0.0)
+    mortality_year: int = 2024
+    municipal_propensity: np.ndarray | None = None
+    municipal_fertility: np.ndarray | None = None
+    local_migration: bool = True
+    excess_damping: float = 1.0
 
     def survival(self, qx: np.ndarray | None = None) -> np.ndarray:
         """Survival ratios (2, A) for ``qx`` (default: the Kreis table)."""
@@ -178,8 +221,76 @@ class Assumptions:
 
 
 def _exposures(years) -> dict[int, np.ndarray]:
-    """Mean of the graduated Kreis population at the start and end of each year, (2, A)."""
-    return {y: 0.5 * (kreis_single_age(y - 1) + kreis_single_age(y)) for y in years}
+    """Mean of the Kreis population at the start and end of each year, (2, A) (:func:`kreis_tables`)."""
+    t = kreis_tables()
+    return {y: 0.5 * (t[y - 1] + t[y]) for y in years}
+
+
+def kreis_tables() -> dict[int, np.ndarray]:
+    """Kreis population (2, A) by sex and single age at 31.12. of 2019–2024, anchored on the official single ages.
+
+    31.12.2024: the official single ages 0–89 and 90+ (IT.NRW 12411-09i, both sexes) split by
+    sex with the shares of the graduated table and raked to the official sex × 17 groups
+    (the 90+ group spread over 90–100 like the graduated table). Earlier year ends: the next
+    year's table moved back one year along the cohorts (divided by the survival ratios of the
+    Germany life table 2023/25) up to age 89, 90+ in the 2024 proportion to 75–89, then
+    scaled within every sex × 17-group cell to that year's official table. So the old-age tail follows the official cohort sizes instead of a
+    stationary life table (which put 31 % too many people into 90+ and inflated the expected
+    deaths). Cached per data version; estimates (the sex split and the single ages before 2024).
+    """
+    from dashboard.data import data_version
+
+    return _kreis_tables(data_version())
+
+
+@functools.lru_cache(maxsize=2)
+def _kreis_tables(token) -> dict[int, np.ndarray]:
+    from dashboard.constants import AGE_GROUPS_17
+    from dashboard.data import kreis_age_groups
+    from dashboard.data.official import ITNRW_OPEN_AGE, official_kreis_single_ages
+
+    k = kreis_age_groups()
+    groups = list(AGE_GROUPS_17.values())
+
+    def margins(year: int) -> np.ndarray:
+        g = k[k.year == year].groupby(["sex", "age_group"], observed=False).population.sum()
+        return np.array([[float(g.loc[(sex, lab)]) for lab in AGE_GROUPS_17] for sex in SEXES])
+
+    def rake_groups(P: np.ndarray, m: np.ndarray) -> np.ndarray:
+        out = P.copy()
+        for gi, (lo, hi) in enumerate(groups):
+            cur = out[:, lo : hi + 1].sum(axis=1)
+            out[:, lo : hi + 1] *= (m[:, gi] / np.where(cur > 0, cur, 1.0))[:, None]
+        return out
+
+    grad = np.asarray(kreis_single_age(2024), dtype=float)
+    o = official_kreis_single_ages().sort_values("age").population.to_numpy(dtype=float)
+    total = np.empty(N_AGES)
+    total[:ITNRW_OPEN_AGE] = o[:ITNRW_OPEN_AGE]
+    tail = grad[:, ITNRW_OPEN_AGE:].sum(axis=0)
+    total[ITNRW_OPEN_AGE:] = o[ITNRW_OPEN_AGE] * tail / tail.sum()
+    share = grad / grad.sum(axis=0, keepdims=True)
+    P = total[None, :] * share
+    m24 = margins(2024)
+    for _ in range(50):  # two margins: single ages (both sexes) and sex × 17 groups
+        P = rake_groups(P, m24)
+        P *= (total / P.sum(axis=0))[None, :]
+    P = rake_groups(P, m24)
+    out = {2024: P}
+    s = survival_ratios(_germany_qx(), female=FEMALE_MASK)
+    for y in range(2023, 2018, -1):
+        nxt = out[y + 1]
+        back = np.empty_like(nxt)
+        back[:, :ITNRW_OPEN_AGE] = nxt[:, 1 : ITNRW_OPEN_AGE + 1] / s[:, :ITNRW_OPEN_AGE]
+        # 90+: no single ages are published; keep the 2024 ratio of 90+ to 75–89 per sex
+        # (reverse survival through a guessed 90+ shape would multiply its errors)
+        ratio = nxt[:, ITNRW_OPEN_AGE:].sum(axis=1) / nxt[:, 75:ITNRW_OPEN_AGE].sum(axis=1)
+        shape = nxt[:, ITNRW_OPEN_AGE:] / nxt[:, ITNRW_OPEN_AGE:].sum(axis=1, keepdims=True)
+        back[:, ITNRW_OPEN_AGE:] = (ratio * back[:, 75:ITNRW_OPEN_AGE].sum(axis=1))[:, None] * shape
+        out[y] = rake_groups(back, margins(y))
+    for arr in out.values():
+        arr.setflags(write=False)
+    return out
 
 
 def _events() -> pd.DataFrame:
@@ -188,7 +299,7 @@ def _events() -> pd.DataFrame:
     return vital_events()
 
 
-def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
+def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     import statsmodels.api as sm
 
     ev = _events()
@@ -224,7 +335,8 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
     e0 = life_expectancy(qx, female=FEMALE_MASK)
     method = (
         "Poisson-GLM der Gestorbenen je Geschlecht und Jahr mit Offset log(erwartete Sterbefälle "
-        "nach Sterbetafel Deutschland × Kreisbevölkerung), gepoolt 2023–2024 (nach der Pandemie, "
+        "nach Sterbetafel Deutschland × Kreisbevölkerung nach Einzelalter, verankert auf den amtlichen "
+        "Einzelaltern 31.12.2024), gepoolt 2023–2024 (nach der Pandemie, "
         "Zeitraum der Sterbetafel); Faktor auf alle Sterberaten (proportional)"
     )
     for i, sex in enumerate(SEXES):
@@ -256,7 +368,16 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray]:
                 f"Deutschland 2023/25: {fmt_dec(e0_de[i], 2)} Jahre",
             )
         )
-    return qx, level, e0
+    # standard error of the female − male e0 gap: delta method on the log levels, with the
+    # standard errors inflated by the overdispersion of the 2020–2024 model (χ²/df)
+    se_log = res.bse.loc[list(SEXES)].to_numpy() * np.sqrt(max(disp, 1.0))
+    de = []
+    for i in range(2):
+        f = np.exp(np.array([-0.01, 0.01]))
+        e = life_expectancy(scale_mortality(q_de[i][None, :], level[i] * f), female=bool(FEMALE_MASK[i]))
+        de.append((e[1] - e[0]) / 0.02)
+    gap_se = float(np.sqrt((de[0] * se_log[0]) ** 2 + (de[1] * se_log[1]) ** 2))
+    return qx, level, e0, gap_se
 
 
 def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
@@ -385,13 +506,14 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
     rows.append(
         (
             "migration",
-            "net_migration",
+            "net_migration_recent",
             "",
             net,
             "persons_per_year",
             SRC_MIG,
             "2020–2024",
-            "Median der fünf Jahressalden (robust gegen den Zuzug aus der Ukraine 2022)",
+            "Median der fünf Jahressalden (robust gegen den Zuzug aus der Ukraine 2022); geht zur Hälfte in "
+            "die Basis ein",
             f"Jahressalden {yrs}; Mittelwert {fmt_int(np.mean(list(net_by_year.values())))}",
         )
     )
@@ -468,22 +590,6 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
             f"{fmt_int(np.mean(list(_migration_years()[:4])))} (andere Jahre, andere Zensusbasis)",
         )
     )
-    rows.append(
-        (
-            "migration",
-            "municipal_age_profile",
-            "",
-            float(len(AGS_LIST)),
-            "municipalities",
-            SRC_MIG,
-            "2020–2024",
-            "Alle Gemeinden erhalten das Alters- und Geschlechtsprofil des Kreises (Zuzugsverteilung und "
-            "Fortzugsraten); Gemeindedaten nach Alter liegen nicht vor",
-            "Folge: Die Altersstrukturen der Gemeinden gleichen sich im Zeitverlauf an (z. B. verjüngt sich "
-            "eine ältere Gemeinde durch Zuzüge im Kreisprofil); Gemeindeergebnisse nach Alter sind daher "
-            "unsicherer als die Summen",
-        )
-    )
     for i, ags in enumerate(AGS_LIST):
         rows.append(
             (
@@ -494,11 +600,184 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
                 "persons_per_year",
                 SRC_GV,
                 f"{y0}–{y1}",
-                "Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0)",
+                "Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0); "
+                + (
+                    "in der Vorausberechnung NICHT verwendet (Rückrechnung: ohne Überschuss genauer)"
+                    if EXCESS_DAMPING == 0.0
+                    else f"in der Vorausberechnung je Jahr mit dem Faktor {fmt_dec(EXCESS_DAMPING, 2)} gedämpft"
+                ),
                 f"Residualsaldo {fmt_int(resid[i])} je Jahr, Bevölkerungsanteil {fmt_dec(100 * share[i], 1)} %",
             )
         )
     return excess
+
+
+def _basis_net_migration(rows: list, a0: Assumptions, recent: float) -> tuple[float, float]:
+    """Basis Kreis net migration: composite of the recent level and the level that keeps the Kreis constant.
+
+    ``KREIS_COMPOSITE_WEIGHT × recent + (1 − KREIS_COMPOSITE_WEIGHT) × (−natural change)``,
+    the natural change of the first projection year (model rates on the base population).
+    Returns (Basis level, level that keeps the population constant), persons per year.
+    """
+    from dashboard.projection.engine import mortality_for_year
+    from dashboard.projection.kernel import step
+
+    P = np.asarray(a0.base.population).sum(axis=0)[None]
+    qx = mortality_for_year(a0, BASE_YEAR + 1)
+    r = step(
+        P,
+        survival=survival_ratios(qx, female=FEMALE_MASK)[None],
+        infant_survival=infant_survival(qx, female=FEMALE_MASK)[None],
+        fertility=(a0.tfr * np.asarray(a0.fertility_shape))[None],
+        sex_ratio_at_birth=a0.sex_ratio_at_birth,
+        net_migration=np.zeros_like(P),
+    )
+    constant = -float(r.births.sum() - r.deaths.sum())
+    w = KREIS_COMPOSITE_WEIGHT
+    basis = w * recent + (1 - w) * constant
+    rows.append(
+        (
+            "migration",
+            "net_migration",
+            "",
+            basis,
+            "persons_per_year",
+            SRC_MIG,
+            f"{BASE_YEAR + 1}–2045",
+            f"Mittel aus dem Saldo 2020–2024 (Median {fmt_int(recent)}) und dem Saldo, der die Einwohnerzahl des "
+            f"Kreises konstant hielte ({fmt_int(constant)} = Sterbeüberschuss {BASE_YEAR + 1}), Gewichte "
+            f"{fmt_dec(w, 2)} / {fmt_dec(1 - w, 2)} (Kombination mit der Konstanz-Methode nach Smith, Tayman & "
+            "Swanson; in der Rückrechnung 2009–2023 genauer als die Fortschreibung des Saldos allein)",
+            "Rückrechnung der Gemeindesummen (mittlerer MAPE): siehe Tabelle Rückrechnung",
+        )
+    )
+    return basis, constant
+
+
+def _mortality_improvement(rows: list) -> np.ndarray:
+    """Annual gain of life expectancy at birth (female, male) in the Basis (years per year)."""
+    e0_de = life_expectancy(_germany_qx(), female=FEMALE_MASK)
+    gain = (np.asarray(E0_2070_L2) - e0_de) / (2070 - MORTALITY_YEAR)
+    nrw = _nrw_e0_trend()
+    for i, sex in enumerate(SEXES):
+        rows.append(
+            (
+                "mortality",
+                "e0_gain_per_year",
+                sex,
+                float(gain[i]),
+                "years_per_year",
+                SRC_L2,
+                f"{MORTALITY_YEAR}–2070",
+                f"linear von der Sterbetafel Deutschland 2023/25 ({fmt_dec(e0_de[i], 1)} Jahre) zur Annahme L2 "
+                f"für 2070 ({fmt_dec(E0_2070_L2[i], 1)} Jahre); der Kreis erhält denselben Zuwachs, alle "
+                "Sterberaten werden proportional gesenkt",
+                f"zum Vergleich NRW 2004/06 → 2017/19: {fmt_dec(nrw[i], 3)} Jahre je Jahr (IT.NRW, vor der Pandemie)",
+            )
+        )
+    return gain
+
+
+def _nrw_e0_trend() -> np.ndarray:
+    """NRW gain of e0 per year 2004/06 → 2017/19 (female, male) from the IT.NRW figures."""
+    from dashboard.data import nrw_life_expectancy
+
+    e = nrw_life_expectancy()
+    out = []
+    for sex in SEXES:
+        s = e[e.sex == sex].set_index("year_mid").e0
+        out.append(float((s.loc[2018] - s.loc[2005]) / 13))
+    return np.array(out)
+
+
+def _reference_gaps() -> tuple[float, float]:
+    """Female − male e0: Germany 2023/25 (life table 12621-0001) and NRW 2021/23 (IT.NRW, quoted)."""
+    from dashboard.data import nrw_life_expectancy
+
+    de = life_expectancy(_germany_qx(), female=FEMALE_MASK)
+    e = nrw_life_expectancy()
+    last = e[e.year_mid == e.year_mid.max()].set_index("sex").e0
+    return float(de[0] - de[1]), float(last["female"] - last["male"])
+
+
+def _gap_verdict(lo: float, hi: float) -> str:
+    """German verdict of the plausibility check: are the German and NRW gaps inside [lo, hi]?"""
+    inside = [lo <= g <= hi for g in _reference_gaps()]
+    if all(inside):
+        return "plausibel: Deutschland und NRW liegen im Intervall"
+    if any(inside):
+        return "nur einer der Vergleichswerte liegt im Intervall"
+    return (
+        "auffällig: Deutschland und NRW liegen außerhalb des Intervalls. Mögliche Gründe: nur zwei Jahre "
+        "Sterbefälle, Schwankung zwischen den Jahren, geschätzte Geschlechteraufteilung der Hochbetagten. "
+        "Die Niveaus werden nicht angeglichen (keine belastbare Regel); sie sind die Schätzung aus den Daten"
+    )
+
+
+def _e0_gap_row(rows: list, e0: np.ndarray, se: float) -> None:
+    gap = float(e0[0] - e0[1])
+    lo, hi = gap - 1.96 * se, gap + 1.96 * se
+    gap_de, gap_nrw = _reference_gaps()
+    rows.append(
+        (
+            "mortality",
+            "e0_gap",
+            "",
+            gap,
+            "years",
+            f"{SRC_LIFETABLE}; abgeleitet",
+            "2023–2024",
+            "Plausibilitätsprüfung der geschätzten Sterblichkeitsniveaus",
+            f"95-%-KI {fmt_dec(lo, 2)}–{fmt_dec(hi, 2)} Jahre (Überdispersion berücksichtigt); "
+            f"Deutschland 2023/25: {fmt_dec(gap_de, 2)} Jahre; NRW 2021/23: {fmt_dec(gap_nrw, 2)} Jahre; "
+            + _gap_verdict(lo, hi),
+        )
+    )
+
+
+def _municipal_profiles(rows: list, a0: Assumptions) -> tuple[np.ndarray, np.ndarray]:
+    """Municipal migration propensities (R, A) and fertility factors (R,) fitted on the two censuses."""
+    from dashboard.projection.agedynamics import production_profiles
+
+    prof = production_profiles(a0)
+    for i, ags in enumerate(AGS_LIST):
+        g = prof.propensity[i]
+        rows.append(
+            (
+                "migration",
+                "in_migration_propensity",
+                ags,
+                float(g[20:30].mean()),
+                "factor_20_29",
+                f"{SRC_Z11}; {SRC_Z22}",
+                "09.05.2011–15.05.2022",
+                "Zuzüge des Kreises nach Alter verteilt nach dem Bevölkerungsanteil der Gemeinde in diesem Alter × "
+                "Zuzugsneigung der Gemeinde (stückweise linear über das Alter, Knoten "
+                + ", ".join(str(k) for k in prof.nodes)
+                + f" Jahre), angepasst an den Zensus 2022, zum Kreis hin gestaucht (Strafterm {prof.penalty:g})",
+                "Faktoren 0–9 / 20–29 / 40–59 / 70–89 Jahre: "
+                + " / ".join(
+                    fmt_dec(float(g[lo:hi].mean()), 2) for lo, hi in ((0, 10), (20, 30), (40, 60), (70, 90))
+                ),
+            )
+        )
+    for i, ags in enumerate(AGS_LIST):
+        rows.append(
+            (
+                "fertility",
+                "fertility_level",
+                ags,
+                float(prof.fertility[i]),
+                "factor",
+                SRC_Z22,
+                "15.05.2022",
+                "Kinder 0–5 Jahre je Frau 15–49 (Zensus 2022; Frauen aus der Fortschreibung 2011→2022) im "
+                "Verhältnis zum Kreis, zum Kreis hin gestaucht (empirischer Bayes: Streuung zwischen den Gemeinden "
+                "gegen Zufallsschwankung der Kinderzahl)",
+                f"Verhältnis beobachtet {fmt_dec(prof.fertility_ratio[i], 3)}, Gewicht {fmt_dec(prof.fertility_weight[i], 2)}",
+            )
+        )
+    return prof.propensity, prof.fertility
 
 
 def _migration_years() -> list[float]:
@@ -540,10 +819,35 @@ def estimate_assumptions() -> Assumptions:
 def _estimate_assumptions(token: tuple) -> Assumptions:
     rows: list = []
     base = base_population()
-    qx, level, e0 = _mortality(rows)
+    qx, level, e0, gap_se = _mortality(rows)
     phi, tfr, tfr_by_year, srb = _fertility(rows)
     dist, out_rate, net, net_by_year = _migration(rows)
     excess = _municipal_excess(rows, qx, phi, tfr, srb, dist, out_rate, net)
+    gain = _mortality_improvement(rows)
+    _e0_gap_row(rows, e0, gap_se)
+    common = dict(
+        qx=_ro(qx),
+        mortality_level=_ro(level),
+        e0=_ro(e0),
+        fertility_shape=_ro(phi),
+        tfr=tfr,
+        tfr_by_year=tfr_by_year,
+        sex_ratio_at_birth=srb,
+        in_migration_distribution=_ro(dist),
+        out_migration_rate=_ro(out_rate),
+        net_migration=net,
+        net_migration_by_year=net_by_year,
+        municipal_excess=_ro(excess if EXCESS_DAMPING else np.zeros_like(excess)),
+        base=base,
+        e0_gain_per_year=tuple(float(x) for x in gain),
+        mortality_year=MORTALITY_YEAR,
+        excess_damping=EXCESS_DAMPING,
+    )
+    a0 = Assumptions(table=pd.DataFrame(), **common)
+    basis_net, constant_net = _basis_net_migration(rows, a0, net)
+    common.update(net_migration=basis_net, net_migration_recent=net, net_migration_constant=constant_net)
+    a0 = Assumptions(table=pd.DataFrame(), **common)
+    propensity, fertility = _municipal_profiles(rows, a0)
     est = bool(np.asarray(base.estimated).any())
     rows.insert(
         0,
@@ -563,20 +867,7 @@ def _estimate_assumptions(token: tuple) -> Assumptions:
     )
     table = pd.DataFrame(rows, columns=list(ASSUMPTION_COLUMNS))
     return Assumptions(
-        qx=_ro(qx),
-        mortality_level=_ro(level),
-        e0=_ro(e0),
-        fertility_shape=_ro(phi),
-        tfr=tfr,
-        tfr_by_year=tfr_by_year,
-        sex_ratio_at_birth=srb,
-        in_migration_distribution=_ro(dist),
-        out_migration_rate=_ro(out_rate),
-        net_migration=net,
-        net_migration_by_year=net_by_year,
-        municipal_excess=_ro(excess),
-        base=base,
-        table=table,
+        table=table, municipal_propensity=_ro(propensity), municipal_fertility=_ro(fertility), **common
     )
 
 
@@ -601,16 +892,25 @@ def method_text_de(a: Assumptions | None = None) -> str:
             "+ Geburten − Sterbefälle + Wanderungssaldo.",
             f"Sterblichkeit: Sterbetafel Deutschland 2023/25, mit einem Sterblichkeitsniveau für den Kreis "
             f"(Poisson-Regression der Sterbefälle 2023–2024). Daraus folgt eine Lebenserwartung bei Geburt von "
-            f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer.",
+            f"{e0f} Jahren für Frauen und {e0m} Jahren für Männer. In der Basis steigt sie weiter, um "
+            f"{fmt_dec(a.e0_gain_per_year[0], 2)} (Frauen) und {fmt_dec(a.e0_gain_per_year[1], 2)} (Männer) Jahre "
+            "je Jahr – so wie in der mittleren Annahme (L2) der 15. koordinierten Bevölkerungsvorausberechnung "
+            "des Statistischen Bundesamts.",
             f"Geburten: Die zusammengefasste Geburtenziffer des Kreises wird aus den Geburten 2023–2024 geschätzt "
             f"({fmt_dec(a.tfr, 2)} Kinder je Frau); das Altersprofil der Mütter ist eine Annahme "
             f"(Durchschnittsalter {fmt_dec(MEAN_AGE_AT_BIRTH, 1)} Jahre), weil für den Kreis keine "
-            f"altersspezifischen Geburtenzahlen vorliegen.",
+            f"altersspezifischen Geburtenzahlen vorliegen. Jede Gemeinde hat ein eigenes Geburtenniveau aus "
+            f"ihrem Verhältnis von Kleinkindern zu Frauen im Zensus 2022, zum Kreiswert hin abgeschwächt.",
             f"Wanderung: Fortzüge als Raten nach Alter und Geschlecht, Zuzüge als Altersverteilung, beides aus "
             f"den Wanderungen über die Kreisgrenze 2020–2024. Im Basisszenario beträgt der Wanderungssaldo des "
-            f"Kreises {fmt_int(a.net_migration)} Personen je Jahr (Median 2020–2024). Die Gemeinden erhalten ihren "
-            f"Bevölkerungsanteil am Saldo plus einen Über- oder Unterschuss aus der Entwicklung ihrer amtlichen "
-            f"Einwohnerzahlen 2013–2023 (Residualmethode).",
+            f"Kreises {fmt_int(a.net_migration)} Personen je Jahr: die Hälfte des Saldos 2020–2024 (Median "
+            f"{fmt_int(a.net_migration_recent)}) und die Hälfte des Saldos, der die Einwohnerzahl konstant hielte "
+            f"({fmt_int(a.net_migration_constant)}). Diese Mischung hat in der Rückrechnung die Einwohnerzahlen der "
+            "Gemeinden genauer getroffen als die Fortschreibung des jüngsten Saldos. Die Gemeinden erhalten ihren "
+            "Bevölkerungsanteil am Saldo; die Zuzüge jedes Alters verteilen sich nach dem Anteil der Gemeinde an den "
+            "Einwohnern dieses Alters und nach einer Zuzugsneigung der Gemeinde, die aus der Entwicklung zwischen "
+            "den Zensus 2011 und 2022 geschätzt ist. So behält eine ältere Gemeinde ihre Altersstruktur, statt "
+            "sich durch Zuzüge im Kreisprofil dem Kreis anzugleichen.",
             "Die Altersstruktur der Gemeinden im Basisjahr ist geschätzt; alle Ergebnisse für Gemeinden nach "
             "Alter sind daher als Schätzung gekennzeichnet. Die Rückrechnung (Backtest) zeigt, wie genau das "
             "Modell frühere Entwicklungen getroffen hätte; die größte Unsicherheit liegt in der Wanderung.",

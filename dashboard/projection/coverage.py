@@ -72,8 +72,9 @@ def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
 
     * the migration model is refitted on the Kreis growth up to the case's base year
       (fertility and life-expectancy series start 2013/2005 and are used in full);
-    * a municipality's extra error comes from a model fitted to the *other* 14
-      municipalities' backtest errors (leave one municipality out).
+    * a municipality's extra error comes from a model fitted to the backtest errors of the
+      *other* base years (leave one case out: the errors of one base year share its
+      migration history, so they are not independent of each other).
 
     Returns
     -------
@@ -91,9 +92,10 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
     max_h = int(rows.horizon.max())
     inputs = kernel_inputs(Scenario("basis", horizon=BASE_YEAR + max_h))
     base_pop = inputs.population.sum(axis=(1, 2))
-    loo = {a: fit_municipal_error(rows[rows.ags != a]) for a in AGS_LIST}
     out = []
     for base_year, g in rows.groupby("base_year"):
+        others = rows[rows.base_year != base_year]
+        loco = fit_municipal_error(others) if (others.ags != KREIS_AGS).sum() >= 3 else None
         s_drv, s_muni = np.random.SeedSequence([seed, int(base_year)]).spawn(2)
         models = fitted_models(migration_until=int(base_year))
         d = draw_drivers(inputs.years, draws=draws, seed=s_drv, base_year=inputs.base_year, models=models)
@@ -101,10 +103,10 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
         kreis_rel = _relative_log_quantiles(sim.values[:, :, -1, 0])  # (5, T+1)
         g = g.copy()
         muni_rel = {}
-        for a in set(g.ags) - {KREIS_AGS}:
-            k = AGS_LIST.index(a)
-            sm = apply_municipal_error(sim, loo[a], base_pop, seed=s_muni)
-            muni_rel[a] = _relative_log_quantiles(sm.values[:, :, k, 0])  # (5, T+1)
+        if set(g.ags) - {KREIS_AGS}:
+            sm = apply_municipal_error(sim, loco, base_pop, seed=s_muni)
+            for a in set(g.ags) - {KREIS_AGS}:
+                muni_rel[a] = _relative_log_quantiles(sm.values[:, :, AGS_LIST.index(a), 0])  # (5, T+1)
         rel = np.array(
             [
                 kreis_rel[:, int(h)] if a == KREIS_AGS else muni_rel[a][:, int(h)]
@@ -116,7 +118,7 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
         g["interval_source"] = np.where(
             g.level == "Kreis",
             f"Treiber (Wanderungsmodell bis {base_year})",
-            f"Treiber (Wanderungsmodell bis {base_year}) + Gemeindefehler ohne die Gemeinde selbst",
+            f"Treiber (Wanderungsmodell bis {base_year}) + Gemeindefehler aus den anderen Basisjahren",
         )
         out.append(g)
     cols = [
@@ -137,6 +139,39 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
         "interval_source",
     ]
     return pd.concat(out, ignore_index=True)[cols]
+
+
+def coverage_by_horizon(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Coverage and mean band width per level, horizon and nominal level.
+
+    Parameters
+    ----------
+    intervals : as returned by :func:`backtest_intervals`.
+
+    Returns
+    -------
+    DataFrame ``level, horizon, nominal, n, inside, coverage, mean_width`` (``mean_width`` =
+    mean of (upper − lower) / prediction, a fraction), plus rows with ``horizon`` = -1 for
+    all horizons together. Computed from the rows given.
+    """
+    rows = []
+    for level, g in intervals.groupby("level", sort=True):
+        for h in [-1] + sorted(int(x) for x in g.horizon.unique()):
+            sub = g if h == -1 else g[g.horizon == h]
+            for nominal, lo, hi in ((0.8, "q10", "q90"), (0.95, "q025", "q975")):
+                inside = int(((sub.actual >= sub[lo]) & (sub.actual <= sub[hi])).sum())
+                rows.append(
+                    {
+                        "level": level,
+                        "horizon": h,
+                        "nominal": nominal,
+                        "n": len(sub),
+                        "inside": inside,
+                        "coverage": inside / len(sub),
+                        "mean_width": float(((sub[hi] - sub[lo]) / sub.predicted).mean()),
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 def backtest_coverage(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:

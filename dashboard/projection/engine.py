@@ -43,26 +43,53 @@ AGS_WITH_KREIS = AGS_LIST + (KREIS_AGS,)
 NAMES_WITH_KREIS = tuple(MUNICIPALITIES[a] for a in AGS_LIST) + (KREIS_NAME,)
 
 
-def _mortality_path(a: Assumptions, scenario: Scenario) -> np.ndarray:
-    """Death probabilities (T, 2, A) per projected year: Kreis table, e0 ramped by ``e0_gain``."""
-    T = len(scenario.years)
-    if scenario.e0_gain == 0.0:
-        return np.broadcast_to(a.qx, (T, 2, N_AGES))
-    ramp = np.arange(1, T + 1) / (scenario.horizon - BASE_YEAR)
-    out = np.empty((T, 2, N_AGES))
+def mortality_for_years(a: Assumptions, years, extra_gain: np.ndarray | float = 0.0) -> np.ndarray:
+    """Death probabilities (T, 2, A) for calendar years: Kreis table moved along the improvement path.
+
+    Life expectancy at birth of sex ``i`` in year ``y`` is ``a.e0[i] + a.e0_gain_per_year[i] ×
+    (y − a.mortality_year) + extra_gain``; the Kreis table is scaled proportionally
+    (:func:`~dashboard.projection.lifetable.factor_for_e0`) to reach it. Years before
+    ``a.mortality_year`` get the table moved back along the same path (used by the backtest).
+
+    Parameters
+    ----------
+    years : calendar years of the events (array-like, length T).
+    extra_gain : (T,) or scalar, years of e0 added on top of the path (scenarios).
+    """
+    yrs = np.asarray(list(years), dtype=float)
+    out = np.empty((len(yrs), 2, N_AGES))
+    extra = np.broadcast_to(np.asarray(extra_gain, dtype=float), yrs.shape)
     for i in range(2):
-        target = a.e0[i] + scenario.e0_gain * ramp
+        target = a.e0[i] + a.e0_gain_per_year[i] * (yrs - a.mortality_year) + extra
         factors = factor_for_e0(a.qx[i], target, female=bool(FEMALE_MASK[i]))
         out[:, i, :] = scale_mortality(a.qx[i][None, :], factors)
     return out
+
+
+def mortality_for_year(a: Assumptions, year: int) -> np.ndarray:
+    """Death probabilities (2, A) of one calendar year on the Basis improvement path."""
+    return mortality_for_years(a, [year])[0]
+
+
+def _mortality_path(a: Assumptions, scenario: Scenario) -> np.ndarray:
+    """Death probabilities (T, 2, A) per projected year: Basis improvement + ``e0_gain`` ramped to the horizon."""
+    T = len(scenario.years)
+    ramp = np.arange(1, T + 1) / (scenario.horizon - BASE_YEAR)
+    return mortality_for_years(a, scenario.years, scenario.e0_gain * ramp)
+
+
+def _fertility_factors(a: Assumptions) -> np.ndarray:
+    f = a.municipal_fertility
+    return np.ones(1) if f is None else np.asarray(f, dtype=float)
 
 
 def scenario_rates(scenario: Scenario, a: Assumptions | None = None) -> dict:
     """Kernel inputs for a scenario (year axis first where time-varying).
 
     Returns dict with ``survival`` (T, 1, 2, A), ``infant_survival`` (T, 1, 2),
-    ``fertility`` (1, A), ``sex_ratio_at_birth`` (float), ``net_migration_kreis`` (float,
-    persons/year), ``tfr`` (float), ``qx`` (T, 2, A).
+    ``fertility`` (R, A) (Kreis TFR × age schedule × municipal factor; (1, A) without factors), ``sex_ratio_at_birth`` (float), ``net_migration_kreis`` (float,
+    persons/year), ``tfr`` (float), ``qx`` (T, 2, A), ``local_terms``
+    (:class:`~dashboard.projection.local.LocalTerms` of ``scenario.local``, None without local inputs).
     """
     a = a or estimate_assumptions()
     qx = _mortality_path(a, scenario)
@@ -72,43 +99,92 @@ def scenario_rates(scenario: Scenario, a: Assumptions | None = None) -> dict:
         if scenario.net_migration is None
         else float(scenario.net_migration)
     )
+    surv = survival_ratios(qx, female=FEMALE_MASK)[:, None]
+    s0 = infant_survival(qx, female=FEMALE_MASK)[:, None]
+    terms = None
+    if scenario.local:
+        from dashboard.projection.local import local_terms
+
+        terms = local_terms(scenario.local, a, scenario.years, surv, s0)
     return {
-        "survival": survival_ratios(qx, female=FEMALE_MASK)[:, None],
-        "infant_survival": infant_survival(qx, female=FEMALE_MASK)[:, None],
-        "fertility": (tfr * a.fertility_shape)[None, :],
+        "survival": surv,
+        "infant_survival": s0,
+        "fertility": (tfr * a.fertility_shape)[None, :] * _fertility_factors(a)[:, None],
         "sex_ratio_at_birth": a.sex_ratio_at_birth,
         "net_migration_kreis": net,
         "tfr": tfr,
         "qx": qx,
+        "local_terms": terms,
     }
 
 
 def migration_function(
-    net_kreis: float | np.ndarray, a: Assumptions, flows: list | None = None, excess: np.ndarray | None = None
+    net_kreis: float | np.ndarray,
+    a: Assumptions,
+    flows: list | None = None,
+    excess: np.ndarray | None = None,
+    *,
+    damping: float | None = None,
+    propensity: np.ndarray | None = None,
+    local: bool | None = None,
+    local_terms=None,
 ):
     """Callable ``f(t, P)`` giving net migration (..., R, 2, A) for the kernel's :func:`run`.
 
     Out-migrants = ``out_migration_rate`` × population aged one year (age 0: last year's
     infants as proxy); each region's net target = population share × ``net_kreis`` +
-    municipal excess; in-migrants = (target + out-migrants) × ``in_migration_distribution``.
-    ``net_kreis`` may carry a leading draw axis (shape (D,) -> broadcast as (D, 1)).
-    If ``flows`` is a list, (in, out) arrays are appended each year.
+    municipal excess × ``damping ** (t + ½)``; in-migrants = (target + out-migrants) ×
+    the region's in-migrant distribution (:func:`dashboard.projection.municipal.in_migration_weights`:
+    the Kreis distribution on the local population by age × the municipal propensity).
+    ``net_kreis`` may carry a leading draw axis (shape (D,) -> broadcast as (D, 1)), or a
+    year axis when it is a callable ``net_kreis(t)``. If ``flows`` is a list, (in, out)
+    arrays are appended each year.
+
+    Parameters
+    ----------
+    excess : (R,) persons/year (default ``a.municipal_excess``).
+    damping : factor per year on the excess (1 = constant, 0 = none; default ``a.excess_damping``).
+    propensity : (R, A) municipal propensity (default ``a.municipal_propensity``).
+    local : in-migrants on the local population by age (default ``a.local_migration``).
+    local_terms : :class:`dashboard.projection.local.LocalTerms` of a local scenario (default
+        ``a.local_terms`` if ``a`` has it, else none): own net migrations replace the targets of
+        their municipalities; Neubau and one-off persons are added to the net migration
+        (their transfers withdrawn from the other municipalities). None = the Basis arithmetic.
     """
-    d = a.municipal_excess if excess is None else excess
-    net_kreis = np.asarray(net_kreis, dtype=float)
+    from dashboard.projection.municipal import in_migration_weights
+
+    d = np.asarray(a.municipal_excess if excess is None else excess, dtype=float)
+    g = a.municipal_propensity if propensity is None else propensity
+    loc = a.local_migration if local is None else local
+    damp = float(a.excess_damping if damping is None else damping)
+    terms = getattr(a, "local_terms", None) if local_terms is None else local_terms
     rate = np.ascontiguousarray(a.out_migration_rate)
     dist = np.ascontiguousarray(a.in_migration_distribution)
+    if callable(net_kreis):
+        level = net_kreis
+    else:
+        fixed = np.asarray(net_kreis, dtype=float)
+
+        def level(t: int) -> np.ndarray:
+            return fixed
 
     def f(t: int, P: np.ndarray) -> np.ndarray:
-        out = np.empty_like(P)  # population aged one year (age 0: infants)
-        out[..., 1:] = P[..., :-1]
-        out[..., -1] += P[..., -1]
-        out[..., 0] = P[..., 0]
-        out *= rate  # out-migrants by age at year end
+        aged = np.empty_like(P)  # population aged one year (age 0: infants)
+        aged[..., 1:] = P[..., :-1]
+        aged[..., -1] += P[..., -1]
+        aged[..., 0] = P[..., 0]
+        out = aged * rate  # out-migrants by age at year end
         reg = P.sum(axis=(-2, -1))
-        nk = net_kreis[..., None] if net_kreis.ndim else net_kreis
-        in_total = reg * (nk / reg.sum(axis=-1, keepdims=True)) + d + out.sum(axis=(-2, -1))
-        net = in_total[..., None, None] * dist
+        nk = np.asarray(level(t), dtype=float)
+        nk = nk[..., None] if nk.ndim else nk
+        dt = d * damp ** (t + 0.5) if damp != 1.0 else d
+        target = reg * (nk / reg.sum(axis=-1, keepdims=True)) + dt
+        if terms is not None:
+            target = terms.target(t, target)
+        in_total = target + out.sum(axis=(-2, -1))
+        net = in_total[..., None, None] * in_migration_weights(aged, dist, g, local=loc)
+        if terms is not None:
+            net += terms.adjustment(t, aged)
         if flows is not None:
             flows.append((net.copy(), out))
         net -= out
@@ -128,7 +204,7 @@ def _run(
         infant_survival=r["infant_survival"],
         fertility=r["fertility"],
         sex_ratio_at_birth=r["sex_ratio_at_birth"],
-        net_migration=migration_function(r["net_migration_kreis"], a, flows),
+        net_migration=migration_function(r["net_migration_kreis"], a, flows, local_terms=r["local_terms"]),
         time_varying={"survival", "infant_survival"},
         migration_timing=MIGRATION_TIMING,
         store_components=store,
@@ -343,6 +419,7 @@ def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataF
 
 def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataFrame:
     h = scenario.horizon
+    e0_at = [a.e0[i] + a.e0_gain_per_year[i] * (h - a.mortality_year) + scenario.e0_gain for i in range(2)]
     rows = [
         ("scenario", "scenario", scenario.name, np.nan, "", "", "", scenario.label, ""),
         (
@@ -379,10 +456,16 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             "years",
             "Szenarioannahme",
             f"{BASE_YEAR}–{h}",
-            "linear ansteigend, proportionale Senkung aller Sterberaten",
-            f"e0 {h}: Frauen {fmt_dec(a.e0[0] + scenario.e0_gain, 1)}, Männer {fmt_dec(a.e0[1] + scenario.e0_gain, 1)} Jahre",
+            "linear ansteigend, proportionale Senkung aller Sterberaten; zusätzlich zum Anstieg der Basis "
+            f"({fmt_dec(a.e0_gain_per_year[0], 3)} Jahre je Jahr bei Frauen, "
+            f"{fmt_dec(a.e0_gain_per_year[1], 3)} bei Männern)",
+            f"e0 {h}: Frauen {fmt_dec(e0_at[0], 1)}, Männer {fmt_dec(e0_at[1], 1)} Jahre",
         ),
     ]
+    if scenario.local:
+        from dashboard.projection.local import assumption_rows
+
+        rows += assumption_rows(scenario.local, h)
     return pd.DataFrame(rows, columns=list(a.table.columns))
 
 

@@ -7,6 +7,7 @@ import numbers
 from dataclasses import dataclass
 
 from dashboard.constants import BASE_YEAR
+from dashboard.projection.local import LocalScenario
 
 __all__ = ["Scenario", "PRESETS", "MIN_HORIZON", "MAX_HORIZON"]
 
@@ -14,12 +15,13 @@ MIN_HORIZON = BASE_YEAR + 1
 MAX_HORIZON = 2045
 
 _LABELS = {
-    "basis": "Basis (Status quo)",
+    "basis": "Basis",
     "zuwanderung_niedrig": "Niedrige Zuwanderung",
     "zuwanderung_hoch": "Hohe Zuwanderung",
     "geburten_niedrig": "Niedrige Geburtenrate",
     "geburten_hoch": "Hohe Geburtenrate",
     "laengeres_leben": "Längeres Leben",
+    "itnrw": "Amtlicher Pfad (IT.NRW)",
 }
 
 
@@ -38,6 +40,8 @@ class Scenario:
         ``None`` = the estimated base level times ``migration_factor``.
     migration_factor : multiplies the base net migration (ignored if ``net_migration`` is set).
     horizon : last projected year (31 December), BASE_YEAR+1 … 2045.
+    local : per-municipality inputs (new housing, own net migration, one-off changes;
+        :mod:`dashboard.projection.local`); empty = the Basis treatment of every municipality.
     """
 
     name: str = "basis"
@@ -46,6 +50,7 @@ class Scenario:
     net_migration: float | None = None
     migration_factor: float = 1.0
     horizon: int = MAX_HORIZON
+    local: LocalScenario = LocalScenario()
 
     def __post_init__(self) -> None:
         problems = []
@@ -79,15 +84,18 @@ class Scenario:
                 f"Das Zieljahr muss eine ganze Zahl zwischen {MIN_HORIZON} und {MAX_HORIZON} sein "
                 f"(erhalten: {self.horizon!r})."
             )
+        if not isinstance(self.local, LocalScenario):
+            problems.append(
+                f"Lokale Annahmen: LocalScenario erwartet, erhalten: {type(self.local).__name__}."
+            )
         if problems:
             raise ValueError(" ".join(problems))
 
     @property
     def label(self) -> str:
-        """German display name."""
-        if self.name in _LABELS:
-            return _LABELS[self.name]
-        return self.name
+        """German display name (``… mit lokalen Annahmen`` when local inputs are set)."""
+        base = _LABELS.get(self.name, self.name)
+        return f"{base} mit lokalen Annahmen" if self.local else base
 
     @property
     def years(self) -> range:
@@ -105,7 +113,8 @@ def _finite(x) -> bool:
 #: Named presets. Low/high fertility: 1.3 / 1.7 children per woman, about ±0.2 around the
 #: estimated Kreis level 2023–2024 (≈1.48), i.e. about the span of the NRW TFR 2013–2024 (1.39–1.62); low/high
 #: migration: half / one and a half times the Basis net migration; longer life: +2 years of
-#: life expectancy by 2045 (≈ the NRW gain 2004/06 → 2017/19 continued: +0.10 to +0.17 years per year).
+#: life expectancy by 2045 on top of the Basis improvement (Destatis L2, +0.10/+0.13 years per year),
+#: i.e. about the strong-increase assumption; IT.NRW: the official Kreis path as a migration level.
 PRESETS: dict[str, Scenario] = {
     "basis": Scenario("basis"),
     "zuwanderung_niedrig": Scenario("zuwanderung_niedrig", migration_factor=0.5),
@@ -113,4 +122,9 @@ PRESETS: dict[str, Scenario] = {
     "geburten_niedrig": Scenario("geburten_niedrig", tfr=1.3),
     "geburten_hoch": Scenario("geburten_hoch", tfr=1.7),
     "laengeres_leben": Scenario("laengeres_leben", e0_gain=2.0),
+    # Net migration with which the Basis model follows the official IT.NRW projection for the
+    # Kreis (Vorausberechnung 2021–2050: +1.4 %, i.e. +0.048 % a year): 279,285 (31.12.2024)
+    # → 282,111 in 2045. Solved with solve_net_migration_for_target(282_111, 2045) on the
+    # Basis assumptions; tests/test_scenarios.py recomputes the path and checks it.
+    "itnrw": Scenario("itnrw", net_migration=1_380.0),
 }

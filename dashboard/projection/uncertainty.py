@@ -103,14 +103,40 @@ class _MigrationArrays:
     out_migration_rate: np.ndarray
     in_migration_distribution: np.ndarray
     municipal_excess: np.ndarray
+    municipal_propensity: np.ndarray | None = None
+    local_migration: bool = True
+    excess_damping: float = 1.0
+    local_terms: Any = None
 
     def astype(self, dt) -> _MigrationArrays:
+        g = self.municipal_propensity
+        lt = self.local_terms
         return _MigrationArrays(
             *(
                 np.asarray(x, dtype=dt)
                 for x in (self.out_migration_rate, self.in_migration_distribution, self.municipal_excess)
-            )
+            ),
+            None if g is None else np.asarray(g, dtype=dt),
+            self.local_migration,
+            self.excess_damping,
+            None if lt is None else lt.astype(dt),
         )
+
+
+def _migration_arrays(a, local_terms=None) -> _MigrationArrays:
+    """The migration inputs of :func:`dashboard.projection.engine.migration_function` from assumptions.
+
+    ``local_terms``: :class:`~dashboard.projection.local.LocalTerms` of a local scenario (None = none).
+    """
+    return _MigrationArrays(
+        a.out_migration_rate,
+        a.in_migration_distribution,
+        a.municipal_excess,
+        a.municipal_propensity,
+        a.local_migration,
+        a.excess_damping,
+        local_terms,
+    )
 
 
 def kernel_inputs(scenario) -> KernelInputs:
@@ -132,7 +158,7 @@ def kernel_inputs(scenario) -> KernelInputs:
         fertility=np.broadcast_to(fert, (T,) + fert.shape),
         sex_ratio_at_birth=float(r["sex_ratio_at_birth"]),
         net_kreis=float(r["net_migration_kreis"]),
-        migration=_MigrationArrays(a.out_migration_rate, a.in_migration_distribution, a.municipal_excess),
+        migration=_migration_arrays(a, r["local_terms"]),
         qx=np.asarray(a.qx),
         migration_timing=MIGRATION_TIMING,
     )
@@ -195,26 +221,45 @@ def fast_step(
 
 
 def fast_net_migration(
-    P: np.ndarray, net_kreis: np.ndarray, m: _MigrationArrays, region_totals: np.ndarray | None = None
+    P: np.ndarray,
+    net_kreis: np.ndarray,
+    m: _MigrationArrays,
+    region_totals: np.ndarray | None = None,
+    t: int = 0,
 ) -> np.ndarray:
     """Net migration ``(..., R, 2, A)`` in the dtype of ``P``: the arithmetic of
     :func:`dashboard.projection.engine.migration_function` (a test checks that they agree).
 
     Out-migrants = rate × population aged one year (age 0: last year's infants);
-    region target = population share × ``net_kreis`` + municipal excess; in-migrants =
-    (target + out-migrants) × in-migrant distribution. ``region_totals`` (``P`` summed over
-    sex and age, if already at hand) saves one pass over ``P``.
+    region target = population share × ``net_kreis`` + municipal excess × damping^(t+½);
+    in-migrants = (target + out-migrants) × the region's in-migrant distribution
+    (:func:`dashboard.projection.municipal.in_migration_weights`); a local scenario's terms
+    (``m.local_terms``) replace targets and add persons as in the engine. ``region_totals`` (``P``
+    summed over sex and age, if already at hand) saves one pass over ``P``.
     """
-    out = np.empty_like(P)
-    out[..., 1:] = P[..., :-1]
-    out[..., -1] += P[..., -1]
-    out[..., 0] = P[..., 0]
-    out *= m.out_migration_rate
+    from dashboard.projection.municipal import in_migration_weights
+
+    aged = np.empty_like(P)
+    aged[..., 1:] = P[..., :-1]
+    aged[..., -1] += P[..., -1]
+    aged[..., 0] = P[..., 0]
+    out = aged * m.out_migration_rate
     reg = P.sum(axis=(-2, -1)) if region_totals is None else np.asarray(region_totals, dtype=P.dtype)
     share = reg / reg.sum(axis=-1, keepdims=True)
     nk = np.asarray(net_kreis, dtype=P.dtype)
-    target = share * (nk[..., None] if nk.ndim else nk) + m.municipal_excess
-    M = (target + out.sum(axis=(-2, -1)))[..., None, None] * m.in_migration_distribution
+    excess = m.municipal_excess
+    if m.excess_damping != 1.0:
+        excess = excess * P.dtype.type(m.excess_damping ** (t + 0.5))
+    target = share * (nk[..., None] if nk.ndim else nk) + excess
+    lt = m.local_terms
+    if lt is not None:
+        target = lt.target(t, target)
+    w = in_migration_weights(
+        aged, m.in_migration_distribution, m.municipal_propensity, local=m.local_migration
+    )
+    M = (target + out.sum(axis=(-2, -1)))[..., None, None] * w
+    if lt is not None:
+        M += lt.adjustment(t, aged)
     M -= out
     return M
 
@@ -266,11 +311,8 @@ def _run_block(
 
     D, T = f_factor.shape
     dt = np.float32 if engine == "fast" else np.float64
-    mig_arrays = _MigrationArrays(
-        inputs.migration.out_migration_rate,
-        inputs.migration.in_migration_distribution,
-        inputs.migration.municipal_excess,
-    ).astype(dt)
+    terms = getattr(inputs.migration, "local_terms", None)
+    mig_arrays = _migration_arrays(inputs.migration, terms).astype(dt)
     R = inputs.population.shape[0]
     out = np.empty((D, T + 1, R + 1, len(QUANTITIES)))
     P = np.broadcast_to(inputs.population.astype(dt), (D,) + inputs.population.shape)
@@ -285,7 +327,7 @@ def _run_block(
         s0 = np.asarray(inputs.infant_survival[t], dtype=dt)[None] ** kt[..., 0]
         fert = np.asarray(inputs.fertility[t], dtype=dt)[None] * f_factor[:, t, None, None].astype(dt)
         if engine == "fast":
-            mig = fast_net_migration(P, net[:, t], mig_arrays, region_totals=regions)
+            mig = fast_net_migration(P, net[:, t], mig_arrays, region_totals=regions, t=t)
             P, fl = fast_step(
                 P,
                 survival=surv,

@@ -24,6 +24,7 @@ from dashboard.app._components import markdown_table
 from dashboard.constants import BASE_YEAR, KREIS_AGS, PLANNING_AGE_GROUPS
 from dashboard.data.errors import DataFormatError
 from dashboard.data.measures import FIELDS_OF_ACTION, STATUSES, Catalogue, active_catalogue
+from dashboard.data.measures.catalogue import _valid_url
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, WK, fmt_int, fmt_signed_int, style, wk_counts
 from dashboard.figures.measures import age_band_text, area_name, indicator_text, signed_pct
 
@@ -58,6 +59,15 @@ def group_options() -> list[dict]:
 
 def status_options() -> list[dict]:
     return [{"label": T["active"], "value": "aktiv"}] + [{"label": s, "value": s} for s in STATUSES]
+
+
+def source_link(url: str):
+    """A link only for a vetted http(s) URL (scheme, host, no spaces or control characters);
+    anything else is shown as plain text. Opens in a new tab without access to this page."""
+    text = str(url)
+    if _valid_url(text) and text.isprintable():
+        return html.A(_source_label(text), href=text, target="_blank", rel="noopener noreferrer")
+    return html.Span(text, className="wk-url-text")
 
 
 def _source_label(url: str) -> str:
@@ -132,8 +142,9 @@ def measure_card(
 ) -> html.Article:
     """One measure as a card with its source links and the indicators it answers.
 
-    ``measure`` is a row of :func:`~dashboard.projection.measures_link.filter_measures`. The
-    body is one Markdown component (few Dash components per card keep long lists fast).
+    ``measure`` is a row of :func:`~dashboard.projection.measures_link.filter_measures`. Every
+    text of the catalogue is rendered as text (never Markdown or HTML: ``<`` and ``>`` show as
+    they are); links only for vetted http(s) URLs (:func:`source_link`).
     """
     mid = measure.id
     title_id = f"massnahme-{mid}-titel"
@@ -152,21 +163,27 @@ def measure_card(
         facts.append((T["lead"], measure.lead))
     if not pd.isna(measure.start_year):
         facts.append((T["start"], str(int(measure.start_year))))
-    md = [md_escape(measure.description)] if measure.description else []
-    md.append("  \n".join(f"**{k}:** {md_escape(v)}" for k, v in facts))
-    if indicators:
-        md.append(
-            f"**{T['answers'].format(scenario=md_escape(scenario_label))}:**\n\n"
-            + "\n".join(f"- {md_escape(t)}" for t in indicators)
+    body = [html.P(str(measure.description), className="wk-desc")] if measure.description else []
+    body.append(
+        html.Dl(
+            [part for k, v in facts for part in (html.Dt(k), html.Dd(str(v)))],
+            className="wk-facts",
         )
-    md.append(
-        f"**{T['sources']}:**\n\n" + "\n".join(f"- [{md_escape(_source_label(u))}](<{u}>)" for u in urls)
     )
+    if indicators:
+        body += [
+            html.P(html.Strong(T["answers"].format(scenario=scenario_label) + ":")),
+            html.Ul([html.Li(t) for t in indicators]),
+        ]
+    body += [
+        html.P(html.Strong(T["sources"] + ":")),
+        html.Ul([html.Li(source_link(u)) for u in urls]),
+    ]
     return html.Article(
         [
             html.H3(measure.title, id=title_id),
             html.P(badges, className="wk-badges"),
-            dcc.Markdown("\n\n".join(md), link_target="_blank", className="wk-card-body"),
+            html.Div(body, className="wk-card-body"),
         ],
         id=f"massnahme-{mid}",
         className="wk-card" + (" wk-highlight" if highlight else ""),
@@ -322,7 +339,7 @@ def cards_view(
     cat = active_catalogue()
     origin = [
         T["origin_imported" if cat.origin == "imported" else "origin_shipped"].format(
-            **wk_counts(len(cat.measures))
+            path=cat.path or "", **wk_counts(len(cat.measures))
         )
     ]
     origin += [html.Span(" " + w, className="wk-warning") for w in cat.warnings]

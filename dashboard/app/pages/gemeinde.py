@@ -114,7 +114,8 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             pf,
             label="Altersaufbau nach Alter und Geschlecht",
             note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
-            f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. {T['estimated_note']}",
+            f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. "
+            + T["structure_note"].format(year=BASE_YEAR),
             table=pt,
         )
         parts += [

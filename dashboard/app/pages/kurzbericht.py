@@ -135,12 +135,20 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
 def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
     """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws."""
     from dashboard.figures.fan import interval_text
+    from dashboard.text import T, fmt_pct
 
     r = _model.probabilistic(spec)
     parts = "; ".join(interval_text(r.quantiles, ags=ags, year=y) for y in (2030, 2045))
+    cov = _model.backtest_coverage().set_index(["level", "nominal"])
+    level = "Kreis" if ags == KREIS_AGS else "Gemeinde"
+    hit = T["brief_coverage"].format(
+        where="des Kreises" if level == "Kreis" else "der Gemeinden",
+        share=fmt_pct(cov.loc[(level, 0.8), "coverage"], 0),
+        n=fmt_int(cov.loc[(level, 0.8), "n"]),
+    )
     return html.P(
-        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen; "
-        "Methode und Trefferquote früherer Intervalle unter „Daten & Methodik“.",
+        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen. "
+        f"{hit} Methode unter „Daten & Methodik“.",
         id="kb-intervals",
         className="small",
     )

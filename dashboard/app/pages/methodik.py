@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import tempfile
-from pathlib import Path
-
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import _model
+from dashboard.app import _admin, _model
 from dashboard.app._components import data_table, notice, stand_line
 from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
@@ -25,12 +20,12 @@ from dashboard.figures.labels import (
     fmt_int,
     region_name,
 )
+from dashboard.settings import UPLOAD_MAX_BYTES
+from dashboard.text import count_noun, fmt_pct, fmt_signed_dec, fmt_signed_pct
 
 dash.register_page(
     __name__, path="/methodik", name="Daten & Methodik", order=5, title="Daten & Methodik – Kreis Düren 2030"
 )
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _sources_table() -> html.Table:
@@ -131,15 +126,9 @@ def _model_sections() -> list:
             className="table-scroll",
         ),
     ]
+    out += _accuracy_section()
     bt = _model.backtest_summary()
     out += [
-        html.H2("Rückrechnung: Wie genau wäre das Modell gewesen?", id="backtest"),
-        html.P(
-            "Das Modell wurde von früheren Basisjahren aus gerechnet und mit den später veröffentlichten "
-            "amtlichen Zahlen verglichen (Wachstum zensusbereinigt), zusammen mit einfachen "
-            "Vergleichsverfahren (konstant, linearer Trend, konstanter Anteil) und der früheren amtlichen "
-            "Vorausberechnung. MAPE: mittlerer absoluter Fehler in Prozent."
-        ),
         html.Div(
             data_table(
                 bt,
@@ -149,18 +138,147 @@ def _model_sections() -> list:
                     "method": ("Verfahren", "text"),
                     "n": ("Vergleiche", "int"),
                     "mape": ("MAPE", "pct"),
+                    "mae_pp": ("mittl. Abweichung Anteile (Prozentpunkte)", "dec1"),
                     "median_ape": ("Median-APE", "pct"),
                     "mean_signed_pct_error": ("mittlere Abweichung", "pct"),
                     "worst_municipality": ("größter Fehler bei", "text"),
                     "worst_ape": ("größter Fehler", "pct"),
                 },
-                caption="Rückrechnung (Backtest): Zusammenfassung",
+                caption="Rückrechnung (Backtest): alle Fälle und Verfahren",
                 table_id="mt-backtest",
             ),
             className="table-scroll",
         ),
     ]
     return out + _uncertainty_section()
+
+
+def accuracy_facts() -> dict[str, str]:
+    """The German numbers of the accuracy texts, computed from the accuracy tables."""
+    t = _model.accuracy_tables()
+    c = t["criteria"].set_index("case")
+    cases = c.drop(index="mean")
+    worst = cases.gap.idxmax()
+    s = t["summary"]
+    post = s[(s.level == "Gemeinde") & (s.method == "model (migration ex post)")].mape.mean()
+    ad = t["age_dynamics"].set_index("method")
+    oc = _model.official_comparison().set_index("variant")
+    from dashboard.projection.backtest import METHOD_LABELS_DE
+
+    return {
+        "model": fmt_pct(c.loc["mean", "model"], 2),
+        "naive": fmt_pct(c.loc["mean", "best_naive"], 2),
+        "naive_method": METHOD_LABELS_DE[c.loc["mean", "best_naive_method"]],
+        "worst_gap": fmt_dec(100 * cases.loc[worst, "gap"], 2),
+        "worst_case": worst,
+        "ex_post": fmt_pct(post, 2),
+        "census_u19": fmt_pct(ad.loc["census 2022", "kept_under19"], 0),
+        "census_67": fmt_pct(ad.loc["census 2022", "kept_67plus"], 0),
+        "before_u19": fmt_pct(ad.loc["model (Kreis profile)", "kept_under19"], 0),
+        "before_67": fmt_pct(ad.loc["model (Kreis profile)", "kept_67plus"], 0),
+        "official": fmt_signed_pct(_official_change(), 1),
+        "official_2045": fmt_signed_pct(oc.loc["itnrw_published", "change_2045"], 1),
+        "basis": fmt_signed_pct(oc.loc["basis", "change_2045"], 1),
+        "basis_net": fmt_int(oc.loc["basis", "net_migration"]),
+        "itnrw_net": fmt_int(oc.loc["itnrw", "net_migration"]),
+        "recent_net": fmt_int(oc.loc["saldo_2020_2024", "net_migration"]),
+        "recent": fmt_signed_pct(oc.loc["saldo_2020_2024", "change_2045"], 1),
+    }
+
+
+def _official_change() -> float:
+    from dashboard.constants import KREIS_AGS
+    from dashboard.data.embedded import projections_from_pages
+
+    p = projections_from_pages()
+    off = p[(p.ags == KREIS_AGS) & (p.measure == "population_change_pct") & (p.target_year == "2050")].iloc[0]
+    return float(off.value) / 100
+
+
+def _accuracy_section() -> list:
+    """What is official, how accurate the model has been (good or bad), Basis vs IT.NRW."""
+    t = _model.accuracy_tables()
+    facts = accuracy_facts()
+    from dashboard.projection.backtest import METHOD_LABELS_DE
+
+    crit = t["criteria"].assign(
+        case=lambda d: d.case.replace({"mean": "Mittel der drei Fälle"}),
+        best_naive_method=lambda d: d.best_naive_method.map(METHOD_LABELS_DE),
+        model=lambda d: [fmt_pct(x, 2) for x in d.model],
+        best_naive=lambda d: [fmt_pct(x, 2) for x in d.best_naive],
+        gap=lambda d: [fmt_signed_dec(100 * x, 2) for x in d.gap],
+    )
+    ad = t["age_dynamics"]
+    ad = ad[ad.method != "census 2022"].assign(
+        method=lambda d: d.method.map(METHOD_LABELS_DE),
+        mae_pp=lambda d: [fmt_dec(x, 2) for x in d.mae_pp],
+        kept_under19=lambda d: [fmt_pct(x, 0) for x in d.kept_under19],
+        kept_67plus=lambda d: [fmt_pct(x, 0) for x in d.kept_67plus],
+        out_of_sample=lambda d: d.out_of_sample.map({True: "ja", False: "–"}),
+    )
+    oc = _model.official_comparison().assign(
+        change_2045=lambda d: [fmt_signed_pct(x, 1) for x in d.change_2045]
+    )
+    return [
+        html.H2("Was ist amtlich, was geschätzt?", id="amtlich"),
+        html.P(METHODIK["official_estimated"]),
+        html.H2("Rückrechnung: Wie genau wäre das Modell gewesen?", id="backtest"),
+        html.P(METHODIK["accuracy"]),
+        html.P(METHODIK["accuracy_result"].format(**facts), id="mt-accuracy-result"),
+        html.Div(
+            data_table(
+                crit,
+                {
+                    "case": ("Fall", "text"),
+                    "model": ("Modell (MAPE)", "text"),
+                    "best_naive": ("bestes einfaches Verfahren (MAPE)", "text"),
+                    "best_naive_method": ("Verfahren", "text"),
+                    "gap": ("Modell minus Verfahren (Prozentpunkte)", "text"),
+                },
+                caption="Einwohnerzahlen der Gemeinden: Modell und bestes einfaches Verfahren",
+                table_id="mt-criteria",
+                row_header="case",
+            ),
+            className="table-scroll",
+        ),
+        html.P(METHODIK["age_dynamics"].format(**facts)),
+        html.Div(
+            data_table(
+                ad,
+                {
+                    "method": ("Verfahren", "text"),
+                    "n": ("Vergleiche", "int"),
+                    "mae_pp": ("mittlere Abweichung (Prozentpunkte)", "text"),
+                    "kept_under19": ("erhaltener Abstand unter 19", "text"),
+                    "kept_67plus": ("erhaltener Abstand ab 67", "text"),
+                    "out_of_sample": ("ohne die vorhergesagte Klasse geschätzt", "text"),
+                },
+                caption="Altersstruktur der Gemeinden, Zensus 2011 → Zensus 2022 (Anteile der 11 Altersklassen)",
+                table_id="mt-agedynamics",
+                row_header="method",
+            ),
+            className="table-scroll",
+        ),
+        html.H2("Basis und amtliche Vorausberechnung", id="amtliche-vorausberechnung"),
+        html.P(METHODIK["official_projection"].format(**facts)),
+        html.Div(
+            data_table(
+                oc,
+                {
+                    "label": ("Variante", "text"),
+                    "net_migration": ("Wanderungssaldo je Jahr", "int"),
+                    "population_2030": ("Einwohner 2030", "int"),
+                    "population_2045": ("Einwohner 2045", "int"),
+                    "change_2045": ("Veränderung 2024–2045", "text"),
+                    "source": ("Grundlage", "text"),
+                },
+                caption="Kreis Düren: Basis, bisherige Annahme und amtlicher Pfad",
+                table_id="mt-official",
+                row_header="label",
+            ),
+            className="table-scroll",
+        ),
+    ]
 
 
 def _uncertainty_section() -> list:
@@ -170,6 +288,22 @@ def _uncertainty_section() -> list:
     cov = _model.backtest_coverage().assign(
         level=lambda d: d.level.map({"Kreis": "Kreis", "Gemeinde": "Gemeinden"}),
         nominal=lambda d: [f"{round(100 * x)} %" for x in d.nominal],
+    )
+    byh = _model.accuracy_tables()["coverage_by_horizon"]
+    iv_rows = _model.backtest_table()
+    bases = iv_rows[(iv_rows.method == "model") & (iv_rows.age_group == "total")]
+    few = METHODIK["few_cases"].format(
+        n_muni=fmt_int(int(byh[(byh.level == "Gemeinde") & (byh.horizon == -1)].n.iloc[0])),
+        n_bases=fmt_int(bases[bases.level == "Gemeinde"].base_year.nunique()),
+        n_kreis=fmt_int(int(byh[(byh.level == "Kreis") & (byh.horizon == -1)].n.iloc[0])),
+        n_kreis_bases=fmt_int(
+            bases[(bases.level == "Kreis") & ~bases.case.str.startswith("IT.NRW")].base_year.nunique()
+        ),
+    )
+    byh = byh.assign(
+        level=lambda d: d.level.map({"Kreis": "Kreis", "Gemeinde": "Gemeinden"}),
+        horizon=lambda d: ["alle" if h == -1 else count_noun(h, "Jahr", "Jahre") for h in d.horizon],
+        interval=lambda d: [f"{round(100 * x)} %" for x in d.interval],
     )
     models = model_comparison()
     models = models.assign(
@@ -194,6 +328,23 @@ def _uncertainty_section() -> list:
                 },
                 caption="Trefferquote der Intervalle in der Rückrechnung",
                 table_id="mt-coverage",
+            ),
+            className="table-scroll",
+        ),
+        html.P(few, id="mt-few-cases"),
+        html.Div(
+            data_table(
+                byh,
+                {
+                    "level": ("Ebene", "text"),
+                    "horizon": ("Zeitabstand", "text"),
+                    "interval": ("Sollwert", "text"),
+                    "n": ("Vergleiche", "int"),
+                    "covered": ("Trefferquote", "pct"),
+                    "mean_width": ("mittlere Breite (Anteil der Vorausberechnung)", "pct"),
+                },
+                caption="Trefferquote und Breite der Intervalle nach Zeitabstand",
+                table_id="mt-coverage-horizon",
             ),
             className="table-scroll",
         ),
@@ -252,97 +403,18 @@ def layout(**_query) -> html.Div:
             html.H2("Downloads", id="downloads"),
             _downloads(),
             html.H2("Eigene Daten hochladen", id="upload"),
-            html.P(METHODIK["upload"]),
+            html.P(METHODIK["upload"].format(mb=fmt_int(UPLOAD_MAX_BYTES / 2**20))),
             dcc.Upload(
                 id="mt-upload",
                 children=html.Div(
                     ["Datei hierher ziehen oder ", html.Button("Datei auswählen", type="button")]
                 ),
-                max_size=MAX_UPLOAD_BYTES,
+                max_size=UPLOAD_MAX_BYTES,
                 accept=".csv,.txt,.xlsx",
                 className="upload",
                 multiple=False,
             ),
             html.Div(id="mt-upload-result", **{"aria-live": "polite"}),
-        ]
-    )
-
-
-def decode_upload(contents: str) -> bytes:
-    """Bytes of a ``data:…;base64,…`` upload value (raises ValueError if malformed)."""
-    try:
-        _, b64 = contents.split(",", 1)
-        return base64.b64decode(b64, validate=True)
-    except (ValueError, binascii.Error) as exc:
-        raise ValueError("Die Datei konnte nicht gelesen werden.") from exc
-
-
-def import_upload(contents: str, filename: str) -> html.Div:
-    """Validate and import an uploaded GENESIS export; German result or problem table."""
-    from dashboard.data.errors import DataFormatError
-
-    try:
-        raw = decode_upload(contents)
-    except ValueError as exc:
-        return notice(str(exc), "error")
-    if len(raw) > MAX_UPLOAD_BYTES:
-        return notice(
-            f"Die Datei ist zu groß ({fmt_int(len(raw) / 1024)} KB; erlaubt sind höchstens "
-            f"{fmt_int(MAX_UPLOAD_BYTES / 1024)} KB).",
-            "error",
-        )
-    try:
-        from dashboard.data.userdata import import_file
-    except ImportError:
-        return notice("Der Import von GENESIS-Dateien ist in dieser Version noch nicht verfügbar.", "error")
-    safe = Path(filename or "upload.csv").name
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / safe
-        path.write_bytes(raw)
-        try:
-            out = import_file(path)
-        except DataFormatError as err:
-            probs = pd.DataFrame(
-                [
-                    {
-                        "file": p.file,
-                        "row": "" if p.row is None else str(p.row),
-                        "column": p.column or "",
-                        "expected": p.expected,
-                        "found": p.found,
-                    }
-                    for p in err.problems
-                ]
-            )
-            return html.Div(
-                [
-                    notice(
-                        f"Die Datei „{safe}“ wurde nicht übernommen: {len(err.problems)} "
-                        "Problem(e) gefunden.",
-                        "error",
-                    ),
-                    html.Div(
-                        data_table(
-                            probs,
-                            {
-                                "file": ("Datei", "text"),
-                                "row": ("Zeile", "text"),
-                                "column": ("Spalte", "text"),
-                                "expected": ("erwartet", "text"),
-                                "found": ("gefunden", "text"),
-                            },
-                            caption="Gefundene Probleme",
-                            table_id="mt-problems",
-                        ),
-                        className="table-scroll",
-                    ),
-                ]
-            )
-    lines = out.summary_de().splitlines()
-    return html.Div(
-        [
-            notice(f"Die Datei „{safe}“ wurde geprüft und übernommen."),
-            html.Ul([html.Li(line) for line in lines], id="mt-upload-summary"),
         ]
     )
 
@@ -353,8 +425,8 @@ def import_upload(contents: str, filename: str) -> html.Div:
     State("mt-upload", "filename"),
     prevent_initial_call=True,
 )
-def on_upload(contents: str | None, filename: str | None):
-    """Thin: decode -> validated import -> message."""
+def on_upload(contents: object, filename: object):
+    """Thin: sign-in check -> complete validation -> draft -> message with preview."""
     if not contents:
         return dash.no_update
-    return import_upload(contents, filename or "upload.csv")
+    return _admin.upload_table(contents, filename, page_path="/methodik")

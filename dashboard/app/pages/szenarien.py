@@ -48,8 +48,14 @@ def own_spec(tfr, e0, wanderung) -> _model.ScenarioSpec:
 
 
 def compare_keys(vergleich: str | list | None) -> list[str]:
-    items = vergleich.split(",") if isinstance(vergleich, str) else list(vergleich or [])
-    return [k for k in items if k in _model.preset_keys() and k != "basis"]
+    items = (
+        vergleich.split(",")
+        if isinstance(vergleich, str)
+        else vergleich
+        if isinstance(vergleich, list)
+        else []
+    )
+    return [k for k in items if isinstance(k, str) and k in _model.preset_keys() and k != "basis"]
 
 
 def results(spec: _model.ScenarioSpec, keys: list[str]) -> dict[str, pd.DataFrame]:

@@ -8,12 +8,10 @@ download of the active catalogue, reset to the shipped one.
 
 from __future__ import annotations
 
-import base64
-
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard.app import _model
+from dashboard.app import _admin, _model
 from dashboard.app._components import (
     chart,
     labelled,
@@ -22,6 +20,7 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
+from dashboard.app.auth import current_actor
 from dashboard.app.pages import _measures_components as C
 from dashboard.constants import PLANNING_AGE_GROUPS
 from dashboard.data.errors import DataFormatError
@@ -34,6 +33,7 @@ from dashboard.data.measures import (
     workbook_bytes,
 )
 from dashboard.figures.labels import wk_counts
+from dashboard.settings import UPLOAD_MAX_BYTES
 
 dash.register_page(
     __name__,
@@ -168,7 +168,7 @@ def layout(
                 children=html.Button(T["upload_button"], type="button", className="btn"),
                 accept=".xlsx",
                 multiple=False,
-                max_size=10 * 1024 * 1024,
+                max_size=UPLOAD_MAX_BYTES,
                 className="wk-upload",
             ),
             html.Div(id="wk-upload-result", **{"aria-live": "polite"}),
@@ -244,8 +244,15 @@ def layout(
     )
 
 
+def _horizon(year: object) -> int:
+    """The horizon of the year dropdown (a value outside its options means the first one, which
+    the URL then shows)."""
+    y = _model.parse_year(year, default=C.HORIZONS[0])
+    return y if y in C.HORIZONS else C.HORIZONS[0]
+
+
 def _spec(key: str | None, spec_query: dict | None) -> _model.ScenarioSpec:
-    q = dict(spec_query or {}) if key == _model.CUSTOM else {}
+    q = dict(spec_query) if key == _model.CUSTOM and isinstance(spec_query, dict) else {}
     return _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
 
 
@@ -276,7 +283,7 @@ def render_cards(ags, field, group, status, text, year, key, _rev, spec_query, m
         group=group,
         status=status,
         text=text,
-        year=int(year),
+        year=_horizon(year),
         spec=spec,
         highlight=measure or None,
     )
@@ -303,7 +310,7 @@ def render_cards(ags, field, group, status, text, year, key, _rev, spec_query, m
 )
 def render_gaps(ags, year, key, _rev, spec_query):
     """Horizon, scenario, municipality or catalogue changed: the gap view."""
-    v = C.gaps_view(ags=_model.parse_ags(ags), year=int(year), spec=_spec(key, spec_query))
+    v = C.gaps_view(ags=_model.parse_ags(ags), year=_horizon(year), spec=_spec(key, spec_query))
     return v["rule"], v["gap_tables"], v["gap_fig"], v["gap_all"]
 
 
@@ -326,19 +333,40 @@ def render_coverage(_rev):
     prevent_initial_call=True,
 )
 def upload(contents, filename, rev):
-    """Validate an uploaded workbook; take it over only if it has no problem."""
-    name = filename or "Upload.xlsx"
+    """Signed in: validate the workbook completely and store it as the user's draft."""
+    from dashboard.store import StoreError
+
+    actor = current_actor()
+    if actor is None:
+        return _admin.login_first(C.PATH), dash.no_update
+    name = filename if isinstance(filename, str) and filename else "Upload.xlsx"
     try:
-        cat = import_workbook(base64.b64decode(contents.split(",", 1)[1]), display_name=name)
+        blob = _admin.decode_upload(contents)
+    except ValueError as exc:
+        return _admin.notice(str(exc), "error"), dash.no_update
+    if msg := _admin.too_big(blob):
+        return _admin.notice(msg, "error"), dash.no_update
+    try:
+        version, cat = import_workbook(blob, display_name=name, actor=actor)
     except DataFormatError as exc:
-        return C.problems_view(exc, name), dash.no_update
+        return _admin.problems_view(exc.problems, name, table_id="wk-upload-problems"), dash.no_update
+    except StoreError as exc:
+        return _admin.notice(str(exc), "error"), dash.no_update
     return (
-        html.P(
-            T["upload_ok"].format(name=name, **wk_counts(len(cat.measures), sources=len(cat.sources))),
-            role="status",
-            className="notice notice-info wk-ok",
+        html.Div(
+            [
+                html.P(
+                    T["upload_ok"].format(
+                        name=name, id=version.id, **wk_counts(len(cat.measures), sources=len(cat.sources))
+                    ),
+                    role="status",
+                    className="notice notice-info wk-ok",
+                ),
+                html.Ul([html.Li(line) for line in version.report.get("summary", [])[1:]]),
+                html.P(html.A(T["to_draft"], href=f"{_admin.ADMIN_PATH}?entwurf={version.id}")),
+            ]
         ),
-        (rev or 0) + 1,
+        dash.no_update,
     )
 
 
@@ -350,9 +378,18 @@ def upload(contents, filename, rev):
     prevent_initial_call=True,
 )
 def reset(_n, rev):
-    """Drop an imported catalogue (the shipped one becomes active again)."""
-    reset_import()
-    return html.P(T["reset_ok"], role="status", className="notice notice-info wk-ok"), (rev or 0) + 1
+    """Role pflege: make the shipped catalogue active again (a new release; nothing deleted)."""
+    from dashboard.store import StoreError
+
+    actor = current_actor()
+    if actor is None or not actor.can_publish:
+        return _admin.notice(_admin.A["only_pflege"], "error"), dash.no_update
+    try:
+        done = reset_import(actor=actor)
+    except StoreError as exc:
+        return _admin.notice(str(exc), "error"), dash.no_update
+    text = T["reset_ok"] if done else T["reset_none"]
+    return html.P(text, role="status", className="notice notice-info wk-ok"), (rev or 0) + (1 if done else 0)
 
 
 @callback(Output("wk-download", "data"), Input("wk-download-btn", "n_clicks"), prevent_initial_call=True)

@@ -10,8 +10,8 @@ One module per concern; every public name is importable from this package:
 * :mod:`~dashboard.data.measures.workbook_reader` — :func:`load_workbook` (validation, upload
   limits);
 * :mod:`~dashboard.data.measures.csv_export` — :func:`export_csv`, :func:`read_csv_export`;
-* :mod:`~dashboard.data.measures.import_store` — the imported workbook in the user data
-  folder, :func:`active_catalogue`.
+* :mod:`~dashboard.data.measures.import_store` — imported workbooks as drafts and published
+  versions in the store, :func:`active_catalogue`.
 
 The command line (``python -m dashboard massnahmen build|import|export|reset``) is in
 :mod:`dashboard.cli`.
@@ -25,15 +25,15 @@ district's staff in Excel) and --:func:`export_csv`--> ``data/measures/catalogue
 Re-run with ``python -m dashboard massnahmen build`` (or :func:`build_shipped`).
 
 An edited workbook is imported with ``python -m dashboard massnahmen import PATH`` or the
-upload on the page ``/werkzeugkoffer``: :func:`import_workbook` validates it with
+upload on the page ``/werkzeugkoffer`` (signed in): :func:`import_workbook` validates it with
 :func:`load_workbook` (every problem at once, as :class:`DataFormatError` naming file,
-sheet, row, column, expected and found) and, once valid, stores a copy in the user data
-folder (``$DASHBOARD_USER_DATA/massnahmen/catalogue.xlsx``, folder helper of
-:mod:`dashboard.data.userdata`). The shipped catalogue is never overwritten.
+sheet, row, column, expected and found) and, once valid, stores it as a DRAFT in the store
+(:mod:`dashboard.store`, channel ``catalogue``). A user with the role ``pflege`` publishes it;
+every earlier catalogue stays stored for rollback. The shipped catalogue is never overwritten.
 
-Precedence (:func:`active_catalogue`): a valid imported workbook in the user data folder is
-the active catalogue; without one the shipped workbook is. An imported file that has become
-invalid is not used: the shipped catalogue is returned with a warning naming the problems
+Precedence (:func:`active_catalogue`): the published catalogue; without one the shipped
+workbook. A published workbook that has become invalid is not used: the newest earlier valid
+one (or the shipped catalogue) is returned with a warning naming the problems
 (``Catalogue.warnings``), so the page can show it.
 
 Catalogue model (the workbook has one sheet per table)
@@ -111,13 +111,12 @@ from dashboard.data.measures.catalogue import (
 )
 from dashboard.data.measures.csv_export import export_csv, read_csv_export
 from dashboard.data.measures.import_store import (
-    USER_SUBDIR,
-    USER_WORKBOOK_NAME,
     active_catalogue,
+    catalogue_preview_lines,
+    check_workbook,
     import_workbook,
     reset_import,
     shipped_catalogue,
-    user_workbook_path,
 )
 from dashboard.data.measures.workbook_reader import load_workbook
 from dashboard.data.measures.workbook_writer import workbook_bytes, write_workbook
@@ -144,13 +143,13 @@ __all__ = [
     "SOURCE_STATED_AGE_BANDS",
     "STATUSES",
     "TARGET_GROUP_RULES",
-    "USER_SUBDIR",
-    "USER_WORKBOOK_NAME",
     "BuildReport",
     "Catalogue",
     "active_catalogue",
     "build_catalogue",
     "build_shipped",
+    "catalogue_preview_lines",
+    "check_workbook",
     "decide_age_band",
     "export_csv",
     "import_workbook",
@@ -159,7 +158,6 @@ __all__ = [
     "read_csv_export",
     "reset_import",
     "shipped_catalogue",
-    "user_workbook_path",
     "workbook_bytes",
     "write_workbook",
 ]

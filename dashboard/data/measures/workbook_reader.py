@@ -30,6 +30,7 @@ from dashboard.data.measures.catalogue import (
     _name_of,
     _valid_url,
 )
+from dashboard.settings import UPLOAD_MAX_BYTES
 
 
 def _cell_text(v) -> str:
@@ -105,7 +106,7 @@ def _read_sheet(
 
 
 #: Upload limits for a catalogue workbook (the shipped one has ~100 rows and ~40 kB).
-MAX_WORKBOOK_BYTES: int = 10 * 1024 * 1024
+MAX_WORKBOOK_BYTES: int = UPLOAD_MAX_BYTES  # the one upload limit (dashboard.settings)
 MAX_UNCOMPRESSED_BYTES: int = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO: float = 100.0
 MAX_SHEET_ROWS: int = 20_000

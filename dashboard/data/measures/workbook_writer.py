@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, OPEN_AGE
+from dashboard.data.export_safety import protect_workbook
 from dashboard.data.measures.catalogue import (
     AGE_BAND_BASES,
     FIELDS_OF_ACTION,
@@ -178,6 +179,7 @@ def write_workbook(catalogue: Catalogue, path: str | Path) -> Path:
     helpws.column_dimensions["A"].width = 20
     helpws.column_dimensions["B"].width = 120
 
+    protect_workbook(wb)  # text never becomes a live formula (OWASP CSV injection)
     # Fixed document dates keep rebuilt files comparable.
     stamp = _dt.datetime(2026, 1, 1)
     wb.properties.created = stamp

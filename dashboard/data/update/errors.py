@@ -18,6 +18,7 @@ KINDS = (
     "service_error",
     "malformed",
     "layout_changed",
+    "rejected",
     "recordings",
 )
 

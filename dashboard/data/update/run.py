@@ -1,4 +1,4 @@
-"""One update run: fetch every table, validate it like a file import, hand the lot over as one draft.
+"""One update run: fetch every table, validate it like a file import, hand them over as drafts.
 
 All or nothing: the tables are fetched and validated first; only when every one passed is
 anything handed to :func:`dashboard.data.update.sink.stage`. A failure raises
@@ -66,10 +66,14 @@ class FetchedTable:
 
 @dataclass(frozen=True)
 class UpdateResult:
-    """Outcome of :func:`run_update`: the validated tables and the draft they landed in."""
+    """Outcome of :func:`run_update`: the validated tables and the drafts they landed in.
+
+    ``drafts``: store version ids (one per table) or, without the store, the interim folder id;
+    empty when nothing was staged.
+    """
 
     fetched: tuple[FetchedTable, ...]
-    draft: str | None
+    drafts: tuple[str, ...]
     source: str
 
     def summary_de(self) -> str:
@@ -91,8 +95,10 @@ class UpdateResult:
                     flags=flags,
                 )
             )
-        if self.draft:
-            lines.append(UPDATE["summary_draft"].format(draft=self.draft))
+        if len(self.drafts) == 1 and not self.drafts[0].isdigit():
+            lines.append(UPDATE["summary_draft"].format(draft=self.drafts[0]))
+        elif self.drafts:
+            lines.append(UPDATE["summary_drafts"].format(drafts=", ".join(self.drafts)))
         return "\n".join(lines)
 
 
@@ -290,7 +296,7 @@ def run_update(
     offline: str | Path | None = None,
     tables: Sequence[str] | None = None,
     stage: bool = True,
-    actor: str | None = None,
+    actor: Any = None,
     base_urls: dict[str, str] | None = None,
     attempts: int = client.ATTEMPTS,
     first_delay: float = client.FIRST_DELAY,
@@ -298,7 +304,7 @@ def run_update(
     progress: Callable[[str], None] | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> UpdateResult:
-    """Fetch the newest official tables for Kreis Düren, validate them and stage one draft.
+    """Fetch the newest official tables for Kreis Düren, validate them and stage them as drafts.
 
     Parameters
     ----------
@@ -307,7 +313,8 @@ def run_update(
     tables : entry keys or table codes to fetch (default: all of ``sources.json``).
     stage : hand the validated tables to :func:`dashboard.data.update.sink.stage` (False: only
         fetch and validate, e.g. for a preview).
-    actor : user name recorded with the draft.
+    actor : who starts the update: a ``dashboard.store.Actor`` (signed-in user) or a name
+        (default: the update command acting as maintainer).
     base_urls : base URL per service key (default: ``DASHBOARD_UPDATE_URL_<SERVICE>`` or the
         real service); ignored in offline mode.
     attempts, first_delay, sleep : retry policy (see :func:`dashboard.data.update.client.fetch_table`).
@@ -374,13 +381,13 @@ def run_update(
         fetch_all(urls, creds, None, set(), lambda name: "")
         source = UPDATE["source_online"]
 
-    draft = None
+    drafts: tuple[str, ...] = ()
     if stage:
         from dashboard.data.update import sink
 
         steps(UPDATE["progress_stage"])
-        draft = sink.stage(fetched, actor=actor)
-    return UpdateResult(tuple(fetched), draft, source)
+        drafts = sink.stage(fetched, actor=actor)
+    return UpdateResult(tuple(fetched), drafts, source)
 
 
 def step_count(tables: Sequence[str] | None = None, *, stage: bool = True) -> int:

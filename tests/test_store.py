@@ -1,0 +1,271 @@
+"""The store (dashboard.store) against a real database: SQLite here, PostgreSQL in the second
+run of ``scripts/test.sh`` (``pg_virtualenv`` + ``STORE_TEST_POSTGRES=1``, see conftest's
+``store_url``). No mocks: every test talks to the database through SQLAlchemy."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard.store import Actor, Conflict, Invalid, NotAllowed, NotFound, Store, db
+from dashboard.store.schema import metadata
+
+pytestmark = pytest.mark.store
+
+CLI = Actor("Kommandozeile (test)", "pflege")
+PASSWORD = "ein-langes-Passwort"
+
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url)
+    yield s
+    s.dispose()
+
+
+def _draft(
+    s: Store, actor: Actor, *, slot: str = "12411-02-03-5:2024", content: bytes = b"raw", channel="tables"
+):
+    return s.create_draft(
+        channel,
+        content=content,
+        filename="tabelle.csv",
+        payload=b"tidy:" + content,
+        provenance={"publisher": "Test", "table": slot.split(":")[0]},
+        report={"usable": True},
+        slot=slot,
+        actor=actor,
+    )
+
+
+def test_backend_is_the_one_asked_for(store, store_url):
+    """The PostgreSQL run really runs on PostgreSQL (no silent SQLite fallback)."""
+    import os
+
+    want = "postgresql" if os.environ.get("STORE_TEST_POSTGRES") == "1" else "sqlite"
+    assert store.engine.dialect.name == want
+
+
+def test_migrations_create_exactly_the_declared_schema(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+    assert db.current_revision(store.engine) == db.head_revision()
+    assert store.data_version() == {"tables": 0, "catalogue": 0}
+
+
+def test_upgrade_is_idempotent_and_keeps_data(store, store_url):
+    store.create_user("anna", PASSWORD, "pflege", actor=CLI)
+    before, after = db.upgrade(store.engine)
+    assert before == after == db.head_revision()
+    again = Store(store_url)
+    assert [u.name for u in again.users()] == ["anna"]
+    again.dispose()
+
+
+def test_default_database_is_a_sqlite_file_in_the_user_data_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path / "ud"))
+    assert db.database_url() == f"sqlite:///{tmp_path / 'ud' / 'dashboard.sqlite3'}"
+    assert (tmp_path / "ud").is_dir()  # created on first use, so `python -m dashboard` just works
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:geheim@db.example/kd")
+    assert db.database_url() == "postgresql+psycopg://u:geheim@db.example/kd"
+    assert "geheim" not in db.display_url(db.database_url())
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+def test_accounts_roles_and_passwords(store):
+    anna = store.create_user("anna", PASSWORD, "pflege", actor=CLI)
+    ben = store.create_user("ben", PASSWORD + "2", "planung", actor=anna.actor())
+    assert (anna.role, ben.role) == ("pflege", "planung")
+    assert store.authenticate("anna", PASSWORD) == anna
+    assert store.authenticate("ANNA", PASSWORD) == anna  # names are case-insensitive
+    assert store.authenticate("anna", PASSWORD + "x") is None
+    assert store.authenticate("niemand", PASSWORD) is None
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT password_hash FROM users WHERE name = 'anna'")).scalar()
+    assert stored.startswith("scrypt:") and PASSWORD not in stored
+    with pytest.raises(Invalid, match="gibt es schon"):
+        store.create_user("Anna", PASSWORD, "planung", actor=CLI)
+    with pytest.raises(Invalid, match="mindestens 10 Zeichen"):
+        store.create_user("carl", "kurz", "planung", actor=CLI)
+    with pytest.raises(Invalid, match="Rolle"):
+        store.create_user("carl", PASSWORD, "admin", actor=CLI)
+    with pytest.raises(Invalid, match="Benutzername"):
+        store.create_user("mit leerzeichen", PASSWORD, "planung", actor=CLI)
+    with pytest.raises(NotAllowed):
+        store.create_user("carl", PASSWORD, "planung", actor=ben.actor())
+    with pytest.raises(NotAllowed):
+        store.set_role("ben", "pflege", actor=ben.actor())
+    store.set_active("ben", False, actor=anna.actor())
+    assert store.authenticate("ben", PASSWORD + "2") is None  # a locked account cannot sign in
+    store.set_role("ben", "pflege", actor=anna.actor())
+    assert store.user_by_name("ben").role == "pflege"
+    actions = [e.action for e in store.audit()]
+    assert actions.count("create_user") == 2 and "deactivate" in actions and "set_role" in actions
+
+
+# --------------------------------------------------------------------------- drafts and publish
+
+
+def test_draft_keeps_bytes_hash_and_author(store):
+    ben = store.create_user("ben", PASSWORD, "planung", actor=CLI).actor()
+    blob = bytes(range(256)) * 100
+    v = _draft(store, ben, content=blob)
+    full = store.version(v.id, with_content=True)
+    assert full.content == blob and full.payload == b"tidy:" + blob
+    assert full.sha256 == hashlib.sha256(blob).hexdigest() and full.size_bytes == len(blob)
+    assert (full.status, full.created_by, full.created_by_id) == ("draft", "ben", ben.user_id)
+    assert full.created_at.tzinfo is not None
+    assert store.version(v.id).content is None  # listings never load the bytes
+    assert [x.id for x in store.versions("tables", created_by_id=ben.user_id)] == [v.id]
+    assert store.data_version() == {"tables": 0, "catalogue": 0}  # a draft changes nothing public
+
+
+def test_only_pflege_publishes_and_nothing_is_overwritten(store):
+    ben = store.create_user("ben", PASSWORD, "planung", actor=CLI).actor()
+    anna = store.create_user("anna", PASSWORD, "pflege", actor=CLI).actor()
+    a = _draft(store, ben, content=b"A")
+    with pytest.raises(NotAllowed):
+        store.publish(a.id, actor=ben, expected=0)
+    r1 = store.publish(a.id, actor=anna, expected=0)
+    assert (r1.number, r1.version_ids, r1.action, r1.created_by) == (1, (a.id,), "publish", "anna")
+    other_slot = _draft(store, ben, slot="12411-02-03-5:2023", content=b"C")
+    store.publish(other_slot.id, actor=anna, expected=1)
+    b = _draft(store, ben, content=b"B")  # same slot as A: replaces it, keeps the other slot
+    r3 = store.publish(b.id, actor=anna, expected=2)
+    assert set(r3.version_ids) == {other_slot.id, b.id}
+    assert store.version(a.id).status == "superseded"
+    assert store.version(a.id, with_content=True).content == b"A"  # kept for rollback
+    assert store.data_version()["tables"] == 3
+    with pytest.raises(Invalid, match="bereits veröffentlicht"):
+        store.publish(b.id, actor=anna, expected=3)
+
+
+def test_catalogue_channel_has_one_published_version(store):
+    anna = store.create_user("anna", PASSWORD, "pflege", actor=CLI).actor()
+    a = _draft(store, anna, channel="catalogue", slot="catalogue", content=b"wb1")
+    b = _draft(store, anna, channel="catalogue", slot="catalogue", content=b"wb2")
+    store.publish(a.id, actor=anna, expected=0)
+    r = store.publish(b.id, actor=anna, expected=1)
+    assert r.version_ids == (b.id,)
+    assert store.data_version() == {"tables": 0, "catalogue": 2}
+
+
+def test_stale_publish_is_a_conflict_and_changes_nothing(store):
+    anna = store.create_user("anna", PASSWORD, "pflege", actor=CLI).actor()
+    carl = store.create_user("carl", PASSWORD, "pflege", actor=CLI).actor()
+    a, b = _draft(store, anna, content=b"A"), _draft(store, carl, content=b"B")
+    store.publish(a.id, actor=anna, expected=0)
+    with pytest.raises(Conflict) as err:
+        store.publish(b.id, actor=carl, expected=0)
+    assert "Stand 0 gesehen" in str(err.value) and "anna" in str(err.value)
+    assert store.active("tables").version_ids == (a.id,)
+    assert store.version(b.id).status == "draft"  # nothing lost: the draft is still there
+    assert store.audit()[0].action == "conflict"
+
+
+def test_discard_only_by_author_or_pflege(store):
+    ben = store.create_user("ben", PASSWORD, "planung", actor=CLI).actor()
+    eva = store.create_user("eva", PASSWORD, "planung", actor=CLI).actor()
+    anna = store.create_user("anna", PASSWORD, "pflege", actor=CLI).actor()
+    v = _draft(store, ben)
+    with pytest.raises(NotAllowed):
+        store.discard(v.id, actor=eva)
+    assert store.discard(v.id, actor=ben).status == "discarded"
+    with pytest.raises(Invalid, match="verworfen"):
+        store.publish(v.id, actor=anna, expected=0)
+    with pytest.raises(NotFound):
+        store.version(9999)
+
+
+def test_unusable_version_cannot_be_published(store):
+    anna = store.create_user("anna", PASSWORD, "pflege", actor=CLI).actor()
+    v = store.create_draft(
+        "tables",
+        content=b"x",
+        filename="x.csv",
+        payload=b"",
+        provenance={},
+        report={"usable": False},
+        slot="s",
+        actor=anna,
+    )
+    with pytest.raises(Invalid, match="Prüfung nicht bestanden"):
+        store.publish(v.id, actor=anna, expected=0)
+
+
+def test_rollback_walks_back_and_restores_exactly(store):
+    anna = store.create_user("anna", PASSWORD, "pflege", actor=CLI).actor()
+    a, b = _draft(store, anna, content=b"A"), _draft(store, anna, content=b"B")
+    store.publish(a.id, actor=anna, expected=0)
+    store.publish(b.id, actor=anna, expected=1)
+    r3 = store.rollback("tables", actor=anna, expected=2)
+    assert (r3.number, r3.version_ids, r3.action, r3.restored_number) == (3, (a.id,), "rollback", 1)
+    assert store.payloads(r3.version_ids) == {a.id: b"tidy:A"}
+    assert (store.version(a.id).status, store.version(b.id).status) == ("published", "superseded")
+    r4 = store.rollback("tables", actor=anna, expected=3)  # further back: nothing published
+    assert (r4.number, r4.version_ids, r4.restored_number) == (4, (), 0)
+    with pytest.raises(Invalid, match="keinen früheren Stand"):
+        store.rollback("tables", actor=anna, expected=4)
+    r5 = store.rollback("tables", actor=anna, expected=4, to=2)  # any earlier state by number
+    assert r5.version_ids == (b.id,)
+    with pytest.raises(Conflict):
+        store.rollback("tables", actor=anna, expected=4, to=1)
+    assert [r.number for r in store.releases("tables")] == [5, 4, 3, 2, 1]
+    assert {v.id for v in store.versions("tables")} == {a.id, b.id}  # nothing deleted
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_concurrent_publishes_exactly_one_wins(store, round_):
+    """Two maintainers press "Veröffentlichen" at the same moment, both having seen the same
+    state: exactly one publish lands, the other gets a clear conflict; nothing is lost."""
+    anna = store.create_user("anna", PASSWORD, "pflege", actor=CLI).actor()
+    carl = store.create_user("carl", PASSWORD, "pflege", actor=CLI).actor()
+    drafts = {anna: _draft(store, anna, content=b"A"), carl: _draft(store, carl, content=b"C")}
+    expected = store.active("tables").number
+    barrier = threading.Barrier(2)
+    outcome: dict = {}
+
+    def press(actor):
+        barrier.wait()
+        try:
+            outcome[actor.name] = store.publish(drafts[actor].id, actor=actor, expected=expected)
+        except Conflict as exc:
+            outcome[actor.name] = exc
+
+    threads = [threading.Thread(target=press, args=(a,)) for a in (anna, carl)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    wins = [k for k, v in outcome.items() if not isinstance(v, Exception)]
+    losses = [v for v in outcome.values() if isinstance(v, Conflict)]
+    assert len(wins) == 1 and len(losses) == 1, outcome
+    assert "Nicht veröffentlicht" in str(losses[0])
+    active = store.active("tables")
+    winner = anna if wins == ["anna"] else carl
+    loser = carl if winner is anna else anna
+    assert active.number == expected + 1 and active.version_ids == (drafts[winner].id,)
+    assert store.version(drafts[loser].id).status == "draft"  # the loser's draft is kept
+    assert len(store.releases("tables")) == 1
+
+
+def test_data_version_is_one_cheap_query(store):
+    count = []
+
+    def seen(conn, cursor, statement, *rest):
+        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            count.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", seen)
+    store.data_version()
+    assert len(count) == 1, count
