@@ -19,6 +19,7 @@ PAGES = [
     "/kurzbericht?ags=05358012&szenario=eigenes&tfr=2.12&wanderung=-2100",
     "/methodik",
     "/werkzeugkoffer",
+    "/verwaltung",  # signed out: the sign-in hint; signed in: see the test below
     "/gibt-es-nicht",
 ]
 
@@ -63,6 +64,20 @@ def test_no_sideways_scrolling_at_390px(live_server, phone, path):
     if path == "/gibt-es-nicht":  # the document itself answers 404, which Chromium logs
         errors = [e for e in errors if "status of 404" not in e]
     assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.store
+def test_verwaltung_signed_in_fits_390px(live_server, phone, fresh_store):
+    from tests._accounts import browser_login, make_user
+
+    user = make_user("pflege")
+    browser_login(phone, live_server, user.name, then="/verwaltung")
+    _settled(phone)
+    assert phone.locator("#inhalt h1").inner_text()
+    width, inner = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"/verwaltung (pflege): document {width} px wide on a {inner} px screen"
+    assert phone.console_errors == []
 
 
 @pytest.mark.browser

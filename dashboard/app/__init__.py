@@ -254,6 +254,13 @@ def page_paths() -> frozenset[str]:
     )
 
 
+@server.route("/favicon.ico")
+def _favicon():
+    """The icon browsers ask for by themselves on pages without a ``<link rel=icon>`` (sign-in
+    form, "wird erstellt" page): Dash's own icon, not the 404 page."""
+    return app._serve_default_favicon()
+
+
 @server.after_request
 def _unknown_page_is_404(response):
     """The page shell is served for every path; one without a page is answered with HTTP 404
