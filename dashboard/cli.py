@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from dashboard.text import fmt_int
@@ -58,21 +57,13 @@ class Progress:
 
 def _cmd_project(args: argparse.Namespace) -> int:
     from dashboard.export import write_csv, write_excel
-    from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
+    from dashboard.projection.scenarios import PARAMETERS, cli_dest, scenario_from_flags
 
-    if args.scenario not in PRESETS:
-        print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
-        return 2
-    changes = {"horizon": args.bis}
-    if args.tfr is not None:
-        changes["tfr"] = args.tfr
-    if args.wanderung is not None:
-        changes["net_migration"] = args.wanderung
-    if args.e0_gewinn is not None:
-        changes["e0_gain"] = args.e0_gewinn
     try:
-        scenario = replace(PRESETS[args.scenario], **changes)
+        scenario = scenario_from_flags(
+            args.scenario, {p.key: getattr(args, cli_dest(p)) for p in PARAMETERS}, horizon=args.bis
+        )
     except ValueError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -236,21 +227,39 @@ def _massnahmen_reset(args: argparse.Namespace) -> int:
 
 def _register_project(sub) -> None:
     p = sub.add_parser("project", help="Bevölkerungsvorausberechnung rechnen und exportieren (Excel/CSV)")
+    from dashboard.projection.scenarios import PRESETS
+
     p.add_argument(
         "--scenario",
+        "--szenario",
+        dest="scenario",
         default="basis",
-        help="Szenario (basis, zuwanderung_niedrig, zuwanderung_hoch, "
-        "geburten_niedrig, geburten_hoch, laengeres_leben)",
+        help=f"Szenario ({', '.join(PRESETS)}); die Annahmen darunter ersetzen seine Werte",
     )
     p.add_argument("--bis", type=int, default=2030, help="Zieljahr (2025–2045), Standard 2030")
     p.add_argument("--out", required=True, help="Ausgabe: Datei .xlsx oder Ordner für CSV-Dateien")
     p.add_argument("--format", choices=["xlsx", "csv"], help="Format (sonst aus der Dateiendung)")
-    p.add_argument("--tfr", type=float, help="Geburtenrate (Kinder je Frau) statt der Szenarioannahme")
-    p.add_argument("--wanderung", type=float, help="Nettozuwanderung Kreis (Personen je Jahr)")
-    p.add_argument(
-        "--e0-gewinn", type=float, dest="e0_gewinn", help="Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)"
-    )
+    _add_scenario_flags(p)
     p.set_defaults(func=_cmd_project)
+
+
+def _add_scenario_flags(p) -> None:
+    """One flag per declared scenario parameter (German or plain numbers; repeatable for lists)."""
+    from dashboard.projection.scenarios import PARAMETERS, cli_dest
+    from dashboard.text import NUMBER_INPUT, SCENARIO_PARAMETERS, fmt_num
+
+    for par in PARAMETERS:
+        text = SCENARIO_PARAMETERS[par.key]["help"]
+        if par.model_range:
+            lo, hi = par.model_range
+            text += NUMBER_INPUT["cli_range"].format(lo=fmt_num(lo), hi=fmt_num(hi))
+        p.add_argument(
+            par.cli_flag,
+            dest=cli_dest(par),
+            action="append" if par.many else "store",
+            metavar="WERT",
+            help=text + (" (mehrfach möglich)" if par.many else ""),
+        )
 
 
 def _register_backtest(sub) -> None:

@@ -104,13 +104,16 @@ def test_scenario_callback_moves_headline_with_migration():
 
 def test_target_seeking_reaches_target():
     from dashboard.projection import project
+    from dashboard.text import fmt_signed_int
 
-    msg, value = _model.solve_target(285000, 2035, None, 0)
+    msg, value = _model.solve_target(285000, 2035, _model.ScenarioSpec("eigenes"))
     assert "Wanderungssaldo" in msg and value is not None
-    spec = _model.ScenarioSpec("eigenes", None, 0.0, value)
+    # the control is set to exactly the value the message names (whole persons per year)
+    assert value == round(value) and f"auf {fmt_signed_int(value)} gesetzt" in msg
+    spec = _model.ScenarioSpec("eigenes", None, None, value)
     k = project(_model.to_scenario(spec)).kreis_total(2035)
-    assert k == pytest.approx(285000, abs=15 * 100)  # value rounded to 100 persons/year
-    assert _model.solve_target("abc", 2035, None, 0)[1] is None
+    assert k == pytest.approx(285000, abs=15)  # value rounded to whole persons per year
+    assert _model.solve_target("abc", 2035, _model.ScenarioSpec())[1] is None
 
 
 def test_brief_layout_and_callback():

@@ -24,8 +24,8 @@ from dashboard.projection.base import FEMALE_MASK
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
-from dashboard.projection.scenarios import PRESETS, Scenario
-from dashboard.text import fmt_dec, fmt_int
+from dashboard.projection.scenarios import PARAMETER, PRESETS, Scenario
+from dashboard.text import fmt_dec, fmt_int, fmt_num
 
 __all__ = [
     "ProjectionResult",
@@ -524,7 +524,7 @@ def solve_net_migration_for_target(
     Raises
     ------
     ValueError (German message) if ``year`` is outside 2025–2045 or the target cannot be
-    reached with net migration between −20,000 and 50,000 persons per year.
+    reached with net migration inside ``PARAMETER["net_migration"].model_range``.
     """
     from dataclasses import replace
 
@@ -537,11 +537,11 @@ def solve_net_migration_for_target(
     def gap(n: float) -> float:
         return kreis_population_in(replace(base, net_migration=float(n)), year) - target
 
-    lo, hi = -20_000.0, 50_000.0
+    lo, hi = PARAMETER["net_migration"].model_range
     g_lo, g_hi = gap(lo), gap(hi)
     if g_lo > 0 or g_hi < 0:
         raise ValueError(
-            f"Das Ziel von {fmt_int(target)} Personen im Jahr {year} ist mit einer Nettozuwanderung "
-            "zwischen −20.000 und 50.000 Personen je Jahr nicht erreichbar."
+            f"Das Ziel von {fmt_int(target)} Personen im Jahr {year} ist mit einem Wanderungssaldo "
+            f"zwischen {fmt_num(lo)} und {fmt_num(hi)} Personen je Jahr nicht erreichbar."
         )
     return float(brentq(gap, lo, hi, xtol=1e-6, rtol=1e-12))
