@@ -13,6 +13,8 @@ Subcommands (German verbs where users type them)::
     python -m dashboard db upgrade
     python -m dashboard data update [--offline DIR]  # fetch the newest official tables (pystatis)
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
+    python -m dashboard project --neubau 05358044:2026-2030:200 --wanderung-gemeinde 05358012:50 --out x.xlsx
+    python -m dashboard project --szenario-datei szenario.json --out x.xlsx
     python -m dashboard backtest --out rueckrechnung/   # summary.csv, coverage.csv, …
     python -m dashboard massnahmen import PATH
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from dashboard.text import fmt_int
@@ -61,9 +64,10 @@ def _cmd_project(args: argparse.Namespace) -> int:
     from dashboard.projection.scenarios import PARAMETERS, cli_dest, scenario_from_flags
 
     try:
-        scenario = scenario_from_flags(
-            args.scenario, {p.key: getattr(args, cli_dest(p)) for p in PARAMETERS}, horizon=args.bis
-        )
+        base = _base_scenario(args)
+        if args.bis is not None or args.szenario_datei is None:
+            base = replace(base, horizon=2030 if args.bis is None else args.bis)
+        scenario = scenario_from_flags(base, {p.key: getattr(args, cli_dest(p)) for p in PARAMETERS})
     except ValueError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -89,6 +93,27 @@ def _cmd_project(args: argparse.Namespace) -> int:
     )
     print(str(out))
     return 0
+
+
+def _base_scenario(args: argparse.Namespace):
+    """The preset (``--scenario``) or the scenario file (``--szenario-datei``), not both."""
+    from dashboard.projection import PRESETS
+
+    if args.szenario_datei is not None:
+        if args.scenario is not None:
+            raise ValueError("Bitte entweder --scenario oder --szenario-datei angeben, nicht beides.")
+        from dashboard.projection.scenario_file import MAX_BYTES, from_json
+
+        path = Path(args.szenario_datei)
+        if not path.is_file():
+            raise ValueError(f"Szenariodatei {str(path)!r}: Datei nicht gefunden.")
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError(f"Szenariodatei {str(path)!r}: höchstens {fmt_int(MAX_BYTES)} Bytes erlaubt.")
+        return from_json(path.read_bytes(), name=f"Szenariodatei {str(path)!r}").scenario
+    name = args.scenario or "basis"
+    if name not in PRESETS:
+        raise ValueError(f"Unbekanntes Szenario {name!r}; verfügbar: {', '.join(PRESETS)}")
+    return PRESETS[name]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,10 +258,19 @@ def _register_project(sub) -> None:
         "--scenario",
         "--szenario",
         dest="scenario",
-        default="basis",
-        help=f"Szenario ({', '.join(PRESETS)}); die Annahmen darunter ersetzen seine Werte",
+        default=None,
+        help=f"Szenario ({', '.join(PRESETS)}); Standard basis; die Angaben unten ersetzen bzw. "
+        "ergänzen seine Annahmen",
     )
-    p.add_argument("--bis", type=int, default=2030, help="Zieljahr (2025–2045), Standard 2030")
+    p.add_argument(
+        "--szenario-datei",
+        dest="szenario_datei",
+        default=None,
+        help="gespeichertes Szenario (JSON, z. B. von /szenarien heruntergeladen) statt --scenario",
+    )
+    p.add_argument(
+        "--bis", type=int, default=None, help="Zieljahr (2025–2045), Standard 2030 bzw. das der Szenariodatei"
+    )
     p.add_argument("--out", required=True, help="Ausgabe: Datei .xlsx oder Ordner für CSV-Dateien")
     p.add_argument("--format", choices=["xlsx", "csv"], help="Format (sonst aus der Dateiendung)")
     _add_scenario_flags(p)
@@ -253,12 +287,14 @@ def _add_scenario_flags(p) -> None:
         if par.model_range:
             lo, hi = par.model_range
             text += NUMBER_INPUT["cli_range"].format(lo=fmt_num(lo), hi=fmt_num(hi))
+        if par.syntax:
+            text += NUMBER_INPUT["cli_syntax"].format(syntax=par.syntax)
         p.add_argument(
             par.cli_flag,
             dest=cli_dest(par),
             action="append" if par.many else "store",
-            metavar="WERT",
-            help=text + (" (mehrfach möglich)" if par.many else ""),
+            metavar=SCENARIO_PARAMETERS[par.key].get("metavar", "WERT"),
+            help=text.replace("%", "%%"),  # argparse formats help with %
         )
 
 

@@ -113,16 +113,20 @@ def _german(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sheets(result) -> dict[str, pd.DataFrame]:
+    from dashboard.projection.local import describe
+
     s = result.scenario
+    local = describe(s.local)
     info = pd.DataFrame(
         {
-            "Angabe": ["Szenario", "Basisjahr", "Zieljahr", "Hinweis"],
+            "Angabe": ["Szenario", "Basisjahr", "Zieljahr", "Hinweis"] + ["Lokale Annahme"] * len(local),
             "Wert": [
                 s.label,
                 "31.12.2024",
                 f"31.12.{s.horizon}",
                 "Vorausberechnung (Modellrechnung), keine Prognose im Sinne einer Gewissheit; "
                 "Altersstruktur der Gemeinden geschätzt, siehe Spalte 'geschätzt'.",
+                *local,
             ],
         }
     )

@@ -239,6 +239,7 @@ NUMBER_INPUT: dict[str, str] = {
     "not_used": "Nicht übernommen – es gilt weiter {current}.",
     "cli": "{flag} {value}: {why}",
     "cli_range": "; erlaubt {lo} bis {hi}; Zahlen deutsch oder mit Punkt (1,6 = 1.6; 2.300 = 2300)",
+    "cli_syntax": "; Aufbau: {syntax}",
 }
 
 
@@ -376,6 +377,25 @@ SCENARIO_PARAMETERS: dict[str, dict[str, str]] = {
         "unit": "Personen je Jahr",
         "control": "Wanderungssaldo des Kreises (Personen je Jahr; Basis {basis})",
         "help": "Wanderungssaldo über die Kreisgrenze, Personen je Jahr, konstant, statt der Schätzung",
+    },
+    "new_housing": {
+        "label": "Neubau",
+        "unit": "",
+        "metavar": "GEMEINDE:JAHRE:WOHNUNGEN",
+        "help": "geplante Wohnungen einer Gemeinde (wiederholbar), z. B. 05358044:2026-2030:200",
+    },
+    "own_migration": {
+        "label": "Eigener Wanderungssaldo einer Gemeinde",
+        "unit": "",
+        "metavar": "GEMEINDE:SALDO",
+        "help": "eigener Wanderungssaldo einer Gemeinde statt ihres Anteils am Kreis (wiederholbar), "
+        "z. B. 05358012:50",
+    },
+    "one_off": {
+        "label": "Einmalige Veränderung",
+        "unit": "",
+        "metavar": "GEMEINDE:JAHR:PERSONEN",
+        "help": "einmalige Veränderung, z. B. ein Pflegeheim (wiederholbar), z. B. 05358044:2027:80:80+",
     },
 }
 
@@ -794,6 +814,15 @@ STORE: dict[str, str] = {
     "status_published": "veröffentlicht",
     "status_superseded": "abgelöst",
     "status_discarded": "verworfen",
+    "scenario_login": "Bitte melden Sie sich an, um ein Szenario zu speichern.",
+    "scenario_title": "Der Name des Szenarios muss 1 bis {max} Zeichen lang sein (erhalten: {n} Zeichen).",
+    "scenario_description": "Die Beschreibung darf höchstens {max} Zeichen lang sein (erhalten: {n} Zeichen).",
+    "scenario_control": "{field} enthält Steuerzeichen; bitte nur druckbaren Text eingeben.",
+    "scenario_document": "Das Szenario ist zu groß: höchstens {max} Bytes (erhalten: {n}).",
+    "scenario_municipality": "Unbekannter Gemeindeschlüssel {ags!r} (erwartet: 8 Ziffern).",
+    "no_scenario": "Ein gespeichertes Szenario {key!r} gibt es nicht.",
+    "not_your_scenario": "Dieses Szenario dürfen nur sein Autor und Benutzer mit der Rolle „pflege“ zurückziehen.",
+    "scenario_withdrawn": "Das Szenario {key!r} wurde am {when} von {who} zurückgezogen.",
 }
 
 IMPORTS: dict[str, str] = {

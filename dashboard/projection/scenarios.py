@@ -27,6 +27,8 @@ from dataclasses import dataclass, field, fields, make_dataclass, replace
 from typing import Any
 
 from dashboard.constants import BASE_YEAR
+from dashboard.projection import local as _local
+from dashboard.projection.local import LocalScenario
 from dashboard.text import (
     NUMBER_INPUT,
     SCENARIO,
@@ -102,6 +104,7 @@ class Parameter:
     many : list-valued (tuple of items; link value ``item;item``; repeatable CLI flag).
     parse_item, format_item : codec of one item of a list-valued parameter (German
         ``ValueError`` on a malformed item; exact round trip).
+    syntax : the item syntax of a list-valued parameter (CLI help, messages).
     """
 
     key: str
@@ -118,6 +121,7 @@ class Parameter:
     many: bool = False
     parse_item: Callable[[str], Any] | None = None
     format_item: Callable[[Any], str] | None = None
+    syntax: str = ""
 
     # ---- German texts ------------------------------------------------------------------
 
@@ -200,7 +204,7 @@ class Parameter:
 _THOUSANDS_ONLY = re.compile(r"^[+\-−–]?\s*\d{1,3}\.\d{3}$")
 
 #: Items of a list-valued parameter in a link are joined with this.
-ITEM_SEPARATOR = ";"
+ITEM_SEPARATOR = _local.ITEM_SEPARATOR
 
 
 def _basis_tfr(a) -> float:
@@ -213,6 +217,10 @@ def _basis_e0_gain(a) -> float:
 
 def _basis_net_migration(a) -> float:
     return float(a.net_migration)
+
+
+def _no_items(a) -> tuple:
+    return ()  # the Basis has no local inputs
 
 
 #: The scenario parameters (order = order of the controls, of :class:`ScenarioSpec`'s fields
@@ -257,6 +265,44 @@ PARAMETERS: tuple[Parameter, ...] = (
         digits=0,
         marks=(-2000, 0, 2000, 4000, 6000, 8000),
     ),
+    # Local (per-municipality) inputs: lists of items, each naming its municipality
+    # (:mod:`dashboard.projection.local`); they combine with every preset.
+    Parameter(
+        key="new_housing",
+        url_key=_local.QUERY_KEYS["new_housing"],
+        cli_flag="--neubau",
+        unit="",
+        default=_no_items,
+        target="local",
+        many=True,
+        parse_item=_local.parse_new_housing,
+        format_item=_local.format_new_housing,
+        syntax=_local.NEW_HOUSING_SYNTAX,
+    ),
+    Parameter(
+        key="own_migration",
+        url_key=_local.QUERY_KEYS["own_migration"],
+        cli_flag="--wanderung-gemeinde",
+        unit="",
+        default=_no_items,
+        target="local",
+        many=True,
+        parse_item=_local.parse_own_migration,
+        format_item=_local.format_own_migration,
+        syntax=_local.OWN_MIGRATION_SYNTAX,
+    ),
+    Parameter(
+        key="one_off",
+        url_key=_local.QUERY_KEYS["one_off"],
+        cli_flag="--einmalig",
+        unit="",
+        default=_no_items,
+        target="local",
+        many=True,
+        parse_item=_local.parse_one_off,
+        format_item=_local.format_one_off,
+        syntax=_local.ONE_OFF_SYNTAX,
+    ),
 )
 PARAMETER: dict[str, Parameter] = {p.key: p for p in PARAMETERS}
 BY_URL_KEY: dict[str, Parameter] = {p.url_key: p for p in PARAMETERS}
@@ -292,9 +338,11 @@ class Scenario:
         ``None`` = the estimated base level times ``migration_factor``.
     migration_factor : multiplies the base net migration (ignored if ``net_migration`` is set).
     horizon : last projected year (31 December), BASE_YEAR+1 … 2045.
+    local : per-municipality inputs (new housing, own net migration, one-off changes;
+        :mod:`dashboard.projection.local`); empty = the Basis treatment of every municipality.
 
     The ranges of ``tfr``, ``e0_gain`` and ``net_migration`` are declared in :data:`PARAMETERS`
-    (``model_range``).
+    (``model_range``), the local inputs' lists too (their items check themselves).
     """
 
     name: str = "basis"
@@ -303,6 +351,7 @@ class Scenario:
     net_migration: float | None = None
     migration_factor: float = 1.0
     horizon: int = MAX_HORIZON
+    local: LocalScenario = LocalScenario()
 
     def __post_init__(self) -> None:
         problems = []
@@ -330,13 +379,18 @@ class Scenario:
                 f"Das Zieljahr muss eine ganze Zahl zwischen {MIN_HORIZON} und {MAX_HORIZON} sein "
                 f"(erhalten: {self.horizon!r})."
             )
+        if not isinstance(self.local, LocalScenario):
+            problems.append(
+                f"Lokale Annahmen: LocalScenario erwartet, erhalten: {type(self.local).__name__}."
+            )
         if problems:
             raise ValueError(" ".join(problems))
 
     @property
     def label(self) -> str:
-        """German display name."""
-        return _LABELS.get(self.name, self.name)
+        """German display name (``… mit lokalen Annahmen`` when local inputs are set)."""
+        base = _LABELS.get(self.name, self.name)
+        return f"{base} mit lokalen Annahmen" if self.local else base
 
     @property
     def years(self) -> range:
@@ -416,8 +470,6 @@ class _SpecMethods:
             if horizon != s.horizon:
                 s = replace(s, horizon=horizon)
         if local:
-            from dashboard.projection.local import LocalScenario  # type: ignore[import-not-found]
-
             s = replace(s, local=LocalScenario(**local))
         return s
 
@@ -514,17 +566,16 @@ def cli_dest(p: Parameter) -> str:
     return p.cli_flag.lstrip("-").replace("-", "_")
 
 
-def scenario_from_flags(name: str, raw: Mapping[str, object], *, horizon: int = MAX_HORIZON) -> Scenario:
-    """The model's :class:`Scenario` of the command line: preset ``name`` with the values of the
-    parameters' flags on top (``raw``: parameter key -> the flag's text, or a list of texts for a
-    repeatable flag; ``None`` = flag not given).
+def scenario_from_flags(base: Scenario, raw: Mapping[str, object]) -> Scenario:
+    """The command line's :class:`Scenario`: ``base`` (a preset or a scenario file) with the
+    values of the parameters' flags on top (``raw``: parameter key -> the flag's text, or the
+    list of texts of a repeatable flag; ``None`` = flag not given). Items of a list-valued flag
+    are added to the base's items.
 
     Numbers are German or plain (:func:`dashboard.text.parse_number`) and must lie in the
     parameter's ``model_range``. Raises ``ValueError`` naming every flag it cannot use (German).
     """
     problems = []
-    if name not in PRESETS:
-        raise ValueError(SCENARIO["cli_unknown_preset"].format(value=name, options=", ".join(PRESETS)))
     scalars, local = {}, {}
     for p in PARAMETERS:
         text = raw.get(p.key)
@@ -534,14 +585,15 @@ def scenario_from_flags(name: str, raw: Mapping[str, object], *, horizon: int = 
             value = p.parse(text, rng=p.model_range)
         except ValueError as err:
             shown = "; ".join(map(str, text)) if isinstance(text, (list, tuple)) else str(text)
-            problems.append(NUMBER_INPUT["cli"].format(flag=p.cli_flag, value=shown[:60], why=err))
+            problems.append(NUMBER_INPUT["cli"].format(flag=p.cli_flag, value=shown[:80], why=err))
             continue
-        (local if p.target == "local" else scalars)[p.key] = value
+        if p.target == "local":
+            local[p.key] = tuple(getattr(base.local, p.key)) + tuple(value)
+        else:
+            scalars[p.key] = value
     if problems:
-        raise ValueError(" ".join(problems))
-    s = replace(PRESETS[name], horizon=horizon, **scalars)
+        raise ValueError("\n".join(problems))
+    s = replace(base, **scalars)
     if local:
-        from dashboard.projection.local import LocalScenario  # type: ignore[import-not-found]
-
-        s = replace(s, local=LocalScenario(**local))
+        s = replace(s, local=replace(s.local, **local))
     return s
