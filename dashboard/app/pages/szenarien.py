@@ -369,6 +369,35 @@ def on_change(ags, indicator, *rest):
     )
 
 
+def sync_values(p, trigger, slider, box, setting):
+    """New (slider value, box text, message, box class) of parameter ``p`` after ``trigger``:
+
+    * the box (Enter or leaving it): German text read (:meth:`Parameter.parse`, the slider's
+      range); a value it cannot use is named beside the box and not applied (the slider and
+      the scenario keep their value), never clipped;
+    * "zurücksetzen": the Basis value; a value set by the page (``setting``, target seeking):
+      exactly that value;
+    * the slider moved: the box shows its value in German.
+    """
+    ok = "param-box"
+    if trigger == "sz-reset":
+        value = _model.basis_defaults()[p.key]
+        return value, fmt_input(value, 6), "", ok
+    if trigger == set_id(p) and isinstance(setting, dict):
+        value = setting.get("value")
+        return value, fmt_input(value, 6), "", ok
+    if trigger == box_id(p):
+        try:
+            value = p.parse(box)
+        except ValueError as err:
+            current = _model.parse_float(slider, *p.ui_range)
+            note = NUMBER_INPUT["not_used"].format(current=fmt_num(current) if current is not None else "–")
+            return dash.no_update, dash.no_update, f"{err} {note}", ok + " invalid"
+        return value, fmt_input(value, 6), "", ok
+    value = _model.parse_float(slider, *p.ui_range)
+    return dash.no_update, fmt_input(value, 6) if value is not None else dash.no_update, "", ok
+
+
 def _register_sync(p) -> None:
     """Slider, input box, "zurücksetzen" and a value set by the page (target seeking) of one
     parameter kept in step by one callback (no value applied twice, none lost)."""
@@ -385,28 +414,7 @@ def _register_sync(p) -> None:
         prevent_initial_call=True,
     )
     def sync(slider, box, _reset, setting):
-        ok = "param-box"
-        trigger = ctx.triggered_id
-        if trigger == "sz-reset":
-            value = _model.basis_defaults()[p.key]
-            return value, fmt_input(value, 6), "", ok
-        if trigger == set_id(p) and isinstance(setting, dict):
-            value = setting.get("value")
-            return value, fmt_input(value, 6), "", ok
-        if trigger == box_id(p):
-            try:
-                value = p.parse(box)
-            except ValueError as err:
-                current = _model.parse_float(slider, *p.ui_range)
-                note = NUMBER_INPUT["not_used"].format(
-                    current=fmt_num(current) if current is not None else "–"
-                )
-                return dash.no_update, dash.no_update, f"{err} {note}", ok + " invalid"
-            return value, fmt_input(value, 6), "", ok
-        value = _model.parse_float(slider, *p.ui_range)  # slider moved
-        return dash.no_update, fmt_input(value, 6) if value is not None else dash.no_update, "", ok
-
-    sync.__name__ = f"sync_{p.key}"
+        return sync_values(p, ctx.triggered_id, slider, box, setting)
 
 
 for _p in CONTROLLED:
