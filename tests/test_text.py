@@ -130,7 +130,9 @@ def test_parse_number_reads_german_and_plain_numbers(typed, value):
     assert parse_number(typed) == value
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "1e5", "nan", "inf", "1,2,3", "1.23.4", "1 6", ",5", "5.", "1,6.5"])
+@pytest.mark.parametrize(
+    "typed", ["", "abc", "1e5", "nan", "inf", "1,2,3", "1.23.4", "1 6", ",5", "5.", "1,6.5"]
+)
 def test_parse_number_refuses_anything_else_in_german(typed):
     from dashboard.text import parse_number
 
