@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from dashboard.app import _model, _nav, _query
 from dashboard.projection import scenarios as S
-from dashboard.text import SCENARIO_PARAMETERS, fmt_input, fmt_num, parse_number
+from dashboard.text import SCENARIO_PARAMETERS, UNITS, fmt_input, fmt_num, parse_number
 
 #: One usable value per parameter, as a person would type it (German), and one it must refuse.
 EXAMPLES = {
@@ -35,7 +35,7 @@ def test_every_parameter_has_an_example_and_german_texts():
     assert len({p.cli_flag for p in S.PARAMETERS}) == len(S.PARAMETERS)
     for p in S.PARAMETERS:
         texts = SCENARIO_PARAMETERS[p.key]
-        assert texts["label"] and texts["help"] and "unit" in texts
+        assert texts["label"] and texts["help"] and p.unit in UNITS
         if not p.many:
             lo, hi = p.ui_range
             mlo, mhi = p.model_range
@@ -161,10 +161,11 @@ def test_downloads_and_assumptions_table_follow_the_parameter(client, key):
     # the assumptions table of the result shows the parameter's value
     a = res.assumptions
     if p.many:
-        assert (a.component.astype(str) == "Lokale Annahmen").any()
+        assert (a.component == "local").any()
     else:
-        sc = a[a.component.astype(str) == "Szenario"]
-        assert (sc.value.astype(float) - getattr(spec, p.key)).abs().min() < 1e-9
+        row = a[(a.component == "scenario") & (a.parameter == p.key)]
+        assert len(row) == 1 and row.value.iloc[0] == pytest.approx(getattr(spec, p.key))
+        assert row.unit.iloc[0] == p.unit
     # downloads of that scenario are the result of that scenario, not the Basis
     query = spec.query()
     r = client.get("/download/kennzahlen.csv", query_string=query)
@@ -177,3 +178,18 @@ def test_downloads_and_assumptions_table_follow_the_parameter(client, key):
     assert (got.loc[want.index] - basis).abs().max() > 0.5  # the parameter changed the numbers
     r = client.get("/download/annahmen.csv", query_string=query)
     assert r.status_code == 200 and len(r.data) > 100
+
+
+def test_assumptions_table_rows_are_the_declared_parameters_and_their_basis_values():
+    """The Basis value each control starts from (``Parameter.default`` of the estimated
+    assumptions) is the value the Basis projection used (its assumptions table)."""
+    from dashboard.projection.scenarios import parameter_defaults
+
+    a = _model.result(S.ScenarioSpec()).assumptions
+    rows = a[(a.component == "scenario") & (a.parameter != "scenario")].set_index("parameter")
+    scalars = [p for p in S.PARAMETERS if not p.many]
+    assert list(rows.index) == [p.key for p in scalars]
+    d = parameter_defaults()
+    for p in scalars:
+        assert rows.loc[p.key, "value"] == pytest.approx(d[p.key], rel=1e-12)
+        assert rows.loc[p.key, "unit"] == p.unit

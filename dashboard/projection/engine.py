@@ -24,7 +24,7 @@ from dashboard.projection.base import FEMALE_MASK
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
-from dashboard.projection.scenarios import PARAMETER, PRESETS, Scenario
+from dashboard.projection.scenarios import PARAMETER, PARAMETERS, PRESETS, Scenario
 from dashboard.text import fmt_dec, fmt_int, fmt_num
 
 __all__ = [
@@ -236,9 +236,10 @@ class ProjectionResult:
         for the official municipal totals of 31.12.2024 and for the Kreis).
     age_groups : ``ags, municipality, year, age_group, population, share`` (PLANNING_AGE_GROUPS,
         ordered categorical), incl. Kreis.
-    assumptions : ``component, parameter, value, unit, source, period, method, fit`` (German text)
-        with scenario rows first.
-    warnings : ``ags, year, sex, age, kind, amount``; kinds (see ``WARNING_KINDS_DE``):
+    assumptions : :data:`~dashboard.projection.assumptions.ASSUMPTION_COLUMNS` (codes in
+        ``component, parameter, qualifier, unit``; German documentation in ``source, period,
+        method, fit``) with the scenario rows (``component == "scenario"``) first.
+    warnings : ``ags, year, sex, age, kind, amount``; kinds (German explanations: ``dashboard.text.WARNING_KINDS``):
         ``emigration_exceeds_cohort`` (persons not removed because the cell was floored at 0)
         and ``negative_in_migration`` (region-level, ``sex = "total"``, ``age`` <NA>).
     arrays : raw arrays: ``population`` (T+1, R, 2, A), ``births`` (T, R, 2), ``deaths``,
@@ -382,15 +383,6 @@ def _components(res: RunResult, flows: list, years: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
-#: Kinds of warnings (German explanations for the app).
-WARNING_KINDS_DE = {
-    "emigration_exceeds_cohort": "Mehr Fortzüge als Personen im Jahrgang: Zelle auf 0 gesetzt, "
-    "der Rest der Fortzüge wurde nicht abgezogen (Personen).",
-    "negative_in_migration": "Das Wanderungsziel der Gemeinde liegt unter ihren Fortzügen: rechnerisch "
-    "negative Zuzüge (Personen, alle Alter und beide Geschlechter).",
-}
-
-
 def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataFrame:
     """Warnings table ``ags, year, sex, age, kind, amount`` (age is <NA> for region-level rows)."""
     idx = np.argwhere(shortfall > 1e-9)
@@ -426,25 +418,22 @@ def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataF
 
 
 def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataFrame:
+    """The scenario rows of the assumptions table: one per declared Kreis-wide parameter
+    (:data:`~dashboard.projection.scenarios.PARAMETERS`, code and unit from there), then the
+    local inputs."""
     h = scenario.horizon
     e0_at = [a.e0[i] + a.e0_gain_per_year[i] * (h - a.mortality_year) + scenario.e0_gain for i in range(2)]
-    rows = [
-        ("Szenario", "Szenario", np.nan, "", "", "", scenario.label, ""),
-        (
-            "Szenario",
-            "Geburtenrate (TFR) im Szenario",
+    # value, source, period, method, fit of each parameter's row
+    detail = {
+        "tfr": (
             rates["tfr"],
-            "Kinder je Frau",
             "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             "konstant ab dem ersten Projektionsjahr",
             "",
         ),
-        (
-            "Szenario",
-            "Nettowanderung im Szenario (Kreis)",
+        "net_migration": (
             rates["net_migration_kreis"],
-            "Personen je Jahr",
             "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             (
@@ -454,11 +443,8 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             ),
             "Zeitpunkt der Wanderung: Jahresmitte (halbes Jahr Sterblichkeit und Geburten-Exposition)",
         ),
-        (
-            "Szenario",
-            "Zusätzliche Lebenserwartung bis zum Zieljahr (über den Basispfad hinaus)",
+        "e0_gain": (
             scenario.e0_gain,
-            "Jahre",
             "Szenarioannahme",
             f"{BASE_YEAR}–{h}",
             "linear ansteigend, proportionale Senkung aller Sterberaten; zusätzlich zum Anstieg der Basis "
@@ -466,7 +452,12 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             f"{fmt_dec(a.e0_gain_per_year[1], 3)} bei Männern)",
             f"e0 {h}: Frauen {fmt_dec(e0_at[0], 1)}, Männer {fmt_dec(e0_at[1], 1)} Jahre",
         ),
-    ]
+    }
+    rows = [("scenario", "scenario", scenario.name, np.nan, "", "", "", scenario.label, "")]
+    for p in PARAMETERS:
+        if p.target == "scenario" and not p.many:
+            value, source, period, method, fit = detail[p.key]
+            rows.append(("scenario", p.key, "", value, p.unit, source, period, method, fit))
     if scenario.local:
         from dashboard.projection.local import assumption_rows
 

@@ -33,6 +33,7 @@ from dashboard.text import (
     NUMBER_INPUT,
     SCENARIO,
     SCENARIO_PARAMETERS,
+    UNITS,
     fmt_num,
     fmt_query_number,
     parse_number,
@@ -90,7 +91,7 @@ class Parameter:
         (``target="local"``); also the parameter's code in the assumptions table.
     url_key : key in links (``/szenarien?tfr=1.6``).
     cli_flag : flag of ``python -m dashboard project`` (repeatable when ``many``).
-    unit : unit code of the assumptions table (German text in ``text.SCENARIO_PARAMETERS``).
+    unit : unit code of the assumptions table (German text in ``text.UNITS``).
     model_range : inclusive range :class:`Scenario` accepts (also the CLI and files).
     ui_range : inclusive range of the slider, of links and of the input boxes (inside
         ``model_range``).
@@ -132,8 +133,8 @@ class Parameter:
 
     @property
     def unit_text(self) -> str:
-        """German unit."""
-        return SCENARIO_PARAMETERS[self.key]["unit"]
+        """German unit (of the unit code, :data:`dashboard.text.UNITS`)."""
+        return UNITS[self.unit]
 
     def control_label(self, basis: object) -> str:
         """Label of the slider and its input box, with the Basis value."""
