@@ -239,6 +239,7 @@ NUMBER_INPUT: dict[str, str] = {
     "Tausender); meinen Sie {example}, schreiben Sie bitte ein Komma.",
     "not_used": "Nicht übernommen – es gilt weiter {current}.",
     "cli": "{flag} {value}: {why}",
+    "cli_item": "{flag}: {why}",
     "cli_range": "; erlaubt {lo} bis {hi}; Zahlen deutsch oder mit Punkt (1,6 = 1.6; 2.300 = 2300)",
     "cli_syntax": "; Aufbau: {syntax}",
 }

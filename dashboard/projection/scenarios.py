@@ -582,12 +582,22 @@ def scenario_from_flags(base: Scenario, raw: Mapping[str, object]) -> Scenario:
         text = raw.get(p.key)
         if text is None or (p.many and not text):
             continue
-        try:
-            value = p.parse(text, rng=p.model_range)
-        except ValueError as err:
-            shown = "; ".join(map(str, text)) if isinstance(text, (list, tuple)) else str(text)
-            problems.append(NUMBER_INPUT["cli"].format(flag=p.cli_flag, value=shown[:80], why=err))
-            continue
+        if p.many:  # a repeatable flag: every item on its own, each problem named
+            value, bad = [], []
+            for item in text if isinstance(text, (list, tuple)) else [text]:
+                try:
+                    value += p.parse([item])
+                except ValueError as err:
+                    bad.append(NUMBER_INPUT["cli_item"].format(flag=p.cli_flag, why=err))
+            if bad:
+                problems += bad
+                continue
+        else:
+            try:
+                value = p.parse(text, rng=p.model_range)
+            except ValueError as err:
+                problems.append(NUMBER_INPUT["cli"].format(flag=p.cli_flag, value=str(text)[:80], why=err))
+                continue
         if p.target == "local":
             local[p.key] = tuple(getattr(base.local, p.key)) + tuple(value)
         else:
