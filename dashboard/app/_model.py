@@ -122,7 +122,8 @@ def spec_from_choice(key: object, stored: object) -> ScenarioSpec:
 
 
 def own_spec(values: dict) -> ScenarioSpec:
-    """The user's own scenario from control values (``{url_key: value}``; sliders, boxes).
+    """The user's own scenario from control values (``{url_key: value}``; sliders, boxes,
+    and the link values of list-valued (local) parameters).
 
     A value equal to the Basis value as shown (rounded to the parameter's ``digits``) means
     the exact Basis assumption; ``None`` too. Invalid values are not used (see
@@ -132,7 +133,10 @@ def own_spec(values: dict) -> ScenarioSpec:
     own = {}
     for p in PARAMETERS:
         v = values.get(p.url_key)
-        if v is None or p.target != "scenario":
+        if v is None:
+            continue
+        if p.many:
+            own[p.url_key] = v
             continue
         x = parse_float(v, *p.ui_range)
         if x is not None and x != d[p.key]:

@@ -55,11 +55,29 @@ def set_id(p) -> str:
     return f"sz-{p.url_key}-setzen"
 
 
-def own_spec(*values) -> _model.ScenarioSpec:
-    """The user's scenario from the sliders' values (in the order of :data:`CONTROLLED`); a
-    slider left at its Basis value means the exact Basis assumption (the controls show the
-    Basis value rounded, e.g. 1,48 children per woman)."""
-    return _model.own_spec({p.url_key: v for p, v in zip(CONTROLLED, values)})
+#: Parameters without a slider (list-valued, per municipality): their link values live in
+#: the store ``sz-lokal`` (``{url_key: text}``), which the local-inputs panel edits.
+LISTED = tuple(p for p in _model.PARAMETERS if p not in CONTROLLED)
+
+
+def own_spec(*values, listed: dict | None = None) -> _model.ScenarioSpec:
+    """The user's scenario from the sliders' values (in the order of :data:`CONTROLLED`) and
+    the link values of the other parameters (``listed``, the store ``sz-lokal``); a slider left
+    at its Basis value means the exact Basis assumption (the controls show the Basis value
+    rounded, e.g. 1,48 children per woman)."""
+    rest = listed if isinstance(listed, dict) else {}
+    return _model.own_spec(
+        {
+            **{p.url_key: rest.get(p.url_key) for p in LISTED},
+            **{p.url_key: v for p, v in zip(CONTROLLED, values)},
+        }
+    )
+
+
+def listed_values(spec: _model.ScenarioSpec) -> dict[str, str]:
+    """Link values of the spec's list-valued parameters (the store ``sz-lokal``)."""
+    q = spec.query()
+    return {p.url_key: q[p.url_key] for p in LISTED if p.url_key in q}
 
 
 def param_control(p, value: float, basis: float) -> html.Div:
@@ -325,6 +343,7 @@ def layout(
                 ],
                 className="with-sidebar",
             ),
+            dcc.Store(id="sz-lokal", data=listed_values(spec)),
             query_store(PAGE, query_of(ags, indicator, spec, keys)),
             selection_store(PAGE, {"ags": ags, **spec.selection()}),
         ]
@@ -346,12 +365,13 @@ SLIDERS = [Input(slider_id(p), "value") for p in CONTROLLED]
     Input("sz-kennzahl", "value"),
     *SLIDERS,
     Input("sz-vergleich", "value"),
+    Input("sz-lokal", "data"),
     prevent_initial_call=True,
 )
 def on_change(ags, indicator, *rest):
     """Any control changed: parse -> scenarios -> figure/table/headline -> URL and links."""
-    *values, vergleich = rest
-    ags, spec, keys = _model.parse_ags(ags), own_spec(*values), compare_keys(vergleich)
+    *values, vergleich, listed = rest
+    ags, spec, keys = _model.parse_ags(ags), own_spec(*values, listed=listed), compare_keys(vergleich)
     indicator = indicator if indicator in INDICATORS else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
     # hand-crafted requests (the sliders themselves send only values in range)
@@ -431,14 +451,16 @@ _MIGRATION = _model.PARAMETER["net_migration"]
     State("sz-ziel", "value"),
     State("sz-zieljahr", "value"),
     *[State(slider_id(p), "value") for p in CONTROLLED],
+    State("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_target(n, _reset, target, year, *values):
+def on_target(n, _reset, target, year, *rest):
     """Target-seeking: the constant net migration that reaches ``target`` in ``year``, set on
     the migration control (exactly the value the message names); "zurücksetzen" clears it."""
     if ctx.triggered_id == "sz-reset":
         return "", dash.no_update
-    msg, value = _model.solve_target(target, year, own_spec(*values))
+    *values, listed = rest
+    msg, value = _model.solve_target(target, year, own_spec(*values, listed=listed))
     others = {p.url_key: v for p, v in zip(CONTROLLED, values) if p is not _MIGRATION}
     notes = [
         m
@@ -458,7 +480,9 @@ def on_target(n, _reset, target, year, *values):
     Output("sz-fan-tabelle", "children"),
     Input("sz-ags", "value"),
     *SLIDERS,
+    Input("sz-lokal", "data"),
 )
-def on_fan(ags, *values):
+def on_fan(ags, *rest):
     """Page load or own scenario changed: its fan chart and table (loaded after the page)."""
-    return fan_view(_model.parse_ags(ags), own_spec(*values))
+    *values, listed = rest
+    return fan_view(_model.parse_ags(ags), own_spec(*values, listed=listed))
