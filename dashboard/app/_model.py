@@ -52,15 +52,6 @@ __all__ = [
 ]
 
 
-def model_available() -> bool:
-    """True when :mod:`dashboard.projection` offers ``project`` (the model issue has landed)."""
-    try:
-        import dashboard.projection as p
-    except ImportError:  # pragma: no cover - the package always exists
-        return False
-    return hasattr(p, "project") and hasattr(p, "Scenario")
-
-
 def parse_ags(value: str | None, *, allow_kreis: bool = True, default: str = KREIS_AGS) -> str:
     """A valid AGS from a URL value; unknown values fall back to ``default``."""
     if value in MUNICIPALITIES or (allow_kreis and value == KREIS_AGS):
@@ -145,8 +136,6 @@ def own_spec(values: dict) -> ScenarioSpec:
 
 
 def preset_keys() -> list[str]:
-    if not model_available():
-        return ["basis"]
     from dashboard.projection import PRESETS
 
     return list(PRESETS)
@@ -357,14 +346,9 @@ def data_stand() -> dict[str, str]:
 
 
 def base_population() -> pd.DataFrame:
-    """Base population by municipality × sex × age (estimated) once available, else the
-    official Kreis table by 17 age groups."""
-    try:
-        from dashboard.data import load_population
-    except ImportError:
-        from dashboard.data import kreis_age_groups
+    """Base population by municipality × sex × age (estimated structure)."""
+    from dashboard.data import load_population
 
-        return kreis_age_groups()
     return load_population(year=BASE_YEAR)
 
 
@@ -433,8 +417,6 @@ def warm_up() -> None:
     result(ScenarioSpec())
     basis_defaults()
     history_series()
-    for fn in (lambda: probabilistic(ScenarioSpec()), backtest_summary, backtest_coverage):
-        try:
-            fn()
-        except ImportError:  # optional parts of the model not installed
-            pass
+    probabilistic(ScenarioSpec())
+    backtest_summary()
+    backtest_coverage()
