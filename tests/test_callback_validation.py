@@ -55,6 +55,12 @@ def _out(outputs) -> str:
     )
 
 
+def _prop(cid: str) -> str:
+    if cid.endswith("-los") or cid == "sz-reset":
+        return "n_clicks"
+    return "data" if cid == "sz-lokal" else "value"
+
+
 def payload(outputs, inputs, state=(), changed=None) -> dict:
     return {
         "output": ".." + _out(outputs) + ".." if len(outputs) > 1 else _out(outputs),
@@ -69,7 +75,9 @@ def payload(outputs, inputs, state=(), changed=None) -> dict:
             }
             for i, v in inputs
         ],
-        "state": [{"id": i, "property": "value", "value": v} for i, v in state],
+        "state": [
+            {"id": i, "property": "data" if i == "sz-lokal" else "value", "value": v} for i, v in state
+        ],
         "changedPropIds": [f"{changed}.value"] if changed else [],
     }
 
@@ -115,6 +123,7 @@ def test_scenario_callback_reports_bad_inputs(base_url, bad):
         ("sz-e0", bad["e0"]),
         ("sz-wanderung", bad["wanderung"]),
         ("sz-vergleich", []),
+        ("sz-lokal", None),
     ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200, body
@@ -144,6 +153,7 @@ def test_valid_inputs_carry_no_message(base_url):
         ("sz-e0", 1),
         ("sz-wanderung", 1000),
         ("sz-vergleich", []),
+        ("sz-lokal", None),
     ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200
@@ -159,6 +169,7 @@ def test_fan_callback_never_fails(base_url, bad):
         ("sz-tfr", bad["tfr"]),
         ("sz-e0", bad["e0"]),
         ("sz-wanderung", bad["wanderung"]),
+        ("sz-lokal", None),
     ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200, body
@@ -182,6 +193,7 @@ def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
                 ("sz-tfr", None),
                 ("sz-e0", None),
                 ("sz-wanderung", None),
+                ("sz-lokal", None),
             ],
             changed="sz-ziel-los",
         ),
@@ -210,6 +222,7 @@ def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
                 ("sz-tfr", -5),
                 ("sz-e0", None),
                 ("sz-wanderung", None),
+                ("sz-lokal", None),
             ],
             changed="sz-ziel-los",
         ),

@@ -203,7 +203,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         chart("kb-trend", f["trend"], label="Einwohnerzahl seit 1983 und Vorausberechnung"),
         measures_brief_line(ags, spec)
         if ags != KREIS_AGS
-        else html.P(html.A("Werkzeugkoffer", href="/werkzeugkoffer")),
+        else html.P(html.A("Werkzeugkoffer", href=_model.scenario_href("/werkzeugkoffer", ags, spec))),
         html.H2("Annahmen und Quellen"),
         assumptions_list(spec),
         html.P(T["estimated_note"], className="small"),
