@@ -220,8 +220,14 @@ def layout(
     indicator = kennzahl if kennzahl in INDICATORS else "population"
     d = _model.basis_defaults()
     spec = _model.own_spec(_model.scenario_query(_query))
+    chosen = _query.get("szenario")
+    if vergleich is None and chosen in _model.preset_keys() and chosen != "basis":
+        vergleich = chosen  # a preset chosen elsewhere (navigation): shown for comparison
     keys = compare_keys(vergleich)
     fig, table, big, sub = view(ags, indicator, spec, keys)
+    # the page's contribution to the cross-page selection: its own scenario only when the link
+    # gave own values (a visit alone does not replace a preset chosen on another page)
+    sel = {"ags": ags, **spec.selection()} if spec.values() else {"ags": ags}
     presets = [{"label": _model.preset_label(k), "value": k} for k in _model.preset_keys() if k != "basis"]
     own = spec.values()
     return html.Div(
@@ -342,7 +348,7 @@ def layout(
             ),
             dcc.Store(id="sz-lokal", data=listed_values(spec)),
             query_store(PAGE, query_of(ags, indicator, spec, keys)),
-            selection_store(PAGE, {"ags": ags, **spec.selection()}),
+            selection_store(PAGE, sel),
         ]
     )
 
