@@ -905,10 +905,6 @@ UPDATE: dict[str, str] = {
     "summary_table": ("  {table} {label}: {rows} Werte, {dates}; Stand {stand}; Lizenz {licence}{flags}"),
     "summary_synthetic": " – SYNTHETISCHE Aufzeichnung (Testdaten)",
     "summary_unusable": " – nicht verwendbar (fehlende Werte)",
-    "summary_draft": (
-        "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn "
-        "veröffentlicht."
-    ),
     "summary_drafts": (
         "Entwürfe {drafts} angelegt (je Tabelle einer). Sie werden erst sichtbar, wenn eine Person mit der "
         "Rolle „pflege“ sie veröffentlicht: python -m dashboard data publish ID (Vorschau: data preview ID) "

@@ -68,8 +68,7 @@ class FetchedTable:
 class UpdateResult:
     """Outcome of :func:`run_update`: the validated tables and the drafts they landed in.
 
-    ``drafts``: store version ids (one per table) or, without the store, the interim folder id;
-    empty when nothing was staged.
+    ``drafts``: store version ids (one per table); empty when nothing was staged.
     """
 
     fetched: tuple[FetchedTable, ...]
@@ -95,9 +94,7 @@ class UpdateResult:
                     flags=flags,
                 )
             )
-        if len(self.drafts) == 1 and not self.drafts[0].isdigit():
-            lines.append(UPDATE["summary_draft"].format(draft=self.drafts[0]))
-        elif self.drafts:
+        if self.drafts:
             lines.append(UPDATE["summary_drafts"].format(drafts=", ".join(self.drafts)))
         return "\n".join(lines)
 

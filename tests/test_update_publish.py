@@ -1,0 +1,141 @@
+"""Issue 16 "Done when": ``data update --offline tests/data/genesis_api/`` produces drafts; once a
+``pflege`` user publishes the municipal one, the municipal age × sex base of the recorded year
+is official (``estimated`` False). Also: the base year moves with a complete newer table, the
+store's import check refuses a table and nothing is stored, ``planung`` cannot publish.
+
+The municipal recordings are the labelled SYNTHETIC tables of ``tests/data/genesis_api/``
+(README there): real Kreis and municipal margins, synthetic split. They stand in for the
+official table the service would deliver.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dashboard.constants import AGE_GROUPS_17
+from dashboard.data import imports, load_population
+from dashboard.data.baseyear import base_inputs, base_year
+from dashboard.data.estimate import GROUP17_OF_AGE
+from dashboard.data.update import UpdateError, run_update
+from dashboard.store import Actor, NotAllowed
+
+REC = Path(__file__).parent / "data" / "genesis_api"
+REPO = Path(__file__).resolve().parents[1]
+PFLEGE = Actor("Test Pflege", "pflege")
+PLANUNG = Actor("Test Planung", "planung")
+MUNICIPAL = "12411-02-03-5"
+
+
+def _publish(store, version_id: str | int) -> None:
+    store.publish(int(version_id), actor=PFLEGE, expected=store.active("tables").number)
+    imports.invalidate()
+
+
+def _draft_of(store, code: str) -> int:
+    drafts = [v for v in store.versions("tables", status="draft") if v.provenance.get("table_code") == code]
+    assert len(drafts) == 1, [v.provenance.get("table_code") for v in drafts]
+    return drafts[0].id
+
+
+def test_done_when_cli_offline_draft_once_published_makes_the_base_official(fresh_store, store_url, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYSTATIS_")}
+    env.update(DATABASE_URL=store_url, HOME=str(tmp_path / "home"))
+    r = subprocess.run(
+        [sys.executable, "-m", "dashboard", "data", "update", "--offline", "tests/data/genesis_api/"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert r.returncode == 0, r.stderr
+    imports.invalidate()
+    before = load_population(2024)
+    assert before.estimated.all()  # today: the municipal structure is estimated
+
+    vid = _draft_of(fresh_store, MUNICIPAL)
+    v = fresh_store.version(vid)
+    assert (
+        v.provenance["service"] == "regio"
+        and v.provenance["stand"]
+        and v.provenance["licence"] == "dl-de/by-2-0"
+    )
+    assert v.provenance["retrieved_at"] and v.provenance["synthetic"] is True  # labelled test recording
+    with pytest.raises(NotAllowed):
+        fresh_store.publish(vid, actor=PLANUNG, expected=fresh_store.active("tables").number)
+    _publish(fresh_store, vid)
+
+    after = load_population(2024)
+    assert not after.estimated.any()  # the municipal age × sex base of 31.12.2024 is official
+    assert after.age_split_estimated.all()  # single years inside the 17 groups stay a graduation
+    assert not after.total_estimated.any()
+    # the base equals the published table cell by cell at its resolution (sex × 17 groups)
+    pub = imports.imported_municipal_age_tables()[0]
+    grp = {lo: i for i, (lo, _) in enumerate(AGE_GROUPS_17.values())}
+    want = pub.assign(g=pub.age_min.map(grp)).groupby(["ags", "sex", "g"]).population.sum().astype(float)
+    got = after.assign(g=GROUP17_OF_AGE[after.age.to_numpy()]).groupby(["ags", "sex", "g"]).population.sum()
+    assert got.sort_index().to_numpy() == pytest.approx(want.sort_index().to_numpy(), abs=1e-6)
+    t = base_inputs(2024)
+    assert dict(zip(t.input, t.official))["Altersstruktur je Gemeinde (Geschlecht × Altersgruppen)"]
+    assert base_year() == 2024
+
+
+def test_a_published_complete_newer_table_moves_the_base_year(fresh_store):
+    result = run_update(offline=REC / "basisjahr_2025", actor=PFLEGE, sleep=lambda s: None)
+    vid = dict(zip((f.provenance["table_code"] for f in result.fetched), result.drafts))[MUNICIPAL]
+    assert base_year() == 2024
+    _publish(fresh_store, vid)
+    assert base_year() == 2025
+    pop = load_population(2025)
+    assert set(pop.year) == {2025} and not pop.estimated.any() and not pop.total_estimated.any()
+    assert pop.population.sum() == pytest.approx(279_285)  # the relabelled synthetic table (README)
+    t = base_inputs()
+    assert all(t.official[:4]) and not t.official.iloc[4]
+
+
+def test_store_check_refusing_a_table_stores_nothing(fresh_store, tmp_path):
+    """A municipal table whose sums contradict the official Kreis table is refused as a whole run."""
+    src = REC / "regio" / "12411-02-03-5_1765000000000_de_flat.zip"
+    with zipfile.ZipFile(src) as zf:
+        name = zf.namelist()[0]
+        text = zf.read(name).decode("utf-8")
+    lines = text.splitlines(keepends=True)
+    # +1 person for Heimbach women 75+ and its totals (consistent inside the table, not with the Kreis)
+    out = []
+    for line in lines:
+        f = line.rstrip("\n").split(";")
+        if len(f) > 17 and f[7] == "05358012" and f[11] in ("GESW", "") and f[15] in ("ALT075UM", ""):
+            f[17] = str(int(f[17]) + 1)
+        out.append(";".join(f) + "\n")
+    folder = tmp_path / "pruefung"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "t.zip", "w") as zf:
+        zf.writestr(name, "".join(out))
+    manifest = {
+        "basis": str(REC),
+        "answers": [
+            {
+                "service": "regio",
+                "endpoint": "data/tablefile",
+                "name": MUNICIPAL,
+                "responses": [{"status": 200, "content_type": "application/zip", "file": "t.zip"}],
+                "synthetic": True,
+                "how": "test: one cell changed",
+            }
+        ],
+    }
+    (folder / "aufzeichnungen.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(UpdateError) as info:
+        run_update(offline=folder, actor=PFLEGE)
+    assert info.value.kind == "rejected" and info.value.table == MUNICIPAL
+    assert "besteht die Prüfung" in info.value.message and info.value.message.endswith(
+        "Es wurde nichts geändert."
+    )
+    assert fresh_store.versions("tables") == []
