@@ -1003,6 +1003,31 @@ UPDATE: dict[str, str] = {
         "oder auf der Seite /methodik unter „Daten aktualisieren“."
     ),
     "actor_cli": "data update (GENESIS-Webdienste)",
+    # app: /methodik
+    "base_heading": "Basisjahr und amtliche Grundlage",
+    "base_intro": (
+        "Die Vorausberechnung beginnt am 31.12.{year}. Sobald eine vollständige amtliche Tabelle der "
+        "Bevölkerung aller 15 Gemeinden nach Geschlecht und Alter für einen späteren 31. Dezember "
+        "veröffentlicht ist, wird dieser Tag zum Basisjahr. Die Tabelle zeigt, welche Eingaben der Basis "
+        "amtlich sind und welche noch geschätzt."
+    ),
+    "base_caption": "Eingaben der Basis 31.12.{year}: amtlich oder geschätzt",
+    "col_input": "Eingabe",
+    "col_status": "Stand",
+    "col_source": "Quelle bzw. Verfahren",
+    "app_heading": "Daten aktualisieren",
+    "app_intro": (
+        "Holt die neuesten amtlichen Tabellen für den Kreis und seine Gemeinden von den Web-Diensten der "
+        "Statistikämter (Regionalstatistik, Landesdatenbank NRW), prüft sie wie einen Datei-Import und legt "
+        "sie als Entwürfe ab. Vor dem Veröffentlichen sehen Sie, was sich ändern würde. Nichts wird "
+        "öffentlich, bevor Sie einen Entwurf veröffentlichen."
+    ),
+    "app_button": "Daten aktualisieren",
+    "app_not_allowed": "Nur Personen mit der Rolle „pflege“ können Daten aktualisieren.",
+    "app_offline_note": "Quelle: {source}.",
+    "app_preview_head": "Was sich mit dem Entwurf {id} ({table}) ändern würde",
+    "app_no_model_change": "Entwurf {id} ({table}): wird gespeichert, ändert die Vorausberechnung nicht.",
+    "app_to_publish": "Entwurf {id} ansehen und veröffentlichen",
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
 }

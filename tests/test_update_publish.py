@@ -139,3 +139,90 @@ def test_store_check_refusing_a_table_stores_nothing(fresh_store, tmp_path):
         "Es wurde nichts geändert."
     )
     assert fresh_store.versions("tables") == []
+
+
+# ----------------------------------------------------------------------------- projection and app
+
+
+def _publish_2025(fresh_store) -> None:
+    result = run_update(offline=REC / "basisjahr_2025", actor=PFLEGE, sleep=lambda s: None)
+    vid = dict(zip((f.provenance["table_code"] for f in result.fetched), result.drafts))[MUNICIPAL]
+    _publish(fresh_store, vid)
+
+
+def test_the_projection_and_every_page_start_at_the_new_base_year(fresh_store):
+    from dashboard.app import _model
+    from dashboard.app.pages import gemeinde, kurzbericht, methodik, szenarien, uebersicht
+    from dashboard.constants import KREIS_AGS
+    from dashboard.projection import PRESETS, project
+
+    assert project(PRESETS["basis"]).frames["indicators"].year.min() == 2024
+    _publish_2025(fresh_store)
+    r = project(PRESETS["basis"])
+    ind = r.frames["indicators"]
+    assert ind.year.min() == 2025
+    k = ind[ind.ags == KREIS_AGS].set_index("year")
+    assert k.at[2025, "population"] == pytest.approx(279_285) and not k.at[2025, "projected"]
+    assert k.loc[2026:, "projected"].all()
+    pop = r.frames["population"]
+    assert not pop[pop.year == 2025].projected.any()
+    assert _model.base_year() == 2025 and _model.key_years() == (2025, 2030, 2045)
+    # every page and its main callbacks render on the new base (no 2024 rows in the projection)
+    for render in (
+        lambda: uebersicht.layout(),
+        lambda: uebersicht.on_indicator("change", 2030),
+        lambda: gemeinde.layout(ags="05358044"),
+        lambda: gemeinde.on_region("05358044"),
+        lambda: gemeinde.on_pyramid("05358044", 2025),
+        lambda: kurzbericht.layout(ags="05358044"),
+        lambda: szenarien.layout(),
+        lambda: methodik.layout(),
+    ):
+        assert "2025" in str(render())
+    with pytest.raises(ValueError, match="Basisjahr 2025"):
+        project(__import__("dataclasses").replace(PRESETS["basis"], horizon=2025))
+
+
+def test_methodik_names_official_and_estimated_inputs_of_the_base(fresh_store):
+    from dashboard.app._update import base_section
+
+    text = str(base_section())
+    assert "31.12.2024" in text and "geschätzt" in text and "amtlich" in text
+    _publish_2025(fresh_store)
+    text = str(base_section())
+    assert "31.12.2025" in text and "veröffentlichte amtliche Gemeindetabelle" in text
+
+
+def test_daten_aktualisieren_for_pflege_shows_what_would_change(fresh_store, monkeypatch):
+    from dashboard.app import _update
+    from dashboard.app.auth import current_actor
+    from dashboard.app.pages import methodik
+    from tests._accounts import signed_in
+
+    monkeypatch.setenv(_update.RECORDINGS_ENV, str(REC))
+    section = _update.update_section(None)[0]
+    assert section.hidden  # visitors do not see it
+    with signed_in("planung"):
+        assert _update.update_section(current_actor())[0].hidden
+        out = str(methodik.on_update(1))
+        assert "Nur Personen mit der Rolle" in out and fresh_store.versions("tables") == []
+    with signed_in("pflege"):
+        assert not _update.update_section(current_actor())[0].hidden
+        out = str(methodik.on_update(1))
+    assert "6 Tabellen abgerufen und geprüft" in out
+    assert "Was sich mit dem Entwurf" in out and "vorschau-2024" in out  # the preview of the municipal draft
+    assert "/verwaltung?entwurf=" in out
+    drafts = fresh_store.versions("tables", status="draft")
+    assert len(drafts) == 6 and fresh_store.active("tables").number == 0  # nothing published
+
+
+def test_daten_aktualisieren_failure_is_shown_and_changes_nothing(fresh_store, monkeypatch):
+    from dashboard.app import _update
+    from dashboard.app.pages import methodik
+    from tests._accounts import signed_in
+
+    monkeypatch.setenv(_update.RECORDINGS_ENV, str(REC / "fehler_layout"))
+    with signed_in("pflege"):
+        out = str(methodik.on_update(1))
+    assert "geänderten Aufbau" in out and "Es wurde nichts geändert." in out
+    assert fresh_store.versions("tables") == []
