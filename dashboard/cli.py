@@ -474,6 +474,7 @@ def _data_versions(args: argparse.Namespace) -> int:
         print(
             f"{v.id:>4}  {_status_de(v.status):<14} {v.provenance.get('table_code', ''):<16} {years:<10} "
             f"{v.filename[:40]:<40} {when} von {v.created_by}"
+            + (" – SYNTHETISCH (Testdaten, nicht veröffentlichbar)" if v.synthetic else "")
         )
     rels = s.releases(CHANNEL)
     if rels:

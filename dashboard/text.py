@@ -739,6 +739,10 @@ STORE: dict[str, str] = {
     "discarded": "Version {id} wurde verworfen und kann nicht veröffentlicht werden.",
     "already_published": "Version {id} ist bereits veröffentlicht.",
     "not_usable": "Version {id} hat die Prüfung nicht bestanden und kann nicht veröffentlicht werden.",
+    "synthetic_refused": (
+        "Nicht veröffentlicht: Version {ids} ist als SYNTHETISCH gekennzeichnet (Testaufzeichnung, keine "
+        "amtlichen Zahlen) und darf nicht als amtliche Tabelle veröffentlicht oder wiederhergestellt werden."
+    ),
     "nothing_to_rollback": "Es gibt keinen früheren Stand, auf den zurückgesetzt werden könnte.",
     "rollback_same": "Stand {number} ist inhaltlich der aktuelle Stand; nichts zurückgesetzt.",
     "conflict": (
@@ -795,6 +799,11 @@ IMPORTS: dict[str, str] = {
     "other_regions_ignored": "{n} Region(en) außerhalb des Kreises Düren werden nicht verwendet.",
     "expected_official": "amtliche Zahlen",
     "found_synthetic": "als SYNTHETISCH gekennzeichnete Testdaten",
+    "found_synthetic_version": "Version {id} ist als SYNTHETISCH gekennzeichnet (Testaufzeichnung)",
+    "synthetic_draft": (
+        "ACHTUNG: SYNTHETISCHE Testaufzeichnung – keine amtlichen Zahlen. Dieser Entwurf darf nicht "
+        "veröffentlicht werden (nur in Tests erlaubt)."
+    ),
     "expected_complete": "eine vollständige Tabelle ohne fehlende Werte",
     "found_placeholders": "fehlende Werte (GENESIS-Zeichen {counts})",
     "expected_31_12": "Stichtag 31.12.{year}",
@@ -887,6 +896,16 @@ ADMIN: dict[str, str] = {
     "col_current": "aktuell (Stand {release})",
     "col_new": "mit Entwurf",
     "version_label": "Version {id}: {table} ({years}), Datei {file}, hochgeladen von {who} am {when}",
+    "synthetic_label": " – SYNTHETISCHE Testaufzeichnung, nicht veröffentlichbar",
+    "synthetic_notice": (
+        "Dieser Entwurf stammt aus einer als SYNTHETISCH gekennzeichneten Testaufzeichnung: Seine Zahlen "
+        "sind keine amtlichen Zahlen. Er kann nicht veröffentlicht werden."
+    ),
+    "synthetic_notice_tests": (
+        "Dieser Entwurf stammt aus einer als SYNTHETISCH gekennzeichneten Testaufzeichnung: Seine Zahlen "
+        "sind keine amtlichen Zahlen. Veröffentlichen ist nur erlaubt, weil die Test-Einstellung "
+        "DASHBOARD_TESTS_ALLOW_SYNTHETIC gesetzt ist."
+    ),
     "title": "Daten & Konten",
     "intro": (
         "Hochgeladene Tabellen und Maßnahmenkataloge sind zunächst Entwürfe. Ein Benutzer mit der "
@@ -996,6 +1015,10 @@ UPDATE: dict[str, str] = {
     "summary_head": "{n} Tabellen abgerufen und geprüft ({source}):",
     "summary_table": ("  {table} {label}: {rows} Werte, {dates}; Stand {stand}; Lizenz {licence}{flags}"),
     "summary_synthetic": " – SYNTHETISCHE Aufzeichnung (Testdaten)",
+    "summary_synthetic_drafts": (
+        "ACHTUNG: Entwurf {drafts} enthält SYNTHETISCHE Testdaten (keine amtlichen Zahlen) und kann nicht "
+        "veröffentlicht werden."
+    ),
     "summary_unusable": " – nicht verwendbar (fehlende Werte)",
     "summary_drafts": (
         "Entwürfe {drafts} angelegt (je Tabelle einer). Sie werden erst sichtbar, wenn eine Person mit der "
@@ -1028,6 +1051,10 @@ UPDATE: dict[str, str] = {
     "app_preview_head": "Was sich mit dem Entwurf {id} ({table}) ändern würde",
     "app_no_model_change": "Entwurf {id} ({table}): wird gespeichert, ändert die Vorausberechnung nicht.",
     "app_to_publish": "Entwurf {id} ansehen und veröffentlichen",
+    "app_synthetic": (
+        "Entwurf {id} ({table}) stammt aus einer SYNTHETISCHEN Testaufzeichnung – keine amtlichen Zahlen; "
+        "er kann nicht veröffentlicht werden."
+    ),
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
 }

@@ -5,7 +5,10 @@ store's import check refuses a table and nothing is stored, ``planung`` cannot p
 
 The municipal recordings are the labelled SYNTHETIC tables of ``tests/data/genesis_api/``
 (README there): real Kreis and municipal margins, synthetic split. They stand in for the
-official table the service would deliver.
+official table the service would deliver. Because they are marked synthetic, the store refuses
+to publish them and the data layer refuses to serve them unless the test-only setting
+``DASHBOARD_TESTS_ALLOW_SYNTHETIC=1`` is on (fixture ``allow_synthetic``); the last tests here
+check that refusal.
 """
 
 from __future__ import annotations
@@ -33,6 +36,17 @@ PLANUNG = Actor("Test Planung", "planung")
 MUNICIPAL = "12411-02-03-5"
 
 
+@pytest.fixture
+def allow_synthetic(monkeypatch):
+    """The test-only setting that lets the labelled synthetic recordings be published."""
+    from dashboard.settings import SYNTHETIC_ENV
+
+    monkeypatch.setenv(SYNTHETIC_ENV, "1")
+    imports.invalidate()
+    yield
+    imports.invalidate()
+
+
 def _publish(store, version_id: str | int) -> None:
     store.publish(int(version_id), actor=PFLEGE, expected=store.active("tables").number)
     imports.invalidate()
@@ -44,7 +58,9 @@ def _draft_of(store, code: str) -> int:
     return drafts[0].id
 
 
-def test_done_when_cli_offline_draft_once_published_makes_the_base_official(fresh_store, store_url, tmp_path):
+def test_done_when_cli_offline_draft_once_published_makes_the_base_official(
+    fresh_store, store_url, tmp_path, allow_synthetic
+):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYSTATIS_")}
     env.update(DATABASE_URL=store_url, HOME=str(tmp_path / "home"))
     r = subprocess.run(
@@ -87,7 +103,7 @@ def test_done_when_cli_offline_draft_once_published_makes_the_base_official(fres
     assert base_year() == 2024
 
 
-def test_a_published_complete_newer_table_moves_the_base_year(fresh_store):
+def test_a_published_complete_newer_table_moves_the_base_year(fresh_store, allow_synthetic):
     result = run_update(offline=REC / "basisjahr_2025", actor=PFLEGE, sleep=lambda s: None)
     vid = dict(zip((f.provenance["table_code"] for f in result.fetched), result.drafts))[MUNICIPAL]
     assert base_year() == 2024
@@ -150,7 +166,7 @@ def _publish_2025(fresh_store) -> None:
     _publish(fresh_store, vid)
 
 
-def test_the_projection_and_every_page_start_at_the_new_base_year(fresh_store):
+def test_the_projection_and_every_page_start_at_the_new_base_year(fresh_store, allow_synthetic):
     from dashboard.app import _model
     from dashboard.app.pages import gemeinde, kurzbericht, methodik, szenarien, uebersicht
     from dashboard.constants import KREIS_AGS
@@ -183,7 +199,7 @@ def test_the_projection_and_every_page_start_at_the_new_base_year(fresh_store):
         project(__import__("dataclasses").replace(PRESETS["basis"], horizon=2025))
 
 
-def test_methodik_names_official_and_estimated_inputs_of_the_base(fresh_store):
+def test_methodik_names_official_and_estimated_inputs_of_the_base(fresh_store, allow_synthetic):
     from dashboard.app._update import base_section
 
     text = str(base_section())
@@ -226,3 +242,93 @@ def test_daten_aktualisieren_failure_is_shown_and_changes_nothing(fresh_store, m
         out = str(methodik.on_update(1))
     assert "geänderten Aufbau" in out and "Es wurde nichts geändert." in out
     assert fresh_store.versions("tables") == []
+
+
+# ------------------------------------------------------- synthetic recordings never become public
+
+
+def _cli(args: list[str], store_url: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSTATIS_", "DASHBOARD_TESTS_"))}
+    env.update(DATABASE_URL=store_url, HOME=str(tmp_path / "home"))
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_a_synthetic_recording_is_flagged_loudly_and_cannot_be_published(fresh_store, store_url, tmp_path):
+    from dashboard.settings import SYNTHETIC_ENV, synthetic_tables_allowed
+
+    assert SYNTHETIC_ENV not in os.environ and not synthetic_tables_allowed()
+    result = run_update(offline=REC, actor=PFLEGE, sleep=lambda s: None)
+    vid = _draft_of(fresh_store, MUNICIPAL)
+    real = _draft_of(fresh_store, "12411-15i")  # real figures (README): not flagged
+    v = fresh_store.version(vid)
+    assert v.synthetic and v.report["synthetic"] is True and not fresh_store.version(real).synthetic
+    assert v.report["summary"][0].startswith("ACHTUNG: SYNTHETISCHE Testaufzeichnung")
+    assert f"ACHTUNG: Entwurf {vid} enthält SYNTHETISCHE Testdaten" in result.summary_de()
+
+    with pytest.raises(NotAllowed, match="SYNTHETISCH gekennzeichnet"):
+        fresh_store.publish(vid, actor=PFLEGE, expected=0)
+    assert fresh_store.active("tables").number == 0 and fresh_store.version(vid).status == "draft"
+    r = _cli(["data", "publish", str(vid)], store_url, tmp_path)  # the command line: same refusal
+    assert r.returncode == 2 and f"Version {vid} ist als SYNTHETISCH gekennzeichnet" in r.stderr
+    r = _cli(["data", "versions"], store_url, tmp_path)
+    assert "SYNTHETISCH (Testdaten, nicht veröffentlichbar)" in r.stdout
+    assert fresh_store.active("tables").number == 0
+    fresh_store.publish(real, actor=PFLEGE, expected=0)  # a real table of the same run can be
+    imports.invalidate()
+    assert load_population(2024).estimated.all()  # the synthetic split never became the base
+
+
+def test_verwaltung_shows_a_synthetic_draft_without_publish_button(fresh_store, monkeypatch):
+    from dashboard.app.pages import verwaltung
+    from dashboard.settings import SYNTHETIC_ENV
+    from tests._accounts import signed_in
+
+    run_update(offline=REC, actor=PFLEGE, sleep=lambda s: None)
+    vid = _draft_of(fresh_store, MUNICIPAL)
+    real = _draft_of(fresh_store, "12411-15i")
+    with signed_in("pflege"):
+        page = str(verwaltung.body(str(vid)))
+        assert "Er kann nicht veröffentlicht werden." in page and "vw-synthetic" in page
+        assert f"'action': 'publish', 'id': {vid}" not in page  # no button, in the preview or the list
+        assert f"'action': 'publish', 'id': {real}" in page
+        assert "SYNTHETISCHE Testaufzeichnung, nicht veröffentlichbar" in page
+        monkeypatch.setenv(SYNTHETIC_ENV, "1")  # tests only: the button is there, the warning too
+        page = str(verwaltung.body(str(vid)))
+        assert f"'action': 'publish', 'id': {vid}" in page and "Test-Einstellung" in page
+
+
+def test_a_synthetic_version_is_neither_restored_nor_served_outside_tests(fresh_store, monkeypatch):
+    from dashboard.settings import SYNTHETIC_ENV
+
+    run_update(offline=REC, actor=PFLEGE, sleep=lambda s: None)
+    vid = _draft_of(fresh_store, MUNICIPAL)
+    monkeypatch.setenv(SYNTHETIC_ENV, "1")  # a test publishes it (release 1) and rolls back (2)
+    _publish(fresh_store, vid)
+    assert not load_population(2024).estimated.any()
+    fresh_store.rollback("tables", actor=PFLEGE, expected=1)
+    monkeypatch.delenv(SYNTHETIC_ENV)
+    with pytest.raises(NotAllowed, match="SYNTHETISCH"):  # restoring it is publishing it again
+        fresh_store.rollback("tables", actor=PFLEGE, expected=2, to=1)
+    assert fresh_store.active("tables").number == 2
+
+    # a database in which it is published anyway (e.g. one a test run left behind): not served
+    monkeypatch.setenv(SYNTHETIC_ENV, "1")
+    fresh_store.rollback("tables", actor=PFLEGE, expected=2, to=1)
+    imports.invalidate()
+    assert not load_population(2024).estimated.any()
+    monkeypatch.delenv(SYNTHETIC_ENV)
+    served = imports.served(refresh=True)
+    # the previous good state is served: release 2 (the rollback to the shipped data)
+    assert served.release == 2 and served.active_release == 3 and served.frames == ()
+    assert (
+        "angezeigt wird Stand 2" in served.problem and f"Version {vid} ist als SYNTHETISCH" in served.problem
+    )
+    assert imports.imported_municipal_age_tables() == []
+    assert load_population(2024).estimated.all()

@@ -223,7 +223,7 @@ def preview_block(version_id: int, *, compact: bool = False) -> html.Div:
 def version_label(v) -> str:
     p = v.provenance
     years = ", ".join(str(y) for y in p.get("years", []))
-    return A["version_label"].format(
+    label = A["version_label"].format(
         id=v.id,
         table=p.get("table_code", v.slot),
         years=years or "–",
@@ -231,3 +231,4 @@ def version_label(v) -> str:
         who=v.created_by,
         when=fmt_date(v.created_at.date()),
     )
+    return label + (A["synthetic_label"] if v.synthetic else "")

@@ -91,6 +91,8 @@ def run_view(actor) -> html.Div:
     for f, vid in zip(result.fetched, result.drafts):
         v = store.version(int(vid))
         code = f.provenance["table_code"]
+        if v.synthetic:  # a labelled test recording: loud, before its preview
+            kids.append(notice(U["app_synthetic"].format(id=vid, table=code), "error"))
         if v.report.get("used_by_model"):
             kids.append(html.H3(U["app_preview_head"].format(id=vid, table=code)))
             kids.append(preview_block(int(vid), compact=True))

@@ -1138,6 +1138,14 @@ def census_prior(year: int) -> np.ndarray:
     return out
 
 
+def tables_of_version(token: tuple) -> list[pd.DataFrame]:
+    """The published official municipal tables of a data version (:func:`data_version`), as read
+    when that version was first seen; ``[]`` for the shipped data. Not copies: do not mutate."""
+    if token not in _TABLES_BY_TOKEN:  # e.g. after clear_cache(): read them again
+        data_version()
+    return _TABLES_BY_TOKEN.get(token, [])
+
+
 @functools.cache
 def _estimate(year: int, token: tuple = ()) -> Estimate:
     return estimate_with_tables(year, _TABLES_BY_TOKEN.get(token, []))

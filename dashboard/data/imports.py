@@ -410,15 +410,18 @@ def create_draft_from_checked(c: Checked, *, actor, provenance: dict | None = No
     from dashboard.store import get_store
 
     d = c.table.data
+    synthetic = bool((provenance or {}).get("synthetic"))
+    summary = c.summary_lines()
     report = {
         "usable": True,
+        "synthetic": synthetic,
         "used_by_model": c.used_by_model,
         "rows": int(len(d)),
         "years": list(c.years),
         "regions_by_level": {str(k): int(v) for k, v in d.groupby("level")["ags"].nunique().items()},
         "placeholder_counts": dict(c.table.placeholder_counts),
         "notes": list(c.notes),
-        "summary": c.summary_lines(),
+        "summary": [M["synthetic_draft"], *summary] if synthetic else summary,
     }
     payload = d.to_csv(index=False).encode("utf-8")
     version = get_store().create_draft(
@@ -520,15 +523,36 @@ def _release_frames(release) -> tuple[tuple[pd.DataFrame, ...], tuple]:
     return tuple(_frame_of(v, payloads[v.id]) for v in used), tuple(versions)
 
 
-def _evaluate(active_number: int) -> Served:
+def _release_problems(frames, versions) -> list[Problem]:
+    """Why a release must not be served: versions marked synthetic (outside tests), else what
+    the model's own check finds in its tables; ``[]`` = serve it."""
     from dashboard.data.estimate import check_official_tables
+    from dashboard.settings import synthetic_tables_allowed
+    from dashboard.store import is_synthetic
 
+    if not synthetic_tables_allowed():
+        bad = [v for v in versions if is_synthetic(v.provenance, v.report)]
+        if bad:
+            return [
+                problem(
+                    v.filename,
+                    None,
+                    None,
+                    M["expected_official"],
+                    M["found_synthetic_version"].format(id=v.id),
+                )
+                for v in bad
+            ]
+    return check_official_tables(list(frames)) if frames else []
+
+
+def _evaluate(active_number: int) -> Served:
     s = _store()
     active = s.active(CHANNEL)
     if not active.version_ids:  # nothing published (or rolled back to the shipped data)
         return Served(0, active.number)
     frames, versions = _release_frames(active)
-    problems = check_official_tables(list(frames)) if frames else []
+    problems = _release_problems(frames, versions)
     if not problems:
         return Served(active.number, active.number, frames, versions)
     reason = problems_text(problems, limit=5)
@@ -539,7 +563,7 @@ def _evaluate(active_number: int) -> Served:
         if rel.number >= active.number:
             continue
         frames, versions = _release_frames(_release_with_versions(rel))
-        if not frames or not check_official_tables(list(frames)):
+        if not _release_problems(frames, versions):
             msg = M["banner_fallback"].format(
                 active=active.number, served=rel.number, reason=_first_line(problems)
             )
@@ -567,11 +591,13 @@ def _first_line(problems: list[Problem]) -> str:
 
 def served(*, refresh: bool = False) -> Served:
     """The served state (validated once per release change; see the module docstring)."""
+    from dashboard.settings import synthetic_tables_allowed
     from dashboard.store import db
 
     now = time.monotonic()
     with _lock:
-        cfg = db.configuration_key()
+        # the test-only synthetic setting changes what may be served: part of the key
+        cfg = (db.configuration_key(), synthetic_tables_allowed())
         seen = _state["seen"]
         stale = refresh or now - _state["checked_at"] >= POLL_SECONDS or seen is None or seen[0] != cfg
         if stale or _state["served"] is None:

@@ -131,9 +131,11 @@ def start_year() -> int:
 
 @functools.lru_cache(maxsize=8)
 def _start_year(token: tuple) -> int:
+    """Once per data version, from the tables of that very version (no second look at the store)."""
     from dashboard.data.baseyear import base_year
+    from dashboard.data.estimate import tables_of_version
 
-    return int(base_year())
+    return int(base_year(tables_of_version(token)))
 
 
 def base_population(year: int | None = None) -> BasePopulation:

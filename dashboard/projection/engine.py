@@ -73,7 +73,7 @@ def mortality_for_year(a: Assumptions, year: int) -> np.ndarray:
 def _mortality_path(a: Assumptions, scenario: Scenario) -> np.ndarray:
     """Death probabilities (T, 2, A) per projected year: Basis improvement + ``e0_gain`` ramped to the horizon."""
     T = len(scenario.years)
-    ramp = np.arange(1, T + 1) / (scenario.horizon - start_year())
+    ramp = np.arange(1, T + 1) / (scenario.horizon - a.base.year)
     return mortality_for_years(a, scenario.years, scenario.e0_gain * ramp)
 
 
@@ -428,7 +428,7 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             rates["tfr"],
             "children_per_woman",
             "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme",
-            f"{start_year() + 1}–{h}",
+            f"{a.base.year + 1}–{h}",
             "konstant ab dem ersten Projektionsjahr",
             "",
         ),
@@ -439,7 +439,7 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             rates["net_migration_kreis"],
             "persons_per_year",
             "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme",
-            f"{start_year() + 1}–{h}",
+            f"{a.base.year + 1}–{h}",
             (
                 f"Basis × {fmt_dec(scenario.migration_factor, 2)}"
                 if scenario.net_migration is None
@@ -454,7 +454,7 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             scenario.e0_gain,
             "years",
             "Szenarioannahme",
-            f"{start_year()}–{h}",
+            f"{a.base.year}–{h}",
             "linear ansteigend, proportionale Senkung aller Sterberaten; zusätzlich zum Anstieg der Basis "
             f"({fmt_dec(a.e0_gain_per_year[0], 3)} Jahre je Jahr bei Frauen, "
             f"{fmt_dec(a.e0_gain_per_year[1], 3)} bei Männern)",
@@ -472,7 +472,7 @@ def _build(scenario: Scenario) -> ProjectionResult:
     a = estimate_assumptions()
     flows: list = []
     res, rates = _run(scenario, a, flows=flows)
-    years = np.arange(start_year(), scenario.horizon + 1)
+    years = np.arange(a.base.year, scenario.horizon + 1)
     est_cell = np.asarray(a.base.estimated)
     pop = res.population
     tot_est = np.asarray(a.base.total_estimated, dtype=bool)
@@ -535,7 +535,7 @@ def kreis_population_in(scenario: Scenario, year: int) -> float:
     """Kreis population at 31.12.``year`` (persons) without building frames (fast path)."""
     a = estimate_assumptions()
     res, _ = _run(scenario, a, store=False)
-    return float(res.population[year - start_year()].sum())
+    return float(res.population[year - a.base.year].sum())
 
 
 def solve_net_migration_for_target(

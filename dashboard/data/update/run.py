@@ -96,6 +96,9 @@ class UpdateResult:
             )
         if self.drafts:
             lines.append(UPDATE["summary_drafts"].format(drafts=", ".join(self.drafts)))
+            synthetic = [d for f, d in zip(self.fetched, self.drafts) if f.provenance["synthetic"]]
+            if synthetic:
+                lines.append(UPDATE["summary_synthetic_drafts"].format(drafts=", ".join(synthetic)))
         return "\n".join(lines)
 
 
