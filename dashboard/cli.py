@@ -445,7 +445,7 @@ def _data_import(args: argparse.Namespace) -> int:
         return 2
     print(draft.summary_de())
     if draft.checked.used_by_model:
-        print("\n".join(preview_lines(preview(draft.version.id))))
+        print("\n".join(preview_lines(_preview_with_projection(preview(draft.version.id)))))
     print(f"Veröffentlichen: python -m dashboard data publish {draft.version.id}")
     return 0
 
@@ -522,11 +522,21 @@ def _rollback(channel: str, args: argparse.Namespace) -> int:
     return _store_call(run)
 
 
+def _preview_with_projection(p):
+    """A preview whose new base year (if any) is compared with today's Basis projection."""
+    if not p.new_base_years:
+        return p
+    from dashboard.data.imports import with_projection
+    from dashboard.projection import PRESETS, project
+
+    return with_projection(p, project(PRESETS["basis"]).population)
+
+
 def _data_preview(args: argparse.Namespace) -> int:
     from dashboard.data.imports import preview, preview_lines
 
     def run():
-        print("\n".join(preview_lines(preview(args.id), limit=16)))
+        print("\n".join(preview_lines(_preview_with_projection(preview(args.id)), limit=16)))
 
     return _store_call(run)
 

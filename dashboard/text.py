@@ -833,6 +833,10 @@ IMPORTS: dict[str, str] = {
     ),
     "preview_unused": "Keine Änderung an den Zahlen: die Tabelle wird von der Vorausberechnung nicht verwendet.",
     "preview_head": "Basisbevölkerung 31.12.{year}: aktuell (Stand {release}) → mit diesem Entwurf",
+    "preview_head_new_base": (
+        "Neues Basisjahr 31.12.{year}: bisher vorausberechnet (Basis, Stand {release}) → amtlich mit diesem "
+        "Entwurf"
+    ),
     "preview_biggest": "  größte Änderung: {name}, {group} Jahre: {diff}",
 }
 
@@ -887,6 +891,13 @@ ADMIN: dict[str, str] = {
         "Differenz je Gemeinde und Altersgruppe am 31.12.{year} (mit Entwurf minus aktuell, Personen)"
     ),
     "col_current": "aktuell (Stand {release})",
+    "col_projected": "bisher vorausberechnet (Basis, Stand {release})",
+    "preview_new_base": (
+        "Mit diesem Entwurf wird {years} das neue Basisjahr der Vorausberechnung (bisher 31.12.{base}). "
+        "„Bisher vorausberechnet“ sind die Zahlen, die das Dashboard heute für diesen Tag zeigt (Szenario "
+        "Basis); nach dem Veröffentlichen gelten dort die amtlichen Zahlen und die Vorausberechnung beginnt "
+        "mit ihnen."
+    ),
     "col_new": "mit Entwurf",
     "version_label": "Version {id}: {table} ({years}), Datei {file}, hochgeladen von {who} am {when}",
     "synthetic_label": " – SYNTHETISCHE Testaufzeichnung, nicht veröffentlichbar",

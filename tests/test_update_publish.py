@@ -107,6 +107,20 @@ def test_a_published_complete_newer_table_moves_the_base_year(fresh_store, allow
     result = run_update(offline=REC / "basisjahr_2025", actor=PFLEGE, sleep=lambda s: None)
     vid = dict(zip((f.provenance["table_code"] for f in result.fetched), result.drafts))[MUNICIPAL]
     assert base_year() == 2024
+    # what would change: 31.12.2025 has no base today, so the preview compares with the projection
+    p = imports.preview(vid)
+    assert p.new_base_years == (2025,) and p.totals.current.isna().all()
+    from dashboard.projection import PRESETS, project
+
+    proj = project(PRESETS["basis"]).population
+    q = imports.with_projection(p, proj)
+    kreis = q.totals.set_index("ags").loc["05358"]
+    assert kreis.current == pytest.approx(proj[proj.year == 2025].population.sum())
+    assert kreis.new == pytest.approx(279_285) and kreis.difference == pytest.approx(
+        kreis.new - kreis.current
+    )
+    assert q.table.difference.sum() == pytest.approx(kreis.difference)
+    assert "Neues Basisjahr 31.12.2025" in imports.preview_lines(q)[0]
     _publish(fresh_store, vid)
     assert base_year() == 2025
     pop = load_population(2025)
