@@ -13,6 +13,8 @@ check that refusal.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -346,3 +348,35 @@ def test_a_synthetic_version_is_neither_restored_nor_served_outside_tests(fresh_
     )
     assert imports.imported_municipal_age_tables() == []
     assert load_population(2024).estimated.all()
+
+
+def test_every_synthetic_recording_says_so_itself_and_is_refused_as_an_upload(fresh_store):
+    from dashboard.data.errors import DataFormatError
+    from dashboard.data.genesis import load_genesis
+
+    checked = 0
+    for manifest in sorted(REC.glob("**/aufzeichnungen.json")):
+        for a in json.loads(manifest.read_text(encoding="utf-8"))["answers"]:
+            if a["endpoint"] != "data/tablefile":
+                continue
+            for r in a["responses"]:
+                path = manifest.parent / r.get("file", "-")
+                if r["status"] != 200 or not path.is_file() or "abgeschnitten" in path.name:
+                    continue
+                with zipfile.ZipFile(path) as zf:
+                    rows = list(
+                        csv.DictReader(io.StringIO(zf.read(zf.namelist()[0]).decode()), delimiter=";")
+                    )
+                labels = "; ".join(sorted({r["statistics_label"] for r in rows}))
+                assert imports.says_synthetic(labels) == a["synthetic"], (path, labels)
+                checked += 1
+    assert checked >= 9  # main set (6 + the real Kreis table), layout change, base year 2025
+    # the loader reads that label as the flat file's title
+    title = load_genesis(REC / "regio" / "12411-02-03-5_1765000000000_de_flat.zip", format="ffcsv").title
+    assert title == "Fortschreibung des Bevölkerungsstandes (SYNTHETISCHE Testdaten, keine amtlichen Zahlen)"
+
+    raw = (REC / "regio" / "12411-02-03-5_1765000000000_de_flat.zip").read_bytes()
+    with pytest.raises(DataFormatError) as info:  # an extracted recording uploaded as a file
+        imports.create_draft(raw, "12411-02-03-5_de_flat.zip", actor=PFLEGE)
+    assert "als SYNTHETISCH gekennzeichnete Testdaten" in str(info.value)
+    assert fresh_store.versions("tables") == []

@@ -203,8 +203,18 @@ def _model_frame(
     return out
 
 
+def says_synthetic(title: str | None) -> bool:
+    """True when a table's own title text marks it as synthetic test data ("SYNTHETISCH")."""
+    return "synthetisch" in (title or "").lower()
+
+
 def check_table(
-    gt: GenesisTable, *, filename: str, content: bytes = b"", replacing: list[pd.DataFrame] | None = None
+    gt: GenesisTable,
+    *,
+    filename: str,
+    content: bytes = b"",
+    replacing: list[pd.DataFrame] | None = None,
+    synthetic_ok: bool = False,
 ) -> Checked:
     """Apply every rule to a parsed table; raise :class:`DataFormatError` listing ALL problems.
 
@@ -216,6 +226,10 @@ def check_table(
     content : original bytes (stored with the draft).
     replacing : the municipal tables that would stay published beside this one (default: the
         served ones of other slots), for the model check.
+    synthetic_ok : a table whose title marks it SYNTHETISCH is refused unless the caller
+        already knows and declares it synthetic (``data update`` replaying a labelled test
+        recording): its draft is then flagged synthetic and the store never publishes it
+        outside tests.
     """
     name = sanitise_filename(filename)
     d = gt.data
@@ -232,7 +246,7 @@ def check_table(
     others = d.loc[~ours, "ags"].nunique()
     if others:
         notes.append(M["other_regions_ignored"].format(n=fmt_int(others)))
-    if "synthetisch" in (gt.title or "").lower():
+    if says_synthetic(gt.title) and not synthetic_ok:
         raise DataFormatError(problem(name, None, None, M["expected_official"], M["found_synthetic"]))
     years = tuple(sorted(int(y) for y in d.loc[ours, "year"].unique()))
     slot = f"{gt.table_code}:{'-'.join(str(y) for y in years)}"
@@ -410,7 +424,7 @@ def create_draft_from_checked(c: Checked, *, actor, provenance: dict | None = No
     from dashboard.store import get_store
 
     d = c.table.data
-    synthetic = bool((provenance or {}).get("synthetic"))
+    synthetic = bool((provenance or {}).get("synthetic")) or says_synthetic(c.table.title)
     summary = c.summary_lines()
     report = {
         "usable": True,
@@ -861,6 +875,7 @@ __all__ = [
     "published_provenance",
     "read_payload",
     "sanitise_filename",
+    "says_synthetic",
     "served",
     "serving_problem",
 ]

@@ -255,6 +255,8 @@ def _provenance(
     how: str,
     pystatis_version: str,
 ) -> dict[str, Any]:
+    from dashboard.data.imports import says_synthetic
+
     obj = raw.metadata.get("Object") if isinstance(raw.metadata.get("Object"), dict) else {}
     copyright_text = str(raw.metadata.get("Copyright") or "")
     updated = str(obj.get("Updated") or "").strip()
@@ -284,7 +286,8 @@ def _provenance(
         "pystatis_version": pystatis_version,
         "request": {"name": spec.table, **spec.params},
         "attempts": raw.attempts,
-        "synthetic": synthetic,
+        # the recording's label, or the table's own title text ("SYNTHETISCH")
+        "synthetic": bool(synthetic) or says_synthetic(gt.title),
         "how": how,
         "usable": gt.usable,
         "notes": list(gt.notes),
