@@ -271,11 +271,11 @@ def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 def backtest_summary() -> pd.DataFrame:
     """The model's backtest summary with German method and level labels (memoised; the
     backtest takes a few seconds once per process)."""
-    from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+    from dashboard.text import BACKTEST_LEVELS, BACKTEST_METHODS
 
     s = _backtest().summary.copy()
-    s["method"] = s.method.map(lambda m: METHOD_LABELS_DE.get(m, m))
-    s["level"] = s.level.map(lambda m: LEVEL_LABELS_DE.get(m, m))
+    s["method"] = s.method.map(lambda m: BACKTEST_METHODS.get(m, m))
+    s["level"] = s.level.map(lambda m: BACKTEST_LEVELS.get(m, m))
     return s
 
 
