@@ -784,6 +784,10 @@ STORE: dict[str, str] = {
 }
 
 IMPORTS: dict[str, str] = {
+    "zip_unpacked_max": "entpackt höchstens {mb} MB",
+    "zip_unpacked_found": "{mb} MB entpackt (ZIP-Bombe?)",
+    "zip_ratio_max": "Kompressionsverhältnis höchstens {ratio}:1",
+    "zip_ratio_found": "{ratio}:1 (ZIP-Bombe?)",
     "problems_head": "{n} Problem(e) gefunden:",
     "more": "… und {n} weitere",
     "by_kind": "Nach Art:",

@@ -22,6 +22,7 @@ from dashboard.constants import (
     MUNICIPALITIES,
 )
 from dashboard.data import data_version
+from dashboard.projection.uncertainty import INTERACTIVE_DRAWS
 
 #: URL parameter names (German, as users see them in shared links).
 Q_AGS, Q_SCENARIO, Q_YEAR, Q_INDICATOR = "ags", "szenario", "jahr", "kennzahl"
@@ -144,8 +145,9 @@ def result(spec: ScenarioSpec):
     return project(to_scenario(spec))
 
 
-#: Draws of the probabilistic projection shown in the app (interactive; the full run uses 1,000).
-UNCERTAINTY_DRAWS = 200
+#: Draws of the probabilistic projection shown in the app (the model's interactive count; the
+#: full run of the download uses 1,000).
+UNCERTAINTY_DRAWS = INTERACTIVE_DRAWS
 
 
 def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
