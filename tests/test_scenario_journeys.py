@@ -149,8 +149,7 @@ def test_target_seeking_sets_what_it_says_and_reset_clears_it(live_server, brows
     page = browser_page
     page.goto(live_server + "/szenarien?ags=05358")
     ready(page, "#sz-headline")
-    page.fill("#sz-ziel", "285000")
-    page.click("#sz-ziel-los")
+    type_into(page, "#sz-ziel", "285.000")  # German thousands separator; Enter calculates
     wait_until(
         page, "document.querySelector('#sz-ziel-ergebnis').textContent.includes('gesetzt')", timeout=90
     )
