@@ -406,13 +406,17 @@ def solve_target(target: object, year: object, spec: ScenarioSpec) -> tuple[str,
     with the other assumptions of ``spec``; the value is rounded as the control shows it
     (whole persons), and the message states that value."""
     from dashboard.projection import solve_net_migration_for_target
-    from dashboard.text import fmt_int, fmt_signed_int
+    from dashboard.text import fmt_int, fmt_num, fmt_signed_int, parse_number
 
     p = PARAMETER["net_migration"]
-    t = parse_float(target, 100_000, 500_000)
     y = parse_year(year, default=2035)
-    if t is None:
-        return "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein.", None
+    ask = "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein (z. B. 285.000)."
+    try:
+        t = parse_number(target)
+    except ValueError as err:
+        return f"{err} {ask}", None
+    if not 100_000 <= t <= 500_000:
+        return f"{fmt_num(t)} liegt außerhalb des Bereichs. {ask}", None
     base = ScenarioSpec(CUSTOM, **{k: v for k, v in spec.values().items() if k != p.key}).scenario()
     try:
         m = round(float(solve_net_migration_for_target(t, y, base)), p.digits)
