@@ -16,6 +16,7 @@ OS keyring (optional, only when the ``keyring`` package is installed): service
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 
@@ -43,10 +44,10 @@ def env_names(service: str) -> tuple[str, str]:
 
 
 def _from_keyring(service: str) -> Credentials | None:
-    try:
-        import keyring  # optional
-    except ImportError:
+    if importlib.util.find_spec("keyring") is None:  # optional: not a dependency
         return None
+    import keyring
+
     try:
         user = keyring.get_password(KEYRING_SERVICE, f"{service}-username")
         pw = keyring.get_password(KEYRING_SERVICE, f"{service}-password") or ""
