@@ -385,6 +385,28 @@ def test_keyring_is_optional_and_comes_after_the_environment(monkeypatch):
     assert credentials.lookup("regio").origin == "environment"
 
 
+def test_a_failing_keyring_backend_is_reported_not_hidden(monkeypatch, caplog):
+    import importlib.machinery
+    import types
+
+    user_var, pw_var = credentials.env_names("nrw")
+    monkeypatch.delenv(user_var, raising=False)
+    monkeypatch.delenv(pw_var, raising=False)
+
+    def locked(service, key):
+        raise RuntimeError(f"locked while reading {key}")
+
+    fake = types.ModuleType("keyring")
+    fake.__spec__ = importlib.machinery.ModuleSpec("keyring", None)
+    fake.get_password = locked
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    with caplog.at_level("WARNING", logger="dashboard.data.update"):
+        assert credentials.lookup("nrw") is None
+    (rec,) = [r for r in caplog.records if r.name == "dashboard.data.update"]
+    assert "Schlüsselbund" in rec.getMessage() and "nrw" in rec.getMessage()
+    assert "RuntimeError" in rec.getMessage() and "nrw-username" not in rec.getMessage()
+
+
 def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYSTATIS_")}
     env.update(DASHBOARD_USER_DATA=str(tmp_path / "ud"), HOME=str(tmp_path / "home"))

@@ -17,10 +17,14 @@ OS keyring (optional, only when the ``keyring`` package is installed): service
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from dataclasses import dataclass
 
+from dashboard.text import UPDATE
+
 KEYRING_SERVICE = "kreis-dueren-2030"
+LOG = logging.getLogger("dashboard.data.update")
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,9 @@ def _from_keyring(service: str) -> Credentials | None:
     try:
         user = keyring.get_password(KEYRING_SERVICE, f"{service}-username")
         pw = keyring.get_password(KEYRING_SERVICE, f"{service}-password") or ""
-    except Exception:  # noqa: BLE001 (a keyring backend may fail in many ways: then there is none)
+    except Exception as exc:  # noqa: BLE001 (a keyring backend may fail in many ways: then there is none)
+        # said, not hidden: the type only (a backend's message might echo what it was asked for)
+        LOG.warning(UPDATE["keyring_failed"].format(service=service, error=type(exc).__name__))
         return None
     return Credentials(user, pw, "keyring") if user else None
 
