@@ -17,6 +17,7 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
+from dashboard.app._viewcache import view_cache
 from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan, trends
@@ -79,6 +80,7 @@ def components_fig(ags: str):
     return trends.components_figure(comp, ags=ags, observed=observed)
 
 
+@view_cache(maxsize=24)
 def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Div:
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     year = _model.parse_year(jahr, default=None)

@@ -18,6 +18,7 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
+from dashboard.app._viewcache import view_cache
 from dashboard.figures import fan
 from dashboard.figures.labels import INDICATORS, T, fmt_int, fmt_signed_int, fmt_value, region_name
 from dashboard.figures.scenarios import scenario_figure
@@ -212,6 +213,7 @@ def query_of(ags, indicator, spec, keys) -> dict[str, str]:
     }
 
 
+@view_cache(maxsize=24)
 def layout(
     ags: str | None = None,
     kennzahl: str | None = None,
