@@ -8,7 +8,7 @@ from dash._utils import to_json
 
 from dashboard.app import _model, _viewcache
 from dashboard.app.pages import _measures_components as C
-from dashboard.app.pages import gemeinde, kurzbericht, szenarien, uebersicht
+from dashboard.app.pages import gemeinde, kurzbericht, methodik, szenarien, uebersicht
 
 QUERIES = {
     uebersicht: [{}, {"kennzahl": "share_65plus", "jahr": "2040"}],
@@ -33,6 +33,23 @@ def test_cached_layout_equals_a_fresh_one_and_is_reused(page):
         assert page.layout(**query) is first  # the second request is served from the cache
         assert to_json(first) == to_json(_uncached(page.layout, **query))
     assert to_json(page.layout(**QUERIES[page][0])) != to_json(page.layout(**QUERIES[page][1]))
+
+
+def test_methodik_layout_cached_per_account(monkeypatch):
+    first = methodik.layout()
+    assert methodik.layout() is first
+    assert to_json(first) == to_json(_uncached(methodik.layout))
+
+    from dashboard.app import auth
+    from dashboard.store import Actor
+
+    pflege = Actor("pflege1", "pflege", 3)
+    monkeypatch.setattr(auth, "current_actor", lambda: pflege)
+    monkeypatch.setattr(methodik, "current_actor", lambda: pflege)
+    signed_in = methodik.layout()
+    assert signed_in is not first
+    assert to_json(signed_in) == to_json(_uncached(methodik.layout))
+    assert to_json(signed_in) != to_json(first)  # the update section is shown to pflege only
 
 
 def test_werkzeugkoffer_views_equal_fresh_ones():
