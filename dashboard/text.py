@@ -1141,6 +1141,10 @@ UPDATE: dict[str, str] = {
         "legen Sie die Zugangsdaten im Schlüsselbund des Betriebssystems ab (Dienst „{keyring}“). "
         "Zugangsdaten werden nie aus Dateien im Projektordner gelesen. Registrierung: {urls}"
     ),
+    "keyring_failed": (
+        "Der Schlüsselbund des Betriebssystems konnte für {service} nicht gelesen werden ({error}); "
+        "es werden nur die Umgebungsvariablen verwendet."
+    ),
     "credentials_wrong": (
         "{service} hat die Anmeldung abgelehnt ({reason}) beim Abruf der Tabelle {table}. Prüfen Sie "
         "Nutzername bzw. Token und Passwort in {variables}."
