@@ -196,6 +196,29 @@ def service_url(service: str) -> str | None:
     return os.environ.get(SERVICE_URL_ENV.format(service=service.upper()), "").strip() or None
 
 
+def cache_dir_from_env() -> Path | None:
+    """``DASHBOARD_CACHE_DIR`` (read at call time), None when unset: ``<user data>/cache``."""
+    raw = os.environ.get("DASHBOARD_CACHE_DIR", "").strip()
+    return Path(raw) if raw else None
+
+
+def int_setting(name: str, default: int, lo: int, hi: int) -> int:
+    """Whole-number variable ``name`` (read at call time) in ``lo…hi``; ``default`` when unset.
+
+    Raises ValueError naming the variable, the value and the allowed range.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as err:
+        raise ValueError(f"{name}={raw!r} ist keine ganze Zahl (erwartet {lo} bis {hi})") from err
+    if not lo <= value <= hi:
+        raise ValueError(f"{name}={value} liegt nicht zwischen {lo} und {hi}")
+    return value
+
+
 #: Variable naming a folder of recorded web-service answers for the app's "Daten aktualisieren".
 UPDATE_RECORDINGS_ENV = "DASHBOARD_UPDATE_RECORDINGS"
 

@@ -79,3 +79,20 @@ def test_cookie_and_rate_limit_settings(monkeypatch):
     assert settings.secure_cookies() is True
     assert settings.ratelimit_storage() == "memory://"
     assert settings.secret_key_from_env() is None
+
+
+def test_int_setting_and_cache_dir(monkeypatch, tmp_path):
+    monkeypatch.delenv("DASHBOARD_PDF_SLOTS", raising=False)
+    assert settings.int_setting("DASHBOARD_PDF_SLOTS", 1, 1, 8) == 1
+    monkeypatch.setenv("DASHBOARD_PDF_SLOTS", " 3 ")
+    assert settings.int_setting("DASHBOARD_PDF_SLOTS", 1, 1, 8) == 3
+    monkeypatch.setenv("DASHBOARD_PDF_SLOTS", "9")
+    with pytest.raises(ValueError, match="DASHBOARD_PDF_SLOTS=9 liegt nicht zwischen 1 und 8"):
+        settings.int_setting("DASHBOARD_PDF_SLOTS", 1, 1, 8)
+    monkeypatch.setenv("DASHBOARD_PDF_SLOTS", "zwei")
+    with pytest.raises(ValueError, match="keine ganze Zahl"):
+        settings.int_setting("DASHBOARD_PDF_SLOTS", 1, 1, 8)
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path))
+    assert settings.cache_dir_from_env() == tmp_path
+    monkeypatch.delenv("DASHBOARD_CACHE_DIR")
+    assert settings.cache_dir_from_env() is None
