@@ -365,7 +365,8 @@ def test_apply_driver_scale_scales_only_migration(inputs):
 
 def test_scale_statistic_is_the_whitened_error(inputs):
     # one Kreis row: q = e² / Var(log Kreis total at h) over the same seeded draws
-    from dashboard.constants import BASE_YEAR, KREIS_AGS
+    from dashboard.constants import KREIS_AGS
+    from dashboard.projection.base import start_year
     from dashboard.projection.scenarios import Scenario
 
     row = pd.DataFrame(
@@ -373,7 +374,7 @@ def test_scale_statistic_is_the_whitened_error(inputs):
     )
     st = unc.kreis_scale_statistics(row, draws=120, seed=5)
     assert list(st.columns) == ["base_year", "k", "q"] and st.k.tolist() == [1]
-    inp = unc.kernel_inputs(Scenario("basis", horizon=BASE_YEAR + 3))
+    inp = unc.kernel_inputs(Scenario("basis", horizon=start_year() + 3))
     d = unc.draw_drivers(
         inp.years,
         draws=120,

@@ -616,13 +616,13 @@ def _kreis_scale_statistics(draws: int, seed: int, token: tuple) -> pd.DataFrame
 
 
 def _scale_statistics(errors: pd.DataFrame, draws: int, seed: int) -> pd.DataFrame:
-    from dashboard.constants import BASE_YEAR
+    from dashboard.projection.base import start_year
     from dashboard.projection.scenarios import Scenario
 
     k_rows = errors[errors.ags.astype(str) == KREIS_AGS]
     if k_rows.empty:
         raise ValueError("the backtest table has no Kreis rows to calibrate the driver scale")
-    inputs = kernel_inputs(Scenario("basis", horizon=BASE_YEAR + int(k_rows.horizon.max())))
+    inputs = kernel_inputs(Scenario("basis", horizon=start_year() + int(k_rows.horizon.max())))
     out = []
     for base_year, g in k_rows.groupby("base_year"):
         models = fitted_models(migration_until=int(base_year))
