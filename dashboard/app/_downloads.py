@@ -41,6 +41,7 @@ from dashboard.app._query import scenario_problems
 from dashboard.data.export_safety import protect_workbook, safe_frame
 from dashboard.export import write_excel
 from dashboard.figures.labels import assumptions_de
+from dashboard.projection.uncertainty import FULL_DRAWS
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
 from dashboard.text import QUERY
 
@@ -74,8 +75,8 @@ MODEL_TABLES = {
     "komponenten": "components",
     "annahmen": "assumptions",
 }
-#: Draws behind the interval download (the full run; the charts use fewer).
-DOWNLOAD_DRAWS = 1000
+#: Draws behind the interval download (the model's full run; the charts use fewer).
+DOWNLOAD_DRAWS = FULL_DRAWS
 
 
 def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from dashboard.projection.scenarios import (
     ScenarioSpec,
     spec_from_query,
 )
+from dashboard.projection.uncertainty import INTERACTIVE_DRAWS
 
 #: URL parameter names (German, as users see them in shared links). The scenario's keys are
 #: declared with its parameters (:data:`dashboard.projection.scenarios.PARAMETERS`).
@@ -194,8 +195,9 @@ def result(spec: ScenarioSpec):
     return project(to_scenario(spec))
 
 
-#: Draws of the probabilistic projection shown in the app (interactive; the full run uses 1,000).
-UNCERTAINTY_DRAWS = 200
+#: Draws of the probabilistic projection shown in the app (the model's interactive count; the
+#: full run of the download uses 1,000).
+UNCERTAINTY_DRAWS = INTERACTIVE_DRAWS
 
 
 def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
@@ -321,11 +323,11 @@ def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 def backtest_summary() -> pd.DataFrame:
     """The model's backtest summary with German method and level labels (memoised; the
     backtest takes a few seconds once per process)."""
-    from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+    from dashboard.text import BACKTEST_LEVELS, BACKTEST_METHODS
 
     s = _backtest().summary.copy()
-    s["method"] = s.method.map(lambda m: METHOD_LABELS_DE.get(m, m))
-    s["level"] = s.level.map(lambda m: LEVEL_LABELS_DE.get(m, m))
+    s["method"] = s.method.map(lambda m: BACKTEST_METHODS.get(m, m))
+    s["level"] = s.level.map(lambda m: BACKTEST_LEVELS.get(m, m))
     return s
 
 
@@ -404,13 +406,17 @@ def solve_target(target: object, year: object, spec: ScenarioSpec) -> tuple[str,
     with the other assumptions of ``spec``; the value is rounded as the control shows it
     (whole persons), and the message states that value."""
     from dashboard.projection import solve_net_migration_for_target
-    from dashboard.text import fmt_int, fmt_signed_int
+    from dashboard.text import fmt_int, fmt_num, fmt_signed_int, parse_number
 
     p = PARAMETER["net_migration"]
-    t = parse_float(target, 100_000, 500_000)
     y = parse_year(year, default=2035)
-    if t is None:
-        return "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein.", None
+    ask = "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein (z. B. 285.000)."
+    try:
+        t = parse_number(target)
+    except ValueError as err:
+        return f"{err} {ask}", None
+    if not 100_000 <= t <= 500_000:
+        return f"{fmt_num(t)} liegt außerhalb des Bereichs. {ask}", None
     base = ScenarioSpec(CUSTOM, **{k: v for k, v in spec.values().items() if k != p.key}).scenario()
     try:
         m = round(float(solve_net_migration_for_target(t, y, base)), p.digits)

@@ -66,7 +66,9 @@ QUANTILES: dict[str, float] = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0
 QUANTITIES: tuple[str, ...] = ("population", "n_65plus", "n_80plus", *PLANNING_AGE_GROUPS)
 #: Default seed (the base date 31.12.2024).
 DEFAULT_SEED: int = 20241231
-#: Draws used in interactive views (the full run uses 1,000).
+#: Draws of the full run (default of :func:`project_probabilistic`, downloads, reports).
+FULL_DRAWS: int = 1000
+#: Draws used in interactive views (the app's charts, notebooks).
 INTERACTIVE_DRAWS: int = 200
 #: Draws of the simulations behind the calibration of the driver scale: fixed, so that the
 #: calibration (and with it every interval) does not depend on how many draws a view asks for.
@@ -650,7 +652,7 @@ def _fitted_driver_scale(token: tuple) -> DriverScale:
 def project_probabilistic(
     scenario=None,
     *,
-    draws: int = 1000,
+    draws: int = FULL_DRAWS,
     seed: int | None = DEFAULT_SEED,
     municipal_error: bool | MunicipalErrorModel = True,
     spread: float = 1.0,

@@ -273,11 +273,11 @@ def layout(
                                         "Ziel-Einwohnerzahl des Kreises",
                                         dcc.Input(
                                             id="sz-ziel",
-                                            type="number",
-                                            min=100000,
-                                            max=500000,
-                                            step=100,
-                                            value=280000,
+                                            type="text",
+                                            inputMode="numeric",
+                                            autoComplete="off",
+                                            value=fmt_int(280_000),
+                                            size="9",
                                         ),
                                     ),
                                     labelled(
@@ -452,6 +452,7 @@ _MIGRATION = _model.PARAMETER["net_migration"]
     Output("sz-ziel-ergebnis", "children"),
     Output(set_id(_MIGRATION), "data"),
     Input("sz-ziel-los", "n_clicks"),
+    Input("sz-ziel", "n_submit"),
     Input("sz-reset", "n_clicks"),
     State("sz-ziel", "value"),
     State("sz-zieljahr", "value"),
@@ -459,7 +460,7 @@ _MIGRATION = _model.PARAMETER["net_migration"]
     State("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_target(n, _reset, target, year, *rest):
+def on_target(n, n_enter, _reset, target, year, *rest):
     """Target-seeking: the constant net migration that reaches ``target`` in ``year``, set on
     the migration control (exactly the value the message names); "zurücksetzen" clears it."""
     if ctx.triggered_id == "sz-reset":
@@ -477,7 +478,7 @@ def on_target(n, _reset, target, year, *rest):
     ]
     if notes:
         msg = " ".join(notes) + " " + msg
-    return msg, {"value": value, "n": n} if value is not None else dash.no_update
+    return msg, {"value": value, "n": (n or 0) + (n_enter or 0)} if value is not None else dash.no_update
 
 
 @callback(
