@@ -412,6 +412,13 @@ T = {  # general UI texts (formal "Sie")
     "brand": "Kreis Düren 2030",
     "skip": "Zum Inhalt springen",
     "nav_label": "Hauptnavigation",
+    "menu": "Menü",
+    "to_top": "↑ Nach oben",
+    "not_found_title": "Seite nicht gefunden",
+    "not_found": (
+        "Diese Seite gibt es nicht. Vielleicht hat sich die Adresse geändert oder der Link ist unvollständig."
+    ),
+    "not_found_home": "Zur Übersicht",
     "region": "Gemeinde oder Kreis",
     "scenario": "Szenario",
     "year": "Jahr",
@@ -808,6 +815,7 @@ WK: dict[str, str] = {
     "district_wide": "kreisweit (alle 15 Gemeinden)",
     "local": "namentlich genannt",
     "jump_label": "Abschnitte dieser Seite",
+    "to_filters": "↑ Nach oben zu den Filtern",
     "jump_gaps": "Lücken",
     "jump_overview": "Überblick aller Gemeinden",
     "overview_title": "Überblick aller Gemeinden: Veränderung, Lücken und Abdeckung",
