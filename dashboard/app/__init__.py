@@ -23,7 +23,6 @@ Conventions for page authors (e.g. the Werkzeugkoffer page of the measures work)
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dash
@@ -33,7 +32,7 @@ from dashboard.app._query import install_callback_guard, install_page_guards
 from dashboard.app.auth import install_auth
 from dashboard.app.security import install_security
 from dashboard.figures.labels import NAV, T
-from dashboard.settings import SETTINGS
+from dashboard.settings import SETTINGS, warm_up_mode
 
 _HERE = Path(__file__).resolve().parent
 
@@ -208,7 +207,7 @@ from dashboard.app import _model  # noqa: E402
 # DASHBOARD_WARM_UP: "background" (default; development server) fits the interval models in a
 # thread at start; "master" means gunicorn.conf.py warms up synchronously before forking
 # workers (no thread may run across a fork); "off" disables it (e.g. tests that time it).
-if os.environ.get("DASHBOARD_WARM_UP", "background") == "background":
+if warm_up_mode() == "background":
     _model.warm_up_uncertainty()
     _query_warm_up = True
 else:
