@@ -502,16 +502,6 @@ SCENARIO: dict[str, str] = {
 }
 
 
-#: Navigation entries (path, German label). Werkzeugkoffer is built by the measures work.
-NAV = [
-    ("/", "Übersicht"),
-    ("/gemeinde", "Gemeinde"),
-    ("/szenarien", "Szenarien"),
-    ("/kurzbericht", "Kurzbericht"),
-    ("/werkzeugkoffer", "Werkzeugkoffer"),
-    ("/methodik", "Daten & Methodik"),
-]
-
 # --------------------------------------------------------------------------- page texts
 
 #: Sources shown on "Daten & Methodik": (what, publisher, table, stand, census basis, licence).
