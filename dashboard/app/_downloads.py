@@ -226,7 +226,7 @@ def _german_error(status: int, message: str) -> Response:
 
 def _spec() -> _model.ScenarioSpec:
     a = request.args
-    return _model.parse_scenario(a.get("szenario"), a.get("tfr"), a.get("e0"), a.get("wanderung"))
+    return _model.parse_scenario(a.get("szenario"), a.get("tfr"), a.get("e0"), a.get("wanderung"), a)
 
 
 def register(server: Flask) -> None:
@@ -297,7 +297,7 @@ def register(server: Flask) -> None:
         except KeyError:
             abort(404)
         suffix = f"_{spec.key}" if name in MODEL_TABLES else ""
-        label = _model.preset_label(spec.key) if name in MODEL_TABLES else None
+        label = _model.spec_label(spec) if name in MODEL_TABLES else None
         if ext == "csv":
             return send_file(
                 io.BytesIO(to_csv_bytes(df)),

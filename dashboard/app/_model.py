@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -22,6 +23,8 @@ from dashboard.constants import (
     MUNICIPALITIES,
 )
 from dashboard.data import data_version
+from dashboard.projection.local import QUERY_KEYS as LOCAL_QUERY_KEYS
+from dashboard.projection.local import LocalScenario
 
 #: URL parameter names (German, as users see them in shared links).
 Q_AGS, Q_SCENARIO, Q_YEAR, Q_INDICATOR = "ags", "szenario", "jahr", "kennzahl"
@@ -78,28 +81,103 @@ class ScenarioSpec:
     tfr: float | None = None
     e0_gain: float | None = None
     net_migration: float | None = None
+    local: LocalScenario = LocalScenario()
 
     def query(self) -> dict[str, str]:
-        """URL query values of this spec (German keys)."""
+        """URL query values of this spec (German keys; local inputs as ``neubau`` etc.)."""
         if self.key != CUSTOM:
-            return {Q_SCENARIO: self.key}
+            return {Q_SCENARIO: self.key, **self.local.to_query()}
         q = {Q_SCENARIO: CUSTOM}
         for k, v in ((Q_TFR, self.tfr), (Q_E0, self.e0_gain), (Q_MIGRATION, self.net_migration)):
             if v is not None:
                 q[k] = f"{v:g}"
-        return q
+        return {**q, **self.local.to_query()}
+
+    def without_local(self) -> ScenarioSpec:
+        """The same Kreis-wide assumptions without local inputs (what local effects compare to)."""
+        return replace(self, local=LocalScenario())
+
+
+def selection(spec: ScenarioSpec) -> dict[str, str]:
+    """The spec's query values for the cross-page selection store: local keys that are not set
+    are sent as "" so that the session's merged selection forgets earlier local inputs."""
+    return {**dict.fromkeys(LOCAL_QUERY_KEYS.values(), ""), **spec.query()}
+
+
+def parse_local(query: Mapping | None) -> LocalScenario:
+    """Local inputs from URL or store values (``neubau``, ``wanderung_gemeinde``, ``einmalig``).
+
+    Invalid values give no local inputs: the page guard names them in the page
+    (:mod:`dashboard.app._query`), a callback store never holds them.
+    """
+    if not isinstance(query, Mapping):
+        return LocalScenario()
+    q = {k: query.get(k) for k in LOCAL_QUERY_KEYS.values() if isinstance(query.get(k), str)}
+    try:
+        return LocalScenario.from_query(q)
+    except ValueError:
+        return LocalScenario()
 
 
 def parse_scenario(
-    szenario: str | None = None, tfr: object = None, e0: object = None, wanderung: object = None
+    szenario: str | None = None,
+    tfr: object = None,
+    e0: object = None,
+    wanderung: object = None,
+    local: LocalScenario | Mapping | None = None,
 ) -> ScenarioSpec:
-    """Scenario spec from URL values. Unknown preset names fall back to ``basis``."""
+    """Scenario spec from URL values. Unknown preset names fall back to ``basis``.
+
+    ``local``: a :class:`LocalScenario` or the query mapping holding its keys (:func:`parse_local`).
+    """
+    loc = local if isinstance(local, LocalScenario) else parse_local(local)
     own = (parse_float(tfr, *TFR_RANGE), parse_float(e0, *E0_RANGE), parse_float(wanderung, *MIGRATION_RANGE))
     if szenario == CUSTOM or (szenario is None and any(v is not None for v in own)):
-        return ScenarioSpec(CUSTOM, *own)
+        return ScenarioSpec(CUSTOM, *own, local=loc)
     if szenario in preset_keys():
-        return ScenarioSpec(str(szenario))
-    return ScenarioSpec("basis")
+        return ScenarioSpec(str(szenario), local=loc)
+    return ScenarioSpec("basis", local=loc)
+
+
+def spec_label(spec: ScenarioSpec) -> str:
+    """German name of a spec: the preset's label (or "Eigenes Szenario"), "mit lokalen Annahmen"."""
+    base = preset_label(spec.key)
+    return f"{base} mit lokalen Annahmen" if spec.local else base
+
+
+def spec_from_scenario(scenario) -> ScenarioSpec:
+    """The spec of a model ``Scenario`` (e.g. from a saved or uploaded file).
+
+    A scenario whose Kreis-wide fields equal a preset's is that preset; anything else is an
+    own scenario (``tfr``, ``e0_gain``, ``net_migration``). The app projects to 2045: a
+    scenario with another horizon or a migration factor other than 1 cannot be shown as an own
+    scenario and raises ``ValueError`` (German).
+    """
+    from dashboard.projection import PRESETS
+
+    kreis = replace(scenario, local=LocalScenario())
+    for key, preset in PRESETS.items():
+        if replace(kreis, name=preset.name) == preset:
+            return ScenarioSpec(key, local=scenario.local)
+    if scenario.horizon != PRESETS["basis"].horizon or scenario.migration_factor != 1.0:
+        raise ValueError(
+            "Dieses Szenario lässt sich im Dashboard nicht einstellen (Zieljahr "
+            f"{scenario.horizon}, Wanderungsfaktor {scenario.migration_factor:g}); bitte nutzen Sie "
+            "dafür die Kommandozeile (python -m dashboard project --szenario-datei …)."
+        )
+    problems = []
+    for value, (lo, hi), label in (
+        (scenario.tfr, TFR_RANGE, "Geburtenrate"),
+        (scenario.e0_gain, E0_RANGE, "Lebenserwartung"),
+        (scenario.net_migration, MIGRATION_RANGE, "Wanderungssaldo"),
+    ):
+        if value is not None and not lo <= value <= hi:
+            problems.append(f"{label} {value:g} liegt außerhalb der Regler ({lo:g} bis {hi:g}).")
+    if problems:
+        raise ValueError(" ".join(problems))
+    return ScenarioSpec(
+        CUSTOM, scenario.tfr, scenario.e0_gain or None, scenario.net_migration, local=scenario.local
+    )
 
 
 def preset_keys() -> list[str]:
@@ -125,8 +203,14 @@ def to_scenario(spec: ScenarioSpec):
     from dashboard.projection import PRESETS, Scenario
 
     if spec.key != CUSTOM:
-        return PRESETS[spec.key]
-    return Scenario(name=CUSTOM, tfr=spec.tfr, e0_gain=spec.e0_gain or 0.0, net_migration=spec.net_migration)
+        return replace(PRESETS[spec.key], local=spec.local) if spec.local else PRESETS[spec.key]
+    return Scenario(
+        name=CUSTOM,
+        tfr=spec.tfr,
+        e0_gain=spec.e0_gain or 0.0,
+        net_migration=spec.net_migration,
+        local=spec.local,
+    )
 
 
 def per_data_version(maxsize: int = 128):
@@ -182,6 +266,10 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
     the Basis's deterministic path, per region and year (relative spread of the Basis around
     the own scenario's path). This is an approximation: it keeps the Basis's relative
     uncertainty and does not re-run the draws around the own assumptions. The UI says so.
+    Local inputs (Neubau, own migration, one-off changes) are treated the same way: the
+    simulation of the scenario without them (the preset's own, or the Basis for an own
+    scenario), rescaled by the ratio of the deterministic paths with and without them. The
+    local inputs themselves count as certain; their own uncertainty is not in the band.
 
     Returns
     -------
@@ -190,12 +278,13 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
     draws : number of draws behind the quantiles.
     exact : False for the rescaled Basis band of an own scenario.
     """
-    if spec.key != CUSTOM:
+    if spec.key != CUSTOM and not spec.local:
         r = probabilistic(spec)
         return r.quantiles, r.draws, True
-    base = probabilistic(ScenarioSpec())
+    reference = ScenarioSpec(spec.key if spec.key != CUSTOM else "basis")
+    base = probabilistic(reference)
     cols = ["population", "n_65plus", "n_80plus"]
-    det_b = result(ScenarioSpec()).indicators.set_index(["ags", "year"])[cols]
+    det_b = result(reference).indicators.set_index(["ags", "year"])[cols]
     det_s = result(spec).indicators.set_index(["ags", "year"])[cols]
     ratio = (
         (det_s / det_b.where(det_b > 0))
@@ -205,6 +294,81 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
     q = base.quantiles.merge(ratio, on=["ags", "year", "quantity"], how="inner", validate="one_to_one")
     q = q.assign(**{c: q[c] * q["ratio"] for c in _Q_COLS}).drop(columns="ratio")
     return q, base.draws, False
+
+
+#: Planning age groups shown for local inputs (issue 13): Krippe, Kita, Grundschule, Sek. I,
+#: Sek. II/Ausbildung, 65–79, 80+.
+LOCAL_GROUPS = ("0-2", "3-5", "6-9", "10-15", "16-18", "65-79", "80+")
+
+
+def local_effect(spec: ScenarioSpec, ags: str, year: int) -> pd.DataFrame:
+    """Planning age groups of ``ags`` at 31.12.``year`` with and without the spec's local inputs.
+
+    Returns
+    -------
+    DataFrame ``age_group, label, without, with_local, difference`` (persons) for
+    :data:`LOCAL_GROUPS` and the total (``age_group == "total"``, label "Insgesamt").
+    """
+    from dashboard.text import PLANNING_GROUP_LABELS
+
+    def groups(res) -> pd.Series:
+        g = res.age_groups
+        g = g[(g.ags == ags) & (g.year == year)]
+        return pd.Series(g.population.to_numpy(), index=g.age_group.astype(str).to_numpy())
+
+    w, wo = groups(result(spec)), groups(result(spec.without_local()))
+    rows = [
+        {
+            "age_group": k,
+            "label": PLANNING_GROUP_LABELS[k],
+            "without": float(wo[k]),
+            "with_local": float(w[k]),
+        }
+        for k in LOCAL_GROUPS
+    ]
+    rows.append(
+        {"age_group": "total", "label": "Insgesamt", "without": float(wo.sum()), "with_local": float(w.sum())}
+    )
+    out = pd.DataFrame(rows)
+    out["difference"] = out.with_local - out.without
+    return out
+
+
+def saved_scenarios(ags: str | None = None) -> list:
+    """Saved scenarios (newest first; those with local inputs for ``ags``, all for the Kreis/None)."""
+    from dashboard.store import get_store
+
+    return get_store().scenarios(ags=None if ags in (None, KREIS_AGS) else ags)
+
+
+def load_saved(key: object) -> tuple[object, ScenarioSpec]:
+    """(SavedScenario, spec) of a permalink key; ``ValueError`` (German) if unknown or unusable."""
+    from dashboard.projection.scenario_file import from_json
+    from dashboard.store import NotFound, get_store
+
+    try:
+        saved = get_store().scenario(key if isinstance(key, str) else "")
+    except NotFound as e:
+        raise ValueError(str(e)) from None
+    doc = from_json(saved.document, name=f"Gespeichertes Szenario {saved.key!r}")
+    return saved, spec_from_scenario(doc.scenario)
+
+
+def save_spec(spec: ScenarioSpec, *, title: object, description: object, actor) -> object:
+    """Save a spec as a named scenario in the store (German ``StoreError`` on refusal)."""
+    from dashboard.projection.scenario_file import to_json
+    from dashboard.store import get_store
+
+    title = title if isinstance(title, str) else ""
+    description = description if isinstance(description, str) else ""
+    doc = to_json(to_scenario(spec), title=title.strip(), description=description.strip())
+    return get_store().save_scenario(
+        title=title,
+        description=description,
+        document=doc,
+        municipalities=spec.local.municipalities,
+        actor=actor,
+    )
 
 
 def warm_up_uncertainty() -> None:

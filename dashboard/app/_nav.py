@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 from dashboard.constants import KREIS_AGS
 
 #: Which selection keys each page understands in its URL.
+_LOCAL = ("neubau", "wanderung_gemeinde", "einmalig")  # local inputs (dashboard.projection.local)
 _PAGE_KEYS = {
-    "/gemeinde": ("ags",),
-    "/szenarien": ("ags", "szenario", "tfr", "e0", "wanderung"),
-    "/kurzbericht": ("ags", "szenario", "tfr", "e0", "wanderung"),
-    "/werkzeugkoffer": ("ags", "szenario"),
+    "/gemeinde": ("ags", *_LOCAL),
+    "/szenarien": ("ags", "szenario", "tfr", "e0", "wanderung", *_LOCAL),
+    "/kurzbericht": ("ags", "szenario", "tfr", "e0", "wanderung", *_LOCAL),
+    "/werkzeugkoffer": ("ags", "szenario", *_LOCAL),
 }
 
 

@@ -123,24 +123,52 @@ def _scenario_ranges() -> dict[str, Callable[[str], str | None]]:
     }
 
 
+def _local_checks() -> dict[str, Callable[[str], str | None]]:
+    """The local inputs' query keys (``neubau``, ``wanderung_gemeinde``, ``einmalig``): every
+    entry parsed and validated (:mod:`dashboard.projection.local`), the German reason shown."""
+    from dashboard.projection.local import QUERY_KEYS, LocalScenario
+
+    def check_for(key: str) -> Callable[[str], str | None]:
+        def check(v: str) -> str | None:
+            if len(v) > 4000:
+                return M["bad_text"].format(n=4000)
+            try:
+                LocalScenario.from_query({key: v})
+            except ValueError as e:
+                return str(e)
+            return None
+
+        return check
+
+    return {key: check_for(key) for key in QUERY_KEYS.values()}
+
+
+def _saved_key(v: str) -> str | None:
+    from dashboard.store.api import SCENARIO_KEY_PATTERN
+
+    return None if SCENARIO_KEY_PATTERN.fullmatch(v) else M["bad_text"].format(n=8)
+
+
 def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
     """Query keys a page reads and how each value is checked."""
     from dashboard.figures.labels import INDICATORS
 
     year = _int_range(BASE_YEAR, 2045)
-    scen = {"szenario": _one_of(_scenarios), **_scenario_ranges()}
+    scen = {"szenario": _one_of(_scenarios), **_scenario_ranges(), **_local_checks()}
     if path == "/":
         from dashboard.app.pages.uebersicht import MAP_OPTIONS
 
         return {"kennzahl": _one_of(lambda: [o["value"] for o in MAP_OPTIONS]), "jahr": year}
     if path == "/gemeinde":
-        return {"ags": _ags(False), "jahr": year}
+        return {"ags": _ags(False), "jahr": year, **_local_checks()}
     if path == "/szenarien":
         return {
             "ags": _ags(True),
             "kennzahl": _one_of(lambda: list(INDICATORS)),
             "vergleich": _list_of(_presets),
             **_scenario_ranges(),
+            **_local_checks(),
+            "id": _saved_key,
         }
     if path == "/kurzbericht":
         return {"ags": _ags(True), **scen}
@@ -228,15 +256,19 @@ def _guard(path: str, layout):
 
 def scenario_problems(args) -> list[str]:
     """German problems of a download's scenario query (``werkzeug`` MultiDict); strict."""
+    from dashboard.projection.local import QUERY_KEYS
+
     problems = []
-    for key in ("szenario", "tfr", "e0", "wanderung", "ags"):
+    local_keys = tuple(QUERY_KEYS.values())
+    for key in ("szenario", "tfr", "e0", "wanderung", "ags", *local_keys):
         values = args.getlist(key)
         if len(values) > 1:
             problems.append(M["repeated"].format(key=key, n=len(values)))
     if problems:
         return problems
-    q = {k: args.get(k) for k in ("szenario", "tfr", "e0", "wanderung") if args.get(k) is not None}
-    _, problems = check_values(q, {"szenario": _one_of(_scenarios), **_scenario_ranges()})
+    keys = ("szenario", "tfr", "e0", "wanderung", *local_keys)
+    q = {k: args.get(k) for k in keys if args.get(k) is not None}
+    _, problems = check_values(q, {"szenario": _one_of(_scenarios), **_scenario_ranges(), **_local_checks()})
     from dashboard.app import _model
 
     key = q.get("szenario")

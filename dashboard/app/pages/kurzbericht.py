@@ -136,8 +136,12 @@ def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
     from dashboard.figures.fan import interval_text
     from dashboard.text import T, fmt_pct
 
-    r = _model.probabilistic(spec)
-    parts = "; ".join(interval_text(r.quantiles, ags=ags, year=y) for y in (2030, 2045))
+    if spec.local:  # the band of the chart on /szenarien: rescaled around the local path
+        quantiles, draws, _exact = _model.scenario_fan(spec)
+    else:
+        r = _model.probabilistic(spec)
+        quantiles, draws = r.quantiles, r.draws
+    parts = "; ".join(interval_text(quantiles, ags=ags, year=y) for y in (2030, 2045))
     cov = _model.backtest_coverage().set_index(["level", "nominal"])
     level = "Kreis" if ags == KREIS_AGS else "Gemeinde"
     hit = T["brief_coverage"].format(
@@ -146,14 +150,14 @@ def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
         n=fmt_int(cov.loc[(level, 0.8), "n"]),
     )
     return html.P(
-        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen. "
+        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(draws)} Simulationen. "
         f"{hit} Methode unter „Daten & Methodik“.",
         id="kb-intervals",
         className="small",
     )
 
 
-def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
+def assumptions_list(spec: _model.ScenarioSpec, ags: str = KREIS_AGS) -> html.Ul:
     """The scenario's own assumptions (value, unit, how set) as a short list."""
     a = _model.result(spec).assumptions
     a = a[(a.component.astype(str) == "Szenario") & a.value.notna()]
@@ -164,6 +168,25 @@ def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
         )
         for r in a.to_dict("records")
     ]
+    if spec.local:  # one line (the brief has no room for more on one A4 page): this municipality's entries
+        from dashboard.projection.local import describe
+
+        own = describe(spec.local.for_municipality(ags) if ags != KREIS_AGS else spec.local)
+        others = len(describe(spec.local)) - len(own)
+        text = "; ".join(own) + (f"; {others} in anderen Gemeinden" if others and own else "")
+        text = text or f"{others} in anderen Gemeinden"
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"Lokal: {text}."),
+                    " Weitere Annahmen, Quellen, Rückrechnung: ",
+                    html.A("Daten & Methodik", href="/methodik"),
+                    ".",
+                ],
+                id="kb-local",
+            )
+        )
+        return html.Ul(items, className="assumptions")
     items.append(
         html.Li(
             [
@@ -179,8 +202,11 @@ def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
 def brief(ags: str, spec: _model.ScenarioSpec) -> list:
     """The printable article's content."""
     f = figures(ags, spec)
-    label = _model.preset_label(spec.key)
-    params = ", ".join(f"{k} = {v}" for k, v in spec.query().items() if k != "szenario")
+    from dashboard.projection.local import QUERY_KEYS
+
+    label = _model.preset_label(spec.key)  # local inputs: first item of the assumptions (no room here)
+    skip = {"szenario", *QUERY_KEYS.values()}
+    params = ", ".join(f"{k} = {v}" for k, v in spec.query().items() if k not in skip)
     return [
         html.H1(f"Kurzbericht: {region_name(ags)}", id="kb-title"),
         html.P(
@@ -206,7 +232,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         if ags != KREIS_AGS
         else html.P(html.A("Werkzeugkoffer", href="/werkzeugkoffer")),
         html.H2("Annahmen und Quellen"),
-        assumptions_list(spec),
+        assumptions_list(spec, ags),
         html.P(T["estimated_note"], className="small"),
         html.P(T["projected_note"].format(year=BASE_YEAR + 1) + " " + T["source_line"], className="small"),
     ]
@@ -230,7 +256,7 @@ def layout(
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     if not _model.model_available():
         return html.Div([html.H1("Kurzbericht"), stand_line(False), notice(T["no_model"])])
-    spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
+    spec = _model.parse_scenario(szenario, tfr, e0, wanderung, _query)
     return html.Div(
         [
             html.Div(
@@ -276,7 +302,8 @@ def on_change(ags: str, key: str, spec_query: dict):
     """Municipality or scenario changed: rebuild the brief and the URL."""
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     q = dict(spec_query or {}) if key == _model.CUSTOM else {}
-    spec = _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
+    # local inputs (Neubau, own migration, one-off changes) stay with any Kreis scenario
+    spec = _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"), spec_query)
     return (
         brief(ags, spec),
         {"ags": ags, **spec.query()},

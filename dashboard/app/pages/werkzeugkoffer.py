@@ -88,7 +88,7 @@ def layout(
 ) -> html.Div:
     """The page; URL query values arrive as keyword arguments (shareable view)."""
     ags = _model.parse_ags(ags)
-    spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
+    spec = _model.parse_scenario(szenario, tfr, e0, wanderung, _query)
     year = _model.parse_year(jahr, default=C.HORIZONS[0])
     year = year if year in C.HORIZONS else C.HORIZONS[0]
     field, group = _pick(feld, FIELDS_OF_ACTION), _pick(gruppe, PLANNING_AGE_GROUPS)
@@ -253,7 +253,8 @@ def _horizon(year: object) -> int:
 
 def _spec(key: str | None, spec_query: dict | None) -> _model.ScenarioSpec:
     q = dict(spec_query) if key == _model.CUSTOM and isinstance(spec_query, dict) else {}
-    return _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
+    # local inputs (Neubau, own migration, one-off changes) stay with any Kreis scenario
+    return _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"), spec_query)
 
 
 @callback(
