@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, OPEN_AGE
 from dashboard.data import embedded, official, zensus2022_households
+from dashboard.figures.labels import assumptions_de
 from dashboard.projection import engine
 from dashboard.projection.local import (
     LIMITS,
@@ -224,8 +225,8 @@ def test_local_bands_are_centred_on_the_local_projection_fast_and_kernel_agree()
 def test_assumptions_table_names_the_local_inputs_and_their_sources() -> None:
     r = engine.project(_local(new_housing=(parse_new_housing("05358044:2026-2030:200"),)))
     t = r.assumptions
-    loc = t[t.component == "Lokale Annahmen"]
-    assert len(loc) >= 1
+    loc = assumptions_de(t[t.component == "local"])
+    assert len(loc) >= 1 and set(loc.parameter_de) == {"Neubau Nideggen"}
     text = " ".join(loc.astype(str).to_numpy().ravel())
     assert "Nideggen" in text and "Zensus 2022" in text and "12711-01-03-4" in text
     assert "2,19" in text  # persons per dwelling, German format

@@ -236,9 +236,10 @@ class ProjectionResult:
         for the official municipal totals of 31.12.2024 and for the Kreis).
     age_groups : ``ags, municipality, year, age_group, population, share`` (PLANNING_AGE_GROUPS,
         ordered categorical), incl. Kreis.
-    assumptions : ``component, parameter, value, unit, source, period, method, fit`` (German text)
-        with scenario rows first.
-    warnings : ``ags, year, sex, age, kind, amount``; kinds (see ``WARNING_KINDS_DE``):
+    assumptions : :data:`~dashboard.projection.assumptions.ASSUMPTION_COLUMNS` (codes in
+        ``component, parameter, qualifier, unit``; German documentation in ``source, period,
+        method, fit``) with the scenario rows (``component == "scenario"``) first.
+    warnings : ``ags, year, sex, age, kind, amount``; kinds (German explanations: ``dashboard.text.WARNING_KINDS``):
         ``emigration_exceeds_cohort`` (persons not removed because the cell was floored at 0)
         and ``negative_in_migration`` (region-level, ``sex = "total"``, ``age`` <NA>).
     arrays : raw arrays: ``population`` (T+1, R, 2, A), ``births`` (T, R, 2), ``deaths``,
@@ -382,15 +383,6 @@ def _components(res: RunResult, flows: list, years: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
-#: Kinds of warnings (German explanations for the app).
-WARNING_KINDS_DE = {
-    "emigration_exceeds_cohort": "Mehr Fortzüge als Personen im Jahrgang: Zelle auf 0 gesetzt, "
-    "der Rest der Fortzüge wurde nicht abgezogen (Personen).",
-    "negative_in_migration": "Das Wanderungsziel der Gemeinde liegt unter ihren Fortzügen: rechnerisch "
-    "negative Zuzüge (Personen, alle Alter und beide Geschlechter).",
-}
-
-
 def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataFrame:
     """Warnings table ``ags, year, sex, age, kind, amount`` (age is <NA> for region-level rows)."""
     idx = np.argwhere(shortfall > 1e-9)
@@ -429,22 +421,24 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
     h = scenario.horizon
     e0_at = [a.e0[i] + a.e0_gain_per_year[i] * (h - a.mortality_year) + scenario.e0_gain for i in range(2)]
     rows = [
-        ("Szenario", "Szenario", np.nan, "", "", "", scenario.label, ""),
+        ("scenario", "scenario", scenario.name, np.nan, "", "", "", scenario.label, ""),
         (
-            "Szenario",
-            "Geburtenrate (TFR) im Szenario",
+            "scenario",
+            "tfr",
+            "",
             rates["tfr"],
-            "Kinder je Frau",
+            "children_per_woman",
             "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             "konstant ab dem ersten Projektionsjahr",
             "",
         ),
         (
-            "Szenario",
-            "Nettowanderung im Szenario (Kreis)",
+            "scenario",
+            "net_migration",
+            "",
             rates["net_migration_kreis"],
-            "Personen je Jahr",
+            "persons_per_year",
             "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             (
@@ -455,10 +449,11 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             "Zeitpunkt der Wanderung: Jahresmitte (halbes Jahr Sterblichkeit und Geburten-Exposition)",
         ),
         (
-            "Szenario",
-            "Zusätzliche Lebenserwartung bis zum Zieljahr (über den Basispfad hinaus)",
+            "scenario",
+            "e0_gain",
+            "",
             scenario.e0_gain,
-            "Jahre",
+            "years",
             "Szenarioannahme",
             f"{BASE_YEAR}–{h}",
             "linear ansteigend, proportionale Senkung aller Sterberaten; zusätzlich zum Anstieg der Basis "

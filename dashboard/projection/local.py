@@ -966,7 +966,11 @@ def _share_text(item) -> str:
 
 
 def assumption_rows(local: LocalScenario, horizon: int) -> list[tuple]:
-    """Rows ``(component, parameter, value, unit, source, period, method, fit)`` of the local inputs (German)."""
+    """Rows of the local inputs for the assumptions table (:data:`~dashboard.projection.assumptions.ASSUMPTION_COLUMNS`).
+
+    Codes: component ``"local"``, parameter ``new_housing`` / ``own_migration`` / ``one_off_in`` /
+    ``one_off_out``, qualifier = the AGS; German documentation in source, period, method.
+    """
     from dashboard.text import fmt_dec
 
     rows = []
@@ -982,14 +986,15 @@ def assumption_rows(local: LocalScenario, horizon: int) -> list[tuple]:
         yrs = _fmt_years(n.first_year, n.last_year).replace("-", "–")
         rows.append(
             (
-                "Lokale Annahmen",
-                f"Neubau {name}: {fmt_int(n.dwellings)} Wohnungen",
+                "local",
+                "new_housing",
+                n.ags,
                 float(n.dwellings * ppd),
-                "zusätzliche Zuziehende (insgesamt)",
+                "additional_in_migrants",
                 f"{src_ppd}; {SOURCE_PROFILE}",
                 yrs + ("" if n.last_year <= horizon else f" (nach {horizon} nicht berechnet)"),
-                "Wohnungen gleichmäßig auf die Jahre verteilt × Personen je Wohnung, Zuzug zur Jahresmitte; "
-                + _share_text(n),
+                f"{fmt_int(n.dwellings)} Wohnungen, gleichmäßig auf die Jahre verteilt × Personen je Wohnung, "
+                "Zuzug zur Jahresmitte; " + _share_text(n),
                 "",
             )
         )
@@ -998,10 +1003,11 @@ def assumption_rows(local: LocalScenario, horizon: int) -> list[tuple]:
         yrs = m.years(horizon)
         rows.append(
             (
-                "Lokale Annahmen",
-                f"Eigener Wanderungssaldo {name}",
+                "local",
+                "own_migration",
+                m.ags,
                 float(m.net),
-                "Personen je Jahr",
+                "persons_per_year",
                 "Szenarioannahme",
                 f"{yrs.start}–{yrs.stop - 1}" if len(yrs) else "außerhalb des Zeitraums",
                 "ersetzt den Bevölkerungsanteil der Gemeinde am Wanderungssaldo des Kreises; die anderen Gemeinden "
@@ -1020,13 +1026,14 @@ def assumption_rows(local: LocalScenario, horizon: int) -> list[tuple]:
         )
         rows.append(
             (
-                "Lokale Annahmen",
-                f"{'Zuzug' if c.persons > 0 else 'Fortzug'} {name}, {ages} Jahre",
+                "local",
+                "one_off_in" if c.persons > 0 else "one_off_out",
+                c.ags,
                 float(c.persons),
-                "Personen",
+                "persons",
                 f"Szenarioannahme; Verteilung nach Geschlecht und Alter: {SOURCE_KREIS_BASE}",
                 str(c.year) + ("" if c.year <= horizon else f" (nach {horizon} nicht berechnet)"),
-                f"{how}; Zeitpunkt Jahresmitte; " + _share_text(c),
+                f"Alter {ages} Jahre; {how}; Zeitpunkt Jahresmitte; " + _share_text(c),
                 "",
             )
         )
