@@ -12,8 +12,6 @@ import urllib.request
 import numpy as np
 import pytest
 
-from tests._live import serve
-
 Q_OUT = {"page": "szenarien", "type": "query"}
 S_OUT = {"page": "szenarien", "type": "sel"}
 BAD = [
@@ -26,11 +24,8 @@ BAD = [
 
 
 @pytest.fixture(scope="module")
-def base_url():
-    from dashboard.app import app
-
-    with serve(app.server) as url:
-        yield url
+def base_url(live_server):
+    return live_server
 
 
 def post(base: str, payload: dict) -> tuple[int, dict | str]:

@@ -73,8 +73,6 @@ MODEL_TABLES = {
     "komponenten": "components",
     "annahmen": "assumptions",
 }
-#: Downloads that need the projection model.
-MODEL_DEPENDENT = frozenset(MODEL_TABLES) | {"rueckrechnung", "intervalle", "trefferquote"}
 #: Draws behind the interval download (the full run; the charts use fewer).
 DOWNLOAD_DRAWS = 1000
 
@@ -89,15 +87,15 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
         return kreis_age_groups()
     if name == "verlauf":
         return _model.history_series()[0]
-    if name == "rueckrechnung" and _model.model_available():
+    if name == "rueckrechnung":
         return _model.backtest_table()
-    if name == "intervalle" and _model.model_available():
+    if name == "intervalle":
         return _model.probabilistic(spec, draws=DOWNLOAD_DRAWS).download_table()
-    if name == "trefferquote" and _model.model_available():
+    if name == "trefferquote":
         return _model.backtest_coverage()
-    if name == "annahmen" and _model.model_available():
+    if name == "annahmen":
         return assumptions_de(_model.result(spec).assumptions)
-    if name in MODEL_TABLES and _model.model_available():
+    if name in MODEL_TABLES:
         return getattr(_model.result(spec), MODEL_TABLES[name]).copy()
     raise KeyError(name)
 
@@ -282,7 +280,7 @@ def register(server: Flask) -> None:
         if problems:  # never the Basis under the name of another scenario
             return _german_error(400, QUERY["download_refused"].format(problems="; ".join(problems)))
         spec = _spec()
-        if name == "vorausberechnung" and ext == "xlsx" and _model.model_available():
+        if name == "vorausberechnung" and ext == "xlsx":
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "vorausberechnung.xlsx"
                 write_excel(_model.result(spec), path)

@@ -14,7 +14,6 @@ from dashboard.app._components import (
     chart_outputs,
     data_table,
     labelled,
-    notice,
     query_store,
     region_dropdown,
     selection_store,
@@ -35,7 +34,7 @@ PAGE = "gemeinde"
 
 def history_fig(ags: str):
     hist, breaks = _model.history_series()
-    proj = _model.result(_model.ScenarioSpec()).indicators if _model.model_available() else None
+    proj = _model.result(_model.ScenarioSpec()).indicators
     return trends.history_figure(hist, ags=ags, breaks=breaks, projection=proj)
 
 
@@ -113,20 +112,11 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     spec = _model.parse_scenario("basis", local=_query)
     year = _model.parse_year(jahr, default=BASE_YEAR)
-    model = _model.model_available()
-    if not model:
-        return html.Div(
-            [
-                html.H1(f"Gemeinde: {region_name(ags)}", id="gm-title"),
-                stand_line(False),
-                notice(T["no_model"]),
-            ]
-        )
     hf, ht, gf, gt, cf, ct = region_view(ags)
     pf, pt = pyramid_view(ags, year)
     parts = [
         html.H1(f"Gemeinde: {region_name(ags)}", id="gm-title"),
-        stand_line(model),
+        stand_line(),
         html.Div([region_dropdown("gm-ags", ags, include_kreis=False)], className="controls"),
         html.H2("Bevölkerung seit 1983"),
         chart(
@@ -138,77 +128,76 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             "Sprünge an den Linien sind Korrekturen der Statistik, keine Zu- oder Abwanderung.",
         ),
     ]
-    if model:
-        pyr = chart(
-            "gm-pyramid",
-            pf,
-            label="Altersaufbau nach Alter und Geschlecht",
-            note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
-            f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. "
-            + T["structure_note"].format(year=BASE_YEAR),
-            table=pt,
-        )
-        parts += [
-            html.H2("Altersaufbau"),
-            html.Div(
-                [
-                    html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
-                    dcc.Slider(
-                        id="gm-jahr",
-                        min=BASE_YEAR,
-                        max=2045,
-                        step=1,
-                        value=year,
-                        marks={y: str(y) for y in (BASE_YEAR, 2030, 2035, 2040, 2045)},
+    pyr = chart(
+        "gm-pyramid",
+        pf,
+        label="Altersaufbau nach Alter und Geschlecht",
+        note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
+        f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. "
+        + T["structure_note"].format(year=BASE_YEAR),
+        table=pt,
+    )
+    parts += [
+        html.H2("Altersaufbau"),
+        html.Div(
+            [
+                html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
+                dcc.Slider(
+                    id="gm-jahr",
+                    min=BASE_YEAR,
+                    max=2045,
+                    step=1,
+                    value=year,
+                    marks={y: str(y) for y in (BASE_YEAR, 2030, 2035, 2040, 2045)},
+                ),
+            ],
+            className="control control-wide",
+        ),
+        pyr,
+        html.H2("Planungsaltersgruppen"),
+        chart(
+            "gm-groups",
+            gf,
+            table=gt,
+            label="Planungsaltersgruppen im Zeitverlauf",
+            note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
+            "vorausberechnet; die Ausgangswerte der Altersgruppen sind geschätzt (die Einwohnerzahl "
+            f"am 31.12.{BASE_YEAR} ist amtlich).",
+        ),
+        *local_block(ags, spec),
+        html.H2("Unsicherheit der Vorausberechnung"),
+        html.Div(
+            [
+                labelled(
+                    "gm-fan-groesse",
+                    T["fan_quantity"],
+                    dcc.Dropdown(
+                        id="gm-fan-groesse",
+                        options=fan.quantity_options(),
+                        value="population",
+                        clearable=False,
                     ),
-                ],
-                className="control control-wide",
-            ),
-            pyr,
-            html.H2("Planungsaltersgruppen"),
-            chart(
-                "gm-groups",
-                gf,
-                table=gt,
-                label="Planungsaltersgruppen im Zeitverlauf",
-                note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
-                "vorausberechnet; die Ausgangswerte der Altersgruppen sind geschätzt (die Einwohnerzahl "
-                f"am 31.12.{BASE_YEAR} ist amtlich).",
-            ),
-            *local_block(ags, spec),
-            html.H2("Unsicherheit der Vorausberechnung"),
-            html.Div(
-                [
-                    labelled(
-                        "gm-fan-groesse",
-                        T["fan_quantity"],
-                        dcc.Dropdown(
-                            id="gm-fan-groesse",
-                            options=fan.quantity_options(),
-                            value="population",
-                            clearable=False,
-                        ),
-                    )
-                ],
-                className="controls",
-            ),
-            chart(
-                "gm-fan",
-                None,
-                label="Vorausberechnung mit 80- und 95-%-Intervall",
-                note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS),
-                table=html.P(T["fan_loading"]),
-            ),
-            html.H2("Geburten, Sterbefälle und Wanderungen"),
-            chart(
-                "gm-components",
-                cf,
-                table=ct,
-                label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
-                note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
-                "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024).",
-            ),
-        ]
+                )
+            ],
+            className="controls",
+        ),
+        chart(
+            "gm-fan",
+            None,
+            label="Vorausberechnung mit 80- und 95-%-Intervall",
+            note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS),
+            table=html.P(T["fan_loading"]),
+        ),
+        html.H2("Geburten, Sterbefälle und Wanderungen"),
+        chart(
+            "gm-components",
+            cf,
+            table=ct,
+            label="Geburten, Sterbefälle und Wanderungssaldo je Jahr",
+            note="Unterbrochene Linien: Modellwerte der Vorausberechnung (für die Gemeinden geschätzt). "
+            "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024).",
+        ),
+    ]
     parts.append(html.Div(measures_teaser(ags), id="gm-measures"))
     sel = {"ags": ags, **{k: v for k, v in _model.selection(spec).items() if k != "szenario"}}
     parts += [query_store(PAGE, page_query(ags, year, spec)), selection_store(PAGE, sel)]

@@ -19,11 +19,9 @@ from dashboard.app._components import (
     chart,
     data_table,
     labelled,
-    notice,
     query_store,
     region_dropdown,
     selection_store,
-    stand_line,
 )
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.constants import BASE_YEAR, KREIS_AGS
@@ -255,8 +253,6 @@ def layout(
     **_query,
 ) -> html.Div:
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
-    if not _model.model_available():
-        return html.Div([html.H1("Kurzbericht"), stand_line(False), notice(T["no_model"])])
     spec = _model.parse_scenario(szenario, tfr, e0, wanderung, _query)
     return html.Div(
         [

@@ -203,8 +203,6 @@ def layout(
     id: str | None = None,  # noqa: A002 - the permalink's query key
     **_query,
 ) -> html.Div:
-    if not _model.model_available():
-        return html.Div([html.H1("Szenarien"), stand_line(False), notice(T["no_model"])])
     indicator = kennzahl if kennzahl in INDICATORS else "population"
     d = _model.basis_defaults()
     opened, saved_store = None, None
