@@ -54,8 +54,12 @@ def _out(outputs) -> str:
 STORES = ("sz-lokal", "sz-saved")
 
 
-def _prop(i) -> str:
-    return "data" if i in STORES else "n_clicks" if str(i).endswith("-los") else "value"
+def _prop(cid) -> str:
+    if str(cid).endswith("-los") or cid == "sz-reset":
+        return "n_clicks"
+    if cid == "sz-ziel":  # an input of the target callback: Enter in the box
+        return "n_submit"
+    return "data" if cid in STORES else "value"
 
 
 def payload(outputs, inputs, state=(), changed=None) -> dict:
@@ -65,7 +69,7 @@ def payload(outputs, inputs, state=(), changed=None) -> dict:
         if len(outputs) > 1
         else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": _prop(i), "value": v} for i, v in inputs],
-        "state": [{"id": i, "property": _prop(i), "value": v} for i, v in state],
+        "state": [{"id": i, "property": "data" if i in STORES else "value", "value": v} for i, v in state],
         "changedPropIds": [f"{changed}.value"] if changed else [],
     }
 
@@ -169,13 +173,20 @@ def test_fan_callback_never_fails(base_url, bad):
 @pytest.mark.parametrize("year", [3000, "abc", [2030], True])
 def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
     """A year the dropdown does not offer cannot come from the page: 400 naming the field."""
-    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung", "value")]
+    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung-setzen", "data")]
     status, body = post(
         base_url,
         payload(
             outputs,
-            [("sz-ziel-los", 1)],
-            state=[("sz-ziel", 300000), ("sz-zieljahr", year), ("sz-tfr", None), ("sz-e0", None)],
+            [("sz-ziel-los", 1), ("sz-ziel", None), ("sz-reset", None)],
+            state=[
+                ("sz-ziel", "300.000"),
+                ("sz-zieljahr", year),
+                ("sz-tfr", None),
+                ("sz-e0", None),
+                ("sz-wanderung", None),
+                ("sz-lokal", None),
+            ],
             changed="sz-ziel-los",
         ),
     )
@@ -187,17 +198,25 @@ def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
     "target, year, expect",
     [
         ("abc", 2030, "zwischen 100.000 und 500.000"),
-        (1e9, 2030, "zwischen 100.000 und 500.000"),
+        ("1.000.000.000", 2030, "zwischen 100.000 und 500.000"),
+        ("1,2,3", 2030, "zwischen 100.000 und 500.000"),
     ],
 )
 def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
-    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung", "value")]
+    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung-setzen", "data")]
     status, body = post(
         base_url,
         payload(
             outputs,
-            [("sz-ziel-los", 1)],
-            state=[("sz-ziel", target), ("sz-zieljahr", year), ("sz-tfr", -5), ("sz-e0", None)],
+            [("sz-ziel-los", 1), ("sz-ziel", None), ("sz-reset", None)],
+            state=[
+                ("sz-ziel", target),
+                ("sz-zieljahr", year),
+                ("sz-tfr", -5),
+                ("sz-e0", None),
+                ("sz-wanderung", None),
+                ("sz-lokal", None),
+            ],
             changed="sz-ziel-los",
         ),
     )

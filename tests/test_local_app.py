@@ -32,26 +32,26 @@ def _text(component) -> str:
 
 
 def test_spec_carries_local_inputs_through_the_url_and_the_selection() -> None:
-    spec = _model.ScenarioSpec("zuwanderung_hoch", local=LOCAL)
+    spec = _model.ScenarioSpec("zuwanderung_hoch").with_local(LOCAL)
     q = spec.query()
     assert q == {"szenario": "zuwanderung_hoch", "neubau": "05358044:2026-2030:200"}
     assert _model.parse_scenario(q["szenario"], local=q) == spec
     assert _model.to_scenario(spec) == Scenario("zuwanderung_hoch", migration_factor=1.5, local=LOCAL)
     assert _model.to_scenario(_model.ScenarioSpec()) is PRESETS["basis"]
     sel = _model.selection(_model.ScenarioSpec())
-    assert sel["neubau"] == "" and sel["einmalig"] == "" and sel["wanderung_gemeinde"] == ""
+    assert sel["neubau"] is None and sel["einmalig"] is None and sel["wanderung_gemeinde"] is None
     assert _model.spec_label(spec) == "Hohe Zuwanderung mit lokalen Annahmen"
     assert _model.parse_local({"neubau": "kaputt"}) == LocalScenario()
     assert _model.parse_local(["neubau"]) == LocalScenario()
 
 
 def test_spec_from_a_saved_scenario() -> None:
-    assert _model.spec_from_scenario(Scenario(local=LOCAL)) == _model.ScenarioSpec("basis", local=LOCAL)
+    assert _model.spec_from_scenario(Scenario(local=LOCAL)) == _model.ScenarioSpec("basis").with_local(LOCAL)
     own = _model.spec_from_scenario(Scenario("eigenes", tfr=1.6, net_migration=2000.0, local=LOCAL))
-    assert own == _model.ScenarioSpec(_model.CUSTOM, 1.6, None, 2000.0, local=LOCAL)
+    assert own == _model.ScenarioSpec(_model.CUSTOM, 1.6, None, 2000.0).with_local(LOCAL)
     with pytest.raises(ValueError, match="Zieljahr 2030"):
         _model.spec_from_scenario(Scenario("x", tfr=1.6, horizon=2030))
-    with pytest.raises(ValueError, match="außerhalb der Regler"):
+    with pytest.raises(ValueError, match="nicht im erlaubten Bereich"):
         _model.spec_from_scenario(Scenario("x", tfr=2.9))
 
 
@@ -96,7 +96,7 @@ def test_panel_adds_replaces_and_removes_entries_with_german_messages() -> None:
 
 
 def test_effect_view_equals_the_model_and_its_figure_validates() -> None:
-    spec = szenarien.own_spec(None, None, None, LOCAL)
+    spec = szenarien.own_spec(None, None, None, listed=LOCAL.to_query())
     fig, table = _local_panel.effect_view(spec, NIDEGGEN, 2035)
     go.Figure(fig.to_dict())  # a wrong property name fails here
     eff = _model.local_effect(spec, NIDEGGEN, 2035).set_index("age_group")
@@ -110,7 +110,7 @@ def test_effect_view_equals_the_model_and_its_figure_validates() -> None:
 
 
 def test_fan_note_and_band_follow_the_local_inputs() -> None:
-    spec = szenarien.own_spec(None, None, None, LOCAL)
+    spec = szenarien.own_spec(None, None, None, listed=LOCAL.to_query())
     assert "lokalen Annahmen selbst gelten dabei als sicher" in szenarien.fan_note(spec)
     assert "lokalen" not in szenarien.fan_note(szenarien.own_spec(None, None, None))
     q, draws, exact = _model.scenario_fan(spec)
@@ -125,7 +125,7 @@ def test_upload_accepts_a_scenario_file_and_names_every_problem() -> None:
     doc = to_json(Scenario("eigenes", tfr=1.6, local=LOCAL), title="T")
     url = "data:application/json;base64," + base64.b64encode(doc.encode()).decode()
     msg, spec = _local_panel.upload(url, "s.json")
-    assert spec == _model.ScenarioSpec(_model.CUSTOM, 1.6, local=LOCAL) and "s.json" in msg
+    assert spec == _model.ScenarioSpec(_model.CUSTOM, 1.6).with_local(LOCAL) and "s.json" in msg
     cases = [
         ("data:application/json;base64,!!!", "beschädigt"),
         ("data:application/json,{}", "kein base64"),
@@ -144,7 +144,7 @@ def test_upload_accepts_a_scenario_file_and_names_every_problem() -> None:
     for contents, needle in cases:
         msg, spec = _local_panel.upload(contents, "s.json")
         assert spec is None and needle in _text(msg), (needle, _text(msg))
-    dl = _local_panel.download(szenarien.own_spec(None, None, None, LOCAL))
+    dl = _local_panel.download(szenarien.own_spec(None, None, None, listed=LOCAL.to_query()))
     assert (
         dl["filename"] == "szenario.json"
         and json.loads(dl["content"])["local"]["new_housing"][0]["dwellings"] == 200
@@ -153,7 +153,7 @@ def test_upload_accepts_a_scenario_file_and_names_every_problem() -> None:
 
 @pytest.mark.store
 def test_save_needs_a_signed_in_user_and_the_permalink_opens_the_same_scenario(fresh_store) -> None:
-    spec = szenarien.own_spec(1.6, None, None, LOCAL)
+    spec = szenarien.own_spec(1.6, None, None, listed=LOCAL.to_query())
     with server.test_request_context("/"):
         anonymous = _local_panel.save(spec, "Neubau", "")
     assert "melden Sie sich bitte an" in _text(anonymous) and fresh_store.scenarios() == []
@@ -213,7 +213,9 @@ def test_downloads_and_brief_use_the_local_scenario() -> None:
 
 
 def test_werkzeugkoffer_gap_view_uses_the_local_scenario() -> None:
-    spec = _model.ScenarioSpec(local=LocalScenario(new_housing=(NewHousing(NIDEGGEN, 2026, 2030, 3000),)))
+    spec = _model.ScenarioSpec().with_local(
+        LocalScenario(new_housing=(NewHousing(NIDEGGEN, 2026, 2030, 3000),))
+    )
     view = C.gaps_view(ags=NIDEGGEN, year=2030, spec=spec)
     assert "mit lokalen Annahmen" in _text(view["rule"])
     ag_local = C.age_groups_for(spec)
@@ -233,7 +235,7 @@ def test_werkzeugkoffer_gap_view_uses_the_local_scenario() -> None:
 def test_nav_links_carry_local_inputs() -> None:
     from dashboard.app._nav import nav_href
 
-    sel = {"ags": NIDEGGEN, **_model.selection(_model.ScenarioSpec(local=LOCAL))}
+    sel = {"ags": NIDEGGEN, **_model.selection(_model.ScenarioSpec().with_local(LOCAL))}
     for path in ("/szenarien", "/kurzbericht", "/werkzeugkoffer", "/gemeinde"):
         assert "neubau=05358044%3A2026-2030%3A200" in nav_href(path, sel)
     assert "neubau" not in nav_href(

@@ -59,8 +59,8 @@ def test_planner_saves_200_dwellings_anonymous_opens_permalink_brief_is_one_page
     page.locator("#sz-lokal-meldung").get_by_text("Übernommen").wait_for()
 
     # the effect table equals the model: 0–5-year-olds and the total of Nideggen 2030 rise
-    spec = _model.ScenarioSpec(
-        _model.CUSTOM, local=LocalScenario(new_housing=(NewHousing(NIDEGGEN, 2026, 2030, 200),))
+    spec = _model.ScenarioSpec(_model.CUSTOM).with_local(
+        LocalScenario(new_housing=(NewHousing(NIDEGGEN, 2026, 2030, 200),))
     )
     eff = _model.local_effect(spec, NIDEGGEN, 2030).set_index("age_group")
     total_diff = f"+{eff.loc['total', 'difference']:,.0f}".replace(",", ".")

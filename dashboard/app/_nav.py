@@ -5,14 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from dashboard.constants import KREIS_AGS
+from dashboard.projection.scenarios import PARAMETERS, URL_KEYS
 
-#: Which selection keys each page understands in its URL.
-_LOCAL = ("neubau", "wanderung_gemeinde", "einmalig")  # local inputs (dashboard.projection.local)
+#: Which selection keys each page understands in its URL (the scenario's keys come from the
+#: parameter declaration, so a new parameter travels with every link). /gemeinde reads the
+#: local (per-municipality) inputs only.
+_LOCAL = tuple(p.url_key for p in PARAMETERS if p.target == "local")
 _PAGE_KEYS = {
     "/gemeinde": ("ags", *_LOCAL),
-    "/szenarien": ("ags", "szenario", "tfr", "e0", "wanderung", *_LOCAL),
-    "/kurzbericht": ("ags", "szenario", "tfr", "e0", "wanderung", *_LOCAL),
-    "/werkzeugkoffer": ("ags", "szenario", *_LOCAL),
+    "/szenarien": ("ags", *URL_KEYS),
+    "/kurzbericht": ("ags", *URL_KEYS),
+    "/werkzeugkoffer": ("ags", *URL_KEYS),
 }
 
 

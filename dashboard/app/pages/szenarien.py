@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.app import _local_panel, _model, _validate
 from dashboard.app._components import (
@@ -21,9 +21,9 @@ from dashboard.app._components import (
 )
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan
-from dashboard.figures.labels import INDICATORS, T, fmt_dec, fmt_int, fmt_signed_int, fmt_value, region_name
+from dashboard.figures.labels import INDICATORS, T, fmt_int, fmt_signed_int, fmt_value, region_name
 from dashboard.figures.scenarios import scenario_figure
-from dashboard.text import LOCAL, fmt_date
+from dashboard.text import LOCAL, NUMBER_INPUT, fmt_date, fmt_input, fmt_num
 
 dash.register_page(
     __name__, path="/szenarien", name="Szenarien", order=2, title="Szenarien – Kreis Düren 2030"
@@ -35,35 +35,117 @@ OWN = "Eigenes Szenario"
 IND_OPTIONS = [{"label": v[0], "value": k} for k, v in INDICATORS.items()]
 
 
-def own_spec(tfr, e0, wanderung, local=None) -> _model.ScenarioSpec:
-    """The user's scenario; a slider left at its Basis mark means the exact Basis assumption
-    (the marks show rounded values, e.g. 2.300 for an estimated 2.323 persons/year).
-    ``local``: the local inputs (a ``LocalScenario`` or their query values)."""
-    d = _model.basis_defaults()
-    same = lambda v, key: v is None or _model.parse_float(v, -1e9, 1e9) == d[key]  # noqa: E731
-    return _model.parse_scenario(
-        _model.CUSTOM,
-        None if same(tfr, "tfr") else tfr,
-        None if same(e0, "e0_gain") else e0,
-        None if same(wanderung, "net_migration") else wanderung,
-        local,
+#: The controls of the own scenario: one slider + input box per declared parameter.
+CONTROLLED = tuple(p for p in _model.PARAMETERS if p.target == "scenario" and not p.many)
+
+
+def slider_id(p) -> str:
+    return f"sz-{p.url_key}"
+
+
+def box_id(p) -> str:
+    return f"sz-{p.url_key}-eingabe"
+
+
+def message_id(p) -> str:
+    return f"sz-{p.url_key}-hinweis"
+
+
+def set_id(p) -> str:
+    return f"sz-{p.url_key}-setzen"
+
+
+#: Parameters without a slider (list-valued, per municipality): their link values live in
+#: the store ``sz-lokal`` (``{url_key: text}``), which the local-inputs panel edits.
+LISTED = tuple(p for p in _model.PARAMETERS if p not in CONTROLLED)
+
+
+def own_spec(*values, listed: dict | None = None) -> _model.ScenarioSpec:
+    """The user's scenario from the sliders' values (in the order of :data:`CONTROLLED`) and
+    the link values of the other parameters (``listed``, the store ``sz-lokal``); a slider left
+    at its Basis value means the exact Basis assumption (the controls show the Basis value
+    rounded, e.g. 1,48 children per woman)."""
+    rest = listed if isinstance(listed, dict) else {}
+    return _model.own_spec(
+        {
+            **{p.url_key: rest.get(p.url_key) for p in LISTED},
+            **{p.url_key: v for p, v in zip(CONTROLLED, values)},
+        }
     )
 
 
-def slider_values(spec: _model.ScenarioSpec) -> tuple[float, float, float]:
-    """Slider positions showing a spec (presets as their effective values)."""
+def slider_values(spec: _model.ScenarioSpec) -> tuple[float, ...]:
+    """Control positions showing a spec (in the order of :data:`CONTROLLED`; a preset as its
+    effective values, e.g. "Zuwanderung hoch" as 1,5 × the Basis net migration)."""
     d = _model.basis_defaults()
-    if spec.key not in (_model.CUSTOM, "basis"):
-        sc = _model.to_scenario(spec)
-        from dashboard.projection import estimate_assumptions
+    own = spec.values()
+    if spec.key in (_model.CUSTOM, "basis"):
+        return tuple(own.get(p.key, d[p.key]) for p in CONTROLLED)
+    from dashboard.projection import estimate_assumptions
 
-        a = estimate_assumptions()
-        net = sc.net_migration if sc.net_migration is not None else a.net_migration * sc.migration_factor
-        return (sc.tfr if sc.tfr is not None else d["tfr"], sc.e0_gain, float(net))
-    return (
-        spec.tfr if spec.tfr is not None else d["tfr"],
-        spec.e0_gain if spec.e0_gain is not None else d["e0_gain"],
-        spec.net_migration if spec.net_migration is not None else d["net_migration"],
+    sc = spec.scenario()
+    net = sc.net_migration
+    if net is None:
+        net = estimate_assumptions().net_migration * sc.migration_factor
+    eff = {
+        "tfr": sc.tfr if sc.tfr is not None else d["tfr"],
+        "e0_gain": sc.e0_gain,
+        "net_migration": float(net),
+    }
+    return tuple(eff.get(p.key, d[p.key]) for p in CONTROLLED)
+
+
+def listed_values(spec: _model.ScenarioSpec) -> dict[str, str]:
+    """Link values of the spec's list-valued parameters (the store ``sz-lokal``)."""
+    q = spec.query()
+    return {p.url_key: q[p.url_key] for p in LISTED if p.url_key in q}
+
+
+def param_control(p, value: float, basis: float) -> html.Div:
+    """Slider and German input box of one parameter (label, range, step from the declaration).
+
+    The box takes German numbers ("1,6", "2.300"); Enter or leaving the box applies; a value it
+    cannot use is named beside it and not applied. The slider handle gets its accessible name
+    from the label (``data-thumb-label``, see ``assets/a11y.js``).
+    """
+    lo, hi = p.ui_range
+    label_id = f"{slider_id(p)}-label"
+    return html.Div(
+        [
+            html.Label(p.control_label(basis), htmlFor=box_id(p), id=label_id),
+            html.Div(
+                [
+                    html.Div(
+                        dcc.Slider(
+                            id=slider_id(p),
+                            min=lo,
+                            max=hi,
+                            step=p.step,
+                            value=value,
+                            marks={x: fmt_num(x, 2) for x in p.marks},
+                            allow_direct_input=False,
+                        ),
+                        className="param-slider",
+                        **{"data-thumb-label": label_id, "data-thumb-unit": p.unit_text},
+                    ),
+                    dcc.Input(
+                        id=box_id(p),
+                        type="text",
+                        inputMode="decimal",
+                        value=fmt_input(value, 6),
+                        debounce=True,
+                        autoComplete="off",
+                        size="8",
+                        className="param-box",
+                    ),
+                ],
+                className="param-row",
+            ),
+            html.P(id=message_id(p), className="param-message", **{"aria-live": "polite"}),
+            dcc.Store(id=set_id(p)),
+        ],
+        className="control param",
+        **{"data-input-message": message_id(p)},
     )
 
 
@@ -129,7 +211,6 @@ def fan_view(ags: str, spec: _model.ScenarioSpec):
     """
     q, draws, exact = _model.scenario_fan(spec)
     t = fan.fan_table(q, ags=ags)
-    del exact  # the chart note states how the band of an own or local scenario is made
     return (
         fan.fan_chart(
             q, ags=ags, draws=draws, title=f"Eigenes Szenario mit Unsicherheit: {region_name(ags)}"
@@ -155,19 +236,13 @@ def query_of(ags, indicator, spec, keys, saved: dict | None = None) -> dict[str,
     }
 
 
-def brief_href(ags: str, spec: _model.ScenarioSpec) -> str:
-    from urllib.parse import urlencode
-
-    return "/kurzbericht?" + urlencode({"ags": ags if ags != KREIS_AGS else "05358008", **spec.query()})
-
-
 def fan_note(spec: _model.ScenarioSpec) -> str:
     note = T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS) + " " + T["fan_note_own"]
     return note + (LOCAL["fan_note_local"] if spec.local else "")
 
 
 def open_saved(key: str):
-    """(spec, notice, saved-store data) of a permalink; on failure (None, error notice, None)."""
+    """(spec, notice, saved key) of a permalink; on failure (None, error notice, None)."""
     try:
         saved, spec = _model.load_saved(key)
     except ValueError as e:
@@ -196,31 +271,32 @@ def open_saved(key: str):
 def layout(
     ags: str | None = None,
     kennzahl: str | None = None,
-    tfr: str | None = None,
-    e0: str | None = None,
-    wanderung: str | None = None,
     vergleich: str | None = None,
     id: str | None = None,  # noqa: A002 - the permalink's query key
     **_query,
 ) -> html.Div:
     indicator = kennzahl if kennzahl in INDICATORS else "population"
     d = _model.basis_defaults()
+    spec = _model.own_spec(_model.scenario_query(_query))
     opened, saved_store = None, None
-    spec = own_spec(tfr, e0, wanderung, _query)
     if id is not None:
         loaded, opened, key = open_saved(id)
         if loaded is not None:
-            spec = own_spec(*slider_values(loaded), loaded.local)
+            spec = own_spec(*slider_values(loaded), listed=listed_values(loaded))
             saved_store = {"key": key, "query": spec.query()}
             if ags is None and spec.local:
                 ags = spec.local.municipalities[0]
     ags = _model.parse_ags(ags)
+    chosen = _query.get("szenario")
+    if vergleich is None and chosen in _model.preset_keys() and chosen != "basis":
+        vergleich = chosen  # a preset chosen elsewhere (navigation): shown for comparison
     keys = compare_keys(vergleich)
     fig, table, big, sub = view(ags, indicator, spec, keys)
+    # the page's contribution to the cross-page selection: its own scenario only when the link
+    # gave own values (a visit alone does not replace a preset chosen on another page)
+    sel = {"ags": ags, **spec.selection()} if spec.values() else {"ags": ags}
     presets = [{"label": _model.preset_label(k), "value": k} for k in _model.preset_keys() if k != "basis"]
-    lo_t, hi_t = _model.TFR_RANGE
-    lo_e, hi_e = _model.E0_RANGE
-    lo_m, hi_m = _model.MIGRATION_RANGE
+    own = spec.values()
     return html.Div(
         [
             html.H1("Szenarien"),
@@ -228,7 +304,8 @@ def layout(
             *([opened] if opened is not None else []),
             html.P(
                 "Verändern Sie die Annahmen und vergleichen Sie das Ergebnis mit der Basisvariante und mit "
-                "vorbereiteten Szenarien. Geburten, Lebenserwartung und Wanderungen gelten für den ganzen Kreis.",
+                "vorbereiteten Szenarien. Geburten, Lebenserwartung und Wanderungen gelten für den ganzen Kreis. "
+                "Zahlen können Sie auch eintippen (z. B. 1,6 oder 2.300) und mit der Eingabetaste übernehmen.",
                 className="lead",
             ),
             html.Div(
@@ -243,46 +320,7 @@ def layout(
                                     id="sz-kennzahl", options=IND_OPTIONS, value=indicator, clearable=False
                                 ),
                             ),
-                            labelled(
-                                "sz-tfr",
-                                f"Geburtenrate (Kinder je Frau; Basis {fmt_dec(d['tfr'], 2)})",
-                                dcc.Slider(
-                                    id="sz-tfr",
-                                    min=lo_t,
-                                    max=hi_t,
-                                    step=0.01,
-                                    value=slider_values(spec)[0],
-                                    marks={x: fmt_dec(x, 1) for x in (1.0, 1.4, 1.8, 2.2)},
-                                    allow_direct_input=True,
-                                ),
-                            ),
-                            labelled(
-                                "sz-e0",
-                                "Zusätzlicher Anstieg der Lebenserwartung bis 2045 (Jahre)",
-                                dcc.Slider(
-                                    id="sz-e0",
-                                    min=lo_e,
-                                    max=hi_e,
-                                    step=0.5,
-                                    value=slider_values(spec)[1],
-                                    marks={x: fmt_dec(x, 0) for x in (-2, 0, 2, 4, 6)},
-                                    allow_direct_input=True,
-                                ),
-                            ),
-                            labelled(
-                                "sz-wanderung",
-                                f"Wanderungssaldo des Kreises (Personen je Jahr; Basis "
-                                f"{fmt_int(d['net_migration'])})",
-                                dcc.Slider(
-                                    id="sz-wanderung",
-                                    min=lo_m,
-                                    max=hi_m,
-                                    step=100,
-                                    value=slider_values(spec)[2],
-                                    marks={x: fmt_int(x) for x in (-2000, 0, 2000, 4000, 6000, 8000)},
-                                    allow_direct_input=True,
-                                ),
-                            ),
+                            *[param_control(p, own.get(p.key, d[p.key]), d[p.key]) for p in CONTROLLED],
                             html.Button(
                                 "Auf Basiswerte zurücksetzen", id="sz-reset", type="button", className="btn"
                             ),
@@ -301,11 +339,11 @@ def layout(
                                         "Ziel-Einwohnerzahl des Kreises",
                                         dcc.Input(
                                             id="sz-ziel",
-                                            type="number",
-                                            min=100000,
-                                            max=500000,
-                                            step=100,
-                                            value=280000,
+                                            type="text",
+                                            inputMode="numeric",
+                                            autoComplete="off",
+                                            value=fmt_int(280_000),
+                                            size="9",
                                         ),
                                     ),
                                     labelled(
@@ -365,7 +403,7 @@ def layout(
                                 html.A(
                                     "Kurzbericht zu diesem Szenario",
                                     id="sz-brief-link",
-                                    href=brief_href(ags, spec),
+                                    href=_model.scenario_href("/kurzbericht", ags, spec),
                                 )
                             ),
                         ],
@@ -374,6 +412,7 @@ def layout(
                 ],
                 className="with-sidebar",
             ),
+            # the store ``sz-lokal`` (link values of the list-valued parameters) is the panel's
             _local_panel.panel(
                 "sz",
                 ags,
@@ -385,9 +424,12 @@ def layout(
             _local_panel.file_form("sz"),
             dcc.Store(id="sz-saved", data=saved_store),
             query_store(PAGE, query_of(ags, indicator, spec, keys, saved_store)),
-            selection_store(PAGE, {"ags": ags, **_model.selection(spec)}),
+            selection_store(PAGE, sel),
         ]
     )
+
+
+SLIDERS = [Input(slider_id(p), "value") for p in CONTROLLED]
 
 
 @callback(
@@ -400,20 +442,21 @@ def layout(
     Output("sz-brief-link", "href"),
     Input("sz-ags", "value"),
     Input("sz-kennzahl", "value"),
-    Input("sz-tfr", "value"),
-    Input("sz-e0", "value"),
-    Input("sz-wanderung", "value"),
+    *SLIDERS,
     Input("sz-vergleich", "value"),
     Input("sz-lokal", "data"),
     State("sz-saved", "data"),
     prevent_initial_call=True,
 )
-def on_change(ags, indicator, tfr, e0, wanderung, vergleich, local=None, saved=None):
-    """Any control changed: parse -> scenarios -> figure/table/headline -> URL."""
-    ags, spec, keys = _model.parse_ags(ags), own_spec(tfr, e0, wanderung, local), compare_keys(vergleich)
+def on_change(ags, indicator, *rest):
+    """Any control changed: parse -> scenarios -> figure/table/headline -> URL and links."""
+    n = len(CONTROLLED)
+    values, (vergleich, listed, saved) = rest[:n], (*rest[n:], None, None)[:3]
+    ags, spec, keys = _model.parse_ags(ags), own_spec(*values, listed=listed), compare_keys(vergleich)
     indicator = indicator if indicator in INDICATORS else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
-    rejected = _validate.rejected_inputs(tfr, e0, wanderung)  # hand-crafted requests
+    # hand-crafted requests (the sliders themselves send only values in range)
+    rejected = _validate.rejected_inputs({p.url_key: v for p, v in zip(CONTROLLED, values)})
     if rejected:
         sub = [html.Strong(rejected, className="hinweis-fehler", role="alert"), " ", sub]
     return (
@@ -422,61 +465,109 @@ def on_change(ags, indicator, tfr, e0, wanderung, vergleich, local=None, saved=N
         big,
         sub,
         query_of(ags, indicator, spec, keys, saved),
-        {"ags": ags, **_model.selection(spec)},
-        brief_href(ags, spec),
+        {"ags": ags, **spec.selection()},
+        _model.scenario_href("/kurzbericht", ags, spec),
     )
 
 
-@callback(
-    Output("sz-tfr", "value"),
-    Output("sz-e0", "value"),
-    Output("sz-wanderung", "value", allow_duplicate=True),
-    Input("sz-reset", "n_clicks"),
-    prevent_initial_call=True,
-)
-def on_reset(_n):
-    d = _model.basis_defaults()
-    return d["tfr"], d["e0_gain"], d["net_migration"]
+def sync_values(p, trigger, slider, box, setting):
+    """New (slider value, box text, message, box class) of parameter ``p`` after ``trigger``:
+
+    * the box (Enter or leaving it): German text read (:meth:`Parameter.parse`, the slider's
+      range); a value it cannot use is named beside the box and not applied (the slider and
+      the scenario keep their value), never clipped;
+    * "zurücksetzen": the Basis value; a value set by the page (``setting``, target seeking):
+      exactly that value;
+    * the slider moved: the box shows its value in German.
+    """
+    ok = "param-box"
+    if trigger == "sz-reset":
+        value = _model.basis_defaults()[p.key]
+        return value, fmt_input(value, 6), "", ok
+    if trigger == set_id(p) and isinstance(setting, dict):
+        value = setting.get("value")
+        return value, fmt_input(value, 6), "", ok
+    if trigger == box_id(p):
+        try:
+            value = p.parse(box)
+        except ValueError as err:
+            current = _model.parse_float(slider, *p.ui_range)
+            note = NUMBER_INPUT["not_used"].format(current=fmt_num(current) if current is not None else "–")
+            return dash.no_update, dash.no_update, f"{err} {note}", ok + " invalid"
+        return value, fmt_input(value, 6), "", ok
+    value = _model.parse_float(slider, *p.ui_range)
+    return dash.no_update, fmt_input(value, 6) if value is not None else dash.no_update, "", ok
+
+
+def _register_sync(p) -> None:
+    """Slider, input box, "zurücksetzen" and a value set by the page (target seeking) of one
+    parameter kept in step by one callback (no value applied twice, none lost)."""
+
+    @callback(
+        Output(slider_id(p), "value"),
+        Output(box_id(p), "value"),
+        Output(message_id(p), "children"),
+        Output(box_id(p), "className"),
+        Input(slider_id(p), "value"),
+        Input(box_id(p), "value"),
+        Input("sz-reset", "n_clicks"),
+        Input(set_id(p), "data"),
+        prevent_initial_call=True,
+    )
+    def sync(slider, box, _reset, setting):
+        return sync_values(p, ctx.triggered_id, slider, box, setting)
+
+
+for _p in CONTROLLED:
+    _register_sync(_p)
+
+_MIGRATION = _model.PARAMETER["net_migration"]
 
 
 @callback(
     Output("sz-ziel-ergebnis", "children"),
-    Output("sz-wanderung", "value"),
+    Output(set_id(_MIGRATION), "data"),
     Input("sz-ziel-los", "n_clicks"),
+    Input("sz-ziel", "n_submit"),
+    Input("sz-reset", "n_clicks"),
     State("sz-ziel", "value"),
     State("sz-zieljahr", "value"),
-    State("sz-tfr", "value"),
-    State("sz-e0", "value"),
+    *[State(slider_id(p), "value") for p in CONTROLLED],
+    State("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_target(_n, target, year, tfr, e0):
-    """Target-seeking: the constant net migration that reaches ``target`` in ``year``."""
-    msg, value = _model.solve_target(target, year, tfr, e0)
+def on_target(n, n_enter, _reset, target, year, *rest):
+    """Target-seeking: the constant net migration that reaches ``target`` in ``year``, set on
+    the migration control (exactly the value the message names); "zurücksetzen" clears it."""
+    if ctx.triggered_id == "sz-reset":
+        return "", dash.no_update
+    *values, listed = rest
+    msg, value = _model.solve_target(target, year, own_spec(*values, listed=listed))
+    others = {p.url_key: v for p, v in zip(CONTROLLED, values) if p is not _MIGRATION}
     notes = [
         m
         for m in (
             _validate.rejected_year(year, lo=_model.BASE_YEAR, hi=2045),
-            _validate.rejected_inputs(tfr, e0, None),
+            _validate.rejected_inputs(others),
         )
         if m
     ]
     if notes:
         msg = " ".join(notes) + " " + msg
-    return msg, value if value is not None else dash.no_update
+    return msg, {"value": value, "n": (n or 0) + (n_enter or 0)} if value is not None else dash.no_update
 
 
 @callback(
     Output("sz-fan", "figure"),
     Output("sz-fan-tabelle", "children"),
     Input("sz-ags", "value"),
-    Input("sz-tfr", "value"),
-    Input("sz-e0", "value"),
-    Input("sz-wanderung", "value"),
+    *SLIDERS,
     Input("sz-lokal", "data"),
 )
-def on_fan(ags, tfr, e0, wanderung, local=None):
+def on_fan(ags, *rest):
     """Page load or own scenario changed: its fan chart and table (loaded after the page)."""
-    return fan_view(_model.parse_ags(ags), own_spec(tfr, e0, wanderung, local))
+    *values, listed = rest
+    return fan_view(_model.parse_ags(ags), own_spec(*values, listed=listed))
 
 
 _local_panel.register("sz", "sz-ags")
@@ -487,18 +578,17 @@ _local_panel.register("sz", "sz-ags")
     Output("sz-lokal-wirkung-tabelle", "children"),
     Input("sz-ags", "value"),
     Input("sz-lokal-jahr", "value"),
-    Input("sz-tfr", "value"),
-    Input("sz-e0", "value"),
-    Input("sz-wanderung", "value"),
+    *SLIDERS,
     Input("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_local_effect(ags, year, tfr, e0, wanderung, local):
+def on_local_effect(ags, year, *rest):
     """Local inputs, municipality, year or Kreis assumptions changed: the effect on the age groups."""
+    *values, listed = rest
     ags = _model.parse_ags(ags)
     if ags == KREIS_AGS:
         return {}, html.P(LOCAL["pick_municipality"])
-    return _local_panel.effect_view(own_spec(tfr, e0, wanderung, local), ags, year)
+    return _local_panel.effect_view(own_spec(*values, listed=listed), ags, year)
 
 
 @callback(
@@ -535,15 +625,14 @@ def on_local_list(local):
     State("sz-speichern-name", "value"),
     State("sz-speichern-text", "value"),
     State("sz-ags", "value"),
-    State("sz-tfr", "value"),
-    State("sz-e0", "value"),
-    State("sz-wanderung", "value"),
+    *[State(slider_id(p), "value") for p in CONTROLLED],
     State("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_save(_n, title, description, ags, tfr, e0, wanderung, local):
+def on_save(_n, title, description, ags, *rest):
     """Save the current scenario (signed-in users) and show its permalink."""
-    msg = _local_panel.save(own_spec(tfr, e0, wanderung, local), title, description)
+    *values, listed = rest
+    msg = _local_panel.save(own_spec(*values, listed=listed), title, description)
     ags = _model.parse_ags(ags)
     return msg, _local_panel.saved_list(ags, list_id="sz-gespeicherte-x").children
 
@@ -551,30 +640,27 @@ def on_save(_n, title, description, ags, tfr, e0, wanderung, local):
 @callback(
     Output("sz-datei-download", "data"),
     Input("sz-datei-los", "n_clicks"),
-    State("sz-tfr", "value"),
-    State("sz-e0", "value"),
-    State("sz-wanderung", "value"),
+    *[State(slider_id(p), "value") for p in CONTROLLED],
     State("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_download(_n, tfr, e0, wanderung, local):
+def on_download(_n, *rest):
     """The current scenario as a JSON file."""
-    return _local_panel.download(own_spec(tfr, e0, wanderung, local))
+    *values, listed = rest
+    return _local_panel.download(own_spec(*values, listed=listed))
 
 
 @callback(
     Output("sz-datei-meldung", "children"),
-    Output("sz-tfr", "value", allow_duplicate=True),
-    Output("sz-e0", "value", allow_duplicate=True),
-    Output("sz-wanderung", "value", allow_duplicate=True),
+    *[Output(slider_id(p), "value", allow_duplicate=True) for p in CONTROLLED],
     Output("sz-lokal", "data", allow_duplicate=True),
     Input("sz-datei", "contents"),
     State("sz-datei", "filename"),
     prevent_initial_call=True,
 )
 def on_upload(contents, filename):
-    """A scenario file: sliders and local inputs take its values, or a German message says why not."""
+    """A scenario file: the controls and local inputs take its values, or a German message says why not."""
     msg, spec = _local_panel.upload(contents, filename)
     if spec is None:
-        return msg, dash.no_update, dash.no_update, dash.no_update, dash.no_update
-    return (msg, *slider_values(spec), spec.local.to_query())
+        return msg, *[dash.no_update for _ in CONTROLLED], dash.no_update
+    return (msg, *slider_values(spec), listed_values(spec))
