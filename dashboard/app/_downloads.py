@@ -49,8 +49,9 @@ SOURCE_NOTE = [
     "Amtliche Daten: Statistische Ämter des Bundes und der Länder, IT.NRW; Datenlizenz Deutschland – "
     "Namensnennung 2.0 (dl-de/by-2-0).",
     "Die Einwohnerzahlen der Gemeinden am 31.12.2024 sind amtlich (IT.NRW 12411-15i; Spalte "
-    "'total_estimated' = False), ihre Altersstruktur ist geschätzt (Spalte 'estimated'); Werte ab dem "
-    "Basisjahr sind Modellrechnungen (Spalte 'projected').",
+    "'total_estimated' = False); ob ihre Altersstruktur amtlich oder geschätzt ist, sagt die Spalte "
+    "'estimated' (geschätzt, solange keine amtliche Gemeindetabelle nach Geschlecht und Alter "
+    "veröffentlicht ist); Werte nach dem Basisjahr sind Modellrechnungen (Spalte 'projected').",
 ]
 
 TABLES = {

@@ -20,14 +20,13 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.app import _model
 from dashboard.app._components import GRAPH_CONFIG, data_table
-from dashboard.constants import BASE_YEAR, KREIS_AGS, MUNICIPALITIES, OPEN_AGE
+from dashboard.constants import KREIS_AGS, MUNICIPALITIES, OPEN_AGE
 from dashboard.figures.labels import region_name
 from dashboard.figures.local import local_effect_figure
 from dashboard.projection import local as L
 from dashboard.text import LOCAL as M
 from dashboard.text import fmt_date, fmt_dec, fmt_signed_int
 
-YEARS = list(range(BASE_YEAR + 1, 2046))
 EFFECT_YEARS = [2030, 2035, 2040, 2045]
 KIND_LABELS = {
     "new_housing": M["kind_new_housing"],
@@ -89,7 +88,7 @@ def _year_select(cid: str, label: str, value: int | None, *, clearable: bool = F
             html.Label(label, htmlFor=cid),
             dcc.Dropdown(
                 id=cid,
-                options=[{"label": str(y), "value": y} for y in YEARS],
+                options=[{"label": str(y), "value": y} for y in range(_model.base_year() + 1, 2046)],
                 value=value,
                 clearable=clearable,
                 searchable=True,
@@ -163,7 +162,10 @@ def forms(p: str, ags: str) -> list:
                 html.Div(
                     [
                         _year_select(
-                            i["wg-von"], M["wg_from"].format(first=BASE_YEAR + 1), None, clearable=True
+                            i["wg-von"],
+                            M["wg_from"].format(first=_model.base_year() + 1),
+                            None,
+                            clearable=True,
                         ),
                         _year_select(i["wg-bis"], M["wg_to"], None, clearable=True),
                     ],
@@ -309,7 +311,7 @@ def new_entry(kind: str, ags: str, values: dict):
             raise ValueError(M["empty_field"].format(label="Wanderungssaldo"))
         lo, hi = _year(values.get("von")), _year(values.get("bis"))
         if (lo is None) != (hi is None):
-            lo = lo if lo is not None else BASE_YEAR + 1
+            lo = lo if lo is not None else _model.base_year() + 1
             hi = hi if hi is not None else 2045
         item = L.OwnMigration(ags, net, lo, hi)
     else:

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from dashboard.constants import (
-    BASE_YEAR,
     BASIS_Z2011,
     BASIS_Z2022,
     CENSUS_DATES,
@@ -75,12 +74,29 @@ def parse_float(value: object, lo: float, hi: float) -> float | None:
     return x if math.isfinite(x) and lo <= x <= hi else None
 
 
-def parse_year(value: object, default: int = 2030) -> int:
+def base_year() -> int:
+    """The projection's base year (31 Dec): 2024, or a later year once a complete official
+    municipal sex × age table for it is published (:func:`dashboard.projection.base.start_year`)."""
+    from dashboard.projection.base import start_year
+
+    return start_year()
+
+
+def key_years() -> tuple[int, ...]:
+    """Base year, 2030, 2045 (the years the pages show side by side)."""
+    b = base_year()
+    return (b,) + tuple(y for y in (2030, 2045) if y > b)
+
+
+def parse_year(value: object, default: int | None = 2030) -> int:
+    """A year of the projection from the URL (base year … 2045), else ``default`` (None: the base year)."""
+    first = base_year()
+    default = first if default is None else max(default, first)
     try:
         y = int(str(value))
     except (TypeError, ValueError):
         return default
-    return y if BASE_YEAR <= y <= 2045 else default
+    return y if first <= y <= 2045 else default
 
 
 def parse_scenario(szenario: str | None = None, *values: object, **url_values: object) -> ScenarioSpec:
@@ -493,7 +509,7 @@ def data_stand() -> dict[str, str]:
     import dashboard
 
     return {
-        "year": str(BASE_YEAR),
+        "year": str(base_year()),
         "version": dashboard.__version__,
         "basis": BASIS_Z2022,
         "previous_basis": BASIS_Z2011,
@@ -504,7 +520,7 @@ def base_population() -> pd.DataFrame:
     """Base population by municipality × sex × age (estimated structure)."""
     from dashboard.data import load_population
 
-    return load_population(year=BASE_YEAR)
+    return load_population(year=base_year())
 
 
 def observed_kreis_components() -> pd.DataFrame:

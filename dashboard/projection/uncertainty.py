@@ -141,7 +141,6 @@ def _migration_arrays(a, local_terms=None) -> _MigrationArrays:
 
 def kernel_inputs(scenario) -> KernelInputs:
     """Deterministic kernel inputs of a :class:`~dashboard.projection.Scenario` (as :func:`project` uses them)."""
-    from dashboard.constants import BASE_YEAR
     from dashboard.projection.assumptions import estimate_assumptions
     from dashboard.projection.engine import MIGRATION_TIMING, scenario_rates
 
@@ -150,7 +149,7 @@ def kernel_inputs(scenario) -> KernelInputs:
     T = len(scenario.years)
     fert = np.asarray(r["fertility"])
     return KernelInputs(
-        base_year=BASE_YEAR,
+        base_year=int(a.base.year),
         years=np.asarray(list(scenario.years)),
         population=np.asarray(a.base.population),
         survival=np.asarray(r["survival"]),

@@ -20,7 +20,7 @@ from dashboard.app._components import (
     stand_line,
 )
 from dashboard.app.pages._measures_components import measures_teaser
-from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan, trends
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
 from dashboard.figures.pyramid import at_year, pyramid_figure, pyramid_table
@@ -111,7 +111,8 @@ def page_query(ags: str, year: int, spec: _model.ScenarioSpec) -> dict[str, str]
 def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Div:
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     spec = _model.parse_scenario("basis", local=_query)
-    year = _model.parse_year(jahr, default=BASE_YEAR)
+    year = _model.parse_year(jahr, default=None)
+    first = _model.base_year()
     hf, ht, gf, gt, cf, ct = region_view(ags)
     pf, pt = pyramid_view(ags, year)
     parts = [
@@ -133,8 +134,7 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
         pf,
         label="Altersaufbau nach Alter und Geschlecht",
         note=f"Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
-        f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. "
-        + T["structure_note"].format(year=BASE_YEAR),
+        f"Schwarze Linie: {region_name(KREIS_AGS)} zum Vergleich. " + T["structure_note"].format(year=first),
         table=pt,
     )
     parts += [
@@ -144,11 +144,11 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                 html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
                 dcc.Slider(
                     id="gm-jahr",
-                    min=BASE_YEAR,
+                    min=first,
                     max=2045,
                     step=1,
                     value=year,
-                    marks={y: str(y) for y in (BASE_YEAR, 2030, 2035, 2040, 2045)},
+                    marks={y: str(y) for y in (first, 2030, 2035, 2040, 2045)},
                 ),
             ],
             className="control control-wide",
@@ -160,9 +160,9 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             gf,
             table=gt,
             label="Planungsaltersgruppen im Zeitverlauf",
-            note=f"Index: Bestand am 31.12.{BASE_YEAR} = 100. Alle Werte nach {BASE_YEAR} sind "
+            note=f"Index: Bestand am 31.12.{first} = 100. Alle Werte nach {first} sind "
             "vorausberechnet; die Ausgangswerte der Altersgruppen sind geschätzt (die Einwohnerzahl "
-            f"am 31.12.{BASE_YEAR} ist amtlich).",
+            f"am 31.12.{first} ist amtlich).",
         ),
         *local_block(ags, spec),
         html.H2("Unsicherheit der Vorausberechnung"),
@@ -217,7 +217,7 @@ def region_view(ags: str) -> tuple:
 @_model.per_data_version(maxsize=16)
 def pyramid_animated(ags: str) -> dict:
     """The animated pyramid of a municipality as a plain dict (memoised per data version)."""
-    return pyramid_fig(ags, BASE_YEAR).to_dict()
+    return pyramid_fig(ags, _model.base_year()).to_dict()
 
 
 @_model.per_data_version(maxsize=64)
@@ -264,7 +264,7 @@ def on_local(ags: str, effect_year, local, year):
     """Local inputs, municipality or effect year changed: effect, entries, links, URL, selection."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     spec = _model.parse_scenario("basis", local=local)
-    year = _model.parse_year(year, default=BASE_YEAR)
+    year = _model.parse_year(year, default=None)
     sel = {"ags": ags, **{k: v for k, v in _model.selection(spec).items() if k != "szenario"}}
     return (
         *_local_panel.effect_view(spec, ags, effect_year),
@@ -304,7 +304,7 @@ def on_local_region(ags: str):
 def on_pyramid(ags: str, year: int, local=None):
     """Municipality or year switch: pyramid, its table and the URL."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
-    year = _model.parse_year(year, default=BASE_YEAR)
+    year = _model.parse_year(year, default=None)
     spec = _model.parse_scenario("basis", local=local)
     return (*pyramid_view(ags, year), page_query(ags, year, spec))
 

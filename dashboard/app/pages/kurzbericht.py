@@ -24,7 +24,7 @@ from dashboard.app._components import (
     selection_store,
 )
 from dashboard.app.pages._measures_components import measures_brief_line
-from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.constants import KREIS_AGS
 from dashboard.figures import trends
 from dashboard.figures.labels import (
     T,
@@ -45,7 +45,6 @@ dash.register_page(
 
 PAGE = "kurzbericht"
 DEFAULT_AGS = "05358008"
-YEARS = (BASE_YEAR, 2030, 2045)
 BRIEF_WIDTH = 680  # px, fits A4 portrait with 15 mm margins
 
 
@@ -66,12 +65,17 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
         flags = pop.groupby(keys, as_index=False)[["projected", "estimated"]].any()
         pop = pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys).assign(ags=KREIS_AGS)
     own = pop[pop.ags == ags]
-    base = own[own.year == BASE_YEAR].assign(year=2045)
+    base = own[own.year == _model.base_year()].assign(year=2045)
     pyr = pyramid_figure(
-        own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}", animate=False
+        own,
+        ags=ags,
+        year=2045,
+        comparison=base,
+        comparison_label=f"31.12.{_model.base_year()}",
+        animate=False,
     )
     pyr.update_layout(
-        title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})",
+        title_text=f"Altersaufbau 2045 (Umriss: {_model.base_year()})",
         legend={
             "orientation": "h",
             "yanchor": "top",
@@ -105,15 +109,15 @@ def change_text(now: float, later: float, kind: str) -> str:
 
 
 def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
-    k = key_numbers(_model.result(spec).indicators, ags, YEARS)
+    k = key_numbers(_model.result(spec).indicators, ags, _model.key_years())
     rows = []
     for rec in k.to_dict("records"):
-        now, y30, y45 = (rec[str(y)] for y in YEARS)
+        now, y30, y45 = (rec[str(y)] for y in _model.key_years())
         change = change_text(now, y45, rec["kind"])
         rows.append(
             {
                 "label": rec["label"],
-                **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS},
+                **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in _model.key_years()},
                 "change": change,
             }
         )
@@ -121,7 +125,7 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
         pd.DataFrame(rows),
         {
             "label": ("Kennzahl", "text"),
-            **{str(y): (f"31.12.{y}", "text") for y in YEARS},
+            **{str(y): (f"31.12.{y}", "text") for y in _model.key_years()},
             "change": ("Veränderung bis 2045", "text"),
         },
         caption="Kennzahlen",
@@ -213,7 +217,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
                 html.Strong(f"Szenario: {label}"),
                 f" ({params})" if params else "",
                 " · ",
-                T["data_stand"].format(year=BASE_YEAR),
+                T["data_stand"].format(year=_model.base_year()),
             ],
             className="brief-meta",
         ),
@@ -233,7 +237,10 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         html.H2("Annahmen und Quellen"),
         assumptions_list(spec, ags),
         html.P(T["estimated_note"], className="small"),
-        html.P(T["projected_note"].format(year=BASE_YEAR + 1) + " " + T["source_line"], className="small"),
+        html.P(
+            T["projected_note"].format(year=_model.base_year() + 1) + " " + T["source_line"],
+            className="small",
+        ),
     ]
 
 

@@ -6,9 +6,10 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import _admin, _model
+from dashboard.app import _admin, _model, _update
 from dashboard.app._components import data_table, stand_line
 from dashboard.app._downloads import TABLES
+from dashboard.app.auth import current_actor
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
 from dashboard.figures.labels import (
     DRIVER_LABELS,
@@ -263,7 +264,7 @@ def _accuracy_section() -> list:
                     "net_migration": ("Wanderungssaldo je Jahr", "int"),
                     "population_2030": ("Einwohner 2030", "int"),
                     "population_2045": ("Einwohner 2045", "int"),
-                    "change_2045": ("Veränderung 2024–2045", "text"),
+                    "change_2045": (f"Veränderung {_model.base_year()}–2045", "text"),
                     "source": ("Grundlage", "text"),
                 },
                 caption="Kreis Düren: Basis, bisherige Annahme und amtlicher Pfad",
@@ -391,6 +392,7 @@ def layout(**_query) -> html.Div:
             ),
             html.H2("Wie die Altersstruktur der Gemeinden geschätzt wurde", id="schaetzung"),
             html.P(METHODIK["estimation"]),
+            *_update.base_section(),
             html.H2("Das Modell", id="modell"),
             html.P(METHODIK["model"]),
             *_model_sections(),
@@ -409,8 +411,21 @@ def layout(**_query) -> html.Div:
                 multiple=False,
             ),
             html.Div(id="mt-upload-result", **{"aria-live": "polite"}),
+            *_update.update_section(current_actor()),
         ]
     )
+
+
+@callback(
+    Output("mt-update-result", "children"),
+    Input("mt-update", "n_clicks"),
+    prevent_initial_call=True,
+)
+def on_update(n_clicks: object):
+    """Thin: role check -> fetch, validate, stage drafts -> what would change."""
+    if not n_clicks:
+        return dash.no_update
+    return _update.run_view(current_actor())
 
 
 @callback(

@@ -19,7 +19,7 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
-from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan
 from dashboard.figures.labels import INDICATORS, T, fmt_int, fmt_signed_int, fmt_value, region_name
 from dashboard.figures.scenarios import scenario_figure
@@ -175,13 +175,16 @@ def result_table(res: dict[str, pd.DataFrame], ags: str, indicator: str) -> html
     for name, ind in res.items():
         d = ind[ind.ags == ags].set_index("year")[indicator]
         rows.append(
-            {"name": name, **{str(y): fmt_value(d.get(y), kind) for y in (BASE_YEAR, 2030, 2035, 2045)}}
+            {
+                "name": name,
+                **{str(y): fmt_value(d.get(y), kind) for y in (_model.base_year(), 2030, 2035, 2045)},
+            }
         )
     return data_table(
         pd.DataFrame(rows),
         {
             "name": ("Szenario", "text"),
-            **{str(y): (f"31.12.{y}", "text") for y in (BASE_YEAR, 2030, 2035, 2045)},
+            **{str(y): (f"31.12.{y}", "text") for y in (_model.base_year(), 2030, 2035, 2045)},
         },
         caption=f"{label}: {region_name(ags)}",
         row_header="name",
@@ -547,7 +550,7 @@ def on_target(n, n_enter, _reset, target, year, *rest):
     notes = [
         m
         for m in (
-            _validate.rejected_year(year, lo=_model.BASE_YEAR, hi=2045),
+            _validate.rejected_year(year, lo=_model.base_year(), hi=2045),
             _validate.rejected_inputs(others),
         )
         if m
