@@ -241,3 +241,42 @@ def test_nav_links_carry_local_inputs() -> None:
     assert "neubau" not in nav_href(
         "/szenarien", {"ags": NIDEGGEN, **_model.selection(_model.ScenarioSpec())}
     )
+
+
+def _spec_strategy():
+    from hypothesis import strategies as st
+
+    from tests.test_local import _housing, _once, _own
+
+    kreis = st.sampled_from(
+        [_model.ScenarioSpec(k) for k in PRESETS] + [_model.ScenarioSpec(_model.CUSTOM, 1.6, 1.5, 2500.0)]
+    )
+    local = st.builds(
+        lambda h, m, c: LocalScenario(tuple(h), tuple(m), tuple(c)),
+        st.lists(_housing, max_size=3),
+        st.lists(_own, max_size=1),
+        st.lists(_once, max_size=3),
+    )
+    return st.builds(lambda s, loc: s.with_local(loc), kreis, local)
+
+
+def test_scenario_spec_with_local_inputs_round_trips_exactly_through_link_and_file() -> None:
+    """The whole scenario (Kreis preset or own values + local entries): link values ->
+    ``spec_from_query`` and the JSON scenario file -> ``spec_from_scenario`` give the same spec."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from hypothesis import HealthCheck, given, settings
+
+    from dashboard.projection.scenario_file import from_json
+    from dashboard.projection.scenarios import spec_from_query
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(spec=_spec_strategy())
+    def check(spec) -> None:
+        assert spec_from_query(spec.query()) == (spec, [])
+        assert spec_from_query(dict(parse_qsl(urlencode(spec.query())))) == (spec, [])
+        doc = from_json(to_json(spec.scenario(), title="T"))
+        assert _model.spec_from_scenario(doc.scenario) == spec
+        assert doc.scenario == spec.scenario()
+
+    check()

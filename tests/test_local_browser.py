@@ -110,6 +110,8 @@ def test_planner_saves_200_dwellings_anonymous_opens_permalink_brief_is_one_page
     assert pdf.status == 200, pdf.text()[:300]
     body = pdf.body()
     assert body.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", body)) == 1
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", body)  # A4 portrait
+    assert box and abs(float(box[1]) - 595.3) < 1.5 and abs(float(box[2]) - 841.9) < 1.5, box
     assert not errors, errors
     ctx.close()
     anon_ctx.close()
