@@ -15,6 +15,11 @@ variable                     meaning                                     default
 ``DASHBOARD_SECRET_KEY``       key signing sessions and form tokens        random, kept in
                                                                          the user-data folder
 ``DASHBOARD_SECURE_COOKIES``   ``1``: session cookie only over HTTPS       off
+``DASHBOARD_PUBLIC_URL``      public address of the site, for links in    none (links
+                              files made on the server (PDF)              printed as text)
+``DASHBOARD_CACHE_DIR``       folder for rendered PDFs and workbooks      <user data>/cache
+``DASHBOARD_PDF_SLOTS``       simultaneous PDF renders on the host        1
+``DASHBOARD_PDF_QUEUE``       PDF renders that may wait for a slot        24
 ``DASHBOARD_TESTS_ALLOW_SYNTHETIC`` TESTS ONLY: ``1`` lets tables marked       off
                              synthetic (test recordings) be published
 ===========================  ==========================================  ===========
@@ -23,6 +28,7 @@ variable                     meaning                                     default
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +47,26 @@ class Settings:
     user_data_dir: Path
     frame_ancestors: str
     upload_max_mb: float = 10.0
+    public_url: str | None = None
+
+
+_PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?$")
+
+
+def public_url(value: str | None) -> str | None:
+    """Validated ``DASHBOARD_PUBLIC_URL`` without a trailing slash (None when unset).
+
+    Raises ValueError for anything but a plain ``http(s)://host[:port][/path]`` address.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    if not _PUBLIC_URL.match(raw):
+        raise ValueError(
+            f"DASHBOARD_PUBLIC_URL={raw!r} ist keine Adresse der Form https://host[/pfad] "
+            "(ohne Abfrage und Fragment)."
+        )
+    return raw.rstrip("/")
 
 
 def load_settings() -> Settings:
@@ -52,6 +78,7 @@ def load_settings() -> Settings:
         user_data_dir=Path(os.environ.get("DASHBOARD_USER_DATA", REPO_DIR / "user_data")),
         frame_ancestors=os.environ.get("DASHBOARD_FRAME_ANCESTORS", "'none'"),
         upload_max_mb=float(os.environ.get("DASHBOARD_UPLOAD_MAX_MB", "").strip() or 10),
+        public_url=public_url(os.environ.get("DASHBOARD_PUBLIC_URL")),
     )
 
 

@@ -412,6 +412,13 @@ T = {  # general UI texts (formal "Sie")
     "brand": "Kreis Düren 2030",
     "skip": "Zum Inhalt springen",
     "nav_label": "Hauptnavigation",
+    "menu": "Menü",
+    "to_top": "↑ Nach oben",
+    "not_found_title": "Seite nicht gefunden",
+    "not_found": (
+        "Diese Seite gibt es nicht. Vielleicht hat sich die Adresse geändert oder der Link ist unvollständig."
+    ),
+    "not_found_home": "Zur Übersicht",
     "region": "Gemeinde oder Kreis",
     "scenario": "Szenario",
     "year": "Jahr",
@@ -607,6 +614,30 @@ OFFICIAL_VARIANTS = {
     ),
 }
 
+#: German labels of the backtest's method and level codes (dashboard.projection.backtest.METHODS,
+#: the ``level`` column of its tables).
+BACKTEST_METHODS = {
+    "model": "Modell",
+    "model (migration ex post)": "Modell mit nachträglich bekannter Wanderung (Diagnose)",
+    "model shares × actual Kreis": "Modellanteile × tatsächliche Kreissumme (Diagnose)",
+    "constant": "Konstante Bevölkerung",
+    "linear trend": "Linearer Trend",
+    "constant share": "Konstanter Anteil × linearer Kreistrend",
+    "constant share × actual Kreis": "Konstanter Anteil × tatsächliche Kreissumme (Diagnose)",
+    "official projection": "Amtliche Vorausberechnung",
+    "model (Kreis profile)": "Modell mit Wanderungsprofil des Kreises (bisheriges Modell)",
+    "model (local rates)": "Modell: Kreisraten auf die Gemeindebevölkerung",
+    "model (local rates + fertility)": "Modell: Kreisraten + Geburtenniveau der Gemeinde",
+    "constant shares": "Konstante Altersanteile (2011 = 2022)",
+    "Kreis shares": "Anteile des Kreises",
+}
+BACKTEST_LEVELS = {
+    "Kreis": "Kreis",
+    "Gemeinde": "Gemeinden",
+    "Kreis-Altersgruppen": "Kreis, 17 Altersgruppen",
+    "Gemeinde-Altersgruppen": "Gemeinden, 11 Altersklassen (Anteile)",
+}
+
 METHODIK = {
     "uncertainty": (
         "Die Bänder in den Grafiken entstehen aus vielen Simulationen: Geburtenrate, Lebenserwartung und "
@@ -780,6 +811,7 @@ WK: dict[str, str] = {
     "district_wide": "kreisweit (alle 15 Gemeinden)",
     "local": "namentlich genannt",
     "jump_label": "Abschnitte dieser Seite",
+    "to_filters": "↑ Nach oben zu den Filtern",
     "jump_gaps": "Lücken",
     "jump_overview": "Überblick aller Gemeinden",
     "overview_title": "Überblick aller Gemeinden: Veränderung, Lücken und Abdeckung",
@@ -911,6 +943,10 @@ STORE: dict[str, str] = {
 }
 
 IMPORTS: dict[str, str] = {
+    "zip_unpacked_max": "entpackt höchstens {mb} MB",
+    "zip_unpacked_found": "{mb} MB entpackt (ZIP-Bombe?)",
+    "zip_ratio_max": "Kompressionsverhältnis höchstens {ratio}:1",
+    "zip_ratio_found": "{ratio}:1 (ZIP-Bombe?)",
     "problems_head": "{n} Problem(e) gefunden:",
     "more": "… und {n} weitere",
     "by_kind": "Nach Art:",
@@ -1112,6 +1148,10 @@ UPDATE: dict[str, str] = {
         "(Nutzername und Passwort – oder Ihr API-Token als Nutzername und ein leeres Passwort) oder "
         "legen Sie die Zugangsdaten im Schlüsselbund des Betriebssystems ab (Dienst „{keyring}“). "
         "Zugangsdaten werden nie aus Dateien im Projektordner gelesen. Registrierung: {urls}"
+    ),
+    "keyring_failed": (
+        "Der Schlüsselbund des Betriebssystems konnte für {service} nicht gelesen werden ({error}); "
+        "es werden nur die Umgebungsvariablen verwendet."
     ),
     "credentials_wrong": (
         "{service} hat die Anmeldung abgelehnt ({reason}) beim Abruf der Tabelle {table}. Prüfen Sie "

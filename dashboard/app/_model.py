@@ -35,6 +35,7 @@ from dashboard.projection.scenarios import (
     ScenarioSpec,
     spec_from_query,
 )
+from dashboard.projection.uncertainty import INTERACTIVE_DRAWS
 
 #: URL parameter names (German, as users see them in shared links). The scenario's keys are
 #: declared with its parameters (:data:`dashboard.projection.scenarios.PARAMETERS`).
@@ -236,6 +237,31 @@ def preset_label(key: str) -> str:
     return ScenarioSpec(key).label if key in (*preset_keys(), CUSTOM) else key
 
 
+def describe_scenario(spec: ScenarioSpec) -> str:
+    """The scenario in German words, as headings of briefs and PDFs show it.
+
+    A preset gives its label (``Basis (Status quo)``); an own scenario its values, e.g.
+    ``Eigenes Szenario (eigene Annahmen: 2,12 Kinder je Frau, Wanderungssaldo −2.100)``.
+    Unset values are the Basis assumptions.
+    """
+    from dashboard.text import fmt_num, fmt_signed_int
+
+    local = " mit lokalen Annahmen" if spec.local else ""  # the entries are listed with the assumptions
+    if spec.key != CUSTOM:
+        return preset_label(spec.key) + local
+    parts = []
+    if spec.tfr is not None:
+        parts.append(f"{fmt_num(spec.tfr, 2)} Kinder je Frau")
+    if spec.e0_gain is not None:
+        sign = "+" if spec.e0_gain > 0 else ""
+        unit = "Jahr" if abs(spec.e0_gain) == 1 else "Jahre"
+        parts.append(f"Lebenserwartung bis 2045 {sign}{fmt_num(spec.e0_gain, 1)} {unit}")
+    if spec.net_migration is not None:
+        parts.append(f"Wanderungssaldo {fmt_signed_int(spec.net_migration)}")
+    values = ", ".join(parts) if parts else "wie Basis"
+    return f"{preset_label(CUSTOM)} (eigene Annahmen: {values}){local}"
+
+
 def to_scenario(spec: ScenarioSpec):
     """The model's frozen ``Scenario`` for a spec."""
     return spec.scenario()
@@ -269,8 +295,9 @@ def result(spec: ScenarioSpec):
     return project(to_scenario(spec))
 
 
-#: Draws of the probabilistic projection shown in the app (interactive; the full run uses 1,000).
-UNCERTAINTY_DRAWS = 200
+#: Draws of the probabilistic projection shown in the app (the model's interactive count; the
+#: full run of the download uses 1,000).
+UNCERTAINTY_DRAWS = INTERACTIVE_DRAWS
 
 
 def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
@@ -476,11 +503,11 @@ def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 def backtest_summary() -> pd.DataFrame:
     """The model's backtest summary with German method and level labels (memoised; the
     backtest takes a few seconds once per process)."""
-    from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+    from dashboard.text import BACKTEST_LEVELS, BACKTEST_METHODS
 
     s = _backtest().summary.copy()
-    s["method"] = s.method.map(lambda m: METHOD_LABELS_DE.get(m, m))
-    s["level"] = s.level.map(lambda m: LEVEL_LABELS_DE.get(m, m))
+    s["method"] = s.method.map(lambda m: BACKTEST_METHODS.get(m, m))
+    s["level"] = s.level.map(lambda m: BACKTEST_LEVELS.get(m, m))
     return s
 
 

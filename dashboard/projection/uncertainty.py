@@ -58,7 +58,9 @@ QUANTILES: dict[str, float] = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0
 QUANTITIES: tuple[str, ...] = ("population", "n_65plus", "n_80plus", *PLANNING_AGE_GROUPS)
 #: Default seed (the base date 31.12.2024).
 DEFAULT_SEED: int = 20241231
-#: Draws used in interactive views (the full run uses 1,000).
+#: Draws of the full run (default of :func:`project_probabilistic`, downloads, reports).
+FULL_DRAWS: int = 1000
+#: Draws used in interactive views (the app's charts, notebooks).
 INTERACTIVE_DRAWS: int = 200
 
 _GROUP_STARTS = np.array([lo for lo, _ in PLANNING_AGE_GROUPS.values()])
@@ -551,7 +553,7 @@ def _default_municipal_error() -> MunicipalErrorModel:
 def project_probabilistic(
     scenario=None,
     *,
-    draws: int = 1000,
+    draws: int = FULL_DRAWS,
     seed: int | None = DEFAULT_SEED,
     municipal_error: bool | MunicipalErrorModel = True,
     spread: float = 1.0,

@@ -55,6 +55,30 @@ def _fixed(fig, width: int, height: int, bottom: int = 35):
     return fig
 
 
+def _print_history(fig):
+    """The history chart at print size: census labels above the plot (never over the points
+    of 2022–2024), the legend below the year labels (never over them)."""
+    _fixed(fig, BRIEF_WIDTH, 232, bottom=64)
+    fig.update_layout(
+        margin={"t": 50},
+        legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": {"size": 9}},
+    )
+    for ann in fig.layout.annotations:
+        ann.update(
+            text=ann.text.split("<br>")[0],
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            xanchor="center",
+            xshift=0,
+            yshift=2,
+            font={"size": 9},
+            bgcolor=None,
+        )
+    fig.update_xaxes(automargin=True)
+    return fig
+
+
 def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     """The brief's three charts (fixed size for print)."""
     res = _model.result(spec)
@@ -78,8 +102,9 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
         title_text=f"Altersaufbau 2045 (Umriss: {_model.base_year()})",
         legend={
             "orientation": "h",
-            "yanchor": "top",
-            "y": -0.14,
+            "yref": "container",  # below the tick labels, whatever the plot height
+            "yanchor": "bottom",
+            "y": 0,
             "x": 0,
             "font": {"size": 9},
             "entrywidth": 150,
@@ -88,12 +113,12 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     pyr.update_xaxes(title=None)
     pyr.update_yaxes(title=None)
     return {
-        "trend": _fixed(
-            trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators), BRIEF_WIDTH, 220
+        "trend": _print_history(
+            trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators)
         ),
-        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 290, bottom=90),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 262, bottom=84),
         "groups": _fixed(
-            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 280
+            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 258
         ),
     }
 
@@ -205,17 +230,11 @@ def assumptions_list(spec: _model.ScenarioSpec, ags: str = KREIS_AGS) -> html.Ul
 def brief(ags: str, spec: _model.ScenarioSpec) -> list:
     """The printable article's content."""
     f = figures(ags, spec)
-    from dashboard.projection.local import QUERY_KEYS
-
-    label = _model.preset_label(spec.key)  # local inputs: first item of the assumptions (no room here)
-    skip = {"szenario", *QUERY_KEYS.values()}
-    params = ", ".join(f"{k} = {v}" for k, v in spec.query().items() if k not in skip)
     return [
         html.H1(f"Kurzbericht: {region_name(ags)}", id="kb-title"),
         html.P(
             [
-                html.Strong(f"Szenario: {label}"),
-                f" ({params})" if params else "",
+                html.Strong(f"Szenario: {_model.describe_scenario(spec)}"),
                 " · ",
                 T["data_stand"].format(year=_model.base_year()),
             ],
