@@ -16,6 +16,7 @@ import pytest
 from dashboard.app import _model
 from dashboard.projection.local import LocalScenario, NewHousing
 from tests._accounts import browser_login, make_user
+from tests.test_brief_pdf import fetch_pdf
 
 pytestmark = pytest.mark.browser
 SLOW = 120_000
@@ -106,9 +107,9 @@ def test_planner_saves_200_dwellings_anonymous_opens_permalink_brief_is_one_page
     assert "neubau=05358044" in urllib.parse.unquote(href)
     anon.goto(base + href)
     anon.locator("#kb-article").get_by_text("Nideggen: 200 Wohnungen 2026–2030").first.wait_for()
-    pdf = anon_ctx.request.get(base + anon.locator("#kb-pdf").get_attribute("href"), timeout=SLOW)
-    assert pdf.status == 200, pdf.text()[:300]
-    body = pdf.body()
+    # the PDF is rendered in the background: "wird erstellt" (202) until it is ready
+    status, _, body, _ = fetch_pdf(base + anon.locator("#kb-pdf").get_attribute("href"))
+    assert status == 200, body[:300]
     assert body.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", body)) == 1
     box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", body)  # A4 portrait
     assert box and abs(float(box[1]) - 595.3) < 1.5 and abs(float(box[2]) - 841.9) < 1.5, box

@@ -58,7 +58,7 @@ def _fixed(fig, width: int, height: int, bottom: int = 35):
 def _print_history(fig):
     """The history chart at print size: census labels above the plot (never over the points
     of 2022–2024), the legend below the year labels (never over them)."""
-    _fixed(fig, BRIEF_WIDTH, 232, bottom=64)
+    _fixed(fig, BRIEF_WIDTH, 212, bottom=64)  # 212: one A4 page also for own and local scenarios
     fig.update_layout(
         margin={"t": 50},
         legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": {"size": 9}},
