@@ -502,16 +502,6 @@ SCENARIO: dict[str, str] = {
 }
 
 
-#: Navigation entries (path, German label). Werkzeugkoffer is built by the measures work.
-NAV = [
-    ("/", "Übersicht"),
-    ("/gemeinde", "Gemeinde"),
-    ("/szenarien", "Szenarien"),
-    ("/kurzbericht", "Kurzbericht"),
-    ("/werkzeugkoffer", "Werkzeugkoffer"),
-    ("/methodik", "Daten & Methodik"),
-]
-
 # --------------------------------------------------------------------------- page texts
 
 #: Sources shown on "Daten & Methodik": (what, publisher, table, stand, census basis, licence).
@@ -645,10 +635,14 @@ METHODIK = {
         "amtlichen Reihen zeigen (Zeitreihenmodelle, nach dem Informationskriterium BIC ausgewählt: "
         "Geburtenrate NRW 2013–2024, Lebenserwartung NRW 2004/06–2021/23, Wachstum des Kreises 1996–2020 als "
         "Maß für die Schwankung der Wanderung; die Zuzugswelle der frühen 1990er-Jahre ist nicht enthalten). "
-        "Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das Modell in früheren Rückrechnungen je "
+        "Wie stark die Wanderung schwankt, ist zusätzlich an den Fehlern geeicht, die das Modell für den Kreis "
+        "in den früheren Rückrechnungen tatsächlich gemacht hat: Das Zeitreihenmodell gibt vor, wie der Fehler "
+        "mit dem Zeitabstand wächst, die Rückrechnung, wie groß er ist. Weil dafür nur vier Basisjahre "
+        "vorliegen, ist diese Eichung selbst unsicher; die Simulationen tragen diese Unsicherheit mit (seltene "
+        "große Abweichungen werden dadurch etwas wahrscheinlicher). Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das Modell in früheren Rückrechnungen je "
         "nach Gemeindegröße und Zeitabstand gemacht hat. Geprüft wird die Trefferquote: Wie oft lag die "
         "später veröffentlichte Zahl im 80- bzw. 95-%-Intervall, das das Modell damals angegeben hätte? Dabei "
-        "stammt der Gemeindefehler jeweils nur aus den anderen Basisjahren. Liegt die Quote über dem "
+        "stammen der Gemeindefehler und die Eichung jeweils nur aus den anderen Basisjahren. Liegt die Quote über dem "
         "Sollwert, sind die Intervalle eher zu breit; liegt sie darunter, zu schmal."
     ),
     "few_cases": (

@@ -16,15 +16,17 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from dashboard.settings import cache_dir_from_env
+
 #: Files kept per sub-folder (oldest removed first).
 MAX_FILES = 200
 
 
 def cache_dir() -> Path:
     """``DASHBOARD_CACHE_DIR`` or ``<user data folder>/cache``."""
-    raw = os.environ.get("DASHBOARD_CACHE_DIR", "").strip()
+    raw = cache_dir_from_env()
     if raw:
-        return Path(raw)
+        return raw
     from dashboard.data.userdata import user_data_dir
 
     return user_data_dir() / "cache"

@@ -46,6 +46,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.settings import int_setting
+
 #: Bump when the brief's printed form changes (old cached PDFs are then not served).
 FORMAT_VERSION = 2
 #: Seconds one Chromium print may take before it is killed.
@@ -64,27 +66,14 @@ RETRY_AFTER = 3
 RETRY_AFTER_BUSY = 30
 
 
-def _int_env(name: str, default: int, lo: int, hi: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as err:
-        raise ValueError(f"{name}={raw!r} ist keine ganze Zahl (erwartet {lo} bis {hi})") from err
-    if not lo <= value <= hi:
-        raise ValueError(f"{name}={value} liegt nicht zwischen {lo} und {hi}")
-    return value
-
-
 def slots() -> int:
     """Simultaneous renders on this host (``DASHBOARD_PDF_SLOTS``, default 1)."""
-    return _int_env("DASHBOARD_PDF_SLOTS", 1, 1, 8)
+    return int_setting("DASHBOARD_PDF_SLOTS", 1, 1, 8)
 
 
 def queue_limit() -> int:
     """Tickets that may wait for a slot (``DASHBOARD_PDF_QUEUE``, default 24)."""
-    return _int_env("DASHBOARD_PDF_QUEUE", 24, 1, 1000)
+    return int_setting("DASHBOARD_PDF_QUEUE", 24, 1, 1000)
 
 
 def _pdf_dir() -> Path:

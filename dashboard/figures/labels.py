@@ -24,7 +24,6 @@ from dashboard.text import (  # noqa: F401 - re-exported for figure and page cod
     DRIVER_LABELS,
     INDICATORS,
     METHODIK,
-    NAV,
     PLANNING_GROUP_LABELS,
     PLOTLY_SEPARATORS,
     SEX_LABELS,
