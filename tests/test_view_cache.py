@@ -8,12 +8,10 @@ from dash._utils import to_json
 
 from dashboard.app import _model, _viewcache
 from dashboard.app.pages import _measures_components as C
-from dashboard.app.pages import gemeinde, kurzbericht, methodik, szenarien, uebersicht
+from dashboard.app.pages import kurzbericht, methodik, uebersicht
 
 QUERIES = {
     uebersicht: [{}, {"kennzahl": "share_65plus", "jahr": "2040"}],
-    gemeinde: [{}, {"ags": "05358008", "jahr": "2035"}],
-    szenarien: [{}, {"szenario": "eigenes", "tfr": "1.6", "wanderung": "500"}],
     kurzbericht: [{}, {"ags": "05358012", "szenario": "zuwanderung_hoch"}],
 }
 

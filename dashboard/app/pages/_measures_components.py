@@ -354,7 +354,7 @@ def cards_view(
     per, total = indicator_texts(linked, totals, ags=ags, year=year)
     urls = cat.sources.groupby("measure_id", sort=False).url.agg(list).to_dict()
     served = served_texts(cat)
-    label = _model.preset_label(spec.key)
+    label = _model.spec_label(spec)
     groups: dict[str, list] = {}
     for r in found.itertuples(index=False):
         groups.setdefault(str(r.field_of_action), []).append(
@@ -430,7 +430,7 @@ def gaps_view(*, ags: str, year: int, spec: _model.ScenarioSpec) -> dict:
         year=year,
         pct=signed_pct(STRONG_GROWTH_PCT, 0).lstrip("+"),
         persons=STRONG_GROWTH_MIN_PERSONS,
-        scenario=_model.preset_label(spec.key),
+        scenario=_model.spec_label(spec),
     )
     ag = age_groups_for(spec)
     table = growth_coverage(active_catalogue(), ag, horizon=year)
