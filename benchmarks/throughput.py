@@ -94,6 +94,10 @@ ROWS = [
 ]
 
 
+#: Figures where more is better (the ratio is after/before).
+HIGHER_IS_BETTER = {"load_throughput_rps"}
+
+
 def git_head(repo: Path) -> str:
     out = subprocess.run(
         ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
@@ -326,14 +330,16 @@ def report(figs: dict[str, dict], a: argparse.Namespace) -> bool:
     )
     for lab, f in figs.items():
         print(f"  {lab}: {f['repo']} {f['commit']}; Lastmittel (1/5/15 min) je Phase: {f['load_avg']}")
+    print("(Faktor: wie viel mal besser nachher; Zeiten vorher/nachher, Anfragen je Sekunde nachher/vorher)")
     print(f"\n{'Kennzahl':<46}{'vorher':>12}{'nachher':>12}{'Faktor':>9}  {'Ziel':<8}erreicht")
     ok = True
     for key, label, unit, target, check in ROWS:
         vb = before.get(key) if before else None
         va = after.get(key) if after else None
         ratio = ""
-        if isinstance(vb, int | float) and isinstance(va, int | float) and va:
-            ratio = f"{vb / va:.1f}×"
+        if isinstance(vb, int | float) and isinstance(va, int | float) and va and vb:
+            # "Faktor" = how many times better: before/after for times, after/before for rates
+            ratio = f"{(va / vb if key in HIGHER_IS_BETTER else vb / va):.1f}×"
         met = ""
         if check is not None and va is not None:
             good = bool(check(va))
