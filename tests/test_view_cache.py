@@ -61,6 +61,10 @@ def test_werkzeugkoffer_views_equal_fresh_ones():
     g = C.gaps_view(ags="05358", year=2030, spec=spec)
     assert to_json(g) == to_json(_uncached(C.gaps_view, ags="05358", year=2030, spec=spec))
     assert to_json(C.coverage_view()) == to_json(_uncached(C.coverage_view))
+    t = C.measures_teaser("05358012", spec)
+    assert C.measures_teaser("05358012", spec) is t
+    assert to_json(t) == to_json(_uncached(C.measures_teaser, "05358012", spec))
+    assert to_json(C.measures_teaser("05358016", spec)) != to_json(t)
 
 
 def test_rebuilt_when_data_version_catalogue_or_account_changes(monkeypatch):

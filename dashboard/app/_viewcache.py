@@ -3,8 +3,9 @@
 Under load (issue 14: 50 planners on 2 cores) most requests ask for views that were built a
 moment ago for someone else: the Kurzbericht layout of the Kreis in the Basis scenario costs
 about 0.25 s of CPU, the Methodik layout 0.06 s, each Werkzeugkoffer filter callback about
-0.1 s. (The Gemeinde and Szenarien layouts list saved scenarios from the store, so they are
-not cached.) :func:`view_cache` builds such a view once per
+0.1 s; the measures box is most of the Gemeinde layout's time. (The Gemeinde and Szenarien
+layouts list saved scenarios from the store, so they are not cached as a whole.)
+:func:`view_cache` builds such a view once per
 
 * its arguments (query values, filter values; lists and dicts are keyed by their JSON form),
 * the data version (:func:`dashboard.app._model.data_version`: a published official table

@@ -457,6 +457,7 @@ def coverage_view() -> tuple[go.Figure, html.Table]:
     return coverage_heatmap(cov), coverage_table(cov)
 
 
+@view_cache(maxsize=64)
 def measures_teaser(
     ags: str, spec: _model.ScenarioSpec | None = None, *, year: int = 2030, limit: int = 6
 ) -> html.Section:
