@@ -21,6 +21,7 @@ from dashboard.data import (
     estimation_report,
     kreis_age_groups,
     load_population,
+    measures,
     municipal_boundaries,
     municipal_history,
     official_kreis_single_ages,
@@ -29,13 +30,6 @@ from dashboard.data import (
 )
 from dashboard.data.estimate import kreis_years
 from dashboard.data.integrity import recorded_hashes, sha256_file, verify_all, verify_raw_file
-from dashboard.data.measures import (
-    MEASURES_DIR,
-    SHIPPED_WORKBOOK,
-    active_catalogue,
-    build_catalogue,
-    load_workbook,
-)
 from dashboard.data.official import validate_official_files
 from dashboard.text import fmt_dec, fmt_int
 
@@ -235,12 +229,13 @@ def _check_history() -> str:
 
 
 def _check_measures() -> str:
-    verify_raw_file(MEASURES_DIR, "measures.csv")
-    built, report = build_catalogue()
-    assert load_workbook(SHIPPED_WORKBOOK, origin="shipped").equals(built), (
+    # through the package: the shipped paths are looked up at call time (tests point them elsewhere)
+    verify_raw_file(measures.MEASURES_DIR, "measures.csv")
+    built, report = measures.build_catalogue()
+    assert measures.load_workbook(measures.SHIPPED_WORKBOOK, origin="shipped").equals(built), (
         "catalogue.xlsx differs from a fresh build of measures.csv (run: python -m dashboard massnahmen build)"
     )
-    active = active_catalogue()
+    active = measures.active_catalogue()
     warn = f"; Warnung: {active.warnings[0][:120]}" if active.warnings else ""
     return (
         f"{len(built.measures)} Maßnahmen, {len(built.sources)} Quellen, {len(report.excluded)} ohne Quelle "
