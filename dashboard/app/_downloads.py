@@ -288,7 +288,7 @@ def register(server: Flask) -> None:
         except KeyError:
             abort(404)
         suffix = f"_{spec.key}" if name in MODEL_TABLES else ""
-        label = _model.preset_label(spec.key) if name in MODEL_TABLES else None
+        label = _model.spec_label(spec) if name in MODEL_TABLES else None
         if ext == "csv":
             return send_file(
                 io.BytesIO(to_csv_bytes(df)),

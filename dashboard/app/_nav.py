@@ -5,12 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from dashboard.constants import KREIS_AGS
-from dashboard.projection.scenarios import URL_KEYS
+from dashboard.projection.scenarios import PARAMETERS, URL_KEYS
 
 #: Which selection keys each page understands in its URL (the scenario's keys come from the
-#: parameter declaration, so a new parameter travels with every link).
+#: parameter declaration, so a new parameter travels with every link). /gemeinde reads the
+#: local (per-municipality) inputs only.
+_LOCAL = tuple(p.url_key for p in PARAMETERS if p.target == "local")
 _PAGE_KEYS = {
-    "/gemeinde": ("ags",),
+    "/gemeinde": ("ags", *_LOCAL),
     "/szenarien": ("ags", *URL_KEYS),
     "/kurzbericht": ("ags", *URL_KEYS),
     "/werkzeugkoffer": ("ags", *URL_KEYS),

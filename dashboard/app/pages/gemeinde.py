@@ -3,10 +3,12 @@ age groups, births/deaths/migration. URL: ``/gemeinde?ags=05358008&jahr=2030``."
 
 from __future__ import annotations
 
-import dash
-from dash import Input, Output, callback, dcc, html
+from urllib.parse import urlencode
 
-from dashboard.app import _model
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.app import _local_panel, _model
 from dashboard.app._components import (
     chart,
     chart_outputs,
@@ -22,6 +24,7 @@ from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan, trends
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
 from dashboard.figures.pyramid import at_year, pyramid_figure, pyramid_table
+from dashboard.text import LOCAL
 
 dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1, title="Gemeinde – Kreis Düren 2030")
 
@@ -79,8 +82,35 @@ def components_fig(ags: str):
     return trends.components_figure(comp, ags=ags, observed=observed)
 
 
+def scenarios_href(ags: str, spec: _model.ScenarioSpec) -> str:
+    """/szenarien with this municipality and the local inputs."""
+    return "/szenarien?" + urlencode(
+        {"ags": ags, **{k: v for k, v in spec.query().items() if k != "szenario"}}
+    )
+
+
+def local_block(ags: str, spec: _model.ScenarioSpec) -> list:
+    """The "Lokale Annahmen" panel (effect against the Basis), its link, the saved scenarios."""
+    return [
+        _local_panel.panel(
+            "gm",
+            ags,
+            spec.local,
+            effect=_local_panel.effect_view(spec, ags, 2030),
+            note=LOCAL["gemeinde_note"],
+        ),
+        html.P(html.A(LOCAL["open_in_scenarios"], href=scenarios_href(ags, spec), id="gm-lokal-link")),
+        _local_panel.saved_list(ags, list_id="gm-gespeicherte"),
+    ]
+
+
+def page_query(ags: str, year: int, spec: _model.ScenarioSpec) -> dict[str, str]:
+    return {"ags": ags, "jahr": str(year), **{k: v for k, v in spec.query().items() if k != "szenario"}}
+
+
 def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Div:
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
+    spec = _model.parse_scenario("basis", local=_query)
     year = _model.parse_year(jahr, default=None)
     first = _model.base_year()
     hf, ht, gf, gt, cf, ct = region_view(ags)
@@ -134,6 +164,7 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
             "vorausberechnet; die Ausgangswerte der Altersgruppen sind geschätzt (die Einwohnerzahl "
             f"am 31.12.{first} ist amtlich).",
         ),
+        *local_block(ags, spec),
         html.H2("Unsicherheit der Vorausberechnung"),
         html.Div(
             [
@@ -168,7 +199,8 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
         ),
     ]
     parts.append(html.Div(measures_teaser(ags), id="gm-measures"))
-    parts += [query_store(PAGE, {"ags": ags, "jahr": str(year)}), selection_store(PAGE, {"ags": ags})]
+    sel = {"ags": ags, **{k: v for k, v in _model.selection(spec).items() if k != "szenario"}}
+    parts += [query_store(PAGE, page_query(ags, year, spec)), selection_store(PAGE, sel)]
     return html.Div(parts)
 
 
@@ -212,19 +244,69 @@ def on_region(ags: str):
     return (f"Gemeinde: {region_name(ags)}", *region_view(ags), {"ags": ags})
 
 
+_local_panel.register("gm", "gm-ags")
+
+
+@callback(
+    Output("gm-lokal-wirkung", "figure"),
+    Output("gm-lokal-wirkung-tabelle", "children"),
+    Output("gm-lokal-liste", "children"),
+    Output("gm-lokal-link", "href"),
+    Output({"type": "query", "page": PAGE}, "data", allow_duplicate=True),
+    Output({"type": "sel", "page": PAGE}, "data", allow_duplicate=True),
+    Input("gm-ags", "value"),
+    Input("gm-lokal-jahr", "value"),
+    Input("gm-lokal", "data"),
+    State("gm-jahr", "value"),
+    prevent_initial_call=True,
+)
+def on_local(ags: str, effect_year, local, year):
+    """Local inputs, municipality or effect year changed: effect, entries, links, URL, selection."""
+    ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
+    spec = _model.parse_scenario("basis", local=local)
+    year = _model.parse_year(year, default=None)
+    sel = {"ags": ags, **{k: v for k, v in _model.selection(spec).items() if k != "szenario"}}
+    return (
+        *_local_panel.effect_view(spec, ags, effect_year),
+        _local_panel.entries_table("gm", spec.local),
+        scenarios_href(ags, spec),
+        page_query(ags, year, spec),
+        sel,
+    )
+
+
+@callback(
+    Output("gm-lokal-titel", "children"),
+    Output("gm-lokal-formulare", "children"),
+    Output("gm-gespeicherte", "children"),
+    Input("gm-ags", "value"),
+    prevent_initial_call=True,
+)
+def on_local_region(ags: str):
+    """Municipality switch: the panel's title and forms, the saved scenarios of that municipality."""
+    ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
+    return (
+        LOCAL["title"].format(name=region_name(ags)),
+        _local_panel.forms("gm", ags),
+        _local_panel.saved_list(ags, list_id="gm-gespeicherte-x").children,
+    )
+
+
 @callback(
     Output("gm-pyramid", "figure"),
     Output("gm-pyramid-tabelle", "children"),
     Output({"type": "query", "page": PAGE}, "data"),
     Input("gm-ags", "value"),
     Input("gm-jahr", "value"),
+    State("gm-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_pyramid(ags: str, year: int):
+def on_pyramid(ags: str, year: int, local=None):
     """Municipality or year switch: pyramid, its table and the URL."""
     ags = _model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS)
     year = _model.parse_year(year, default=None)
-    return (*pyramid_view(ags, year), {"ags": ags, "jahr": str(year)})
+    spec = _model.parse_scenario("basis", local=local)
+    return (*pyramid_view(ags, year), page_query(ags, year, spec))
 
 
 @callback(

@@ -23,6 +23,7 @@ from dashboard.app._components import (
     region_dropdown,
     selection_store,
 )
+from dashboard.app._viewcache import view_cache
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.constants import KREIS_AGS
 from dashboard.figures import trends
@@ -58,7 +59,7 @@ def _fixed(fig, width: int, height: int, bottom: int = 35):
 def _print_history(fig):
     """The history chart at print size: census labels above the plot (never over the points
     of 2022–2024), the legend below the year labels (never over them)."""
-    _fixed(fig, BRIEF_WIDTH, 232, bottom=64)
+    _fixed(fig, BRIEF_WIDTH, 212, bottom=64)  # 212: one A4 page also for own and local scenarios
     fig.update_layout(
         margin={"t": 50},
         legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": {"size": 9}},
@@ -164,8 +165,12 @@ def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
     from dashboard.figures.fan import interval_text
     from dashboard.text import T, fmt_pct
 
-    r = _model.probabilistic(spec)
-    parts = "; ".join(interval_text(r.quantiles, ags=ags, year=y) for y in (2030, 2045))
+    if spec.local:  # the band of the chart on /szenarien: rescaled around the local path
+        quantiles, draws, _exact = _model.scenario_fan(spec)
+    else:
+        r = _model.probabilistic(spec)
+        quantiles, draws = r.quantiles, r.draws
+    parts = "; ".join(interval_text(quantiles, ags=ags, year=y) for y in (2030, 2045))
     cov = _model.backtest_coverage().set_index(["level", "nominal"])
     level = "Kreis" if ags == KREIS_AGS else "Gemeinde"
     hit = T["brief_coverage"].format(
@@ -174,14 +179,14 @@ def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
         n=fmt_int(cov.loc[(level, 0.8), "n"]),
     )
     return html.P(
-        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen. "
+        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(draws)} Simulationen. "
         f"{hit} Methode unter „Daten & Methodik“.",
         id="kb-intervals",
         className="small",
     )
 
 
-def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
+def assumptions_list(spec: _model.ScenarioSpec, ags: str = KREIS_AGS) -> html.Ul:
     """The scenario's own assumptions (value, unit, how set) as a short list."""
     a = assumptions_de(_model.result(spec).assumptions)
     a = a[(a.component == "scenario") & a.value.notna()]
@@ -192,6 +197,25 @@ def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
         )
         for r in a.to_dict("records")
     ]
+    if spec.local:  # one line (the brief has no room for more on one A4 page): this municipality's entries
+        from dashboard.projection.local import describe
+
+        own = describe(spec.local.for_municipality(ags) if ags != KREIS_AGS else spec.local)
+        others = len(describe(spec.local)) - len(own)
+        text = "; ".join(own) + (f"; {others} in anderen Gemeinden" if others and own else "")
+        text = text or f"{others} in anderen Gemeinden"
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"Lokal: {text}."),
+                    " Weitere Annahmen, Quellen, Rückrechnung: ",
+                    html.A("Daten & Methodik", href="/methodik"),
+                    ".",
+                ],
+                id="kb-local",
+            )
+        )
+        return html.Ul(items, className="assumptions")
     items.append(
         html.Li(
             [
@@ -231,7 +255,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         if ags != KREIS_AGS
         else html.P(html.A("Werkzeugkoffer", href=_model.scenario_href("/werkzeugkoffer", ags, spec))),
         html.H2("Annahmen und Quellen"),
-        assumptions_list(spec),
+        assumptions_list(spec, ags),
         html.P(T["estimated_note"], className="small"),
         html.P(
             T["projected_note"].format(year=_model.base_year() + 1) + " " + T["source_line"],
@@ -247,6 +271,7 @@ def scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
     return opts
 
 
+@view_cache(maxsize=24)
 def layout(
     ags: str | None = None,
     **_query,
