@@ -27,7 +27,7 @@ from dashboard.data.measures.workbook_reader import load_workbook
 from dashboard.settings import UPLOAD_MAX_BYTES
 from dashboard.store import Invalid, NotAllowed, db, get_store
 from dashboard.text import CATALOGUE as M
-from dashboard.text import fmt_date, fmt_int
+from dashboard.text import fmt_date, fmt_dec, fmt_int
 
 LOG = logging.getLogger("dashboard.data.measures")
 CHANNEL = "catalogue"
@@ -55,7 +55,7 @@ def check_workbook(source: str | Path | bytes, *, display_name: str | None = Non
                 None,
                 None,
                 M["expected_size"].format(mb=fmt_int(UPLOAD_MAX_BYTES // 2**20)),
-                M["found_size"].format(mb=str(round(len(blob) / 2**20, 1)).replace(".", ",")),
+                M["found_size"].format(mb=fmt_dec(len(blob) / 2**20, 1)),
             )
         )
     return blob, load_workbook(io.BytesIO(blob), origin="imported", display_name=name)
