@@ -23,6 +23,7 @@ from dashboard.app._components import (
     region_dropdown,
     selection_store,
 )
+from dashboard.app._viewcache import view_cache
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.constants import KREIS_AGS
 from dashboard.figures import trends
@@ -270,6 +271,7 @@ def scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
     return opts
 
 
+@view_cache(maxsize=24)
 def layout(
     ags: str | None = None,
     **_query,
