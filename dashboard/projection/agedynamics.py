@@ -46,6 +46,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, MUNICIPALITIES, N_AGES
+from dashboard.data import data_version
+from dashboard.data.official import zensus2022_age_classes
 from dashboard.projection.municipal import (
     PROPENSITY_NODES,
     fertility_factors,
@@ -132,7 +134,6 @@ class CaseInputs:
 
 def case_inputs(a) -> CaseInputs:
     """Build the case's arrays from the data layer and the Basis assumptions ``a``."""
-    from dashboard.data.official import zensus2022_age_classes
     from dashboard.projection.backtest import municipal_totals_at
     from dashboard.projection.base import FEMALE_MASK, kreis_single_age
     from dashboard.projection.engine import mortality_for_year
@@ -282,8 +283,6 @@ def _loo_fit(inp, a, f_by_class, penalty) -> tuple[np.ndarray, np.ndarray]:
 
 def age_dynamics() -> AgeDynamicsResult:
     """Run the case (cached per data version; a few seconds)."""
-    from dashboard.data import data_version
-
     return _age_dynamics(data_version())
 
 
