@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 
 from dashboard.constants import (
@@ -337,18 +338,39 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
         r = probabilistic(spec)
         return r.quantiles, r.draws, True
     reference = ScenarioSpec(spec.key if spec.key != CUSTOM else "basis")
+    quantiles, rows, cols, draws = _fan_layout(reference)
+    det_b, det_s = result(reference).indicators, result(spec).indicators
+    same_rows = all(np.array_equal(det_b[k].to_numpy(), det_s[k].to_numpy()) for k in ("ags", "year"))
+    if not same_rows:  # never seen: the engine writes every scenario's indicators in one order
+        raise RuntimeError("indicator rows of the scenario and its reference differ")
+    b = det_b[list(_FAN_QUANTITIES)].to_numpy(dtype=float)
+    s = det_s[list(_FAN_QUANTITIES)].to_numpy(dtype=float)
+    ratio = np.divide(s, b, out=np.full_like(s, np.nan), where=b > 0)[rows, cols]
+    q = quantiles.copy()
+    q[list(_Q_COLS)] = quantiles[list(_Q_COLS)].to_numpy() * ratio[:, None]
+    return q, draws, False
+
+
+#: Quantities of the rescaled fan of an own or local scenario.
+_FAN_QUANTITIES = ("population", "n_65plus", "n_80plus")
+
+
+@per_data_version(maxsize=16)
+def _fan_layout(reference: ScenarioSpec) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
+    """The reference simulation's quantile rows of :data:`_FAN_QUANTITIES` that have a
+    deterministic value, and for each the row of the indicator table and the quantity's column
+    (computed once per reference and data version; a slider move then only divides and
+    multiplies arrays). Same rows, order and values as an inner join on (ags, year, quantity)."""
     base = probabilistic(reference)
-    cols = ["population", "n_65plus", "n_80plus"]
-    det_b = result(reference).indicators.set_index(["ags", "year"])[cols]
-    det_s = result(spec).indicators.set_index(["ags", "year"])[cols]
-    ratio = (
-        (det_s / det_b.where(det_b > 0))
-        .reset_index()
-        .melt(["ags", "year"], var_name="quantity", value_name="ratio")
-    )
-    q = base.quantiles.merge(ratio, on=["ags", "year", "quantity"], how="inner", validate="one_to_one")
-    q = q.assign(**{c: q[c] * q["ratio"] for c in _Q_COLS}).drop(columns="ratio")
-    return q, base.draws, False
+    ind = result(reference).indicators
+    at = {(a, y): i for i, (a, y) in enumerate(zip(ind.ags.to_numpy(), ind.year.to_numpy()))}
+    col = {c: j for j, c in enumerate(_FAN_QUANTITIES)}
+    q = base.quantiles
+    keys = list(zip(q.ags.to_numpy(), q.year.to_numpy(), q.quantity.to_numpy()))
+    keep = np.array([(a, y) in at and k in col for a, y, k in keys], dtype=bool)
+    rows = np.array([at[(a, y)] for (a, y, k), m in zip(keys, keep) if m], dtype=np.intp)
+    cols = np.array([col[k] for (_, _, k), m in zip(keys, keep) if m], dtype=np.intp)
+    return q[keep].reset_index(drop=True), rows, cols, base.draws
 
 
 #: Planning age groups shown for local inputs (issue 13): Krippe, Kita, Grundschule, Sek. I,
