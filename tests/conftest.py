@@ -28,6 +28,18 @@ def _isolated_user_data(tmp_path_factory):
     mp.undo()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_view_caches():
+    """No memoised page layout built under another test's state (dashboard/app/_viewcache.py);
+    only when the app is already imported (importing it here would slow every other test)."""
+    import sys
+
+    viewcache = sys.modules.get("dashboard.app._viewcache")
+    if viewcache is not None:
+        viewcache.clear_all()
+    yield
+
+
 def _postgres_wanted() -> bool:
     import os
 

@@ -33,8 +33,16 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Switched off by tests that count calls of a view; never off in production.
+#: Switched off by tests that compare with a fresh build; never off in production.
 ENABLED = True
+#: ``cache_clear`` of every decorated view (tests start each test with empty caches).
+_CLEARERS: list = []
+
+
+def clear_all() -> None:
+    """Empty every view cache (tests: no view built under another test's state)."""
+    for clear in _CLEARERS:
+        clear()
 
 
 def _catalogue_token() -> int:
@@ -95,10 +103,11 @@ def view_cache(maxsize: int = 32) -> Callable[[F], F]:
                 entries.clear()
 
         wrapper.cache_clear = cache_clear  # type: ignore[attr-defined]
+        _CLEARERS.append(cache_clear)
         wrapper.cache_len = lambda: len(entries)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return deco
 
 
-__all__ = ["ENABLED", "state_token", "view_cache"]
+__all__ = ["ENABLED", "clear_all", "state_token", "view_cache"]
