@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.figures.labels import T, fmt_date, fmt_value, region_options
+from dashboard.figures.labels import T, fmt_date, fmt_signed_int, fmt_value, region_options
 from dashboard.figures.tables import wide_table
 
 GRAPH_CONFIG = {
@@ -29,7 +29,7 @@ def _fmt_cell(v: object, kind: str) -> str:
     if isinstance(v, bool):
         return "ja" if v else "nein"
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return fmt_value(v, kind)
+        return fmt_signed_int(v) if kind == "signed" else fmt_value(v, kind)
     if hasattr(v, "year") and hasattr(v, "month"):
         return fmt_date(v)  # type: ignore[arg-type]
     return "" if v is None else str(v)
@@ -48,8 +48,8 @@ def data_table(
     Parameters
     ----------
     df : the rows to show.
-    columns : column -> (German header, kind) where kind is ``int``, ``pct``, ``dec1``, ``ratio``
-        or ``text``.
+    columns : column -> (German header, kind) where kind is ``int``, ``signed`` (+12 / −3),
+        ``pct``, ``dec1``, ``ratio`` or ``text``.
     row_header : column whose cells are row headers (``<th scope="row">``).
     """
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h, _ in columns.values()]))
@@ -105,6 +105,36 @@ def figure_data_table(fig: go.Figure, kind: str = "int") -> dcc.Markdown:
         return dcc.Markdown("Keine Daten.")
     w = w.rename(columns={"x": "Jahr / Alter / Gebiet"})
     return markdown_table(w, {c: ("text" if c == "Jahr / Alter / Gebiet" else kind) for c in w.columns})
+
+
+def pyramid_data_table(
+    population: pd.DataFrame, *, ags: str, year: int, compare_year: int | None = None, table_id=None
+) -> html.Table:
+    """Text alternative of a pyramid: persons per planning age group (age order) and sex in
+    ``year``, the group's share, and optionally the persons of ``compare_year`` (the outline)."""
+    from dashboard.figures.labels import PLANNING_GROUP_LABELS, region_name
+    from dashboard.figures.pyramid import pyramid_table
+
+    t = pyramid_table(population, ags=ags, year=year)
+    cols = {
+        "age_group": ("Altersgruppe", "text"),
+        "female": (f"Frauen {year}", "int"),
+        "male": (f"Männer {year}", "int"),
+        "total": (f"zusammen {year}", "int"),
+        "share": (f"Anteil {year}", "pct"),
+    }
+    if compare_year is not None:
+        t["compare"] = pyramid_table(population, ags=ags, year=compare_year)["total"].to_numpy()
+        cols["compare"] = (f"zusammen {compare_year}", "int")
+    cols["status"] = ("Status", "text")
+    t["age_group"] = t.age_group.map(PLANNING_GROUP_LABELS)
+    return data_table(
+        t,
+        cols,
+        caption=f"{region_name(ags)}, 31.12.{year}: Personen nach Planungsaltersgruppe und Geschlecht",
+        row_header="age_group",
+        table_id=table_id,
+    )
 
 
 def chart_outputs(fig: go.Figure, kind: str = "int") -> tuple[go.Figure, dcc.Markdown]:

@@ -62,6 +62,7 @@ def _bar_traces(
                     },
                 },
                 customdata=np.round(arr[i, k]),
+                meta={"table": {"abs": True}},  # the men's bars point left; the table shows shares
                 hovertemplate=(
                     f"{SEX_LABELS[sex]}, %{{y}} Jahre: %{{customdata:,.0f}} Personen ({status})"
                     f"<extra>{name}</extra>"
@@ -85,6 +86,7 @@ def _bar_traces(
                     name=f"{cmp_name} (Vergleich)",
                     showlegend=sex == "female",
                     legendgroup="cmp",
+                    meta={"table": {"x": "y", "abs": True, "name": f"{cmp_name}, {SEX_LABELS[sex]}"}},
                     hovertemplate=f"{cmp_name}, %{{y}} Jahre: %{{x:.2f}} %<extra></extra>",
                 )
             )

@@ -13,6 +13,7 @@ from dashboard.app._components import (
     data_table,
     labelled,
     notice,
+    pyramid_data_table,
     query_store,
     region_dropdown,
     selection_store,
@@ -21,8 +22,8 @@ from dashboard.app._components import (
 from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan, trends
-from dashboard.figures.labels import PLANNING_GROUP_LABELS, T, region_name
-from dashboard.figures.pyramid import at_year, pyramid_figure, pyramid_table
+from dashboard.figures.labels import T, region_name
+from dashboard.figures.pyramid import at_year, pyramid_figure
 
 dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1, title="Gemeinde – Kreis Düren 2030")
 
@@ -42,21 +43,7 @@ def pyramid_fig(ags: str, year: int):
 
 
 def pyramid_text(ags: str, year: int):
-    t = pyramid_table(_model.result(_model.ScenarioSpec()).population, ags=ags, year=year)
-    t["age_group"] = t.age_group.map(PLANNING_GROUP_LABELS)
-    return data_table(
-        t,
-        {
-            "age_group": ("Altersgruppe", "text"),
-            "female": ("Frauen", "int"),
-            "male": ("Männer", "int"),
-            "total": ("zusammen", "int"),
-            "share": ("Anteil", "pct"),
-            "status": ("Status", "text"),
-        },
-        caption=f"{region_name(ags)}, 31.12.{year}",
-        row_header="age_group",
-    )
+    return pyramid_data_table(_model.result(_model.ScenarioSpec()).population, ags=ags, year=year)
 
 
 def age_groups_fig(ags: str):

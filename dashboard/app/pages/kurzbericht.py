@@ -20,6 +20,7 @@ from dashboard.app._components import (
     data_table,
     labelled,
     notice,
+    pyramid_data_table,
     query_store,
     region_dropdown,
     selection_store,
@@ -57,16 +58,21 @@ def _fixed(fig, width: int, height: int, bottom: int = 35):
     return fig
 
 
-def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
-    """The brief's three charts (fixed size for print)."""
-    res = _model.result(spec)
-    hist, breaks = _model.history_series()
-    pop = res.population
+def region_population(ags: str, spec: _model.ScenarioSpec):
+    """Population by year, sex and age of a municipality or (summed) of the Kreis."""
+    pop = _model.result(spec).population
     if ags == KREIS_AGS:  # the model's population table holds municipalities only: sum them
         keys = ["year", "sex", "age"]
         flags = pop.groupby(keys, as_index=False)[["projected", "estimated"]].any()
         pop = pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys).assign(ags=KREIS_AGS)
-    own = pop[pop.ags == ags]
+    return pop[pop.ags == ags]
+
+
+def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
+    """The brief's three charts (fixed size for print)."""
+    res = _model.result(spec)
+    hist, breaks = _model.history_series()
+    own = region_population(ags, spec)
     base = own[own.year == BASE_YEAR].assign(year=2045)
     pyr = pyramid_figure(
         own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}", animate=False
@@ -196,8 +202,20 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         interval_line(ags, spec),
         html.Div(
             [
-                chart("kb-pyramid", f["pyramid"], label="Altersaufbau 2045 im Vergleich zu heute"),
-                chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030"),
+                chart(
+                    "kb-pyramid",
+                    f["pyramid"],
+                    label="Altersaufbau 2045 im Vergleich zu heute",
+                    table=pyramid_data_table(
+                        region_population(ags, spec), ags=ags, year=2045, compare_year=BASE_YEAR
+                    ),
+                ),
+                chart(
+                    "kb-groups",
+                    f["groups"],
+                    label="Veränderung der Planungsaltersgruppen bis 2030",
+                    kind="signed",
+                ),
             ],
             className="brief-row",
         ),
