@@ -230,6 +230,9 @@ T = {  # general UI texts (formal "Sie")
     "year": "Jahr",
     "indicator": "Kennzahl",
     "table_summary": "Daten als Tabelle",
+    "play": "▶ Abspielen",
+    "pause": "❚❚ Anhalten",
+    "play_title": "Altersaufbau Jahr für Jahr bis 2045 abspielen; erneut drücken hält an",
     "estimated_note": (
         "Einwohnerzahlen der Gemeinden am 31.12.2024 amtlich (IT.NRW 12411-15i); ihre Aufteilung "
         "nach Alter und Geschlecht geschätzt, da es dafür keine amtliche Gemeindetabelle gibt "

@@ -80,7 +80,10 @@ def test_gemeinde_layout_and_callbacks():
     pyr, ptab, query = gemeinde.on_pyramid("05358044", 2030)
     assert query == {"ags": "05358044", "jahr": "2030"}
     assert "vorausberechnet" in pyr["layout"]["title"]["text"]
-    assert "2030" in pyr["layout"]["title"]["text"] and len(pyr["frames"]) == 2045 - 2024 + 1
+    assert "2030" in pyr["layout"]["title"]["text"]
+    # play/pause are Dash controls outside the chart (issue 17.8): no Plotly buttons, no frames
+    assert "frames" not in pyr and not pyr["layout"].get("updatemenus") and not pyr["layout"].get("sliders")
+    assert find(lay, "gm-play").children == "▶ Abspielen"
     # issue 11: the page says what is official (2024 totals) and what is estimated (structure)
     page = str(lay)
     assert "amtlich (IT.NRW 12411-15i)" in page and "Altersaufbau: geschätzt" in page

@@ -7,6 +7,7 @@ import pytest
 
 from dashboard.constants import PLANNING_AGE_GROUPS
 from dashboard.text import PLANNING_GROUP_LABELS
+from tests._live import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -42,4 +43,38 @@ def test_brief_group_table_shows_the_chart_values_signed_in_age_order(live_serve
     assert any(v.startswith("\u2212") for v in signed), signed  # Heimbach loses people in some groups
     assert [de_int(b) for b in bars] == [de_int(v) for v in signed]
     assert [b[0] for b in bars] == [v[0] for v in signed]  # the same sign characters (+, −, ±)
+    assert page.console_errors == []
+
+
+def test_pyramid_plays_by_keyboard_and_the_year_slider_follows(live_server, browser_page):
+    """Abspielen/Anhalten is a button outside the chart: Tab reaches it, Enter starts, the year
+    slider and the pyramid's title move together, Enter again stops (issue 17.8)."""
+    page = browser_page
+    page.goto(f"{live_server}/gemeinde?ags={HEIMBACH}&jahr=2040")
+    page.wait_for_selector("#gm-pyramid .gtitle")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#gm-pyramid .updatemenu-container, #gm-pyramid .slider-container").count() == 0
+    page.focus("#gm-jahr [role=slider]")
+    page.keyboard.press("Tab")  # the next stop after the year slider is the play button
+    assert page.evaluate("document.activeElement.id") == "gm-play"
+    page.keyboard.press("Enter")
+    wait_until(page, "document.querySelector('#gm-play').getAttribute('aria-pressed') === 'true'")
+    wait_until(page, "window.location.search.includes('jahr=2042')", timeout=20)
+    page.keyboard.press("Enter")  # stop
+    wait_until(page, "document.querySelector('#gm-play').getAttribute('aria-pressed') === 'false'")
+    page.wait_for_timeout(1500)  # stopped: nothing moves any more
+    page.wait_for_load_state("networkidle")
+    year = page.locator("#gm-jahr [role=slider]").get_attribute("aria-valuenow")
+    assert 2042 <= int(year) < 2045
+    assert f"31.12.{year}" in page.locator("#gm-pyramid .gtitle").text_content()
+    assert f"jahr={year}" in page.evaluate("window.location.search")
+    page.wait_for_timeout(1000)
+    assert page.locator("#gm-jahr [role=slider]").get_attribute("aria-valuenow") == year
+    # from the last year, Abspielen starts again at the beginning and stops by itself at 2045
+    page.goto(f"{live_server}/gemeinde?ags={HEIMBACH}&jahr=2045")
+    page.wait_for_selector("#gm-pyramid .gtitle")
+    page.click("#gm-play")
+    wait_until(
+        page, "window.location.search.includes('jahr=2024') || window.location.search.includes('jahr=2025')"
+    )
     assert page.console_errors == []

@@ -4,7 +4,7 @@ age groups, births/deaths/migration. URL: ``/gemeinde?ags=05358008&jahr=2030``."
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import _model
 from dashboard.app._components import (
@@ -29,6 +29,9 @@ dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1, title="
 
 DEFAULT_AGS = "05358008"
 PAGE = "gemeinde"
+#: Milliseconds per year while the pyramid plays (one cached figure per step from the server).
+PLAY_MS = 700
+LAST_YEAR = 2045
 
 
 def history_fig(ags: str):
@@ -39,7 +42,7 @@ def history_fig(ags: str):
 
 def pyramid_fig(ags: str, year: int):
     pop = _model.result(_model.ScenarioSpec()).population
-    return pyramid_figure(pop, ags=ags, year=year, comparison=pop)
+    return pyramid_figure(pop, ags=ags, year=year, comparison=pop, controls=False)
 
 
 def pyramid_text(ags: str, year: int):
@@ -113,13 +116,26 @@ def layout(ags: str | None = None, jahr: str | None = None, **_query) -> html.Di
                     dcc.Slider(
                         id="gm-jahr",
                         min=BASE_YEAR,
-                        max=2045,
+                        max=LAST_YEAR,
                         step=1,
                         value=year,
                         marks={y: str(y) for y in (BASE_YEAR, 2030, 2035, 2040, 2045)},
                     ),
+                    html.Button(
+                        T["play"],
+                        id="gm-play",
+                        type="button",
+                        className="btn",
+                        title=T["play_title"],
+                        **{"aria-pressed": "false", "aria-controls": "gm-jahr"},
+                    ),
+                    dcc.Interval(id="gm-takt", interval=PLAY_MS, disabled=True),
+                    dcc.Store(
+                        id="gm-play-labels",
+                        data={"play": T["play"], "pause": T["pause"], "first": BASE_YEAR, "last": LAST_YEAR},
+                    ),
                 ],
-                className="control control-wide",
+                className="control control-wide play-controls",
             ),
             pyr,
             html.H2("Planungsaltersgruppen"),
@@ -241,3 +257,40 @@ def on_fan(ags: str, quantity: str):
 def on_region_measures(ags: str):
     """Municipality switch: the measures box (Werkzeugkoffer) of that municipality."""
     return measures_teaser(_model.parse_ags(ags, allow_kreis=False, default=DEFAULT_AGS))
+
+
+# Play/pause of the pyramid: a Dash button outside the chart (keyboard: Tab, Enter/Space) drives
+# the year slider, so slider, pyramid, table and URL always show the same year. A click starts
+# (from the first year when the last one is shown) or stops; each tick moves the slider one year
+# and the last year stops the animation.
+dash.clientside_callback(
+    """
+    function(clicks, ticks, year, disabled, labels) {
+        const ctx = window.dash_clientside.callback_context;
+        const trig = (ctx.triggered[0] || {}).prop_id || "";
+        const first = labels.first, last = labels.last;
+        const stop = [window.dash_clientside.no_update, true, labels.play, "false"];
+        if (trig.startsWith("gm-play")) {
+            if (disabled === false) { return stop; }  // playing: stop
+            const start = (year >= last) ? first : window.dash_clientside.no_update;
+            return [start, false, labels.pause, "true"];
+        }
+        if (trig.startsWith("gm-takt")) {
+            if (year >= last) { return stop; }
+            const next = year + 1;
+            return next >= last ? [next, true, labels.play, "false"] : [next, false, labels.pause, "true"];
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("gm-jahr", "value"),
+    Output("gm-takt", "disabled"),
+    Output("gm-play", "children"),
+    Output("gm-play", "aria-pressed"),
+    Input("gm-play", "n_clicks"),
+    Input("gm-takt", "n_intervals"),
+    State("gm-jahr", "value"),
+    State("gm-takt", "disabled"),
+    State("gm-play-labels", "data"),
+    prevent_initial_call=True,
+)
