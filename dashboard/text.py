@@ -192,6 +192,25 @@ PLANNING_GROUP_LABELS: dict[str, str] = {
     "80+": "80 und älter",
 }
 
+
+def group_key(group: str) -> str:
+    """URL/Kennzahl key of a planning age group: ``"3-5"`` -> ``"alter_3-5"``, ``"80+"`` ->
+    ``"alter_80plus"`` (no ``+``, which a URL would read as a space)."""
+    return "alter_" + group.replace("+", "plus")
+
+
+def _group_indicator(label: str) -> tuple[str, str, str]:
+    ages, _, note = label.partition(" (")
+    ages = ages.replace(" und älter", " Jahre und älter") if "älter" in ages else ages + " Jahre"
+    return f"Anzahl {ages}" + (f" ({note}" if note else ""), "int", f"Personen ({ages}) am 31.12."
+
+
+#: Planning age groups as "Kennzahl" (persons per year), same shape as :data:`INDICATORS`:
+#: ``alter_3-5`` -> ("Anzahl 3–5 Jahre (Kita)", "int", "Personen (3–5 Jahre) am 31.12.").
+GROUP_INDICATORS: dict[str, tuple[str, str, str]] = {
+    group_key(g): _group_indicator(label) for g, label in PLANNING_GROUP_LABELS.items()
+}
+
 COMPONENT_LABELS = {
     "births": "Geburten",
     "deaths": "Sterbefälle",

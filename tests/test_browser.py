@@ -34,7 +34,7 @@ def test_choose_municipality_with_keyboard_updates_page_and_link(live_server, br
     title = page.locator("#gm-pyramid .gtitle").text_content()
     assert "Heimbach" in title
     # the navigation now carries the selection to the brief
-    page.wait_for_selector("a.nav-link[href='/kurzbericht?ags=05358012']")
+    page.wait_for_selector("a.nav-link[href^='/kurzbericht?ags=05358012']")
     assert page.console_errors == []
 
 

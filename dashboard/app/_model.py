@@ -157,6 +157,17 @@ def result(spec: ScenarioSpec):
     return project(to_scenario(spec))
 
 
+def region_population(spec: ScenarioSpec, ags: str) -> pd.DataFrame:
+    """Population ``ags, year, sex, age, population, projected, estimated`` of one municipality
+    or, for ``05358``, of the Kreis (the model's table holds municipalities only: summed)."""
+    pop = result(spec).population
+    if ags != KREIS_AGS:
+        return pop[pop.ags == ags]
+    keys = ["year", "sex", "age"]
+    flags = pop.groupby(keys, as_index=False)[["projected", "estimated"]].any()
+    return pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys).assign(ags=KREIS_AGS)
+
+
 #: Draws of the probabilistic projection shown in the app (interactive; the full run uses 1,000).
 UNCERTAINTY_DRAWS = 200
 

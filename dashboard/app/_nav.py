@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dashboard.constants import KREIS_AGS
-
 #: Which selection keys each page understands in its URL.
 _PAGE_KEYS = {
-    "/gemeinde": ("ags",),
+    "/gemeinde": ("ags", "szenario", "tfr", "e0", "wanderung"),
     "/szenarien": ("ags", "szenario", "tfr", "e0", "wanderung"),
     "/kurzbericht": ("ags", "szenario", "tfr", "e0", "wanderung"),
     "/werkzeugkoffer": ("ags", "szenario"),
@@ -19,6 +17,4 @@ def nav_href(path: str, sel: dict) -> str:
     """``path`` plus the selection values that page reads (e.g. ``/gemeinde?ags=05358008``)."""
     keys = _PAGE_KEYS.get(path, ())
     q = {k: sel[k] for k in keys if sel.get(k) not in (None, "")}
-    if path == "/gemeinde" and q.get("ags") == KREIS_AGS:
-        q.pop("ags")
     return f"{path}?{urlencode(q)}" if q else path

@@ -125,7 +125,7 @@ def _scenario_ranges() -> dict[str, Callable[[str], str | None]]:
 
 def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
     """Query keys a page reads and how each value is checked."""
-    from dashboard.figures.labels import INDICATORS
+    from dashboard.figures.labels import GROUP_INDICATORS, INDICATORS
 
     year = _int_range(BASE_YEAR, 2045)
     scen = {"szenario": _one_of(_scenarios), **_scenario_ranges()}
@@ -134,11 +134,11 @@ def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
 
         return {"kennzahl": _one_of(lambda: [o["value"] for o in MAP_OPTIONS]), "jahr": year}
     if path == "/gemeinde":
-        return {"ags": _ags(False), "jahr": year}
+        return {"ags": _ags(True), "jahr": year, **scen}
     if path == "/szenarien":
         return {
             "ags": _ags(True),
-            "kennzahl": _one_of(lambda: list(INDICATORS)),
+            "kennzahl": _one_of(lambda: [*INDICATORS, *GROUP_INDICATORS]),
             "vergleich": _list_of(_presets),
             **_scenario_ranges(),
         }

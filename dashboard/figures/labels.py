@@ -19,6 +19,7 @@ from dashboard.text import (  # noqa: F401 - re-exported for figure and page cod
     COMPONENT_LABELS,
     DASH,
     DRIVER_LABELS,
+    GROUP_INDICATORS,
     INDICATORS,
     METHODIK,
     NAV,
@@ -38,6 +39,7 @@ from dashboard.text import (  # noqa: F401 - re-exported for figure and page cod
     fmt_signed_int,
     fmt_signed_pct,
     fmt_value,
+    group_key,
     wk_counts,
 )
 

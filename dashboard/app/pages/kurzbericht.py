@@ -60,12 +60,7 @@ def _fixed(fig, width: int, height: int, bottom: int = 35):
 
 def region_population(ags: str, spec: _model.ScenarioSpec):
     """Population by year, sex and age of a municipality or (summed) of the Kreis."""
-    pop = _model.result(spec).population
-    if ags == KREIS_AGS:  # the model's population table holds municipalities only: sum them
-        keys = ["year", "sex", "age"]
-        flags = pop.groupby(keys, as_index=False)[["projected", "estimated"]].any()
-        pop = pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys).assign(ags=KREIS_AGS)
-    return pop[pop.ags == ags]
+    return _model.region_population(spec, ags)
 
 
 def figures(ags: str, spec: _model.ScenarioSpec) -> dict:

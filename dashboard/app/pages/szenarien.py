@@ -21,7 +21,18 @@ from dashboard.app._components import (
 )
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan
-from dashboard.figures.labels import INDICATORS, T, fmt_dec, fmt_int, fmt_signed_int, fmt_value, region_name
+from dashboard.figures.labels import (
+    GROUP_INDICATORS,
+    INDICATORS,
+    PLANNING_GROUP_LABELS,
+    T,
+    fmt_dec,
+    fmt_int,
+    fmt_signed_int,
+    fmt_value,
+    group_key,
+    region_name,
+)
 from dashboard.figures.scenarios import scenario_figure
 
 dash.register_page(
@@ -31,7 +42,9 @@ dash.register_page(
 PAGE = "szenarien"
 BASIS = "Basis"
 OWN = "Eigenes Szenario"
-IND_OPTIONS = [{"label": v[0], "value": k} for k, v in INDICATORS.items()]
+#: Kennzahlen: the indicators and the planning age groups as persons per year (issue 17.4).
+MEASURES = {**INDICATORS, **GROUP_INDICATORS}
+IND_OPTIONS = [{"label": v[0], "value": k} for k, v in MEASURES.items()]
 
 
 def own_spec(tfr, e0, wanderung) -> _model.ScenarioSpec:
@@ -58,17 +71,33 @@ def compare_keys(vergleich: str | list | None) -> list[str]:
     return [k for k in items if isinstance(k, str) and k in _model.preset_keys() and k != "basis"]
 
 
+def measures(spec: _model.ScenarioSpec) -> pd.DataFrame:
+    """The scenario's indicators with one column of persons per planning age group
+    (``alter_0-2`` … ``alter_80plus``, keys of :data:`GROUP_INDICATORS`)."""
+    return _measures(spec).copy()
+
+
+@_model.per_data_version(maxsize=32)
+def _measures(spec: _model.ScenarioSpec) -> pd.DataFrame:
+    r = _model.result(spec)
+    ag = r.age_groups.assign(age_group=r.age_groups.age_group.astype(str))
+    wide = ag.pivot_table(index=["ags", "year"], columns="age_group", values="population", observed=True)
+    wide = wide[[g for g in PLANNING_GROUP_LABELS if g in wide.columns]]
+    wide.columns = [group_key(g) for g in wide.columns]
+    return r.indicators.merge(wide.reset_index(), on=["ags", "year"], how="left", validate="one_to_one")
+
+
 def results(spec: _model.ScenarioSpec, keys: list[str]) -> dict[str, pd.DataFrame]:
-    """Scenario label -> indicators (Basis, the compared presets, the own scenario)."""
-    out = {BASIS: _model.result(_model.ScenarioSpec()).indicators}
+    """Scenario label -> indicators and group counts (Basis, compared presets, own scenario)."""
+    out = {BASIS: measures(_model.ScenarioSpec())}
     for k in keys:
-        out[_model.preset_label(k)] = _model.result(_model.ScenarioSpec(k)).indicators
-    out[OWN] = _model.result(spec).indicators
+        out[_model.preset_label(k)] = measures(_model.ScenarioSpec(k))
+    out[OWN] = measures(spec)
     return out
 
 
 def result_table(res: dict[str, pd.DataFrame], ags: str, indicator: str) -> html.Table:
-    label, kind, _ = INDICATORS[indicator]
+    label, kind, _ = MEASURES[indicator]
     rows = []
     for name, ind in res.items():
         d = ind[ind.ags == ags].set_index("year")[indicator]
@@ -142,7 +171,7 @@ def layout(
     ags = _model.parse_ags(ags)
     if not _model.model_available():
         return html.Div([html.H1("Szenarien"), stand_line(False), notice(T["no_model"])])
-    indicator = kennzahl if kennzahl in INDICATORS else "population"
+    indicator = kennzahl if kennzahl in MEASURES else "population"
     d = _model.basis_defaults()
     spec = own_spec(tfr, e0, wanderung)
     keys = compare_keys(vergleich)
@@ -280,7 +309,7 @@ def layout(
                                 "sz-chart",
                                 fig,
                                 label="Szenarien im Vergleich mit der Basisvariante",
-                                kind=INDICATORS[indicator][1],
+                                kind=MEASURES[indicator][1],
                                 note="Basis: schwarze, dicke Linie. Alle Werte sind Modellrechnungen, keine Prognosen "
                                 "im Sinne sicherer Vorhersagen.",
                             ),
@@ -332,7 +361,7 @@ def layout(
 def on_change(ags, indicator, tfr, e0, wanderung, vergleich):
     """Any control changed: parse -> scenarios -> figure/table/headline -> URL."""
     ags, spec, keys = _model.parse_ags(ags), own_spec(tfr, e0, wanderung), compare_keys(vergleich)
-    indicator = indicator if indicator in INDICATORS else "population"
+    indicator = indicator if indicator in MEASURES else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
     rejected = _validate.rejected_inputs(tfr, e0, wanderung)  # hand-crafted requests
     if rejected:
