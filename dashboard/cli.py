@@ -13,6 +13,8 @@ Subcommands (German verbs where users type them)::
     python -m dashboard db upgrade
     python -m dashboard data update [--offline DIR]  # fetch the newest official tables (pystatis)
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
+    python -m dashboard project --neubau 05358044:2026-2030:200 --wanderung-gemeinde 05358012:50 --out x.xlsx
+    python -m dashboard project --szenario-datei szenario.json --out x.xlsx
     python -m dashboard backtest --out rueckrechnung/   # summary.csv, coverage.csv, …
     python -m dashboard massnahmen import PATH
 """
@@ -58,13 +60,16 @@ class Progress:
 
 def _cmd_project(args: argparse.Namespace) -> int:
     from dashboard.export import write_csv, write_excel
-    from dashboard.projection import PRESETS
     from dashboard.projection.engine import project
 
-    if args.scenario not in PRESETS:
-        print(f"Unbekanntes Szenario {args.scenario!r}; verfügbar: {', '.join(PRESETS)}", file=sys.stderr)
+    try:
+        base = _base_scenario(args)
+    except ValueError as err:
+        print(str(err), file=sys.stderr)
         return 2
-    changes = {"horizon": args.bis}
+    changes = {}
+    if args.bis is not None or args.szenario_datei is None:
+        changes["horizon"] = 2030 if args.bis is None else args.bis
     if args.tfr is not None:
         changes["tfr"] = args.tfr
     if args.wanderung is not None:
@@ -72,7 +77,8 @@ def _cmd_project(args: argparse.Namespace) -> int:
     if args.e0_gewinn is not None:
         changes["e0_gain"] = args.e0_gewinn
     try:
-        scenario = replace(PRESETS[args.scenario], **changes)
+        scenario = replace(base, **changes)
+        scenario = replace(scenario, local=_local_from_flags(args, scenario.local))
     except ValueError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -98,6 +104,54 @@ def _cmd_project(args: argparse.Namespace) -> int:
     )
     print(str(out))
     return 0
+
+
+def _base_scenario(args: argparse.Namespace):
+    """The preset (``--scenario``) or the scenario file (``--szenario-datei``), not both."""
+    from dashboard.projection import PRESETS
+
+    if args.szenario_datei is not None:
+        if args.scenario is not None:
+            raise ValueError("Bitte entweder --scenario oder --szenario-datei angeben, nicht beides.")
+        from dashboard.projection.scenario_file import MAX_BYTES, from_json
+
+        path = Path(args.szenario_datei)
+        if not path.is_file():
+            raise ValueError(f"Szenariodatei {str(path)!r}: Datei nicht gefunden.")
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError(f"Szenariodatei {str(path)!r}: höchstens {fmt_int(MAX_BYTES)} Bytes erlaubt.")
+        return from_json(path.read_bytes(), name=f"Szenariodatei {str(path)!r}").scenario
+    name = args.scenario or "basis"
+    if name not in PRESETS:
+        raise ValueError(f"Unbekanntes Szenario {name!r}; verfügbar: {', '.join(PRESETS)}")
+    return PRESETS[name]
+
+
+def _local_from_flags(args: argparse.Namespace, local):
+    """``local`` plus the entries of ``--neubau``, ``--wanderung-gemeinde``, ``--einmalig`` (all problems at once)."""
+    from dashboard.projection.local import (
+        LocalScenario,
+        parse_new_housing,
+        parse_one_off,
+        parse_own_migration,
+    )
+
+    lists = {"new_housing": list(local.new_housing), "own_migration": list(local.own_migration)}
+    lists["one_off"] = list(local.one_off)
+    problems = []
+    for flag, key, parse in (
+        ("--neubau", "new_housing", parse_new_housing),
+        ("--wanderung-gemeinde", "own_migration", parse_own_migration),
+        ("--einmalig", "one_off", parse_one_off),
+    ):
+        for text in getattr(args, key) or []:
+            try:
+                lists[key].append(parse(text))
+            except ValueError as e:
+                problems.append(f"{flag}: {e}")
+    if problems:
+        raise ValueError("\n".join(problems))
+    return LocalScenario(**{k: tuple(v) for k, v in lists.items()})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -238,17 +292,48 @@ def _register_project(sub) -> None:
     p = sub.add_parser("project", help="Bevölkerungsvorausberechnung rechnen und exportieren (Excel/CSV)")
     p.add_argument(
         "--scenario",
-        default="basis",
+        default=None,
         help="Szenario (basis, zuwanderung_niedrig, zuwanderung_hoch, "
-        "geburten_niedrig, geburten_hoch, laengeres_leben)",
+        "geburten_niedrig, geburten_hoch, laengeres_leben, itnrw); Standard basis",
     )
-    p.add_argument("--bis", type=int, default=2030, help="Zieljahr (2025–2045), Standard 2030")
+    p.add_argument(
+        "--szenario-datei",
+        dest="szenario_datei",
+        default=None,
+        help="gespeichertes Szenario (JSON, z. B. von /szenarien heruntergeladen) statt --scenario",
+    )
+    p.add_argument(
+        "--bis", type=int, default=None, help="Zieljahr (2025–2045), Standard 2030 bzw. das der Szenariodatei"
+    )
     p.add_argument("--out", required=True, help="Ausgabe: Datei .xlsx oder Ordner für CSV-Dateien")
     p.add_argument("--format", choices=["xlsx", "csv"], help="Format (sonst aus der Dateiendung)")
     p.add_argument("--tfr", type=float, help="Geburtenrate (Kinder je Frau) statt der Szenarioannahme")
     p.add_argument("--wanderung", type=float, help="Nettozuwanderung Kreis (Personen je Jahr)")
     p.add_argument(
         "--e0-gewinn", type=float, dest="e0_gewinn", help="Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)"
+    )
+    from dashboard.projection.local import NEW_HOUSING_SYNTAX, ONE_OFF_SYNTAX, OWN_MIGRATION_SYNTAX
+
+    p.add_argument(
+        "--neubau",
+        dest="new_housing",
+        action="append",
+        metavar="GEMEINDE:JAHRE:WOHNUNGEN",
+        help=f"geplante Wohnungen (wiederholbar): {NEW_HOUSING_SYNTAX}, z. B. 05358044:2026-2030:200",
+    )
+    p.add_argument(
+        "--wanderung-gemeinde",
+        dest="own_migration",
+        action="append",
+        metavar="GEMEINDE:SALDO",
+        help=f"eigener Wanderungssaldo einer Gemeinde (wiederholbar): {OWN_MIGRATION_SYNTAX}, z. B. 05358012:50",
+    )
+    p.add_argument(
+        "--einmalig",
+        dest="one_off",
+        action="append",
+        metavar="GEMEINDE:JAHR:PERSONEN",
+        help=f"einmalige Veränderung (wiederholbar): {ONE_OFF_SYNTAX}, z. B. 05358044:2027:80:80+",
     )
     p.set_defaults(func=_cmd_project)
 

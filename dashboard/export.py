@@ -17,7 +17,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from dashboard.constants import KREIS_AGS, KREIS_NAME, MUNICIPALITIES
 from dashboard.data.export_safety import protect_worksheet, safe_frame
+from dashboard.text import assumptions_de
 
 __all__ = ["write_excel", "write_csv", "SOURCES"]
 
@@ -112,17 +114,30 @@ def _german(df: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=_DE)
 
 
+def _assumptions(table: pd.DataFrame) -> pd.DataFrame:
+    """The assumptions with German labels instead of the codes (qualifier folded into the label)."""
+    de = assumptions_de(table, names={**MUNICIPALITIES, KREIS_AGS: KREIS_NAME})
+    de = de.drop(columns=["component", "parameter", "qualifier", "unit"]).rename(
+        columns={"component_de": "component", "parameter_de": "parameter", "unit_de": "unit"}
+    )
+    return _german(de[["component", "parameter", "value", "unit", "source", "period", "method", "fit"]])
+
+
 def _sheets(result) -> dict[str, pd.DataFrame]:
+    from dashboard.projection.local import describe
+
     s = result.scenario
+    local = describe(s.local)
     info = pd.DataFrame(
         {
-            "Angabe": ["Szenario", "Basisjahr", "Zieljahr", "Hinweis"],
+            "Angabe": ["Szenario", "Basisjahr", "Zieljahr", "Hinweis"] + ["Lokale Annahme"] * len(local),
             "Wert": [
                 s.label,
                 "31.12.2024",
                 f"31.12.{s.horizon}",
                 "Vorausberechnung (Modellrechnung), keine Prognose im Sinne einer Gewissheit; "
                 "Altersstruktur der Gemeinden geschätzt, siehe Spalte 'geschätzt'.",
+                *local,
             ],
         }
     )
@@ -132,7 +147,7 @@ def _sheets(result) -> dict[str, pd.DataFrame]:
         "Indikatoren": _german(result.indicators),
         "Altersgruppen": _german(result.age_groups),
         "Komponenten": _german(result.components),
-        "Annahmen": _german(result.assumptions),
+        "Annahmen": _assumptions(result.assumptions),
         "Warnungen": _german(result.warnings),
         "Quellen": SOURCES,
     }

@@ -42,6 +42,7 @@ the navigation labels. Texts with placeholders are ``str.format`` templates.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, datetime
 
 # --------------------------------------------------------------------------- numbers
@@ -218,6 +219,97 @@ COMPONENT_LABELS = {
     "in_migration": "Zuzüge",
     "out_migration": "Fortzüge",
 }
+
+#: Assumptions table (:data:`dashboard.projection.assumptions.ASSUMPTION_COLUMNS`): labels of
+#: the codes. Parameter labels are templates: ``{sex}`` (Frauen/Männer), ``{year}``, ``{name}``
+#: (municipality) are filled from the row's ``qualifier`` by the display layer.
+ASSUMPTION_COMPONENTS = {
+    "scenario": "Szenario",
+    "base_population": "Basisbevölkerung",
+    "mortality": "Sterblichkeit",
+    "fertility": "Geburten",
+    "migration": "Wanderung",
+    "local": "Lokale Annahmen",
+}
+ASSUMPTION_PARAMETERS = {
+    ("scenario", "scenario"): "Szenario",
+    ("scenario", "tfr"): "Geburtenrate (TFR) im Szenario",
+    ("scenario", "net_migration"): "Nettowanderung im Szenario (Kreis)",
+    ("scenario", "e0_gain"): "Zusätzliche Lebenserwartung bis zum Zieljahr (über den Basispfad hinaus)",
+    ("base_population", "population"): "Bevölkerung 31.12.{year}",
+    ("mortality", "mortality_level"): "Sterblichkeitsniveau {sex} (SMR gegenüber Deutschland)",
+    ("mortality", "e0"): "Lebenserwartung bei Geburt {sex}, Kreis",
+    ("mortality", "e0_gain_per_year"): "Anstieg der Lebenserwartung {sex} (Basis)",
+    ("mortality", "e0_gap"): "Abstand der Lebenserwartung Frauen − Männer, Kreis",
+    ("fertility", "tfr"): "Zusammengefasste Geburtenziffer (TFR) Basis",
+    ("fertility", "tfr_year"): "TFR {year} (Kreis, geschätzt)",
+    ("fertility", "mean_age_at_birth"): "Durchschnittsalter der Mütter bei Geburt (Annahme)",
+    ("fertility", "sex_ratio_at_birth"): "Sexualproportion bei Geburt",
+    ("fertility", "fertility_level"): "Geburtenniveau {name} (gegenüber dem Kreis)",
+    ("migration", "net_migration"): "Nettowanderung über die Kreisgrenze, Basis",
+    ("migration", "net_migration_recent"): "Nettowanderung über die Kreisgrenze 2020–2024 (Median)",
+    ("migration", "in_migration_propensity"): "Zuzugsneigung nach Alter {name} (gegenüber dem Kreis)",
+    ("migration", "out_migration_rate"): "Fortzugsrate (alle Alter)",
+    ("migration", "in_migration_modal_age"): "Zuzüge: Altersprofil (häufigstes Alter)",
+    ("migration", "residual_migration_total"): "Kreissumme der Residualwanderung der Gemeinden",
+    ("migration", "municipal_age_profile"): "Altersprofil der Wanderung in den Gemeinden",
+    ("migration", "municipal_excess"): "Wanderungsüberschuss {name} gegenüber Bevölkerungsanteil",
+    ("local", "new_housing"): "Neubau {name}",
+    ("local", "own_migration"): "Eigener Wanderungssaldo {name}",
+    ("local", "one_off_in"): "Zuzug {name}",
+    ("local", "one_off_out"): "Fortzug {name}",
+}
+#: Units of model quantities (codes used in model tables).
+UNITS = {
+    "": "",
+    "children_per_woman": "Kinder je Frau",
+    "persons_per_year": "Personen je Jahr",
+    "persons": "Personen",
+    "years": "Jahre",
+    "factor": "Faktor",
+    "factor_20_29": "Faktor (20–29 Jahre)",
+    "years_per_year": "Jahre je Jahr",
+    "boys_per_girl": "Jungen je Mädchen",
+    "per_1000_per_year": "je 1.000 Einwohner und Jahr",
+    "municipalities": "Gemeinden",
+    "additional_in_migrants": "zusätzliche Zuziehende (insgesamt)",
+}
+#: Kinds of projection warnings (``ProjectionResult.warnings.kind``), German explanations.
+WARNING_KINDS = {
+    "emigration_exceeds_cohort": "Mehr Fortzüge als Personen im Jahrgang: Zelle auf 0 gesetzt, "
+    "der Rest der Fortzüge wurde nicht abgezogen (Personen).",
+    "negative_in_migration": "Das Wanderungsziel der Gemeinde liegt unter ihren Fortzügen: rechnerisch "
+    "negative Zuzüge (Personen, alle Alter und beide Geschlechter).",
+}
+
+
+def assumption_label(
+    component: str, parameter: str, qualifier: str = "", names: Mapping[str, str] = {}
+) -> str:
+    """German label of one row of the model's assumptions table (codes -> text).
+
+    ``names`` maps an AGS qualifier to the municipality's name.
+    """
+    template = ASSUMPTION_PARAMETERS.get((component, parameter), parameter)
+    q = str(qualifier)
+    return template.format(sex=SEX_LABELS.get(q, q), year=q, name=(names or {}).get(q, q))
+
+
+def assumptions_de(table, names: Mapping[str, str] | None = None):
+    """The assumptions table (a DataFrame) with German labels next to its codes.
+
+    Adds ``component_de``, ``parameter_de``, ``unit_de`` to a copy of ``table``
+    (:data:`dashboard.projection.assumptions.ASSUMPTION_COLUMNS`); the codes are kept.
+    """
+    out = table.copy()
+    out["component_de"] = [ASSUMPTION_COMPONENTS.get(c, c) for c in out["component"]]
+    out["parameter_de"] = [
+        assumption_label(c, p, q, names)
+        for c, p, q in zip(out["component"], out["parameter"], out["qualifier"])
+    ]
+    out["unit_de"] = [UNITS.get(u, u) for u in out["unit"]]
+    return out
+
 
 # --------------------------------------------------------------------------- UI texts
 
@@ -685,6 +777,15 @@ STORE: dict[str, str] = {
     "status_published": "veröffentlicht",
     "status_superseded": "abgelöst",
     "status_discarded": "verworfen",
+    "scenario_login": "Bitte melden Sie sich an, um ein Szenario zu speichern.",
+    "scenario_title": "Der Name des Szenarios muss 1 bis {max} Zeichen lang sein (erhalten: {n} Zeichen).",
+    "scenario_description": "Die Beschreibung darf höchstens {max} Zeichen lang sein (erhalten: {n} Zeichen).",
+    "scenario_control": "{field} enthält Steuerzeichen; bitte nur druckbaren Text eingeben.",
+    "scenario_document": "Das Szenario ist zu groß: höchstens {max} Bytes (erhalten: {n}).",
+    "scenario_municipality": "Unbekannter Gemeindeschlüssel {ags!r} (erwartet: 8 Ziffern).",
+    "no_scenario": "Ein gespeichertes Szenario {key!r} gibt es nicht.",
+    "not_your_scenario": "Dieses Szenario dürfen nur sein Autor und Benutzer mit der Rolle „pflege“ zurückziehen.",
+    "scenario_withdrawn": "Das Szenario {key!r} wurde am {when} von {who} zurückgezogen.",
 }
 
 IMPORTS: dict[str, str] = {

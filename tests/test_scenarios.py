@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS, PLANNING_AGE_GROUPS
+from dashboard.figures.labels import assumptions_de
 from dashboard.projection import (
     PRESETS,
     ProjectionResult,
@@ -17,6 +18,7 @@ from dashboard.projection import (
     project,
     solve_net_migration_for_target,
 )
+from dashboard.projection.assumptions import ASSUMPTION_COLUMNS
 from dashboard.projection.lifetable import life_expectancy
 
 
@@ -98,9 +100,25 @@ def test_project_is_memoised_and_frames_follow_contract():
     np.testing.assert_allclose(tot.share, 1.0, rtol=1e-12)
     assert {"ags", "year", "sex", "births", "deaths", "net_migration"} <= set(r.components.columns)
     assert list(r.warnings.columns) == ["ags", "year", "sex", "age", "kind", "amount"]
-    assert {"component", "parameter", "value", "unit", "source", "period", "method", "fit"} == set(
-        r.assumptions.columns
-    )
+    assert list(r.assumptions.columns) == list(ASSUMPTION_COLUMNS)
+
+
+def test_model_tables_carry_codes_that_the_text_module_labels():
+    """The model returns English codes; every code has a German label in dashboard.text."""
+    from dashboard.text import ASSUMPTION_COMPONENTS, ASSUMPTION_PARAMETERS, UNITS, WARNING_KINDS
+
+    a = project().assumptions
+    assert set(a.component) <= set(ASSUMPTION_COMPONENTS)
+    assert set(zip(a.component, a.parameter)) <= set(ASSUMPTION_PARAMETERS)
+    assert set(a.unit) <= set(UNITS)
+    assert set(a[a.component == "scenario"].parameter) == {"scenario", "tfr", "net_migration", "e0_gain"}
+    assert set(project(PRESETS["zuwanderung_niedrig"]).warnings.kind) <= set(WARNING_KINDS)
+    labelled = assumptions_de(a)
+    row = labelled[(labelled.parameter == "municipal_excess") & (labelled.qualifier == "05358008")].iloc[0]
+    assert row.parameter_de == "Wanderungsüberschuss Düren gegenüber Bevölkerungsanteil"
+    row = labelled[(labelled.parameter == "mortality_level") & (labelled.qualifier == "female")].iloc[0]
+    assert row.parameter_de == "Sterblichkeitsniveau Frauen (SMR gegenüber Deutschland)"
+    assert row.unit_de == "Faktor" and row.component_de == "Sterblichkeit"
 
 
 def test_indicators_match_hand_computation_for_one_municipality():

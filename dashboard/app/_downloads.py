@@ -40,6 +40,7 @@ from dashboard.app import _model
 from dashboard.app._query import scenario_problems
 from dashboard.data.export_safety import protect_workbook, safe_frame
 from dashboard.export import write_excel
+from dashboard.figures.labels import assumptions_de
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
 from dashboard.text import QUERY, fmt_num
 
@@ -94,6 +95,8 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
         return _model.probabilistic(spec, draws=DOWNLOAD_DRAWS).download_table()
     if name == "trefferquote" and _model.model_available():
         return _model.backtest_coverage()
+    if name == "annahmen" and _model.model_available():
+        return assumptions_de(_model.result(spec).assumptions)
     if name in MODEL_TABLES and _model.model_available():
         return getattr(_model.result(spec), MODEL_TABLES[name]).copy()
     raise KeyError(name)

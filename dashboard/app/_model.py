@@ -366,7 +366,7 @@ def _observed_kreis_components() -> pd.DataFrame:
 def basis_defaults() -> dict[str, float]:
     """Slider start values: the Basis scenario's TFR, e0 gain (0) and Kreis net migration.
 
-    Read from the Basis result's ``assumptions`` table (``component, parameter, value``).
+    Read from the Basis result's ``assumptions`` table (scenario rows, by parameter code).
     """
     return dict(_basis_defaults())
 
@@ -374,16 +374,11 @@ def basis_defaults() -> dict[str, float]:
 @functools.cache
 def _basis_defaults() -> tuple[tuple[str, float], ...]:
     a = result(ScenarioSpec()).assumptions
-    sc = a[a.component.astype(str) == "Szenario"]
-
-    def pick(word: str) -> float:
-        hit = sc[sc.parameter.astype(str).str.contains(word, case=False, regex=False)]
-        return float(hit.value.iloc[0])
-
+    sc = a[a.component == "scenario"].set_index("parameter").value
     return (
-        ("tfr", round(pick("TFR"), 2)),
+        ("tfr", round(float(sc["tfr"]), 2)),
         ("e0_gain", 0.0),
-        ("net_migration", round(pick("Nettowanderung"), -2)),
+        ("net_migration", round(float(sc["net_migration"]), -2)),
     )
 
 

@@ -13,6 +13,7 @@ Public API (stable for notebooks and the model)::
     zensus2022_municipal()   Zensus 2022 municipal results
     zensus2022_age_classes() Zensus 2022 municipal population in 11 age classes, 15.05.2022 (official)
     zensus2022_sex_totals()  Zensus 2022 municipal population by sex, 15.05.2022 (official)
+    zensus2022_households()  Zensus 2022 private households by size per municipality, 15.05.2022 (official)
     official_municipal_totals()   municipal totals 31.12.2024, IT.NRW 12411-15i (official)
     official_kreis_single_ages()  Kreis single ages 0…89, 90+ at 31.12.2024, IT.NRW 12411-09i (official)
     itnrw_kreis_age_groups()      the group rows of the 12411-09i extract (cross-checks)
@@ -46,6 +47,7 @@ from dashboard.data.official import (
     official_kreis_single_ages,
     official_municipal_totals,
     zensus2022_age_classes,
+    zensus2022_households,
     zensus2022_sex_totals,
 )
 from dashboard.data.population import EstimationReport, estimation_report, load_population, population_array
@@ -72,6 +74,7 @@ __all__ = [
     "zensus2022_municipal",
     "zensus2022_age_classes",
     "zensus2022_sex_totals",
+    "zensus2022_households",
     "official_municipal_totals",
     "official_kreis_single_ages",
     "itnrw_kreis_age_groups",

@@ -38,6 +38,9 @@ from dashboard.data.integrity import verify_raw_file
 ZENSUS22_AGE11_FILE = "zensus2022/kreis_dueren_gemeinden_age11_zensus2022_regionaltabelle_2022-05-15.csv"
 MUNICIPAL_TOTALS_2024_FILE = "itnrw/kreis_dueren_gemeinden_population_2024-12-31_12411-15i.csv"
 KREIS_SINGLE_AGES_2024_FILE = "itnrw/kreis_dueren_population_single_ages_2024-12-31_12411-09i.csv"
+ZENSUS22_HOUSEHOLDS_FILE = (
+    "zensus2022/kreis_dueren_gemeinden_households_zensus2022_regionaltabelle_2022-05-15.csv"
+)
 #: the 1000A census totals and the Kreis sex × 17 groups table (cross-file checks)
 ZENSUS22_TOTALS_FILE = "zensus2022/kreis_dueren_gemeinden_population_zensus2022_2022-05-15.csv"
 KREIS_AGE17_FILE = "regionalstatistik/kreis_dueren_population_sex_age17_2021-2024.csv"
@@ -810,4 +813,127 @@ def validate_official_files(raw_dir: Path | None = None) -> list[Problem]:
         frames.append(df)
         probs += p
     probs += _cross_checks(raw, *frames)
+    probs += parse_zensus2022_households(raw / ZENSUS22_HOUSEHOLDS_FILE)[1]
     return probs
+
+
+# --------------------------------------------------------------------------------------
+# Zensus 2022: private households by size (default persons per new dwelling)
+# --------------------------------------------------------------------------------------
+
+#: Household-size columns of the Zensus 2022 Regionaltabelle Haushalte -> persons (6 = "6 and more").
+_HH_SIZE_COLUMNS = {f"HH_SIZE_NAT__{k}": k for k in range(1, 7)}
+#: Largest difference (households) allowed between the size classes of an area and its total
+#: (cell-key perturbation; the 16 shipped rows differ by at most 8; a larger value means a damaged file).
+HOUSEHOLD_MAX_PERTURBATION = 10
+
+
+def parse_zensus2022_households(
+    path: Path, name: str = ZENSUS22_HOUSEHOLDS_FILE
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse the Zensus 2022 household extract; return (wide frame incl. the Kreis row, problems).
+
+    Columns of the frame: ``ags, households, size_1 … size_5, size_6plus, origin``.
+    Checks: every count a whole number ≥ 0, one row per AGS, the size classes within
+    :data:`HOUSEHOLD_MAX_PERTURBATION` of the total, the 15 municipalities' totals within
+    15 × that of the Kreis row.
+    """
+    df, probs = _read(path, name, {"ags": str, "_RS": str})
+    if df is None:
+        return pd.DataFrame(), probs
+    probs += _missing_columns(df, name, ["reference_date", "ags", "households", *_HH_SIZE_COLUMNS, "source"])
+    if probs:
+        return pd.DataFrame(), probs
+    probs += _dates(df, name, {ZENSUS_DATE})
+    probs += _ags_rows(df, name)
+    vals = {}
+    for c in ["households", *_HH_SIZE_COLUMNS]:
+        vals[c], p = _ints(df, c, name)
+        probs += p
+    if probs:
+        return pd.DataFrame(), probs
+    sizes = np.stack([vals[c].to_numpy() for c in _HH_SIZE_COLUMNS], axis=1)
+    total = vals["households"].to_numpy()
+    for k, i in enumerate(df.index):
+        if total[k] <= 0 or abs(int(sizes[k].sum()) - int(total[k])) > HOUSEHOLD_MAX_PERTURBATION:
+            probs.append(
+                problem(
+                    name,
+                    int(i) + 2,
+                    "households",
+                    f"> 0 und Summe der Größenklassen ({int(sizes[k].sum())}) ± {HOUSEHOLD_MAX_PERTURBATION}",
+                    int(total[k]),
+                )
+            )
+    kreis = (df.ags == KREIS_AGS).to_numpy()
+    if kreis.sum() == 1:
+        s_m, s_k = int(total[~kreis].sum()), int(total[kreis].sum())
+        tol = HOUSEHOLD_MAX_PERTURBATION * int((~kreis).sum())
+        if abs(s_m - s_k) > tol:
+            probs.append(
+                problem(
+                    name,
+                    int(df.index[kreis][0]) + 2,
+                    "households",
+                    f"Summe der 15 Gemeinden {s_m} ± {tol}",
+                    s_k,
+                )
+            )
+    out = pd.DataFrame({"ags": df.ags, "households": vals["households"]})
+    for c, k in _HH_SIZE_COLUMNS.items():
+        out["size_6plus" if k == 6 else f"size_{k}"] = vals[c]
+    out["origin"] = df.source
+    return out, probs
+
+
+@functools.cache
+def _zensus2022_households() -> pd.DataFrame:
+    verify_raw_file(_raw_dir(), ZENSUS22_HOUSEHOLDS_FILE)
+    t, probs = parse_zensus2022_households(_raw_dir() / ZENSUS22_HOUSEHOLDS_FILE)
+    if probs:
+        raise DataFormatError(probs)
+    return t
+
+
+def zensus2022_households(*, include_kreis: bool = False) -> pd.DataFrame:
+    """Private households per municipality by size at 15.05.2022 (Zensus 2022, official).
+
+    Parameters
+    ----------
+    include_kreis : also return the Kreis row (``ags == "05358"``).
+
+    Returns
+    -------
+    DataFrame in AGS order, ``ags, municipality, reference_date, households, size_1, size_2,
+    size_3, size_4, size_5, size_6plus, class_sum_minus_total, mean_size, basis, table,
+    publisher, licence, source, origin, estimated``. Counts are households as published
+    (cell-key perturbed: the classes differ from ``households`` by ``class_sum_minus_total``).
+    ``mean_size`` = Σ k × size_k / Σ size_k persons per household with "6 and more" counted
+    as 6 — a lower bound of the mean household size (the census publishes no persons per
+    household here); ``estimated`` is False for the counts (``mean_size`` is derived).
+    """
+    t = _zensus2022_households()
+    if not include_kreis:
+        t = t[t.ags != KREIS_AGS]
+    cols = ["size_1", "size_2", "size_3", "size_4", "size_5", "size_6plus"]
+    sizes = t[cols].to_numpy(dtype=float)
+    names = {**MUNICIPALITIES, KREIS_AGS: "Kreis Düren"}
+    out = pd.DataFrame(
+        {
+            "ags": t.ags,
+            "municipality": t.ags.map(names),
+            "reference_date": ZENSUS_DATE,
+            "households": t.households.astype("int64"),
+            **{c: t[c].astype("int64") for c in cols},
+            "class_sum_minus_total": (t[cols].sum(axis=1) - t.households).astype("int64"),
+            "mean_size": (sizes * np.arange(1, 7)).sum(axis=1) / sizes.sum(axis=1),
+            "basis": BASIS_Z2022,
+            "table": "Zensus 2022 Regionaltabelle Haushalte",
+            "publisher": PUBLISHER_STATISTIK,
+            "licence": LICENCE_DLDE,
+            "source": ZENSUS22_HOUSEHOLDS_FILE,
+            "origin": t.origin,
+            "estimated": False,
+        }
+    )
+    return out.sort_values("ags").reset_index(drop=True)

@@ -12,10 +12,13 @@ green (male), never pink/blue.
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.constants import BASE_YEAR, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, TOWNS
 from dashboard.text import (  # noqa: F401 - re-exported for figure and page code
+    ASSUMPTION_COMPONENTS,
+    ASSUMPTION_PARAMETERS,
     COMPONENT_LABELS,
     DASH,
     DRIVER_LABELS,
@@ -27,6 +30,8 @@ from dashboard.text import (  # noqa: F401 - re-exported for figure and page cod
     PLOTLY_SEPARATORS,
     SEX_LABELS,
     SOURCES,
+    UNITS,
+    WARNING_KINDS,
     WK,
     T,
     count_noun,
@@ -42,6 +47,7 @@ from dashboard.text import (  # noqa: F401 - re-exported for figure and page cod
     group_key,
     wk_counts,
 )
+from dashboard.text import assumptions_de as text_assumptions_de
 
 # --------------------------------------------------------------------------- names
 
@@ -61,6 +67,11 @@ def region_options(include_kreis: bool = True) -> list[dict[str, str]]:
         for a in sorted(MUNICIPALITIES, key=lambda a: MUNICIPALITIES[a].replace("Ü", "U"))
     ]
     return ([{"label": KREIS_NAME, "value": KREIS_AGS}] if include_kreis else []) + opts
+
+
+def assumptions_de(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`dashboard.text.assumptions_de` with the municipality names of the Kreis."""
+    return text_assumptions_de(table, names={**MUNICIPALITIES, KREIS_AGS: KREIS_NAME})
 
 
 #: Derived map indicator: relative change of the population to a target year.

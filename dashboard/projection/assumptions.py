@@ -53,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import AGS_LIST, BASE_YEAR, FERTILE_AGES, MUNICIPALITIES, N_AGES, SEXES
+from dashboard.constants import AGS_LIST, BASE_YEAR, FERTILE_AGES, N_AGES, SEXES
 from dashboard.data import data_version, estimation_report
 from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, kreis_single_age
 from dashboard.projection.graduation import graduate_by_exposure
@@ -67,6 +67,7 @@ from dashboard.projection.lifetable import (
 from dashboard.text import fmt_dec, fmt_int
 
 __all__ = [
+    "ASSUMPTION_COLUMNS",
     "Assumptions",
     "estimate_assumptions",
     "fertility_schedule",
@@ -82,6 +83,21 @@ __all__ = [
 MEAN_AGE_AT_BIRTH: float = 31.5
 #: Assumed standard deviation of the age of mothers at birth, years.
 SD_AGE_AT_BIRTH: float = 5.5
+#: Columns of :attr:`Assumptions.table`. ``component``, ``parameter``, ``qualifier`` and ``unit``
+#: are codes (English; labelled for display by :func:`dashboard.figures.labels.assumptions_de`):
+#: ``qualifier`` is the sex (``female``/``male``), the year or the AGS a row is about, else ``""``.
+#: ``source``, ``period``, ``method``, ``fit`` are German documentation text.
+ASSUMPTION_COLUMNS = (
+    "component",
+    "parameter",
+    "qualifier",
+    "value",
+    "unit",
+    "source",
+    "period",
+    "method",
+    "fit",
+)
 MIGRATION_GROUPS = ("0-17", "18-24", "25-29", "30-49", "50-64", "65+")
 MIGRATION_LOWER_BOUNDS = (0, 18, 25, 30, 50, 65)
 ESTIMATION_YEARS = (2020, 2021, 2022, 2023, 2024)
@@ -167,8 +183,9 @@ class Assumptions:
     municipal_excess : (R,) persons/year added to each municipality's population share of
         the Kreis net migration (sums to 0).
     base : :class:`dashboard.projection.base.BasePopulation`.
-    table : DataFrame ``component, parameter, value, unit, source, period, method, fit``
-        (German text; callers must not mutate it).
+    table : DataFrame :data:`ASSUMPTION_COLUMNS` (``component, parameter, qualifier, value, unit,
+        source, period, method, fit``): codes in the first three columns and ``unit``, German
+        documentation in the last four; callers must not mutate it.
     """
 
     qx: np.ndarray
@@ -323,13 +340,13 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         "Zeitraum der Sterbetafel); Faktor auf alle Sterberaten (proportional)"
     )
     for i, sex in enumerate(SEXES):
-        de = "Frauen" if sex == "female" else "Männer"
         rows.append(
             (
-                "Sterblichkeit",
-                f"Sterblichkeitsniveau {de} (SMR gegenüber Deutschland)",
+                "mortality",
+                "mortality_level",
+                sex,
                 float(level[i]),
-                "Faktor",
+                "factor",
                 f"{SRC_DEATHS}; {SRC_LIFETABLE}; {SRC_POP}",
                 "2023–2024",
                 method,
@@ -340,10 +357,11 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         )
         rows.append(
             (
-                "Sterblichkeit",
-                f"Lebenserwartung bei Geburt {de}, Kreis",
+                "mortality",
+                "e0",
+                sex,
                 float(e0[i]),
-                "Jahre",
+                "years",
                 f"{SRC_LIFETABLE}; abgeleitet",
                 "2023–2024",
                 "Sterbetafel Deutschland 2023/25 mit Kreisniveau 2023–2024",
@@ -388,10 +406,11 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
     nrw_txt = "; ".join(f"{y}: {fmt_dec(v, 2)}" for y, v in nrw.items() if y >= 2018)
     rows.append(
         (
-            "Geburten",
-            "Zusammengefasste Geburtenziffer (TFR) Basis",
+            "fertility",
+            "tfr",
+            "",
             tfr,
-            "Kinder je Frau",
+            "children_per_woman",
             f"{SRC_BIRTHS}; {SRC_POP}",
             "2023–2024",
             "Poisson-GLM der Lebendgeborenen mit Offset log(Σ Frauen-Exposition × Altersprofil), gepoolt",
@@ -403,10 +422,11 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
         pred = tfr_by_year[y] * off[y]
         rows.append(
             (
-                "Geburten",
-                f"TFR {y} (Kreis, geschätzt)",
+                "fertility",
+                "tfr_year",
+                str(y),
                 tfr_by_year[y],
-                "Kinder je Frau",
+                "children_per_woman",
                 SRC_BIRTHS,
                 str(y),
                 "Poisson-GLM mit Jahreseffekten (exakte Anpassung der Jahreszahl)",
@@ -421,10 +441,11 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
         sens.append(f"{fmt_dec(mean, 1)} Jahre → TFR {fmt_dec(float(b.loc[by].sum()) / expected, 3)}")
     rows.append(
         (
-            "Geburten",
-            "Durchschnittsalter der Mütter bei Geburt (Annahme)",
+            "fertility",
+            "mean_age_at_birth",
+            "",
             MEAN_AGE_AT_BIRTH,
-            "Jahre",
+            "years",
             "Annahme; Destatis: 30,3 Jahre bei der ersten Geburt 2023 (Pressemitteilung 17.07.2024)",
             "–",
             f"Gamma-förmiges Altersprofil 15–49, Standardabweichung {fmt_dec(SD_AGE_AT_BIRTH, 1)} Jahre",
@@ -440,10 +461,11 @@ def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
     lo, hi = (p - 1.96 * se) / (1 - p + 1.96 * se), (p + 1.96 * se) / (1 - p - 1.96 * se)
     rows.append(
         (
-            "Geburten",
-            "Sexualproportion bei Geburt",
+            "fertility",
+            "sex_ratio_at_birth",
+            "",
             srb,
-            "Jungen je Mädchen",
+            "boys_per_girl",
             SRC_BIRTHS,
             "2020–2024",
             "Verhältnis der Lebendgeborenen Jungen/Mädchen",
@@ -483,10 +505,11 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
     yrs = "; ".join(f"{y}: {fmt_int(v)}" for y, v in net_by_year.items())
     rows.append(
         (
-            "Wanderung",
-            "Nettowanderung über die Kreisgrenze 2020–2024 (Median)",
+            "migration",
+            "net_migration_recent",
+            "",
             net,
-            "Personen je Jahr",
+            "persons_per_year",
             SRC_MIG,
             "2020–2024",
             "Median der fünf Jahressalden (robust gegen den Zuzug aus der Ukraine 2022); geht zur Hälfte in "
@@ -497,10 +520,11 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
     total_out = float(arrs["out_migration"].sum()) / 5
     rows.append(
         (
-            "Wanderung",
-            "Fortzugsrate (alle Alter)",
+            "migration",
+            "out_migration_rate",
+            "",
             1000 * arrs["out_migration"].sum() / exposure.sum(),
-            "je 1.000 Einwohner und Jahr",
+            "per_1000_per_year",
             f"{SRC_MIG}; {SRC_POP}",
             "2020–2024",
             "Fortzüge nach Geschlecht × 6 Altersgruppen je Person, auf Einzelalter verteilt (gleitender "
@@ -511,10 +535,11 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
     peak = int(np.argmax(dist.sum(axis=0)))
     rows.append(
         (
-            "Wanderung",
-            "Zuzüge: Altersprofil (häufigstes Alter)",
+            "migration",
+            "in_migration_modal_age",
+            "",
             float(peak),
-            "Jahre",
+            "years",
             SRC_MIG,
             "2020–2024",
             "Verteilung der Zuzüge nach Geschlecht × Einzelalter; Zuzüge = (Nettoziel + Fortzüge) × Verteilung",
@@ -552,10 +577,11 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
     excess = resid - share * resid.sum()
     rows.append(
         (
-            "Wanderung",
-            "Kreissumme der Residualwanderung der Gemeinden",
+            "migration",
+            "residual_migration_total",
+            "",
             float(resid.sum()),
-            "Personen je Jahr",
+            "persons_per_year",
             SRC_GV,
             f"{y0}–{y1}",
             "Bevölkerungszuwachs laut amtlichen Gemeindesummen minus geschätzte "
@@ -567,10 +593,11 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
     for i, ags in enumerate(AGS_LIST):
         rows.append(
             (
-                "Wanderung",
-                f"Wanderungsüberschuss {MUNICIPALITIES[ags]} gegenüber Bevölkerungsanteil",
+                "migration",
+                "municipal_excess",
+                ags,
                 float(excess[i]),
-                "Personen je Jahr",
+                "persons_per_year",
                 SRC_GV,
                 f"{y0}–{y1}",
                 "Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0); "
@@ -610,10 +637,11 @@ def _basis_net_migration(rows: list, a0: Assumptions, recent: float) -> tuple[fl
     basis = w * recent + (1 - w) * constant
     rows.append(
         (
-            "Wanderung",
-            "Nettowanderung über die Kreisgrenze, Basis",
+            "migration",
+            "net_migration",
+            "",
             basis,
-            "Personen je Jahr",
+            "persons_per_year",
             SRC_MIG,
             f"{BASE_YEAR + 1}–2045",
             f"Mittel aus dem Saldo 2020–2024 (Median {fmt_int(recent)}) und dem Saldo, der die Einwohnerzahl des "
@@ -631,13 +659,14 @@ def _mortality_improvement(rows: list) -> np.ndarray:
     e0_de = life_expectancy(_germany_qx(), female=FEMALE_MASK)
     gain = (np.asarray(E0_2070_L2) - e0_de) / (2070 - MORTALITY_YEAR)
     nrw = _nrw_e0_trend()
-    for i, de in enumerate(("Frauen", "Männer")):
+    for i, sex in enumerate(SEXES):
         rows.append(
             (
-                "Sterblichkeit",
-                f"Anstieg der Lebenserwartung {de} (Basis)",
+                "mortality",
+                "e0_gain_per_year",
+                sex,
                 float(gain[i]),
-                "Jahre je Jahr",
+                "years_per_year",
                 SRC_L2,
                 f"{MORTALITY_YEAR}–2070",
                 f"linear von der Sterbetafel Deutschland 2023/25 ({fmt_dec(e0_de[i], 1)} Jahre) zur Annahme L2 "
@@ -691,10 +720,11 @@ def _e0_gap_row(rows: list, e0: np.ndarray, se: float) -> None:
     gap_de, gap_nrw = _reference_gaps()
     rows.append(
         (
-            "Sterblichkeit",
-            "Abstand der Lebenserwartung Frauen − Männer, Kreis",
+            "mortality",
+            "e0_gap",
+            "",
             gap,
-            "Jahre",
+            "years",
             f"{SRC_LIFETABLE}; abgeleitet",
             "2023–2024",
             "Plausibilitätsprüfung der geschätzten Sterblichkeitsniveaus",
@@ -714,10 +744,11 @@ def _municipal_profiles(rows: list, a0: Assumptions) -> tuple[np.ndarray, np.nda
         g = prof.propensity[i]
         rows.append(
             (
-                "Wanderung",
-                f"Zuzugsneigung nach Alter {MUNICIPALITIES[ags]} (gegenüber dem Kreis)",
+                "migration",
+                "in_migration_propensity",
+                ags,
                 float(g[20:30].mean()),
-                "Faktor (20–29 Jahre)",
+                "factor_20_29",
                 f"{SRC_Z11}; {SRC_Z22}",
                 "09.05.2011–15.05.2022",
                 "Zuzüge des Kreises nach Alter verteilt nach dem Bevölkerungsanteil der Gemeinde in diesem Alter × "
@@ -733,10 +764,11 @@ def _municipal_profiles(rows: list, a0: Assumptions) -> tuple[np.ndarray, np.nda
     for i, ags in enumerate(AGS_LIST):
         rows.append(
             (
-                "Geburten",
-                f"Geburtenniveau {MUNICIPALITIES[ags]} (gegenüber dem Kreis)",
+                "fertility",
+                "fertility_level",
+                ags,
                 float(prof.fertility[i]),
-                "Faktor",
+                "factor",
                 SRC_Z22,
                 "15.05.2022",
                 "Kinder 0–5 Jahre je Frau 15–49 (Zensus 2022; Frauen aus der Fortschreibung 2011→2022) im "
@@ -820,10 +852,11 @@ def _estimate_assumptions(token: tuple) -> Assumptions:
     rows.insert(
         0,
         (
-            "Basisbevölkerung",
-            f"Bevölkerung 31.12.{base.year}",
+            "base_population",
+            "population",
+            str(base.year),
             float(np.asarray(base.population).sum()),
-            "Personen",
+            "persons",
             base.source,
             f"31.12.{base.year}",
             _base_method(est),
@@ -832,9 +865,7 @@ def _estimate_assumptions(token: tuple) -> Assumptions:
             else "weicht von der amtlichen Kreissumme ab",
         ),
     )
-    table = pd.DataFrame(
-        rows, columns=["component", "parameter", "value", "unit", "source", "period", "method", "fit"]
-    )
+    table = pd.DataFrame(rows, columns=list(ASSUMPTION_COLUMNS))
     return Assumptions(
         table=table, municipal_propensity=_ro(propensity), municipal_fertility=_ro(fertility), **common
     )

@@ -88,7 +88,8 @@ def scenario_rates(scenario: Scenario, a: Assumptions | None = None) -> dict:
 
     Returns dict with ``survival`` (T, 1, 2, A), ``infant_survival`` (T, 1, 2),
     ``fertility`` (R, A) (Kreis TFR × age schedule × municipal factor; (1, A) without factors), ``sex_ratio_at_birth`` (float), ``net_migration_kreis`` (float,
-    persons/year), ``tfr`` (float), ``qx`` (T, 2, A).
+    persons/year), ``tfr`` (float), ``qx`` (T, 2, A), ``local_terms``
+    (:class:`~dashboard.projection.local.LocalTerms` of ``scenario.local``, None without local inputs).
     """
     a = a or estimate_assumptions()
     qx = _mortality_path(a, scenario)
@@ -98,14 +99,22 @@ def scenario_rates(scenario: Scenario, a: Assumptions | None = None) -> dict:
         if scenario.net_migration is None
         else float(scenario.net_migration)
     )
+    surv = survival_ratios(qx, female=FEMALE_MASK)[:, None]
+    s0 = infant_survival(qx, female=FEMALE_MASK)[:, None]
+    terms = None
+    if scenario.local:
+        from dashboard.projection.local import local_terms
+
+        terms = local_terms(scenario.local, a, scenario.years, surv, s0)
     return {
-        "survival": survival_ratios(qx, female=FEMALE_MASK)[:, None],
-        "infant_survival": infant_survival(qx, female=FEMALE_MASK)[:, None],
+        "survival": surv,
+        "infant_survival": s0,
         "fertility": (tfr * a.fertility_shape)[None, :] * _fertility_factors(a)[:, None],
         "sex_ratio_at_birth": a.sex_ratio_at_birth,
         "net_migration_kreis": net,
         "tfr": tfr,
         "qx": qx,
+        "local_terms": terms,
     }
 
 
@@ -118,6 +127,7 @@ def migration_function(
     damping: float | None = None,
     propensity: np.ndarray | None = None,
     local: bool | None = None,
+    local_terms=None,
 ):
     """Callable ``f(t, P)`` giving net migration (..., R, 2, A) for the kernel's :func:`run`.
 
@@ -136,6 +146,10 @@ def migration_function(
     damping : factor per year on the excess (1 = constant, 0 = none; default ``a.excess_damping``).
     propensity : (R, A) municipal propensity (default ``a.municipal_propensity``).
     local : in-migrants on the local population by age (default ``a.local_migration``).
+    local_terms : :class:`dashboard.projection.local.LocalTerms` of a local scenario (default
+        ``a.local_terms`` if ``a`` has it, else none): own net migrations replace the targets of
+        their municipalities; Neubau and one-off persons are added to the net migration
+        (their transfers withdrawn from the other municipalities). None = the Basis arithmetic.
     """
     from dashboard.projection.municipal import in_migration_weights
 
@@ -143,6 +157,7 @@ def migration_function(
     g = a.municipal_propensity if propensity is None else propensity
     loc = a.local_migration if local is None else local
     damp = float(a.excess_damping if damping is None else damping)
+    terms = getattr(a, "local_terms", None) if local_terms is None else local_terms
     rate = np.ascontiguousarray(a.out_migration_rate)
     dist = np.ascontiguousarray(a.in_migration_distribution)
     if callable(net_kreis):
@@ -163,8 +178,13 @@ def migration_function(
         nk = np.asarray(level(t), dtype=float)
         nk = nk[..., None] if nk.ndim else nk
         dt = d * damp ** (t + 0.5) if damp != 1.0 else d
-        in_total = reg * (nk / reg.sum(axis=-1, keepdims=True)) + dt + out.sum(axis=(-2, -1))
+        target = reg * (nk / reg.sum(axis=-1, keepdims=True)) + dt
+        if terms is not None:
+            target = terms.target(t, target)
+        in_total = target + out.sum(axis=(-2, -1))
         net = in_total[..., None, None] * in_migration_weights(aged, dist, g, local=loc)
+        if terms is not None:
+            net += terms.adjustment(t, aged)
         if flows is not None:
             flows.append((net.copy(), out))
         net -= out
@@ -184,7 +204,7 @@ def _run(
         infant_survival=r["infant_survival"],
         fertility=r["fertility"],
         sex_ratio_at_birth=r["sex_ratio_at_birth"],
-        net_migration=migration_function(r["net_migration_kreis"], a, flows),
+        net_migration=migration_function(r["net_migration_kreis"], a, flows, local_terms=r["local_terms"]),
         time_varying={"survival", "infant_survival"},
         migration_timing=MIGRATION_TIMING,
         store_components=store,
@@ -216,9 +236,10 @@ class ProjectionResult:
         for the official municipal totals of 31.12.2024 and for the Kreis).
     age_groups : ``ags, municipality, year, age_group, population, share`` (PLANNING_AGE_GROUPS,
         ordered categorical), incl. Kreis.
-    assumptions : ``component, parameter, value, unit, source, period, method, fit`` (German text)
-        with scenario rows first.
-    warnings : ``ags, year, sex, age, kind, amount``; kinds (see ``WARNING_KINDS_DE``):
+    assumptions : :data:`~dashboard.projection.assumptions.ASSUMPTION_COLUMNS` (codes in
+        ``component, parameter, qualifier, unit``; German documentation in ``source, period,
+        method, fit``) with the scenario rows (``component == "scenario"``) first.
+    warnings : ``ags, year, sex, age, kind, amount``; kinds (German explanations: ``dashboard.text.WARNING_KINDS``):
         ``emigration_exceeds_cohort`` (persons not removed because the cell was floored at 0)
         and ``negative_in_migration`` (region-level, ``sex = "total"``, ``age`` <NA>).
     arrays : raw arrays: ``population`` (T+1, R, 2, A), ``births`` (T, R, 2), ``deaths``,
@@ -362,15 +383,6 @@ def _components(res: RunResult, flows: list, years: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
-#: Kinds of warnings (German explanations for the app).
-WARNING_KINDS_DE = {
-    "emigration_exceeds_cohort": "Mehr Fortzüge als Personen im Jahrgang: Zelle auf 0 gesetzt, "
-    "der Rest der Fortzüge wurde nicht abgezogen (Personen).",
-    "negative_in_migration": "Das Wanderungsziel der Gemeinde liegt unter ihren Fortzügen: rechnerisch "
-    "negative Zuzüge (Personen, alle Alter und beide Geschlechter).",
-}
-
-
 def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataFrame:
     """Warnings table ``ags, year, sex, age, kind, amount`` (age is <NA> for region-level rows)."""
     idx = np.argwhere(shortfall > 1e-9)
@@ -409,22 +421,24 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
     h = scenario.horizon
     e0_at = [a.e0[i] + a.e0_gain_per_year[i] * (h - a.mortality_year) + scenario.e0_gain for i in range(2)]
     rows = [
-        ("Szenario", "Szenario", np.nan, "", "", "", scenario.label, ""),
+        ("scenario", "scenario", scenario.name, np.nan, "", "", "", scenario.label, ""),
         (
-            "Szenario",
-            "Geburtenrate (TFR) im Szenario",
+            "scenario",
+            "tfr",
+            "",
             rates["tfr"],
-            "Kinder je Frau",
+            "children_per_woman",
             "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             "konstant ab dem ersten Projektionsjahr",
             "",
         ),
         (
-            "Szenario",
-            "Nettowanderung im Szenario (Kreis)",
+            "scenario",
+            "net_migration",
+            "",
             rates["net_migration_kreis"],
-            "Personen je Jahr",
+            "persons_per_year",
             "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             (
@@ -435,10 +449,11 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             "Zeitpunkt der Wanderung: Jahresmitte (halbes Jahr Sterblichkeit und Geburten-Exposition)",
         ),
         (
-            "Szenario",
-            "Zusätzliche Lebenserwartung bis zum Zieljahr (über den Basispfad hinaus)",
+            "scenario",
+            "e0_gain",
+            "",
             scenario.e0_gain,
-            "Jahre",
+            "years",
             "Szenarioannahme",
             f"{BASE_YEAR}–{h}",
             "linear ansteigend, proportionale Senkung aller Sterberaten; zusätzlich zum Anstieg der Basis "
@@ -447,6 +462,10 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             f"e0 {h}: Frauen {fmt_dec(e0_at[0], 1)}, Männer {fmt_dec(e0_at[1], 1)} Jahre",
         ),
     ]
+    if scenario.local:
+        from dashboard.projection.local import assumption_rows
+
+        rows += assumption_rows(scenario.local, h)
     return pd.DataFrame(rows, columns=list(a.table.columns))
 
 

@@ -7,6 +7,7 @@ import numbers
 from dataclasses import dataclass
 
 from dashboard.constants import BASE_YEAR
+from dashboard.projection.local import LocalScenario
 
 __all__ = ["Scenario", "PRESETS", "MIN_HORIZON", "MAX_HORIZON"]
 
@@ -39,6 +40,8 @@ class Scenario:
         ``None`` = the estimated base level times ``migration_factor``.
     migration_factor : multiplies the base net migration (ignored if ``net_migration`` is set).
     horizon : last projected year (31 December), BASE_YEAR+1 … 2045.
+    local : per-municipality inputs (new housing, own net migration, one-off changes;
+        :mod:`dashboard.projection.local`); empty = the Basis treatment of every municipality.
     """
 
     name: str = "basis"
@@ -47,6 +50,7 @@ class Scenario:
     net_migration: float | None = None
     migration_factor: float = 1.0
     horizon: int = MAX_HORIZON
+    local: LocalScenario = LocalScenario()
 
     def __post_init__(self) -> None:
         problems = []
@@ -80,15 +84,18 @@ class Scenario:
                 f"Das Zieljahr muss eine ganze Zahl zwischen {MIN_HORIZON} und {MAX_HORIZON} sein "
                 f"(erhalten: {self.horizon!r})."
             )
+        if not isinstance(self.local, LocalScenario):
+            problems.append(
+                f"Lokale Annahmen: LocalScenario erwartet, erhalten: {type(self.local).__name__}."
+            )
         if problems:
             raise ValueError(" ".join(problems))
 
     @property
     def label(self) -> str:
-        """German display name."""
-        if self.name in _LABELS:
-            return _LABELS[self.name]
-        return self.name
+        """German display name (``… mit lokalen Annahmen`` when local inputs are set)."""
+        base = _LABELS.get(self.name, self.name)
+        return f"{base} mit lokalen Annahmen" if self.local else base
 
     @property
     def years(self) -> range:

@@ -106,9 +106,11 @@ class _MigrationArrays:
     municipal_propensity: np.ndarray | None = None
     local_migration: bool = True
     excess_damping: float = 1.0
+    local_terms: Any = None
 
     def astype(self, dt) -> _MigrationArrays:
         g = self.municipal_propensity
+        lt = self.local_terms
         return _MigrationArrays(
             *(
                 np.asarray(x, dtype=dt)
@@ -117,11 +119,15 @@ class _MigrationArrays:
             None if g is None else np.asarray(g, dtype=dt),
             self.local_migration,
             self.excess_damping,
+            None if lt is None else lt.astype(dt),
         )
 
 
-def _migration_arrays(a) -> _MigrationArrays:
-    """The migration inputs of :func:`dashboard.projection.engine.migration_function` from assumptions."""
+def _migration_arrays(a, local_terms=None) -> _MigrationArrays:
+    """The migration inputs of :func:`dashboard.projection.engine.migration_function` from assumptions.
+
+    ``local_terms``: :class:`~dashboard.projection.local.LocalTerms` of a local scenario (None = none).
+    """
     return _MigrationArrays(
         a.out_migration_rate,
         a.in_migration_distribution,
@@ -129,6 +135,7 @@ def _migration_arrays(a) -> _MigrationArrays:
         a.municipal_propensity,
         a.local_migration,
         a.excess_damping,
+        local_terms,
     )
 
 
@@ -151,7 +158,7 @@ def kernel_inputs(scenario) -> KernelInputs:
         fertility=np.broadcast_to(fert, (T,) + fert.shape),
         sex_ratio_at_birth=float(r["sex_ratio_at_birth"]),
         net_kreis=float(r["net_migration_kreis"]),
-        migration=_migration_arrays(a),
+        migration=_migration_arrays(a, r["local_terms"]),
         qx=np.asarray(a.qx),
         migration_timing=MIGRATION_TIMING,
     )
@@ -226,7 +233,8 @@ def fast_net_migration(
     Out-migrants = rate × population aged one year (age 0: last year's infants);
     region target = population share × ``net_kreis`` + municipal excess × damping^(t+½);
     in-migrants = (target + out-migrants) × the region's in-migrant distribution
-    (:func:`dashboard.projection.municipal.in_migration_weights`). ``region_totals`` (``P``
+    (:func:`dashboard.projection.municipal.in_migration_weights`); a local scenario's terms
+    (``m.local_terms``) replace targets and add persons as in the engine. ``region_totals`` (``P``
     summed over sex and age, if already at hand) saves one pass over ``P``.
     """
     from dashboard.projection.municipal import in_migration_weights
@@ -243,10 +251,15 @@ def fast_net_migration(
     if m.excess_damping != 1.0:
         excess = excess * P.dtype.type(m.excess_damping ** (t + 0.5))
     target = share * (nk[..., None] if nk.ndim else nk) + excess
+    lt = m.local_terms
+    if lt is not None:
+        target = lt.target(t, target)
     w = in_migration_weights(
         aged, m.in_migration_distribution, m.municipal_propensity, local=m.local_migration
     )
     M = (target + out.sum(axis=(-2, -1)))[..., None, None] * w
+    if lt is not None:
+        M += lt.adjustment(t, aged)
     M -= out
     return M
 
@@ -298,7 +311,8 @@ def _run_block(
 
     D, T = f_factor.shape
     dt = np.float32 if engine == "fast" else np.float64
-    mig_arrays = _migration_arrays(inputs.migration).astype(dt)
+    terms = getattr(inputs.migration, "local_terms", None)
+    mig_arrays = _migration_arrays(inputs.migration, terms).astype(dt)
     R = inputs.population.shape[0]
     out = np.empty((D, T + 1, R + 1, len(QUANTITIES)))
     P = np.broadcast_to(inputs.population.astype(dt), (D,) + inputs.population.shape)

@@ -33,6 +33,13 @@ Example::
                        provenance={...}, report={"usable": True}, slot="12411-02-03-5:2024",
                        actor=admin)
     s.publish(v.id, actor=admin, expected=s.active("tables").number)
+
+Saved scenarios (issue 13)
+    :meth:`Store.save_scenario` keeps a scenario document (JSON text, opaque here) under a
+    random 8-character key (the permalink), with title, description, author and the
+    municipalities it concerns; :meth:`Store.scenario`, :meth:`Store.scenarios` (per
+    municipality, newest first), :meth:`Store.withdraw_scenario` (author or ``pflege``; the
+    row stays). Saved documents are never changed.
 """
 
 from dashboard.store.api import (
@@ -43,6 +50,7 @@ from dashboard.store.api import (
     NotAllowed,
     NotFound,
     Release,
+    SavedScenario,
     Store,
     StoreError,
     User,
@@ -61,6 +69,7 @@ __all__ = [
     "NotFound",
     "ROLES",
     "Release",
+    "SavedScenario",
     "STATUSES",
     "Store",
     "StoreError",

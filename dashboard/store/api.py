@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,7 +15,18 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard.store import db
-from dashboard.store.schema import CHANNELS, ROLES, audit, channels, release_items, releases, users, versions
+from dashboard.store.schema import (
+    CHANNELS,
+    ROLES,
+    audit,
+    channels,
+    release_items,
+    releases,
+    scenario_municipalities,
+    scenarios,
+    users,
+    versions,
+)
 from dashboard.text import STORE as M
 
 #: Smallest accepted password length (NIST SP 800-63B recommends at least 8; we ask for more
@@ -21,6 +34,14 @@ from dashboard.text import STORE as M
 MIN_PASSWORD_LENGTH = 10
 NAME_MAX = 64
 PASSWORD_METHOD = "scrypt"  # werkzeug's scrypt KDF (n=2**15, r=8, p=1) with a random salt
+
+
+#: Saved scenarios: limits of title, description and document (the JSON text, opaque here).
+SCENARIO_TITLE_MAX = 120
+SCENARIO_DESCRIPTION_MAX = 2000
+SCENARIO_DOCUMENT_MAX = 64 * 1024
+#: A scenario key (the permalink ``/szenarien?id=<key>``): 8 URL-safe characters, random.
+SCENARIO_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{8}")
 
 
 class StoreError(Exception):
@@ -105,6 +126,27 @@ class Release:
     restored_number: int | None = None
     version_id: int | None = None
     versions: tuple[Version, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """A saved scenario; ``document`` is ``None`` in lists (ask :meth:`Store.scenario` for it)."""
+
+    key: str
+    title: str
+    description: str
+    sha256: str
+    municipalities: tuple[str, ...]
+    created_at: datetime
+    created_by: str
+    created_by_id: int | None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    document: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 @dataclass(frozen=True)
@@ -697,6 +739,138 @@ class Store:
 
     # ------------------------------------------------------------------ audit
 
+    # ------------------------------------------------------------------ saved scenarios
+
+    def save_scenario(
+        self,
+        *,
+        title: str,
+        description: str,
+        document: str,
+        municipalities: Iterable[str] = (),
+        actor: Actor,
+    ) -> SavedScenario:
+        """Save a scenario document under a new random key (nothing is ever overwritten).
+
+        Any signed-in role may save. ``document`` is the scenario as JSON text (the caller
+        validated it; the store keeps it unchanged); ``municipalities`` are the AGS it has
+        local inputs for (listed per municipality). Raises :class:`Invalid` (German) for an
+        empty or long title, a long description, control characters, an oversized document or
+        a malformed AGS; :class:`NotAllowed` for an actor without a role.
+        """
+        if actor.role not in ROLES:
+            raise NotAllowed(M["scenario_login"])
+        title = str(title).strip()
+        description = str(description).strip()
+        if not 1 <= len(title) <= SCENARIO_TITLE_MAX:
+            raise Invalid(M["scenario_title"].format(max=SCENARIO_TITLE_MAX, n=len(title)))
+        if len(description) > SCENARIO_DESCRIPTION_MAX:
+            raise Invalid(M["scenario_description"].format(max=SCENARIO_DESCRIPTION_MAX, n=len(description)))
+        for label, text, allowed in (("Der Name", title, ""), ("Die Beschreibung", description, "\n\t")):
+            if any(not c.isprintable() and c not in allowed for c in text):
+                raise Invalid(M["scenario_control"].format(field=label))
+        if not isinstance(document, str):
+            raise Invalid(M["scenario_document"].format(max=SCENARIO_DOCUMENT_MAX, n="kein Text"))
+        raw = document.encode("utf-8")
+        if len(raw) > SCENARIO_DOCUMENT_MAX:
+            raise Invalid(M["scenario_document"].format(max=SCENARIO_DOCUMENT_MAX, n=len(raw)))
+        ags = sorted({str(a) for a in municipalities})
+        for a in ags:
+            if not re.fullmatch(r"\d{8}", a):
+                raise Invalid(M["scenario_municipality"].format(ags=a))
+        digest = hashlib.sha256(raw).hexdigest()
+        for _attempt in range(5):
+            key = secrets.token_urlsafe(6)  # 8 characters, 48 random bits
+            try:
+                with self._write() as conn, conn.begin():
+                    sid = conn.execute(
+                        scenarios.insert().values(
+                            key=key,
+                            title=title,
+                            description=description,
+                            document=document,
+                            sha256=digest,
+                            created_at=_now(),
+                            created_by=actor.name[:NAME_MAX],
+                            created_by_id=actor.user_id,
+                        )
+                    ).inserted_primary_key[0]
+                    if ags:
+                        conn.execute(
+                            scenario_municipalities.insert(), [{"scenario_id": sid, "ags": a} for a in ags]
+                        )
+                    self._audit(conn, actor, "save_scenario", detail=f"{key}: {title}"[:500])
+                return self.scenario(key)
+            except sa.exc.IntegrityError:  # key collision (2^-48 per pair): draw again
+                continue
+        raise StoreError("Es konnte kein eindeutiger Schlüssel erzeugt werden.")  # pragma: no cover
+
+    def scenario(self, key: str, *, with_document: bool = True) -> SavedScenario:
+        """The saved scenario with this key (also when withdrawn; see ``withdrawn``).
+
+        Raises :class:`NotFound` (German) for an unknown or malformed key (no query is made
+        for a key that cannot exist).
+        """
+        if not isinstance(key, str) or not SCENARIO_KEY_PATTERN.fullmatch(key):
+            raise NotFound(M["no_scenario"].format(key=str(key)[:20]))
+        cols = [c for c in scenarios.c if with_document or c.name != "document"]
+        with self._read() as conn:
+            row = conn.execute(sa.select(*cols).where(scenarios.c.key == key)).first()
+            if row is None:
+                raise NotFound(M["no_scenario"].format(key=key))
+            ags = tuple(
+                conn.execute(
+                    sa.select(scenario_municipalities.c.ags)
+                    .where(scenario_municipalities.c.scenario_id == row.id)
+                    .order_by(scenario_municipalities.c.ags)
+                ).scalars()
+            )
+        return _saved(row, ags, with_document)
+
+    def scenarios(
+        self, *, ags: str | None = None, include_withdrawn: bool = False, limit: int = 200
+    ) -> list[SavedScenario]:
+        """Saved scenarios, newest first, without their documents.
+
+        ``ags``: only those with local inputs for this municipality. Withdrawn ones only if
+        asked for.
+        """
+        q = sa.select(*[c for c in scenarios.c if c.name != "document"])
+        if ags is not None:
+            q = q.join(
+                scenario_municipalities, scenario_municipalities.c.scenario_id == scenarios.c.id
+            ).where(scenario_municipalities.c.ags == str(ags))
+        if not include_withdrawn:
+            q = q.where(scenarios.c.withdrawn_at.is_(None))
+        q = q.order_by(scenarios.c.created_at.desc(), scenarios.c.id.desc()).limit(int(limit))
+        with self._read() as conn:
+            rows = list(conn.execute(q))
+            by_id: dict[int, list[str]] = {r.id: [] for r in rows}
+            if by_id:
+                for sid, a in conn.execute(
+                    sa.select(scenario_municipalities.c.scenario_id, scenario_municipalities.c.ags)
+                    .where(scenario_municipalities.c.scenario_id.in_(list(by_id)))
+                    .order_by(scenario_municipalities.c.ags)
+                ):
+                    by_id[sid].append(a)
+        return [_saved(r, tuple(by_id[r.id]), False) for r in rows]
+
+    def withdraw_scenario(self, key: str, *, actor: Actor) -> SavedScenario:
+        """Hide a saved scenario from the lists (its author or ``pflege``); the row stays."""
+        sc = self.scenario(key, with_document=False)
+        if not actor.can_publish and (actor.user_id is None or actor.user_id != sc.created_by_id):
+            raise NotAllowed(M["not_your_scenario"])
+        if sc.withdrawn:
+            return sc
+        with self._write() as conn, conn.begin():
+            conn.execute(
+                scenarios.update()
+                .where(scenarios.c.key == key)
+                .values(withdrawn_at=_now(), withdrawn_by=actor.name[:NAME_MAX])
+            )
+            self._audit(conn, actor, "withdraw_scenario", detail=key)
+        return self.scenario(key, with_document=False)
+
     def audit(self, *, limit: int = 200) -> list[AuditEntry]:
         with self._read() as conn:
             rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc()).limit(limit))
@@ -706,6 +880,23 @@ class Store:
                 )
                 for r in rows
             ]
+
+
+def _saved(row, ags: tuple[str, ...], with_document: bool) -> SavedScenario:
+    m = row._mapping
+    return SavedScenario(
+        key=m["key"],
+        title=m["title"],
+        description=m["description"],
+        sha256=m["sha256"],
+        municipalities=ags,
+        created_at=_aware(m["created_at"]),
+        created_by=m["created_by"],
+        created_by_id=m["created_by_id"],
+        withdrawn_at=_aware(m["withdrawn_at"]),
+        withdrawn_by=m["withdrawn_by"],
+        document=m["document"] if with_document else None,
+    )
 
 
 _STORES: dict[str, Store] = {}

@@ -17,11 +17,14 @@ table              what it holds
                    number — the optimistic-lock column of publish/rollback and the data
                    version the app polls
 ``audit``          who did what when: drafts, publish, rollback, refused publishes
-                   (conflicts), account changes
+                   (conflicts), account changes, saved and withdrawn scenarios
+``scenarios``      saved scenarios (migration 0002): a short public ``key`` for the permalink,
+                   title, description, the scenario document (JSON text, opaque to the store,
+                   never changed after saving), its SHA-256, author and date; ``withdrawn_at``
+                   hides it from lists (the row stays)
+``scenario_municipalities``  the municipalities (AGS) a saved scenario has local inputs for
+                   (the per-municipality list)
 =================  ==========================================================================
-
-A later migration adds ``scenarios`` (issue 13: saved scenarios with an owner in ``users``);
-nothing here needs to change for that.
 """
 
 from __future__ import annotations
@@ -127,4 +130,29 @@ audit = sa.Table(
     sa.Column("release_number", sa.Integer, nullable=True),
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
     sa.Index("ix_audit_at", "at"),
+)
+
+scenarios = sa.Table(
+    "scenarios",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(16), nullable=False, unique=True),
+    sa.Column("title", sa.String(120), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("withdrawn_at", TS, nullable=True),
+    sa.Column("withdrawn_by", sa.String(64), nullable=True),
+    sa.Index("ix_scenarios_created_at", "created_at"),
+)
+
+scenario_municipalities = sa.Table(
+    "scenario_municipalities",
+    metadata,
+    sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenarios.id"), primary_key=True),
+    sa.Column("ags", sa.String(8), primary_key=True),
+    sa.Index("ix_scenario_municipalities_ags", "ags"),
 )

@@ -31,6 +31,7 @@ from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import trends
 from dashboard.figures.labels import (
     T,
+    assumptions_de,
     fmt_dec,
     fmt_int,
     fmt_signed_dec,
@@ -156,11 +157,11 @@ def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
 
 def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
     """The scenario's own assumptions (value, unit, how set) as a short list."""
-    a = _model.result(spec).assumptions
-    a = a[(a.component.astype(str) == "Szenario") & a.value.notna()]
+    a = assumptions_de(_model.result(spec).assumptions)
+    a = a[(a.component == "scenario") & a.value.notna()]
     items = [
         html.Li(
-            f"{r['parameter']}: {fmt_dec(r['value'], 2 if abs(r['value']) < 10 else 0)} {r['unit']}"
+            f"{r['parameter_de']}: {fmt_dec(r['value'], 2 if abs(r['value']) < 10 else 0)} {r['unit_de']}"
             + (f" ({r['source']}, {r['period']})" if r.get("source") else "")
         )
         for r in a.to_dict("records")

@@ -10,7 +10,16 @@ from dashboard.app import _admin, _model
 from dashboard.app._components import data_table, notice, stand_line
 from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
-from dashboard.figures.labels import DRIVER_LABELS, METHODIK, SOURCES, T, fmt_dec, fmt_int, region_name
+from dashboard.figures.labels import (
+    DRIVER_LABELS,
+    METHODIK,
+    SOURCES,
+    T,
+    assumptions_de,
+    fmt_dec,
+    fmt_int,
+    region_name,
+)
 from dashboard.settings import UPLOAD_MAX_BYTES
 from dashboard.text import count_noun, fmt_pct, fmt_signed_dec, fmt_signed_pct
 
@@ -94,7 +103,7 @@ def _model_sections() -> list:
     if not _model.model_available():
         return [notice(T["no_model"])]
     res = _model.result(_model.ScenarioSpec("basis"))
-    a = res.assumptions.copy()
+    a = assumptions_de(res.assumptions)
     a["value"] = [fmt_dec(v, 3 if abs(v) < 10 else 0) if v == v else "" for v in a.value]
     out = [
         html.H2("Annahmen der Basisvariante", id="annahmen"),
@@ -102,17 +111,17 @@ def _model_sections() -> list:
             data_table(
                 a,
                 {
-                    "component": ("Bereich", "text"),
-                    "parameter": ("Annahme", "text"),
+                    "component_de": ("Bereich", "text"),
+                    "parameter_de": ("Annahme", "text"),
                     "value": ("Wert", "text"),
-                    "unit": ("Einheit", "text"),
+                    "unit_de": ("Einheit", "text"),
                     "source": ("Quelle", "text"),
                     "period": ("Zeitraum", "text"),
                     "method": ("Methode", "text"),
                     "fit": ("Anpassung", "text"),
                 },
                 caption="Annahmen (Basis)",
-                row_header="parameter",
+                row_header="parameter_de",
             ),
             className="table-scroll",
         ),
