@@ -218,6 +218,38 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
     return q, base.draws, False
 
 
+def interval_table(spec: ScenarioSpec) -> pd.DataFrame:
+    """The intervals behind the fan charts and the brief, as a download table (issue 17.5: one
+    simulation for the brief, the charts and ``intervalle.csv``).
+
+    Returns
+    -------
+    DataFrame ``scenario, draws, band, ags, municipality, year, quantity, median, lower_80,
+    upper_80, lower_95, upper_95`` (persons). ``band`` says whether the quantiles are the
+    scenario's own seeded simulation or, for an own scenario, the Basis simulation's relative
+    spread around its path (:func:`scenario_fan`).
+    """
+    from dashboard.text import DOWNLOAD
+
+    q, draws, exact = scenario_fan(spec)
+    return pd.DataFrame(
+        {
+            "scenario": spec.key,
+            "draws": draws,
+            "band": DOWNLOAD["band_exact"] if exact else DOWNLOAD["band_scaled"],
+            "ags": q.ags.to_numpy(),
+            "municipality": q.municipality.to_numpy(),
+            "year": q.year.to_numpy(),
+            "quantity": q.quantity.to_numpy(),
+            "median": q.q50.to_numpy(),
+            "lower_80": q.q10.to_numpy(),
+            "upper_80": q.q90.to_numpy(),
+            "lower_95": q.q025.to_numpy(),
+            "upper_95": q.q975.to_numpy(),
+        }
+    )
+
+
 def warm_up_uncertainty() -> None:
     """Fit the driver and error models and run the Basis draws in a background thread.
 

@@ -21,6 +21,7 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan, trends
@@ -259,6 +260,7 @@ def layout(
             "Durchgezogene Linien mit Punkten: amtliche Werte, die es nur für den Kreis gibt (2020–2024).",
         ),
         html.Div(measures_box(ags, spec), id="gm-measures"),
+        download_panel(PAGE, ags, spec),
         query_store(PAGE, query_of(ags, year, spec)),
         selection_store(PAGE, {"ags": ags, **spec.query()}),
     ]

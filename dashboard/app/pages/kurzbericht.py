@@ -26,6 +26,7 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import trends
@@ -134,12 +135,16 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
 
 
 def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
-    """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws."""
+    """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws.
+
+    The same simulation as the fan charts and the download ``intervalle``
+    (:func:`dashboard.app._model.scenario_fan`); for an own scenario the Basis spread around its
+    path, and the line says so."""
     from dashboard.figures.fan import interval_text
     from dashboard.text import T, fmt_pct
 
-    r = _model.probabilistic(spec)
-    parts = "; ".join(interval_text(r.quantiles, ags=ags, year=y) for y in (2030, 2045))
+    quantiles, draws, exact = _model.scenario_fan(spec)
+    parts = "; ".join(interval_text(quantiles, ags=ags, year=y) for y in (2030, 2045))
     cov = _model.backtest_coverage().set_index(["level", "nominal"])
     level = "Kreis" if ags == KREIS_AGS else "Gemeinde"
     hit = T["brief_coverage"].format(
@@ -148,8 +153,9 @@ def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
         n=fmt_int(cov.loc[(level, 0.8), "n"]),
     )
     return html.P(
-        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(r.draws)} Simulationen. "
-        f"{hit} Methode unter „Daten & Methodik“.",
+        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(draws)} Simulationen"
+        + ("" if exact else " (Streuung der Basis-Simulation um das eigene Szenario)")
+        + f". {hit} Methode unter „Daten & Methodik“.",
         id="kb-intervals",
         className="small",
     )
@@ -270,6 +276,7 @@ def layout(
                 className="controls no-print",
             ),
             html.Article(brief(ags, spec), id="kb-article", className="brief"),
+            download_panel(PAGE, ags, spec),
             query_store(PAGE, {"ags": ags, **spec.query()}),
             selection_store(PAGE, {"ags": ags, **spec.query()}),
         ]

@@ -8,8 +8,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import _admin, _model
 from dashboard.app._components import data_table, notice, stand_line
+from dashboard.app._download_panel import download_panel
 from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
-from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
+from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS
 from dashboard.figures.labels import (
     DRIVER_LABELS,
     METHODIK,
@@ -402,6 +403,7 @@ def layout(**_query) -> html.Div:
             *_model_sections(),
             html.H2("Downloads", id="downloads"),
             _downloads(),
+            download_panel("methodik", KREIS_AGS, _model.ScenarioSpec()),
             html.H2("Eigene Daten hochladen", id="upload"),
             html.P(METHODIK["upload"].format(mb=fmt_int(UPLOAD_MAX_BYTES / 2**20))),
             dcc.Upload(

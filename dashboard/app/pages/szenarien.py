@@ -19,6 +19,7 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.figures import fan
 from dashboard.figures.labels import (
@@ -337,6 +338,7 @@ def layout(
                 ],
                 className="with-sidebar",
             ),
+            download_panel(PAGE, ags, spec),
             query_store(PAGE, query_of(ags, indicator, spec, keys)),
             selection_store(PAGE, {"ags": ags, **spec.query()}),
         ]

@@ -17,6 +17,7 @@ from dashboard.app._components import (
     query_store,
     stand_line,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.constants import BASE_YEAR, KREIS_AGS
 from dashboard.data import municipal_boundaries
 from dashboard.figures import fan
@@ -77,10 +78,10 @@ def comparison_table(indicator: str):
 
 def kreis_fan():
     """Kreis population with 80/95 % intervals (Basis, interactive draws) and its table."""
-    r = _model.probabilistic(_model.ScenarioSpec())
-    t = fan.fan_table(r.quantiles, ags=KREIS_AGS)
+    q, draws, _ = _model.scenario_fan(_model.ScenarioSpec())
+    t = fan.fan_table(q, ags=KREIS_AGS)
     return (
-        fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
+        fan.fan_chart(q, ags=KREIS_AGS, draws=draws),
         data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"),
     )
 
@@ -193,6 +194,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                 label="Entwicklung je Gemeinde (kleine Vielfache)",
                 note=T["base_note"].format(year=BASE_YEAR),
             ),
+            download_panel(PAGE, KREIS_AGS, _model.ScenarioSpec(), table="kennzahlen"),
             query_store(PAGE, {"kennzahl": indicator, "jahr": str(year)}),
         ]
     )

@@ -20,6 +20,7 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.app.auth import current_actor
 from dashboard.app.pages import _measures_components as C
 from dashboard.constants import PLANNING_AGE_GROUPS
@@ -237,6 +238,7 @@ def layout(
             upload,
             dcc.Store(id="wk-rev", data=0),
             dcc.Store(id="wk-measure", data=massnahme or ""),
+            download_panel(PAGE, ags, spec),
             query_store(PAGE, _url_state(ags, spec, year, field, group, status, suche, massnahme)),
             selection_store(PAGE, {"ags": ags, **spec.query()}),
         ],
