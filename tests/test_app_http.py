@@ -92,9 +92,14 @@ def test_downloads_are_real_tables(live_server):
     assert status == 200 and "kennzahlen_zuwanderung_hoch.csv" in headers["Content-Disposition"]
     df = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
     # German headers and values for spreadsheet users (issue 17.6)
-    assert {"AGS", "Jahr", "Personen", "Anteil 80 Jahre und älter (%)", "vorausberechnet", "geschätzt"} <= set(
-        df.columns
-    )
+    assert {
+        "AGS",
+        "Jahr",
+        "Personen",
+        "Anteil 80 Jahre und älter (%)",
+        "vorausberechnet",
+        "geschätzt",
+    } <= set(df.columns)
     assert set(df.vorausberechnet) == {"ja", "nein"}
     assert df[(df.AGS == "05358") & (df.Jahr == 2024)].Personen.iloc[0] == 279285  # whole persons
     assert df["Anteil 80 Jahre und älter (%)"].between(1, 30).all()  # percent, not fractions
