@@ -341,6 +341,7 @@ T = {  # general UI texts (formal "Sie")
     "year": "Jahr",
     "indicator": "Kennzahl",
     "table_summary": "Daten als Tabelle",
+    "dropdown_placeholder": "Bitte wählen …",
     "play": "▶ Abspielen",
     "pause": "❚❚ Anhalten",
     "play_title": "Altersaufbau Jahr für Jahr bis 2045 abspielen; erneut drücken hält an",
@@ -1132,6 +1133,17 @@ DOWNLOAD_VALUES: dict[str, str] = {
     "total": "insgesamt",
     "true": "ja",
     "false": "nein",
+}
+
+#: Texts inside Dash's dropdowns (the component's own defaults are English: "Search" …).
+DROPDOWN_LABELS: dict[str, str] = {
+    "search": "Suchen (Namen eintippen)",
+    "clear_search": "Suche löschen",
+    "clear_selection": "Auswahl löschen",
+    "no_options_found": "Keine Treffer",
+    "select_all": "Alle auswählen",
+    "deselect_all": "Alle abwählen",
+    "selected_count": "{num_selected} ausgewählt",
 }
 
 DOWNLOAD: dict[str, str] = {

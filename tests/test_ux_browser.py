@@ -78,3 +78,91 @@ def test_pyramid_plays_by_keyboard_and_the_year_slider_follows(live_server, brow
         page, "window.location.search.includes('jahr=2024') || window.location.search.includes('jahr=2025')"
     )
     assert page.console_errors == []
+
+
+def _table_cell(page, table_selector: str, row_label: str, column: str) -> str:
+    """Text of a cell of a rendered table (first column = row label, header row = column names)."""
+    header = page.locator(f"{table_selector} thead th").all_text_contents()
+    col = [h.strip() for h in header].index(column)
+    for row in page.locator(f"{table_selector} tbody tr").all():
+        cells = [c.strip() for c in row.locator("th, td").all_text_contents()]
+        if cells and cells[0] == row_label:
+            return cells[col]
+    raise AssertionError(f"no row {row_label!r} in {table_selector}")
+
+
+def test_kita_count_heimbach_2030_low_migration_on_page_and_in_download(live_server, browser_page):
+    """Issue 17.4: the 3–5 count of Heimbach in 2030 under "niedrige Zuwanderung", read from the
+    page (scenario chosen by keyboard type-ahead) and from a download chosen in the page's panel:
+    the same number, the model's number."""
+    import pandas as pd
+
+    from dashboard.app import _model
+
+    want = _model.result(_model.ScenarioSpec("zuwanderung_niedrig")).age_groups
+    want = want[(want.ags == HEIMBACH) & (want.year == 2030) & (want.age_group.astype(str) == "3-5")]
+    want = round(float(want.population.iloc[0]))
+    page = browser_page
+    page.goto(f"{live_server}/gemeinde?ags={HEIMBACH}")
+    page.wait_for_selector("#gm-groups .main-svg")
+    page.wait_for_load_state("networkidle")
+    page.focus("#gm-szenario")
+    page.keyboard.type("Niedrige Zu", delay=50)  # type-ahead on the closed dropdown
+    page.keyboard.press("Enter")
+    wait_until(page, "window.location.search.includes('szenario=zuwanderung_niedrig')")
+    page.wait_for_load_state("networkidle")
+    page.locator("#gm-groups").locator("xpath=ancestor::figure").locator("summary").click()
+    shown = _table_cell(page, "#gm-groups-tabelle", "2030", "3–5 (Kita)")
+    assert de_int(shown) == want
+    # the download panel follows the page: Heimbach, niedrige Zuwanderung, planning age groups
+    link = page.locator(".download-panel a.btn")
+    wait_until(page, "document.querySelector('.download-panel a.btn').href.includes('zuwanderung_niedrig')")
+    assert "altersgruppen_05358012_zuwanderung_niedrig.csv" in link.text_content()
+    with page.expect_download() as dl:
+        link.click()
+    df = pd.read_csv(dl.value.path(), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
+    row = df[(df.Jahr == 2030) & (df.Altersgruppe == "3–5 Jahre")]
+    assert len(row) == 1 and int(row.Personen.iloc[0]) == want
+    wait_until(
+        page, "document.querySelector('.download-panel [role=status]').textContent.includes('Download')"
+    )
+    # /szenarien: the same count as a Kennzahl, compared with the Basis
+    page.goto(f"{live_server}/szenarien?ags={HEIMBACH}&vergleich=zuwanderung_niedrig")
+    page.wait_for_selector("#sz-table")
+    page.wait_for_load_state("networkidle")
+    page.focus("#sz-kennzahl")
+    page.keyboard.press("Enter")  # open the list first: typing then goes into its search field
+    page.keyboard.type("Anzahl 3", delay=50)
+    page.keyboard.press("Enter")
+    wait_until(page, "window.location.search.includes('kennzahl=alter_3-5')")
+    page.wait_for_load_state("networkidle")
+    assert de_int(_table_cell(page, "#sz-table", "Niedrige Zuwanderung", "31.12.2030")) == want
+    assert page.console_errors == []
+
+
+def test_dropdown_type_ahead_and_german_search_field(live_server, browser_page):
+    """Issue 17.7: "Nid" selects Nideggen whether typed on the closed dropdown or into the open
+    list; the search field's placeholder is German; the renderer's loading text is German."""
+    page = browser_page
+    for opening in (None, "Enter", "ArrowDown"):
+        page.goto(f"{live_server}/gemeinde?ags=05358008")
+        page.wait_for_selector("#gm-title")
+        page.wait_for_load_state("networkidle")
+        page.focus("#gm-ags")
+        if opening:
+            page.keyboard.press(opening)
+            page.wait_for_selector("input.dash-dropdown-search")
+        page.keyboard.type("Nid", delay=60)
+        search = page.locator("input.dash-dropdown-search")
+        assert search.get_attribute("placeholder") == "Suchen (Namen eintippen)"
+        assert search.input_value() == "Nid"
+        page.keyboard.press("Enter")
+        wait_until(page, "window.location.search.includes('ags=05358044')")
+        wait_until(page, "document.querySelector('#gm-title').textContent.includes('Nideggen')")
+    loading = page.evaluate(
+        "(() => { const d = document.createElement('div'); d.className = '_dash-loading';"
+        " document.body.appendChild(d); const c = getComputedStyle(d, '::after').content; d.remove();"
+        " return c; })()"
+    )
+    assert "Wird geladen" in loading
+    assert page.console_errors == []

@@ -176,12 +176,23 @@ def chart(
     )
 
 
+def dropdown(**kwargs) -> dcc.Dropdown:
+    """``dcc.Dropdown`` with German texts inside (search field, "no options", clear): every
+    dropdown of the app is built here (a test walks the pages). Typing on a closed dropdown
+    opens it with a search for the typed letters ("Nid" -> Nideggen, Enter picks it); the asset
+    ``dropdown-typeahead.js`` does the same when the list is already open."""
+    from dashboard.text import DROPDOWN_LABELS
+
+    kwargs.setdefault("placeholder", T["dropdown_placeholder"])
+    return dcc.Dropdown(labels=DROPDOWN_LABELS, **kwargs)
+
+
 def region_dropdown(dropdown_id: str, value: str, *, include_kreis: bool = True) -> html.Div:
     """Labelled, keyboard-usable selector of the Kreis or a municipality."""
     return html.Div(
         [
             html.Label(T["region"], htmlFor=dropdown_id),
-            dcc.Dropdown(
+            dropdown(
                 id=dropdown_id,
                 options=region_options(include_kreis),
                 value=value,

@@ -20,6 +20,7 @@ import dash
 from dash import MATCH, Input, Output, State, callback, dcc, html
 
 from dashboard.app import _model
+from dashboard.app._components import dropdown
 from dashboard.constants import KREIS_AGS
 from dashboard.figures.labels import region_name
 from dashboard.text import DOWNLOAD
@@ -110,7 +111,7 @@ def download_panel(
                     html.Div(
                         [
                             html.Label(DOWNLOAD["table"], htmlFor=_dom_id("tabelle", page)),
-                            dcc.Dropdown(
+                            dropdown(
                                 id=_id("tabelle", page),
                                 options=[{"label": v, "value": k} for k, v in PANEL_TABLES.items()],
                                 value=table,

@@ -13,6 +13,7 @@ from dashboard.app._components import (
     chart,
     chart_outputs,
     data_table,
+    dropdown,
     labelled,
     notice,
     pyramid_data_table,
@@ -152,7 +153,7 @@ def layout(
                 labelled(
                     "gm-szenario",
                     T["scenario"],
-                    dcc.Dropdown(
+                    dropdown(
                         id="gm-szenario", options=scenario_options(spec), value=spec.key, clearable=False
                     ),
                 ),
@@ -232,7 +233,7 @@ def layout(
                 labelled(
                     "gm-fan-groesse",
                     T["fan_quantity"],
-                    dcc.Dropdown(
+                    dropdown(
                         id="gm-fan-groesse",
                         options=fan.quantity_options(),
                         value="population",

@@ -18,6 +18,7 @@ from dashboard.app import _downloads, _model
 from dashboard.app._components import (
     chart,
     data_table,
+    dropdown,
     labelled,
     notice,
     pyramid_data_table,
@@ -259,7 +260,7 @@ def layout(
                     labelled(
                         "kb-szenario",
                         T["scenario"],
-                        dcc.Dropdown(
+                        dropdown(
                             id="kb-szenario", options=scenario_options(spec), value=spec.key, clearable=False
                         ),
                     ),

@@ -11,6 +11,7 @@ from dashboard.app import _model, _validate
 from dashboard.app._components import (
     chart,
     data_table,
+    dropdown,
     key_figure,
     labelled,
     notice,
@@ -198,7 +199,7 @@ def layout(
                             labelled(
                                 "sz-kennzahl",
                                 T["indicator"],
-                                dcc.Dropdown(
+                                dropdown(
                                     id="sz-kennzahl", options=IND_OPTIONS, value=indicator, clearable=False
                                 ),
                             ),
@@ -272,7 +273,7 @@ def layout(
                                     labelled(
                                         "sz-zieljahr",
                                         "im Jahr",
-                                        dcc.Dropdown(
+                                        dropdown(
                                             id="sz-zieljahr",
                                             options=[2030, 2035, 2040, 2045],
                                             value=2035,

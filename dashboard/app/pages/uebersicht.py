@@ -11,6 +11,7 @@ from dashboard.app._components import (
     chart,
     chart_outputs,
     data_table,
+    dropdown,
     key_figure,
     labelled,
     notice,
@@ -155,7 +156,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                     labelled(
                         "ue-kennzahl",
                         T["indicator"],
-                        dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS, value=indicator, clearable=False),
+                        dropdown(id="ue-kennzahl", options=MAP_OPTIONS, value=indicator, clearable=False),
                     ),
                     labelled(
                         "ue-jahr",

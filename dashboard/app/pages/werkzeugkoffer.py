@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dashboard.app import _admin, _model
 from dashboard.app._components import (
     chart,
+    dropdown,
     labelled,
     query_store,
     region_dropdown,
@@ -100,21 +101,17 @@ def layout(
             labelled(
                 "wk-feld",
                 T["field"],
-                dcc.Dropdown(
-                    id="wk-feld", options=C.field_options(), value=field, placeholder=T["all_fields"]
-                ),
+                dropdown(id="wk-feld", options=C.field_options(), value=field, placeholder=T["all_fields"]),
             ),
             labelled(
                 "wk-gruppe",
                 T["group"],
-                dcc.Dropdown(
-                    id="wk-gruppe", options=C.group_options(), value=group, placeholder=T["all_groups"]
-                ),
+                dropdown(id="wk-gruppe", options=C.group_options(), value=group, placeholder=T["all_groups"]),
             ),
             labelled(
                 "wk-status",
                 T["status"],
-                dcc.Dropdown(
+                dropdown(
                     id="wk-status", options=C.status_options(), value=status, placeholder=T["all_status"]
                 ),
             ),
@@ -142,9 +139,7 @@ def layout(
             labelled(
                 "wk-szenario",
                 T["scenario"],
-                dcc.Dropdown(
-                    id="wk-szenario", options=_scenario_options(spec), value=spec.key, clearable=False
-                ),
+                dropdown(id="wk-szenario", options=_scenario_options(spec), value=spec.key, clearable=False),
             ),
             dcc.Store(id="wk-spec", data=spec.query()),
         ],
