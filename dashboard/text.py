@@ -364,10 +364,6 @@ T = {  # general UI texts (formal "Sie")
     "vintage": "Vorausberechnung: Basisjahr {year}, Modellversion {version}",
     "print": "Drucken / als PDF speichern",
     "pdf": "PDF herunterladen",
-    "no_model": (
-        "Die Vorausberechnung ist in dieser Version noch nicht verfügbar. "
-        "Angezeigt werden die amtlichen Daten."
-    ),
     "source_line": (
         "Quellen: Statistische Ämter des Bundes und der Länder, IT.NRW, BKG (VG250); "
         "Datenlizenz Deutschland – Namensnennung 2.0 (dl-de/by-2-0). "
@@ -715,9 +711,6 @@ WK: dict[str, str] = {
     "reset_none": "Der mitgelieferte Katalog ist bereits aktiv.",
     "origin_shipped": "Aktiver Katalog: mitgeliefert ({measures}).",
     "origin_imported": "Aktiver Katalog: importiert ({measures}; {path}).",
-    "no_projection": (
-        "Die Vorausberechnung ist derzeit nicht verfügbar; die Maßnahmen werden ohne Indikatoren gezeigt."
-    ),
     "teaser_title": "Maßnahmen aus dem Werkzeugkoffer",
     "teaser_more": "{all_measures} für {name} im Werkzeugkoffer",
     "teaser_gaps": "Lücken bis {year}: {groups}",

@@ -25,8 +25,7 @@ def base_url(live_server):
     concurrent callbacks)."""
     from dashboard.app import _model
 
-    if _model.model_available():
-        _model.result(_model.ScenarioSpec())
+    _model.result(_model.ScenarioSpec())
     return live_server
 
 

@@ -113,26 +113,6 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
     assert len(cov_fig.data) == 1 and "Nideggen" in _text(cov_table)
 
 
-def test_render_view_without_projection_says_so(comps, monkeypatch):
-    monkeypatch.setattr(comps, "age_groups_for", lambda spec: None)
-    v = comps.cards_view(
-        ags="05358",
-        field=M.FIELDS_OF_ACTION[0],
-        group=None,
-        status=None,
-        text=None,
-        year=2030,
-        spec=_model.ScenarioSpec(),
-    )
-    assert "nicht verfügbar" in _text(v["notice"])
-    assert len(v["cards"]) == (M.shipped_catalogue().measures.field_of_action == M.FIELDS_OF_ACTION[0]).sum()
-    assert "Antwortet auf" not in _text(v["cards"][0])
-    g = comps.gaps_view(ags="05358", year=2030, spec=_model.ScenarioSpec())
-    assert g["gap_tables"] is None and "nicht verfügbar" in json.dumps(
-        g["gap_fig"].to_plotly_json(), ensure_ascii=False
-    )
-
-
 def test_upload_callback_reports_all_problems_and_stores_a_valid_workbook_as_draft(
     comps, tmp_path, fresh_store
 ):

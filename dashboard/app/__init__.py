@@ -177,7 +177,7 @@ from dashboard.app import _model  # noqa: E402
 # DASHBOARD_WARM_UP: "background" (default; development server) fits the interval models in a
 # thread at start; "master" means gunicorn.conf.py warms up synchronously before forking
 # workers (no thread may run across a fork); "off" disables it (e.g. tests that time it).
-if _model.model_available() and os.environ.get("DASHBOARD_WARM_UP", "background") == "background":
+if os.environ.get("DASHBOARD_WARM_UP", "background") == "background":
     _model.warm_up_uncertainty()
     _query_warm_up = True
 else:

@@ -121,15 +121,15 @@ def _table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
         return kreis_age_groups()
     if name == "verlauf":
         return _model.history_series()[0]
-    if name == "rueckrechnung" and _model.model_available():
+    if name == "rueckrechnung":
         return _model.backtest_table()
-    if name == "intervalle" and _model.model_available():
+    if name == "intervalle":
         return _model.interval_table(spec)
-    if name == "trefferquote" and _model.model_available():
+    if name == "trefferquote":
         return _model.backtest_coverage()
-    if name == "annahmen" and _model.model_available():
+    if name == "annahmen":
         return assumptions_de(_model.result(spec).assumptions)
-    if name in MODEL_TABLES and _model.model_available():
+    if name in MODEL_TABLES:
         return getattr(_model.result(spec), MODEL_TABLES[name]).copy()
     raise KeyError(name)
 
@@ -348,7 +348,7 @@ def register(server: Flask) -> None:
             return _german_error(400, QUERY["download_refused"].format(problems="; ".join(problems)))
         ags, exact, token = args
         spec = _spec()
-        if name == "vorausberechnung" and ext == "xlsx" and _model.model_available():
+        if name == "vorausberechnung" and ext == "xlsx":
             data = _spreadsheet.workbook_xlsx(_model.result(spec), scenario=_model.preset_label(spec.key))
             return _sent(
                 send_file(

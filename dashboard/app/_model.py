@@ -37,15 +37,6 @@ MIGRATION_RANGE = (-3000.0, 8000.0)
 CENSUS_BREAKS = [(date, basis) for basis, date in CENSUS_DATES.items()]
 
 
-def model_available() -> bool:
-    """True when :mod:`dashboard.projection` offers ``project`` (the model issue has landed)."""
-    try:
-        import dashboard.projection as p
-    except ImportError:  # pragma: no cover - the package always exists
-        return False
-    return hasattr(p, "project") and hasattr(p, "Scenario")
-
-
 def parse_ags(value: str | None, *, allow_kreis: bool = True, default: str = KREIS_AGS) -> str:
     """A valid AGS from a URL value; unknown values fall back to ``default``."""
     if value in MUNICIPALITIES or (allow_kreis and value == KREIS_AGS):
@@ -103,8 +94,6 @@ def parse_scenario(
 
 
 def preset_keys() -> list[str]:
-    if not model_available():
-        return ["basis"]
     from dashboard.projection import PRESETS
 
     return list(PRESETS)
@@ -113,8 +102,6 @@ def preset_keys() -> list[str]:
 def preset_label(key: str) -> str:
     if key == CUSTOM:
         return "Eigenes Szenario"
-    if not model_available():
-        return "Basis"
     from dashboard.projection import PRESETS
 
     return PRESETS[key].label if key in PRESETS else key
@@ -368,14 +355,9 @@ def data_stand() -> dict[str, str]:
 
 
 def base_population() -> pd.DataFrame:
-    """Base population by municipality × sex × age (estimated) once available, else the
-    official Kreis table by 17 age groups."""
-    try:
-        from dashboard.data import load_population
-    except ImportError:
-        from dashboard.data import kreis_age_groups
+    """Base population by municipality × sex × age (estimated structure)."""
+    from dashboard.data import load_population
 
-        return kreis_age_groups()
     return load_population(year=BASE_YEAR)
 
 
@@ -446,8 +428,6 @@ def warm_up() -> None:
     result(ScenarioSpec())
     basis_defaults()
     history_series()
-    for fn in (lambda: probabilistic(ScenarioSpec()), backtest_summary, backtest_coverage):
-        try:
-            fn()
-        except ImportError:  # optional parts of the model not installed
-            pass
+    probabilistic(ScenarioSpec())
+    backtest_summary()
+    backtest_coverage()

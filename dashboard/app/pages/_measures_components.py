@@ -25,7 +25,7 @@ from dashboard.constants import BASE_YEAR, KREIS_AGS, PLANNING_AGE_GROUPS
 from dashboard.data.errors import DataFormatError
 from dashboard.data.measures import FIELDS_OF_ACTION, STATUSES, Catalogue, active_catalogue
 from dashboard.data.measures.catalogue import _valid_url
-from dashboard.figures.labels import PLANNING_GROUP_LABELS, WK, fmt_int, fmt_signed_int, style, wk_counts
+from dashboard.figures.labels import PLANNING_GROUP_LABELS, WK, fmt_int, fmt_signed_int, wk_counts
 from dashboard.figures.measures import age_band_text, area_name, indicator_text, signed_pct
 
 PAGE = "werkzeugkoffer"
@@ -301,18 +301,9 @@ def problems_view(exc: DataFormatError, name: str) -> html.Div:
     )
 
 
-def age_groups_for(spec: _model.ScenarioSpec) -> pd.DataFrame | None:
-    """The projection's planning age groups for a scenario (``None`` while no model exists)."""
-    if not _model.model_available():
-        return None
+def age_groups_for(spec: _model.ScenarioSpec) -> pd.DataFrame:
+    """The projection's planning age groups for a scenario."""
     return _model.result(spec).age_groups
-
-
-def _empty_figure(message: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_layout(xaxis_visible=False, yaxis_visible=False)
-    return style(fig, height=200)
 
 
 def cards_view(
@@ -354,12 +345,9 @@ def cards_view(
     else:
         summary = T["n_found"].format(**wk_counts(len(found)))
     ag = age_groups_for(spec)
-    notice = linked = totals = None
-    if ag is None:
-        notice = html.P(T["no_projection"], className="notice notice-info", role="status")
-    else:
-        linked = linked_measures(cat, ag, ags, years=HORIZONS)
-        totals = group_changes(ag, ags, years=HORIZONS, include_total=True)
+    notice = None
+    linked = linked_measures(cat, ag, ags, years=HORIZONS)
+    totals = group_changes(ag, ags, years=HORIZONS, include_total=True)
     per, total = indicator_texts(linked, totals, ags=ags, year=year)
     urls = cat.sources.groupby("measure_id", sort=False).url.agg(list).to_dict()
     served = served_texts(cat)
@@ -396,13 +384,6 @@ def gaps_view(*, ags: str, year: int, spec: _model.ScenarioSpec) -> dict:
         scenario=_model.preset_label(spec.key),
     )
     ag = age_groups_for(spec)
-    if ag is None:
-        return {
-            "rule": rule,
-            "gap_tables": None,
-            "gap_fig": _empty_figure(T["no_projection"]),
-            "gap_all": None,
-        }
     table = growth_coverage(active_catalogue(), ag, horizon=year)
     return {
         "rule": rule,
@@ -450,31 +431,30 @@ def measures_teaser(
     ]
     parts: list = [html.H2(T["teaser_title"]), html.Ul(items, id="wk-teaser-list")]
     ag = age_groups_for(spec)
-    if ag is not None:
-        gt = growth_coverage(cat, ag, horizon=year)
-        mine = gt[gt.ags == ags]
-        g, wide = mine[mine.gap], mine[mine.district_wide_only]
+    gt = growth_coverage(cat, ag, horizon=year)
+    mine = gt[gt.ags == ags]
+    g, wide = mine[mine.gap], mine[mine.district_wide_only]
+    parts.append(
+        html.P(
+            T["teaser_gaps"].format(
+                year=year,
+                groups=", ".join(f"{r.age_group} ({signed_pct(r.change_pct)})" for r in g.itertuples()),
+            )
+            if len(g)
+            else T["teaser_no_gaps"].format(year=year)
+        )
+    )
+    if len(wide):
         parts.append(
             html.P(
-                T["teaser_gaps"].format(
+                T["teaser_wide_only"].format(
                     year=year,
-                    groups=", ".join(f"{r.age_group} ({signed_pct(r.change_pct)})" for r in g.itertuples()),
+                    groups=", ".join(
+                        f"{r.age_group} ({signed_pct(r.change_pct)})" for r in wide.itertuples()
+                    ),
                 )
-                if len(g)
-                else T["teaser_no_gaps"].format(year=year)
             )
         )
-        if len(wide):
-            parts.append(
-                html.P(
-                    T["teaser_wide_only"].format(
-                        year=year,
-                        groups=", ".join(
-                            f"{r.age_group} ({signed_pct(r.change_pct)})" for r in wide.itertuples()
-                        ),
-                    )
-                )
-            )
     parts.append(
         dcc.Link(
             T["teaser_more"].format(**wk_counts(len(filter_measures(cat, ags=ags))), name=area_name(ags)),
@@ -515,14 +495,11 @@ def measures_brief_line(
         + [". "]
     )
     ag = age_groups_for(spec)
-    if ag is not None:
-        gt = growth_coverage(cat, ag, horizon=year)
-        mine = gt[gt.ags == ags]
-        gaps = ", ".join(str(r.age_group) for r in mine[mine.gap].itertuples()) or T["brief_none"]
-        wide = (
-            ", ".join(str(r.age_group) for r in mine[mine.district_wide_only].itertuples()) or T["brief_none"]
-        )
-        text.append(T["brief_gaps"].format(year=year, gaps=gaps, wide=wide) + " ")
+    gt = growth_coverage(cat, ag, horizon=year)
+    mine = gt[gt.ags == ags]
+    gaps = ", ".join(str(r.age_group) for r in mine[mine.gap].itertuples()) or T["brief_none"]
+    wide = ", ".join(str(r.age_group) for r in mine[mine.district_wide_only].itertuples()) or T["brief_none"]
+    text.append(T["brief_gaps"].format(year=year, gaps=gaps, wide=wide) + " ")
     text.append(
         dcc.Link(
             T["teaser_more"].format(**wk_counts(len(filter_measures(cat, ags=ags))), name=area_name(ags)),

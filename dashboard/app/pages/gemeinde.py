@@ -15,7 +15,6 @@ from dashboard.app._components import (
     data_table,
     dropdown,
     labelled,
-    notice,
     pyramid_data_table,
     query_store,
     region_dropdown,
@@ -59,7 +58,7 @@ def scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
 
 def history_fig(ags: str, spec: _model.ScenarioSpec):
     hist, breaks = _model.history_series()
-    proj = _model.result(spec).indicators if _model.model_available() else None
+    proj = _model.result(spec).indicators
     return trends.history_figure(hist, ags=ags, breaks=breaks, projection=proj)
 
 
@@ -137,16 +136,13 @@ def layout(
 ) -> html.Div:
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     year = _model.parse_year(jahr, default=BASE_YEAR)
-    model = _model.model_available()
-    if not model:
-        return html.Div([html.H1(title(ags), id="gm-title"), stand_line(False), notice(T["no_model"])])
     spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
     mode = GROUP_MODES[0]
     hf, ht, gf, gt, cf, ct = region_view(ags, spec, mode)
     pf, pt = pyramid_view(ags, spec, year)
     parts = [
         html.H1(title(ags), id="gm-title"),
-        stand_line(model),
+        stand_line(),
         html.Div(
             [
                 region_dropdown("gm-ags", ags),

@@ -20,12 +20,10 @@ from dashboard.app._components import (
     data_table,
     dropdown,
     labelled,
-    notice,
     pyramid_data_table,
     query_store,
     region_dropdown,
     selection_store,
-    stand_line,
 )
 from dashboard.app._download_panel import download_panel
 from dashboard.app.pages._measures_components import measures_brief_line
@@ -249,8 +247,6 @@ def layout(
     **_query,
 ) -> html.Div:
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
-    if not _model.model_available():
-        return html.Div([html.H1("Kurzbericht"), stand_line(False), notice(T["no_model"])])
     spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
     return html.Div(
         [

@@ -7,15 +7,14 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import _admin, _model
-from dashboard.app._components import data_table, notice, stand_line
+from dashboard.app._components import data_table, stand_line
 from dashboard.app._download_panel import download_panel
-from dashboard.app._downloads import MODEL_DEPENDENT, TABLES
+from dashboard.app._downloads import TABLES
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS
 from dashboard.figures.labels import (
     DRIVER_LABELS,
     METHODIK,
     SOURCES,
-    T,
     assumptions_de,
     fmt_dec,
     fmt_int,
@@ -75,8 +74,6 @@ def census_break_table() -> pd.DataFrame:
 def _downloads() -> html.Div:
     items = []
     for name, title in TABLES.items():
-        if name in MODEL_DEPENDENT and not _model.model_available():
-            continue
         items.append(
             html.Li(
                 [
@@ -88,21 +85,18 @@ def _downloads() -> html.Div:
                 ]
             )
         )
-    if _model.model_available():
-        items.append(
-            html.Li(
-                [
-                    "Vollständige Vorausberechnung (Basis) als Arbeitsmappe: ",
-                    html.A("XLSX", href="/download/vorausberechnung.xlsx", id="dl-vorausberechnung"),
-                ]
-            )
+    items.append(
+        html.Li(
+            [
+                "Vollständige Vorausberechnung (Basis) als Arbeitsmappe: ",
+                html.A("XLSX", href="/download/vorausberechnung.xlsx", id="dl-vorausberechnung"),
+            ]
         )
+    )
     return html.Div([html.Ul(items, className="downloads"), html.P(METHODIK["csv"])])
 
 
 def _model_sections() -> list:
-    if not _model.model_available():
-        return [notice(T["no_model"])]
     res = _model.result(_model.ScenarioSpec("basis"))
     a = assumptions_de(res.assumptions)
     a["value"] = [fmt_dec(v, 3 if abs(v) < 10 else 0) if v == v else "" for v in a.value]

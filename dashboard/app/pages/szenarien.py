@@ -14,7 +14,6 @@ from dashboard.app._components import (
     dropdown,
     key_figure,
     labelled,
-    notice,
     query_store,
     region_dropdown,
     selection_store,
@@ -171,8 +170,6 @@ def layout(
     **_query,
 ) -> html.Div:
     ags = _model.parse_ags(ags)
-    if not _model.model_available():
-        return html.Div([html.H1("Szenarien"), stand_line(False), notice(T["no_model"])])
     indicator = kennzahl if kennzahl in MEASURES else "population"
     d = _model.basis_defaults()
     spec = own_spec(tfr, e0, wanderung)

@@ -14,7 +14,6 @@ from dashboard.app._components import (
     dropdown,
     key_figure,
     labelled,
-    notice,
     query_store,
     stand_line,
 )
@@ -117,8 +116,6 @@ def kreis_table():
 def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> html.Div:
     indicator = kennzahl if kennzahl in [o["value"] for o in MAP_OPTIONS] else CHANGE_KEY
     year = _model.parse_year(jahr, default=2030)
-    if not _model.model_available():
-        return html.Div([html.H1("Übersicht: Kreis Düren"), stand_line(False), notice(T["no_model"])])
     mfig, mtab, cmp_table, sfig, stab = indicator_view(indicator, year)
     return html.Div(
         [

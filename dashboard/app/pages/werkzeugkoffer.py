@@ -192,7 +192,7 @@ def layout(
         [
             html.H1(T["title"]),
             html.P(T["intro"]),
-            stand_line(_model.model_available()),
+            stand_line(),
             html.P(T["stand"], className="small"),
             html.P(id="wk-origin", className="wk-origin"),
             controls,
