@@ -1128,6 +1128,34 @@ DOWNLOAD_VALUES: dict[str, str] = {
     "false": "nein",
 }
 
+#: The brief's headline sentence (issue 17.10), filled from the numbers by
+#: :func:`dashboard.figures.summary.headline_sentence`.
+HEADLINE: dict[str, str] = {
+    "sentence": "{name} {trend} bis {year} ({change}; {now} → {later} Einwohnerinnen und Einwohner); {groups}.",
+    "grows_strongly": "wächst deutlich",
+    "grows": "wächst leicht",
+    "flat": "verändert sich kaum",
+    "shrinks": "schrumpft leicht",
+    "shrinks_strongly": "schrumpft deutlich",
+    "up": "die Zahl {group} steigt um {n} ({pct})",
+    "down": "die Zahl {group} sinkt um {n} ({pct})",
+    "and": ", ",
+    "then": "Bis {year}: {later} ({change}).",
+}
+#: Planning age groups in a sentence ("die Zahl … steigt"): genitive plural.
+GROUP_PHRASES: dict[str, str] = {
+    "0-2": "der Kinder unter 3 Jahren",
+    "3-5": "der 3- bis 5-Jährigen (Kita-Alter)",
+    "6-9": "der 6- bis 9-Jährigen (Grundschulalter)",
+    "10-15": "der 10- bis 15-Jährigen",
+    "16-18": "der 16- bis 18-Jährigen",
+    "19-24": "der 19- bis 24-Jährigen",
+    "25-44": "der 25- bis 44-Jährigen",
+    "45-64": "der 45- bis 64-Jährigen",
+    "65-79": "der 65- bis 79-Jährigen",
+    "80+": "der Menschen ab 80 Jahren",
+}
+
 #: Texts inside Dash's dropdowns (the component's own defaults are English: "Search" …).
 DROPDOWN_LABELS: dict[str, str] = {
     "search": "Suchen (Namen eintippen)",
