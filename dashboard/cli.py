@@ -61,24 +61,13 @@ class Progress:
 def _cmd_project(args: argparse.Namespace) -> int:
     from dashboard.export import write_csv, write_excel
     from dashboard.projection.engine import project
+    from dashboard.projection.scenarios import PARAMETERS, cli_dest, scenario_from_flags
 
     try:
         base = _base_scenario(args)
-    except ValueError as err:
-        print(str(err), file=sys.stderr)
-        return 2
-    changes = {}
-    if args.bis is not None or args.szenario_datei is None:
-        changes["horizon"] = 2030 if args.bis is None else args.bis
-    if args.tfr is not None:
-        changes["tfr"] = args.tfr
-    if args.wanderung is not None:
-        changes["net_migration"] = args.wanderung
-    if args.e0_gewinn is not None:
-        changes["e0_gain"] = args.e0_gewinn
-    try:
-        scenario = replace(base, **changes)
-        scenario = replace(scenario, local=_local_from_flags(args, scenario.local))
+        if args.bis is not None or args.szenario_datei is None:
+            base = replace(base, horizon=2030 if args.bis is None else args.bis)
+        scenario = scenario_from_flags(base, {p.key: getattr(args, cli_dest(p)) for p in PARAMETERS})
     except ValueError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -125,33 +114,6 @@ def _base_scenario(args: argparse.Namespace):
     if name not in PRESETS:
         raise ValueError(f"Unbekanntes Szenario {name!r}; verfügbar: {', '.join(PRESETS)}")
     return PRESETS[name]
-
-
-def _local_from_flags(args: argparse.Namespace, local):
-    """``local`` plus the entries of ``--neubau``, ``--wanderung-gemeinde``, ``--einmalig`` (all problems at once)."""
-    from dashboard.projection.local import (
-        LocalScenario,
-        parse_new_housing,
-        parse_one_off,
-        parse_own_migration,
-    )
-
-    lists = {"new_housing": list(local.new_housing), "own_migration": list(local.own_migration)}
-    lists["one_off"] = list(local.one_off)
-    problems = []
-    for flag, key, parse in (
-        ("--neubau", "new_housing", parse_new_housing),
-        ("--wanderung-gemeinde", "own_migration", parse_own_migration),
-        ("--einmalig", "one_off", parse_one_off),
-    ):
-        for text in getattr(args, key) or []:
-            try:
-                lists[key].append(parse(text))
-            except ValueError as e:
-                problems.append(f"{flag}: {e}")
-    if problems:
-        raise ValueError("\n".join(problems))
-    return LocalScenario(**{k: tuple(v) for k, v in lists.items()})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -290,11 +252,15 @@ def _massnahmen_reset(args: argparse.Namespace) -> int:
 
 def _register_project(sub) -> None:
     p = sub.add_parser("project", help="Bevölkerungsvorausberechnung rechnen und exportieren (Excel/CSV)")
+    from dashboard.projection.scenarios import PRESETS
+
     p.add_argument(
         "--scenario",
+        "--szenario",
+        dest="scenario",
         default=None,
-        help="Szenario (basis, zuwanderung_niedrig, zuwanderung_hoch, "
-        "geburten_niedrig, geburten_hoch, laengeres_leben, itnrw); Standard basis",
+        help=f"Szenario ({', '.join(PRESETS)}); Standard basis; die Angaben unten ersetzen bzw. "
+        "ergänzen seine Annahmen",
     )
     p.add_argument(
         "--szenario-datei",
@@ -307,35 +273,29 @@ def _register_project(sub) -> None:
     )
     p.add_argument("--out", required=True, help="Ausgabe: Datei .xlsx oder Ordner für CSV-Dateien")
     p.add_argument("--format", choices=["xlsx", "csv"], help="Format (sonst aus der Dateiendung)")
-    p.add_argument("--tfr", type=float, help="Geburtenrate (Kinder je Frau) statt der Szenarioannahme")
-    p.add_argument("--wanderung", type=float, help="Nettozuwanderung Kreis (Personen je Jahr)")
-    p.add_argument(
-        "--e0-gewinn", type=float, dest="e0_gewinn", help="Gewinn an Lebenserwartung bis zum Zieljahr (Jahre)"
-    )
-    from dashboard.projection.local import NEW_HOUSING_SYNTAX, ONE_OFF_SYNTAX, OWN_MIGRATION_SYNTAX
-
-    p.add_argument(
-        "--neubau",
-        dest="new_housing",
-        action="append",
-        metavar="GEMEINDE:JAHRE:WOHNUNGEN",
-        help=f"geplante Wohnungen (wiederholbar): {NEW_HOUSING_SYNTAX}, z. B. 05358044:2026-2030:200",
-    )
-    p.add_argument(
-        "--wanderung-gemeinde",
-        dest="own_migration",
-        action="append",
-        metavar="GEMEINDE:SALDO",
-        help=f"eigener Wanderungssaldo einer Gemeinde (wiederholbar): {OWN_MIGRATION_SYNTAX}, z. B. 05358012:50",
-    )
-    p.add_argument(
-        "--einmalig",
-        dest="one_off",
-        action="append",
-        metavar="GEMEINDE:JAHR:PERSONEN",
-        help=f"einmalige Veränderung (wiederholbar): {ONE_OFF_SYNTAX}, z. B. 05358044:2027:80:80+",
-    )
+    _add_scenario_flags(p)
     p.set_defaults(func=_cmd_project)
+
+
+def _add_scenario_flags(p) -> None:
+    """One flag per declared scenario parameter (German or plain numbers; repeatable for lists)."""
+    from dashboard.projection.scenarios import PARAMETERS, cli_dest
+    from dashboard.text import NUMBER_INPUT, SCENARIO_PARAMETERS, fmt_num
+
+    for par in PARAMETERS:
+        text = SCENARIO_PARAMETERS[par.key]["help"]
+        if par.model_range:
+            lo, hi = par.model_range
+            text += NUMBER_INPUT["cli_range"].format(lo=fmt_num(lo), hi=fmt_num(hi))
+        if par.syntax:
+            text += NUMBER_INPUT["cli_syntax"].format(syntax=par.syntax)
+        p.add_argument(
+            par.cli_flag,
+            dest=cli_dest(par),
+            action="append" if par.many else "store",
+            metavar=SCENARIO_PARAMETERS[par.key].get("metavar", "WERT"),
+            help=text.replace("%", "%%"),  # argparse formats help with %
+        )
 
 
 def _register_backtest(sub) -> None:

@@ -42,8 +42,10 @@ the navigation labels. Texts with placeholders are ``str.format`` templates.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 
 # --------------------------------------------------------------------------- numbers
 
@@ -148,6 +150,99 @@ def fmt_value(x: float | None, kind: str) -> str:
     if kind == "pct":
         return fmt_pct(x)
     return fmt_dec(x, 1)
+
+
+# --------------------------------------------------------------------------- number input
+
+_NUM_INT = r"(?:\d{1,3}(?:\.\d{3})+|\d+)"  # 2300 or 2.300 (dot = thousands, groups of three)
+_NUM_DE = re.compile(rf"^(?P<int>{_NUM_INT}),(?P<frac>\d+)$")  # 1,6 · 2.300,5
+_NUM_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")  # 2.300 · 1.234.567
+_NUM_POINT = re.compile(r"^\d+\.\d+$")  # 1.6 · 1.48 (a decimal point that is not a thousands group)
+_NUM_PLAIN = re.compile(r"^\d+$")
+_NUM_SPACED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:,\d+)?$")  # 2 300 (thin space)
+
+
+def parse_number(text: object) -> float:
+    """A number typed by a person, German or plain: the inverse of :func:`fmt_num`.
+
+    ``"1,6"`` and ``"1.6"`` are 1.6; ``"2.300"`` is 2300 (a dot followed by exactly three digits
+    is a thousands separator, so ``"1.500"`` is 1500, not 1.5); ``"2.300,5"`` is 2300.5;
+    ``"−2.100"``, ``"-2100"`` and ``"+1,5"`` carry their sign; spaces around the number are
+    ignored, spaces inside only between groups of three digits (``"2 300"``). Anything else (``"1e5"``, ``"nan"``, ``"1,2,3"``,
+    ``"1.23.4"``, an empty box) raises ``ValueError`` with a German message quoting the input.
+
+    >>> parse_number("1,6"), parse_number("1.6"), parse_number("2.300"), parse_number("−2.100")
+    (1.6, 1.6, 2300.0, -2100.0)
+    """
+    if isinstance(text, bool) or text is None:
+        raise ValueError(NUMBER_INPUT["empty"])
+    if isinstance(text, (int, float)):
+        if not math.isfinite(float(text)):
+            raise ValueError(NUMBER_INPUT["not_a_number"].format(value=text))
+        return float(text)
+    if not isinstance(text, str):
+        raise ValueError(NUMBER_INPUT["not_a_number"].format(value=str(text)[:40]))
+    s = shown = text.strip()
+    if not s:
+        raise ValueError(NUMBER_INPUT["empty"])
+    shown = shown[:40]
+    sign = 1.0
+    if s[0] in "+-−–":
+        sign = -1.0 if s[0] != "+" else 1.0
+        s = s[1:].lstrip()
+    if _NUM_SPACED.match(s):  # spaces only as thousands separators: "1 6" stays an error
+        s = re.sub(r"[ \u00a0\u202f\u2009]", ".", s)
+    if m := _NUM_DE.match(s):
+        return sign * float(m["int"].replace(".", "") + "." + m["frac"])
+    if _NUM_THOUSANDS.match(s):
+        return sign * float(s.replace(".", ""))
+    if _NUM_POINT.match(s) or _NUM_PLAIN.match(s):
+        return sign * float(s)
+    raise ValueError(NUMBER_INPUT["not_a_number"].format(value=shown))
+
+
+def fmt_input(x: float | None, digits: int) -> str:
+    """A value as an input box shows it (German, at most ``digits`` decimals; ``""`` if missing).
+
+    Round trip: ``parse_number(fmt_input(x, d)) == round(x, d)``.
+    """
+    return "" if _missing(x) else fmt_num(x, max_digits=digits)
+
+
+def fmt_query_number(x: float) -> str:
+    """A number for a link or file, exact and read back by :func:`parse_number` to the same float.
+
+    Shortest decimal that round-trips (``1.6``, ``2300``, ``-2100``), never an exponent; a
+    fraction of exactly three digits gets a trailing zero (``1.5550``) so that it cannot be
+    read as a thousands group.
+    """
+    v = float(x)
+    if not math.isfinite(v):
+        raise ValueError(NUMBER_INPUT["not_a_number"].format(value=x))
+    s = format(Decimal(repr(v)), "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    if s in ("-0", ""):
+        s = "0"
+    whole, _, frac = s.lstrip("-").partition(".")
+    if len(frac) == 3 and len(whole) <= 3:
+        s += "0"
+    return s
+
+
+#: Messages of :func:`parse_number` and of the scenario inputs (``{value}`` = what was typed).
+NUMBER_INPUT: dict[str, str] = {
+    "empty": "Bitte geben Sie eine Zahl ein.",
+    "not_a_number": "„{value}“ ist keine Zahl. Schreiben Sie z. B. 1,6 oder 2.300.",
+    "out_of_range": "{label}: {value} liegt nicht im erlaubten Bereich von {lo} bis {hi} {unit}.",
+    "thousands_hint": " „{typed}“ wurde als {value} gelesen (ein Punkt vor genau drei Ziffern trennt "
+    "Tausender); meinen Sie {example}, schreiben Sie bitte ein Komma.",
+    "not_used": "Nicht übernommen – es gilt weiter {current}.",
+    "cli": "{flag} {value}: {why}",
+    "cli_item": "{flag}: {why}",
+    "cli_range": "; erlaubt {lo} bis {hi}; Zahlen deutsch oder mit Punkt (1,6 = 1.6; 2.300 = 2300)",
+    "cli_syntax": "; Aufbau: {syntax}",
+}
 
 
 def count_noun(n: int, one: str, many: str) -> str:
@@ -370,6 +465,58 @@ T = {  # general UI texts (formal "Sie")
         "Schätzungen und Vorausberechnung: Projekt Kreis Düren 2030."
     ),
 }
+
+#: German texts of the scenario parameters (:data:`dashboard.projection.scenarios.PARAMETERS`,
+#: by parameter key; units: :data:`UNITS` of the parameter's unit code): ``label`` (names the
+#: value in messages and tables), ``control``
+#: (label of the slider and its input box; ``{basis}`` = the Basis value), ``help`` (CLI flag).
+SCENARIO_PARAMETERS: dict[str, dict[str, str]] = {
+    "tfr": {
+        "label": "Geburtenrate",
+        "control": "Geburtenrate (Kinder je Frau; Basis {basis})",
+        "help": "Geburtenrate (Kinder je Frau) ab dem ersten Vorausberechnungsjahr statt der Schätzung "
+        "für den Kreis",
+    },
+    "e0_gain": {
+        "label": "Zusätzliche Lebenserwartung",
+        "control": "Zusätzlicher Anstieg der Lebenserwartung bis 2045 (Jahre; Basis {basis})",
+        "help": "zusätzlicher Anstieg der Lebenserwartung bei Geburt bis zum Zieljahr, über den "
+        "Basispfad hinaus, in Jahren (Basis: 0)",
+    },
+    "net_migration": {
+        "label": "Wanderungssaldo des Kreises",
+        "control": "Wanderungssaldo des Kreises (Personen je Jahr; Basis {basis})",
+        "help": "Wanderungssaldo über die Kreisgrenze, Personen je Jahr, konstant, statt der Schätzung",
+    },
+    "new_housing": {
+        "label": "Neubau",
+        "metavar": "GEMEINDE:JAHRE:WOHNUNGEN",
+        "help": "geplante Wohnungen einer Gemeinde (wiederholbar), z. B. 05358044:2026-2030:200",
+    },
+    "own_migration": {
+        "label": "Eigener Wanderungssaldo einer Gemeinde",
+        "metavar": "GEMEINDE:SALDO",
+        "help": "eigener Wanderungssaldo einer Gemeinde statt ihres Anteils am Kreis (wiederholbar), "
+        "z. B. 05358012:50",
+    },
+    "one_off": {
+        "label": "Einmalige Veränderung",
+        "metavar": "GEMEINDE:JAHR:PERSONEN",
+        "help": "einmalige Veränderung, z. B. ein Pflegeheim (wiederholbar), z. B. 05358044:2027:80:80+",
+    },
+}
+
+#: Messages about a scenario given in a link, a file or on the command line.
+SCENARIO: dict[str, str] = {
+    "own": "Eigenes Szenario",
+    "repeated": "„{key}“ steht {n}-mal im Link; erlaubt ist ein Wert",
+    "not_text": "„{key}“ hat keinen lesbaren Wert",
+    "bad_value": "„{key}={value}“: {why}",
+    "unknown_preset": "„{value}“ ist kein Szenario; erlaubt sind: {options}",
+    "values_without_own": "{keys} gelten nur mit szenario=eigenes, nicht mit szenario={key}",
+    "cli_unknown_preset": "Unbekanntes Szenario „{value}“; verfügbar: {options}.",
+}
+
 
 #: Navigation entries (path, German label). Werkzeugkoffer is built by the measures work.
 NAV = [
@@ -1212,7 +1359,6 @@ QUERY: dict[str, str] = {
     "repeated": "„{key}“ steht {n}-mal im Link; erlaubt ist ein Wert",
     "not_text": "„{key}“ hat keinen lesbaren Wert",
     "bad_value": "„{key}={value}“ ist ungültig: {why}",
-    "values_without_own": ("tfr, e0 und wanderung gelten nur mit szenario=eigenes, nicht mit szenario={key}"),
     "link_problems": (
         "Der Link enthält ungültige Angaben. Sie wurden nicht verwendet; die Seite zeigt stattdessen "
         "die Standardauswahl:"

@@ -27,6 +27,8 @@ python scripts/dependency_audit.py || echo "Abhängigkeitsprüfung konnte nicht 
 # Lint and format (rules in pyproject.toml [tool.ruff]).
 python -m ruff check .
 python -m ruff format --check .
+# Import contracts between the layers (pyproject.toml [tool.importlinter]; README "Architecture").
+lint-imports --no-cache
 # Two workers: the machine has 2 cores (pytest-xdist, in the test extra).
 python -m pytest -p no:cacheprovider -n 2 "$@"
 # The store tests a second time against PostgreSQL (conftest's store_url; fails, never skips,

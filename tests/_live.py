@@ -1,13 +1,12 @@
-"""Test helpers: serve a WSGI app from a thread, (the browser comes from conftest's ``_browser``).
-
-Used by the security and callback-validation tests (the shared ``conftest.py`` may grow its
-own fixtures; these helpers have no fixtures so they never clash with it).
+"""Test helpers: the one live server (``serve``, used by conftest's ``live_server`` fixture —
+tests take that fixture) and ``wait_until`` for browser pages under the app's CSP.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 
 from werkzeug.serving import make_server
@@ -34,8 +33,6 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
     the app's Content-Security-Policy (no 'unsafe-eval') rightly forbids; ``page.evaluate``
     runs through the DevTools protocol instead and is not affected.
     """
-    import time
-
     deadline = time.monotonic() + timeout
     while not page.evaluate(f"() => Boolean({expression})"):
         if time.monotonic() > deadline:

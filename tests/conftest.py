@@ -8,17 +8,16 @@
   new database in that throw-away PostgreSQL cluster. Without a reachable server that run
   fails; it never skips.
 * ``live_server`` returns the base URL (``http://127.0.0.1:<port>``) of the Dash app served by
-  werkzeug from a thread; ``browser_page`` is a fresh Playwright page (Debian chromium) whose
+  werkzeug from a thread (``tests._live.serve``); ``browser_page`` is a fresh Playwright page (Debian chromium) whose
   ``console_errors`` list collects every console error and uncaught page error.
 """
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
+from tests._live import serve
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -85,23 +84,17 @@ CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
 @pytest.fixture(scope="session")
 def live_server():
+    """Base URL of the app, warmed up as gunicorn's master does, served by ``tests._live.serve``
+    (the one live server of the tests)."""
     import logging
 
-    from werkzeug.serving import make_server
-
-    from dashboard.app import _model, server
+    from dashboard.app import _model, _query, app, server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log in test output
     _model.warm_up()  # first-visit costs (backtest, intervals) are not what the page tests time
-    from dashboard.app import _query, app
-
     _query.expected_kinds(server, app)  # the callback input check, as gunicorn's warm-up does
-    srv = make_server("127.0.0.1", 0, server, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=10)
+    with serve(server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,11 @@ def test_gemeinde_layout_and_callbacks():
     assert find(lay, "gm-jahr").value == 2040
     assert "2040" in find(lay, "gm-pyramid").figure["layout"]["title"]["text"]
     title, hist, htab, groups, gtab, comp, ctab, sel = gemeinde.on_region("05358044")
-    assert title == "Gemeinde: Nideggen (Stadt)" and sel == {"ags": "05358044", "szenario": "basis"}
+    assert title == "Gemeinde: Nideggen (Stadt)" and sel == {
+        "ags": "05358044",
+        **_model.ScenarioSpec().selection(),
+    }
+    assert sel["szenario"] == "basis" and sel["tfr"] is None  # an earlier own value is forgotten
     assert any(s.x0 is not None for s in hist.layout.shapes)  # census breaks drawn
     pyr, ptab, query = gemeinde.on_pyramid("05358044", 2030)
     assert query == {"ags": "05358044", "jahr": "2030", "szenario": "basis"}
@@ -94,8 +98,8 @@ def test_gemeinde_layout_and_callbacks():
 
 def test_scenario_callback_moves_headline_with_migration():
     d = _model.basis_defaults()
-    low = szenarien.on_change(KREIS_AGS, "population", d["tfr"], 0, 0, [])
-    high = szenarien.on_change(KREIS_AGS, "population", d["tfr"], 0, 4000, ["zuwanderung_hoch"])
+    low = szenarien.on_change(KREIS_AGS, "population", d["tfr"], 0, 0, [], None)
+    high = szenarien.on_change(KREIS_AGS, "population", d["tfr"], 0, 4000, ["zuwanderung_hoch"], None)
     to_int = lambda s: int(s.replace(".", ""))  # noqa: E731
     assert to_int(high[2]) > to_int(low[2])
     assert high[4]["wanderung"] == "4000" and high[4]["vergleich"] == "zuwanderung_hoch"
@@ -109,13 +113,16 @@ def test_scenario_callback_moves_headline_with_migration():
 
 def test_target_seeking_reaches_target():
     from dashboard.projection import project
+    from dashboard.text import fmt_signed_int
 
-    msg, value = _model.solve_target(285000, 2035, None, 0)
+    msg, value = _model.solve_target(285000, 2035, _model.ScenarioSpec("eigenes"))
     assert "Wanderungssaldo" in msg and value is not None
-    spec = _model.ScenarioSpec("eigenes", None, 0.0, value)
+    # the control is set to exactly the value the message names (whole persons per year)
+    assert value == round(value) and f"auf {fmt_signed_int(value)} gesetzt" in msg
+    spec = _model.ScenarioSpec("eigenes", None, None, value)
     k = project(_model.to_scenario(spec)).kreis_total(2035)
-    assert k == pytest.approx(285000, abs=15 * 100)  # value rounded to 100 persons/year
-    assert _model.solve_target("abc", 2035, None, 0)[1] is None
+    assert k == pytest.approx(285000, abs=15)  # value rounded to whole persons per year
+    assert _model.solve_target("abc", 2035, _model.ScenarioSpec())[1] is None
 
 
 def test_brief_layout_and_callback():
@@ -216,7 +223,7 @@ def test_brief_change_column_uses_points_for_shares():
 def test_untouched_sliders_mean_exact_basis():
     d = _model.basis_defaults()
     assert szenarien.own_spec(d["tfr"], d["e0_gain"], d["net_migration"]) == _model.ScenarioSpec("eigenes")
-    out = szenarien.on_change(KREIS_AGS, "population", d["tfr"], d["e0_gain"], d["net_migration"], [])
+    out = szenarien.on_change(KREIS_AGS, "population", d["tfr"], d["e0_gain"], d["net_migration"], [], None)
     assert out[3] == "±0 gegenüber Basis"
 
 

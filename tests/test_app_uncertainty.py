@@ -48,7 +48,7 @@ def test_fan_callbacks_follow_the_controls(app):
     fig, table = gemeinde.on_fan("05358012", "n_80plus")
     assert "Heimbach" in fig.layout.title.text and "80" in fig.layout.title.text
     assert [t.name for t in fig.data if t.fill == "tonexty"] == ["95-%-Intervall", "80-%-Intervall"]
-    lo, hi = szenarien.on_fan("05358", 1.4, 0, 0)[0], szenarien.on_fan("05358", 1.4, 0, 6000)[0]
+    lo, hi = szenarien.on_fan("05358", 1.4, 0, 0, None)[0], szenarien.on_fan("05358", 1.4, 0, 6000, None)[0]
     assert max(hi.data[-1].y) > max(lo.data[-1].y)  # more migration -> higher median
 
 

@@ -12,8 +12,6 @@ import urllib.request
 import numpy as np
 import pytest
 
-from tests._live import serve
-
 Q_OUT = {"page": "szenarien", "type": "query"}
 S_OUT = {"page": "szenarien", "type": "sel"}
 BAD = [
@@ -26,11 +24,8 @@ BAD = [
 
 
 @pytest.fixture(scope="module")
-def base_url():
-    from dashboard.app import app
-
-    with serve(app.server) as url:
-        yield url
+def base_url(live_server):
+    return live_server
 
 
 def post(base: str, payload: dict) -> tuple[int, dict | str]:
@@ -55,6 +50,12 @@ def _out(outputs) -> str:
     )
 
 
+def _prop(cid: str) -> str:
+    if cid.endswith("-los") or cid == "sz-reset":
+        return "n_clicks"
+    return "data" if cid == "sz-lokal" else "value"
+
+
 def payload(outputs, inputs, state=(), changed=None) -> dict:
     return {
         "output": ".." + _out(outputs) + ".." if len(outputs) > 1 else _out(outputs),
@@ -62,10 +63,16 @@ def payload(outputs, inputs, state=(), changed=None) -> dict:
         if len(outputs) > 1
         else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [
-            {"id": i, "property": "n_clicks" if i.endswith("-los") else "value", "value": v}
+            {
+                "id": i,
+                "property": "n_clicks" if i.endswith("-los") or i == "sz-reset" else "value",
+                "value": v,
+            }
             for i, v in inputs
         ],
-        "state": [{"id": i, "property": "value", "value": v} for i, v in state],
+        "state": [
+            {"id": i, "property": "data" if i == "sz-lokal" else "value", "value": v} for i, v in state
+        ],
         "changedPropIds": [f"{changed}.value"] if changed else [],
     }
 
@@ -102,6 +109,7 @@ def test_scenario_callback_reports_bad_inputs(base_url, bad):
         ("sz-headline-sub", "children"),
         (Q_OUT, "data"),
         (S_OUT, "data"),
+        ("sz-brief-link", "href"),
     ]
     inputs = [
         ("sz-ags", "05358"),
@@ -110,6 +118,7 @@ def test_scenario_callback_reports_bad_inputs(base_url, bad):
         ("sz-e0", bad["e0"]),
         ("sz-wanderung", bad["wanderung"]),
         ("sz-vergleich", []),
+        ("sz-lokal", None),
     ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200, body
@@ -130,6 +139,7 @@ def test_valid_inputs_carry_no_message(base_url):
         ("sz-headline-sub", "children"),
         (Q_OUT, "data"),
         (S_OUT, "data"),
+        ("sz-brief-link", "href"),
     ]
     inputs = [
         ("sz-ags", "05358"),
@@ -138,6 +148,7 @@ def test_valid_inputs_carry_no_message(base_url):
         ("sz-e0", 1),
         ("sz-wanderung", 1000),
         ("sz-vergleich", []),
+        ("sz-lokal", None),
     ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200
@@ -153,6 +164,7 @@ def test_fan_callback_never_fails(base_url, bad):
         ("sz-tfr", bad["tfr"]),
         ("sz-e0", bad["e0"]),
         ("sz-wanderung", bad["wanderung"]),
+        ("sz-lokal", None),
     ]
     status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
     assert status == 200, body
@@ -164,13 +176,20 @@ def test_fan_callback_never_fails(base_url, bad):
 @pytest.mark.parametrize("year", [3000, "abc", [2030], True])
 def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
     """A year the dropdown does not offer cannot come from the page: 400 naming the field."""
-    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung", "value")]
+    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung-setzen", "data")]
     status, body = post(
         base_url,
         payload(
             outputs,
-            [("sz-ziel-los", 1)],
-            state=[("sz-ziel", 300000), ("sz-zieljahr", year), ("sz-tfr", None), ("sz-e0", None)],
+            [("sz-ziel-los", 1), ("sz-reset", None)],
+            state=[
+                ("sz-ziel", 300000),
+                ("sz-zieljahr", year),
+                ("sz-tfr", None),
+                ("sz-e0", None),
+                ("sz-wanderung", None),
+                ("sz-lokal", None),
+            ],
             changed="sz-ziel-los",
         ),
     )
@@ -186,13 +205,20 @@ def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
     ],
 )
 def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
-    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung", "value")]
+    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung-setzen", "data")]
     status, body = post(
         base_url,
         payload(
             outputs,
-            [("sz-ziel-los", 1)],
-            state=[("sz-ziel", target), ("sz-zieljahr", year), ("sz-tfr", -5), ("sz-e0", None)],
+            [("sz-ziel-los", 1), ("sz-reset", None)],
+            state=[
+                ("sz-ziel", target),
+                ("sz-zieljahr", year),
+                ("sz-tfr", -5),
+                ("sz-e0", None),
+                ("sz-wanderung", None),
+                ("sz-lokal", None),
+            ],
             changed="sz-ziel-los",
         ),
     )

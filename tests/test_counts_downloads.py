@@ -177,14 +177,14 @@ def test_gemeinde_offers_the_kreis_and_the_scenario(ctx):
     col = [c.strip() for c in header.strip("|").split("|")].index("3–5 (Kita)")
     shown = [c.strip() for c in row.strip("|").split("|")][col]
     assert shown == str(round(model_count(_model.ScenarioSpec(LOW), HEIMBACH, 2030, "3-5")))
-    assert sel == {"ags": HEIMBACH, "szenario": LOW}
+    assert sel == {"ags": HEIMBACH, **_model.ScenarioSpec(LOW).selection()}
 
 
 def test_szenarien_offers_age_groups_as_kennzahl(ctx):
     from dashboard.app.pages import szenarien
 
     d = _model.basis_defaults()
-    fig, table, *_ = szenarien.on_change(HEIMBACH, "alter_3-5", d["tfr"], 0, d["net_migration"], [LOW])
+    fig, table, *_ = szenarien.on_change(HEIMBACH, "alter_3-5", d["tfr"], 0, d["net_migration"], [LOW], {})
     rows = {r.children[0].children: [c.children for c in r.children[1:]] for r in table.children[2].children}
     low = rows[_model.preset_label(LOW)]
     assert low[1] == str(round(model_count(_model.ScenarioSpec(LOW), HEIMBACH, 2030, "3-5")))  # 31.12.2030

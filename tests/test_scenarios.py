@@ -31,7 +31,7 @@ def test_scenario_is_frozen_hashable_and_validated_in_german():
         Scenario(tfr=7.0)
     with pytest.raises(ValueError, match="Zieljahr"):
         Scenario(horizon=2060)
-    with pytest.raises(ValueError, match="Nettozuwanderung"):
+    with pytest.raises(ValueError, match="Wanderungssaldo"):
         Scenario(net_migration=float("nan"))
     with pytest.raises(ValueError) as err:  # all problems at once
         Scenario(tfr=9.0, horizon=2000)

@@ -101,3 +101,57 @@ def test_catalogue_labels_every_code_the_model_returns():
     assert set(text.SEX_LABELS) == set(SEXES)
     assert list(text.PLANNING_GROUP_LABELS) == list(PLANNING_AGE_GROUPS)
     assert set(text.COMPONENT_LABELS) >= {"births", "deaths", "net_migration"}
+
+
+# --------------------------------------------------------------------------- number input (issue 17.2)
+
+
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("1,6", 1.6),
+        ("1.6", 1.6),
+        ("2.300", 2300.0),
+        ("2300", 2300.0),
+        ("2.300,5", 2300.5),
+        ("1.234.567", 1234567.0),
+        ("−2.100", -2100.0),
+        ("-2100", -2100.0),
+        ("+1,5", 1.5),
+        (" 0,8 ", 0.8),
+        ("2 300", 2300.0),
+        ("1.48", 1.48),
+        ("1.5550", 1.555),
+    ],
+)
+def test_parse_number_reads_german_and_plain_numbers(typed, value):
+    from dashboard.text import parse_number
+
+    assert parse_number(typed) == value
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "abc", "1e5", "nan", "inf", "1,2,3", "1.23.4", "1 6", ",5", "5.", "1,6.5"]
+)
+def test_parse_number_refuses_anything_else_in_german(typed):
+    from dashboard.text import parse_number
+
+    with pytest.raises(ValueError) as err:
+        parse_number(typed)
+    assert "Zahl" in str(err.value) and (typed.strip() in str(err.value) or not typed)
+
+
+def test_numbers_in_links_and_boxes_read_back_exactly():
+    import random
+
+    from dashboard.text import fmt_input, fmt_query_number, parse_number
+
+    rng = random.Random(17)
+    values = [1.6, 1.555, 2300.0, -2100.0, 0.1 + 0.2, 1e-7, 0.0, 1234.567, 49_999.5]
+    values += [rng.uniform(-50_000, 50_000) for _ in range(2000)]
+    values += [round(rng.uniform(-5, 5), rng.randint(0, 6)) for _ in range(2000)]
+    for v in values:
+        assert parse_number(fmt_query_number(v)) == v
+        assert "e" not in fmt_query_number(v).lower()
+        assert parse_number(fmt_input(v, 6)) == round(v, 6)
+    assert fmt_input(1.48, 6) == "1,48" and fmt_input(2300, 0) == "2.300" and fmt_input(None, 2) == ""

@@ -159,6 +159,9 @@ app.clientside_callback(
         const s = (sels || []).find(x => x);
         if (!s) { return window.dash_clientside.no_update; }
         const merged = Object.assign({}, current || {}, s);
+        // null = "not set": a page's selection names every scenario key, so values of an
+        // earlier scenario are forgotten (never an own value beside another preset)
+        Object.keys(merged).forEach(k => { if (merged[k] === null) { delete merged[k]; } });
         if (JSON.stringify(merged) === JSON.stringify(current || {})) { return window.dash_clientside.no_update; }
         return merged;
     }

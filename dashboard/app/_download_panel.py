@@ -55,15 +55,11 @@ def _dom_id(kind: str, page: str) -> str:
 
 
 def href(
-    table: str, ext: str, *, ags: str | None, spec_query: dict, exact: bool = False, token: str = ""
+    table: str, ext: str, *, ags: str | None, spec: _model.ScenarioSpec, exact: bool = False, token: str = ""
 ) -> str:
     """The download link of a panel choice (``ags=None``: all municipalities)."""
-    q = {**({"ags": ags} if ags else {}), **spec_query}
-    if exact and ext == "csv":
-        q["exakt"] = "ja"
-    if token:
-        q["t"] = token
-    return f"/download/{table}.{ext}?{urlencode(q)}"
+    extra = {"exakt": "ja" if exact and ext == "csv" else None, "t": token or None}
+    return _model.scenario_href(f"/download/{table}.{ext}", ags, spec, **extra)
 
 
 def choice(
@@ -73,11 +69,11 @@ def choice(
     table = table if table in PANEL_TABLES else "altersgruppen"
     sel = sel if isinstance(sel, dict) else {}
     ags = _model.parse_ags(sel.get("ags"), default=KREIS_AGS)
-    spec = _model.parse_scenario(sel.get("szenario"), sel.get("tfr"), sel.get("e0"), sel.get("wanderung"))
+    spec = _model.parse_scenario(**_model.scenario_query(sel))
     whole = table in WHOLE_ONLY
     ext = "xlsx" if table == "vorausberechnung" else (ext if ext in ("csv", "xlsx") else "csv")
     area = None if whole or scope == "alle" else ags
-    link = href(table, ext, ags=area, spec_query=spec.query(), exact=bool(exact), token=uuid.uuid4().hex[:12])
+    link = href(table, ext, ags=area, spec=spec, exact=bool(exact), token=uuid.uuid4().hex[:12])
     from dashboard.app._downloads import file_name
 
     name = file_name(table, ext, spec, area)

@@ -45,7 +45,7 @@ from dashboard.app import _model, _spreadsheet
 from dashboard.app._query import scenario_problems
 from dashboard.figures.labels import assumptions_de
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS
-from dashboard.text import QUERY, fmt_num
+from dashboard.text import QUERY
 
 SOURCE_NOTE = [
     "Kreis Düren 2030 – Demografie-Dashboard",
@@ -224,28 +224,16 @@ def pdf_href(ags: str, spec: _model.ScenarioSpec) -> str:
 
 
 def brief_request() -> tuple[str, _model.ScenarioSpec] | list[str]:
-    """AGS and scenario of a PDF request, or the list of German problems (strict: no fallback)."""
+    """AGS and scenario of a PDF request, or the list of German problems (strict: no fallback;
+    the scenario's keys and checks come from its parameter declaration)."""
     a = request.args
-    problems = [p for p in scenario_problems(a) if "mehrfach" in p or "-mal" in p]
+    problems = scenario_problems(a)
     ags = a.get("ags", PDF_DEFAULT_AGS)
     if _model.parse_ags(ags, default="") != ags:
         problems.append(
             f"Unbekannter Gemeindeschlüssel „{ags}“ (erwartet: achtstelliger AGS einer Gemeinde "
             "des Kreises Düren oder 05358)."
         )
-    key = a.get("szenario")
-    if key is not None and key != _model.CUSTOM and key not in _model.preset_keys():
-        problems.append(f"Unbekanntes Szenario „{key}“.")
-    if key is None or key == _model.CUSTOM:
-        for name, rng in (
-            ("tfr", _model.TFR_RANGE),
-            ("e0", _model.E0_RANGE),
-            ("wanderung", _model.MIGRATION_RANGE),
-        ):
-            raw = a.get(name)
-            if raw is not None and _model.parse_float(raw, *rng) is None:
-                lo, hi = (fmt_num(v) for v in rng)
-                problems.append(f"Ungültiger Wert „{raw}“ für {name} (erwartet: Zahl von {lo} bis {hi}).")
     if problems:
         return problems
     return ags, _spec()
@@ -290,8 +278,9 @@ def _german_error(status: int, message: str) -> Response:
 
 
 def _spec() -> _model.ScenarioSpec:
+    """The request's scenario (callers refuse invalid queries first, :func:`scenario_problems`)."""
     a = request.args
-    return _model.parse_scenario(a.get("szenario"), a.get("tfr"), a.get("e0"), a.get("wanderung"))
+    return _model.spec_from_query({k: a.get(k) for k in _model.URL_KEYS if a.get(k) is not None})[0]
 
 
 def register(server: Flask) -> None:

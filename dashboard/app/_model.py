@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -22,19 +22,34 @@ from dashboard.constants import (
     MUNICIPALITIES,
 )
 from dashboard.data import data_version
+from dashboard.projection.scenarios import (
+    BY_URL_KEY,
+    CUSTOM,
+    PARAMETER,
+    PARAMETERS,
+    SCENARIO_URL_KEY,
+    URL_KEYS,
+    ScenarioSpec,
+    spec_from_query,
+)
 
-#: URL parameter names (German, as users see them in shared links).
-Q_AGS, Q_SCENARIO, Q_YEAR, Q_INDICATOR = "ags", "szenario", "jahr", "kennzahl"
-Q_TFR, Q_E0, Q_MIGRATION, Q_COMPARE = "tfr", "e0", "wanderung", "vergleich"
-CUSTOM = "eigenes"
-
-#: Allowed ranges of the user's own scenario (also the slider ranges).
-TFR_RANGE = (0.8, 2.4)
-E0_RANGE = (-2.0, 6.0)
-MIGRATION_RANGE = (-3000.0, 8000.0)
+#: URL parameter names (German, as users see them in shared links). The scenario's keys are
+#: declared with its parameters (:data:`dashboard.projection.scenarios.PARAMETERS`).
+Q_AGS, Q_SCENARIO, Q_YEAR, Q_INDICATOR = "ags", SCENARIO_URL_KEY, "jahr", "kennzahl"
+Q_COMPARE = "vergleich"
 
 #: Census reference dates as (ISO date, label), shown as breaks on history charts.
 CENSUS_BREAKS = [(date, basis) for basis, date in CENSUS_DATES.items()]
+
+__all__ = [
+    "BY_URL_KEY",
+    "CUSTOM",
+    "PARAMETER",
+    "PARAMETERS",
+    "URL_KEYS",
+    "ScenarioSpec",
+    "spec_from_query",
+]
 
 
 def parse_ags(value: str | None, *, allow_kreis: bool = True, default: str = KREIS_AGS) -> str:
@@ -45,10 +60,13 @@ def parse_ags(value: str | None, *, allow_kreis: bool = True, default: str = KRE
 
 
 def parse_float(value: object, lo: float, hi: float) -> float | None:
-    """A finite float inside [lo, hi] from a URL value, else None (never clipped)."""
+    """A finite float inside [lo, hi] from a URL or input value (German or plain), else None
+    (never clipped)."""
+    from dashboard.text import parse_number
+
     try:
-        x = float(str(value).replace(",", "."))
-    except (TypeError, ValueError):
+        x = parse_number(value)
+    except ValueError:
         return None
     return x if math.isfinite(x) and lo <= x <= hi else None
 
@@ -61,36 +79,60 @@ def parse_year(value: object, default: int = 2030) -> int:
     return y if BASE_YEAR <= y <= 2045 else default
 
 
-@dataclass(frozen=True)
-class ScenarioSpec:
-    """What the URL says about a scenario: a preset key or own values (None = Basis)."""
+def parse_scenario(szenario: str | None = None, *values: object, **url_values: object) -> ScenarioSpec:
+    """Scenario spec from URL values, lenient: an invalid value is not used (Basis assumption).
 
-    key: str = "basis"
-    tfr: float | None = None
-    e0_gain: float | None = None
-    net_migration: float | None = None
-
-    def query(self) -> dict[str, str]:
-        """URL query values of this spec (German keys)."""
-        if self.key != CUSTOM:
-            return {Q_SCENARIO: self.key}
-        q = {Q_SCENARIO: CUSTOM}
-        for k, v in ((Q_TFR, self.tfr), (Q_E0, self.e0_gain), (Q_MIGRATION, self.net_migration)):
-            if v is not None:
-                q[k] = f"{v:g}"
-        return q
+    ``values`` are the parameters' URL values in table order (``tfr, e0, wanderung``);
+    ``url_values`` by URL key. Pages that must say what they did not use call
+    :func:`spec_from_query`, which also returns the German problems.
+    """
+    q = {SCENARIO_URL_KEY: szenario, **dict(zip(BY_URL_KEY, values)), **url_values}
+    return spec_from_query({k: v for k, v in q.items() if v is not None})[0]
 
 
-def parse_scenario(
-    szenario: str | None = None, tfr: object = None, e0: object = None, wanderung: object = None
-) -> ScenarioSpec:
-    """Scenario spec from URL values. Unknown preset names fall back to ``basis``."""
-    own = (parse_float(tfr, *TFR_RANGE), parse_float(e0, *E0_RANGE), parse_float(wanderung, *MIGRATION_RANGE))
-    if szenario == CUSTOM or (szenario is None and any(v is not None for v in own)):
-        return ScenarioSpec(CUSTOM, *own)
-    if szenario in preset_keys():
-        return ScenarioSpec(str(szenario))
-    return ScenarioSpec("basis")
+def scenario_query(query: dict) -> dict:
+    """The scenario's link values out of a page's query (``szenario`` and the parameters)."""
+    return {k: v for k, v in query.items() if k in URL_KEYS and v is not None}
+
+
+def scenario_href(path: str, ags: str | None, spec: ScenarioSpec, **extra: object) -> str:
+    """Link to ``path`` for the municipality and the scenario (every link that carries a
+    scenario is built here, so it reproduces the numbers of the page it is on)."""
+    q = {"ags": ags, **spec.query(), **extra}
+    return f"{path}?{urlencode({k: v for k, v in q.items() if v is not None})}"
+
+
+def spec_from_choice(key: object, stored: object) -> ScenarioSpec:
+    """The scenario chosen in a page's scenario dropdown: a preset, or the own scenario whose
+    link values the page keeps in a store (``stored``, from :meth:`ScenarioSpec.query`).
+    Local (per-municipality) values stay with every choice."""
+    q = stored if isinstance(stored, dict) else {}
+    keep = {p.url_key for p in PARAMETERS if key == CUSTOM or p.target == "local"}
+    key = key if isinstance(key, str) else None
+    return parse_scenario(key, **{k: v for k, v in q.items() if k in keep and v is not None})
+
+
+def own_spec(values: dict) -> ScenarioSpec:
+    """The user's own scenario from control values (``{url_key: value}``; sliders, boxes,
+    and the link values of list-valued (local) parameters).
+
+    A value equal to the Basis value as shown (rounded to the parameter's ``digits``) means
+    the exact Basis assumption; ``None`` too. Invalid values are not used (see
+    :func:`dashboard.app._validate.rejected_inputs` for the message).
+    """
+    d = basis_defaults()
+    own = {}
+    for p in PARAMETERS:
+        v = values.get(p.url_key)
+        if v is None:
+            continue
+        if p.many:
+            own[p.url_key] = v
+            continue
+        x = parse_float(v, *p.ui_range)
+        if x is not None and x != d[p.key]:
+            own[p.url_key] = x
+    return parse_scenario(CUSTOM, **own)
 
 
 def preset_keys() -> list[str]:
@@ -100,20 +142,12 @@ def preset_keys() -> list[str]:
 
 
 def preset_label(key: str) -> str:
-    if key == CUSTOM:
-        return "Eigenes Szenario"
-    from dashboard.projection import PRESETS
-
-    return PRESETS[key].label if key in PRESETS else key
+    return ScenarioSpec(key).label if key in (*preset_keys(), CUSTOM) else key
 
 
 def to_scenario(spec: ScenarioSpec):
     """The model's frozen ``Scenario`` for a spec."""
-    from dashboard.projection import PRESETS, Scenario
-
-    if spec.key != CUSTOM:
-        return PRESETS[spec.key]
-    return Scenario(name=CUSTOM, tfr=spec.tfr, e0_gain=spec.e0_gain or 0.0, net_migration=spec.net_migration)
+    return spec.scenario()
 
 
 def per_data_version(maxsize: int = 128):
@@ -378,47 +412,45 @@ def _observed_kreis_components() -> pd.DataFrame:
 
 
 def basis_defaults() -> dict[str, float]:
-    """Slider start values: the Basis scenario's TFR, e0 gain (0) and Kreis net migration.
-
-    Read from the Basis result's ``assumptions`` table (scenario rows, by parameter code).
-    """
+    """Start values of the controls: each parameter's Basis value (``{key: value}``) from the
+    estimated assumptions (:attr:`Parameter.default`), rounded to the parameter's ``digits``
+    as the controls show it."""
     return dict(_basis_defaults())
 
 
 @functools.cache
 def _basis_defaults() -> tuple[tuple[str, float], ...]:
-    a = result(ScenarioSpec()).assumptions
-    sc = a[a.component == "scenario"].set_index("parameter").value
-    return (
-        ("tfr", round(float(sc["tfr"]), 2)),
-        ("e0_gain", 0.0),
-        ("net_migration", round(float(sc["net_migration"]), -2)),
-    )
+    from dashboard.projection.scenarios import parameter_defaults
+
+    d = parameter_defaults()
+    return tuple((p.key, round(float(d[p.key]), p.digits)) for p in PARAMETERS if not p.many)
 
 
-def solve_target(target: object, year: object, tfr: object, e0: object) -> tuple[str, float | None]:
-    """German message and the net migration (persons/year) that reaches ``target`` in ``year``."""
-    from dashboard.figures.labels import fmt_int, fmt_signed_int
+def solve_target(target: object, year: object, spec: ScenarioSpec) -> tuple[str, float | None]:
+    """German message and the net migration (persons/year) that reaches ``target`` in ``year``
+    with the other assumptions of ``spec``; the value is rounded as the control shows it
+    (whole persons), and the message states that value."""
     from dashboard.projection import solve_net_migration_for_target
+    from dashboard.text import fmt_int, fmt_signed_int
 
+    p = PARAMETER["net_migration"]
     t = parse_float(target, 100_000, 500_000)
     y = parse_year(year, default=2035)
     if t is None:
         return "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein.", None
-    base = to_scenario(parse_scenario(CUSTOM, tfr, e0, None))
+    base = ScenarioSpec(CUSTOM, **{k: v for k, v in spec.values().items() if k != p.key}).scenario()
     try:
-        m = float(solve_net_migration_for_target(t, y, base))
+        m = round(float(solve_net_migration_for_target(t, y, base)), p.digits)
     except ValueError as exc:
         return f"Das Ziel ist mit den Annahmen nicht erreichbar: {exc}", None
-    lo, hi = MIGRATION_RANGE
-    shown = round(m, -2)
+    lo, hi = p.ui_range
     msg = (
         f"Für {fmt_int(t)} Einwohnerinnen und Einwohner am 31.12.{y} wäre ein Wanderungssaldo von "
         f"{fmt_signed_int(m)} Personen je Jahr nötig."
     )
-    if not lo <= shown <= hi:
+    if not lo <= m <= hi:
         return msg + f" Das liegt außerhalb des Reglers ({fmt_int(lo)} bis {fmt_int(hi)}).", None
-    return msg + " Der Regler wurde auf diesen Wert gesetzt.", shown
+    return msg + f" Der Wanderungssaldo wurde auf {fmt_signed_int(m)} gesetzt.", m
 
 
 def warm_up() -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-#: Which selection keys each page understands in its URL.
+from dashboard.projection.scenarios import URL_KEYS
+
+#: Which selection keys each page understands in its URL (the scenario's keys come from the
+#: parameter declaration, so a new parameter travels with every link).
 _PAGE_KEYS = {
-    "/gemeinde": ("ags", "szenario", "tfr", "e0", "wanderung"),
-    "/szenarien": ("ags", "szenario", "tfr", "e0", "wanderung"),
-    "/kurzbericht": ("ags", "szenario", "tfr", "e0", "wanderung"),
-    "/werkzeugkoffer": ("ags", "szenario"),
+    "/gemeinde": ("ags", *URL_KEYS),
+    "/szenarien": ("ags", *URL_KEYS),
+    "/kurzbericht": ("ags", *URL_KEYS),
+    "/werkzeugkoffer": ("ags", *URL_KEYS),
 }
 
 

@@ -114,13 +114,21 @@ def _scenarios() -> list[str]:
 
 
 def _scenario_ranges() -> dict[str, Callable[[str], str | None]]:
-    from dashboard.app import _model
+    """Checks of the scenario parameters' link values, one per declared parameter
+    (:data:`dashboard.projection.scenarios.PARAMETERS`: German numbers, the slider's range)."""
+    from dashboard.projection.scenarios import PARAMETERS
 
-    return {
-        "tfr": _float_range(*_model.TFR_RANGE),
-        "e0": _float_range(*_model.E0_RANGE),
-        "wanderung": _float_range(*_model.MIGRATION_RANGE),
-    }
+    def check_of(p):
+        def check(v: str) -> str | None:
+            try:
+                p.parse(v)
+            except ValueError as err:
+                return str(err).rstrip(".")
+            return None
+
+        return check
+
+    return {p.url_key: check_of(p) for p in PARAMETERS}
 
 
 def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
@@ -227,21 +235,22 @@ def _guard(path: str, layout):
 
 
 def scenario_problems(args) -> list[str]:
-    """German problems of a download's scenario query (``werkzeug`` MultiDict); strict."""
+    """German problems of a download's scenario query (``werkzeug`` MultiDict); strict.
+
+    Repeated keys, unknown scenarios, invalid values and own values beside a preset are all
+    named (:func:`dashboard.projection.scenarios.spec_from_query`); nothing falls back to the
+    Basis under another name.
+    """
+    from dashboard.projection.scenarios import URL_KEYS, spec_from_query
+
     problems = []
-    for key in ("szenario", "tfr", "e0", "wanderung", "ags"):
+    for key in (*URL_KEYS, "ags"):
         values = args.getlist(key)
         if len(values) > 1:
             problems.append(M["repeated"].format(key=key, n=len(values)))
     if problems:
         return problems
-    q = {k: args.get(k) for k in ("szenario", "tfr", "e0", "wanderung") if args.get(k) is not None}
-    _, problems = check_values(q, {"szenario": _one_of(_scenarios), **_scenario_ranges()})
-    from dashboard.app import _model
-
-    key = q.get("szenario")
-    if key not in (None, _model.CUSTOM) and any(k in q for k in ("tfr", "e0", "wanderung")):
-        problems.append(M["values_without_own"].format(key=key))
+    _, problems = spec_from_query({k: args.get(k) for k in URL_KEYS if args.get(k) is not None})
     return problems
 
 

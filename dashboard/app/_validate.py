@@ -1,22 +1,18 @@
-"""Server-side check of scenario inputs: what a hand-crafted request sent that the page cannot use.
+"""Server-side check of scenario inputs: what a control or a hand-crafted request sent that the
+page cannot use.
 
-The sliders bound what a browser sends, but a callback request can carry anything (``-5``,
-``1e9``, ``"abc"``, a list). :func:`rejected_inputs` names every value that is not a finite
-number inside its range, in German, so the page can say which assumption it ignored instead of
-silently falling back to the Basis value (the model itself never sees such a value:
-:func:`dashboard.app._model.parse_scenario` turns it into ``None`` = Basis).
+The sliders bound what a browser sends, but an input box takes any text and a callback request
+can carry anything (``-5``, ``1e9``, ``"abc"``, a list). :func:`rejected_inputs` names every value
+that is not a number inside its parameter's range (:data:`dashboard.projection.scenarios.PARAMETERS`),
+in German, so the page can say which assumption it did not use instead of silently falling
+back to the Basis value (the model itself never sees such a value).
 """
 
 from __future__ import annotations
 
-from dashboard.app import _model
-from dashboard.text import fmt_num
+from collections.abc import Mapping
 
-_FIELDS = (
-    ("Geburtenrate (Kinder je Frau)", _model.TFR_RANGE),
-    ("Gewinn an Lebenserwartung (Jahre)", _model.E0_RANGE),
-    ("Wanderungssaldo (Personen je Jahr)", _model.MIGRATION_RANGE),
-)
+from dashboard.app import _model
 
 
 def _shown(value: object) -> str:
@@ -24,22 +20,29 @@ def _shown(value: object) -> str:
     return repr(text[:40] + "…") if len(text) > 40 else repr(text) if isinstance(value, str) else text
 
 
-def rejected_inputs(tfr: object, e0: object, wanderung: object) -> str | None:
-    """German message naming each scenario input that was ignored, or ``None`` if all are usable.
+def input_problem(url_key: str, value: object) -> str | None:
+    """German problem of one control value (``None``: usable or empty)."""
+    if value is None or value == "":
+        return None
+    try:
+        _model.BY_URL_KEY[url_key].parse(value)
+    except ValueError as err:
+        return str(err)
+    return None
 
-    ``None`` inputs (control left empty) are not errors: they mean the Basis assumption.
+
+def rejected_inputs(values: Mapping[str, object]) -> str | None:
+    """German message naming each scenario input that was not used, or ``None`` if all are usable.
+
+    ``values`` maps URL keys to control values; ``None`` (control left empty) is not an error:
+    it means the Basis assumption.
     """
-    problems = []
-    for (label, (lo, hi)), value in zip(_FIELDS, (tfr, e0, wanderung)):
-        if value is None:
-            continue
-        if _model.parse_float(value, lo, hi) is None:
-            problems.append(
-                f"{label}: {_shown(value)} ist keine Zahl zwischen {fmt_num(lo)} und {fmt_num(hi)}"
-            )
+    problems = [
+        why for key, v in values.items() if key in _model.BY_URL_KEY and (why := input_problem(key, v))
+    ]
     if not problems:
         return None
-    return "Eingabe nicht verwendet – " + "; ".join(problems) + ". Für diese Annahme gilt die Basis-Annahme."
+    return "Eingabe nicht verwendet – " + " ".join(problems) + " Für diese Annahme gilt die Basis-Annahme."
 
 
 def rejected_year(year: object, *, lo: int, hi: int) -> str | None:

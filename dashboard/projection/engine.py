@@ -24,8 +24,8 @@ from dashboard.projection.base import FEMALE_MASK
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
-from dashboard.projection.scenarios import PRESETS, Scenario
-from dashboard.text import fmt_dec, fmt_int
+from dashboard.projection.scenarios import PARAMETER, PARAMETERS, PRESETS, Scenario
+from dashboard.text import fmt_dec, fmt_int, fmt_num
 
 __all__ = [
     "ProjectionResult",
@@ -418,27 +418,22 @@ def _warnings(shortfall: np.ndarray, years: np.ndarray, flows: list) -> pd.DataF
 
 
 def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataFrame:
+    """The scenario rows of the assumptions table: one per declared Kreis-wide parameter
+    (:data:`~dashboard.projection.scenarios.PARAMETERS`, code and unit from there), then the
+    local inputs."""
     h = scenario.horizon
     e0_at = [a.e0[i] + a.e0_gain_per_year[i] * (h - a.mortality_year) + scenario.e0_gain for i in range(2)]
-    rows = [
-        ("scenario", "scenario", scenario.name, np.nan, "", "", "", scenario.label, ""),
-        (
-            "scenario",
-            "tfr",
-            "",
+    # value, source, period, method, fit of each parameter's row
+    detail = {
+        "tfr": (
             rates["tfr"],
-            "children_per_woman",
             "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             "konstant ab dem ersten Projektionsjahr",
             "",
         ),
-        (
-            "scenario",
-            "net_migration",
-            "",
+        "net_migration": (
             rates["net_migration_kreis"],
-            "persons_per_year",
             "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme",
             f"{BASE_YEAR + 1}–{h}",
             (
@@ -448,12 +443,8 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             ),
             "Zeitpunkt der Wanderung: Jahresmitte (halbes Jahr Sterblichkeit und Geburten-Exposition)",
         ),
-        (
-            "scenario",
-            "e0_gain",
-            "",
+        "e0_gain": (
             scenario.e0_gain,
-            "years",
             "Szenarioannahme",
             f"{BASE_YEAR}–{h}",
             "linear ansteigend, proportionale Senkung aller Sterberaten; zusätzlich zum Anstieg der Basis "
@@ -461,7 +452,12 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             f"{fmt_dec(a.e0_gain_per_year[1], 3)} bei Männern)",
             f"e0 {h}: Frauen {fmt_dec(e0_at[0], 1)}, Männer {fmt_dec(e0_at[1], 1)} Jahre",
         ),
-    ]
+    }
+    rows = [("scenario", "scenario", scenario.name, np.nan, "", "", "", scenario.label, "")]
+    for p in PARAMETERS:
+        if p.target == "scenario" and not p.many:
+            value, source, period, method, fit = detail[p.key]
+            rows.append(("scenario", p.key, "", value, p.unit, source, period, method, fit))
     if scenario.local:
         from dashboard.projection.local import assumption_rows
 
@@ -543,7 +539,7 @@ def solve_net_migration_for_target(
     Raises
     ------
     ValueError (German message) if ``year`` is outside 2025–2045 or the target cannot be
-    reached with net migration between −20,000 and 50,000 persons per year.
+    reached with net migration inside ``PARAMETER["net_migration"].model_range``.
     """
     from dataclasses import replace
 
@@ -556,11 +552,11 @@ def solve_net_migration_for_target(
     def gap(n: float) -> float:
         return kreis_population_in(replace(base, net_migration=float(n)), year) - target
 
-    lo, hi = -20_000.0, 50_000.0
+    lo, hi = PARAMETER["net_migration"].model_range
     g_lo, g_hi = gap(lo), gap(hi)
     if g_lo > 0 or g_hi < 0:
         raise ValueError(
-            f"Das Ziel von {fmt_int(target)} Personen im Jahr {year} ist mit einer Nettozuwanderung "
-            "zwischen −20.000 und 50.000 Personen je Jahr nicht erreichbar."
+            f"Das Ziel von {fmt_int(target)} Personen im Jahr {year} ist mit einem Wanderungssaldo "
+            f"zwischen {fmt_num(lo)} und {fmt_num(hi)} Personen je Jahr nicht erreichbar."
         )
     return float(brentq(gap, lo, hi, xtol=1e-6, rtol=1e-12))

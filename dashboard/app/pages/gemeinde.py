@@ -44,9 +44,8 @@ def title(ags: str) -> str:
 
 
 def spec_of(key: str | None, spec_query: dict | None) -> _model.ScenarioSpec:
-    """The scenario of the dropdown; own values (``eigenes``) come from the page's URL."""
-    q = dict(spec_query) if key == _model.CUSTOM and isinstance(spec_query, dict) else {}
-    return _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
+    """The scenario of the dropdown; own (and local) values come from the page's URL."""
+    return _model.spec_from_choice(key, spec_query)
 
 
 def scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
@@ -128,15 +127,11 @@ def measures_box(ags: str, spec: _model.ScenarioSpec):
 def layout(
     ags: str | None = None,
     jahr: str | None = None,
-    szenario: str | None = None,
-    tfr: str | None = None,
-    e0: str | None = None,
-    wanderung: str | None = None,
     **_query,
 ) -> html.Div:
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     year = _model.parse_year(jahr, default=BASE_YEAR)
-    spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
+    spec = _model.parse_scenario(**_model.scenario_query(_query))
     mode = GROUP_MODES[0]
     hf, ht, gf, gt, cf, ct = region_view(ags, spec, mode)
     pf, pt = pyramid_view(ags, spec, year)
@@ -259,7 +254,7 @@ def layout(
         html.Div(measures_box(ags, spec), id="gm-measures"),
         download_panel(PAGE, ags, spec),
         query_store(PAGE, query_of(ags, year, spec)),
-        selection_store(PAGE, {"ags": ags, **spec.query()}),
+        selection_store(PAGE, {"ags": ags, **spec.selection()}),
     ]
     return html.Div(parts)
 
@@ -312,7 +307,7 @@ def on_region(ags: str, key: str | None = None, mode: str | None = None, spec_qu
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     spec = spec_of(key, spec_query)
     mode = mode if mode in GROUP_MODES else GROUP_MODES[0]
-    return (title(ags), *region_view(ags, spec, mode), {"ags": ags, **spec.query()})
+    return (title(ags), *region_view(ags, spec, mode), {"ags": ags, **spec.selection()})
 
 
 @callback(

@@ -223,7 +223,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         chart("kb-trend", f["trend"], label="Einwohnerzahl seit 1983 und Vorausberechnung"),
         measures_brief_line(ags, spec)
         if ags != KREIS_AGS
-        else html.P(html.A("Werkzeugkoffer", href="/werkzeugkoffer")),
+        else html.P(html.A("Werkzeugkoffer", href=_model.scenario_href("/werkzeugkoffer", ags, spec))),
         html.H2("Annahmen und Quellen"),
         assumptions_list(spec),
         html.P(T["estimated_note"], className="small"),
@@ -240,14 +240,10 @@ def scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
 
 def layout(
     ags: str | None = None,
-    szenario: str | None = None,
-    tfr: str | None = None,
-    e0: str | None = None,
-    wanderung: str | None = None,
     **_query,
 ) -> html.Div:
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
-    spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
+    spec = _model.parse_scenario(**_model.scenario_query(_query))
     return html.Div(
         [
             html.Div(
@@ -275,7 +271,7 @@ def layout(
             html.Article(brief(ags, spec), id="kb-article", className="brief"),
             download_panel(PAGE, ags, spec),
             query_store(PAGE, {"ags": ags, **spec.query()}),
-            selection_store(PAGE, {"ags": ags, **spec.query()}),
+            selection_store(PAGE, {"ags": ags, **spec.selection()}),
         ]
     )
 
@@ -293,12 +289,11 @@ def layout(
 def on_change(ags: str, key: str, spec_query: dict):
     """Municipality or scenario changed: rebuild the brief and the URL."""
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
-    q = dict(spec_query or {}) if key == _model.CUSTOM else {}
-    spec = _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
+    spec = _model.spec_from_choice(key, spec_query)
     return (
         brief(ags, spec),
         {"ags": ags, **spec.query()},
-        {"ags": ags, **spec.query()},
+        {"ags": ags, **spec.selection()},
         _downloads.pdf_href(ags, spec),
     )
 

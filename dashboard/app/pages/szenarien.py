@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.app import _model, _validate
 from dashboard.app._components import (
@@ -20,14 +20,13 @@ from dashboard.app._components import (
     stand_line,
 )
 from dashboard.app._download_panel import download_panel
-from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.constants import BASE_YEAR
 from dashboard.figures import fan
 from dashboard.figures.labels import (
     GROUP_INDICATORS,
     INDICATORS,
     PLANNING_GROUP_LABELS,
     T,
-    fmt_dec,
     fmt_int,
     fmt_signed_int,
     fmt_value,
@@ -35,6 +34,7 @@ from dashboard.figures.labels import (
     region_name,
 )
 from dashboard.figures.scenarios import scenario_figure
+from dashboard.text import NUMBER_INPUT, fmt_input, fmt_num
 
 dash.register_page(
     __name__, path="/szenarien", name="Szenarien", order=2, title="Szenarien – Kreis Düren 2030"
@@ -48,16 +48,96 @@ MEASURES = {**INDICATORS, **GROUP_INDICATORS}
 IND_OPTIONS = [{"label": v[0], "value": k} for k, v in MEASURES.items()]
 
 
-def own_spec(tfr, e0, wanderung) -> _model.ScenarioSpec:
-    """The user's scenario; a slider left at its Basis mark means the exact Basis assumption
-    (the marks show rounded values, e.g. 2.300 for an estimated 2.323 persons/year)."""
-    d = _model.basis_defaults()
-    same = lambda v, key: v is None or _model.parse_float(v, -1e9, 1e9) == d[key]  # noqa: E731
-    return _model.parse_scenario(
-        _model.CUSTOM,
-        None if same(tfr, "tfr") else tfr,
-        None if same(e0, "e0_gain") else e0,
-        None if same(wanderung, "net_migration") else wanderung,
+#: The controls of the own scenario: one slider + input box per declared parameter.
+CONTROLLED = tuple(p for p in _model.PARAMETERS if p.target == "scenario" and not p.many)
+
+
+def slider_id(p) -> str:
+    return f"sz-{p.url_key}"
+
+
+def box_id(p) -> str:
+    return f"sz-{p.url_key}-eingabe"
+
+
+def message_id(p) -> str:
+    return f"sz-{p.url_key}-hinweis"
+
+
+def set_id(p) -> str:
+    return f"sz-{p.url_key}-setzen"
+
+
+#: Parameters without a slider (list-valued, per municipality): their link values live in
+#: the store ``sz-lokal`` (``{url_key: text}``), which the local-inputs panel edits.
+LISTED = tuple(p for p in _model.PARAMETERS if p not in CONTROLLED)
+
+
+def own_spec(*values, listed: dict | None = None) -> _model.ScenarioSpec:
+    """The user's scenario from the sliders' values (in the order of :data:`CONTROLLED`) and
+    the link values of the other parameters (``listed``, the store ``sz-lokal``); a slider left
+    at its Basis value means the exact Basis assumption (the controls show the Basis value
+    rounded, e.g. 1,48 children per woman)."""
+    rest = listed if isinstance(listed, dict) else {}
+    return _model.own_spec(
+        {
+            **{p.url_key: rest.get(p.url_key) for p in LISTED},
+            **{p.url_key: v for p, v in zip(CONTROLLED, values)},
+        }
+    )
+
+
+def listed_values(spec: _model.ScenarioSpec) -> dict[str, str]:
+    """Link values of the spec's list-valued parameters (the store ``sz-lokal``)."""
+    q = spec.query()
+    return {p.url_key: q[p.url_key] for p in LISTED if p.url_key in q}
+
+
+def param_control(p, value: float, basis: float) -> html.Div:
+    """Slider and German input box of one parameter (label, range, step from the declaration).
+
+    The box takes German numbers ("1,6", "2.300"); Enter or leaving the box applies; a value it
+    cannot use is named beside it and not applied. The slider handle gets its accessible name
+    from the label (``data-thumb-label``, see ``assets/a11y.js``).
+    """
+    lo, hi = p.ui_range
+    label_id = f"{slider_id(p)}-label"
+    return html.Div(
+        [
+            html.Label(p.control_label(basis), htmlFor=box_id(p), id=label_id),
+            html.Div(
+                [
+                    html.Div(
+                        dcc.Slider(
+                            id=slider_id(p),
+                            min=lo,
+                            max=hi,
+                            step=p.step,
+                            value=value,
+                            marks={x: fmt_num(x, 2) for x in p.marks},
+                            allow_direct_input=False,
+                        ),
+                        className="param-slider",
+                        **{"data-thumb-label": label_id, "data-thumb-unit": p.unit_text},
+                    ),
+                    dcc.Input(
+                        id=box_id(p),
+                        type="text",
+                        inputMode="decimal",
+                        value=fmt_input(value, 6),
+                        debounce=True,
+                        autoComplete="off",
+                        size="8",
+                        className="param-box",
+                    ),
+                ],
+                className="param-row",
+            ),
+            html.P(id=message_id(p), className="param-message", **{"aria-live": "polite"}),
+            dcc.Store(id=set_id(p)),
+        ],
+        className="control param",
+        **{"data-input-message": message_id(p)},
     )
 
 
@@ -163,29 +243,31 @@ def query_of(ags, indicator, spec, keys) -> dict[str, str]:
 def layout(
     ags: str | None = None,
     kennzahl: str | None = None,
-    tfr: str | None = None,
-    e0: str | None = None,
-    wanderung: str | None = None,
     vergleich: str | None = None,
     **_query,
 ) -> html.Div:
     ags = _model.parse_ags(ags)
     indicator = kennzahl if kennzahl in MEASURES else "population"
     d = _model.basis_defaults()
-    spec = own_spec(tfr, e0, wanderung)
+    spec = _model.own_spec(_model.scenario_query(_query))
+    chosen = _query.get("szenario")
+    if vergleich is None and chosen in _model.preset_keys() and chosen != "basis":
+        vergleich = chosen  # a preset chosen elsewhere (navigation): shown for comparison
     keys = compare_keys(vergleich)
     fig, table, big, sub = view(ags, indicator, spec, keys)
+    # the page's contribution to the cross-page selection: its own scenario only when the link
+    # gave own values (a visit alone does not replace a preset chosen on another page)
+    sel = {"ags": ags, **spec.selection()} if spec.values() else {"ags": ags}
     presets = [{"label": _model.preset_label(k), "value": k} for k in _model.preset_keys() if k != "basis"]
-    lo_t, hi_t = _model.TFR_RANGE
-    lo_e, hi_e = _model.E0_RANGE
-    lo_m, hi_m = _model.MIGRATION_RANGE
+    own = spec.values()
     return html.Div(
         [
             html.H1("Szenarien"),
             stand_line(),
             html.P(
                 "Verändern Sie die Annahmen und vergleichen Sie das Ergebnis mit der Basisvariante und mit "
-                "vorbereiteten Szenarien. Geburten, Lebenserwartung und Wanderungen gelten für den ganzen Kreis.",
+                "vorbereiteten Szenarien. Geburten, Lebenserwartung und Wanderungen gelten für den ganzen Kreis. "
+                "Zahlen können Sie auch eintippen (z. B. 1,6 oder 2.300) und mit der Eingabetaste übernehmen.",
                 className="lead",
             ),
             html.Div(
@@ -200,48 +282,7 @@ def layout(
                                     id="sz-kennzahl", options=IND_OPTIONS, value=indicator, clearable=False
                                 ),
                             ),
-                            labelled(
-                                "sz-tfr",
-                                f"Geburtenrate (Kinder je Frau; Basis {fmt_dec(d['tfr'], 2)})",
-                                dcc.Slider(
-                                    id="sz-tfr",
-                                    min=lo_t,
-                                    max=hi_t,
-                                    step=0.01,
-                                    value=spec.tfr or d["tfr"],
-                                    marks={x: fmt_dec(x, 1) for x in (1.0, 1.4, 1.8, 2.2)},
-                                    allow_direct_input=True,
-                                ),
-                            ),
-                            labelled(
-                                "sz-e0",
-                                "Zusätzlicher Anstieg der Lebenserwartung bis 2045 (Jahre)",
-                                dcc.Slider(
-                                    id="sz-e0",
-                                    min=lo_e,
-                                    max=hi_e,
-                                    step=0.5,
-                                    value=spec.e0_gain or d["e0_gain"],
-                                    marks={x: fmt_dec(x, 0) for x in (-2, 0, 2, 4, 6)},
-                                    allow_direct_input=True,
-                                ),
-                            ),
-                            labelled(
-                                "sz-wanderung",
-                                f"Wanderungssaldo des Kreises (Personen je Jahr; Basis "
-                                f"{fmt_int(d['net_migration'])})",
-                                dcc.Slider(
-                                    id="sz-wanderung",
-                                    min=lo_m,
-                                    max=hi_m,
-                                    step=100,
-                                    value=spec.net_migration
-                                    if spec.net_migration is not None
-                                    else d["net_migration"],
-                                    marks={x: fmt_int(x) for x in (-2000, 0, 2000, 4000, 6000, 8000)},
-                                    allow_direct_input=True,
-                                ),
-                            ),
+                            *[param_control(p, own.get(p.key, d[p.key]), d[p.key]) for p in CONTROLLED],
                             html.Button(
                                 "Auf Basiswerte zurücksetzen", id="sz-reset", type="button", className="btn"
                             ),
@@ -326,8 +367,7 @@ def layout(
                                 html.A(
                                     "Kurzbericht zu diesem Szenario",
                                     id="sz-brief-link",
-                                    href=f"/kurzbericht?ags={ags if ags != KREIS_AGS else '05358008'}&"
-                                    + "&".join(f"{k}={v}" for k, v in spec.query().items()),
+                                    href=_model.scenario_href("/kurzbericht", ags, spec),
                                 )
                             ),
                         ],
@@ -337,10 +377,14 @@ def layout(
                 className="with-sidebar",
             ),
             download_panel(PAGE, ags, spec),
+            dcc.Store(id="sz-lokal", data=listed_values(spec)),
             query_store(PAGE, query_of(ags, indicator, spec, keys)),
-            selection_store(PAGE, {"ags": ags, **spec.query()}),
+            selection_store(PAGE, sel),
         ]
     )
+
+
+SLIDERS = [Input(slider_id(p), "value") for p in CONTROLLED]
 
 
 @callback(
@@ -350,71 +394,129 @@ def layout(
     Output("sz-headline-sub", "children"),
     Output({"type": "query", "page": PAGE}, "data"),
     Output({"type": "sel", "page": PAGE}, "data"),
+    Output("sz-brief-link", "href"),
     Input("sz-ags", "value"),
     Input("sz-kennzahl", "value"),
-    Input("sz-tfr", "value"),
-    Input("sz-e0", "value"),
-    Input("sz-wanderung", "value"),
+    *SLIDERS,
     Input("sz-vergleich", "value"),
+    Input("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_change(ags, indicator, tfr, e0, wanderung, vergleich):
-    """Any control changed: parse -> scenarios -> figure/table/headline -> URL."""
-    ags, spec, keys = _model.parse_ags(ags), own_spec(tfr, e0, wanderung), compare_keys(vergleich)
+def on_change(ags, indicator, *rest):
+    """Any control changed: parse -> scenarios -> figure/table/headline -> URL and links."""
+    *values, vergleich, listed = rest
+    ags, spec, keys = _model.parse_ags(ags), own_spec(*values, listed=listed), compare_keys(vergleich)
     indicator = indicator if indicator in MEASURES else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
-    rejected = _validate.rejected_inputs(tfr, e0, wanderung)  # hand-crafted requests
+    # hand-crafted requests (the sliders themselves send only values in range)
+    rejected = _validate.rejected_inputs({p.url_key: v for p, v in zip(CONTROLLED, values)})
     if rejected:
         sub = [html.Strong(rejected, className="hinweis-fehler", role="alert"), " ", sub]
-    return fig, table, big, sub, query_of(ags, indicator, spec, keys), {"ags": ags, **spec.query()}
+    return (
+        fig,
+        table,
+        big,
+        sub,
+        query_of(ags, indicator, spec, keys),
+        {"ags": ags, **spec.selection()},
+        _model.scenario_href("/kurzbericht", ags, spec),
+    )
 
 
-@callback(
-    Output("sz-tfr", "value"),
-    Output("sz-e0", "value"),
-    Output("sz-wanderung", "value", allow_duplicate=True),
-    Input("sz-reset", "n_clicks"),
-    prevent_initial_call=True,
-)
-def on_reset(_n):
-    d = _model.basis_defaults()
-    return d["tfr"], d["e0_gain"], d["net_migration"]
+def sync_values(p, trigger, slider, box, setting):
+    """New (slider value, box text, message, box class) of parameter ``p`` after ``trigger``:
+
+    * the box (Enter or leaving it): German text read (:meth:`Parameter.parse`, the slider's
+      range); a value it cannot use is named beside the box and not applied (the slider and
+      the scenario keep their value), never clipped;
+    * "zurücksetzen": the Basis value; a value set by the page (``setting``, target seeking):
+      exactly that value;
+    * the slider moved: the box shows its value in German.
+    """
+    ok = "param-box"
+    if trigger == "sz-reset":
+        value = _model.basis_defaults()[p.key]
+        return value, fmt_input(value, 6), "", ok
+    if trigger == set_id(p) and isinstance(setting, dict):
+        value = setting.get("value")
+        return value, fmt_input(value, 6), "", ok
+    if trigger == box_id(p):
+        try:
+            value = p.parse(box)
+        except ValueError as err:
+            current = _model.parse_float(slider, *p.ui_range)
+            note = NUMBER_INPUT["not_used"].format(current=fmt_num(current) if current is not None else "–")
+            return dash.no_update, dash.no_update, f"{err} {note}", ok + " invalid"
+        return value, fmt_input(value, 6), "", ok
+    value = _model.parse_float(slider, *p.ui_range)
+    return dash.no_update, fmt_input(value, 6) if value is not None else dash.no_update, "", ok
+
+
+def _register_sync(p) -> None:
+    """Slider, input box, "zurücksetzen" and a value set by the page (target seeking) of one
+    parameter kept in step by one callback (no value applied twice, none lost)."""
+
+    @callback(
+        Output(slider_id(p), "value"),
+        Output(box_id(p), "value"),
+        Output(message_id(p), "children"),
+        Output(box_id(p), "className"),
+        Input(slider_id(p), "value"),
+        Input(box_id(p), "value"),
+        Input("sz-reset", "n_clicks"),
+        Input(set_id(p), "data"),
+        prevent_initial_call=True,
+    )
+    def sync(slider, box, _reset, setting):
+        return sync_values(p, ctx.triggered_id, slider, box, setting)
+
+
+for _p in CONTROLLED:
+    _register_sync(_p)
+
+_MIGRATION = _model.PARAMETER["net_migration"]
 
 
 @callback(
     Output("sz-ziel-ergebnis", "children"),
-    Output("sz-wanderung", "value"),
+    Output(set_id(_MIGRATION), "data"),
     Input("sz-ziel-los", "n_clicks"),
+    Input("sz-reset", "n_clicks"),
     State("sz-ziel", "value"),
     State("sz-zieljahr", "value"),
-    State("sz-tfr", "value"),
-    State("sz-e0", "value"),
+    *[State(slider_id(p), "value") for p in CONTROLLED],
+    State("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_target(_n, target, year, tfr, e0):
-    """Target-seeking: the constant net migration that reaches ``target`` in ``year``."""
-    msg, value = _model.solve_target(target, year, tfr, e0)
+def on_target(n, _reset, target, year, *rest):
+    """Target-seeking: the constant net migration that reaches ``target`` in ``year``, set on
+    the migration control (exactly the value the message names); "zurücksetzen" clears it."""
+    if ctx.triggered_id == "sz-reset":
+        return "", dash.no_update
+    *values, listed = rest
+    msg, value = _model.solve_target(target, year, own_spec(*values, listed=listed))
+    others = {p.url_key: v for p, v in zip(CONTROLLED, values) if p is not _MIGRATION}
     notes = [
         m
         for m in (
             _validate.rejected_year(year, lo=_model.BASE_YEAR, hi=2045),
-            _validate.rejected_inputs(tfr, e0, None),
+            _validate.rejected_inputs(others),
         )
         if m
     ]
     if notes:
         msg = " ".join(notes) + " " + msg
-    return msg, value if value is not None else dash.no_update
+    return msg, {"value": value, "n": n} if value is not None else dash.no_update
 
 
 @callback(
     Output("sz-fan", "figure"),
     Output("sz-fan-tabelle", "children"),
     Input("sz-ags", "value"),
-    Input("sz-tfr", "value"),
-    Input("sz-e0", "value"),
-    Input("sz-wanderung", "value"),
+    *SLIDERS,
+    Input("sz-lokal", "data"),
 )
-def on_fan(ags, tfr, e0, wanderung):
+def on_fan(ags, *rest):
     """Page load or own scenario changed: its fan chart and table (loaded after the page)."""
-    return fan_view(_model.parse_ags(ags), own_spec(tfr, e0, wanderung))
+    *values, listed = rest
+    return fan_view(_model.parse_ags(ags), own_spec(*values, listed=listed))

@@ -76,10 +76,6 @@ def _url_state(ags, spec, year, field, group, status, text, measure) -> dict:
 
 def layout(
     ags: str | None = None,
-    szenario: str | None = None,
-    tfr: str | None = None,
-    e0: str | None = None,
-    wanderung: str | None = None,
     jahr: str | None = None,
     feld: str | None = None,
     gruppe: str | None = None,
@@ -90,7 +86,7 @@ def layout(
 ) -> html.Div:
     """The page; URL query values arrive as keyword arguments (shareable view)."""
     ags = _model.parse_ags(ags)
-    spec = _model.parse_scenario(szenario, tfr, e0, wanderung)
+    spec = _model.parse_scenario(**_model.scenario_query(_query))
     year = _model.parse_year(jahr, default=C.HORIZONS[0])
     year = year if year in C.HORIZONS else C.HORIZONS[0]
     field, group = _pick(feld, FIELDS_OF_ACTION), _pick(gruppe, PLANNING_AGE_GROUPS)
@@ -235,7 +231,7 @@ def layout(
             dcc.Store(id="wk-measure", data=massnahme or ""),
             download_panel(PAGE, ags, spec),
             query_store(PAGE, _url_state(ags, spec, year, field, group, status, suche, massnahme)),
-            selection_store(PAGE, {"ags": ags, **spec.query()}),
+            selection_store(PAGE, {"ags": ags, **spec.selection()}),
         ],
         className="wk-page",
     )
@@ -249,8 +245,7 @@ def _horizon(year: object) -> int:
 
 
 def _spec(key: str | None, spec_query: dict | None) -> _model.ScenarioSpec:
-    q = dict(spec_query) if key == _model.CUSTOM and isinstance(spec_query, dict) else {}
-    return _model.parse_scenario(key, q.get("tfr"), q.get("e0"), q.get("wanderung"))
+    return _model.spec_from_choice(key, spec_query)
 
 
 @callback(
@@ -290,7 +285,7 @@ def render_cards(ags, field, group, status, text, year, key, _rev, spec_query, m
         v["notice"],
         v["cards"],
         _url_state(ags, spec, year, field, group, status, text or None, measure or None),
-        {"ags": ags, **spec.query()},
+        {"ags": ags, **spec.selection()},
     )
 
 
