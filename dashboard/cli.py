@@ -405,7 +405,7 @@ def _data_import(args: argparse.Namespace) -> int:
         return 2
     print(draft.summary_de())
     if draft.checked.used_by_model:
-        print("\n".join(preview_lines(preview(draft.version.id))))
+        print("\n".join(preview_lines(_preview_with_projection(preview(draft.version.id)))))
     print(f"Veröffentlichen: python -m dashboard data publish {draft.version.id}")
     return 0
 
@@ -434,6 +434,7 @@ def _data_versions(args: argparse.Namespace) -> int:
         print(
             f"{v.id:>4}  {_status_de(v.status):<14} {v.provenance.get('table_code', ''):<16} {years:<10} "
             f"{v.filename[:40]:<40} {when} von {v.created_by}"
+            + (" – SYNTHETISCH (Testdaten, nicht veröffentlichbar)" if v.synthetic else "")
         )
     rels = s.releases(CHANNEL)
     if rels:
@@ -481,11 +482,21 @@ def _rollback(channel: str, args: argparse.Namespace) -> int:
     return _store_call(run)
 
 
+def _preview_with_projection(p):
+    """A preview whose new base year (if any) is compared with today's Basis projection."""
+    if not p.new_base_years:
+        return p
+    from dashboard.data.imports import with_projection
+    from dashboard.projection import PRESETS, project
+
+    return with_projection(p, project(PRESETS["basis"]).population)
+
+
 def _data_preview(args: argparse.Namespace) -> int:
     from dashboard.data.imports import preview, preview_lines
 
     def run():
-        print("\n".join(preview_lines(preview(args.id), limit=16)))
+        print("\n".join(preview_lines(_preview_with_projection(preview(args.id)), limit=16)))
 
     return _store_call(run)
 

@@ -15,6 +15,8 @@ variable                     meaning                                     default
 ``DASHBOARD_SECRET_KEY``       key signing sessions and form tokens        random, kept in
                                                                          the user-data folder
 ``DASHBOARD_SECURE_COOKIES``   ``1``: session cookie only over HTTPS       off
+``DASHBOARD_TESTS_ALLOW_SYNTHETIC`` TESTS ONLY: ``1`` lets tables marked       off
+                             synthetic (test recordings) be published
 ===========================  ==========================================  ===========
 """
 
@@ -82,6 +84,18 @@ def user_data_dir() -> Path:
     """
     env = os.environ.get("DASHBOARD_USER_DATA", "").strip()
     return (Path(env) if env else REPO_DIR / "user_data").expanduser().resolve()
+
+
+#: Environment variable that lets the store publish tables marked synthetic (the labelled test
+#: recordings of ``tests/data/genesis_api``). For tests only; never set it on a served site.
+SYNTHETIC_ENV = "DASHBOARD_TESTS_ALLOW_SYNTHETIC"
+
+
+def synthetic_tables_allowed() -> bool:
+    """True only when :data:`SYNTHETIC_ENV` is ``1`` (looked up at call time): then tables
+    marked synthetic may be published and served (tests of the publish path). Otherwise the
+    store refuses to publish or restore them and the data layer never serves them."""
+    return os.environ.get(SYNTHETIC_ENV, "").strip() == "1"
 
 
 def database_url() -> str:

@@ -630,6 +630,30 @@ OFFICIAL_VARIANTS = {
     ),
 }
 
+#: German labels of the backtest's method and level codes (dashboard.projection.backtest.METHODS,
+#: the ``level`` column of its tables).
+BACKTEST_METHODS = {
+    "model": "Modell",
+    "model (migration ex post)": "Modell mit nachträglich bekannter Wanderung (Diagnose)",
+    "model shares × actual Kreis": "Modellanteile × tatsächliche Kreissumme (Diagnose)",
+    "constant": "Konstante Bevölkerung",
+    "linear trend": "Linearer Trend",
+    "constant share": "Konstanter Anteil × linearer Kreistrend",
+    "constant share × actual Kreis": "Konstanter Anteil × tatsächliche Kreissumme (Diagnose)",
+    "official projection": "Amtliche Vorausberechnung",
+    "model (Kreis profile)": "Modell mit Wanderungsprofil des Kreises (bisheriges Modell)",
+    "model (local rates)": "Modell: Kreisraten auf die Gemeindebevölkerung",
+    "model (local rates + fertility)": "Modell: Kreisraten + Geburtenniveau der Gemeinde",
+    "constant shares": "Konstante Altersanteile (2011 = 2022)",
+    "Kreis shares": "Anteile des Kreises",
+}
+BACKTEST_LEVELS = {
+    "Kreis": "Kreis",
+    "Gemeinde": "Gemeinden",
+    "Kreis-Altersgruppen": "Kreis, 17 Altersgruppen",
+    "Gemeinde-Altersgruppen": "Gemeinden, 11 Altersklassen (Anteile)",
+}
+
 METHODIK = {
     "uncertainty": (
         "Die Bänder in den Grafiken entstehen aus vielen Simulationen: Geburtenrate, Lebenserwartung und "
@@ -902,6 +926,10 @@ STORE: dict[str, str] = {
     "discarded": "Version {id} wurde verworfen und kann nicht veröffentlicht werden.",
     "already_published": "Version {id} ist bereits veröffentlicht.",
     "not_usable": "Version {id} hat die Prüfung nicht bestanden und kann nicht veröffentlicht werden.",
+    "synthetic_refused": (
+        "Nicht veröffentlicht: Version {ids} ist als SYNTHETISCH gekennzeichnet (Testaufzeichnung, keine "
+        "amtlichen Zahlen) und darf nicht als amtliche Tabelle veröffentlicht oder wiederhergestellt werden."
+    ),
     "nothing_to_rollback": "Es gibt keinen früheren Stand, auf den zurückgesetzt werden könnte.",
     "rollback_same": "Stand {number} ist inhaltlich der aktuelle Stand; nichts zurückgesetzt.",
     "conflict": (
@@ -930,6 +958,10 @@ STORE: dict[str, str] = {
 }
 
 IMPORTS: dict[str, str] = {
+    "zip_unpacked_max": "entpackt höchstens {mb} MB",
+    "zip_unpacked_found": "{mb} MB entpackt (ZIP-Bombe?)",
+    "zip_ratio_max": "Kompressionsverhältnis höchstens {ratio}:1",
+    "zip_ratio_found": "{ratio}:1 (ZIP-Bombe?)",
     "problems_head": "{n} Problem(e) gefunden:",
     "more": "… und {n} weitere",
     "by_kind": "Nach Art:",
@@ -958,6 +990,11 @@ IMPORTS: dict[str, str] = {
     "other_regions_ignored": "{n} Region(en) außerhalb des Kreises Düren werden nicht verwendet.",
     "expected_official": "amtliche Zahlen",
     "found_synthetic": "als SYNTHETISCH gekennzeichnete Testdaten",
+    "found_synthetic_version": "Version {id} ist als SYNTHETISCH gekennzeichnet (Testaufzeichnung)",
+    "synthetic_draft": (
+        "ACHTUNG: SYNTHETISCHE Testaufzeichnung – keine amtlichen Zahlen. Dieser Entwurf darf nicht "
+        "veröffentlicht werden (nur in Tests erlaubt)."
+    ),
     "expected_complete": "eine vollständige Tabelle ohne fehlende Werte",
     "found_placeholders": "fehlende Werte (GENESIS-Zeichen {counts})",
     "expected_31_12": "Stichtag 31.12.{year}",
@@ -994,6 +1031,10 @@ IMPORTS: dict[str, str] = {
     ),
     "preview_unused": "Keine Änderung an den Zahlen: die Tabelle wird von der Vorausberechnung nicht verwendet.",
     "preview_head": "Basisbevölkerung 31.12.{year}: aktuell (Stand {release}) → mit diesem Entwurf",
+    "preview_head_new_base": (
+        "Neues Basisjahr 31.12.{year}: bisher vorausberechnet (Basis, Stand {release}) → amtlich mit diesem "
+        "Entwurf"
+    ),
     "preview_biggest": "  größte Änderung: {name}, {group} Jahre: {diff}",
 }
 
@@ -1048,8 +1089,25 @@ ADMIN: dict[str, str] = {
         "Differenz je Gemeinde und Altersgruppe am 31.12.{year} (mit Entwurf minus aktuell, Personen)"
     ),
     "col_current": "aktuell (Stand {release})",
+    "col_projected": "bisher vorausberechnet (Basis, Stand {release})",
+    "preview_new_base": (
+        "Mit diesem Entwurf wird {years} das neue Basisjahr der Vorausberechnung (bisher 31.12.{base}). "
+        "„Bisher vorausberechnet“ sind die Zahlen, die das Dashboard heute für diesen Tag zeigt (Szenario "
+        "Basis); nach dem Veröffentlichen gelten dort die amtlichen Zahlen und die Vorausberechnung beginnt "
+        "mit ihnen."
+    ),
     "col_new": "mit Entwurf",
     "version_label": "Version {id}: {table} ({years}), Datei {file}, hochgeladen von {who} am {when}",
+    "synthetic_label": " – SYNTHETISCHE Testaufzeichnung, nicht veröffentlichbar",
+    "synthetic_notice": (
+        "Dieser Entwurf stammt aus einer als SYNTHETISCH gekennzeichneten Testaufzeichnung: Seine Zahlen "
+        "sind keine amtlichen Zahlen. Er kann nicht veröffentlicht werden."
+    ),
+    "synthetic_notice_tests": (
+        "Dieser Entwurf stammt aus einer als SYNTHETISCH gekennzeichneten Testaufzeichnung: Seine Zahlen "
+        "sind keine amtlichen Zahlen. Veröffentlichen ist nur erlaubt, weil die Test-Einstellung "
+        "DASHBOARD_TESTS_ALLOW_SYNTHETIC gesetzt ist."
+    ),
     "title": "Daten & Konten",
     "intro": (
         "Hochgeladene Tabellen und Maßnahmenkataloge sind zunächst Entwürfe. Ein Benutzer mit der "
@@ -1159,17 +1217,46 @@ UPDATE: dict[str, str] = {
     "summary_head": "{n} Tabellen abgerufen und geprüft ({source}):",
     "summary_table": ("  {table} {label}: {rows} Werte, {dates}; Stand {stand}; Lizenz {licence}{flags}"),
     "summary_synthetic": " – SYNTHETISCHE Aufzeichnung (Testdaten)",
-    "summary_unusable": " – nicht verwendbar (fehlende Werte)",
-    "summary_draft": (
-        "Entwurf {draft} angelegt. Er wird erst sichtbar, wenn eine Person mit der Rolle „pflege“ ihn "
-        "veröffentlicht."
+    "summary_synthetic_drafts": (
+        "ACHTUNG: Entwurf {drafts} enthält SYNTHETISCHE Testdaten (keine amtlichen Zahlen) und kann nicht "
+        "veröffentlicht werden."
     ),
+    "summary_unusable": " – nicht verwendbar (fehlende Werte)",
     "summary_drafts": (
         "Entwürfe {drafts} angelegt (je Tabelle einer). Sie werden erst sichtbar, wenn eine Person mit der "
         "Rolle „pflege“ sie veröffentlicht: python -m dashboard data publish ID (Vorschau: data preview ID) "
         "oder auf der Seite /methodik unter „Daten aktualisieren“."
     ),
     "actor_cli": "data update (GENESIS-Webdienste)",
+    # app: /methodik
+    "base_heading": "Basisjahr und amtliche Grundlage",
+    "base_intro": (
+        "Die Vorausberechnung beginnt am 31.12.{year}. Sobald eine vollständige amtliche Tabelle der "
+        "Bevölkerung aller 15 Gemeinden nach Geschlecht und Alter für einen späteren 31. Dezember "
+        "veröffentlicht ist, wird dieser Tag zum Basisjahr. Die Tabelle zeigt, welche Eingaben der Basis "
+        "amtlich sind und welche noch geschätzt."
+    ),
+    "base_caption": "Eingaben der Basis 31.12.{year}: amtlich oder geschätzt",
+    "col_input": "Eingabe",
+    "col_status": "Stand",
+    "col_source": "Quelle bzw. Verfahren",
+    "app_heading": "Daten aktualisieren",
+    "app_intro": (
+        "Holt die neuesten amtlichen Tabellen für den Kreis und seine Gemeinden von den Web-Diensten der "
+        "Statistikämter (Regionalstatistik, Landesdatenbank NRW), prüft sie wie einen Datei-Import und legt "
+        "sie als Entwürfe ab. Vor dem Veröffentlichen sehen Sie, was sich ändern würde. Nichts wird "
+        "öffentlich, bevor Sie einen Entwurf veröffentlichen."
+    ),
+    "app_button": "Daten aktualisieren",
+    "app_not_allowed": "Nur Personen mit der Rolle „pflege“ können Daten aktualisieren.",
+    "app_offline_note": "Quelle: {source}.",
+    "app_preview_head": "Was sich mit dem Entwurf {id} ({table}) ändern würde",
+    "app_no_model_change": "Entwurf {id} ({table}): wird gespeichert, ändert die Vorausberechnung nicht.",
+    "app_to_publish": "Entwurf {id} ansehen und veröffentlichen",
+    "app_synthetic": (
+        "Entwurf {id} ({table}) stammt aus einer SYNTHETISCHEN Testaufzeichnung – keine amtlichen Zahlen; "
+        "er kann nicht veröffentlicht werden."
+    ),
     "source_online": "online",
     "source_offline": "Aufzeichnungen aus {folder}",
 }

@@ -123,6 +123,7 @@ def test_target_seeking_reaches_target():
     k = project(_model.to_scenario(spec)).kreis_total(2035)
     assert k == pytest.approx(285000, abs=15)  # value rounded to whole persons per year
     assert _model.solve_target("abc", 2035, _model.ScenarioSpec())[1] is None
+    assert _model.solve_target("285.000", 2035, _model.ScenarioSpec("eigenes")) == (msg, value)  # German
 
 
 def test_brief_layout_and_callback():

@@ -167,5 +167,8 @@ def test_backtest_stays_a_function_after_its_module_is_imported():
 
 
 def test_summary_has_german_labels_for_every_method(bt):
-    assert bt.summary.method_de.notna().all() and bt.summary.level_de.notna().all()
-    assert "Linearer Trend" in set(bt.summary.method_de)
+    from dashboard.text import BACKTEST_LEVELS, BACKTEST_METHODS
+
+    assert bt.summary.method.map(BACKTEST_METHODS).notna().all()
+    assert bt.summary.level.map(BACKTEST_LEVELS).notna().all()
+    assert "Linearer Trend" in set(bt.summary.method.map(BACKTEST_METHODS))

@@ -53,6 +53,8 @@ def _out(outputs) -> str:
 def _prop(cid: str) -> str:
     if cid.endswith("-los") or cid == "sz-reset":
         return "n_clicks"
+    if cid == "sz-ziel":  # an input of the target callback: Enter in the box
+        return "n_submit"
     return "data" if cid == "sz-lokal" else "value"
 
 
@@ -181,9 +183,9 @@ def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
         base_url,
         payload(
             outputs,
-            [("sz-ziel-los", 1), ("sz-reset", None)],
+            [("sz-ziel-los", 1), ("sz-ziel", None), ("sz-reset", None)],
             state=[
-                ("sz-ziel", 300000),
+                ("sz-ziel", "300.000"),
                 ("sz-zieljahr", year),
                 ("sz-tfr", None),
                 ("sz-e0", None),
@@ -201,7 +203,8 @@ def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
     "target, year, expect",
     [
         ("abc", 2030, "zwischen 100.000 und 500.000"),
-        (1e9, 2030, "zwischen 100.000 und 500.000"),
+        ("1.000.000.000", 2030, "zwischen 100.000 und 500.000"),
+        ("1,2,3", 2030, "zwischen 100.000 und 500.000"),
     ],
 )
 def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
@@ -210,7 +213,7 @@ def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
         base_url,
         payload(
             outputs,
-            [("sz-ziel-los", 1), ("sz-reset", None)],
+            [("sz-ziel-los", 1), ("sz-ziel", None), ("sz-reset", None)],
             state=[
                 ("sz-ziel", target),
                 ("sz-zieljahr", year),

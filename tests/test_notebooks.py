@@ -5,8 +5,9 @@
   ``PYTHONPATH`` and ``DASHBOARD_USER_DATA`` pointing into a temporary folder. A cell that
   raises fails the test and names the cell. Times are printed by ``benchmarks/bench_notebooks.py``.
 * Committed notebooks carry no outputs and no execution counts.
-* Notebooks use only the package's public API: no imports of private modules (``_name``), no
-  plotting libraries (figures come from :mod:`dashboard.figures`), no reading of ``data/raw``
+* Notebooks use only the package's public API, :mod:`dashboard.api` (``import dashboard.api as
+  kd``; every ``kd.name`` is in its ``__all__``): no other project module, no plotting libraries
+  (figures come from the API too), no reading of ``data/raw``
   (the loaders of :mod:`dashboard.data` do that), no function or class definitions (code worth
   reusing belongs into the package).
 """
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import os
 import subprocess
@@ -39,7 +41,9 @@ CELL_TIMEOUT = 300
 #: spin while waiting for a busy core made the small statsmodels fits of notebook 04 (driver
 #: models) about 20 times slower under load (measured: 35 s instead of 1.8 s at load 11 on 2 cores).
 BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-#: Top-level modules a notebook may import besides ``dashboard``.
+#: Names of the public API (``import dashboard.api as kd``), the only project module notebooks import.
+PUBLIC_API = frozenset(importlib.import_module("dashboard.api").__all__)
+#: Top-level modules a notebook may import besides ``dashboard.api``.
 ALLOWED_IMPORTS = {"os", "tempfile", "pathlib", "shutil", "pandas", "numpy", "dataclasses", "json", "time"}
 
 
@@ -73,29 +77,54 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_notebook_uses_only_the_public_api(path: Path) -> None:
-    problems = []
-    for i, src in _code_cells(path):
-        if "data/raw" in src or '"raw"' in src:
-            problems.append(f"cell {i}: reads the raw data folder (use the loaders of dashboard.data)")
-        tree = ast.parse(src)
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                problems.append(
-                    f"cell {i}: defines {type(node).__name__} (move reusable code into the package)"
-                )
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
-            for name in names:
-                parts = name.split(".")
-                if parts[0] == "dashboard":
-                    if any(p.startswith("_") for p in parts):
-                        problems.append(f"cell {i}: imports private name {name}")
-                elif parts[0] not in ALLOWED_IMPORTS:
-                    problems.append(f"cell {i}: imports {name} (plots come from dashboard.figures)")
+    problems = [p for i, src in _code_cells(path) for p in _api_problems(i, src)]
     assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+def _api_problems(i: int, src: str) -> list[str]:
+    """What in code cell ``i`` goes around the public API (imports, private names, definitions)."""
+    problems = []
+    if "data/raw" in src or '"raw"' in src:
+        problems.append(f"cell {i}: reads the raw data folder (use the loaders of dashboard.api)")
+    for node in ast.walk(ast.parse(src)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            problems.append(f"cell {i}: defines {type(node).__name__} (move reusable code into the package)")
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "dashboard":
+                if parts[:2] != ["dashboard", "api"] or any(p.startswith("_") for p in parts):
+                    problems.append(f"cell {i}: imports {name} (only the public API dashboard.api)")
+            elif parts[0] not in ALLOWED_IMPORTS:
+                problems.append(f"cell {i}: imports {name} (plots come from dashboard.api)")
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "kd"
+            and node.attr not in PUBLIC_API
+        ):
+            problems.append(f"cell {i}: kd.{node.attr} is not in dashboard.api.__all__")
+    return problems
+
+
+def test_the_api_check_catches_imports_around_the_api() -> None:
+    assert _api_problems(0, "import dashboard.api as kd\nkd.project(kd.PRESETS['basis'])") == []
+    assert _api_problems(0, "from dashboard.api import project") == []
+    bad = {
+        "from dashboard.projection import project": "only the public API",
+        "import dashboard.projection.engine as e": "only the public API",
+        "from dashboard.api import _private": "only the public API",
+        "import dashboard.api as kd\nkd.nonexistent_helper()": "not in dashboard.api.__all__",
+        "import plotly.express as px": "plots come from",
+        "def f():\n    pass": "defines FunctionDef",
+    }
+    for src, expected in bad.items():
+        found = _api_problems(3, src)
+        assert found and expected in found[0] and found[0].startswith("cell 3:"), (src, found)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))

@@ -269,3 +269,34 @@ def test_data_version_is_one_cheap_query(store):
     sa.event.listen(store.engine, "before_cursor_execute", seen)
     store.data_version()
     assert len(count) == 1, count
+
+
+def test_versions_marked_synthetic_are_never_published_or_restored_outside_tests(store, monkeypatch):
+    """Labelled test recordings (provenance ``synthetic``) stay drafts unless the test-only
+    setting DASHBOARD_TESTS_ALLOW_SYNTHETIC=1 is on; real versions are unaffected."""
+    from dashboard.settings import SYNTHETIC_ENV
+
+    monkeypatch.delenv(SYNTHETIC_ENV, raising=False)
+    synth = store.create_draft(
+        "tables",
+        content=b"aufzeichnung",
+        filename="t.zip",
+        payload=b"tidy",
+        provenance={"publisher": "Test", "synthetic": True},
+        report={"usable": True},
+        slot="12411-02-03-5:2024",
+        actor=CLI,
+    )
+    real = _draft(store, CLI, slot="12411-15i:2024")
+    assert store.version(synth.id).synthetic and not store.version(real.id).synthetic
+    with pytest.raises(NotAllowed, match=f"Version {synth.id} ist als SYNTHETISCH"):
+        store.publish(synth.id, actor=CLI, expected=0)
+    assert store.active("tables").number == 0 and store.version(synth.id).status == "draft"
+    store.publish(real.id, actor=CLI, expected=0)  # 1: real only
+    monkeypatch.setenv(SYNTHETIC_ENV, "1")
+    store.publish(synth.id, actor=CLI, expected=1)  # 2: real + synthetic (tests only)
+    store.rollback("tables", actor=CLI, expected=2)  # 3: back to real only
+    monkeypatch.setenv(SYNTHETIC_ENV, "yes")  # only exactly "1" counts
+    with pytest.raises(NotAllowed, match="SYNTHETISCH"):
+        store.rollback("tables", actor=CLI, expected=3, to=2)
+    assert list(store.active("tables").version_ids) == [real.id]

@@ -103,6 +103,17 @@ def test_catalogue_labels_every_code_the_model_returns():
     assert set(text.COMPONENT_LABELS) >= {"births", "deaths", "net_migration"}
 
 
+def test_backtest_codes_have_german_labels():
+    """Every method and level code in the backtest tables has its German label in the catalogue."""
+    from dashboard.projection import agedynamics
+    from dashboard.projection.backtest import METHODS, backtest
+
+    bt = backtest()
+    assert set(bt.table.method) | set(METHODS) | set(agedynamics.METHODS) <= set(text.BACKTEST_METHODS)
+    assert set(bt.table.level) <= set(text.BACKTEST_LEVELS)
+    assert not {"method_de", "level_de"} & set(bt.summary.columns)  # the model returns codes
+
+
 # --------------------------------------------------------------------------- number input (issue 17.2)
 
 

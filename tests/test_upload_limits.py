@@ -51,3 +51,25 @@ def test_largest_accepted_file_reaches_the_callback_and_one_byte_more_is_refused
     too_big = "x" * (settings.MAX_REQUEST_BYTES + 1)
     r = c.post("/_dash-update-component", data=too_big, content_type="application/json")
     assert r.status_code == 413 and "höchstens" in r.get_data(as_text=True)
+
+
+def test_zip_bomb_limits_are_declared_once(monkeypatch):
+    """Tables and catalogues are checked against the same declaration (dashboard.data.archive):
+    lowering it refuses both the XLSX test table and the shipped catalogue."""
+    from pathlib import Path
+
+    import pytest
+
+    from dashboard.data import archive
+    from dashboard.data.errors import DataFormatError
+    from dashboard.data.measures import SHIPPED_WORKBOOK
+
+    table = Path(__file__).parent / "data" / "12411-02-03-4_kreis_dueren_2024.xlsx"
+    assert genesis.check_zip_safety(table) == []
+    workbook_reader._check_container(SHIPPED_WORKBOOK, "katalog.xlsx")  # accepted
+    monkeypatch.setattr(archive, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    assert "entpackt höchstens" in genesis.check_zip_safety(table)[0].expected
+    with pytest.raises(DataFormatError, match="entpackt höchstens"):
+        workbook_reader._check_container(SHIPPED_WORKBOOK, "katalog.xlsx")
+    for module in (genesis, workbook_reader):
+        assert not hasattr(module, "MAX_UNCOMPRESSED_BYTES") and not hasattr(module, "MAX_COMPRESSION_RATIO")

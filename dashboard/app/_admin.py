@@ -177,15 +177,28 @@ def preview_block(version_id: int, *, compact: bool = False) -> html.Div:
     if not p.used_by_model:
         return notice(A["preview_unused"])
     kids = []
+    if p.new_base_years:  # the draft starts a new base year: compare with today's projection
+        from dashboard.app import _model
+        from dashboard.data.imports import with_projection
+
+        p = with_projection(p, _model.result(_model.ScenarioSpec()).population)
+        kids.append(
+            notice(
+                A["preview_new_base"].format(
+                    years=", ".join(f"31.12.{y}" for y in p.new_base_years), base=_model.base_year()
+                )
+            )
+        )
     for year in p.years:
         t = p.totals[p.totals.year == year]
+        current = "col_projected" if year in p.new_base_years else "col_current"
         kids.append(
             html.Div(
                 data_table(
                     t,
                     {
                         "municipality": ("Gemeinde", "text"),
-                        "current": (A["col_current"].format(release=p.served_release), "int"),
+                        "current": (A[current].format(release=p.served_release), "int"),
                         "new": (A["col_new"], "int"),
                         "difference": ("Differenz", "int"),
                     },
@@ -223,7 +236,7 @@ def preview_block(version_id: int, *, compact: bool = False) -> html.Div:
 def version_label(v) -> str:
     p = v.provenance
     years = ", ".join(str(y) for y in p.get("years", []))
-    return A["version_label"].format(
+    label = A["version_label"].format(
         id=v.id,
         table=p.get("table_code", v.slot),
         years=years or "–",
@@ -231,3 +244,4 @@ def version_label(v) -> str:
         who=v.created_by,
         when=fmt_date(v.created_at.date()),
     )
+    return label + (A["synthetic_label"] if v.synthetic else "")

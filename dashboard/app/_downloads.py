@@ -52,8 +52,9 @@ SOURCE_NOTE = [
     "Amtliche Daten: Statistische Ämter des Bundes und der Länder, IT.NRW; Datenlizenz Deutschland – "
     "Namensnennung 2.0 (dl-de/by-2-0).",
     "Die Einwohnerzahlen der Gemeinden am 31.12.2024 sind amtlich (IT.NRW 12411-15i; Spalte "
-    "„Einwohnerzahl geschätzt“ = nein), ihre Altersstruktur ist geschätzt (Spalte „geschätzt“); Werte "
-    "ab dem Basisjahr sind Modellrechnungen (Spalte „vorausberechnet“).",
+    "„Einwohnerzahl geschätzt“ = nein); ob ihre Altersstruktur amtlich oder geschätzt ist, sagt die "
+    "Spalte „geschätzt“ (geschätzt, solange keine amtliche Gemeindetabelle nach Geschlecht und Alter "
+    "veröffentlicht ist); Werte nach dem Basisjahr sind Modellrechnungen (Spalte „vorausberechnet“).",
 ]
 
 TABLES = {
@@ -79,8 +80,6 @@ MODEL_TABLES = {
     "komponenten": "components",
     "annahmen": "assumptions",
 }
-#: Downloads that need the projection model.
-MODEL_DEPENDENT = frozenset(MODEL_TABLES) | {"rueckrechnung", "intervalle", "trefferquote"}
 #: Downloads whose numbers depend on the scenario (file names carry it).
 SCENARIO_TABLES = frozenset(MODEL_TABLES) | {"intervalle"}
 

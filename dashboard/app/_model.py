@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from dashboard.constants import (
-    BASE_YEAR,
     BASIS_Z2011,
     BASIS_Z2022,
     CENSUS_DATES,
@@ -32,6 +31,7 @@ from dashboard.projection.scenarios import (
     ScenarioSpec,
     spec_from_query,
 )
+from dashboard.projection.uncertainty import INTERACTIVE_DRAWS
 
 #: URL parameter names (German, as users see them in shared links). The scenario's keys are
 #: declared with its parameters (:data:`dashboard.projection.scenarios.PARAMETERS`).
@@ -71,12 +71,29 @@ def parse_float(value: object, lo: float, hi: float) -> float | None:
     return x if math.isfinite(x) and lo <= x <= hi else None
 
 
-def parse_year(value: object, default: int = 2030) -> int:
+def base_year() -> int:
+    """The projection's base year (31 Dec): 2024, or a later year once a complete official
+    municipal sex × age table for it is published (:func:`dashboard.projection.base.start_year`)."""
+    from dashboard.projection.base import start_year
+
+    return start_year()
+
+
+def key_years() -> tuple[int, ...]:
+    """Base year, 2030, 2045 (the years the pages show side by side)."""
+    b = base_year()
+    return (b,) + tuple(y for y in (2030, 2045) if y > b)
+
+
+def parse_year(value: object, default: int | None = 2030) -> int:
+    """A year of the projection from the URL (base year … 2045), else ``default`` (None: the base year)."""
+    first = base_year()
+    default = first if default is None else max(default, first)
     try:
         y = int(str(value))
     except (TypeError, ValueError):
         return default
-    return y if BASE_YEAR <= y <= 2045 else default
+    return y if first <= y <= 2045 else default
 
 
 def parse_scenario(szenario: str | None = None, *values: object, **url_values: object) -> ScenarioSpec:
@@ -189,8 +206,9 @@ def region_population(spec: ScenarioSpec, ags: str) -> pd.DataFrame:
     return pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys).assign(ags=KREIS_AGS)
 
 
-#: Draws of the probabilistic projection shown in the app (interactive; the full run uses 1,000).
-UNCERTAINTY_DRAWS = 200
+#: Draws of the probabilistic projection shown in the app (the model's interactive count; the
+#: full run of the download uses 1,000).
+UNCERTAINTY_DRAWS = INTERACTIVE_DRAWS
 
 
 def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
@@ -348,11 +366,11 @@ def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 def backtest_summary() -> pd.DataFrame:
     """The model's backtest summary with German method and level labels (memoised; the
     backtest takes a few seconds once per process)."""
-    from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+    from dashboard.text import BACKTEST_LEVELS, BACKTEST_METHODS
 
     s = _backtest().summary.copy()
-    s["method"] = s.method.map(lambda m: METHOD_LABELS_DE.get(m, m))
-    s["level"] = s.level.map(lambda m: LEVEL_LABELS_DE.get(m, m))
+    s["method"] = s.method.map(lambda m: BACKTEST_METHODS.get(m, m))
+    s["level"] = s.level.map(lambda m: BACKTEST_LEVELS.get(m, m))
     return s
 
 
@@ -381,7 +399,7 @@ def data_stand() -> dict[str, str]:
     import dashboard
 
     return {
-        "year": str(BASE_YEAR),
+        "year": str(base_year()),
         "version": dashboard.__version__,
         "basis": BASIS_Z2022,
         "previous_basis": BASIS_Z2011,
@@ -392,7 +410,7 @@ def base_population() -> pd.DataFrame:
     """Base population by municipality × sex × age (estimated structure)."""
     from dashboard.data import load_population
 
-    return load_population(year=BASE_YEAR)
+    return load_population(year=base_year())
 
 
 def observed_kreis_components() -> pd.DataFrame:
@@ -431,13 +449,17 @@ def solve_target(target: object, year: object, spec: ScenarioSpec) -> tuple[str,
     with the other assumptions of ``spec``; the value is rounded as the control shows it
     (whole persons), and the message states that value."""
     from dashboard.projection import solve_net_migration_for_target
-    from dashboard.text import fmt_int, fmt_signed_int
+    from dashboard.text import fmt_int, fmt_num, fmt_signed_int, parse_number
 
     p = PARAMETER["net_migration"]
-    t = parse_float(target, 100_000, 500_000)
     y = parse_year(year, default=2035)
-    if t is None:
-        return "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein.", None
+    ask = "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein (z. B. 285.000)."
+    try:
+        t = parse_number(target)
+    except ValueError as err:
+        return f"{err} {ask}", None
+    if not 100_000 <= t <= 500_000:
+        return f"{fmt_num(t)} liegt außerhalb des Bereichs. {ask}", None
     base = ScenarioSpec(CUSTOM, **{k: v for k, v in spec.values().items() if k != p.key}).scenario()
     try:
         m = round(float(solve_net_migration_for_target(t, y, base)), p.digits)

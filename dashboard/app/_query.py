@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 
 from dash import html
 
-from dashboard.constants import BASE_YEAR, KREIS_AGS, MUNICIPALITIES
+from dashboard.constants import KREIS_AGS, MUNICIPALITIES
 from dashboard.text import QUERY as M
 from dashboard.text import fmt_num
 
@@ -133,9 +133,10 @@ def _scenario_ranges() -> dict[str, Callable[[str], str | None]]:
 
 def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
     """Query keys a page reads and how each value is checked."""
+    from dashboard.app import _model
     from dashboard.figures.labels import GROUP_INDICATORS, INDICATORS
 
-    year = _int_range(BASE_YEAR, 2045)
+    year = _int_range(_model.base_year(), 2045)
     scen = {"szenario": _one_of(_scenarios), **_scenario_ranges()}
     if path == "/":
         from dashboard.app.pages.uebersicht import MAP_OPTIONS

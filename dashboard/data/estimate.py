@@ -779,8 +779,10 @@ def official_municipal_cells(
 
     Returns
     -------
-    (cells, estimated, provenance): ``cells[ags]`` is a (2, 101) array in persons;
-    ``estimated[ags]`` is True where age groups had to be split into single years.
+    (cells, split, provenance): ``cells[ags]`` is a (2, 101) array in persons;
+    ``split[ags]`` is True where age groups had to be split into single years (the figures
+    themselves are official: callers flag such cells ``estimated=False`` and
+    ``age_split_estimated=split[ags]``).
     Municipalities without both sexes in an imported table are left out.
     """
     cells: dict[str, np.ndarray] = {}
@@ -966,7 +968,7 @@ def _official_only(
 ) -> Estimate:
     """All 15 municipalities from imported official tables, for a year without Kreis table."""
     cells = np.stack([official[a] for a in AGS_LIST])
-    pop = _tidy(year, cells, official_est)
+    pop = _tidy(year, cells, dict.fromkeys(AGS_LIST, False), dict.fromkeys(AGS_LIST, False), official_est)
     totals = pd.DataFrame(
         [
             {
@@ -976,6 +978,8 @@ def _official_only(
                 "sex": sex,
                 "population": float(cells[i, s].sum()),
                 "estimated": False,
+                "total": float(cells[i].sum()),
+                "total_estimated": False,
                 "basis": "",
                 "method": "official: imported municipal table",
                 "source": prov,
@@ -1010,6 +1014,7 @@ def _official_only(
         "max_abs_log_adjustment_grid": 0.0,
         "mean_abs_log_adjustment_grid": 0.0,
         "municipal_totals_estimated": False,
+        "municipal_sex_split_estimated": False,
         "municipal_totals_method": "official: imported municipal table",
         "official_municipal_tables": list(AGS_LIST),
         "official_table_provenance": prov,
@@ -1131,6 +1136,14 @@ def census_prior(year: int) -> np.ndarray:
         out[i, 0] = both[i] * q
         out[i, 1] = both[i] * (1 - q)
     return out
+
+
+def tables_of_version(token: tuple) -> list[pd.DataFrame]:
+    """The published official municipal tables of a data version (:func:`data_version`), as read
+    when that version was first seen; ``[]`` for the shipped data. Not copies: do not mutate."""
+    if token not in _TABLES_BY_TOKEN:  # e.g. after clear_cache(): read them again
+        data_version()
+    return _TABLES_BY_TOKEN.get(token, [])
 
 
 @functools.cache
@@ -1325,7 +1338,16 @@ def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
         )
         for i, a in enumerate(AGS_LIST)
     }
-    pop = _tidy(year, cells, {a: official_est.get(a, True) for a in AGS_LIST}, total_flags)
+    # an official municipal table (sex × age groups or single ages) makes its municipalities'
+    # figures official (estimated=False); a split of its age groups into single years stays
+    # flagged in age_split_estimated
+    pop = _tidy(
+        year,
+        cells,
+        {a: a not in official for a in AGS_LIST},
+        total_flags,
+        {a: official_est.get(a, True) for a in AGS_LIST},
+    )
 
     # ---- fit report: raked vs prior per municipality × sex × group (17 groups for the census-
     # anchored estimate, the 5 Zensus 2011 grid groups for the grid estimate)

@@ -60,8 +60,8 @@ import pandas as pd
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, MUNICIPALITIES, SEXES
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.genesis import MAX_FILE_BYTES, GenesisTable, load_genesis
+from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_int, fmt_signed_int
 from dashboard.text import IMPORTS as M
-from dashboard.text import SEX_LABELS, fmt_date, fmt_int, fmt_signed_int
 
 LOG = logging.getLogger("dashboard.data.imports")
 CHANNEL = "tables"
@@ -203,8 +203,18 @@ def _model_frame(
     return out
 
 
+def says_synthetic(title: str | None) -> bool:
+    """True when a table's own title text marks it as synthetic test data ("SYNTHETISCH")."""
+    return "synthetisch" in (title or "").lower()
+
+
 def check_table(
-    gt: GenesisTable, *, filename: str, content: bytes = b"", replacing: list[pd.DataFrame] | None = None
+    gt: GenesisTable,
+    *,
+    filename: str,
+    content: bytes = b"",
+    replacing: list[pd.DataFrame] | None = None,
+    synthetic_ok: bool = False,
 ) -> Checked:
     """Apply every rule to a parsed table; raise :class:`DataFormatError` listing ALL problems.
 
@@ -216,6 +226,10 @@ def check_table(
     content : original bytes (stored with the draft).
     replacing : the municipal tables that would stay published beside this one (default: the
         served ones of other slots), for the model check.
+    synthetic_ok : a table whose title marks it SYNTHETISCH is refused unless the caller
+        already knows and declares it synthetic (``data update`` replaying a labelled test
+        recording): its draft is then flagged synthetic and the store never publishes it
+        outside tests.
     """
     name = sanitise_filename(filename)
     d = gt.data
@@ -232,7 +246,7 @@ def check_table(
     others = d.loc[~ours, "ags"].nunique()
     if others:
         notes.append(M["other_regions_ignored"].format(n=fmt_int(others)))
-    if "synthetisch" in (gt.title or "").lower():
+    if says_synthetic(gt.title) and not synthetic_ok:
         raise DataFormatError(problem(name, None, None, M["expected_official"], M["found_synthetic"]))
     years = tuple(sorted(int(y) for y in d.loc[ours, "year"].unique()))
     slot = f"{gt.table_code}:{'-'.join(str(y) for y in years)}"
@@ -410,15 +424,18 @@ def create_draft_from_checked(c: Checked, *, actor, provenance: dict | None = No
     from dashboard.store import get_store
 
     d = c.table.data
+    synthetic = bool((provenance or {}).get("synthetic")) or says_synthetic(c.table.title)
+    summary = c.summary_lines()
     report = {
         "usable": True,
+        "synthetic": synthetic,
         "used_by_model": c.used_by_model,
         "rows": int(len(d)),
         "years": list(c.years),
         "regions_by_level": {str(k): int(v) for k, v in d.groupby("level")["ags"].nunique().items()},
         "placeholder_counts": dict(c.table.placeholder_counts),
         "notes": list(c.notes),
-        "summary": c.summary_lines(),
+        "summary": [M["synthetic_draft"], *summary] if synthetic else summary,
     }
     payload = d.to_csv(index=False).encode("utf-8")
     version = get_store().create_draft(
@@ -520,15 +537,36 @@ def _release_frames(release) -> tuple[tuple[pd.DataFrame, ...], tuple]:
     return tuple(_frame_of(v, payloads[v.id]) for v in used), tuple(versions)
 
 
-def _evaluate(active_number: int) -> Served:
+def _release_problems(frames, versions) -> list[Problem]:
+    """Why a release must not be served: versions marked synthetic (outside tests), else what
+    the model's own check finds in its tables; ``[]`` = serve it."""
     from dashboard.data.estimate import check_official_tables
+    from dashboard.settings import synthetic_tables_allowed
+    from dashboard.store import is_synthetic
 
+    if not synthetic_tables_allowed():
+        bad = [v for v in versions if is_synthetic(v.provenance, v.report)]
+        if bad:
+            return [
+                problem(
+                    v.filename,
+                    None,
+                    None,
+                    M["expected_official"],
+                    M["found_synthetic_version"].format(id=v.id),
+                )
+                for v in bad
+            ]
+    return check_official_tables(list(frames)) if frames else []
+
+
+def _evaluate(active_number: int) -> Served:
     s = _store()
     active = s.active(CHANNEL)
     if not active.version_ids:  # nothing published (or rolled back to the shipped data)
         return Served(0, active.number)
     frames, versions = _release_frames(active)
-    problems = check_official_tables(list(frames)) if frames else []
+    problems = _release_problems(frames, versions)
     if not problems:
         return Served(active.number, active.number, frames, versions)
     reason = problems_text(problems, limit=5)
@@ -539,7 +577,7 @@ def _evaluate(active_number: int) -> Served:
         if rel.number >= active.number:
             continue
         frames, versions = _release_frames(_release_with_versions(rel))
-        if not frames or not check_official_tables(list(frames)):
+        if not _release_problems(frames, versions):
             msg = M["banner_fallback"].format(
                 active=active.number, served=rel.number, reason=_first_line(problems)
             )
@@ -567,11 +605,13 @@ def _first_line(problems: list[Problem]) -> str:
 
 def served(*, refresh: bool = False) -> Served:
     """The served state (validated once per release change; see the module docstring)."""
+    from dashboard.settings import synthetic_tables_allowed
     from dashboard.store import db
 
     now = time.monotonic()
     with _lock:
-        cfg = db.configuration_key()
+        # the test-only synthetic setting changes what may be served: part of the key
+        cfg = (db.configuration_key(), synthetic_tables_allowed())
         seen = _state["seen"]
         stale = refresh or now - _state["checked_at"] >= POLL_SECONDS or seen is None or seen[0] != cfg
         if stale or _state["served"] is None:
@@ -654,7 +694,11 @@ class Preview:
 
     ``table``: ``ags, municipality, age_group, current, new, difference`` (persons) for every
     year the draft covers (column ``year``); ``totals``: the same per municipality (+ Kreis);
-    ``served_release``: the release the comparison is against.
+    ``served_release``: the release the comparison is against. ``new_base_years``: years for
+    which the site has no base population today (no official Kreis table, no published
+    complete municipal table — e.g. 31.12.2025 before its tables exist): publishing makes them
+    the new base; ``current`` is NaN there until :func:`with_projection` fills in what the site
+    shows for that day today (the projection; the data layer does not run the model).
     """
 
     version_id: int
@@ -663,6 +707,7 @@ class Preview:
     totals: pd.DataFrame
     served_release: int
     used_by_model: bool
+    new_base_years: tuple[int, ...] = ()
 
 
 def _groups(pop: pd.DataFrame) -> pd.DataFrame:
@@ -673,13 +718,71 @@ def _groups(pop: pd.DataFrame) -> pd.DataFrame:
 
 
 def preview(version_id: int) -> Preview:
-    """Base population with the draft vs the served data (cached per served release)."""
-    return _preview(int(version_id), data_version())
+    """Base population with the draft vs the served data (cached per draft content and served
+    release: the key holds the draft's sha256, so two databases with the same version id never
+    share a preview)."""
+    v = _store().version(int(version_id))
+    return _preview(v.id, v.sha256, data_version())
+
+
+def _totals(t: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per municipality (+ Kreis row) sums of a preview table of one year."""
+    tot = (
+        t.groupby(["year", "ags", "municipality"], sort=False)[["current", "new", "difference"]]
+        .sum(min_count=1)
+        .reset_index()
+    )
+    k = tot[["current", "new", "difference"]].sum(min_count=1)
+    kreis = pd.DataFrame([{"year": year, "ags": KREIS_AGS, "municipality": "Kreis Düren", **k.to_dict()}])
+    return pd.concat([tot, kreis], ignore_index=True)
+
+
+def with_projection(p: Preview, population: pd.DataFrame) -> Preview:
+    """Fill ``current`` of the preview's :attr:`~Preview.new_base_years` from the projection.
+
+    Parameters
+    ----------
+    p : a preview.
+    population : the projected population the site shows today (``ags, year, sex, age,
+        population``, e.g. ``project(PRESETS["basis"]).population``).
+
+    Returns
+    -------
+    Preview
+        The same preview where, for a year that becomes the new base, ``current`` is the
+        projection for 31.12. of that year and ``difference`` = official − projected. Years the
+        projection does not reach stay NaN.
+    """
+    if not p.new_base_years:
+        return p
+    rows, totals = [], []
+    for year in p.years:
+        t = p.table[p.table.year == year].copy()
+        if year in p.new_base_years:
+            proj = population[population.year == year]
+            if not proj.empty:
+                cur = _groups(proj).rename(columns={"population": "projected"})
+                t = t.drop(columns="current").merge(cur, on=["ags", "age_group"], how="left")
+                t = t.rename(columns={"projected": "current"})
+                t["difference"] = t["new"] - t["current"]
+                t = t[["year", "ags", "municipality", "age_group", "current", "new", "difference"]]
+        rows.append(t)
+        totals.append(_totals(t, year))
+    return Preview(
+        p.version_id,
+        p.years,
+        pd.concat(rows, ignore_index=True),
+        pd.concat(totals, ignore_index=True),
+        p.served_release,
+        p.used_by_model,
+        p.new_base_years,
+    )
 
 
 @functools.lru_cache(maxsize=32)
-def _preview(version_id: int, token: tuple) -> Preview:
-    from dashboard.data.estimate import estimate_population, estimate_with_tables
+def _preview(version_id: int, sha256: str, token: tuple) -> Preview:
+    from dashboard.data.baseyear import official_base_years
+    from dashboard.data.estimate import estimate_population, estimate_with_tables, kreis_years
 
     s = _store()
     v = s.version(version_id, with_content=True)
@@ -691,11 +794,16 @@ def _preview(version_id: int, token: tuple) -> Preview:
         return Preview(v.id, tuple(v.report.get("years", [])), empty, empty, srv.release, False)
     new_frame = _frame_of(v, v.payload)
     others = [f for f in srv.frames if f.attrs.get("slot") != v.slot]
-    rows, totals = [], []
+    rows, totals, new_base = [], [], []
     years = tuple(sorted(int(y) for y in new_frame.year.unique()))
+    with_base = set(kreis_years()) | set(official_base_years(list(srv.frames)))
     for year in years:
-        cur = _groups(estimate_population(year).population)
         new = _groups(estimate_with_tables(year, [new_frame, *others]).population)
+        if year in with_base:
+            cur = _groups(estimate_population(year).population)
+        else:  # no base for that day today: the draft makes it the new base (see Preview)
+            new_base.append(year)
+            cur = new.assign(population=np.nan)
         t = cur.rename(columns={"population": "current"}).merge(
             new.rename(columns={"population": "new"}), on=["ags", "age_group"]
         )
@@ -703,22 +811,7 @@ def _preview(version_id: int, token: tuple) -> Preview:
         t.insert(0, "year", year)
         t.insert(2, "municipality", t.ags.map(MUNICIPALITIES))
         rows.append(t)
-        tot = (
-            t.groupby(["year", "ags", "municipality"], sort=False)[["current", "new", "difference"]]
-            .sum()
-            .reset_index()
-        )
-        k = tot[["current", "new", "difference"]].sum()
-        tot = pd.concat(
-            [
-                tot,
-                pd.DataFrame(
-                    [{"year": year, "ags": KREIS_AGS, "municipality": "Kreis Düren", **k.to_dict()}]
-                ),
-            ],
-            ignore_index=True,
-        )
-        totals.append(tot)
+        totals.append(_totals(t, year))
     return Preview(
         v.id,
         years,
@@ -726,6 +819,7 @@ def _preview(version_id: int, token: tuple) -> Preview:
         pd.concat(totals, ignore_index=True),
         srv.release,
         True,
+        tuple(new_base),
     )
 
 
@@ -734,12 +828,18 @@ def preview_lines(p: Preview, *, limit: int = 15) -> list[str]:
     if not p.used_by_model:
         return [M["preview_unused"]]
     out = []
+
+    def num(x, fmt) -> str:
+        return DASH if pd.isna(x) else fmt(x)
+
     for year in p.years:
         t = p.totals[p.totals.year == year]
-        out.append(M["preview_head"].format(year=year, release=p.served_release))
+        head = "preview_head_new_base" if year in p.new_base_years else "preview_head"
+        out.append(M[head].format(year=year, release=p.served_release))
         for r in t.head(limit + 1).itertuples():
             out.append(
-                f"  {r.municipality:<16} {fmt_int(r.current):>9} → {fmt_int(r.new):>9}  ({fmt_signed_int(r.difference)})"
+                f"  {r.municipality:<16} {num(r.current, fmt_int):>9} → {fmt_int(r.new):>9}  "
+                f"({num(r.difference, fmt_signed_int)})"
             )
         biggest = p.table[p.table.year == year].assign(a=lambda d: d.difference.abs()).nlargest(3, "a")
         for r in biggest.itertuples():
@@ -769,11 +869,13 @@ __all__ = [
     "invalidate",
     "preview",
     "preview_lines",
+    "with_projection",
     "problem_summary",
     "problems_text",
     "published_provenance",
     "read_payload",
     "sanitise_filename",
+    "says_synthetic",
     "served",
     "serving_problem",
 ]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.constants import BASE_YEAR
 from dashboard.figures.labels import INDICATORS, OKABE_ITO, PLANNING_GROUP_LABELS, fmt_int, region_name, style
 
 #: The one hue of the fan (Okabe–Ito blue).
@@ -135,7 +134,7 @@ def fan_chart(
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    fig.add_vline(x=BASE_YEAR, line={"color": OKABE_ITO["grey"], "width": 1, "dash": "dot"})
+    fig.add_vline(x=int(q.year.min()), line={"color": OKABE_ITO["grey"], "width": 1, "dash": "dot"})
     style(
         fig, title=title or f"{label}: {region_name(ags)} – Vorausberechnung mit Unsicherheit", height=height
     )

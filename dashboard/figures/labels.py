@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.constants import BASE_YEAR, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, TOWNS
+from dashboard.constants import KREIS_AGS, KREIS_NAME, MUNICIPALITIES, TOWNS
 from dashboard.text import (  # noqa: F401 - re-exported for figure and page code
     ASSUMPTION_COMPONENTS,
     ASSUMPTION_PARAMETERS,
@@ -76,9 +76,6 @@ def assumptions_de(table: pd.DataFrame) -> pd.DataFrame:
 
 #: Derived map indicator: relative change of the population to a target year.
 CHANGE_KEY = "change"
-
-YEAR_NOW = BASE_YEAR
-YEARS_KEY = (BASE_YEAR, 2030, 2045)
 
 
 # --------------------------------------------------------------------------- colours

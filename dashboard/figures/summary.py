@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS
+from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.figures.labels import CHANGE_KEY, INDICATORS, region_name
 
 SUMMARY_INDICATORS = [
@@ -19,26 +19,36 @@ SUMMARY_INDICATORS = [
 ]
 
 
+def key_years(frame: pd.DataFrame) -> tuple[int, ...]:
+    """The key years of a projection frame: its base year (first year), 2030 and 2045."""
+    base = int(frame.year.min())
+    return (base,) + tuple(y for y in (2030, 2045) if y > base)
+
+
 def indicator_at(indicators: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
     """``ags, value`` of an indicator in a year; ``indicator="change"`` gives the relative
-    population change from :data:`BASE_YEAR` to ``year`` (fraction)."""
-    d = indicators[indicators.year.isin([BASE_YEAR, year])]
+    population change from the base year (the first year of ``indicators``) to ``year`` (fraction)."""
+    base = int(indicators.year.min())
+    d = indicators[indicators.year.isin([base, year])]
     if indicator == CHANGE_KEY:
         p = d.pivot(index="ags", columns="year", values="population")
-        v = p[year] / p[BASE_YEAR] - 1
+        v = p[year] / p[base] - 1
     else:
         v = d[d.year == year].set_index("ags")[indicator]
     return v.rename("value").reset_index()
 
 
 def region_table(
-    indicators: pd.DataFrame, indicator: str, years: tuple[int, ...] = (BASE_YEAR, 2030, 2045)
+    indicators: pd.DataFrame, indicator: str, years: tuple[int, ...] | None = None
 ) -> pd.DataFrame:
     """Kreis + 15 municipalities × years for one indicator, plus change columns.
+
+    ``years`` default: the base year (first year of ``indicators``), 2030, 2045.
 
     Returns ``ags, region, <year>..., change_<year> (relative for counts, absolute for
     shares/ages)`` with the Kreis first.
     """
+    years = key_years(indicators) if years is None else years
     key = "population" if indicator == CHANGE_KEY else indicator
     w = indicators[indicators.year.isin(years)].pivot(index="ags", columns="year", values=key)
     w = w.reindex([KREIS_AGS] + list(AGS_LIST))
@@ -53,10 +63,9 @@ def region_table(
     return out.reset_index(drop=True)
 
 
-def key_numbers(
-    indicators: pd.DataFrame, ags: str, years: tuple[int, ...] = (BASE_YEAR, 2030, 2045)
-) -> pd.DataFrame:
+def key_numbers(indicators: pd.DataFrame, ags: str, years: tuple[int, ...] | None = None) -> pd.DataFrame:
     """The summary indicators of one region in rows, years in columns (``indicator, label, kind, <year>…``)."""
+    years = key_years(indicators) if years is None else years
     d = indicators[(indicators.ags == ags) & indicators.year.isin(years)].set_index("year")
     rows = []
     for ind in SUMMARY_INDICATORS:
@@ -100,20 +109,21 @@ def headline_sentence(
     """
     from dashboard.text import GROUP_PHRASES, HEADLINE, fmt_int, fmt_signed_pct
 
+    base = int(indicators.year.min())
     pop = indicators[indicators.ags == ags].set_index("year").population
-    now, then, last = float(pop[BASE_YEAR]), float(pop[year]), float(pop[later])
+    now, then, last = float(pop[base]), float(pop[year]), float(pop[later])
     change = then / now - 1
     trend = (
         "flat"
         if abs(change) < FLAT
         else ("grows" if change > 0 else "shrinks") + ("_strongly" if abs(change) >= STRONG else "")
     )
-    ag = age_groups[(age_groups.ags == ags) & age_groups.year.isin([BASE_YEAR, year])]
+    ag = age_groups[(age_groups.ags == ags) & age_groups.year.isin([base, year])]
     p = ag.assign(age_group=ag.age_group.astype(str)).pivot(
         index="age_group", columns="year", values="population"
     )
-    p = p[p[BASE_YEAR] >= MIN_GROUP]
-    rel = (p[year] / p[BASE_YEAR] - 1).sort_values()
+    p = p[p[base] >= MIN_GROUP]
+    rel = (p[year] / p[base] - 1).sort_values()
     ups, downs = rel[rel > 0], rel[rel < 0]
     if len(ups) and len(downs):
         picks = [ups.index[-1], downs.index[0]]
@@ -121,7 +131,7 @@ def headline_sentence(
         picks = list(rel.abs().sort_values().index[-2:][::-1])
     clauses = []
     for g in picks:
-        d = float(p.loc[g, year] - p.loc[g, BASE_YEAR])
+        d = float(p.loc[g, year] - p.loc[g, base])
         clauses.append(
             HEADLINE["up" if d > 0 else "down"].format(
                 group=GROUP_PHRASES.get(g, g), n=fmt_int(abs(d)), pct=fmt_signed_pct(rel[g])

@@ -21,7 +21,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS
+from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.figures import _fast as fast
 from dashboard.figures.labels import (
     AXIS,
@@ -161,7 +161,6 @@ def history_figure(
         )
     if projection is not None:
         p = projection[(projection.ags == ags)].sort_values("year")
-        p = p[p.year >= BASE_YEAR]
         fig.add_trace(
             fast.Scatter(
                 x=pd.to_datetime(p.year.astype(str) + "-12-31"),
@@ -252,11 +251,13 @@ def small_multiples(
 ) -> go.Figure:
     """Trend of one indicator in 16 small panels (Kreis + 15 municipalities), shared y axis.
 
-    ``index_to_base=True`` shows ``value / value(BASE_YEAR) * 100`` so sizes compare.
+    ``index_to_base=True`` shows ``value / value(base year) * 100`` (base year: the first year of
+    ``indicators``) so sizes compare.
     The panel grid is laid out directly (axes ``x1…x16``, ``y1…y16``; 4 columns), which is
     much faster than ``make_subplots``.
     """
     label, kind, _ = INDICATORS[indicator]
+    first = int(indicators.year.min())
     regions = [KREIS_AGS] + list(AGS_LIST)
     cols = 4
     rows = math.ceil(len(regions) / cols)
@@ -265,7 +266,7 @@ def small_multiples(
     h = (1 - vgap * (rows - 1)) / rows
     traces = []
     layout = base_layout(
-        title=(f"{label} – Index {BASE_YEAR} = 100" if index_to_base else label), height=190 * rows + 40
+        title=(f"{label} – Index {first} = 100" if index_to_base else label), height=190 * rows + 40
     )
     annotations = []
     ymin, ymax = float("inf"), float("-inf")
@@ -277,7 +278,7 @@ def small_multiples(
         d = indicators[indicators.ags == a].sort_values("year")
         y = d[indicator].to_numpy(dtype=float)
         if index_to_base:
-            base = d.loc[d.year == BASE_YEAR, indicator]
+            base = d.loc[d.year == first, indicator]
             y = y / float(base.iloc[0]) * 100 if len(base) else y * float("nan")
         ymin, ymax = min(ymin, float(y.min())), max(ymax, float(y.max()))
         color = (
@@ -304,7 +305,7 @@ def small_multiples(
             "domain": [x0, x0 + w],
             "anchor": f"y{n}",
             "tickformat": "d",
-            "tickvals": [BASE_YEAR, 2035, 2045],
+            "tickvals": [first, 2035, 2045],
             "tickfont": {"size": 11},
             "showticklabels": r == rows - 1,
             **({"matches": "x"} if n else {}),
@@ -351,7 +352,7 @@ def age_groups_figure(
         g = d[d.age_group.astype(str) == grp].sort_values("year")
         y = g.population
         if index_to_base:
-            base = g.loc[g.year == BASE_YEAR, "population"]
+            base = g.loc[g.year == g.year.min(), "population"]
             y = y / float(base.iloc[0]) * 100 if len(base) and float(base.iloc[0]) > 0 else y * float("nan")
         name = PLANNING_GROUP_LABELS.get(grp, grp)
         fig.add_trace(
@@ -368,7 +369,7 @@ def age_groups_figure(
             )
         )
     title = (
-        f"Planungsaltersgruppen {region_name(ags)} – Index {BASE_YEAR} = 100"
+        f"Planungsaltersgruppen {region_name(ags)} – Index {int(d.year.min())} = 100"
         if index_to_base
         else f"Planungsaltersgruppen {region_name(ags)} (Personen)"
     )
@@ -427,12 +428,15 @@ def components_figure(
 
 
 def age_group_change_figure(
-    age_groups: pd.DataFrame, *, ags: str, year: int, base_year: int = BASE_YEAR
+    age_groups: pd.DataFrame, *, ags: str, year: int, base_year: int | None = None
 ) -> go.Figure:
     """Change of each planning age group from ``base_year`` to ``year`` in persons (bars).
 
+    ``base_year`` default: the first year of ``age_groups`` (the projection's base).
+
     Decline is orange, growth blue (colour-blind safe); values are written on the bars.
     """
+    base_year = int(age_groups.year.min()) if base_year is None else base_year
     d = age_groups[(age_groups.ags == ags) & age_groups.year.isin([base_year, year])]
     p = d.pivot_table(index="age_group", columns="year", values="population", aggfunc="sum", observed=True)
     groups = [g for g in PLANNING_GROUP_LABELS if g in p.index.astype(str)]

@@ -78,7 +78,7 @@ def official_comparison() -> pd.DataFrame:
     the Basis; the median net migration of 2020–2024 continued (the former Basis); the
     ``itnrw`` preset; the official projection itself.
     """
-    from dashboard.constants import BASE_YEAR, KREIS_AGS
+    from dashboard.constants import KREIS_AGS
     from dashboard.data.embedded import projections_from_pages
     from dashboard.projection import PRESETS, Scenario, estimate_assumptions, project
     from dashboard.text import OFFICIAL_VARIANTS, fmt_signed_dec
@@ -89,10 +89,13 @@ def official_comparison() -> pd.DataFrame:
         "saldo_2020_2024": Scenario("saldo_2020_2024", net_migration=float(a.net_migration_recent)),
         "itnrw": PRESETS["itnrw"],
     }
+    from dashboard.projection.base import start_year
+
+    first = start_year()
     rows = []
     for key, sc in variants.items():
         r = project(sc)
-        p0, p30, p45 = (r.kreis_total(y) for y in (BASE_YEAR, 2030, 2045))
+        p0, p30, p45 = (r.kreis_total(y) for y in (first, 2030, 2045))
         net = a.net_migration * sc.migration_factor if sc.net_migration is None else sc.net_migration
         label, src = OFFICIAL_VARIANTS[key]
         rows.append(
@@ -122,7 +125,7 @@ def official_comparison() -> pd.DataFrame:
             "population_2024": float("nan"),
             "population_2030": float("nan"),
             "population_2045": float("nan"),
-            "change_2045": annual ** (2045 - BASE_YEAR) - 1,
+            "change_2045": annual ** (2045 - first) - 1,
         }
     )
     return pd.DataFrame(rows)

@@ -623,7 +623,7 @@ def _basis_net_migration(rows: list, a0: Assumptions, recent: float) -> tuple[fl
     from dashboard.projection.kernel import step
 
     P = np.asarray(a0.base.population).sum(axis=0)[None]
-    qx = mortality_for_year(a0, BASE_YEAR + 1)
+    qx = mortality_for_year(a0, a0.base.year + 1)
     r = step(
         P,
         survival=survival_ratios(qx, female=FEMALE_MASK)[None],
@@ -643,9 +643,9 @@ def _basis_net_migration(rows: list, a0: Assumptions, recent: float) -> tuple[fl
             basis,
             "persons_per_year",
             SRC_MIG,
-            f"{BASE_YEAR + 1}–2045",
+            f"{a0.base.year + 1}–2045",
             f"Mittel aus dem Saldo 2020–2024 (Median {fmt_int(recent)}) und dem Saldo, der die Einwohnerzahl des "
-            f"Kreises konstant hielte ({fmt_int(constant)} = Sterbeüberschuss {BASE_YEAR + 1}), Gewichte "
+            f"Kreises konstant hielte ({fmt_int(constant)} = Sterbeüberschuss {a0.base.year + 1}), Gewichte "
             f"{fmt_dec(w, 2)} / {fmt_dec(1 - w, 2)} (Kombination mit der Konstanz-Methode nach Smith, Tayman & "
             "Swanson; in der Rückrechnung 2009–2023 genauer als die Fortschreibung des Saldos allein)",
             "Rückrechnung der Gemeindesummen (mittlerer MAPE): siehe Tabelle Rückrechnung",
@@ -815,6 +815,18 @@ def estimate_assumptions() -> Assumptions:
     return _estimate_assumptions(data_version())
 
 
+def _base_fit(base) -> str:
+    """Does the base sum to the official Kreis table? (A base year without a separate Kreis table,
+    e.g. a published complete municipal table for a later year, is the Kreis table itself.)"""
+    try:
+        kreis = kreis_single_age(base.year).sum()
+    except KeyError:
+        return "Summe der amtlichen Gemeindetabellen (= amtliche Kreisbevölkerung)"
+    if abs(np.asarray(base.population).sum() - kreis) < 0.5:
+        return "Summe = amtliche Kreisbevölkerung"
+    return "weicht von der amtlichen Kreissumme ab"
+
+
 @functools.lru_cache(maxsize=4)
 def _estimate_assumptions(token: tuple) -> Assumptions:
     rows: list = []
@@ -860,9 +872,7 @@ def _estimate_assumptions(token: tuple) -> Assumptions:
             base.source,
             f"31.12.{base.year}",
             _base_method(est),
-            "Summe = amtliche Kreisbevölkerung"
-            if abs(np.asarray(base.population).sum() - kreis_single_age(base.year).sum()) < 0.5
-            else "weicht von der amtlichen Kreissumme ab",
+            _base_fit(base),
         ),
     )
     table = pd.DataFrame(rows, columns=list(ASSUMPTION_COLUMNS))

@@ -75,8 +75,6 @@ __all__ = [
     "backtest",
     "METHODS",
     "NAIVE_METHODS",
-    "METHOD_LABELS_DE",
-    "LEVEL_LABELS_DE",
     "MUNICIPAL_CASES",
     "municipal_totals_at",
     "kreis_annual_totals",
@@ -103,28 +101,6 @@ METHODS = (
 NAIVE_METHODS = ("constant", "linear trend", "constant share")
 #: Naive benchmarks of the municipal age shares.
 NAIVE_AGE_METHODS = ("constant shares", "Kreis shares")
-#: German display labels of the methods and levels (for the app and notebooks).
-METHOD_LABELS_DE = {
-    "model": "Modell",
-    "model (migration ex post)": "Modell mit nachträglich bekannter Wanderung (Diagnose)",
-    "model shares × actual Kreis": "Modellanteile × tatsächliche Kreissumme (Diagnose)",
-    "constant": "Konstante Bevölkerung",
-    "linear trend": "Linearer Trend",
-    "constant share": "Konstanter Anteil × linearer Kreistrend",
-    "constant share × actual Kreis": "Konstanter Anteil × tatsächliche Kreissumme (Diagnose)",
-    "official projection": "Amtliche Vorausberechnung",
-    "model (Kreis profile)": "Modell mit Wanderungsprofil des Kreises (bisheriges Modell)",
-    "model (local rates)": "Modell: Kreisraten auf die Gemeindebevölkerung",
-    "model (local rates + fertility)": "Modell: Kreisraten + Geburtenniveau der Gemeinde",
-    "constant shares": "Konstante Altersanteile (2011 = 2022)",
-    "Kreis shares": "Anteile des Kreises",
-}
-LEVEL_LABELS_DE = {
-    "Kreis": "Kreis",
-    "Gemeinde": "Gemeinden",
-    "Kreis-Altersgruppen": "Kreis, 17 Altersgruppen",
-    "Gemeinde-Altersgruppen": "Gemeinden, 11 Altersklassen (Anteile)",
-}
 TABLE_COLUMNS = [
     "case",
     "level",
@@ -604,10 +580,7 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
                 "worst_ape": worst.ape,
             }
         )
-    out = pd.DataFrame(rows)
-    out["method_de"] = out.method.map(METHOD_LABELS_DE)
-    out["level_de"] = out.level.map(LEVEL_LABELS_DE)
-    return out
+    return pd.DataFrame(rows)
 
 
 @dataclass(frozen=True, eq=False)
@@ -621,8 +594,8 @@ class BacktestResult:
         ``error`` is in percentage points.
     summary : one row per (case, level, method): ``n, mape, mae_pp`` (age shares only,
         percentage points), ``median_ape, mean_signed_error, mean_signed_pct_error,
-        worst_municipality, worst_ape``, German labels ``method_de``, ``level_de``.
-        APEs are fractions 0..1.
+        worst_municipality, worst_ape``. APEs are fractions 0..1. German labels of the
+        method and level codes: :data:`dashboard.text.BACKTEST_METHODS`, ``BACKTEST_LEVELS``.
     """
 
     table: pd.DataFrame

@@ -14,11 +14,11 @@ import functools
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import AGS_LIST, BASE_YEAR, N_AGES, SEXES
+from dashboard.constants import AGS_LIST, N_AGES, SEXES
 from dashboard.data import data_version, kreis_age_groups
 from dashboard.data.estimate import kreis_single_ages
 
-__all__ = ["kreis_single_age", "base_population", "BasePopulation"]
+__all__ = ["kreis_single_age", "base_population", "start_year", "BasePopulation"]
 
 
 @functools.cache
@@ -122,10 +122,28 @@ def _base_population(year: int, token: tuple) -> BasePopulation:
     return _from_tidy(load_population(year=year), year)
 
 
-def base_population(year: int = BASE_YEAR) -> BasePopulation:
+def start_year() -> int:
+    """Base year of the projection (31 December): :data:`BASE_YEAR` (2024), or a later year once
+    complete official municipal tables by sex × age for it are published
+    (:func:`dashboard.data.baseyear.base_year`). Cached per data version."""
+    return _start_year(data_version())
+
+
+@functools.lru_cache(maxsize=8)
+def _start_year(token: tuple) -> int:
+    """Once per data version, from the tables of that very version (no second look at the store)."""
+    from dashboard.data.baseyear import base_year
+    from dashboard.data.estimate import tables_of_version
+
+    return int(base_year(tables_of_version(token)))
+
+
+def base_population(year: int | None = None) -> BasePopulation:
     """Municipal base population at 31.12.``year`` as arrays (cached per data version, read-only).
+
+    ``year`` defaults to the projection's base year (:func:`start_year`).
 
     From :func:`dashboard.data.load_population` (official Kreis table × estimated municipal
     age structure; every cell flagged ``estimated`` there is flagged here too).
     """
-    return _base_population(int(year), data_version())
+    return _base_population(int(start_year() if year is None else year), data_version())

@@ -18,7 +18,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_AGS
+from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.data import data_version
 from dashboard.projection.backtest import backtest
 from dashboard.projection.calibration import fit_municipal_error, model_rows
@@ -90,7 +90,9 @@ def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
 def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
     rows = model_rows(backtest().table)
     max_h = int(rows.horizon.max())
-    inputs = kernel_inputs(Scenario("basis", horizon=BASE_YEAR + max_h))
+    from dashboard.projection.base import start_year
+
+    inputs = kernel_inputs(Scenario("basis", horizon=start_year() + max_h))
     base_pop = inputs.population.sum(axis=(1, 2))
     out = []
     for base_year, g in rows.groupby("base_year"):

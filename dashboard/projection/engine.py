@@ -10,7 +10,6 @@ import pandas as pd
 
 from dashboard.constants import (
     AGS_LIST,
-    BASE_YEAR,
     KREIS_AGS,
     KREIS_NAME,
     MUNICIPALITIES,
@@ -20,7 +19,7 @@ from dashboard.constants import (
 )
 from dashboard.data import data_version
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
-from dashboard.projection.base import FEMALE_MASK
+from dashboard.projection.base import FEMALE_MASK, start_year
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
@@ -74,7 +73,7 @@ def mortality_for_year(a: Assumptions, year: int) -> np.ndarray:
 def _mortality_path(a: Assumptions, scenario: Scenario) -> np.ndarray:
     """Death probabilities (T, 2, A) per projected year: Basis improvement + ``e0_gain`` ramped to the horizon."""
     T = len(scenario.years)
-    ramp = np.arange(1, T + 1) / (scenario.horizon - BASE_YEAR)
+    ramp = np.arange(1, T + 1) / (scenario.horizon - a.base.year)
     return mortality_for_years(a, scenario.years, scenario.e0_gain * ramp)
 
 
@@ -224,7 +223,7 @@ class ProjectionResult:
     ----------
     scenario : the :class:`Scenario`.
     population : ``ags, municipality, year, sex, age, population, projected, estimated``;
-        years BASE_YEAR … horizon, municipalities only (persons at 31.12., float).
+        years base year … horizon (:func:`~dashboard.projection.base.start_year`), municipalities only (persons at 31.12., float).
     components : ``ags, municipality, year, sex, births, deaths, net_migration, in_migration,
         out_migration`` (events during year t, ending 31.12.t; includes Kreis rows "05358").
         in/out are before floors; net_migration is after floors.
@@ -284,10 +283,10 @@ class ProjectionResult:
 
 
 @functools.lru_cache(maxsize=8)
-def _population_keys(n_years1: int) -> pd.DataFrame:
-    """Key columns ``ags, municipality, year, sex, age`` for BASE_YEAR … BASE_YEAR+n_years1−1 (cached)."""
+def _population_keys(n_years1: int, first: int) -> pd.DataFrame:
+    """Key columns ``ags, municipality, year, sex, age`` for first … first+n_years1−1 (cached)."""
     R, S, A = len(AGS_LIST), len(SEXES), N_AGES
-    years = np.arange(BASE_YEAR, BASE_YEAR + n_years1)
+    years = np.arange(first, first + n_years1)
     reg = np.tile(np.repeat(np.arange(R), S * A), n_years1)
     sex = np.tile(np.repeat(np.arange(S), A), n_years1 * R)
     ags = pd.array(np.asarray(AGS_LIST, dtype=object)[reg], dtype="str")
@@ -305,11 +304,11 @@ def _population_keys(n_years1: int) -> pd.DataFrame:
 
 def _tidy_population(pop: np.ndarray, years: np.ndarray, estimated_cell: np.ndarray) -> pd.DataFrame:
     T1, R, S, A = pop.shape
-    keys = _population_keys(T1)
+    keys = _population_keys(T1, int(years[0]))
     est_proj = np.broadcast_to(estimated_cell.reshape(R, -1).any(axis=1)[:, None, None], (R, S, A))
     est = np.concatenate([estimated_cell.reshape(-1), np.tile(est_proj.reshape(-1), T1 - 1)])
     return keys.assign(
-        population=pop.reshape(-1), projected=keys["year"].to_numpy() > BASE_YEAR, estimated=est
+        population=pop.reshape(-1), projected=keys["year"].to_numpy() > years[0], estimated=est
     )
 
 
@@ -331,7 +330,7 @@ def _indicators(
     names = np.asarray(NAMES_WITH_KREIS, dtype=object)
     frame = {"ags": ags[reg], "municipality": names[reg], "year": year.astype("int64")}
     frame.update({k: v.reshape(-1) for k, v in ind.items()})
-    frame["projected"] = year > BASE_YEAR
+    frame["projected"] = year > years[0]
     frame["estimated"] = np.tile(est_region, T1)
     # the base year's totals may be official although the structure is estimated (31.12.2024:
     # IT.NRW 12411-15i); projected years are model values (``projected``)
@@ -428,14 +427,14 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
         "tfr": (
             rates["tfr"],
             "Schätzung Kreis" if scenario.tfr is None else "Szenarioannahme",
-            f"{BASE_YEAR + 1}–{h}",
+            f"{a.base.year + 1}–{h}",
             "konstant ab dem ersten Projektionsjahr",
             "",
         ),
         "net_migration": (
             rates["net_migration_kreis"],
             "Schätzung Kreis" if scenario.net_migration is None else "Szenarioannahme",
-            f"{BASE_YEAR + 1}–{h}",
+            f"{a.base.year + 1}–{h}",
             (
                 f"Basis × {fmt_dec(scenario.migration_factor, 2)}"
                 if scenario.net_migration is None
@@ -446,7 +445,7 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
         "e0_gain": (
             scenario.e0_gain,
             "Szenarioannahme",
-            f"{BASE_YEAR}–{h}",
+            f"{a.base.year}–{h}",
             "linear ansteigend, proportionale Senkung aller Sterberaten; zusätzlich zum Anstieg der Basis "
             f"({fmt_dec(a.e0_gain_per_year[0], 3)} Jahre je Jahr bei Frauen, "
             f"{fmt_dec(a.e0_gain_per_year[1], 3)} bei Männern)",
@@ -469,7 +468,7 @@ def _build(scenario: Scenario) -> ProjectionResult:
     a = estimate_assumptions()
     flows: list = []
     res, rates = _run(scenario, a, flows=flows)
-    years = np.arange(BASE_YEAR, scenario.horizon + 1)
+    years = np.arange(a.base.year, scenario.horizon + 1)
     est_cell = np.asarray(a.base.estimated)
     pop = res.population
     tot_est = np.asarray(a.base.total_estimated, dtype=bool)
@@ -502,7 +501,10 @@ def _project_cached(scenario: Scenario, token: tuple) -> ProjectionResult:
 
 
 def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
-    """Project all 15 municipalities by sex and single age from 31.12.2024 to ``scenario.horizon``.
+    """Project all 15 municipalities by sex and single age from the base year to ``scenario.horizon``.
+
+    The base year is 31.12.2024, or a later 31 December once complete official municipal tables
+    by sex × age for it are published (:func:`~dashboard.projection.base.start_year`).
 
     Memoised on the frozen scenario and the data version (``functools.lru_cache``, 64
     entries): repeated calls return the same object, whose frames must not be mutated.
@@ -517,6 +519,11 @@ def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
     """
     if not isinstance(scenario, Scenario):
         raise TypeError("project() erwartet ein Scenario")
+    first = start_year()
+    if scenario.horizon <= first:
+        raise ValueError(
+            f"Das Zieljahr muss nach dem Basisjahr {first} liegen (erhalten: {scenario.horizon})."
+        )
     return _project_cached(scenario, data_version())
 
 
@@ -524,7 +531,7 @@ def kreis_population_in(scenario: Scenario, year: int) -> float:
     """Kreis population at 31.12.``year`` (persons) without building frames (fast path)."""
     a = estimate_assumptions()
     res, _ = _run(scenario, a, store=False)
-    return float(res.population[year - BASE_YEAR].sum())
+    return float(res.population[year - a.base.year].sum())
 
 
 def solve_net_migration_for_target(
@@ -545,8 +552,9 @@ def solve_net_migration_for_target(
 
     from scipy.optimize import brentq
 
-    if not (BASE_YEAR < year <= 2045):
-        raise ValueError(f"Das Zieljahr muss zwischen {BASE_YEAR + 1} und 2045 liegen (erhalten: {year}).")
+    first = start_year()
+    if not (first < year <= 2045):
+        raise ValueError(f"Das Zieljahr muss zwischen {first + 1} und 2045 liegen (erhalten: {year}).")
     base = replace(scenario, horizon=year)
 
     def gap(n: float) -> float:

@@ -733,7 +733,10 @@ def share_from_kreis(item) -> float:
 
 @dataclass(frozen=True, eq=False)
 class LocalTerms:
-    """Local inputs as arrays over the projected years (index ``t`` = year BASE_YEAR + 1 + t).
+    """Local inputs as arrays over the projected years (index ``t`` = year base year + 1 + t).
+
+    Inputs dated in a year that is not projected (because a newer official base, e.g.
+    31.12.2025, already contains it) are not applied: the official figures include them.
 
     Attributes
     ----------
@@ -817,10 +820,12 @@ def local_terms(
     own_net = np.zeros((T, R))
     add = np.zeros((T, R, 2, N_AGES))
     transfer = np.zeros((T, R, 2, N_AGES))
-    horizon = years[-1] if years else BASE_YEAR
+    horizon = years[-1] if years else FIRST_YEAR - 1
     for m in local.own_migration:
         r = AGS_LIST.index(m.ags)
         for y in m.years(horizon):
+            if y not in idx:  # a year already inside a newer official base (see LocalTerms)
+                continue
             own_mask[idx[y], r] = True
             own_net[idx[y], r] = float(m.net)
     dist = np.asarray(a.in_migration_distribution, dtype=float)

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import BASE_YEAR, KREIS_AGS, MUNICIPALITIES, OPEN_AGE, PLANNING_AGE_GROUPS
+from dashboard.constants import KREIS_AGS, MUNICIPALITIES, OPEN_AGE, PLANNING_AGE_GROUPS
 from dashboard.data.measures import ACTIVE_STATUSES, FIELDS_OF_ACTION, Catalogue
 
 #: Minimum growth (percent, base year -> horizon) for a group to count as strongly growing.
@@ -100,7 +100,7 @@ def group_changes(
     age_groups: pd.DataFrame,
     ags: str | Sequence[str] | None = None,
     *,
-    base_year: int = BASE_YEAR,
+    base_year: int | None = None,
     years: Iterable[int] = (2030, 2045),
     include_total: bool = False,
 ) -> pd.DataFrame:
@@ -112,7 +112,7 @@ def group_changes(
         See module docstring.
     ags : str, sequence of str or None
         Area(s); ``None`` = every area in the frame (municipalities and Kreis).
-    base_year : int
+    base_year : int, optional (default: the first year of ``age_groups``, the projection's base)
         Reference year (31 Dec) of the change.
     years : iterable of int
         Horizons.
@@ -134,6 +134,8 @@ def group_changes(
     _check_frame(age_groups)
     years = [int(y) for y in years]
     df = age_groups
+    if base_year is None:  # the projection's base year: the first year of the frame
+        base_year = int(df.year.min())
     if ags is not None:
         wanted = [ags] if isinstance(ags, str) else list(ags)
         missing = sorted(set(wanted) - set(df.ags))
@@ -204,7 +206,7 @@ def linked_measures(
     age_groups: pd.DataFrame,
     ags: str,
     *,
-    base_year: int = BASE_YEAR,
+    base_year: int | None = None,
     years: Iterable[int] = (2030, 2045),
 ) -> pd.DataFrame:
     """Measures serving a municipality, each with the projected change of the groups it answers.
@@ -280,7 +282,7 @@ def growth_coverage(
     age_groups: pd.DataFrame,
     *,
     horizon: int = DEFAULT_HORIZON,
-    base_year: int = BASE_YEAR,
+    base_year: int | None = None,
     threshold_pct: float = STRONG_GROWTH_PCT,
     min_persons: float = STRONG_GROWTH_MIN_PERSONS,
     count_all_ages: bool = False,

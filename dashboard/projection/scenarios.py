@@ -395,8 +395,11 @@ class Scenario:
 
     @property
     def years(self) -> range:
-        """Projected years (31 December), BASE_YEAR+1 … horizon."""
-        return range(BASE_YEAR + 1, self.horizon + 1)
+        """Projected years (31 December), base year + 1 … horizon (base year: the data's,
+        :func:`dashboard.projection.base.start_year`, 2024 unless a newer official base is published)."""
+        from dashboard.projection.base import start_year
+
+        return range(start_year() + 1, self.horizon + 1)
 
 
 _FIELD_DEFAULTS = {f.name: f.default for f in fields(Scenario)}

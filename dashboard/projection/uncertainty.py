@@ -58,7 +58,9 @@ QUANTILES: dict[str, float] = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0
 QUANTITIES: tuple[str, ...] = ("population", "n_65plus", "n_80plus", *PLANNING_AGE_GROUPS)
 #: Default seed (the base date 31.12.2024).
 DEFAULT_SEED: int = 20241231
-#: Draws used in interactive views (the full run uses 1,000).
+#: Draws of the full run (default of :func:`project_probabilistic`, downloads, reports).
+FULL_DRAWS: int = 1000
+#: Draws used in interactive views (the app's charts, notebooks).
 INTERACTIVE_DRAWS: int = 200
 
 _GROUP_STARTS = np.array([lo for lo, _ in PLANNING_AGE_GROUPS.values()])
@@ -141,7 +143,6 @@ def _migration_arrays(a, local_terms=None) -> _MigrationArrays:
 
 def kernel_inputs(scenario) -> KernelInputs:
     """Deterministic kernel inputs of a :class:`~dashboard.projection.Scenario` (as :func:`project` uses them)."""
-    from dashboard.constants import BASE_YEAR
     from dashboard.projection.assumptions import estimate_assumptions
     from dashboard.projection.engine import MIGRATION_TIMING, scenario_rates
 
@@ -150,7 +151,7 @@ def kernel_inputs(scenario) -> KernelInputs:
     T = len(scenario.years)
     fert = np.asarray(r["fertility"])
     return KernelInputs(
-        base_year=BASE_YEAR,
+        base_year=int(a.base.year),
         years=np.asarray(list(scenario.years)),
         population=np.asarray(a.base.population),
         survival=np.asarray(r["survival"]),
@@ -552,7 +553,7 @@ def _default_municipal_error() -> MunicipalErrorModel:
 def project_probabilistic(
     scenario=None,
     *,
-    draws: int = 1000,
+    draws: int = FULL_DRAWS,
     seed: int | None = DEFAULT_SEED,
     municipal_error: bool | MunicipalErrorModel = True,
     spread: float = 1.0,

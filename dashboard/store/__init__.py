@@ -56,6 +56,7 @@ from dashboard.store.api import (
     User,
     Version,
     get_store,
+    is_synthetic,
 )
 from dashboard.store.schema import CHANNELS, ROLES, STATUSES
 
@@ -76,4 +77,5 @@ __all__ = [
     "User",
     "Version",
     "get_store",
+    "is_synthetic",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dashboard.settings import synthetic_tables_allowed
 from dashboard.store import db
 from dashboard.store.schema import (
     CHANNELS,
@@ -110,6 +111,18 @@ class Version:
     published_by: str | None
     content: bytes | None = None
     payload: bytes | None = None
+
+    @property
+    def synthetic(self) -> bool:
+        """Marked synthetic (a labelled test recording, not official figures): see :func:`is_synthetic`."""
+        return is_synthetic(self.provenance, self.report)
+
+
+def is_synthetic(provenance: object, report: object) -> bool:
+    """True when a version's provenance or report says ``synthetic`` (the labelled test
+    recordings of ``data update --offline``): such a version is never published or served as
+    official data outside tests (:func:`dashboard.settings.synthetic_tables_allowed`)."""
+    return any(isinstance(d, dict) and bool(d.get("synthetic")) for d in (provenance, report))
 
 
 @dataclass(frozen=True)
@@ -624,6 +637,20 @@ class Store:
         return self._new_release(channel, actor, expected, "rollback", items_for, target=target, note=note)
 
     @staticmethod
+    def _refuse_synthetic(conn, ids: list[int]) -> None:
+        """Versions marked synthetic (labelled test recordings, provenance or report
+        ``synthetic``) never become public, neither by publish nor by rollback, unless the
+        test-only setting :func:`dashboard.settings.synthetic_tables_allowed` is on."""
+        if not ids or synthetic_tables_allowed():
+            return
+        rows = conn.execute(
+            sa.select(versions.c.id, versions.c.provenance, versions.c.report).where(versions.c.id.in_(ids))
+        ).all()
+        bad = [i for i, prov, rep in rows if is_synthetic(prov, rep)]
+        if bad:
+            raise NotAllowed(M["synthetic_refused"].format(ids=", ".join(str(i) for i in sorted(bad))))
+
+    @staticmethod
     def _items(conn, release_id: int | None) -> list[int]:
         if release_id is None:
             return []
@@ -646,6 +673,7 @@ class Store:
                 if number != int(expected):
                     raise Conflict(self._conflict_text(conn, channel, expected, number))
                 old, new = items_for(conn, ch.active_release_id)
+                self._refuse_synthetic(conn, sorted(set(new) - set(old)))
                 based_on = ch.active_release_id if action == "publish" else (target or {}).get("based_on")
                 rid = conn.execute(
                     releases.insert().values(

@@ -21,7 +21,7 @@ from dash import dcc, html
 
 from dashboard.app import _model
 from dashboard.app._components import markdown_table
-from dashboard.constants import BASE_YEAR, KREIS_AGS, PLANNING_AGE_GROUPS
+from dashboard.constants import KREIS_AGS, PLANNING_AGE_GROUPS
 from dashboard.data.errors import DataFormatError
 from dashboard.data.measures import FIELDS_OF_ACTION, STATUSES, Catalogue, active_catalogue
 from dashboard.data.measures.catalogue import _valid_url
@@ -377,7 +377,7 @@ def gaps_view(*, ags: str, year: int, spec: _model.ScenarioSpec) -> dict:
     )
 
     rule = T["gaps_rule"].format(
-        base=BASE_YEAR,
+        base=_model.base_year(),
         year=year,
         pct=signed_pct(STRONG_GROWTH_PCT, 0).lstrip("+"),
         persons=STRONG_GROWTH_MIN_PERSONS,

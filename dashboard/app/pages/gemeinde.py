@@ -23,7 +23,7 @@ from dashboard.app._components import (
 )
 from dashboard.app._download_panel import download_panel
 from dashboard.app.pages._measures_components import measures_teaser
-from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan, trends
 from dashboard.figures.labels import T, region_name
 from dashboard.figures.pyramid import at_year, pyramid_figure
@@ -108,15 +108,15 @@ def pyramid_note(ags: str) -> str:
     return (
         "Gepunktete Balken: geschätzt. Schraffierte, hellere Balken: vorausberechnet. "
         + outline
-        + T["structure_note"].format(year=BASE_YEAR)
+        + T["structure_note"].format(year=_model.base_year())
     )
 
 
 def groups_note() -> str:
     return (
-        f"Personen je Altersgruppe am 31.12. des Jahres; Darstellung „Index“: Bestand am 31.12.{BASE_YEAR} "
-        f"= 100. Alle Werte nach {BASE_YEAR} sind vorausberechnet; die Ausgangswerte der Altersgruppen "
-        f"sind geschätzt (die Einwohnerzahl am 31.12.{BASE_YEAR} ist amtlich)."
+        f"Personen je Altersgruppe am 31.12. des Jahres; Darstellung „Index“: Bestand am 31.12.{_model.base_year()} "
+        f"= 100. Alle Werte nach {_model.base_year()} sind vorausberechnet; die Ausgangswerte der Altersgruppen "
+        f"sind geschätzt (die Einwohnerzahl am 31.12.{_model.base_year()} ist amtlich)."
     )
 
 
@@ -130,7 +130,7 @@ def layout(
     **_query,
 ) -> html.Div:
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
-    year = _model.parse_year(jahr, default=BASE_YEAR)
+    year = _model.parse_year(jahr, default=None)
     spec = _model.parse_scenario(**_model.scenario_query(_query))
     mode = GROUP_MODES[0]
     hf, ht, gf, gt, cf, ct = region_view(ags, spec, mode)
@@ -167,11 +167,11 @@ def layout(
                 html.Label("Jahr des Altersaufbaus", htmlFor="gm-jahr"),
                 dcc.Slider(
                     id="gm-jahr",
-                    min=BASE_YEAR,
+                    min=_model.base_year(),
                     max=LAST_YEAR,
                     step=1,
                     value=year,
-                    marks={y: str(y) for y in (BASE_YEAR, 2030, 2035, 2040, 2045)},
+                    marks={y: str(y) for y in (_model.base_year(), 2030, 2035, 2040, 2045)},
                 ),
                 html.Button(
                     T["play"],
@@ -184,7 +184,12 @@ def layout(
                 dcc.Interval(id="gm-takt", interval=PLAY_MS, disabled=True),
                 dcc.Store(
                     id="gm-play-labels",
-                    data={"play": T["play"], "pause": T["pause"], "first": BASE_YEAR, "last": LAST_YEAR},
+                    data={
+                        "play": T["play"],
+                        "pause": T["pause"],
+                        "first": _model.base_year(),
+                        "last": LAST_YEAR,
+                    },
                 ),
             ],
             className="control control-wide play-controls",
@@ -204,7 +209,7 @@ def layout(
                 id="gm-gruppen-art",
                 options=[
                     {"label": "Personen", "value": "personen"},
-                    {"label": f"Index ({BASE_YEAR} = 100)", "value": "index"},
+                    {"label": f"Index ({_model.base_year()} = 100)", "value": "index"},
                 ],
                 value=mode,
                 inline=True,
@@ -277,7 +282,7 @@ def region_view(ags: str, spec: _model.ScenarioSpec, mode: str) -> tuple:
 @_model.per_data_version(maxsize=16)
 def pyramid_animated(ags: str, spec: _model.ScenarioSpec) -> dict:
     """The pyramid of a municipality with a frame per year, as a plain dict (memoised)."""
-    return pyramid_fig(ags, spec, BASE_YEAR).to_dict()
+    return pyramid_fig(ags, spec, _model.base_year()).to_dict()
 
 
 @_model.per_data_version(maxsize=64)
@@ -323,7 +328,7 @@ def on_region(ags: str, key: str | None = None, mode: str | None = None, spec_qu
 def on_pyramid(ags: str, year: int, key: str | None = None, spec_query: dict | None = None):
     """Municipality, year or scenario switch: pyramid, its table and the URL."""
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
-    year = _model.parse_year(year, default=BASE_YEAR)
+    year = _model.parse_year(year, default=None)
     spec = spec_of(key, spec_query)
     return (*pyramid_view(ags, spec, year), query_of(ags, year, spec))
 

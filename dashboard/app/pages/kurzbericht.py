@@ -27,7 +27,7 @@ from dashboard.app._components import (
 )
 from dashboard.app._download_panel import download_panel
 from dashboard.app.pages._measures_components import measures_brief_line
-from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.constants import KREIS_AGS
 from dashboard.figures import trends
 from dashboard.figures.labels import (
     T,
@@ -48,7 +48,6 @@ dash.register_page(
 
 PAGE = "kurzbericht"
 DEFAULT_AGS = "05358008"
-YEARS = (BASE_YEAR, 2030, 2045)
 BRIEF_WIDTH = 680  # px, fits A4 portrait with 15 mm margins
 
 
@@ -69,12 +68,17 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     res = _model.result(spec)
     hist, breaks = _model.history_series()
     own = region_population(ags, spec)
-    base = own[own.year == BASE_YEAR].assign(year=2045)
+    base = own[own.year == _model.base_year()].assign(year=2045)
     pyr = pyramid_figure(
-        own, ags=ags, year=2045, comparison=base, comparison_label=f"31.12.{BASE_YEAR}", animate=False
+        own,
+        ags=ags,
+        year=2045,
+        comparison=base,
+        comparison_label=f"31.12.{_model.base_year()}",
+        animate=False,
     )
     pyr.update_layout(
-        title_text=f"Altersaufbau 2045 (Umriss: {BASE_YEAR})",
+        title_text=f"Altersaufbau 2045 (Umriss: {_model.base_year()})",
         legend={
             "orientation": "h",
             "yanchor": "top",
@@ -108,15 +112,15 @@ def change_text(now: float, later: float, kind: str) -> str:
 
 
 def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
-    k = key_numbers(_model.result(spec).indicators, ags, YEARS)
+    k = key_numbers(_model.result(spec).indicators, ags, _model.key_years())
     rows = []
     for rec in k.to_dict("records"):
-        now, y30, y45 = (rec[str(y)] for y in YEARS)
+        now, y30, y45 = (rec[str(y)] for y in _model.key_years())
         change = change_text(now, y45, rec["kind"])
         rows.append(
             {
                 "label": rec["label"],
-                **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS},
+                **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in _model.key_years()},
                 "change": change,
             }
         )
@@ -124,7 +128,7 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
         pd.DataFrame(rows),
         {
             "label": ("Kennzahl", "text"),
-            **{str(y): (f"31.12.{y}", "text") for y in YEARS},
+            **{str(y): (f"31.12.{y}", "text") for y in _model.key_years()},
             "change": ("Veränderung bis 2045", "text"),
         },
         caption="Kennzahlen",
@@ -195,7 +199,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
                 html.Strong(f"Szenario: {label}"),
                 f" ({params})" if params else "",
                 " · ",
-                T["data_stand"].format(year=BASE_YEAR),
+                T["data_stand"].format(year=_model.base_year()),
             ],
             className="brief-meta",
         ),
@@ -208,7 +212,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
                     f["pyramid"],
                     label="Altersaufbau 2045 im Vergleich zu heute",
                     table=pyramid_data_table(
-                        region_population(ags, spec), ags=ags, year=2045, compare_year=BASE_YEAR
+                        region_population(ags, spec), ags=ags, year=2045, compare_year=_model.base_year()
                     ),
                 ),
                 chart(
@@ -227,7 +231,10 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         html.H2("Annahmen und Quellen"),
         assumptions_list(spec),
         html.P(T["estimated_note"], className="small"),
-        html.P(T["projected_note"].format(year=BASE_YEAR + 1) + " " + T["source_line"], className="small"),
+        html.P(
+            T["projected_note"].format(year=_model.base_year() + 1) + " " + T["source_line"],
+            className="small",
+        ),
     ]
 
 

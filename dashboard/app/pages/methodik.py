@@ -6,10 +6,11 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import _admin, _model
+from dashboard.app import _admin, _model, _update
 from dashboard.app._components import data_table, stand_line
 from dashboard.app._download_panel import download_panel
 from dashboard.app._downloads import TABLES
+from dashboard.app.auth import current_actor
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS
 from dashboard.figures.labels import (
     DRIVER_LABELS,
@@ -21,7 +22,7 @@ from dashboard.figures.labels import (
     region_name,
 )
 from dashboard.settings import UPLOAD_MAX_BYTES
-from dashboard.text import count_noun, fmt_pct, fmt_signed_dec, fmt_signed_pct
+from dashboard.text import BACKTEST_METHODS, count_noun, fmt_pct, fmt_signed_dec, fmt_signed_pct
 
 dash.register_page(
     __name__, path="/methodik", name="Daten & Methodik", order=5, title="Daten & Methodik – Kreis Düren 2030"
@@ -158,12 +159,10 @@ def accuracy_facts() -> dict[str, str]:
     post = s[(s.level == "Gemeinde") & (s.method == "model (migration ex post)")].mape.mean()
     ad = t["age_dynamics"].set_index("method")
     oc = _model.official_comparison().set_index("variant")
-    from dashboard.projection.backtest import METHOD_LABELS_DE
-
     return {
         "model": fmt_pct(c.loc["mean", "model"], 2),
         "naive": fmt_pct(c.loc["mean", "best_naive"], 2),
-        "naive_method": METHOD_LABELS_DE[c.loc["mean", "best_naive_method"]],
+        "naive_method": BACKTEST_METHODS[c.loc["mean", "best_naive_method"]],
         "worst_gap": fmt_dec(100 * cases.loc[worst, "gap"], 2),
         "worst_case": worst,
         "ex_post": fmt_pct(post, 2),
@@ -194,18 +193,16 @@ def _accuracy_section() -> list:
     """What is official, how accurate the model has been (good or bad), Basis vs IT.NRW."""
     t = _model.accuracy_tables()
     facts = accuracy_facts()
-    from dashboard.projection.backtest import METHOD_LABELS_DE
-
     crit = t["criteria"].assign(
         case=lambda d: d.case.replace({"mean": "Mittel der drei Fälle"}),
-        best_naive_method=lambda d: d.best_naive_method.map(METHOD_LABELS_DE),
+        best_naive_method=lambda d: d.best_naive_method.map(BACKTEST_METHODS),
         model=lambda d: [fmt_pct(x, 2) for x in d.model],
         best_naive=lambda d: [fmt_pct(x, 2) for x in d.best_naive],
         gap=lambda d: [fmt_signed_dec(100 * x, 2) for x in d.gap],
     )
     ad = t["age_dynamics"]
     ad = ad[ad.method != "census 2022"].assign(
-        method=lambda d: d.method.map(METHOD_LABELS_DE),
+        method=lambda d: d.method.map(BACKTEST_METHODS),
         mae_pp=lambda d: [fmt_dec(x, 2) for x in d.mae_pp],
         kept_under19=lambda d: [fmt_pct(x, 0) for x in d.kept_under19],
         kept_67plus=lambda d: [fmt_pct(x, 0) for x in d.kept_67plus],
@@ -264,7 +261,7 @@ def _accuracy_section() -> list:
                     "net_migration": ("Wanderungssaldo je Jahr", "int"),
                     "population_2030": ("Einwohner 2030", "int"),
                     "population_2045": ("Einwohner 2045", "int"),
-                    "change_2045": ("Veränderung 2024–2045", "text"),
+                    "change_2045": (f"Veränderung {_model.base_year()}–2045", "text"),
                     "source": ("Grundlage", "text"),
                 },
                 caption="Kreis Düren: Basis, bisherige Annahme und amtlicher Pfad",
@@ -392,6 +389,7 @@ def layout(**_query) -> html.Div:
             ),
             html.H2("Wie die Altersstruktur der Gemeinden geschätzt wurde", id="schaetzung"),
             html.P(METHODIK["estimation"]),
+            *_update.base_section(),
             html.H2("Das Modell", id="modell"),
             html.P(METHODIK["model"]),
             *_model_sections(),
@@ -411,8 +409,21 @@ def layout(**_query) -> html.Div:
                 multiple=False,
             ),
             html.Div(id="mt-upload-result", **{"aria-live": "polite"}),
+            *_update.update_section(current_actor()),
         ]
     )
+
+
+@callback(
+    Output("mt-update-result", "children"),
+    Input("mt-update", "n_clicks"),
+    prevent_initial_call=True,
+)
+def on_update(n_clicks: object):
+    """Thin: role check -> fetch, validate, stage drafts -> what would change."""
+    if not n_clicks:
+        return dash.no_update
+    return _update.run_view(current_actor())
 
 
 @callback(

@@ -20,7 +20,6 @@ from dashboard.app._components import (
     stand_line,
 )
 from dashboard.app._download_panel import download_panel
-from dashboard.constants import BASE_YEAR
 from dashboard.figures import fan
 from dashboard.figures.labels import (
     GROUP_INDICATORS,
@@ -183,13 +182,16 @@ def result_table(res: dict[str, pd.DataFrame], ags: str, indicator: str) -> html
     for name, ind in res.items():
         d = ind[ind.ags == ags].set_index("year")[indicator]
         rows.append(
-            {"name": name, **{str(y): fmt_value(d.get(y), kind) for y in (BASE_YEAR, 2030, 2035, 2045)}}
+            {
+                "name": name,
+                **{str(y): fmt_value(d.get(y), kind) for y in (_model.base_year(), 2030, 2035, 2045)},
+            }
         )
     return data_table(
         pd.DataFrame(rows),
         {
             "name": ("Szenario", "text"),
-            **{str(y): (f"31.12.{y}", "text") for y in (BASE_YEAR, 2030, 2035, 2045)},
+            **{str(y): (f"31.12.{y}", "text") for y in (_model.base_year(), 2030, 2035, 2045)},
         },
         caption=f"{label}: {region_name(ags)}",
         row_header="name",
@@ -301,11 +303,11 @@ def layout(
                                         "Ziel-Einwohnerzahl des Kreises",
                                         dcc.Input(
                                             id="sz-ziel",
-                                            type="number",
-                                            min=100000,
-                                            max=500000,
-                                            step=100,
-                                            value=280000,
+                                            type="text",
+                                            inputMode="numeric",
+                                            autoComplete="off",
+                                            value=fmt_int(280_000),
+                                            size="9",
                                         ),
                                     ),
                                     labelled(
@@ -481,6 +483,7 @@ _MIGRATION = _model.PARAMETER["net_migration"]
     Output("sz-ziel-ergebnis", "children"),
     Output(set_id(_MIGRATION), "data"),
     Input("sz-ziel-los", "n_clicks"),
+    Input("sz-ziel", "n_submit"),
     Input("sz-reset", "n_clicks"),
     State("sz-ziel", "value"),
     State("sz-zieljahr", "value"),
@@ -488,7 +491,7 @@ _MIGRATION = _model.PARAMETER["net_migration"]
     State("sz-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_target(n, _reset, target, year, *rest):
+def on_target(n, n_enter, _reset, target, year, *rest):
     """Target-seeking: the constant net migration that reaches ``target`` in ``year``, set on
     the migration control (exactly the value the message names); "zurücksetzen" clears it."""
     if ctx.triggered_id == "sz-reset":
@@ -499,14 +502,14 @@ def on_target(n, _reset, target, year, *rest):
     notes = [
         m
         for m in (
-            _validate.rejected_year(year, lo=_model.BASE_YEAR, hi=2045),
+            _validate.rejected_year(year, lo=_model.base_year(), hi=2045),
             _validate.rejected_inputs(others),
         )
         if m
     ]
     if notes:
         msg = " ".join(notes) + " " + msg
-    return msg, {"value": value, "n": n} if value is not None else dash.no_update
+    return msg, {"value": value, "n": (n or 0) + (n_enter or 0)} if value is not None else dash.no_update
 
 
 @callback(

@@ -18,7 +18,7 @@ from dashboard.app._components import (
     stand_line,
 )
 from dashboard.app._download_panel import download_panel
-from dashboard.constants import BASE_YEAR, KREIS_AGS
+from dashboard.constants import KREIS_AGS
 from dashboard.data import municipal_boundaries
 from dashboard.figures import fan
 from dashboard.figures.labels import CHANGE_KEY, INDICATORS, T, fmt_value
@@ -29,8 +29,7 @@ from dashboard.figures.trends import small_multiples
 dash.register_page(__name__, path="/", name="Übersicht", order=0, title="Übersicht – Kreis Düren 2030")
 
 PAGE = "uebersicht"
-YEARS = (BASE_YEAR, 2030, 2045)
-MAP_OPTIONS = [{"label": "Veränderung der Einwohnerzahl seit 2024", "value": CHANGE_KEY}] + [
+MAP_OPTIONS = [{"label": "Veränderung der Einwohnerzahl seit dem Basisjahr", "value": CHANGE_KEY}] + [
     {"label": v[0], "value": k} for k, v in INDICATORS.items() if k != "youth_dependency"
 ]
 
@@ -43,7 +42,7 @@ def map_fig(indicator: str, year: int):
     vals = indicator_at(_indicators(), indicator, year)
     vals = vals[vals.ags != KREIS_AGS]
     if indicator == CHANGE_KEY:
-        title, kind, div = f"Einwohnerzahl: Veränderung {BASE_YEAR}–{year}", "pct", True
+        title, kind, div = f"Einwohnerzahl: Veränderung {_model.base_year()}–{year}", "pct", True
     else:
         title, kind, div = f"{INDICATORS[indicator][0]} {year}", INDICATORS[indicator][1], False
     return choropleth(vals, municipal_boundaries(), title=title, kind=kind, diverging=div), kind
@@ -58,11 +57,11 @@ def multiples_fig(indicator: str):
 def comparison_table(indicator: str):
     key = "population" if indicator == CHANGE_KEY else indicator
     label, kind, _ = INDICATORS[key]
-    t = region_table(_indicators(), indicator, YEARS)
+    t = region_table(_indicators(), indicator, _model.key_years())
     cols = {"region": ("Gebiet", "text")}
-    for y in YEARS:
-        cols[str(y)] = (f"31.12.{y}" + (" (Basis)" if y == BASE_YEAR else ""), kind)
-    for y in YEARS[1:]:
+    for y in _model.key_years():
+        cols[str(y)] = (f"31.12.{y}" + (" (Basis)" if y == _model.base_year() else ""), kind)
+    for y in _model.key_years()[1:]:
         cols[f"change_{y}"] = (
             f"Veränderung bis {y}" + (" in %" if kind == "int" else ""),
             "pct" if kind == "int" else kind,
@@ -70,7 +69,7 @@ def comparison_table(indicator: str):
     return data_table(
         t,
         cols,
-        caption=f"{label}: Kreis und Gemeinden {YEARS[0]}, {YEARS[1]} und {YEARS[2]}",
+        caption=f"{label}: Kreis und Gemeinden {_model.key_years()[0]}, {_model.key_years()[1]} und {_model.key_years()[2]}",
         row_header="region",
         table_id="ue-table",
     )
@@ -87,27 +86,32 @@ def kreis_fan():
 
 
 def kreis_cards():
-    k = key_numbers(_indicators(), KREIS_AGS, YEARS)
+    k = key_numbers(_indicators(), KREIS_AGS, _model.key_years())
     cards = []
     for rec in k.to_dict("records"):
         if rec["indicator"] not in ("population", "share_65plus", "share_80plus", "median_age"):
             continue
-        now, y30, y45 = (rec[str(y)] for y in YEARS)
+        now, y30, y45 = (rec[str(y)] for y in _model.key_years())
         sub = f"2030: {fmt_value(y30, rec['kind'])} · 2045: {fmt_value(y45, rec['kind'])}"
-        cards.append(key_figure(f"{rec['label']} ({BASE_YEAR})", fmt_value(now, rec["kind"]), sub))
+        cards.append(key_figure(f"{rec['label']} ({_model.base_year()})", fmt_value(now, rec["kind"]), sub))
     return html.Div(cards, className="key-figures")
 
 
 def kreis_table():
-    k = key_numbers(_indicators(), KREIS_AGS, YEARS)
+    k = key_numbers(_indicators(), KREIS_AGS, _model.key_years())
     rows = []
     for rec in k.to_dict("records"):
-        rows.append({"label": rec["label"], **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in YEARS}})
+        rows.append(
+            {
+                "label": rec["label"],
+                **{str(y): fmt_value(rec[str(y)], rec["kind"]) for y in _model.key_years()},
+            }
+        )
     import pandas as pd
 
     return data_table(
         pd.DataFrame(rows),
-        {"label": ("Kennzahl", "text"), **{str(y): (f"31.12.{y}", "text") for y in YEARS}},
+        {"label": ("Kennzahl", "text"), **{str(y): (f"31.12.{y}", "text") for y in _model.key_years()}},
         caption="Kreis Düren: Kennzahlen heute, 2030 und 2045",
         row_header="label",
     )
@@ -119,7 +123,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
     mfig, mtab, cmp_table, sfig, stab = indicator_view(indicator, year)
     return html.Div(
         [
-            html.H1(f"Übersicht: Kreis Düren {BASE_YEAR} – 2030 – 2045"),
+            html.H1(f"Übersicht: Kreis Düren {_model.base_year()} – 2030 – 2045"),
             stand_line(),
             html.P(
                 "Die wichtigsten Zahlen für den Kreis und seine 15 Städte und Gemeinden: heute, 2030 und 2045 "
@@ -190,7 +194,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                 sfig,
                 table=stab,
                 label="Entwicklung je Gemeinde (kleine Vielfache)",
-                note=T["base_note"].format(year=BASE_YEAR),
+                note=T["base_note"].format(year=_model.base_year()),
             ),
             download_panel(PAGE, KREIS_AGS, _model.ScenarioSpec(), table="kennzahlen"),
             query_store(PAGE, {"kennzahl": indicator, "jahr": str(year)}),

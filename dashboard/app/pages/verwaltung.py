@@ -15,6 +15,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dashboard.app import _admin
 from dashboard.app._components import data_table, dropdown, labelled, notice
 from dashboard.app.auth import current_actor
+from dashboard.settings import synthetic_tables_allowed
 from dashboard.text import ADMIN as A
 from dashboard.text import STORE, fmt_date
 
@@ -40,6 +41,11 @@ def _visible(v, actor) -> bool:
     return actor.can_publish or v.status != "draft" or v.created_by_id == actor.user_id
 
 
+def _publishable(v) -> bool:
+    """No publish button for a synthetic test recording (the store refuses it anyway)."""
+    return not v.synthetic or synthetic_tables_allowed()
+
+
 def _channel_section(store, channel: str, title: str, actor) -> html.Section:
     active = store.active(channel)
     what = (
@@ -55,7 +61,7 @@ def _channel_section(store, channel: str, title: str, actor) -> html.Section:
     items = []
     for v in drafts:
         row = [html.A(_admin.version_label(v), href=f"{_admin.ADMIN_PATH}?entwurf={v.id}")]
-        if actor.can_publish:
+        if actor.can_publish and _publishable(v):
             row += [
                 " ",
                 html.Button(
@@ -119,6 +125,15 @@ def _preview_section(store, version_id: int, actor) -> html.Section:
         html.P(f"{_admin.version_label(v)} – Status: {STORE['status_' + v.status]}"),
         html.Ul([html.Li(line) for line in v.report.get("summary", [])]),
     ]
+    if v.synthetic:  # a labelled test recording: say so before anything else
+        allowed = synthetic_tables_allowed()
+        kids.insert(
+            1,
+            html.Div(
+                notice(A["synthetic_notice_tests" if allowed else "synthetic_notice"], "error"),
+                id="vw-synthetic",
+            ),
+        )
     if v.channel == "tables":
         kids.append(_admin.preview_block(v.id))
     else:
@@ -126,7 +141,7 @@ def _preview_section(store, version_id: int, actor) -> html.Section:
 
         lines = measures.catalogue_preview_lines(v.id) if hasattr(measures, "catalogue_preview_lines") else []
         kids.append(html.Ul([html.Li(line) for line in lines], id="vw-catalogue-preview"))
-    if actor.can_publish and v.status in ("draft", "superseded"):
+    if actor.can_publish and v.status in ("draft", "superseded") and _publishable(v):
         kids.append(
             html.Button(
                 A["publish"],

@@ -14,6 +14,7 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook as _open
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, OPEN_AGE
+from dashboard.data.archive import expansion_problems, zip_members
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.measures.catalogue import (
     _REQUIRED_TEXT,
@@ -107,8 +108,6 @@ def _read_sheet(
 
 #: Upload limits for a catalogue workbook (the shipped one has ~100 rows and ~40 kB).
 MAX_WORKBOOK_BYTES: int = UPLOAD_MAX_BYTES  # the one upload limit (dashboard.settings)
-MAX_UNCOMPRESSED_BYTES: int = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO: float = 100.0
 MAX_SHEET_ROWS: int = 20_000
 
 
@@ -130,10 +129,7 @@ def _check_container(path, fname: str) -> None:
                     fname, None, None, f"höchstens {MAX_WORKBOOK_BYTES // 2**20} MB", f"{size / 2**20:.1f} MB"
                 )
             )
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-        if not isinstance(path, (str, Path)):
-            path.seek(0)
+        infos = zip_members(path)
     except DataFormatError:
         raise
     except Exception as exc:
@@ -146,19 +142,9 @@ def _check_container(path, fname: str) -> None:
                 f"keine lesbare Arbeitsmappe ({type(exc).__name__})",
             )
         ) from None
-    total = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        raise DataFormatError(
-            problem(
-                fname,
-                None,
-                None,
-                f"entpackt höchstens {MAX_UNCOMPRESSED_BYTES // 2**20} MB und "
-                f"Kompression höchstens {MAX_COMPRESSION_RATIO:.0f}:1",
-                f"{total / 2**20:.1f} MB, {total / packed:.0f}:1 (ZIP-Bombe?)",
-            )
-        )
+    problems = expansion_problems(infos, fname)
+    if problems:
+        raise DataFormatError(problems)
 
 
 def load_workbook(

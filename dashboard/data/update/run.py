@@ -68,8 +68,7 @@ class FetchedTable:
 class UpdateResult:
     """Outcome of :func:`run_update`: the validated tables and the drafts they landed in.
 
-    ``drafts``: store version ids (one per table) or, without the store, the interim folder id;
-    empty when nothing was staged.
+    ``drafts``: store version ids (one per table); empty when nothing was staged.
     """
 
     fetched: tuple[FetchedTable, ...]
@@ -95,10 +94,11 @@ class UpdateResult:
                     flags=flags,
                 )
             )
-        if len(self.drafts) == 1 and not self.drafts[0].isdigit():
-            lines.append(UPDATE["summary_draft"].format(draft=self.drafts[0]))
-        elif self.drafts:
+        if self.drafts:
             lines.append(UPDATE["summary_drafts"].format(drafts=", ".join(self.drafts)))
+            synthetic = [d for f, d in zip(self.fetched, self.drafts) if f.provenance["synthetic"]]
+            if synthetic:
+                lines.append(UPDATE["summary_synthetic_drafts"].format(drafts=", ".join(synthetic)))
         return "\n".join(lines)
 
 
@@ -255,6 +255,8 @@ def _provenance(
     how: str,
     pystatis_version: str,
 ) -> dict[str, Any]:
+    from dashboard.data.imports import says_synthetic
+
     obj = raw.metadata.get("Object") if isinstance(raw.metadata.get("Object"), dict) else {}
     copyright_text = str(raw.metadata.get("Copyright") or "")
     updated = str(obj.get("Updated") or "").strip()
@@ -284,7 +286,8 @@ def _provenance(
         "pystatis_version": pystatis_version,
         "request": {"name": spec.table, **spec.params},
         "attempts": raw.attempts,
-        "synthetic": synthetic,
+        # the recording's label, or the table's own title text ("SYNTHETISCH")
+        "synthetic": bool(synthetic) or says_synthetic(gt.title),
         "how": how,
         "usable": gt.usable,
         "notes": list(gt.notes),

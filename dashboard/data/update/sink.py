@@ -1,54 +1,25 @@
 """Where validated tables go: drafts in the store (issue 12), one per table, published by ``pflege``.
 
-:func:`stage` is the only function the update path calls to hand tables over.
-
-With the store (``dashboard.store`` + ``dashboard.data.imports`` on main), every fetched table
-first passes the SAME complete check as an uploaded file
+:func:`stage` is the only function the update path calls to hand tables over. Every fetched
+table first passes the SAME complete check as an uploaded file
 (:func:`dashboard.data.imports.check_table`: Kreis Düren only, all 15 municipalities, the
 model's own consistency checks …); only when every table passed is each stored as a draft
 with the service's provenance (:func:`dashboard.data.imports.create_draft_from_checked`). A
 table the check refuses raises :class:`UpdateError` (``rejected``) and nothing is stored.
 Nothing public changes until a user with the role ``pflege`` publishes a draft.
-
-Without the store (older checkouts) the draft is a folder ``<user data>/entwuerfe/<id>/``
-holding per table the tidy CSV, the flat CSV as delivered, the metadata and the provenance.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dashboard.data.errors import DataFormatError
 from dashboard.data.update.errors import UpdateError
-from dashboard.data.userdata import user_data_dir
 from dashboard.text import UPDATE
 
 if TYPE_CHECKING:
     from dashboard.data.update.run import FetchedTable
-
-DRAFTS_FOLDER = "entwuerfe"
-
-
-def _imports():
-    """``dashboard.data.imports`` when the store is available, else ``None``."""
-    try:
-        from dashboard.data import imports
-    except ImportError:
-        return None
-    return imports
-
-
-def store_available() -> bool:
-    """True when drafts go to the store (``dashboard.data.imports`` is importable)."""
-    return _imports() is not None
 
 
 def _actor(actor: Any):
@@ -75,15 +46,21 @@ def stage(fetched: Sequence[FetchedTable], *, actor: Any = None) -> tuple[str, .
     """
     if not fetched:
         raise ValueError("stage() needs at least one table")
-    imports = _imports()
-    if imports is None:
-        return (_stage_folder(fetched, actor=actor),)
+    from dashboard.data import imports
+
     act = _actor(actor)
     checked = []
     for f in fetched:
         code = f.provenance["table_code"]
         try:
-            checked.append(imports.check_table(f.table, filename=f"{code}_de_flat.csv", content=f.ffcsv))
+            checked.append(
+                imports.check_table(
+                    f.table,
+                    filename=f"{code}_de_flat.csv",
+                    content=f.ffcsv,
+                    synthetic_ok=bool(f.provenance["synthetic"]),  # flagged; never published
+                )
+            )
         except DataFormatError as exc:
             details = "\n".join(f"  - {p}" for p in exc.problems[:20])
             raise UpdateError(
@@ -108,42 +85,4 @@ def stage(fetched: Sequence[FetchedTable], *, actor: Any = None) -> tuple[str, .
     return tuple(str(d.version.id) for d in drafts)
 
 
-def drafts_dir() -> Path:
-    """Folder of the interim drafts (inside the user data folder; used without the store)."""
-    return user_data_dir() / DRAFTS_FOLDER
-
-
-def _stage_folder(fetched: Sequence[FetchedTable], *, actor: Any = None) -> str:
-    now = datetime.now(UTC)
-    digest = hashlib.sha256("".join(f.provenance["sha256"] for f in fetched).encode()).hexdigest()[:10]
-    draft_id = f"aktualisierung-{now:%Y%m%dT%H%M%SZ}-{digest}"
-    root = user_data_dir(create=True) / DRAFTS_FOLDER
-    root.mkdir(exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
-    try:
-        tables = []
-        for f in fetched:
-            code = f.provenance["table_code"]
-            f.table.data.to_csv(tmp / f"{code}.csv", index=False)
-            (tmp / f"{code}_de_flat.csv").write_bytes(f.ffcsv)
-            (tmp / f"{code}_metadata.json").write_text(
-                json.dumps(f.metadata, ensure_ascii=False, indent=2), encoding="utf-8"
-            )
-            tables.append(f.provenance)
-        manifest = {
-            "id": draft_id,
-            "created_at": now.isoformat(timespec="seconds"),
-            "actor": None if actor is None else str(getattr(actor, "name", actor)),
-            "tables": tables,
-        }
-        (tmp / "entwurf.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
-        os.replace(tmp, root / draft_id)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return draft_id
-
-
-__all__ = ["DRAFTS_FOLDER", "drafts_dir", "stage", "store_available"]
+__all__ = ["stage"]

@@ -96,6 +96,12 @@ GEMEINDEN = {
     "05358060": "Vettweiß",
 }
 HEADER_VARS = 3
+#: The statistic's label in the SYNTHETIC municipal tables: the file itself says that it is
+#: synthetic, so an extracted copy uploaded as a file is refused by the import check
+#: ("SYNTHETISCH" in the title) and ``data update`` flags its drafts (never published).
+SYNTHETIC_STAT_LABEL = (
+    "Fortschreibung des Bevölkerungsstandes (SYNTHETISCHE Testdaten, keine amtlichen Zahlen)"
+)
 
 
 def ffcsv(rows: list[dict], n_vars: int) -> bytes:
@@ -258,7 +264,7 @@ def rows_12411_02_03_5(m: pd.DataFrame, time: str, *, split_65: bool = False) ->
                 out.append(
                     {
                         "stat": "12411",
-                        "stat_label": "Fortschreibung des Bevölkerungsstandes",
+                        "stat_label": SYNTHETIC_STAT_LABEL,
                         "time_code": "STAG",
                         "time_label": "Stichtag",
                         "time": time,
