@@ -69,6 +69,11 @@ def _german(s: str) -> str:
     return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".").replace("-", MINUS)
 
 
+def problems_count(n: int) -> str:
+    """ "1 Problem", "3 Probleme", "1.204 Probleme" (German number, singular or plural)."""
+    return f"{fmt_int(n)} {'Problem' if n == 1 else 'Probleme'}"
+
+
 def fmt_int(x: float | int | None) -> str:
     """Whole number with German thousands separator: ``fmt_int(1234) -> '1.234'``.
 
@@ -962,7 +967,7 @@ IMPORTS: dict[str, str] = {
     "zip_unpacked_found": "{mb} MB entpackt (ZIP-Bombe?)",
     "zip_ratio_max": "Kompressionsverhältnis höchstens {ratio}:1",
     "zip_ratio_found": "{ratio}:1 (ZIP-Bombe?)",
-    "problems_head": "{n} Problem(e) gefunden:",
+    "problems_head": "{problems} gefunden:",
     "more": "… und {n} weitere",
     "by_kind": "Nach Art:",
     "kind_population": "Bevölkerungsstand",
@@ -1066,11 +1071,21 @@ AUTH: dict[str, str] = {
     "header_logout": "Abmelden",
 }
 
+#: Messages of the browser's upload check (dashboard/app/assets/upload-limit.js): {name} file
+#: name, {size} and {limit} in MB (German decimals).
+UPLOAD_NOTES: dict[str, str] = {
+    "too_big": (
+        "Die Datei „{name}“ wurde nicht hochgeladen: Sie ist {size} MB groß, erlaubt sind höchstens "
+        "{limit} MB."
+    ),
+    "checking": "Die Datei „{name}“ wird geprüft …",
+}
+
 ADMIN: dict[str, str] = {
     "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
     "unreadable": "Die Datei konnte nicht gelesen werden.",
     "too_big": "Die Datei ist zu groß ({size} KB; erlaubt sind höchstens {limit} KB).",
-    "refused": "Die Datei „{name}“ wurde nicht übernommen: {n} Problem(e) gefunden. Es wurde nichts gespeichert.",
+    "refused": "Die Datei „{name}“ wurde nicht übernommen: {problems} gefunden. Es wurde nichts gespeichert.",
     "problems_caption": "Gefundene Probleme (die ersten 50)",
     "more": "… und {n} weitere Probleme (nicht einzeln aufgeführt).",
     "by_kind": "Probleme nach Art",

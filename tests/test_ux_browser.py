@@ -166,3 +166,31 @@ def test_dropdown_type_ahead_and_german_search_field(live_server, browser_page):
     )
     assert "Wird geladen" in loading
     assert page.console_errors == []
+
+
+def test_upload_too_big_is_said_in_german_and_replaces_an_earlier_message(live_server, browser_page):
+    """Issue 17.7: the upload component refuses a file over the limit without a callback; the
+    page says so in German beside the upload, and the earlier answer (here: about another file)
+    is no longer shown as if it were about the new one."""
+    from dashboard.settings import UPLOAD_MAX_BYTES
+    from dashboard.text import fmt_int
+
+    page = browser_page
+    page.goto(live_server + "/methodik#upload")
+    page.wait_for_selector("#mt-upload input[type=file]", state="attached")
+    small = {"name": "klein.csv", "mimeType": "text/csv", "buffer": b"a;b\n1;2\n"}
+    page.set_input_files("#mt-upload input[type=file]", files=[small])
+    wait_until(page, "document.querySelector('#mt-upload-result').textContent.trim().length > 0", timeout=60)
+    earlier = page.text_content("#mt-upload-result")
+    big = {"name": "gross.csv", "mimeType": "text/csv", "buffer": b"0" * (UPLOAD_MAX_BYTES + 1024)}
+    page.set_input_files("#mt-upload input[type=file]", files=[big])
+    wait_until(page, "document.querySelector('#mt-upload-hinweis').textContent.length > 0", timeout=30)
+    note = page.text_content("#mt-upload-hinweis")
+    limit_mb = fmt_int(UPLOAD_MAX_BYTES / 2**20)
+    assert "„gross.csv“ wurde nicht hochgeladen" in note and f"höchstens {limit_mb} MB" in note, note
+    assert not page.is_visible("#mt-upload-result"), earlier  # the earlier answer is not shown
+    # a file within the limit is checked by the server again; its answer replaces the note
+    page.set_input_files("#mt-upload input[type=file]", files=[{**small, "name": "wieder.csv"}])
+    wait_until(page, "!document.querySelector('#mt-upload-result').hidden", timeout=60)
+    assert page.text_content("#mt-upload-hinweis") == ""
+    assert page.console_errors == []

@@ -71,3 +71,38 @@ def test_scenario_chart_of_a_flat_municipality_uses_the_rule(ctx):
     lo, hi = fig.layout.yaxis.range
     ys = [v for t in fig.data for v in t.y]
     assert hi - lo >= 0.1 * max(ys) - 1e-6
+
+
+@pytest.mark.parametrize("ags", ["05358012", "05358"])
+def test_brief_headline_sentence_is_made_of_the_brief_numbers(ctx, ags):
+    """Issue 17.10: the headline sentence names the region, the 2030 population of the numbers
+    table, a trend word that fits the change, and the changes of two planning age groups whose
+    counts are the model's."""
+    from dashboard.app import _model
+    from dashboard.app.pages import kurzbericht
+    from dashboard.figures.labels import region_name
+    from dashboard.text import GROUP_PHRASES, fmt_int, fmt_signed_pct
+
+    spec = _model.ScenarioSpec("zuwanderung_niedrig")
+    r = _model.result(spec)
+    pop = r.indicators[r.indicators.ags == ags].set_index("year").population
+    base = int(r.indicators.year.min())
+    sentence = kurzbericht.headline(ags, spec).children
+    assert sentence.startswith(region_name(ags))
+    assert f"{fmt_int(pop[base])} → {fmt_int(pop[2030])}" in sentence
+    change = pop[2030] / pop[base] - 1
+    word = "kaum" if abs(change) < 0.01 else ("wächst" if change > 0 else "schrumpft")
+    assert word in sentence and fmt_signed_pct(change) in sentence
+    assert f"Bis 2045: {fmt_int(pop[2045])}" in sentence
+    ag = r.age_groups[(r.age_groups.ags == ags) & r.age_groups.year.isin([base, 2030])]
+    p = ag.assign(age_group=ag.age_group.astype(str)).pivot(
+        index="age_group", columns="year", values="population"
+    )
+    named = [g for g, phrase in GROUP_PHRASES.items() if phrase in sentence]
+    assert len(named) == 2
+    for g in named:
+        d = p.loc[g, 2030] - p.loc[g, base]
+        assert f"{'steigt' if d > 0 else 'sinkt'} um {fmt_int(abs(d))}" in sentence
+    # on the brief page itself, before the numbers table
+    page = str(kurzbericht.layout(ags=ags, szenario="zuwanderung_niedrig"))
+    assert page.index("kb-headline") < page.index("kb-numbers")

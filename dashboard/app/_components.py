@@ -255,3 +255,24 @@ def selection_store(page: str, data: Mapping[str, str]) -> dcc.Store:
 
 def notice(text: str | Sequence, kind: str = "info") -> html.Div:
     return html.Div(text, className=f"notice notice-{kind}", role="status" if kind == "info" else "alert")
+
+
+def upload_area(upload: dcc.Upload, *, result_id: str, limit: int) -> html.Div:
+    """An upload with its size limit said in German when a file is refused in the browser
+    (``assets/upload-limit.js``): the component itself refuses a file over ``max_size``
+    without any callback. While a new file is checked, the earlier result (``result_id``) is
+    hidden and a note says which file is being checked."""
+    from dashboard.text import UPLOAD_NOTES
+
+    note_id = f"{upload.id}-hinweis"
+    return html.Div(
+        [upload, html.P(id=note_id, **{"aria-live": "assertive"})],
+        className="upload-area",
+        **{
+            "data-upload-limit": str(limit),
+            "data-upload-note": note_id,
+            "data-upload-result": result_id,
+            "data-upload-too-big": UPLOAD_NOTES["too_big"],
+            "data-upload-checking": UPLOAD_NOTES["checking"],
+        },
+    )

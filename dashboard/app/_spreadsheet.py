@@ -92,9 +92,9 @@ def _label_map(column: str):
 
         return lambda v: WARNING_KINDS.get(str(v), str(v))
     if column in ("method", "level"):
-        from dashboard.projection.backtest import LEVEL_LABELS_DE, METHOD_LABELS_DE
+        from dashboard.text import BACKTEST_LEVELS, BACKTEST_METHODS
 
-        labels = METHOD_LABELS_DE if column == "method" else LEVEL_LABELS_DE
+        labels = BACKTEST_METHODS if column == "method" else BACKTEST_LEVELS
         return lambda v: labels.get(str(v), str(v))
     if column in ("scenario", "qualifier"):  # preset keys (and sexes, for qualifiers) in words
         from dashboard.app import _model

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, KREIS_AGS, N_AGES, OPEN_AGE, SEXES
-from dashboard.text import fmt_dec, fmt_int
+from dashboard.text import fmt_dec, fmt_int, problems_count
 
 #: Official Kreis Düren totals at 31.12.2024 by sex (Regionalstatistik 12411-02-03-4, Zensus 2022 basis).
 KREIS_2024 = {"total": 279_285, "female": 140_196, "male": 139_089}
@@ -68,7 +68,7 @@ def _check_official_content(raw_dir: Path | None = None) -> str:
     if problems:
         shown = "; ".join(str(p) for p in problems[:10])
         more = f" … und {len(problems) - 10} weitere" if len(problems) > 10 else ""
-        raise AssertionError(f"{len(problems)} Problem(e): {shown}{more}")
+        raise AssertionError(f"{problems_count(len(problems))}: {shown}{more}")
     if raw_dir is not None:
         return "Inhalt ok / content ok"
     from dashboard.data import official_kreis_single_ages, official_municipal_totals, zensus2022_age_classes

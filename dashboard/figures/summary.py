@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.figures.labels import CHANGE_KEY, INDICATORS, region_name
+from dashboard.text import GROUP_PHRASES, HEADLINE, fmt_int, fmt_signed_pct
 
 SUMMARY_INDICATORS = [
     "population",
@@ -107,8 +108,6 @@ def headline_sentence(
     indicators : ``ags, year, population`` (the projection's indicators).
     age_groups : ``ags, year, age_group, population``.
     """
-    from dashboard.text import GROUP_PHRASES, HEADLINE, fmt_int, fmt_signed_pct
-
     base = int(indicators.year.min())
     pop = indicators[indicators.ags == ags].set_index("year").population
     now, then, last = float(pop[base]), float(pop[year]), float(pop[later])

@@ -40,7 +40,7 @@ from dashboard.figures.labels import (
     region_name,
 )
 from dashboard.figures.pyramid import pyramid_figure
-from dashboard.figures.summary import key_numbers
+from dashboard.figures.summary import headline_sentence, key_numbers
 
 dash.register_page(
     __name__, path="/kurzbericht", name="Kurzbericht", order=3, title="Kurzbericht – Kreis Düren 2030"
@@ -187,6 +187,12 @@ def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
     return html.Ul(items, className="assumptions")
 
 
+def headline(ags: str, spec: _model.ScenarioSpec) -> html.P:
+    """The brief's plain-language headline sentence, generated from the scenario's numbers."""
+    r = _model.result(spec)
+    return html.P(headline_sentence(r.indicators, r.age_groups, ags=ags), id="kb-headline", className="lead")
+
+
 def brief(ags: str, spec: _model.ScenarioSpec) -> list:
     """The printable article's content."""
     f = figures(ags, spec)
@@ -203,6 +209,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
             ],
             className="brief-meta",
         ),
+        headline(ags, spec),
         numbers_table(ags, spec),
         interval_line(ags, spec),
         html.Div(

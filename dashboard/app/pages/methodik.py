@@ -7,7 +7,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import _admin, _model, _update
-from dashboard.app._components import data_table, stand_line
+from dashboard.app._components import data_table, stand_line, upload_area
 from dashboard.app._download_panel import download_panel
 from dashboard.app._downloads import TABLES
 from dashboard.app.auth import current_actor
@@ -398,10 +398,14 @@ def layout(**_query) -> html.Div:
             download_panel("methodik", KREIS_AGS, _model.ScenarioSpec()),
             html.H2("Eigene Daten hochladen", id="upload"),
             html.P(METHODIK["upload"].format(mb=fmt_int(UPLOAD_MAX_BYTES / 2**20))),
-            dcc.Upload(
-                id="mt-upload",
-                children=html.Div(
-                    ["Datei hierher ziehen oder ", html.Button("Datei auswählen", type="button")]
+            upload_area(
+                dcc.Upload(
+                    id="mt-upload",
+                    children=html.Div(
+                        ["Datei hierher ziehen oder ", html.Button("Datei auswählen", type="button")]
+                    ),
+                    result_id="mt-upload-result",
+                    limit=UPLOAD_MAX_BYTES,
                 ),
                 max_size=UPLOAD_MAX_BYTES,
                 accept=".csv,.txt,.xlsx",

@@ -20,6 +20,7 @@ from dashboard.app._components import (
     region_dropdown,
     selection_store,
     stand_line,
+    upload_area,
 )
 from dashboard.app._download_panel import download_panel
 from dashboard.app.auth import current_actor
@@ -155,13 +156,17 @@ def layout(
                 className="wk-buttons",
             ),
             dcc.Download(id="wk-download"),
-            dcc.Upload(
-                id="wk-upload",
-                children=html.Button(T["upload_button"], type="button", className="btn"),
-                accept=".xlsx",
-                multiple=False,
-                max_size=UPLOAD_MAX_BYTES,
-                className="wk-upload",
+            upload_area(
+                dcc.Upload(
+                    id="wk-upload",
+                    children=html.Button(T["upload_button"], type="button", className="btn"),
+                    accept=".xlsx",
+                    multiple=False,
+                    max_size=UPLOAD_MAX_BYTES,
+                    className="wk-upload",
+                ),
+                result_id="wk-upload-result",
+                limit=UPLOAD_MAX_BYTES,
             ),
             html.Div(id="wk-upload-result", **{"aria-live": "polite"}),
         ],
