@@ -30,22 +30,27 @@ def main(repeats: int = 5) -> None:
     t0 = time.perf_counter()
     fitted_models()
     muni = fitted_municipal_error()
+    scale = unc.fitted_driver_scale()
     unc.kernel_inputs(PRESETS["basis"])
     setup = time.perf_counter() - t0
-    print(f"one-off set-up (assumptions, SARIMAX fits, backtest error model): {setup:.2f} s")
+    print(f"one-off set-up (assumptions, SARIMAX fits, backtest error model, driver scale): {setup:.2f} s")
     print(f"CPU cores: {os.cpu_count()}, load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for engine in ("fast", "kernel"):
         times = []
         for i in range(repeats if engine == "fast" else 2):
             t = time.perf_counter()
-            r = unc._project_probabilistic.__wrapped__(PRESETS["basis"], 1000, 100 + i, muni, 1.0, engine, ())
+            r = unc._project_probabilistic.__wrapped__(
+                PRESETS["basis"], 1000, 100 + i, muni, 1.0, engine, (), driver_scale=scale
+            )
             times.append(time.perf_counter() - t)
         print(
             f"{engine:>6}: 1,000 draws × 15 municipalities to 2045: median {np.median(times):.2f} s "
             f"(min {min(times):.2f} s, max {max(times):.2f} s, {len(times)} runs)"
         )
     t = time.perf_counter()
-    unc._project_probabilistic.__wrapped__(PRESETS["basis"], unc.INTERACTIVE_DRAWS, 1, muni, 1.0, "fast", ())
+    unc._project_probabilistic.__wrapped__(
+        PRESETS["basis"], unc.INTERACTIVE_DRAWS, 1, muni, 1.0, "fast", (), driver_scale=scale
+    )
     print(f"interactive ({unc.INTERACTIVE_DRAWS} draws): {time.perf_counter() - t:.2f} s")
     k = r.quantiles[
         (r.quantiles.ags == "05358")

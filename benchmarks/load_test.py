@@ -362,7 +362,7 @@ def page_assets(port: int, path: str) -> list[str]:
 def page_paths() -> list[str]:
     code = (
         "import json, dash, dashboard.app; print(json.dumps(sorted({p['relative_path'] "
-        "for p in dash.page_registry.values()}) or ['/']))"
+        "for p in dash.page_registry.values() if not p['module'].endswith('not_found_404')}) or ['/']))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True, timeout=300

@@ -13,6 +13,8 @@ Subcommands (German verbs where users type them)::
     python -m dashboard db upgrade
     python -m dashboard data update [--offline DIR]  # fetch the newest official tables (pystatis)
     python -m dashboard project --scenario basis --bis 2030 --out prognose.xlsx
+    python -m dashboard project --out prognose.csv      # one CSV: the population table
+    python -m dashboard project --out prognose/         # folder: every table as CSV
     python -m dashboard project --neubau 05358044:2026-2030:200 --wanderung-gemeinde 05358012:50 --out x.xlsx
     python -m dashboard project --szenario-datei szenario.json --out x.xlsx
     python -m dashboard backtest --out rueckrechnung/   # summary.csv, coverage.csv, …
@@ -59,7 +61,7 @@ class Progress:
 
 
 def _cmd_project(args: argparse.Namespace) -> int:
-    from dashboard.export import write_csv, write_excel
+    from dashboard.export import write_csv, write_excel, write_population_csv
     from dashboard.projection.engine import project
     from dashboard.projection.scenarios import PARAMETERS, cli_dest, scenario_from_flags
 
@@ -71,9 +73,12 @@ def _cmd_project(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(str(err), file=sys.stderr)
         return 2
-    out = Path(args.out)
-    fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
-    steps = 8 if fmt == "xlsx" else 6
+    target = out_target(args.out, args.format)
+    if isinstance(target, str):
+        print(target, file=sys.stderr)
+        return 2
+    kind, out = target
+    steps = {"xlsx": 8, "dir": 6, "file": 1}[kind]
     progress = Progress(steps + 2)
     progress("Annahmen schätzen")
     from dashboard.projection import estimate_assumptions
@@ -81,10 +86,13 @@ def _cmd_project(args: argparse.Namespace) -> int:
     estimate_assumptions()
     progress("Vorausberechnung")
     result = project(scenario)
-    if fmt == "xlsx":
+    if kind == "xlsx":
         write_excel(result, out, progress=progress)
-    else:
+    elif kind == "dir":
         write_csv(result, out, progress=progress)
+    else:
+        progress("population")
+        write_population_csv(result, out)
     progress.close()
     kreis = result.kreis_total(scenario.horizon)
     print(
@@ -114,6 +122,34 @@ def _base_scenario(args: argparse.Namespace):
     if name not in PRESETS:
         raise ValueError(f"Unbekanntes Szenario {name!r}; verfügbar: {', '.join(PRESETS)}")
     return PRESETS[name]
+
+
+def out_target(out: str, fmt: str | None) -> tuple[str, Path] | str:
+    """What ``--out`` means: ``("xlsx", file)``, ``("file", one CSV)`` or ``("dir", folder of CSVs)``.
+
+    A trailing slash or an existing folder is a folder; ``.xlsx`` a workbook; ``.csv`` one CSV
+    file with the population table; a name without suffix a folder. Returns a German error
+    message when ``--format`` contradicts the name.
+    """
+    path = Path(out)
+    is_dir = out.endswith(("/", "\\")) or path.is_dir()
+    suffix = "" if is_dir else path.suffix.lower()
+    if is_dir or not suffix:
+        if fmt == "xlsx":
+            return f"--out {out}: ein Ordner passt nicht zu --format xlsx (erwartet: Dateiname auf .xlsx)."
+        return "dir", path
+    if suffix == ".xlsx":
+        if fmt == "csv":
+            return f"--out {out}: eine .xlsx-Datei passt nicht zu --format csv (erwartet: .csv oder Ordner/)."
+        return "xlsx", path
+    if suffix == ".csv":
+        if fmt == "xlsx":
+            return f"--out {out}: eine .csv-Datei passt nicht zu --format xlsx."
+        return "file", path
+    return (
+        f"--out {out}: unbekannte Endung „{path.suffix}“ (erwartet: .xlsx, .csv oder ein Ordner mit "
+        "abschließendem /)."
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -271,8 +307,16 @@ def _register_project(sub) -> None:
     p.add_argument(
         "--bis", type=int, default=None, help="Zieljahr (2025–2045), Standard 2030 bzw. das der Szenariodatei"
     )
-    p.add_argument("--out", required=True, help="Ausgabe: Datei .xlsx oder Ordner für CSV-Dateien")
-    p.add_argument("--format", choices=["xlsx", "csv"], help="Format (sonst aus der Dateiendung)")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="Ausgabe: prognose.xlsx = Arbeitsmappe mit allen Tabellen; prognose.csv = eine CSV-Datei "
+        "mit der Bevölkerungstabelle (population.csv des Ordner-Exports); ORDNER/ (abschließender / "
+        "oder vorhandener Ordner, auch Name ohne Endung) = alle Tabellen als CSV-Dateien",
+    )
+    p.add_argument(
+        "--format", choices=["xlsx", "csv"], help="Format prüfen (sonst aus der Dateiendung bestimmt)"
+    )
     _add_scenario_flags(p)
     p.set_defaults(func=_cmd_project)
 

@@ -175,6 +175,15 @@ def write_excel(result, path: Path, progress: Callable[[str], None] | None = Non
     return path
 
 
+def write_population_csv(result, path: Path) -> Path:
+    """Write the tidy population table alone as one CSV file (the ``population.csv`` of
+    :func:`write_csv`: same columns and conventions)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe_frame(result.population).to_csv(path, index=False)
+    return path
+
+
 def write_csv(result, folder: Path, progress: Callable[[str], None] | None = None) -> list[Path]:
     """Write population, indicators, age_groups, components, assumptions, warnings as CSV files."""
     folder = Path(folder)

@@ -15,14 +15,35 @@ variable                     meaning                                     default
 ``DASHBOARD_SECRET_KEY``       key signing sessions and form tokens        random, kept in
                                                                          the user-data folder
 ``DASHBOARD_SECURE_COOKIES``   ``1``: session cookie only over HTTPS       off
+``DASHBOARD_PUBLIC_URL``      public address of the site, for links in    none (links
+                              files made on the server (PDF)              printed as text)
+``DASHBOARD_CACHE_DIR``       folder for rendered PDFs and workbooks      <user data>/cache
+``DASHBOARD_PDF_SLOTS``       simultaneous PDF renders on the host        1
+``DASHBOARD_PDF_QUEUE``       PDF renders that may wait for a slot        24
 ``DASHBOARD_TESTS_ALLOW_SYNTHETIC`` TESTS ONLY: ``1`` lets tables marked       off
                              synthetic (test recordings) be published
+``DASHBOARD_RATELIMIT_STORAGE`` counters of the sign-in rate limits       memory://
+                             (shared, e.g. ``redis://…``)
+``DASHBOARD_WARM_UP``         ``background`` (thread at start), ``master``  background
+                             (gunicorn.conf.py warms up before forking),
+                             ``off``
+``PYSTATIS_<S>_API_USERNAME``  account of a statistics web service for     OS keyring
+``PYSTATIS_<S>_API_PASSWORD``  ``data update`` (S = REGIO, NRW, …)
+``DASHBOARD_UPDATE_URL_<S>``   other address of that web service (tests)    the service's
+                                                                         own address
+``DASHBOARD_UPDATE_RECORDINGS`` folder of recorded answers: the app's      online
+                             "Daten aktualisieren" replays them (tests)
 ===========================  ==========================================  ===========
+
+Every environment variable of the package is read here and nowhere else (``gunicorn.conf.py``
+reads its own ``GUNICORN_*``). Values that a test or a deployment script may change after import
+are read at call time by the functions below; the rest once, into :data:`SETTINGS`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +62,26 @@ class Settings:
     user_data_dir: Path
     frame_ancestors: str
     upload_max_mb: float = 10.0
+    public_url: str | None = None
+
+
+_PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?$")
+
+
+def public_url(value: str | None) -> str | None:
+    """Validated ``DASHBOARD_PUBLIC_URL`` without a trailing slash (None when unset).
+
+    Raises ValueError for anything but a plain ``http(s)://host[:port][/path]`` address.
+    """
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    if not _PUBLIC_URL.match(raw):
+        raise ValueError(
+            f"DASHBOARD_PUBLIC_URL={raw!r} ist keine Adresse der Form https://host[/pfad] "
+            "(ohne Abfrage und Fragment)."
+        )
+    return raw.rstrip("/")
 
 
 def load_settings() -> Settings:
@@ -52,6 +93,7 @@ def load_settings() -> Settings:
         user_data_dir=Path(os.environ.get("DASHBOARD_USER_DATA", REPO_DIR / "user_data")),
         frame_ancestors=os.environ.get("DASHBOARD_FRAME_ANCESTORS", "'none'"),
         upload_max_mb=float(os.environ.get("DASHBOARD_UPLOAD_MAX_MB", "").strip() or 10),
+        public_url=public_url(os.environ.get("DASHBOARD_PUBLIC_URL")),
     )
 
 
@@ -101,6 +143,89 @@ def synthetic_tables_allowed() -> bool:
 def database_url() -> str:
     """``DATABASE_URL`` (empty: the store's default SQLite file), looked up at call time."""
     return os.environ.get("DATABASE_URL", "").strip()
+
+
+#: Values of ``DASHBOARD_WARM_UP``.
+WARM_UP_MODES: tuple[str, ...] = ("background", "master", "off")
+
+
+def warm_up_mode() -> str:
+    """``DASHBOARD_WARM_UP`` (default ``background``), looked up at call time: gunicorn.conf.py
+    sets ``master`` before it imports the app. Raises ValueError for any other value."""
+    mode = os.environ.get("DASHBOARD_WARM_UP", "").strip().lower() or "background"
+    if mode not in WARM_UP_MODES:
+        raise ValueError(f"DASHBOARD_WARM_UP={mode!r}: erwartet {', '.join(WARM_UP_MODES)}")
+    return mode
+
+
+def secret_key_from_env() -> str | None:
+    """``DASHBOARD_SECRET_KEY`` (None when unset: the app keeps a random key in the user data)."""
+    return os.environ.get("DASHBOARD_SECRET_KEY", "").strip() or None
+
+
+def secure_cookies() -> bool:
+    """``DASHBOARD_SECURE_COOKIES``: the session cookie only over HTTPS."""
+    return _flag("DASHBOARD_SECURE_COOKIES")
+
+
+def ratelimit_storage() -> str:
+    """``DASHBOARD_RATELIMIT_STORAGE``: where Flask-Limiter keeps its counters."""
+    return os.environ.get("DASHBOARD_RATELIMIT_STORAGE", "").strip() or "memory://"
+
+
+def service_env_names(service: str) -> tuple[str, str]:
+    """Names of the user-name and password variables of a statistics web service
+    (pystatis' convention, e.g. ``PYSTATIS_REGIO_API_USERNAME``)."""
+    s = service.upper()
+    return f"PYSTATIS_{s}_API_USERNAME", f"PYSTATIS_{s}_API_PASSWORD"
+
+
+def service_credentials(service: str) -> tuple[str, str] | None:
+    """(user name, password) of ``service`` from the environment, None when no user is set."""
+    user_var, pw_var = service_env_names(service)
+    user = os.environ.get(user_var, "").strip()
+    return (user, os.environ.get(pw_var, "")) if user else None
+
+
+#: Variable with another base URL of a statistics web service (``{service}`` upper case).
+SERVICE_URL_ENV = "DASHBOARD_UPDATE_URL_{service}"
+
+
+def service_url(service: str) -> str | None:
+    """``DASHBOARD_UPDATE_URL_<SERVICE>`` (another address of the web service), None when unset."""
+    return os.environ.get(SERVICE_URL_ENV.format(service=service.upper()), "").strip() or None
+
+
+def cache_dir_from_env() -> Path | None:
+    """``DASHBOARD_CACHE_DIR`` (read at call time), None when unset: ``<user data>/cache``."""
+    raw = os.environ.get("DASHBOARD_CACHE_DIR", "").strip()
+    return Path(raw) if raw else None
+
+
+def int_setting(name: str, default: int, lo: int, hi: int) -> int:
+    """Whole-number variable ``name`` (read at call time) in ``lo…hi``; ``default`` when unset.
+
+    Raises ValueError naming the variable, the value and the allowed range.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as err:
+        raise ValueError(f"{name}={raw!r} ist keine ganze Zahl (erwartet {lo} bis {hi})") from err
+    if not lo <= value <= hi:
+        raise ValueError(f"{name}={value} liegt nicht zwischen {lo} und {hi}")
+    return value
+
+
+#: Variable naming a folder of recorded web-service answers for the app's "Daten aktualisieren".
+UPDATE_RECORDINGS_ENV = "DASHBOARD_UPDATE_RECORDINGS"
+
+
+def update_recordings() -> str | None:
+    """``DASHBOARD_UPDATE_RECORDINGS`` (read at call time), None when unset: go online."""
+    return os.environ.get(UPDATE_RECORDINGS_ENV, "").strip() or None
 
 
 #: Flags for headless Debian Chromium on these machines (server-side brief PDF, browser tests,

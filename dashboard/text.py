@@ -436,6 +436,13 @@ T = {  # general UI texts (formal "Sie")
     "brand": "Kreis Düren 2030",
     "skip": "Zum Inhalt springen",
     "nav_label": "Hauptnavigation",
+    "menu": "Menü",
+    "to_top": "↑ Nach oben",
+    "not_found_title": "Seite nicht gefunden",
+    "not_found": (
+        "Diese Seite gibt es nicht. Vielleicht hat sich die Adresse geändert oder der Link ist unvollständig."
+    ),
+    "not_found_home": "Zur Übersicht",
     "region": "Gemeinde oder Kreis",
     "scenario": "Szenario",
     "year": "Jahr",
@@ -666,10 +673,14 @@ METHODIK = {
         "amtlichen Reihen zeigen (Zeitreihenmodelle, nach dem Informationskriterium BIC ausgewählt: "
         "Geburtenrate NRW 2013–2024, Lebenserwartung NRW 2004/06–2021/23, Wachstum des Kreises 1996–2020 als "
         "Maß für die Schwankung der Wanderung; die Zuzugswelle der frühen 1990er-Jahre ist nicht enthalten). "
-        "Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das Modell in früheren Rückrechnungen je "
+        "Wie stark die Wanderung schwankt, ist zusätzlich an den Fehlern geeicht, die das Modell für den Kreis "
+        "in den früheren Rückrechnungen tatsächlich gemacht hat: Das Zeitreihenmodell gibt vor, wie der Fehler "
+        "mit dem Zeitabstand wächst, die Rückrechnung, wie groß er ist. Weil dafür nur vier Basisjahre "
+        "vorliegen, ist diese Eichung selbst unsicher; die Simulationen tragen diese Unsicherheit mit (seltene "
+        "große Abweichungen werden dadurch etwas wahrscheinlicher). Für die Gemeinden kommt der zusätzliche Fehler hinzu, den das Modell in früheren Rückrechnungen je "
         "nach Gemeindegröße und Zeitabstand gemacht hat. Geprüft wird die Trefferquote: Wie oft lag die "
         "später veröffentlichte Zahl im 80- bzw. 95-%-Intervall, das das Modell damals angegeben hätte? Dabei "
-        "stammt der Gemeindefehler jeweils nur aus den anderen Basisjahren. Liegt die Quote über dem "
+        "stammen der Gemeindefehler und die Eichung jeweils nur aus den anderen Basisjahren. Liegt die Quote über dem "
         "Sollwert, sind die Intervalle eher zu breit; liegt sie darunter, zu schmal."
     ),
     "few_cases": (
@@ -832,6 +843,7 @@ WK: dict[str, str] = {
     "district_wide": "kreisweit (alle 15 Gemeinden)",
     "local": "namentlich genannt",
     "jump_label": "Abschnitte dieser Seite",
+    "to_filters": "↑ Nach oben zu den Filtern",
     "jump_gaps": "Lücken",
     "jump_overview": "Überblick aller Gemeinden",
     "overview_title": "Überblick aller Gemeinden: Veränderung, Lücken und Abdeckung",
@@ -1178,6 +1190,10 @@ UPDATE: dict[str, str] = {
         "(Nutzername und Passwort – oder Ihr API-Token als Nutzername und ein leeres Passwort) oder "
         "legen Sie die Zugangsdaten im Schlüsselbund des Betriebssystems ab (Dienst „{keyring}“). "
         "Zugangsdaten werden nie aus Dateien im Projektordner gelesen. Registrierung: {urls}"
+    ),
+    "keyring_failed": (
+        "Der Schlüsselbund des Betriebssystems konnte für {service} nicht gelesen werden ({error}); "
+        "es werden nur die Umgebungsvariablen verwendet."
     ),
     "credentials_wrong": (
         "{service} hat die Anmeldung abgelehnt ({reason}) beim Abruf der Tabelle {table}. Prüfen Sie "

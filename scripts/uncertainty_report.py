@@ -42,6 +42,11 @@ def main() -> None:
     print(_md(drv.migration_cross_check()))
     print("\n## Municipal error model\n")
     print(cal.fitted_municipal_error())
+    from dashboard.projection import uncertainty as unc
+
+    print("\n## Migration driver scale (whitened Kreis backtest errors)\n")
+    print(_md(unc.kreis_scale_statistics()))
+    print(unc.fitted_driver_scale())
     print("\n## Ex-ante migration models for the backtest bases\n")
     for b in (2009, 2013, 2015, 2017):
         m = drv.fitted_models(migration_until=b)["migration"]

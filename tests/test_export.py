@@ -126,3 +126,41 @@ def test_massive_emigration_is_floored_and_reported():
     for y in c.index:
         assert tot[y] == pytest.approx(tot[y - 1] + c.births[y] - c.deaths[y] + c.net_migration[y], rel=1e-12)
     assert np.all(c.net_migration >= -20_000 - 1e-6)
+
+
+def test_cli_out_csv_file_is_one_tidy_population_table(tmp_path):
+    assert main(["project", "--bis", "2026", "--out", str(tmp_path / "prognose.csv")]) == 0
+    out = tmp_path / "prognose.csv"
+    assert out.is_file()  # a file, not a directory named prognose.csv
+    one = pd.read_csv(out, dtype={"ags": str})
+    assert main(["project", "--bis", "2026", "--out", str(tmp_path / "alle") + "/"]) == 0
+    folder = pd.read_csv(tmp_path / "alle" / "population.csv", dtype={"ags": str})
+    pd.testing.assert_frame_equal(one, folder)  # same table, same conventions as the folder export
+    assert list(one.columns[:6]) == ["ags", "municipality", "year", "sex", "age", "population"]
+    assert sorted(p.name for p in (tmp_path / "alle").iterdir()) == [
+        "age_groups.csv",
+        "assumptions.csv",
+        "components.csv",
+        "indicators.csv",
+        "population.csv",
+        "sources.csv",
+        "warnings.csv",
+    ]
+
+
+def test_cli_out_existing_dir_and_contradictions(tmp_path, capsys):
+    (tmp_path / "ziel.csv").mkdir()  # an existing folder stays a folder, whatever its name
+    assert main(["project", "--bis", "2025", "--out", str(tmp_path / "ziel.csv")]) == 0
+    assert (tmp_path / "ziel.csv" / "indicators.csv").is_file()
+    assert main(["project", "--out", str(tmp_path / "x.csv"), "--format", "xlsx"]) == 2
+    assert "passt nicht" in capsys.readouterr().err
+    assert main(["project", "--out", str(tmp_path / "x.txt")]) == 2
+    assert "unbekannte Endung" in capsys.readouterr().err
+
+
+def test_cli_help_explains_out(capsys):
+    with pytest.raises(SystemExit):
+        main(["project", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "prognose.csv = eine CSV-Datei mit der Bevölkerungstabelle" in text
+    assert "abschließender /" in text

@@ -318,3 +318,99 @@ def test_backtest_coverage_is_computed_from_the_intervals():
 
     rows = cal.model_rows(backtest().table)
     assert cov.set_index(["level", "nominal"]).n.loc[("Gemeinde", 0.8)] == (rows.level == "Gemeinde").sum()
+
+
+# ---------------------------------------------------------------- driver scale (Kreis calibration)
+def test_fit_driver_scale_pools_whitened_errors():
+    stats = pd.DataFrame({"base_year": [2009, 2013, 2015], "k": [2, 2, 6], "q": [1.0, 3.0, 1.0]})
+    s = cal.fit_driver_scale(stats)
+    assert s.s2 == pytest.approx(5.0 / 10.0) and s.nu == 10 and s.base_years == (2009, 2013, 2015)
+    loo = cal.fit_driver_scale(stats[stats.base_year != 2013])
+    assert loo.s2 == pytest.approx(2.0 / 8.0) and loo.nu == 8 and 2013 not in loo.base_years
+    with pytest.raises(ValueError, match="lack columns"):
+        cal.fit_driver_scale(stats.drop(columns="q"))
+    with pytest.raises(ValueError, match="base years \\[2013\\]"):
+        cal.fit_driver_scale(stats.assign(q=[1.0, -1.0, 1.0]))
+    with pytest.raises(ValueError, match="at least one"):
+        cal.fit_driver_scale(stats.iloc[:0])
+
+
+def test_driver_scale_factors_follow_the_scaled_inverse_chi2_posterior():
+    s = cal.DriverScale(s2=0.64, nu=12)
+    c = s.factors(200_000, np.random.default_rng(0))
+    # nu s2 / c² is chi² with nu degrees of freedom: mean nu, variance 2 nu
+    x = s.nu * s.s2 / c**2
+    assert x.mean() == pytest.approx(12, rel=0.01) and x.var() == pytest.approx(24, rel=0.03)
+    # the predictive of a standard normal times c is Student-t with nu degrees of freedom
+    from scipy import stats as st
+
+    z = c * np.random.default_rng(1).standard_normal(c.size) / np.sqrt(s.s2)
+    assert np.quantile(z, 0.9) == pytest.approx(st.t.ppf(0.9, 12), rel=0.02)
+    assert np.quantile(z, 0.975) == pytest.approx(st.t.ppf(0.975, 12), rel=0.02)
+    assert (cal.DriverScale.one().factors(5, np.random.default_rng(0)) == 1).all()
+
+
+def test_apply_driver_scale_scales_only_migration(inputs):
+    d = unc.draw_drivers(inputs.years, draws=30, seed=2, base_year=inputs.base_year)
+    s = cal.DriverScale(s2=0.5, nu=8)
+    out = unc.apply_driver_scale(d, s, seed=9)
+    c = s.factors(30, np.random.default_rng(9))
+    m = drv.DRIVERS.index("migration")
+    assert np.allclose(out.deviations[:, m], d.deviations[:, m] * c[:, None])
+    others = [i for i in range(len(drv.DRIVERS)) if i != m]
+    assert np.array_equal(out.deviations[:, others], d.deviations[:, others])
+    assert unc.apply_driver_scale(d, None, seed=9) is d
+    assert unc.apply_driver_scale(d, cal.DriverScale.one(), seed=9) is d
+
+
+def test_scale_statistic_is_the_whitened_error(inputs):
+    # one Kreis row: q = e² / Var(log Kreis total at h) over the same seeded draws
+    from dashboard.constants import KREIS_AGS
+    from dashboard.projection.base import start_year
+    from dashboard.projection.scenarios import Scenario
+
+    row = pd.DataFrame(
+        [{"ags": KREIS_AGS, "base_year": 2013, "horizon": 3, "actual": 103.0, "predicted": 100.0}]
+    )
+    st = unc.kreis_scale_statistics(row, draws=120, seed=5)
+    assert list(st.columns) == ["base_year", "k", "q"] and st.k.tolist() == [1]
+    inp = unc.kernel_inputs(Scenario("basis", horizon=start_year() + 3))
+    d = unc.draw_drivers(
+        inp.years,
+        draws=120,
+        seed=np.random.SeedSequence([5, 2013, 1]),
+        base_year=inp.base_year,
+        models=drv.fitted_models(migration_until=2013),
+    )
+    var = np.var(np.log(unc.simulate(inp, d).values[:, 3, -1, 0]), ddof=1)
+    assert st.q.iloc[0] == pytest.approx(np.log(1.03) ** 2 / var, rel=1e-9)
+    exact = row.assign(actual=100.0)
+    assert unc.kreis_scale_statistics(exact, draws=120, seed=5).q.iloc[0] == 0.0
+
+
+def test_driver_scale_narrows_the_kreis_band_in_proportion():
+    # migration dominates the Kreis spread at short horizons: c ≈ 0.5 halves the band
+    half = cal.DriverScale(s2=0.25, nu=10**9)
+    a = unc._project_probabilistic.__wrapped__(BASIS, 400, 5, None, 1.0, "fast", ())
+    b = unc._project_probabilistic.__wrapped__(BASIS, 400, 5, None, 1.0, "fast", (), driver_scale=half)
+    assert b.driver_scale is half and a.driver_scale is None
+
+    def width(r, year):
+        iv = r.interval("05358", year)
+        return iv["q90"] - iv["q10"]
+
+    ratio = width(b, 2027) / width(a, 2027)
+    assert 0.45 < ratio < 0.56
+
+
+def test_production_intervals_use_the_calibrated_scale():
+    s = unc.fitted_driver_scale()
+    st = unc.kreis_scale_statistics()
+    assert s == cal.fit_driver_scale(st)
+    assert s.nu == st.k.sum() and 0 < s.s2
+    from dashboard.projection.backtest import backtest
+
+    kreis = cal.model_rows(backtest().table).query("ags == '05358'")
+    assert sorted(s.base_years) == sorted(kreis.base_year.unique())
+    r = unc.project_probabilistic(BASIS, draws=60, seed=3)
+    assert r.driver_scale == s

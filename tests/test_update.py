@@ -341,11 +341,70 @@ def test_unknown_table_selection_is_refused():
         run_update(offline=REC, tables=["99999-99"], stage=False)
 
 
+def _uninstall(monkeypatch, name: str) -> None:
+    """Make ``name`` look not installed for this test: out of sys.modules, its folder off sys.path."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        monkeypatch.delitem(sys.modules, mod)
+    if spec is not None and spec.origin:
+        home = Path(spec.origin).resolve().parents[1 if spec.submodule_search_locations else 0]
+        monkeypatch.setattr(sys, "path", [p for p in sys.path if Path(p or ".").resolve() != home])
+    assert importlib.util.find_spec(name) is None
+
+
 def test_missing_pystatis_gives_the_install_command(monkeypatch):
-    monkeypatch.setitem(sys.modules, "pystatis", None)
+    _uninstall(monkeypatch, "pystatis")
     with pytest.raises(UpdateError) as info:
         client.import_pystatis()
     assert info.value.kind == "pystatis_missing" and "--no-deps" in info.value.message
+
+
+def test_keyring_is_optional_and_comes_after_the_environment(monkeypatch):
+    import importlib.machinery
+    import types
+
+    user_var, pw_var = credentials.env_names("regio")
+    monkeypatch.delenv(user_var, raising=False)
+    monkeypatch.delenv(pw_var, raising=False)
+    _uninstall(monkeypatch, "keyring")
+    assert credentials.lookup("regio") is None  # no keyring package: no credentials, no error
+
+    fake = types.ModuleType("keyring")  # a keyring holding one account for the Regionalstatistik
+    fake.__spec__ = importlib.machinery.ModuleSpec("keyring", None)
+    stored = {"regio-username": "konto-aus-keyring", "regio-password": "geheim"}
+    fake.get_password = lambda service, key: (
+        stored.get(key) if service == credentials.KEYRING_SERVICE else None
+    )
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    got = credentials.lookup("regio")
+    assert (got.username, got.password, got.origin) == ("konto-aus-keyring", "geheim", "keyring")
+    assert credentials.lookup("nrw") is None  # nothing stored for that service
+    monkeypatch.setenv(user_var, "konto-aus-umgebung")
+    assert credentials.lookup("regio").origin == "environment"
+
+
+def test_a_failing_keyring_backend_is_reported_not_hidden(monkeypatch, caplog):
+    import importlib.machinery
+    import types
+
+    user_var, pw_var = credentials.env_names("nrw")
+    monkeypatch.delenv(user_var, raising=False)
+    monkeypatch.delenv(pw_var, raising=False)
+
+    def locked(service, key):
+        raise RuntimeError(f"locked while reading {key}")
+
+    fake = types.ModuleType("keyring")
+    fake.__spec__ = importlib.machinery.ModuleSpec("keyring", None)
+    fake.get_password = locked
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    with caplog.at_level("WARNING", logger="dashboard.data.update"):
+        assert credentials.lookup("nrw") is None
+    (rec,) = [r for r in caplog.records if r.name == "dashboard.data.update"]
+    assert "Schlüsselbund" in rec.getMessage() and "nrw" in rec.getMessage()
+    assert "RuntimeError" in rec.getMessage() and "nrw-username" not in rec.getMessage()
 
 
 def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:

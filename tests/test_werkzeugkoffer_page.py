@@ -27,6 +27,24 @@ def _text(component) -> str:
     )
 
 
+def _cards(view: dict) -> list:
+    """The measure cards of a cards view, in display order (they sit in Handlungsfeld sections)."""
+    out = []
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for n in node:
+                walk(n)
+        elif hasattr(node, "to_plotly_json"):
+            if str(getattr(node, "id", "") or "").startswith("massnahme-"):
+                out.append(node)
+            else:
+                walk(getattr(node, "children", None))
+
+    walk(view["cards"])
+    return out
+
+
 @pytest.fixture()
 def comps(monkeypatch, tmp_path):
     from dashboard.app.pages import _measures_components as comps
@@ -85,9 +103,14 @@ def test_render_view_cards_carry_sources_and_indicators(comps):
         highlight="M36",
     )
     assert v["notice"] is None
-    cards = v["cards"]
-    expected = filter_measures(M.active_catalogue(), ags=NIDEGGEN, age_group="80+", status="aktiv").id
+    cards = _cards(v)
+    found = filter_measures(M.active_catalogue(), ags=NIDEGGEN, age_group="80+", status="aktiv")
+    # grouped by Handlungsfeld (first appearance), the filter's order inside each group
+    expected = [i for f in dict.fromkeys(found.field_of_action) for i in found[found.field_of_action == f].id]
     assert [c.id for c in cards] == ["massnahme-" + i for i in expected]
+    groups = v["cards"]
+    assert [g.open for g in groups].count(True) >= 1
+    assert all(g.className == "wk-field-group" for g in groups)
     ids = [c.id for c in cards]
     m10 = _text(cards[ids.index("massnahme-M10")])  # Wohnberatung, 65+
     assert "80+ in Nideggen 2024 → 2030: +80 (+20,0 %; 400 → 480)" in m10

@@ -23,7 +23,6 @@ Conventions for page authors (e.g. the Werkzeugkoffer page of the measures work)
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dash
@@ -33,7 +32,7 @@ from dashboard.app._query import install_callback_guard, install_page_guards
 from dashboard.app.auth import install_auth
 from dashboard.app.security import install_security
 from dashboard.figures.labels import NAV, T
-from dashboard.settings import SETTINGS
+from dashboard.settings import SETTINGS, warm_up_mode
 
 _HERE = Path(__file__).resolve().parent
 
@@ -106,7 +105,19 @@ app.layout = html.Div(
                     ],
                     className="brand-box",
                 ),
-                html.Nav(html.Ul(_nav_links("/", {}), id="hauptnav"), **{"aria-label": T["nav_label"]}),
+                html.Button(
+                    T["menu"],
+                    id="nav-toggle",
+                    type="button",
+                    className="nav-toggle",
+                    **{"aria-controls": "hauptnav-box", "aria-expanded": "false"},
+                ),
+                html.Nav(
+                    html.Ul(_nav_links("/", {}), id="hauptnav"),
+                    id="hauptnav-box",
+                    className="main-nav",
+                    **{"aria-label": T["nav_label"]},
+                ),
                 html.Div(id="konto", className="konto"),
             ],
             className="site-header",
@@ -114,6 +125,7 @@ app.layout = html.Div(
         html.Div(id="daten-hinweis", **{"aria-live": "polite"}),
         html.Main(dash.page_container, id="inhalt", tabIndex="-1"),
         html.Footer(html.P(T["source_line"]), className="site-footer"),
+        html.A(T["to_top"], href="#inhalt", className="to-top"),
     ]
 )
 
@@ -131,6 +143,21 @@ def update_account(pathname: str | None):
 
     return _admin.account_links(pathname), _admin.data_banner()
 
+
+# Phones: the navigation collapses behind a "Menü" button (a real button: keyboard and screen
+# readers know its state from aria-expanded).
+app.clientside_callback(
+    """
+    function(n) {
+        const open = (n || 0) % 2 === 1;
+        return [open ? "main-nav nav-open" : "main-nav", open ? "true" : "false"];
+    }
+    """,
+    Output("hauptnav-box", "className"),
+    Output("nav-toggle", "aria-expanded"),
+    Input("nav-toggle", "n_clicks"),
+    prevent_initial_call=True,
+)
 
 # Mirror the page's query store into the address bar (no reload, shareable link).
 app.clientside_callback(
@@ -180,7 +207,7 @@ from dashboard.app import _model  # noqa: E402
 # DASHBOARD_WARM_UP: "background" (default; development server) fits the interval models in a
 # thread at start; "master" means gunicorn.conf.py warms up synchronously before forking
 # workers (no thread may run across a fork); "off" disables it (e.g. tests that time it).
-if os.environ.get("DASHBOARD_WARM_UP", "background") == "background":
+if warm_up_mode() == "background":
     _model.warm_up_uncertainty()
     _query_warm_up = True
 else:
@@ -218,6 +245,36 @@ if _query_warm_up:  # development server: the callback input check is ready befo
     threading.Thread(
         target=_query.expected_kinds, args=(server, app), name="warm-up-input-check", daemon=True
     ).start()
+
+
+def page_paths() -> frozenset[str]:
+    """Paths of the real pages (the German 404 page excluded)."""
+    return frozenset(
+        p["relative_path"]
+        for p in dash.page_registry.values()
+        if p["module"].split(".")[-1] != "not_found_404"
+    )
+
+
+@server.route("/favicon.ico")
+def _favicon():
+    """The icon browsers ask for by themselves on pages without a ``<link rel=icon>`` (sign-in
+    form, "wird erstellt" page): Dash's own icon, not the 404 page."""
+    return app._serve_default_favicon()
+
+
+@server.after_request
+def _unknown_page_is_404(response):
+    """The page shell is served for every path; one without a page is answered with HTTP 404
+    (Dash then shows the German ``not_found_404`` page in it)."""
+    from flask import request
+
+    rule = request.url_rule.rule if request.url_rule is not None else None
+    if rule == "/<path:path>" and response.status_code == 200:
+        path = "/" + request.view_args.get("path", "").strip("/")
+        if path not in page_paths():
+            response.status_code = 404
+    return response
 
 
 def run_dev_server(host: str | None = None, port: int | None = None) -> None:

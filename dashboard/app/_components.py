@@ -16,12 +16,30 @@ from dash import dcc, html
 from dashboard.figures.labels import T, fmt_date, fmt_signed_int, fmt_value, region_options
 from dashboard.figures.tables import wide_table
 
+#: Every chart's Plotly config: German toolbar and tooltips (``assets/plotly-locale-de.js``), no
+#: "Share chart" (it offers to upload the chart to Plotly's cloud: a data-protection problem for a
+#: municipal site, and seven English tab stops), a trimmed toolbar (image download, zoom, pan, reset).
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
     "displayModeBar": "hover",
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "locale": "de",
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "modeBarButtonsToRemove": [
+        "sendChartToCloud",
+        "sendDataToCloud",
+        "editInChartStudio",
+        "downloadJson",
+        "select2d",
+        "lasso2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "diagramm"},
 }
 
 

@@ -14,28 +14,23 @@ comma, UTF-8 with byte-order mark; ``exakt=ja`` gives the unrounded model values
 every page (:mod:`dashboard.app._download_panel`) builds these links. ``t=<token>`` makes the
 answer set the cookie ``download=<token>``, so the panel can say when a slow file has started.
 
-``/download/kurzbericht.pdf?ags=…&szenario=…`` renders the one-page brief (``/kurzbericht``)
-with headless Chromium's print-to-PDF (the page's A4 print style sheet applies) and sends it
-as ``kurzbericht_<ags>_<szenario>.pdf``. Chromium always loads the brief from
-``http://127.0.0.1:<SERVER_PORT>`` (never from the request's Host header), so the server must
-be reachable on the loopback interface at the port it serves. Dash fills the page in
-callbacks after load; ``--virtual-time-budget`` lets Chromium run the page's timers and
-network fetches until the page is idle (or the budget of virtual time is spent) before it
-prints. Without Chromium on the server the route answers 503 with a pointer to the
-browser's own "Drucken / als PDF speichern".
+``/download/kurzbericht.pdf?ags=…&szenario=…`` sends the one-page brief as
+``kurzbericht_<ags>_<szenario>.pdf``, printed by headless Chromium from an HTML file built in
+Python (no request to this server; see :mod:`dashboard.app._pdf`). A PDF not yet in the cache
+is filed for rendering and the answer is HTTP 202 with a German "wird erstellt" page that asks
+again by itself (``Retry-After``); a full queue answers 503 "ausgelastet". Without Chromium on
+the server the route answers 503 with a pointer to the browser's own "Drucken / als PDF
+speichern".
+
+``/download/vorausberechnung.xlsx`` (the full workbook, seconds of CPU) is computed once per
+data version and scenario and then served from the cache folder.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import io
-import os
 import shutil
-import signal
-import subprocess
-import tempfile
-import threading
-from collections import OrderedDict
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -44,7 +39,7 @@ from flask import Flask, Response, abort, request, send_file
 from dashboard.app import _model, _spreadsheet
 from dashboard.app._query import scenario_problems
 from dashboard.figures.labels import assumptions_de
-from dashboard.settings import HEADLESS_CHROMIUM_ARGS
+from dashboard.settings import SETTINGS
 from dashboard.text import QUERY
 
 SOURCE_NOTE = [
@@ -184,16 +179,19 @@ def _sent(resp: Response, token: str | None) -> Response:
 
 #: Brief shown when the query names no municipality (same as the page's default).
 PDF_DEFAULT_AGS = "05358008"
-#: Seconds Chromium may take for one brief before it is killed (answer 504).
-PDF_TIMEOUT = 60
-#: Virtual milliseconds Chromium lets the page run (Dash callbacks) before printing.
-PDF_VIRTUAL_TIME_MS = 20_000
-#: Rendered briefs kept in memory (least recently used dropped first).
-PDF_CACHE_SIZE = 16
 PDF_UNAVAILABLE = (
     "Der PDF-Export ist auf diesem Server nicht verfügbar; bitte nutzen Sie „Drucken / als PDF speichern“."
 )
-PDF_BUSY = "Der PDF-Export ist gerade ausgelastet; bitte versuchen Sie es in einer Minute erneut."
+PDF_PENDING_TITLE = "Der Kurzbericht wird erstellt …"
+PDF_PENDING = (
+    "Der Kurzbericht „{name}“ ({scenario}) wird als PDF erstellt. Das dauert einige Sekunden; "
+    "diese Seite fragt von selbst erneut nach, und der Download beginnt, sobald die Datei fertig ist."
+)
+PDF_BUSY_TITLE = "Der PDF-Export ist gerade ausgelastet"
+PDF_BUSY = (
+    "Gerade werden viele Kurzberichte erstellt. Diese Seite versucht es in {seconds} Sekunden von selbst "
+    "erneut. Sofort geht es im Kurzbericht mit „Drucken / als PDF speichern“."
+)
 PDF_TIMEOUT_MSG = (
     "Der Kurzbericht konnte nicht rechtzeitig als PDF erzeugt werden; bitte versuchen Sie es "
     "erneut oder nutzen Sie „Drucken / als PDF speichern“."
@@ -201,10 +199,6 @@ PDF_TIMEOUT_MSG = (
 PDF_FAILED = (
     "Der Kurzbericht konnte nicht als PDF erzeugt werden; bitte nutzen Sie „Drucken / als PDF speichern“."
 )
-
-_pdf_slots = threading.BoundedSemaphore(2)
-_pdf_cache: OrderedDict[tuple, bytes] = OrderedDict()
-_pdf_cache_lock = threading.Lock()
 
 
 def find_chromium() -> str | None:
@@ -238,38 +232,51 @@ def brief_request() -> tuple[str, _model.ScenarioSpec] | list[str]:
     return ags, _spec()
 
 
-def render_pdf(url: str, chromium: str, timeout: float = PDF_TIMEOUT) -> bytes:
-    """Print ``url`` to PDF with headless Chromium (raises TimeoutError, RuntimeError)."""
-    with tempfile.TemporaryDirectory(prefix="kurzbericht_") as tmp:
-        out = Path(tmp) / "brief.pdf"
-        cmd = [
-            chromium,
-            *HEADLESS_CHROMIUM_ARGS,
-            "--no-pdf-header-footer",
-            "--run-all-compositor-stages-before-draw",
-            f"--virtual-time-budget={PDF_VIRTUAL_TIME_MS}",
-            f"--user-data-dir={Path(tmp) / 'profile'}",
-            f"--print-to-pdf={out}",
-            url,
-        ]
-        proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            env={**os.environ, "HOME": tmp},
-        )
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # Chromium's helper processes too
-            proc.communicate()
-            raise TimeoutError(url) from None
-        data = out.read_bytes() if out.exists() else b""
-        if proc.returncode != 0 or not data.startswith(b"%PDF"):
-            raise RuntimeError(f"chromium exit {proc.returncode}: {err.decode(errors='replace')[-500:]}")
-        return data
+def workbook_bytes(spec: _model.ScenarioSpec) -> bytes:
+    """The model's full workbook of a scenario, computed once per data version and scenario."""
+    from dashboard.app._filecache import compute_once, key_of
+
+    def make() -> bytes:  # German headers and values, an "exakt" sheet per table (issue 17.6)
+        return _spreadsheet.workbook_xlsx(_model.result(spec), scenario=_model.preset_label(spec.key))
+
+    key = key_of("workbook", 2, repr(spec), _model.data_version())
+    return compute_once("xlsx", key, ".xlsx", make)
+
+
+def public_base_url() -> str | None:
+    """The site's public address for links in files made on the server (``DASHBOARD_PUBLIC_URL``)."""
+    return SETTINGS.public_url
+
+
+def pending_page(ags: str, spec: _model.ScenarioSpec, *, busy: bool) -> Response:
+    """German "wird erstellt" (202) or "ausgelastet" (503) page that asks again by itself."""
+    from dashboard.app import _pdf
+    from dashboard.figures.labels import region_name
+
+    seconds = _pdf.RETRY_AFTER_BUSY if busy else _pdf.RETRY_AFTER
+    title = PDF_BUSY_TITLE if busy else PDF_PENDING_TITLE
+    text = (
+        PDF_BUSY.format(seconds=seconds)
+        if busy
+        else PDF_PENDING.format(name=region_name(ags), scenario=_model.describe_scenario(spec))
+    )
+    esc = html_lib.escape
+    again = pdf_href(ags, spec)
+    back = "/kurzbericht?" + brief_query(ags, spec)
+    body = f"""<!DOCTYPE html>
+<html lang="de"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{seconds}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title><link rel="stylesheet" href="/assets/style.css"></head>
+<body><main id="inhalt"><h1>{esc(title)}</h1><p role="status">{esc(text)}</p>
+<p><a href="{esc(again)}">Jetzt erneut versuchen</a> · <a href="{esc(back)}">Zurück zum Kurzbericht</a></p>
+</main></body></html>
+"""
+    return Response(
+        body,
+        status=503 if busy else 202,
+        mimetype="text/html",
+        headers={"Retry-After": str(seconds), "Cache-Control": "no-store"},
+    )
 
 
 def _german_error(status: int, message: str) -> Response:
@@ -287,6 +294,8 @@ def register(server: Flask) -> None:
 
     @server.route("/download/kurzbericht.pdf")
     def kurzbericht_pdf():
+        from dashboard.app import _pdf
+
         parsed = brief_request()
         if isinstance(parsed, list):
             return _german_error(400, " ".join(parsed))
@@ -294,37 +303,25 @@ def register(server: Flask) -> None:
         chromium = find_chromium()
         if chromium is None:
             return _german_error(503, PDF_UNAVAILABLE)
-        key = (ags, tuple(sorted(spec.query().items())), _model.data_version())
-        with _pdf_cache_lock:
-            data = _pdf_cache.get(key)
-            if data is not None:
-                _pdf_cache.move_to_end(key)
-        if data is None:
-            port = int(request.environ.get("SERVER_PORT", "0") or 0)
-            if not 0 < port < 65536:
-                return _german_error(503, PDF_UNAVAILABLE)
-            url = f"http://127.0.0.1:{port}/kurzbericht?{brief_query(ags, spec)}"  # never the Host header
-            if not _pdf_slots.acquire(timeout=PDF_TIMEOUT):
-                return _german_error(503, PDF_BUSY)
-            try:
-                data = render_pdf(url, chromium)
-            except TimeoutError:
-                return _german_error(504, PDF_TIMEOUT_MSG)
-            except (RuntimeError, OSError) as exc:
-                server.logger.warning("Kurzbericht-PDF failed: %s", exc)
-                return _german_error(502, PDF_FAILED)
-            finally:
-                _pdf_slots.release()
-            with _pdf_cache_lock:
-                _pdf_cache[key] = data
-                while len(_pdf_cache) > PDF_CACHE_SIZE:
-                    _pdf_cache.popitem(last=False)
-        return send_file(
-            io.BytesIO(data),
-            as_attachment=True,
-            mimetype="application/pdf",
-            download_name=f"kurzbericht_{ags}_{spec.key}.pdf",
+        public_url = public_base_url()
+        key = _pdf.cache_key("brief", ags, repr(spec), _model.data_version(), public_url)
+        status = _pdf.request_pdf(
+            key, lambda: _pdf.brief_document(ags, spec, public_url=public_url), chromium
         )
+        if status.state == "ready":
+            return send_file(
+                io.BytesIO(status.data),
+                as_attachment=True,
+                mimetype="application/pdf",
+                download_name=f"kurzbericht_{ags}_{spec.key}.pdf",
+                max_age=0,
+            )
+        if status.state == "failed":
+            if status.message == "timeout":
+                return _german_error(504, PDF_TIMEOUT_MSG)
+            return _german_error(502, PDF_FAILED)
+        busy = status.state == "busy"
+        return pending_page(ags, spec, busy=busy)
 
     @server.route("/download/<name>.<ext>")
     def download(name: str, ext: str):
@@ -337,7 +334,7 @@ def register(server: Flask) -> None:
         ags, exact, token = args
         spec = _spec()
         if name == "vorausberechnung" and ext == "xlsx":
-            data = _spreadsheet.workbook_xlsx(_model.result(spec), scenario=_model.preset_label(spec.key))
+            data = workbook_bytes(spec)
             return _sent(
                 send_file(
                     io.BytesIO(data),

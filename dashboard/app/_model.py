@@ -162,6 +162,30 @@ def preset_label(key: str) -> str:
     return ScenarioSpec(key).label if key in (*preset_keys(), CUSTOM) else key
 
 
+def describe_scenario(spec: ScenarioSpec) -> str:
+    """The scenario in German words, as headings of briefs and PDFs show it.
+
+    A preset gives its label (``Basis (Status quo)``); an own scenario its values, e.g.
+    ``Eigenes Szenario (eigene Annahmen: 2,12 Kinder je Frau, Wanderungssaldo −2.100)``.
+    Unset values are the Basis assumptions.
+    """
+    from dashboard.text import fmt_num, fmt_signed_int
+
+    if spec.key != CUSTOM:
+        return preset_label(spec.key)
+    parts = []
+    if spec.tfr is not None:
+        parts.append(f"{fmt_num(spec.tfr, 2)} Kinder je Frau")
+    if spec.e0_gain is not None:
+        sign = "+" if spec.e0_gain > 0 else ""
+        unit = "Jahr" if abs(spec.e0_gain) == 1 else "Jahre"
+        parts.append(f"Lebenserwartung bis 2045 {sign}{fmt_num(spec.e0_gain, 1)} {unit}")
+    if spec.net_migration is not None:
+        parts.append(f"Wanderungssaldo {fmt_signed_int(spec.net_migration)}")
+    values = ", ".join(parts) if parts else "wie Basis"
+    return f"{preset_label(CUSTOM)} (eigene Annahmen: {values})"
+
+
 def to_scenario(spec: ScenarioSpec):
     """The model's frozen ``Scenario`` for a spec."""
     return spec.scenario()

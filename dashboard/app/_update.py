@@ -10,15 +10,15 @@ replay recorded answers instead of going online (tests, demonstrations).
 from __future__ import annotations
 
 import logging
-import os
 
 from dash import html
 
 from dashboard.app._components import data_table, notice
+from dashboard.settings import UPDATE_RECORDINGS_ENV, update_recordings
 from dashboard.text import UPDATE as U
 
 LOG = logging.getLogger("dashboard.app")
-RECORDINGS_ENV = "DASHBOARD_UPDATE_RECORDINGS"
+RECORDINGS_ENV = UPDATE_RECORDINGS_ENV
 
 
 def base_section() -> list:
@@ -77,7 +77,7 @@ def run_view(actor) -> html.Div:
 
     if actor is None or not actor.can_publish:
         return notice(U["app_not_allowed"], "error")
-    offline = os.environ.get(RECORDINGS_ENV, "").strip() or None
+    offline = update_recordings()
     try:
         result = run_update(offline=offline, actor=actor)
     except UpdateError as exc:

@@ -40,7 +40,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from dashboard.settings import user_data_dir
+from dashboard.settings import ratelimit_storage, secret_key_from_env, secure_cookies, user_data_dir
 from dashboard.text import AUTH as M
 
 LOG = logging.getLogger("dashboard.app.auth")
@@ -68,7 +68,7 @@ class AuthUser(UserMixin):
 
 def secret_key() -> str:
     """``DASHBOARD_SECRET_KEY`` or a random key kept in the user-data folder (created once)."""
-    env = os.environ.get("DASHBOARD_SECRET_KEY", "").strip()
+    env = secret_key_from_env()
     if env:
         return env
     folder = user_data_dir()
@@ -177,8 +177,7 @@ def install_auth(server: Flask) -> Limiter:
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("DASHBOARD_SECURE_COOKIES", "").strip().lower()
-        in {"1", "true", "yes", "on", "ja"},
+        SESSION_COOKIE_SECURE=secure_cookies(),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         WTF_CSRF_SSL_STRICT=False,  # Referer checks behind proxies; the session-bound token suffices
     )
@@ -203,7 +202,7 @@ def install_auth(server: Flask) -> Limiter:
         get_remote_address,
         app=server,
         default_limits=[],
-        storage_uri=os.environ.get("DASHBOARD_RATELIMIT_STORAGE", "memory://"),
+        storage_uri=ratelimit_storage(),
         headers_enabled=False,
     )
 

@@ -24,6 +24,29 @@ the municipal populations of a draw are then rescaled so that they sum to the dr
 Kreis total (the extra error redistributes people between municipalities, the Kreis's
 uncertainty comes from the drivers alone).
 
+Spread of the Kreis migration driver
+------------------------------------
+The migration driver (:mod:`dashboard.projection.drivers`) gets its spread from the
+Kreis's growth series, not from the quantity the intervals are about. Its *shape* — how
+the Kreis's error grows with the horizon and how the errors at different horizons of one
+base year hang together — is kept; its *scale* is calibrated on the Kreis's own backtest
+errors (:class:`DriverScale`). For every Kreis backtest base year ``b`` with log errors
+``e_b`` (log actual/predicted at the case's horizons) and the model's covariance ``C_b`` of
+the log Kreis total at those horizons (from a simulation with the migration model fitted
+up to ``b``), the quadratic form ``q_b = e_b' C_b^-1 e_b`` is, if the model's spread is
+right up to a factor ``c``, ``c²`` times a χ² variable with ``k_b`` (number of horizons)
+degrees of freedom. The whitening by ``C_b`` counts the several horizons of one base year
+as what they are — strongly correlated — instead of as independent cases. The estimate is
+
+    s² = sum_b q_b / sum_b k_b,      nu = sum_b k_b,
+
+and, with the reference prior ``p(c²) ∝ 1/c²``, the posterior of ``c²`` is
+scaled-inverse-χ²(nu, s²). A draw of the stochastic projection multiplies its migration
+deviations by its own ``c = sqrt(nu s² / χ²_nu)``, so the intervals carry the uncertainty of
+the scale (estimated from only four base years) and become heavier-tailed than normal
+(Student-t with ``nu`` degrees of freedom for a normal driver). No parameter is set by
+hand; the backtest evaluates the same method leaving one base year out.
+
 The coverage check of the intervals against the backtest is in
 :mod:`dashboard.projection.coverage`.
 """
@@ -204,3 +227,70 @@ def fitted_municipal_error() -> MunicipalErrorModel:
 @functools.lru_cache(maxsize=4)
 def _fitted_municipal_error(token: tuple) -> MunicipalErrorModel:
     return fit_municipal_error(model_rows(backtest().table))
+
+
+#: Columns of the per-base-year statistics of :func:`fit_driver_scale`.
+SCALE_COLUMNS = ("base_year", "k", "q")
+
+
+@dataclass(frozen=True)
+class DriverScale:
+    """Calibrated scale of the migration driver's deviations (see the module docstring).
+
+    Attributes
+    ----------
+    s2 : estimate of ``c²`` (``sum q / sum k``); 1 = the driver model's own spread.
+    nu : degrees of freedom (``sum k``, the number of whitened Kreis errors); 0 = no
+        calibration (``c = 1`` in every draw).
+    base_years : the backtest base years it was fitted to.
+    """
+
+    s2: float
+    nu: int
+    base_years: tuple[int, ...] = ()
+
+    @classmethod
+    def one(cls) -> DriverScale:
+        """No calibration: every draw keeps the driver model's spread."""
+        return cls(s2=1.0, nu=0)
+
+    def factors(self, draws: int, rng: np.random.Generator) -> np.ndarray:
+        """Per-draw multipliers ``c`` of the migration deviations, shape ``(draws,)``.
+
+        ``c² = nu s² / χ²_nu`` (a draw from the scaled-inverse-χ² posterior); all ones for
+        :meth:`one`.
+        """
+        if self.nu <= 0:
+            return np.ones(draws)
+        return np.sqrt(self.nu * self.s2 / rng.chisquare(self.nu, size=draws))
+
+
+def fit_driver_scale(statistics: pd.DataFrame) -> DriverScale:
+    """Posterior of the migration driver's scale from whitened Kreis backtest errors.
+
+    Parameters
+    ----------
+    statistics : one row per Kreis backtest base year with ``base_year``, ``k`` (number of
+        horizons) and ``q`` (``e' C^-1 e``, see the module docstring), e.g. from
+        :func:`dashboard.projection.uncertainty.kreis_scale_statistics`.
+
+    Returns
+    -------
+    DriverScale with ``s2 = sum q / sum k`` and ``nu = sum k``.
+    """
+    missing = [c for c in SCALE_COLUMNS if c not in statistics.columns]
+    if missing:
+        raise ValueError(f"scale statistics lack columns {missing}")
+    if len(statistics) == 0:
+        raise ValueError("need at least one Kreis backtest base year to calibrate the driver scale")
+    bad = ~np.isfinite(statistics.q.to_numpy(float)) | (statistics.q < 0) | (statistics.k < 1)
+    if bad.any():
+        raise ValueError(
+            f"scale statistics need q >= 0 and k >= 1; base years {list(statistics.base_year[bad])} do not"
+        )
+    nu = int(statistics.k.sum())
+    return DriverScale(
+        s2=float(statistics.q.sum()) / nu,
+        nu=nu,
+        base_years=tuple(int(b) for b in statistics.base_year),
+    )

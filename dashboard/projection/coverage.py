@@ -21,10 +21,16 @@ import pandas as pd
 from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.data import data_version
 from dashboard.projection.backtest import backtest
-from dashboard.projection.calibration import fit_municipal_error, model_rows
+from dashboard.projection.calibration import fit_driver_scale, fit_municipal_error, model_rows
 from dashboard.projection.drivers import draw_drivers, fitted_models
 from dashboard.projection.scenarios import Scenario
-from dashboard.projection.uncertainty import apply_municipal_error, kernel_inputs, simulate
+from dashboard.projection.uncertainty import (
+    apply_driver_scale,
+    apply_municipal_error,
+    kernel_inputs,
+    kreis_scale_statistics,
+    simulate,
+)
 
 
 def coverage(intervals: pd.DataFrame) -> pd.DataFrame:
@@ -72,6 +78,9 @@ def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
 
     * the migration model is refitted on the Kreis growth up to the case's base year
       (fertility and life-expectancy series start 2013/2005 and are used in full);
+    * the scale of the migration deviations is calibrated on the Kreis errors of the
+      *other* base years (:class:`~dashboard.projection.calibration.DriverScale`, leave
+      one base year out), drawn per draw from its posterior as in the app;
     * a municipality's extra error comes from a model fitted to the backtest errors of the
       *other* base years (leave one case out: the errors of one base year share its
       migration history, so they are not independent of each other).
@@ -94,13 +103,16 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
 
     inputs = kernel_inputs(Scenario("basis", horizon=start_year() + max_h))
     base_pop = inputs.population.sum(axis=(1, 2))
+    stats = kreis_scale_statistics()
     out = []
     for base_year, g in rows.groupby("base_year"):
         others = rows[rows.base_year != base_year]
         loco = fit_municipal_error(others) if (others.ags != KREIS_AGS).sum() >= 3 else None
-        s_drv, s_muni = np.random.SeedSequence([seed, int(base_year)]).spawn(2)
+        scale = fit_driver_scale(stats[stats.base_year != base_year])
+        s_drv, s_muni, s_scale = np.random.SeedSequence([seed, int(base_year)]).spawn(3)
         models = fitted_models(migration_until=int(base_year))
         d = draw_drivers(inputs.years, draws=draws, seed=s_drv, base_year=inputs.base_year, models=models)
+        d = apply_driver_scale(d, scale, seed=s_scale)
         sim = simulate(inputs, d)
         kreis_rel = _relative_log_quantiles(sim.values[:, :, -1, 0])  # (5, T+1)
         g = g.copy()
@@ -117,10 +129,9 @@ def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
         )
         for j, col in enumerate(("q025", "q10", "q50", "q90", "q975")):
             g[col] = g.predicted.to_numpy(float) * np.exp(rel[:, j])
+        src = f"Treiber (Wanderungsmodell bis {base_year}, Streuung an den anderen Basisjahren geeicht)"
         g["interval_source"] = np.where(
-            g.level == "Kreis",
-            f"Treiber (Wanderungsmodell bis {base_year})",
-            f"Treiber (Wanderungsmodell bis {base_year}) + Gemeindefehler aus den anderen Basisjahren",
+            g.level == "Kreis", src, src + " + Gemeindefehler aus den anderen Basisjahren"
         )
         out.append(g)
     cols = [

@@ -36,7 +36,9 @@ too. The model with the lowest BIC is used (BIC penalises parameters more, which
 8–29 observations).
 
 Only the *spread* of the chosen models is used: the projection keeps the scenario's own
-assumption as the centre, and a draw adds a centred deviation. For an ARIMA model a
+assumption as the centre, and a draw adds a centred deviation. The migration deviations
+are rescaled afterwards by a factor calibrated on the Kreis's backtest errors
+(:class:`dashboard.projection.calibration.DriverScale`); this module supplies their shape. For an ARIMA model a
 deviation is a sum of innovations weighted by the model's impulse responses,
 ``d_h = sum_{j<=h} psi_{h-j} eps_j``. For the random-walk-type levels (TFR, e0) only
 innovations after the base year count, so the deviation's variance equals the model's

@@ -24,6 +24,10 @@ Method (documented for the Methodik page)
    (``engine="kernel"``, float64, the reference) or :func:`fast_step` (default,
    float32, the same arithmetic without the component bookkeeping; a test checks that
    both agree).
+   The migration deviations of a draw are multiplied by a scale ``c`` drawn from its
+   posterior, calibrated on the Kreis's backtest errors (:class:`DriverScale` in
+   :mod:`dashboard.projection.calibration`): the driver model sets how the spread grows
+   and correlates over the horizon, the Kreis's realised errors set its size.
 3. **Municipal error.** The extra error of a municipality beyond the Kreis-wide drivers
    (:mod:`dashboard.projection.calibration`) multiplies its population in each draw by
    ``exp(e)``, after which the municipalities of a draw are rescaled to the draw's Kreis
@@ -45,12 +49,16 @@ import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES, PLANNING_AGE_GROUPS
 from dashboard.data import data_version
+from dashboard.projection.backtest import backtest
 from dashboard.projection.calibration import (
+    DriverScale,
     MunicipalErrorModel,
+    fit_driver_scale,
     fitted_municipal_error,
+    model_rows,
     municipal_error_draws,
 )
-from dashboard.projection.drivers import DriverDraws, draw_drivers
+from dashboard.projection.drivers import DRIVERS, DriverDraws, draw_drivers, fitted_models
 
 #: Quantile columns of :attr:`ProbabilisticResult.quantiles` -> probability.
 QUANTILES: dict[str, float] = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q975": 0.975}
@@ -62,6 +70,9 @@ DEFAULT_SEED: int = 20241231
 FULL_DRAWS: int = 1000
 #: Draws used in interactive views (the app's charts, notebooks).
 INTERACTIVE_DRAWS: int = 200
+#: Draws of the simulations behind the calibration of the driver scale: fixed, so that the
+#: calibration (and with it every interval) does not depend on how many draws a view asks for.
+CALIBRATION_DRAWS: int = 1000
 
 _GROUP_STARTS = np.array([lo for lo, _ in PLANNING_AGE_GROUPS.values()])
 
@@ -491,6 +502,7 @@ class ProbabilisticResult:
     quantiles : ``ags, municipality, year, quantity, q025, q10, q50, q90, q975`` (persons);
         quantities as :data:`QUANTITIES`; the base year has zero width.
     municipal_error : the extra municipal error model applied (None = drivers only).
+    driver_scale : the calibrated scale of the migration driver (None = the model's own).
     floored : persons of net emigration floored at zero, summed over draws and years.
     """
 
@@ -500,6 +512,7 @@ class ProbabilisticResult:
     quantiles: pd.DataFrame = field(repr=False)
     municipal_error: MunicipalErrorModel | None
     floored: float
+    driver_scale: DriverScale | None = None
 
     def bands(self, quantity: str = "population") -> pd.DataFrame:
         """Long frame ``ags, year, lower, upper, level`` (level 0.8 / 0.95) for band drawing."""
@@ -550,6 +563,92 @@ def _default_municipal_error() -> MunicipalErrorModel:
     return fitted_municipal_error()
 
 
+def apply_driver_scale(
+    drivers: DriverDraws, scale: DriverScale | None, *, seed: int | np.random.SeedSequence | None
+) -> DriverDraws:
+    """Multiply each draw's migration deviations by its own scale factor (see :class:`DriverScale`).
+
+    Parameters
+    ----------
+    drivers : centred driver deviations.
+    scale : the calibrated scale (None or :meth:`DriverScale.one`: unchanged).
+    seed : seed of the scale factors (one per draw).
+
+    Returns
+    -------
+    DriverDraws; fertility and life-expectancy deviations are left as they are.
+    """
+    if scale is None or scale.nu <= 0:
+        return drivers
+    c = scale.factors(drivers.n_draws, np.random.default_rng(seed))
+    dev = drivers.deviations.copy()
+    dev[:, DRIVERS.index("migration"), :] *= c[:, None]
+    return DriverDraws(years=drivers.years, deviations=dev, seed=drivers.seed)
+
+
+def kreis_scale_statistics(
+    errors: pd.DataFrame | None = None, *, draws: int = CALIBRATION_DRAWS, seed: int = DEFAULT_SEED
+) -> pd.DataFrame:
+    """Whitened Kreis backtest errors per base year, the input of :func:`fit_driver_scale`.
+
+    For every Kreis base year ``b`` of the backtest: the migration model is fitted on the
+    Kreis growth up to ``b`` (as in the backtest intervals), ``draws`` driver draws are run
+    through the Basis inputs for the case's horizons, and ``C_b`` is the covariance of the
+    log Kreis total at those horizons over the draws; ``q = e' C_b^-1 e`` with ``e`` the
+    case's log errors (log actual/predicted).
+
+    Parameters
+    ----------
+    errors : backtest model rows (default: :func:`model_rows` of the project's backtest);
+        only Kreis rows (``ags == "05358"``) are used.
+    draws, seed : of the simulations behind ``C_b`` (seeded per base year).
+
+    Returns
+    -------
+    DataFrame ``base_year, k, q`` (``k`` = number of horizons of the base year).
+    """
+    if errors is None:
+        return _kreis_scale_statistics(int(draws), int(seed), data_version()).copy()
+    return _scale_statistics(errors, draws, seed)
+
+
+@functools.lru_cache(maxsize=4)
+def _kreis_scale_statistics(draws: int, seed: int, token: tuple) -> pd.DataFrame:
+    return _scale_statistics(model_rows(backtest().table), draws, seed)
+
+
+def _scale_statistics(errors: pd.DataFrame, draws: int, seed: int) -> pd.DataFrame:
+    from dashboard.projection.base import start_year
+    from dashboard.projection.scenarios import Scenario
+
+    k_rows = errors[errors.ags.astype(str) == KREIS_AGS]
+    if k_rows.empty:
+        raise ValueError("the backtest table has no Kreis rows to calibrate the driver scale")
+    inputs = kernel_inputs(Scenario("basis", horizon=start_year() + int(k_rows.horizon.max())))
+    out = []
+    for base_year, g in k_rows.groupby("base_year"):
+        models = fitted_models(migration_until=int(base_year))
+        # entropy [seed, base year, 1]: independent of the interval draws ([seed, base year])
+        ss = np.random.SeedSequence([int(seed), int(base_year), 1])
+        d = draw_drivers(inputs.years, draws=draws, seed=ss, base_year=inputs.base_year, models=models)
+        lk = np.log(simulate(inputs, d).values[:, :, -1, 0])  # (draw, T+1) log Kreis total
+        h = g.horizon.to_numpy(int)
+        cov = np.atleast_2d(np.cov(lk[:, h], rowvar=False))
+        e = np.log(g.actual.to_numpy(float) / g.predicted.to_numpy(float))
+        out.append({"base_year": int(base_year), "k": len(h), "q": float(e @ np.linalg.solve(cov, e))})
+    return pd.DataFrame(out, columns=["base_year", "k", "q"])
+
+
+def fitted_driver_scale() -> DriverScale:
+    """:class:`DriverScale` calibrated on every Kreis base year of the backtest (cached per data version)."""
+    return _fitted_driver_scale(data_version())
+
+
+@functools.lru_cache(maxsize=4)
+def _fitted_driver_scale(token: tuple) -> DriverScale:
+    return fit_driver_scale(kreis_scale_statistics())
+
+
 def project_probabilistic(
     scenario=None,
     *,
@@ -558,6 +657,7 @@ def project_probabilistic(
     municipal_error: bool | MunicipalErrorModel = True,
     spread: float = 1.0,
     engine: str = "fast",
+    driver_scale: bool | DriverScale = True,
 ) -> ProbabilisticResult:
     """Probabilistic projection around a scenario (memoised on all arguments and the data version).
 
@@ -571,6 +671,9 @@ def project_probabilistic(
     spread : multiplies every driver deviation (1 = as estimated, 0 = no variance: every
         draw equals the deterministic projection).
     engine : ``"fast"`` (float32) or ``"kernel"`` (float64 reference kernel).
+    driver_scale : True = the migration driver's scale calibrated on the Kreis backtest
+        (:func:`fitted_driver_scale`), False = the driver model's own spread, or a
+        :class:`DriverScale`.
 
     Returns
     -------
@@ -582,20 +685,30 @@ def project_probabilistic(
         scenario = PRESETS["basis"]
     if isinstance(municipal_error, bool):
         municipal_error = _default_municipal_error() if municipal_error else None
+    if isinstance(driver_scale, bool):
+        driver_scale = fitted_driver_scale() if driver_scale else None
     return _project_probabilistic(
-        scenario, int(draws), seed, municipal_error, float(spread), engine, data_version()
+        scenario,
+        int(draws),
+        seed,
+        municipal_error,
+        float(spread),
+        engine,
+        data_version(),
+        driver_scale=driver_scale,
     )
 
 
 @functools.lru_cache(maxsize=16)
 def _project_probabilistic(
-    scenario, draws, seed, municipal_error, spread, engine, token: tuple = ()
+    scenario, draws, seed, municipal_error, spread, engine, token: tuple = (), driver_scale=None
 ) -> ProbabilisticResult:
     """Cached worker of :func:`project_probabilistic` (``token`` = data version)."""
     inputs = kernel_inputs(scenario)
     ss = np.random.SeedSequence(seed)
-    s_drivers, s_muni = ss.spawn(2)
+    s_drivers, s_muni, s_scale = ss.spawn(3)  # the first two as before the scale existed
     d = draw_drivers(inputs.years, draws=draws, seed=s_drivers, base_year=inputs.base_year)
+    d = apply_driver_scale(d, driver_scale, seed=s_scale)
     if spread != 1.0:
         d = DriverDraws(years=d.years, deviations=d.deviations * spread, seed=d.seed)
     sim = simulate(inputs, d, municipal_error=municipal_error, seed=s_muni, engine=engine)
@@ -606,4 +719,5 @@ def _project_probabilistic(
         quantiles=summarise(sim),
         municipal_error=municipal_error,
         floored=sim.floored,
+        driver_scale=driver_scale,
     )

@@ -27,6 +27,7 @@ from dashboard.data.measures import FIELDS_OF_ACTION, STATUSES, Catalogue, activ
 from dashboard.data.measures.catalogue import _valid_url
 from dashboard.figures.labels import PLANNING_GROUP_LABELS, WK, fmt_int, fmt_signed_int, wk_counts
 from dashboard.figures.measures import age_band_text, area_name, indicator_text, signed_pct
+from dashboard.text import count_noun
 
 PAGE = "werkzeugkoffer"
 PATH = "/werkzeugkoffer"
@@ -352,18 +353,63 @@ def cards_view(
     urls = cat.sources.groupby("measure_id", sort=False).url.agg(list).to_dict()
     served = served_texts(cat)
     label = _model.preset_label(spec.key)
-    cards = [
-        measure_card(
-            r,
-            urls.get(r.id, []),
-            served.get(r.id, ""),
-            total if r.age_band_basis == "all ages" else per.get(r.id, []),
-            scenario_label=label,
-            highlight=(r.id == highlight),
+    groups: dict[str, list] = {}
+    for r in found.itertuples(index=False):
+        groups.setdefault(str(r.field_of_action), []).append(
+            measure_card(
+                r,
+                urls.get(r.id, []),
+                served.get(r.id, ""),
+                total if r.age_band_basis == "all ages" else per.get(r.id, []),
+                scenario_label=label,
+                highlight=(r.id == highlight),
+            )
         )
-        for r in found.itertuples(index=False)
-    ] or [html.P(T["none_found"])]
-    return {"origin": origin, "summary": summary, "notice": notice, "cards": cards}
+    if not groups:
+        return {"origin": origin, "summary": summary, "notice": notice, "cards": [html.P(T["none_found"])]}
+    return {
+        "origin": origin,
+        "summary": summary,
+        "notice": notice,
+        "cards": field_groups(groups, found, highlight=highlight, expand=bool(field or group or text)),
+    }
+
+
+#: Up to this many measures the list is shown with every Handlungsfeld open.
+OPEN_ALL_UP_TO = 12
+
+
+def field_groups(
+    groups: dict[str, list], found: pd.DataFrame, *, highlight: str | None, expand: bool
+) -> list:
+    """Cards grouped by Handlungsfeld in collapsible sections (a long list stays short on a phone).
+
+    All sections are open for short lists or a view filtered by field, age group or text (``expand``); otherwise only the
+    section of the highlighted measure, else the first one. Each section ends with a link
+    back up to the filters.
+    """
+    show_all = expand or len(found) <= OPEN_ALL_UP_TO or len(groups) == 1
+    hl_field = (
+        str(found.loc[found.id == highlight, "field_of_action"].iloc[0])
+        if highlight and (found.id == highlight).any()
+        else None
+    )
+    first_open = hl_field or next(iter(groups))
+    out = []
+    for k, (name, cards) in enumerate(groups.items()):
+        out.append(
+            html.Details(
+                [
+                    html.Summary(f"{name} ({count_noun(len(cards), 'Maßnahme', 'Maßnahmen')})"),
+                    html.Div(cards, className="wk-cards"),
+                    html.P(html.A(T["to_filters"], href="#wk-filter", className="wk-top")),
+                ],
+                open=show_all or name == first_open,
+                className="wk-field-group",
+                id=f"wk-feld-{k}",
+            )
+        )
+    return out
 
 
 def gaps_view(*, ags: str, year: int, spec: _model.ScenarioSpec) -> dict:

@@ -63,6 +63,30 @@ def region_population(ags: str, spec: _model.ScenarioSpec):
     return _model.region_population(spec, ags)
 
 
+def _print_history(fig):
+    """The history chart at print size: census labels above the plot (never over the points
+    of 2022–2024), the legend below the year labels (never over them)."""
+    _fixed(fig, BRIEF_WIDTH, 232, bottom=64)
+    fig.update_layout(
+        margin={"t": 50},
+        legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": {"size": 9}},
+    )
+    for ann in fig.layout.annotations:
+        ann.update(
+            text=ann.text.split("<br>")[0],
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            xanchor="center",
+            xshift=0,
+            yshift=2,
+            font={"size": 9},
+            bgcolor=None,
+        )
+    fig.update_xaxes(automargin=True)
+    return fig
+
+
 def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     """The brief's three charts (fixed size for print)."""
     res = _model.result(spec)
@@ -81,8 +105,9 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
         title_text=f"Altersaufbau 2045 (Umriss: {_model.base_year()})",
         legend={
             "orientation": "h",
-            "yanchor": "top",
-            "y": -0.14,
+            "yref": "container",  # below the tick labels, whatever the plot height
+            "yanchor": "bottom",
+            "y": 0,
             "x": 0,
             "font": {"size": 9},
             "entrywidth": 150,
@@ -91,12 +116,12 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     pyr.update_xaxes(title=None)
     pyr.update_yaxes(title=None)
     return {
-        "trend": _fixed(
-            trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators), BRIEF_WIDTH, 220
+        "trend": _print_history(
+            trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators)
         ),
-        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 290, bottom=90),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 262, bottom=84),
         "groups": _fixed(
-            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 280
+            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 258
         ),
     }
 
@@ -196,14 +221,11 @@ def headline(ags: str, spec: _model.ScenarioSpec) -> html.P:
 def brief(ags: str, spec: _model.ScenarioSpec) -> list:
     """The printable article's content."""
     f = figures(ags, spec)
-    label = _model.preset_label(spec.key)
-    params = ", ".join(f"{k} = {v}" for k, v in spec.query().items() if k != "szenario")
     return [
         html.H1(f"Kurzbericht: {region_name(ags)}", id="kb-title"),
         html.P(
             [
-                html.Strong(f"Szenario: {label}"),
-                f" ({params})" if params else "",
+                html.Strong(f"Szenario: {_model.describe_scenario(spec)}"),
                 " · ",
                 T["data_stand"].format(year=_model.base_year()),
             ],

@@ -270,7 +270,7 @@ def layout(entwurf=None, **_query) -> html.Div:
             html.P(A["intro"]),
             html.Div(id="vw-message", **{"aria-live": "polite"}),
             dcc.Store(id="vw-rev", data=0),
-            dcc.Store(id="vw-entwurf", data=entwurf if isinstance(entwurf, str) else None),
+            dcc.Store(id="vw-entwurf-id", data=entwurf if isinstance(entwurf, str) else None),
             html.Div(body(entwurf), id="vw-body"),
         ]
     )
@@ -363,7 +363,7 @@ def create_account(n, name, role, password, rev):
 @callback(
     Output("vw-body", "children"),
     Input("vw-rev", "data"),
-    State("vw-entwurf", "data"),
+    State("vw-entwurf-id", "data"),
     prevent_initial_call=True,
 )
 def refresh(_rev, entwurf):

@@ -141,6 +141,7 @@ def layout(
             dcc.Store(id="wk-spec", data=spec.query()),
         ],
         className="controls wk-controls",
+        id="wk-filter",
         role="search",
         **{"aria-label": "Filter"},
     )

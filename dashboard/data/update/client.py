@@ -45,6 +45,7 @@ backoff doubles instead (:func:`backoff_delays`).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import logging
 import re
@@ -80,11 +81,11 @@ def backoff_delays(attempts: int = ATTEMPTS, first: float = FIRST_DELAY) -> list
 
 def import_pystatis():
     """Import pystatis or raise :class:`UpdateError` (``pystatis_missing``) with the install command."""
-    try:
-        import pystatis
-        from pystatis import config as _config  # noqa: F401 (the module we configure)
-    except ImportError as exc:
-        raise UpdateError("pystatis_missing", UPDATE["pystatis_missing"]) from exc
+    if importlib.util.find_spec("pystatis") is None:  # optional: installed with --no-deps
+        raise UpdateError("pystatis_missing", UPDATE["pystatis_missing"])
+    import pystatis
+    from pystatis import config as _config  # noqa: F401 (the module we configure)
+
     return pystatis
 
 
@@ -205,16 +206,12 @@ def _status_of(exc: BaseException) -> int | None:
 def classify(exc: BaseException) -> _Failure | None:
     """Map an exception raised inside pystatis to a failure kind (``None``: not ours, re-raise)."""
     import requests
-
-    try:
-        from pystatis.exception import (
-            DestatisStatusError,
-            NoNewerDataError,
-            PystatisConfigError,
-            TableNotFoundError,
-        )
-    except ImportError:  # pragma: no cover (pystatis was imported before)
-        DestatisStatusError = NoNewerDataError = PystatisConfigError = TableNotFoundError = ()  # noqa: N806
+    from pystatis.exception import (  # pystatis is imported: only its calls raise these
+        DestatisStatusError,
+        NoNewerDataError,
+        PystatisConfigError,
+        TableNotFoundError,
+    )
 
     if isinstance(exc, requests.exceptions.HTTPError):
         status = _status_of(exc) or (exc.response.status_code if exc.response is not None else None)

@@ -16,10 +16,15 @@ OS keyring (optional, only when the ``keyring`` package is installed): service
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
 from dataclasses import dataclass
 
+from dashboard.text import UPDATE
+
 KEYRING_SERVICE = "kreis-dueren-2030"
+LOG = logging.getLogger("dashboard.data.update")
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,16 @@ def env_names(service: str) -> tuple[str, str]:
 
 
 def _from_keyring(service: str) -> Credentials | None:
-    try:
-        import keyring  # optional
-    except ImportError:
+    if importlib.util.find_spec("keyring") is None:  # optional: not a dependency
         return None
+    import keyring
+
     try:
         user = keyring.get_password(KEYRING_SERVICE, f"{service}-username")
         pw = keyring.get_password(KEYRING_SERVICE, f"{service}-password") or ""
-    except Exception:  # noqa: BLE001 (a keyring backend may fail in many ways: then there is none)
+    except Exception as exc:  # noqa: BLE001 (a keyring backend may fail in many ways: then there is none)
+        # said, not hidden: the type only (a backend's message might echo what it was asked for)
+        LOG.warning(UPDATE["keyring_failed"].format(service=service, error=type(exc).__name__))
         return None
     return Credentials(user, pw, "keyring") if user else None
 
