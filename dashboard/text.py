@@ -1090,7 +1090,6 @@ UPLOAD_NOTES: dict[str, str] = {
         "Die Datei „{name}“ wurde nicht hochgeladen: Sie ist {size} MB groß, erlaubt sind höchstens "
         "{limit} MB."
     ),
-    "checking": "Die Datei „{name}“ wird geprüft …",
 }
 
 ADMIN: dict[str, str] = {
@@ -1405,7 +1404,6 @@ HEADLINE: dict[str, str] = {
     "up": "die Zahl {group} steigt um {n} ({pct})",
     "down": "die Zahl {group} sinkt um {n} ({pct})",
     "and": ", ",
-    "then": "Bis {year}: {later} ({change}).",
 }
 #: Planning age groups in a sentence ("die Zahl … steigt"): genitive plural.
 GROUP_PHRASES: dict[str, str] = {

@@ -189,8 +189,9 @@ def test_upload_too_big_is_said_in_german_and_replaces_an_earlier_message(live_s
     limit_mb = fmt_int(UPLOAD_MAX_BYTES / 2**20)
     assert "„gross.csv“ wurde nicht hochgeladen" in note and f"höchstens {limit_mb} MB" in note, note
     assert not page.is_visible("#mt-upload-result"), earlier  # the earlier answer is not shown
-    # a file within the limit is checked by the server again; its answer replaces the note
+    # a file within the limit goes to the server again: the refusal note is gone, the answer shows
     page.set_input_files("#mt-upload input[type=file]", files=[{**small, "name": "wieder.csv"}])
     wait_until(page, "!document.querySelector('#mt-upload-result').hidden", timeout=60)
     assert page.text_content("#mt-upload-hinweis") == ""
+    wait_until(page, "document.querySelector('#mt-upload-result').textContent.trim().length > 0", timeout=60)
     assert page.console_errors == []

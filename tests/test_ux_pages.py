@@ -93,7 +93,6 @@ def test_brief_headline_sentence_is_made_of_the_brief_numbers(ctx, ags):
     change = pop[2030] / pop[base] - 1
     word = "kaum" if abs(change) < 0.01 else ("wächst" if change > 0 else "schrumpft")
     assert word in sentence and fmt_signed_pct(change) in sentence
-    assert f"Bis 2045: {fmt_int(pop[2045])}" in sentence
     ag = r.age_groups[(r.age_groups.ags == ags) & r.age_groups.year.isin([base, 2030])]
     p = ag.assign(age_group=ag.age_group.astype(str)).pivot(
         index="age_group", columns="year", values="population"

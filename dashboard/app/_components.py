@@ -278,8 +278,8 @@ def notice(text: str | Sequence, kind: str = "info") -> html.Div:
 def upload_area(upload: dcc.Upload, *, result_id: str, limit: int) -> html.Div:
     """An upload with its size limit said in German when a file is refused in the browser
     (``assets/upload-limit.js``): the component itself refuses a file over ``max_size``
-    without any callback. While a new file is checked, the earlier result (``result_id``) is
-    hidden and a note says which file is being checked."""
+    without any callback. The earlier result (``result_id``) is hidden while the refusal is
+    shown; a file within the limit goes to the server, whose answer replaces the result."""
     from dashboard.text import UPLOAD_NOTES
 
     note_id = f"{upload.id}-hinweis"
@@ -291,6 +291,5 @@ def upload_area(upload: dcc.Upload, *, result_id: str, limit: int) -> html.Div:
             "data-upload-note": note_id,
             "data-upload-result": result_id,
             "data-upload-too-big": UPLOAD_NOTES["too_big"],
-            "data-upload-checking": UPLOAD_NOTES["checking"],
         },
     )

@@ -90,13 +90,13 @@ MIN_GROUP = 50
 
 
 def headline_sentence(
-    indicators: pd.DataFrame, age_groups: pd.DataFrame, *, ags: str, year: int = 2030, later: int = 2045
+    indicators: pd.DataFrame, age_groups: pd.DataFrame, *, ags: str, year: int = 2030
 ) -> str:
     """One plain German sentence from the numbers, for the top of a brief.
 
     "Heimbach (Stadt) verändert sich kaum bis 2030 (−0,4 %; 4.521 → 4.503 Einwohnerinnen und
     Einwohner); die Zahl der Menschen ab 80 Jahren steigt um 48 (+12,3 %), die Zahl der 3- bis
-    5-Jährigen (Kita-Alter) sinkt um 11 (−10,4 %). Bis 2045: 4.350 (−3,8 %)."
+    5-Jährigen (Kita-Alter) sinkt um 11 (−10,4 %)."
 
     The trend word follows the relative change to ``year`` (|change| < 1 %: "verändert sich kaum",
     < 3 %: "wächst/schrumpft leicht", else "deutlich"). The groups named are the planning age
@@ -110,7 +110,7 @@ def headline_sentence(
     """
     base = int(indicators.year.min())
     pop = indicators[indicators.ags == ags].set_index("year").population
-    now, then, last = float(pop[base]), float(pop[year]), float(pop[later])
+    now, then = float(pop[base]), float(pop[year])
     change = then / now - 1
     trend = (
         "flat"
@@ -136,7 +136,7 @@ def headline_sentence(
                 group=GROUP_PHRASES.get(g, g), n=fmt_int(abs(d)), pct=fmt_signed_pct(rel[g])
             )
         )
-    sentence = HEADLINE["sentence"].format(
+    return HEADLINE["sentence"].format(
         name=region_name(ags),
         trend=HEADLINE[trend],
         year=year,
@@ -144,9 +144,4 @@ def headline_sentence(
         now=fmt_int(now),
         later=fmt_int(then),
         groups=HEADLINE["and"].join(clauses),
-    )
-    return (
-        sentence
-        + " "
-        + HEADLINE["then"].format(year=later, later=fmt_int(last), change=fmt_signed_pct(last / now - 1))
     )

@@ -66,7 +66,7 @@ def region_population(ags: str, spec: _model.ScenarioSpec):
 def _print_history(fig):
     """The history chart at print size: census labels above the plot (never over the points
     of 2022–2024), the legend below the year labels (never over them)."""
-    _fixed(fig, BRIEF_WIDTH, 232, bottom=64)
+    _fixed(fig, BRIEF_WIDTH, 184, bottom=64)
     fig.update_layout(
         margin={"t": 50},
         legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": {"size": 9}},
@@ -119,9 +119,9 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
         "trend": _print_history(
             trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators)
         ),
-        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 262, bottom=84),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 240, bottom=84),
         "groups": _fixed(
-            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 258
+            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 236
         ),
     }
 
