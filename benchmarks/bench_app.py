@@ -5,7 +5,9 @@
    and JSON serialisation are included, but no network) many times with varying inputs:
    the scenario slider (every call a new, not yet memoised scenario), the municipality
    switch on "Gemeinde" (two callbacks: charts and pyramid), the indicator switch on
-   "Übersicht". Prints p50/p95 in ms.
+   "Übersicht", and one local-scenario interaction ("Neubau hinzufügen" on /szenarien: the
+   store update and every callback it triggers, each call a new local scenario). Prints
+   p50/p95 in ms.
 2. Time to interactive of the first page ("/") in headless Debian chromium: from
    navigation start until the map and the small multiples are drawn and the network is
    idle (warm server, fresh browser context per run). Prints each run and the median.
@@ -50,13 +52,15 @@ def _output_key(outputs: list[tuple]) -> str:
     raise KeyError(outputs[0])
 
 
-def _payload(outputs: list[tuple], inputs: list[tuple], changed: str) -> dict:
+def _payload(outputs: list[tuple], inputs: list[tuple], changed: str, state: list[tuple] = ()) -> dict:
     return {
         "output": _output_key(outputs),
-        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if len(outputs) > 1
+        else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         "changedPropIds": [changed],
-        "state": [],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
     }
 
 
@@ -88,6 +92,7 @@ def server_times(calls: int) -> dict[str, list[float]]:
         ("sz-headline-sub", "children"),
         ({"type": "query", "page": "szenarien"}, "data"),
         ({"type": "sel", "page": "szenarien"}, "data"),
+        ("sz-brief-link", "href"),
     ]
 
     def slider(k):
@@ -103,13 +108,15 @@ def server_times(calls: int) -> dict[str, list[float]]:
                 ("sz-e0", "value", 0.0),
                 ("sz-wanderung", "value", w),
                 ("sz-vergleich", "value", []),
+                ("sz-lokal", "data", None),
             ],
             "sz-wanderung.value",
+            [("sz-saved", "data", None)],
         )
 
     def slider_compare(k):
         p = slider(k + 500)
-        p["inputs"][-1]["value"] = ["zuwanderung_hoch", "geburten_niedrig"]
+        p["inputs"][-2]["value"] = ["zuwanderung_hoch", "geburten_niedrig"]
         return p
 
     gm_out = [
@@ -140,6 +147,7 @@ def server_times(calls: int) -> dict[str, list[float]]:
                 ("gm-jahr", "value", int(rng.integers(2024, 2046))),
             ],
             "gm-ags.value",
+            [("gm-lokal", "data", None)],
         )
 
     ue_out = [
@@ -173,15 +181,108 @@ def server_times(calls: int) -> dict[str, list[float]]:
                 ("sz-tfr", "value", 1.4),
                 ("sz-e0", "value", 0.5),
                 ("sz-wanderung", "value", w),
+                ("sz-lokal", "data", None),
             ],
             "sz-wanderung.value",
         )
+
+    def local_chain(k) -> list[dict]:
+        """One "Neubau hinzufügen" on /szenarien: the panel's store update and every callback it
+        triggers (main chart/table/URL, effect on the age groups, entries list, fan chart), each
+        call a new, not yet memoised local scenario (dwellings 100 + k)."""
+        nideggen = "05358044"
+        fields = [
+            ("sz-nb-wohnungen", "value", str(100 + k)),
+            ("sz-nb-von", "value", 2026),
+            ("sz-nb-bis", "value", 2030),
+            ("sz-nb-ppw", "value", ""),
+            ("sz-nb-anteil", "value", ""),
+            ("sz-wg-saldo", "value", ""),
+            ("sz-wg-von", "value", None),
+            ("sz-wg-bis", "value", None),
+            ("sz-em-jahr", "value", 2027),
+            ("sz-em-personen", "value", ""),
+            ("sz-em-alter-von", "value", ""),
+            ("sz-em-alter-bis", "value", ""),
+            ("sz-em-dauerhaft", "value", ["ja"]),
+            ("sz-em-anteil", "value", ""),
+        ]
+        edit = _payload(
+            [("sz-lokal", "data"), ("sz-lokal-meldung", "children")],
+            [
+                ("sz-nb-add", "n_clicks", 1),
+                ("sz-wg-add", "n_clicks", None),
+                ("sz-em-add", "n_clicks", None),
+            ],
+            "sz-nb-add.n_clicks",
+            [("sz-lokal", "data", {}), ("sz-ags", "value", nideggen), *fields],
+        )
+        edit["inputs"].append([])  # the remove buttons (pattern ALL): none yet
+        local = {"neubau": f"{nideggen}:2026-2030:{100 + k}"}
+        main = slider(0)
+        main["inputs"][0]["value"] = nideggen
+        main["inputs"][4]["value"] = d["net_migration"]
+        main["inputs"][2]["value"] = d["tfr"]
+        main["inputs"][-1]["value"] = local
+        main["changedPropIds"] = ["sz-lokal.data"]
+        effect = _payload(
+            [("sz-lokal-wirkung", "figure"), ("sz-lokal-wirkung-tabelle", "children")],
+            [
+                ("sz-ags", "value", nideggen),
+                ("sz-lokal-jahr", "value", 2030),
+                ("sz-tfr", "value", d["tfr"]),
+                ("sz-e0", "value", 0.0),
+                ("sz-wanderung", "value", d["net_migration"]),
+                ("sz-lokal", "data", local),
+            ],
+            "sz-lokal.data",
+        )
+        entries = _payload([("sz-lokal-liste", "children")], [("sz-lokal", "data", local)], "sz-lokal.data")
+        fan = slider_fan(0)
+        fan["inputs"] = [
+            {"id": "sz-ags", "property": "value", "value": nideggen},
+            {"id": "sz-tfr", "property": "value", "value": d["tfr"]},
+            {"id": "sz-e0", "property": "value", "value": 0.0},
+            {"id": "sz-wanderung", "property": "value", "value": d["net_migration"]},
+            {"id": "sz-lokal", "property": "data", "value": local},
+        ]
+        fan["changedPropIds"] = ["sz-lokal.data"]
+        return [edit, main, effect, entries, fan]
+
+    def time_chain(n: int) -> dict[str, list[float]]:
+        parts: dict[str, list[float]] = {
+            "edit": [],
+            "main": [],
+            "effect": [],
+            "entries": [],
+            "fan": [],
+            "total": [],
+        }
+        for k in range(n):
+            total = 0.0
+            for name, body in zip(["edit", "main", "effect", "entries", "fan"], local_chain(k)):
+                t = time.perf_counter()
+                r = c.post("/_dash-update-component", json=body)
+                ms = (time.perf_counter() - t) * 1000
+                assert r.status_code == 200, (name, r.data[:300])
+                parts[name].append(ms)
+                total += ms
+            parts["total"].append(total)
+        return parts
 
     _model.warm_up()
     for f in (slider, region, pyramid, overview):  # one warm-up call each (imports, caches of data)
         time_requests(c, f, 1)
     assert d
+    time_chain(1)  # warm-up: household table, local code path
+    chain = time_chain(calls)
     return {
+        "Lokale Annahmen: Neubau hinzufügen – alle ausgelösten Callbacks zusammen": chain["total"],
+        "  davon Eintrag übernehmen (Speicher der Seite)": chain["edit"],
+        "  davon Hauptgrafik, Tabelle, Kennzahl, Link": chain["main"],
+        "  davon Wirkung auf die Planungsaltersgruppen": chain["effect"],
+        "  davon Liste der Einträge": chain["entries"],
+        "  davon Fächer (Basis-Streuung um den lokalen Pfad)": chain["fan"],
         "Szenarien: Regler – Fächer mit Intervallen (200 Simulationen)": time_requests(
             c, slider_fan, max(10, calls // 5)
         ),

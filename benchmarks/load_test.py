@@ -64,8 +64,8 @@ CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 # --------------------------------------------------------------------------- server
 
 
-def procfile_command() -> list[str]:
-    for line in (REPO / "Procfile").read_text(encoding="utf-8").splitlines():
+def procfile_command(repo: Path = REPO) -> list[str]:
+    for line in (repo / "Procfile").read_text(encoding="utf-8").splitlines():
         if line.startswith("web:"):
             return shlex.split(line.partition(":")[2])
     raise SystemExit("Procfile hat keinen 'web:'-Eintrag")
@@ -77,15 +77,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(
+    port: int, log_path: Path, repo: Path = REPO, env_extra: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """The checkout's Procfile command (gunicorn, run in ``repo`` so it serves that checkout's code)."""
     env = dict(os.environ, GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_MAX_REQUESTS="0", GUNICORN_ACCESSLOG="")
     env.pop("PORT", None)
     env.pop("DASHBOARD_DEBUG", None)
+    env.update(env_extra or {})
     log = open(log_path, "wb")  # noqa: SIM115 (closed with the process)
     proc = subprocess.Popen(
-        procfile_command(), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        procfile_command(repo),
+        cwd=repo,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"gunicorn endete beim Start (Status {proc.returncode}), siehe {log_path}")
@@ -98,7 +107,7 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
         except OSError:
             time.sleep(0.5)
     stop_server(proc)
-    raise SystemExit("gunicorn antwortete nicht innerhalb von 180 s")
+    raise SystemExit("gunicorn antwortete nicht innerhalb von 300 s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -359,13 +368,13 @@ def page_assets(port: int, path: str) -> list[str]:
     return re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/[^"]+)"', html)
 
 
-def page_paths() -> list[str]:
+def page_paths(repo: Path = REPO) -> list[str]:
     code = (
         "import json, dash, dashboard.app; print(json.dumps(sorted({p['relative_path'] "
         "for p in dash.page_registry.values() if not p['module'].endswith('not_found_404')}) or ['/']))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True, timeout=300
+        [sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True, timeout=300
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -530,16 +530,6 @@ SCENARIO: dict[str, str] = {
 }
 
 
-#: Navigation entries (path, German label). Werkzeugkoffer is built by the measures work.
-NAV = [
-    ("/", "Übersicht"),
-    ("/gemeinde", "Gemeinde"),
-    ("/szenarien", "Szenarien"),
-    ("/kurzbericht", "Kurzbericht"),
-    ("/werkzeugkoffer", "Werkzeugkoffer"),
-    ("/methodik", "Daten & Methodik"),
-]
-
 # --------------------------------------------------------------------------- page texts
 
 #: Sources shown on "Daten & Methodik": (what, publisher, table, stand, census basis, licence).
@@ -1517,4 +1507,98 @@ BASE_INPUTS: dict[str, str] = {
     "src_sex_est": "letzte amtliche Anteile, an die amtliche Kreissumme angepasst",
     "src_structure_est": "Schätzung: Zensus-2011-Gitter, an amtliche Kreis- und Gemeindesummen angepasst",
     "src_single_est": "Zerlegung der amtlichen Altersgruppen (PCHIP, oberste Gruppe nach der Sterbetafel)",
+}
+
+# --------------------------------------------------------------------------------------------
+# Local scenarios: Neubau, own migration, one-off changes; saved scenarios (issue 13)
+# --------------------------------------------------------------------------------------------
+
+LOCAL: dict[str, str] = {
+    "title": "Lokale Annahmen für {name}",
+    "intro": (
+        "Was die Gemeinde plant, kommt zu den Annahmen für den ganzen Kreis hinzu: geplante Wohnungen "
+        "(Neubau), ein eigener Wanderungssaldo der Gemeinde und einmalige Veränderungen wie ein neues "
+        "Pflegeheim. Die Wirkung sehen Sie unten für die Planungsaltersgruppen."
+    ),
+    "pick_municipality": "Bitte wählen Sie oben eine Gemeinde, um lokale Annahmen einzugeben.",
+    "none": "Noch keine lokalen Annahmen.",
+    "entries": "Eingetragene lokale Annahmen",
+    "col_kind": "Art",
+    "col_what": "Angabe",
+    "col_remove": "Entfernen",
+    "kind_new_housing": "Neubau",
+    "kind_own_migration": "Eigener Wanderungssaldo",
+    "kind_one_off": "Einmalige Veränderung",
+    "remove": "Entfernen",
+    "remove_label": "{what} entfernen",
+    "nb_legend": "Neubau: geplante Wohnungen",
+    "nb_dwellings": "Zahl der Wohnungen",
+    "nb_from": "fertig ab Jahr",
+    "nb_to": "bis Jahr",
+    "nb_ppd": "Personen je Wohnung (leer: {default} – mittlere Haushaltsgröße {name}, Zensus 2022)",
+    "share": (
+        "Anteil der Zuziehenden aus anderen Gemeinden des Kreises in % (leer: 0 % – keine amtliche Zahl; "
+        "sie werden dort anteilig abgezogen)"
+    ),
+    "nb_add": "Neubau hinzufügen",
+    "wg_legend": "Eigener Wanderungssaldo der Gemeinde",
+    "wg_net": "Wanderungssaldo (Personen je Jahr; negativ: mehr Fort- als Zuzüge)",
+    "wg_from": "von Jahr (leer: ab {first})",
+    "wg_to": "bis Jahr (leer: bis 2045)",
+    "wg_add": "Wanderungssaldo übernehmen",
+    "em_legend": "Einmalige Veränderung (z. B. Pflegeheim eröffnet, Unterkunft schließt)",
+    "em_year": "Jahr",
+    "em_persons": "Personen (Zuzug positiv, Fortzug negativ)",
+    "em_age_from": "Alter von",
+    "em_age_to": "Alter bis",
+    "em_permanent": "Plätze bleiben belegt (Verstorbene werden jedes Jahr ersetzt; nur bei Zuzug)",
+    "em_add": "Veränderung hinzufügen",
+    "added": "Übernommen: {what}.",
+    "removed": "Entfernt: {what}.",
+    "empty_field": "{label}: bitte eine Zahl eingeben.",
+    "effect_title": "Wirkung auf die Planungsaltersgruppen",
+    "effect_year": "Stichtag der Wirkung",
+    "effect_reference_basis": "Basis",
+    "effect_reference_own": "ohne lokale Annahmen",
+    "effect_col_group": "Altersgruppe",
+    "effect_col_without": "{reference}",
+    "effect_col_with": "mit lokalen Annahmen",
+    "effect_col_diff": "Differenz",
+    "effect_note": (
+        "Personen am 31.12. des gewählten Jahres. Vergleich: dieselben Kreisannahmen ohne lokale Annahmen. "
+        "Neubau: Wohnungen × Personen je Wohnung, Altersprofil der Zuzüge über die Kreisgrenze 2020–2024; "
+        "Zuzug zur Jahresmitte, danach altern, sterben und bekommen die Zugezogenen Kinder wie alle anderen."
+    ),
+    "gemeinde_note": "Die übrigen Grafiken dieser Seite zeigen die Basis ohne lokale Annahmen.",
+    "open_in_scenarios": "Mit diesen lokalen Annahmen im Szenario-Vergleich öffnen",
+    "fan_note_local": (
+        " Mit lokalen Annahmen: Streuung der Simulation ohne lokale Annahmen um den Pfad mit ihnen (gleiches "
+        "Verfahren wie beim eigenen Szenario). Die lokalen Annahmen selbst gelten dabei als sicher – ob, wann "
+        "und wie dicht gebaut wird, ist im Band nicht enthalten."
+    ),
+    "saved_title": "Gespeicherte Szenarien",
+    "saved_for": "Gespeicherte Szenarien mit lokalen Annahmen für {name}",
+    "saved_none": "Noch keine gespeicherten Szenarien.",
+    "saved_item": "{title} – {who}, {when}",
+    "save_legend": "Szenario speichern und teilen",
+    "save_login": "Zum Speichern melden Sie sich bitte an (Rolle „planung“ oder „pflege“).",
+    "save_login_link": "Anmelden",
+    "save_name": "Name des Szenarios",
+    "save_description": "Beschreibung (optional)",
+    "save_button": "Szenario speichern",
+    "saved_ok": "Gespeichert als „{title}“. Link zum Teilen (nur lesend):",
+    "permalink_label": "Link zum gespeicherten Szenario",
+    "permalink_copy": "Link kopieren",
+    "opened": (
+        "Gespeichertes Szenario „{title}“ von {who} vom {when} (nur lesend). {description}"
+        "Wenn Sie etwas ändern, entsteht ein neues, ungespeichertes Szenario."
+    ),
+    "opened_withdrawn": "Dieses Szenario wurde am {when} von {who} zurückgezogen.",
+    "open_failed": "Das gespeicherte Szenario lässt sich nicht öffnen: {why}",
+    "json_legend": "Szenario als Datei",
+    "json_download": "Szenario herunterladen (JSON)",
+    "json_upload": "Szenario-Datei hochladen (JSON)",
+    "json_upload_hint": "Datei hierher ziehen oder klicken (höchstens 64 KB)",
+    "json_loaded": "Szenario aus {name} übernommen.",
+    "json_failed": "Die Datei {name} wurde nicht übernommen: {why}",
 }

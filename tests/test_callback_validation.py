@@ -50,12 +50,16 @@ def _out(outputs) -> str:
     )
 
 
-def _prop(cid: str) -> str:
-    if cid.endswith("-los") or cid == "sz-reset":
+#: Stores of the scenario page (their property is ``data``): local inputs, the opened saved scenario.
+STORES = ("sz-lokal", "sz-saved")
+
+
+def _prop(cid) -> str:
+    if str(cid).endswith("-los") or cid == "sz-reset":
         return "n_clicks"
     if cid == "sz-ziel":  # an input of the target callback: Enter in the box
         return "n_submit"
-    return "data" if cid == "sz-lokal" else "value"
+    return "data" if cid in STORES else "value"
 
 
 def payload(outputs, inputs, state=(), changed=None) -> dict:
@@ -64,17 +68,8 @@ def payload(outputs, inputs, state=(), changed=None) -> dict:
         "outputs": [{"id": i, "property": p} for i, p in outputs]
         if len(outputs) > 1
         else {"id": outputs[0][0], "property": outputs[0][1]},
-        "inputs": [
-            {
-                "id": i,
-                "property": "n_clicks" if i.endswith("-los") or i == "sz-reset" else "value",
-                "value": v,
-            }
-            for i, v in inputs
-        ],
-        "state": [
-            {"id": i, "property": "data" if i == "sz-lokal" else "value", "value": v} for i, v in state
-        ],
+        "inputs": [{"id": i, "property": _prop(i), "value": v} for i, v in inputs],
+        "state": [{"id": i, "property": "data" if i in STORES else "value", "value": v} for i, v in state],
         "changedPropIds": [f"{changed}.value"] if changed else [],
     }
 
@@ -122,7 +117,7 @@ def test_scenario_callback_reports_bad_inputs(base_url, bad):
         ("sz-vergleich", []),
         ("sz-lokal", None),
     ]
-    status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
+    status, body = post(base_url, payload(outputs, inputs, state=[("sz-saved", None)], changed="sz-tfr"))
     assert status == 200, body
     resp = body["response"]
     message = text_of(resp["sz-headline-sub"]["children"])
@@ -152,7 +147,7 @@ def test_valid_inputs_carry_no_message(base_url):
         ("sz-vergleich", []),
         ("sz-lokal", None),
     ]
-    status, body = post(base_url, payload(outputs, inputs, changed="sz-tfr"))
+    status, body = post(base_url, payload(outputs, inputs, state=[("sz-saved", None)], changed="sz-tfr"))
     assert status == 200
     assert "Eingabe nicht verwendet" not in text_of(body["response"]["sz-headline-sub"]["children"])
 
@@ -229,3 +224,44 @@ def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
     resp = body["response"]
     assert expect in text_of(resp["sz-ziel-ergebnis"]["children"])
     assert "Geburtenrate" in text_of(resp["sz-ziel-ergebnis"]["children"])  # the tfr −5 is named too
+
+
+@pytest.mark.http
+@pytest.mark.parametrize(
+    "local",
+    [
+        {"neubau": "05358044:2026-2030:kaputt"},
+        {"neubau": ["05358044:2026-2030:200"], "einmalig": {"x": 1}},
+        {"wanderung_gemeinde": "05358012:" + "9" * 5000},
+        ["neubau"],
+        "05358044:2026-2030:200",
+        {"neubau": ";".join(["05358044:2026:1"] * 500)},
+    ],
+    ids=["bad-number", "wrong-types", "huge", "list", "text", "too-many"],
+)
+def test_hand_crafted_local_store_is_ignored_never_500(base_url, local):
+    """The local-inputs store can only hold what the panel wrote; anything else means no local inputs."""
+    outputs = [
+        ("sz-chart", "figure"),
+        ("sz-table-box", "children"),
+        ("sz-headline", "children"),
+        ("sz-headline-sub", "children"),
+        (Q_OUT, "data"),
+        (S_OUT, "data"),
+        ("sz-brief-link", "href"),
+    ]
+    inputs = [
+        ("sz-ags", "05358044"),
+        ("sz-kennzahl", "population"),
+        ("sz-tfr", None),
+        ("sz-e0", None),
+        ("sz-wanderung", None),
+        ("sz-vergleich", []),
+        ("sz-lokal", local),
+    ]
+    status, body = post(
+        base_url, payload(outputs, inputs, state=[("sz-saved", {"key": 1})], changed="sz-tfr")
+    )
+    assert status == 200, body
+    query = body["response"][json.dumps(Q_OUT, sort_keys=True, separators=(",", ":"))]["data"]
+    assert "neubau" not in query and "einmalig" not in query and "wanderung_gemeinde" not in query

@@ -139,6 +139,32 @@ def test_sliders_and_input_boxes(key):
     assert out[0] is szenarien.dash.no_update and p.label in out[2] and "Nicht übernommen" in out[2]
 
 
+@pytest.mark.parametrize("key", [p.key for p in S.PARAMETERS if p.many])
+def test_local_panel_carries_the_list_parameter(key):
+    """The list-valued (local) parameters have no slider: on /szenarien and /gemeinde a value in
+    the link is in the panel's store (``sz-lokal`` / ``gm-lokal``, the exact link text) and listed
+    as an entry; the controls' spec and the panel's JSON download carry it."""
+    from dashboard.app import _local_panel
+    from dashboard.app.pages import gemeinde, szenarien
+    from dashboard.projection.local import describe
+    from dashboard.projection.scenario_file import from_json
+    from tests.test_app_layouts import find
+
+    p = S.PARAMETER[key]
+    good, _ = EXAMPLES[key]
+    value = p.parse(good)
+    text, ags = p.to_text(value), value[0].ags
+    entry = describe(S.ScenarioSpec(**{p.key: value}).local)[0]
+    for page, prefix in ((szenarien, "sz"), (gemeinde, "gm")):
+        lay = page.layout(ags=ags, **{p.url_key: good})
+        assert find(lay, f"{prefix}-lokal").data == {p.url_key: text}
+        assert entry in str(find(lay, f"{prefix}-lokal-liste"))
+    spec = szenarien.own_spec(*[None] * len(szenarien.CONTROLLED), listed={p.url_key: text})
+    assert getattr(spec, p.key) == value and getattr(spec.scenario().local, p.key) == value
+    doc = from_json(_local_panel.download(spec)["content"])
+    assert getattr(doc.scenario.local, p.key) == value
+
+
 def _assumptions():
     from dashboard.projection import estimate_assumptions
 

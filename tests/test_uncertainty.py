@@ -414,3 +414,20 @@ def test_production_intervals_use_the_calibrated_scale():
     assert sorted(s.base_years) == sorted(kreis.base_year.unique())
     r = unc.project_probabilistic(BASIS, draws=60, seed=3)
     assert r.driver_scale == s
+
+
+def test_backtest_intervals_calibrate_the_scale_without_the_evaluated_base_year(monkeypatch):
+    seen = []
+    real = covmod.fit_driver_scale
+
+    def spy(stats):
+        seen.append(tuple(sorted(int(b) for b in stats.base_year)))
+        return real(stats)
+
+    monkeypatch.setattr(covmod, "fit_driver_scale", spy)
+    iv = covmod._backtest_intervals.__wrapped__(40, 3, ())
+    all_bases = tuple(sorted(int(b) for b in unc.kreis_scale_statistics().base_year))
+    evaluated = sorted(int(b) for b in iv.base_year.unique())
+    assert len(seen) == len(evaluated)
+    for b, used in zip(evaluated, seen):
+        assert b not in used and set(used) | {b} == set(all_bases)

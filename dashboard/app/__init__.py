@@ -31,7 +31,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html
 from dashboard.app._query import install_callback_guard, install_page_guards
 from dashboard.app.auth import install_auth
 from dashboard.app.security import install_security
-from dashboard.figures.labels import NAV, T
+from dashboard.figures.labels import T
 from dashboard.settings import SETTINGS, warm_up_mode
 
 _HERE = Path(__file__).resolve().parent
@@ -71,11 +71,27 @@ app.index_string = INDEX
 server = app.server
 
 
+#: Pages registered with an ``order`` below this number are in the navigation, in that order
+#: (e.g. /verwaltung has 90: reached from the sign-in link, not the navigation).
+NAV_ORDER_LIMIT = 90
+
+
+def nav_entries() -> list[tuple[str, str]]:
+    """(path, German name) of the navigation, from Dash's page registry — the one place a page
+    declares its route, name and position (``dash.register_page(..., name=, order=)``)."""
+    pages = [p for p in dash.page_registry.values() if p.get("order") is not None]
+    return [
+        (p["path"], p["name"])
+        for p in sorted(pages, key=lambda p: p["order"])
+        if p["order"] < NAV_ORDER_LIMIT
+    ]
+
+
 def _nav_links(pathname: str | None, sel: dict | None) -> list:
     from dashboard.app._nav import nav_href
 
     out = []
-    for path, label in NAV:
+    for path, label in nav_entries():
         current = (pathname or "/") == path
         out.append(
             html.Li(

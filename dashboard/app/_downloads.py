@@ -350,7 +350,7 @@ def register(server: Flask) -> None:
             df = table(name, spec, ags)
         except KeyError:
             abort(404)
-        label = _model.preset_label(spec.key) if name in SCENARIO_TABLES else None
+        label = _model.spec_label(spec) if name in SCENARIO_TABLES else None
         download_name = file_name(name, ext, spec, ags)
         if ext == "csv":
             resp = send_file(

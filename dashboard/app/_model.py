@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -21,6 +23,8 @@ from dashboard.constants import (
     MUNICIPALITIES,
 )
 from dashboard.data import data_version
+from dashboard.projection.local import QUERY_KEYS as LOCAL_QUERY_KEYS
+from dashboard.projection.local import LocalScenario
 from dashboard.projection.scenarios import (
     BY_URL_KEY,
     CUSTOM,
@@ -101,10 +105,37 @@ def parse_scenario(szenario: str | None = None, *values: object, **url_values: o
 
     ``values`` are the parameters' URL values in table order (``tfr, e0, wanderung``);
     ``url_values`` by URL key. Pages that must say what they did not use call
-    :func:`spec_from_query`, which also returns the German problems.
+    :func:`spec_from_query`, which also returns the German problems. ``local``: a
+    :class:`LocalScenario` or a mapping holding the local link keys (:func:`parse_local`) that
+    replaces the local inputs of the values.
     """
+    loc = url_values.pop("local", None)
     q = {SCENARIO_URL_KEY: szenario, **dict(zip(BY_URL_KEY, values)), **url_values}
-    return spec_from_query({k: v for k, v in q.items() if v is not None})[0]
+    spec = spec_from_query({k: v for k, v in q.items() if v is not None})[0]
+    if loc is not None:
+        spec = spec.with_local(loc if isinstance(loc, LocalScenario) else parse_local(loc))
+    return spec
+
+
+def parse_local(query: Mapping | None) -> LocalScenario:
+    """Local inputs from URL or store values (``neubau``, ``wanderung_gemeinde``, ``einmalig``).
+
+    Invalid values give no local inputs: the page guard names them in the page
+    (:mod:`dashboard.app._query`), a callback store never holds them.
+    """
+    if not isinstance(query, Mapping):
+        return LocalScenario()
+    q = {k: query.get(k) for k in LOCAL_QUERY_KEYS.values() if isinstance(query.get(k), str)}
+    try:
+        return LocalScenario.from_query(q)
+    except ValueError:
+        return LocalScenario()
+
+
+def selection(spec: ScenarioSpec) -> dict[str, str | None]:
+    """The spec's values for the cross-page selection store (:meth:`ScenarioSpec.selection`:
+    every scenario key, ``None`` = not set, so earlier values are forgotten)."""
+    return spec.selection()
 
 
 def scenario_query(query: dict) -> dict:
@@ -152,6 +183,50 @@ def own_spec(values: dict) -> ScenarioSpec:
     return parse_scenario(CUSTOM, **own)
 
 
+def spec_label(spec: ScenarioSpec) -> str:
+    """German name of a spec: the preset's label (or "Eigenes Szenario"), "mit lokalen Annahmen"."""
+    base = preset_label(spec.key)
+    return f"{base} mit lokalen Annahmen" if spec.local else base
+
+
+def spec_from_scenario(scenario) -> ScenarioSpec:
+    """The spec of a model ``Scenario`` (e.g. from a saved or uploaded file).
+
+    A scenario whose Kreis-wide fields equal a preset's is that preset; anything else is an
+    own scenario (one value per Kreis-wide parameter of :data:`PARAMETERS`). The app projects to
+    2045: a scenario with another horizon or a migration factor other than 1 cannot be shown as
+    an own scenario and raises ``ValueError`` (German); so does a value outside a control's range.
+    """
+    from dashboard.projection import PRESETS
+
+    kreis = replace(scenario, local=LocalScenario())
+    for key, preset in PRESETS.items():
+        if replace(kreis, name=preset.name) == preset:
+            return ScenarioSpec(key).with_local(scenario.local)
+    if scenario.horizon != PRESETS["basis"].horizon or scenario.migration_factor != 1.0:
+        raise ValueError(
+            "Dieses Szenario lässt sich im Dashboard nicht einstellen (Zieljahr "
+            f"{scenario.horizon}, Wanderungsfaktor {scenario.migration_factor:g}); bitte nutzen Sie "
+            "dafür die Kommandozeile (python -m dashboard project --szenario-datei …)."
+        )
+    problems, own = [], {}
+    for p in PARAMETERS:
+        if p.target != "scenario":
+            continue
+        value = getattr(scenario, p.key)
+        if p.key == "e0_gain" and value == 0.0:
+            value = None  # the Scenario's default: no extra gain
+        if value is None:
+            continue
+        why = p.range_problem(value, p.ui_range)
+        if why:
+            problems.append(why)
+        own[p.key] = value
+    if problems:
+        raise ValueError(" ".join(problems))
+    return ScenarioSpec(CUSTOM, **own).with_local(scenario.local)
+
+
 def preset_keys() -> list[str]:
     from dashboard.projection import PRESETS
 
@@ -171,8 +246,9 @@ def describe_scenario(spec: ScenarioSpec) -> str:
     """
     from dashboard.text import fmt_num, fmt_signed_int
 
+    local = " mit lokalen Annahmen" if spec.local else ""  # the entries are listed with the assumptions
     if spec.key != CUSTOM:
-        return preset_label(spec.key)
+        return preset_label(spec.key) + local
     parts = []
     if spec.tfr is not None:
         parts.append(f"{fmt_num(spec.tfr, 2)} Kinder je Frau")
@@ -183,7 +259,7 @@ def describe_scenario(spec: ScenarioSpec) -> str:
     if spec.net_migration is not None:
         parts.append(f"Wanderungssaldo {fmt_signed_int(spec.net_migration)}")
     values = ", ".join(parts) if parts else "wie Basis"
-    return f"{preset_label(CUSTOM)} (eigene Annahmen: {values})"
+    return f"{preset_label(CUSTOM)} (eigene Annahmen: {values}){local}"
 
 
 def to_scenario(spec: ScenarioSpec):
@@ -256,6 +332,10 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
     the Basis's deterministic path, per region and year (relative spread of the Basis around
     the own scenario's path). This is an approximation: it keeps the Basis's relative
     uncertainty and does not re-run the draws around the own assumptions. The UI says so.
+    Local inputs (Neubau, own migration, one-off changes) are treated the same way: the
+    simulation of the scenario without them (the preset's own, or the Basis for an own
+    scenario), rescaled by the ratio of the deterministic paths with and without them. The
+    local inputs themselves count as certain; their own uncertainty is not in the band.
 
     Returns
     -------
@@ -264,12 +344,13 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
     draws : number of draws behind the quantiles.
     exact : False for the rescaled Basis band of an own scenario.
     """
-    if spec.key != CUSTOM:
+    if spec.key != CUSTOM and not spec.local:
         r = probabilistic(spec)
         return r.quantiles, r.draws, True
-    base = probabilistic(ScenarioSpec())
+    reference = ScenarioSpec(spec.key if spec.key != CUSTOM else "basis")
+    base = probabilistic(reference)
     cols = ["population", "n_65plus", "n_80plus"]
-    det_b = result(ScenarioSpec()).indicators.set_index(["ags", "year"])[cols]
+    det_b = result(reference).indicators.set_index(["ags", "year"])[cols]
     det_s = result(spec).indicators.set_index(["ags", "year"])[cols]
     ratio = (
         (det_s / det_b.where(det_b > 0))
@@ -310,6 +391,81 @@ def interval_table(spec: ScenarioSpec) -> pd.DataFrame:
             "lower_95": q.q025.to_numpy(),
             "upper_95": q.q975.to_numpy(),
         }
+    )
+
+
+#: Planning age groups shown for local inputs (issue 13): Krippe, Kita, Grundschule, Sek. I,
+#: Sek. II/Ausbildung, 65–79, 80+.
+LOCAL_GROUPS = ("0-2", "3-5", "6-9", "10-15", "16-18", "65-79", "80+")
+
+
+def local_effect(spec: ScenarioSpec, ags: str, year: int) -> pd.DataFrame:
+    """Planning age groups of ``ags`` at 31.12.``year`` with and without the spec's local inputs.
+
+    Returns
+    -------
+    DataFrame ``age_group, label, without, with_local, difference`` (persons) for
+    :data:`LOCAL_GROUPS` and the total (``age_group == "total"``, label "Insgesamt").
+    """
+    from dashboard.text import PLANNING_GROUP_LABELS
+
+    def groups(res) -> pd.Series:
+        g = res.age_groups
+        g = g[(g.ags == ags) & (g.year == year)]
+        return pd.Series(g.population.to_numpy(), index=g.age_group.astype(str).to_numpy())
+
+    w, wo = groups(result(spec)), groups(result(spec.without_local()))
+    rows = [
+        {
+            "age_group": k,
+            "label": PLANNING_GROUP_LABELS[k],
+            "without": float(wo[k]),
+            "with_local": float(w[k]),
+        }
+        for k in LOCAL_GROUPS
+    ]
+    rows.append(
+        {"age_group": "total", "label": "Insgesamt", "without": float(wo.sum()), "with_local": float(w.sum())}
+    )
+    out = pd.DataFrame(rows)
+    out["difference"] = out.with_local - out.without
+    return out
+
+
+def saved_scenarios(ags: str | None = None) -> list:
+    """Saved scenarios (newest first; those with local inputs for ``ags``, all for the Kreis/None)."""
+    from dashboard.store import get_store
+
+    return get_store().scenarios(ags=None if ags in (None, KREIS_AGS) else ags)
+
+
+def load_saved(key: object) -> tuple[object, ScenarioSpec]:
+    """(SavedScenario, spec) of a permalink key; ``ValueError`` (German) if unknown or unusable."""
+    from dashboard.projection.scenario_file import from_json
+    from dashboard.store import NotFound, get_store
+
+    try:
+        saved = get_store().scenario(key if isinstance(key, str) else "")
+    except NotFound as e:
+        raise ValueError(str(e)) from None
+    doc = from_json(saved.document, name=f"Gespeichertes Szenario {saved.key!r}")
+    return saved, spec_from_scenario(doc.scenario)
+
+
+def save_spec(spec: ScenarioSpec, *, title: object, description: object, actor) -> object:
+    """Save a spec as a named scenario in the store (German ``StoreError`` on refusal)."""
+    from dashboard.projection.scenario_file import to_json
+    from dashboard.store import get_store
+
+    title = title if isinstance(title, str) else ""
+    description = description if isinstance(description, str) else ""
+    doc = to_json(to_scenario(spec), title=title.strip(), description=description.strip())
+    return get_store().save_scenario(
+        title=title,
+        description=description,
+        document=doc,
+        municipalities=spec.local.municipalities,
+        actor=actor,
     )
 
 

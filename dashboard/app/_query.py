@@ -131,25 +131,53 @@ def _scenario_ranges() -> dict[str, Callable[[str], str | None]]:
     return {p.url_key: check_of(p) for p in PARAMETERS}
 
 
+def _local_checks() -> dict[str, Callable[[str], str | None]]:
+    """The local inputs' query keys (``neubau``, ``wanderung_gemeinde``, ``einmalig``): every
+    entry parsed and validated (:mod:`dashboard.projection.local`), the German reason shown."""
+    from dashboard.projection.local import QUERY_KEYS, LocalScenario
+
+    def check_for(key: str) -> Callable[[str], str | None]:
+        def check(v: str) -> str | None:
+            if len(v) > 4000:
+                return M["bad_text"].format(n=4000)
+            try:
+                LocalScenario.from_query({key: v})
+            except ValueError as e:
+                return str(e)
+            return None
+
+        return check
+
+    return {key: check_for(key) for key in QUERY_KEYS.values()}
+
+
+def _saved_key(v: str) -> str | None:
+    from dashboard.store.api import SCENARIO_KEY_PATTERN
+
+    return None if SCENARIO_KEY_PATTERN.fullmatch(v) else M["bad_text"].format(n=8)
+
+
 def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
     """Query keys a page reads and how each value is checked."""
     from dashboard.app import _model
     from dashboard.figures.labels import GROUP_INDICATORS, INDICATORS
 
     year = _int_range(_model.base_year(), 2045)
-    scen = {"szenario": _one_of(_scenarios), **_scenario_ranges()}
+    scen = {"szenario": _one_of(_scenarios), **_scenario_ranges(), **_local_checks()}
     if path == "/":
         from dashboard.app.pages.uebersicht import MAP_OPTIONS
 
         return {"kennzahl": _one_of(lambda: [o["value"] for o in MAP_OPTIONS]), "jahr": year}
     if path == "/gemeinde":
-        return {"ags": _ags(True), "jahr": year, **scen}
+        return {"ags": _ags(True), "jahr": year, **scen, **_local_checks()}
     if path == "/szenarien":
         return {
             "ags": _ags(True),
             "kennzahl": _one_of(lambda: [*INDICATORS, *GROUP_INDICATORS]),
             "vergleich": _list_of(_presets),
             **_scenario_ranges(),
+            **_local_checks(),
+            "id": _saved_key,
         }
     if path == "/kurzbericht":
         return {"ags": _ags(True), **scen}

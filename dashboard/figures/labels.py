@@ -25,7 +25,6 @@ from dashboard.text import (  # noqa: F401 - re-exported for figure and page cod
     GROUP_INDICATORS,
     INDICATORS,
     METHODIK,
-    NAV,
     PLANNING_GROUP_LABELS,
     PLOTLY_SEPARATORS,
     SEX_LABELS,

@@ -507,6 +507,7 @@ def _short(x) -> str:
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*$")
 _INT = re.compile(r"^\s*([+\-−]?)(\d{1,3}(?:\.\d{3})+|\d+)\s*$")
 _DEC = re.compile(r"^\s*([+\-−]?)(\d+)(?:[,.](\d+))?\s*$")
+_THOUSANDS = re.compile(r"^\s*([+\-−]?)(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?\s*$")  # 1.200 · 2.300,5 (German)
 _AGES = re.compile(r"^\s*(\d{1,3})\s*(?:[-–]\s*(\d{1,3})|(\+))?\s*$")
 
 
@@ -542,18 +543,48 @@ def _parse_int(kind: str, label: str, text: str, whole: str) -> int:
     return -v if m.group(1) in ("-", "−") else v
 
 
-def _parse_dec(kind: str, label: str, text: str, whole: str) -> float:
-    m = _DEC.match(text)
-    if not m:
-        raise ValueError(f"{kind} {whole!r}: {label} {text!r} ist keine Zahl (erwartet z. B. 2,3).")
-    v = float(f"{m.group(2)}.{m.group(3) or '0'}")
+def _to_float(text: str) -> float | None:
+    """German or plain decimal: ``2,3`` / ``2.3``; a dot before exactly three digits groups
+    thousands (``1.200`` = 1200, ``2.300,5``); None if it is no number."""
+    m = _THOUSANDS.match(text)
+    if m:
+        v = float(m.group(2).replace(".", "") + "." + (m.group(3) or "0"))
+    else:
+        m = _DEC.match(text)
+        if not m:
+            return None
+        v = float(f"{m.group(2)}.{m.group(3) or '0'}")
     return -v if m.group(1) in ("-", "−") else v
+
+
+def _parse_dec(kind: str, label: str, text: str, whole: str) -> float:
+    v = _to_float(text)
+    if v is None:
+        raise ValueError(f"{kind} {whole!r}: {label} {text!r} ist keine Zahl (erwartet z. B. 2,3).")
+    return v
 
 
 def _parse_pct(kind: str, text: str, whole: str) -> float:
     return _parse_dec(
         kind, "der Anteil aus dem Kreis (Prozent)", text.strip().removesuffix("%").strip(), whole
     )
+
+
+def parse_int_de(text: str, label: str) -> int:
+    """A whole number typed by a person (``200``, ``1.200``, ``−30``); German ``ValueError`` naming ``label``."""
+    m = _INT.match(str(text))
+    if not m:
+        raise ValueError(f"{label}: {str(text)[:40]!r} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200).")
+    v = int(m.group(2).replace(".", ""))
+    return -v if m.group(1) in ("-", "−") else v
+
+
+def parse_dec_de(text: str, label: str) -> float:
+    """A decimal typed by a person (``2,3`` or ``2.3``, ``−20``, ``30 %``); German ``ValueError`` naming ``label``."""
+    v = _to_float(str(text).strip().removesuffix("%").strip())
+    if v is None:
+        raise ValueError(f"{label}: {str(text)[:40]!r} ist keine Zahl (erwartet z. B. 2,3 oder 1.200).")
+    return v
 
 
 def _fail_count(kind: str, whole: str, syntax: str) -> ValueError:

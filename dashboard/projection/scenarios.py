@@ -481,6 +481,23 @@ class _SpecMethods:
     def label(self) -> str:
         return _LABELS.get(self.key, self.key)
 
+    @property
+    def local(self) -> LocalScenario:
+        """The spec's local (per-municipality) inputs as one :class:`LocalScenario`."""
+        return LocalScenario(
+            **{p.key: tuple(getattr(self, p.key)) for p in PARAMETERS if p.target == "local"}
+        )
+
+    def with_local(self, local: LocalScenario) -> Any:
+        """The same Kreis-wide assumptions with ``local`` as the local inputs."""
+        return replace(
+            self, **{p.key: tuple(getattr(local, p.key)) for p in PARAMETERS if p.target == "local"}
+        )
+
+    def without_local(self) -> Any:
+        """The same Kreis-wide assumptions without local inputs (what local effects compare to)."""
+        return self.with_local(LocalScenario())
+
 
 def _only_own_values(spec) -> None:
     bad = [p.url_key for p in PARAMETERS if p.target == "scenario" and p.is_set(getattr(spec, p.key))]
@@ -551,6 +568,13 @@ def spec_from_query(query: Mapping[str, object]) -> tuple[Any, list[str]]:
             values[p.key] = p.parse(raw)
         except ValueError as err:
             problems.append(SCENARIO["bad_value"].format(key=p.url_key, value=str(raw)[:40], why=err))
+    local = {k: v for k, v in values.items() if PARAMETER[k].target == "local"}
+    if local:  # the items together (e.g. how many of a kind, one own migration per year)
+        try:
+            LocalScenario(**local)
+        except ValueError as err:
+            problems.append(str(err))
+            values = {k: v for k, v in values.items() if k not in local}
     own = [k for k in values if PARAMETER[k].target == "scenario"]
     if key is None:
         key = CUSTOM if own else "basis"

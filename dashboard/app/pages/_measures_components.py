@@ -21,6 +21,7 @@ from dash import dcc, html
 
 from dashboard.app import _model
 from dashboard.app._components import markdown_table
+from dashboard.app._viewcache import view_cache
 from dashboard.constants import KREIS_AGS, PLANNING_AGE_GROUPS
 from dashboard.data.errors import DataFormatError
 from dashboard.data.measures import FIELDS_OF_ACTION, STATUSES, Catalogue, active_catalogue
@@ -307,6 +308,7 @@ def age_groups_for(spec: _model.ScenarioSpec) -> pd.DataFrame:
     return _model.result(spec).age_groups
 
 
+@view_cache(maxsize=32)
 def cards_view(
     *,
     ags: str,
@@ -352,7 +354,7 @@ def cards_view(
     per, total = indicator_texts(linked, totals, ags=ags, year=year)
     urls = cat.sources.groupby("measure_id", sort=False).url.agg(list).to_dict()
     served = served_texts(cat)
-    label = _model.preset_label(spec.key)
+    label = _model.spec_label(spec)
     groups: dict[str, list] = {}
     for r in found.itertuples(index=False):
         groups.setdefault(str(r.field_of_action), []).append(
@@ -412,6 +414,7 @@ def field_groups(
     return out
 
 
+@view_cache(maxsize=32)
 def gaps_view(*, ags: str, year: int, spec: _model.ScenarioSpec) -> dict:
     """The gap view: ``rule`` (text), ``gap_tables`` (gaps and district-wide-only rows of the
     municipality, or of all when ``ags`` is the Kreis), ``gap_fig`` and ``gap_all`` (its table)."""
@@ -427,7 +430,7 @@ def gaps_view(*, ags: str, year: int, spec: _model.ScenarioSpec) -> dict:
         year=year,
         pct=signed_pct(STRONG_GROWTH_PCT, 0).lstrip("+"),
         persons=STRONG_GROWTH_MIN_PERSONS,
-        scenario=_model.preset_label(spec.key),
+        scenario=_model.spec_label(spec),
     )
     ag = age_groups_for(spec)
     table = growth_coverage(active_catalogue(), ag, horizon=year)
@@ -444,6 +447,7 @@ def gaps_view(*, ags: str, year: int, spec: _model.ScenarioSpec) -> dict:
     }
 
 
+@view_cache(maxsize=32)
 def coverage_view() -> tuple[go.Figure, html.Table]:
     """Coverage heatmap and its table (active measures per municipality and field of action)."""
     from dashboard.figures.measures import coverage_heatmap

@@ -5,10 +5,12 @@ the Kreis; own assumptions as on /szenarien: ``szenario=eigenes&wanderung=1000``
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.app import _model
+from dashboard.app import _local_panel, _model
 from dashboard.app._components import (
     chart,
     chart_outputs,
@@ -27,6 +29,7 @@ from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan, trends
 from dashboard.figures.labels import T, region_name
 from dashboard.figures.pyramid import at_year, pyramid_figure
+from dashboard.text import LOCAL
 
 dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1, title="Gemeinde – Kreis Düren 2030")
 
@@ -122,6 +125,28 @@ def groups_note() -> str:
 
 def measures_box(ags: str, spec: _model.ScenarioSpec):
     return measures_teaser(ags, spec)
+
+
+def scenarios_href(ags: str, spec: _model.ScenarioSpec) -> str:
+    """/szenarien with this municipality and the local inputs."""
+    return "/szenarien?" + urlencode(
+        {"ags": ags, **{k: v for k, v in spec.query().items() if k != "szenario"}}
+    )
+
+
+def local_block(ags: str, spec: _model.ScenarioSpec) -> list:
+    """The "Lokale Annahmen" panel (effect against the Basis), its link, the saved scenarios."""
+    return [
+        _local_panel.panel(
+            "gm",
+            ags,
+            spec.local,
+            effect=_local_panel.effect_view(spec, ags, 2030),
+            note=LOCAL["gemeinde_note"],
+        ),
+        html.P(html.A(LOCAL["open_in_scenarios"], href=scenarios_href(ags, spec), id="gm-lokal-link")),
+        _local_panel.saved_list(ags, list_id="gm-gespeicherte"),
+    ]
 
 
 def layout(
@@ -223,6 +248,7 @@ def layout(
             label="Planungsaltersgruppen im Zeitverlauf",
             note=groups_note(),
         ),
+        *local_block(ags, spec),
         html.H2("Unsicherheit der Vorausberechnung"),
         html.Div(
             [
@@ -315,6 +341,56 @@ def on_region(ags: str, key: str | None = None, mode: str | None = None, spec_qu
     return (title(ags), *region_view(ags, spec, mode), {"ags": ags, **spec.selection()})
 
 
+_local_panel.register("gm", "gm-ags")
+
+
+@callback(
+    Output("gm-lokal-wirkung", "figure"),
+    Output("gm-lokal-wirkung-tabelle", "children"),
+    Output("gm-lokal-liste", "children"),
+    Output("gm-lokal-link", "href"),
+    Output({"type": "query", "page": PAGE}, "data", allow_duplicate=True),
+    Output({"type": "sel", "page": PAGE}, "data", allow_duplicate=True),
+    Input("gm-ags", "value"),
+    Input("gm-lokal-jahr", "value"),
+    Input("gm-lokal", "data"),
+    State("gm-jahr", "value"),
+    State("gm-szenario", "value"),
+    State("gm-spec", "data"),
+    prevent_initial_call=True,
+)
+def on_local(ags: str, effect_year, local, year, key=None, spec_query=None):
+    """Local inputs, municipality or effect year changed: effect, entries, links, URL, selection
+    (the local inputs on top of the scenario chosen on the page)."""
+    ags = _model.parse_ags(ags, default=DEFAULT_AGS)
+    spec = spec_of(key, spec_query).with_local(_model.parse_local(local))
+    year = _model.parse_year(year, default=None)
+    return (
+        *_local_panel.effect_view(spec, ags, effect_year),
+        _local_panel.entries_table("gm", spec.local),
+        scenarios_href(ags, spec),
+        query_of(ags, year, spec),
+        {"ags": ags, **spec.selection()},
+    )
+
+
+@callback(
+    Output("gm-lokal-titel", "children"),
+    Output("gm-lokal-formulare", "children"),
+    Output("gm-gespeicherte", "children"),
+    Input("gm-ags", "value"),
+    prevent_initial_call=True,
+)
+def on_local_region(ags: str):
+    """Municipality switch: the panel's title and forms, the saved scenarios of that municipality."""
+    ags = _model.parse_ags(ags, default=DEFAULT_AGS)
+    return (
+        LOCAL["title"].format(name=region_name(ags)),
+        _local_panel.forms("gm", ags),
+        _local_panel.saved_list(ags, list_id="gm-gespeicherte-x").children,
+    )
+
+
 @callback(
     Output("gm-pyramid", "figure"),
     Output("gm-pyramid-tabelle", "children"),
@@ -323,13 +399,16 @@ def on_region(ags: str, key: str | None = None, mode: str | None = None, spec_qu
     Input("gm-jahr", "value"),
     Input("gm-szenario", "value"),
     State("gm-spec", "data"),
+    State("gm-lokal", "data"),
     prevent_initial_call=True,
 )
-def on_pyramid(ags: str, year: int, key: str | None = None, spec_query: dict | None = None):
+def on_pyramid(ags: str, year: int, key: str | None = None, spec_query: dict | None = None, local=None):
     """Municipality, year or scenario switch: pyramid, its table and the URL."""
     ags = _model.parse_ags(ags, default=DEFAULT_AGS)
     year = _model.parse_year(year, default=None)
     spec = spec_of(key, spec_query)
+    if local is not None:
+        spec = spec.with_local(_model.parse_local(local))
     return (*pyramid_view(ags, spec, year), query_of(ags, year, spec))
 
 

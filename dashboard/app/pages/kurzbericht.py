@@ -26,6 +26,7 @@ from dashboard.app._components import (
     selection_store,
 )
 from dashboard.app._download_panel import download_panel
+from dashboard.app._viewcache import view_cache
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.constants import KREIS_AGS
 from dashboard.figures import trends
@@ -66,7 +67,7 @@ def region_population(ags: str, spec: _model.ScenarioSpec):
 def _print_history(fig):
     """The history chart at print size: census labels above the plot (never over the points
     of 2022–2024), the legend below the year labels (never over them)."""
-    _fixed(fig, BRIEF_WIDTH, 184, bottom=64)
+    _fixed(fig, BRIEF_WIDTH, 212, bottom=64)  # 212: one A4 page also for own and local scenarios
     fig.update_layout(
         margin={"t": 50},
         legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": {"size": 9}},
@@ -189,7 +190,7 @@ def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
     )
 
 
-def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
+def assumptions_list(spec: _model.ScenarioSpec, ags: str = KREIS_AGS) -> html.Ul:
     """The scenario's own assumptions (value, unit, how set) as a short list."""
     a = assumptions_de(_model.result(spec).assumptions)
     a = a[(a.component == "scenario") & a.value.notna()]
@@ -200,6 +201,25 @@ def assumptions_list(spec: _model.ScenarioSpec) -> html.Ul:
         )
         for r in a.to_dict("records")
     ]
+    if spec.local:  # one line (the brief has no room for more on one A4 page): this municipality's entries
+        from dashboard.projection.local import describe
+
+        own = describe(spec.local.for_municipality(ags) if ags != KREIS_AGS else spec.local)
+        others = len(describe(spec.local)) - len(own)
+        text = "; ".join(own) + (f"; {others} in anderen Gemeinden" if others and own else "")
+        text = text or f"{others} in anderen Gemeinden"
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"Lokal: {text}."),
+                    " Weitere Annahmen, Quellen, Rückrechnung: ",
+                    html.A("Daten & Methodik", href="/methodik"),
+                    ".",
+                ],
+                id="kb-local",
+            )
+        )
+        return html.Ul(items, className="assumptions")
     items.append(
         html.Li(
             [
@@ -258,7 +278,7 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
         if ags != KREIS_AGS
         else html.P(html.A("Werkzeugkoffer", href=_model.scenario_href("/werkzeugkoffer", ags, spec))),
         html.H2("Annahmen und Quellen"),
-        assumptions_list(spec),
+        assumptions_list(spec, ags),
         html.P(T["estimated_note"], className="small"),
         html.P(
             T["projected_note"].format(year=_model.base_year() + 1) + " " + T["source_line"],
@@ -274,6 +294,7 @@ def scenario_options(spec: _model.ScenarioSpec) -> list[dict]:
     return opts
 
 
+@view_cache(maxsize=24)
 def layout(
     ags: str | None = None,
     **_query,

@@ -10,6 +10,7 @@ from dashboard.app import _admin, _model, _update
 from dashboard.app._components import data_table, stand_line, upload_area
 from dashboard.app._download_panel import download_panel
 from dashboard.app._downloads import TABLES
+from dashboard.app._viewcache import view_cache
 from dashboard.app.auth import current_actor
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS
 from dashboard.figures.labels import (
@@ -360,6 +361,7 @@ def _uncertainty_section() -> list:
     ]
 
 
+@view_cache(maxsize=8)
 def layout(**_query) -> html.Div:
     brk = census_break_table()
     return html.Div(

@@ -7,19 +7,21 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboard.app import _model, _validate
+from dashboard.app import _local_panel, _model, _validate
 from dashboard.app._components import (
     chart,
     data_table,
     dropdown,
     key_figure,
     labelled,
+    notice,
     query_store,
     region_dropdown,
     selection_store,
     stand_line,
 )
 from dashboard.app._download_panel import download_panel
+from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan
 from dashboard.figures.labels import (
     GROUP_INDICATORS,
@@ -33,7 +35,7 @@ from dashboard.figures.labels import (
     region_name,
 )
 from dashboard.figures.scenarios import scenario_figure
-from dashboard.text import NUMBER_INPUT, fmt_input, fmt_num
+from dashboard.text import LOCAL, NUMBER_INPUT, fmt_date, fmt_input, fmt_num
 
 dash.register_page(
     __name__, path="/szenarien", name="Szenarien", order=2, title="Szenarien – Kreis Düren 2030"
@@ -84,6 +86,27 @@ def own_spec(*values, listed: dict | None = None) -> _model.ScenarioSpec:
             **{p.url_key: v for p, v in zip(CONTROLLED, values)},
         }
     )
+
+
+def slider_values(spec: _model.ScenarioSpec) -> tuple[float, ...]:
+    """Control positions showing a spec (in the order of :data:`CONTROLLED`; a preset as its
+    effective values, e.g. "Zuwanderung hoch" as 1,5 × the Basis net migration)."""
+    d = _model.basis_defaults()
+    own = spec.values()
+    if spec.key in (_model.CUSTOM, "basis"):
+        return tuple(own.get(p.key, d[p.key]) for p in CONTROLLED)
+    from dashboard.projection import estimate_assumptions
+
+    sc = spec.scenario()
+    net = sc.net_migration
+    if net is None:
+        net = estimate_assumptions().net_migration * sc.migration_factor
+    eff = {
+        "tfr": sc.tfr if sc.tfr is not None else d["tfr"],
+        "e0_gain": sc.e0_gain,
+        "net_migration": float(net),
+    }
+    return tuple(eff.get(p.key, d[p.key]) for p in CONTROLLED)
 
 
 def listed_values(spec: _model.ScenarioSpec) -> dict[str, str]:
@@ -172,7 +195,7 @@ def results(spec: _model.ScenarioSpec, keys: list[str]) -> dict[str, pd.DataFram
     out = {BASIS: measures(_model.ScenarioSpec())}
     for k in keys:
         out[_model.preset_label(k)] = measures(_model.ScenarioSpec(k))
-    out[OWN] = measures(spec)
+    out[OWN + (" mit lokalen Annahmen" if spec.local else "")] = measures(spec)
     return out
 
 
@@ -200,7 +223,8 @@ def result_table(res: dict[str, pd.DataFrame], ags: str, indicator: str) -> html
 
 
 def headline(res: dict[str, pd.DataFrame], ags: str) -> tuple[str, str]:
-    own = res[OWN][(res[OWN].ags == ags) & (res[OWN].year == 2045)].population.iloc[0]
+    mine = res[list(res)[-1]]  # the own scenario comes last
+    own = mine[(mine.ags == ags) & (mine.year == 2045)].population.iloc[0]
     base = res[BASIS][(res[BASIS].ags == ags) & (res[BASIS].year == 2045)].population.iloc[0]
     return fmt_int(own), f"{fmt_signed_int(own - base)} gegenüber Basis"
 
@@ -233,7 +257,10 @@ def fan_view(ags: str, spec: _model.ScenarioSpec):
     )
 
 
-def query_of(ags, indicator, spec, keys) -> dict[str, str]:
+def query_of(ags, indicator, spec, keys, saved: dict | None = None) -> dict[str, str]:
+    """URL state; while the page shows a saved scenario unchanged, its short permalink ``id``."""
+    if isinstance(saved, dict) and saved.get("query") == spec.query() and isinstance(saved.get("key"), str):
+        return {"id": saved["key"], "ags": ags, "kennzahl": indicator, "vergleich": ",".join(keys)}
     return {
         "ags": ags,
         "kennzahl": indicator,
@@ -242,16 +269,57 @@ def query_of(ags, indicator, spec, keys) -> dict[str, str]:
     }
 
 
+def fan_note(spec: _model.ScenarioSpec) -> str:
+    note = T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS) + " " + T["fan_note_own"]
+    return note + (LOCAL["fan_note_local"] if spec.local else "")
+
+
+def open_saved(key: str):
+    """(spec, notice, saved key) of a permalink; on failure (None, error notice, None)."""
+    try:
+        saved, spec = _model.load_saved(key)
+    except ValueError as e:
+        return None, notice(LOCAL["open_failed"].format(why=e), "error"), None
+    text = LOCAL["opened"].format(
+        title=saved.title,
+        who=saved.created_by,
+        when=fmt_date(saved.created_at.date()),
+        description=(saved.description.rstrip(".") + ". ") if saved.description else "",
+    )
+    parts = [text]
+    if saved.withdrawn:
+        parts.append(
+            " "
+            + LOCAL["opened_withdrawn"].format(
+                who=saved.withdrawn_by, when=fmt_date(saved.withdrawn_at.date())
+            )
+        )
+    return (
+        spec,
+        html.Div(parts, className="notice notice-info", role="status", id="sz-gespeichert"),
+        saved.key,
+    )
+
+
 def layout(
     ags: str | None = None,
     kennzahl: str | None = None,
     vergleich: str | None = None,
+    id: str | None = None,  # noqa: A002 - the permalink's query key
     **_query,
 ) -> html.Div:
-    ags = _model.parse_ags(ags)
     indicator = kennzahl if kennzahl in MEASURES else "population"
     d = _model.basis_defaults()
     spec = _model.own_spec(_model.scenario_query(_query))
+    opened, saved_store = None, None
+    if id is not None:
+        loaded, opened, key = open_saved(id)
+        if loaded is not None:
+            spec = own_spec(*slider_values(loaded), listed=listed_values(loaded))
+            saved_store = {"key": key, "query": spec.query()}
+            if ags is None and spec.local:
+                ags = spec.local.municipalities[0]
+    ags = _model.parse_ags(ags)
     chosen = _query.get("szenario")
     if vergleich is None and chosen in _model.preset_keys() and chosen != "basis":
         vergleich = chosen  # a preset chosen elsewhere (navigation): shown for comparison
@@ -266,6 +334,7 @@ def layout(
         [
             html.H1("Szenarien"),
             stand_line(),
+            *([opened] if opened is not None else []),
             html.P(
                 "Verändern Sie die Annahmen und vergleichen Sie das Ergebnis mit der Basisvariante und mit "
                 "vorbereiteten Szenarien. Geburten, Lebenserwartung und Wanderungen gelten für den ganzen Kreis. "
@@ -360,9 +429,7 @@ def layout(
                                 "sz-fan",
                                 None,
                                 label="Eigenes Szenario: Einwohner mit 80- und 95-%-Intervall",
-                                note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS)
-                                + " "
-                                + T["fan_note_own"],
+                                note=fan_note(spec),
                                 table=html.P(T["fan_loading"]),
                             ),
                             html.P(
@@ -379,8 +446,18 @@ def layout(
                 className="with-sidebar",
             ),
             download_panel(PAGE, ags, spec),
-            dcc.Store(id="sz-lokal", data=listed_values(spec)),
-            query_store(PAGE, query_of(ags, indicator, spec, keys)),
+            # the store ``sz-lokal`` (link values of the list-valued parameters) is the panel's
+            _local_panel.panel(
+                "sz",
+                ags,
+                spec.local,
+                effect=_local_panel.effect_view(spec, ags, 2030) if ags != KREIS_AGS else None,
+            ),
+            _local_panel.saved_list(ags, list_id="sz-gespeicherte"),
+            _local_panel.save_form("sz"),
+            _local_panel.file_form("sz"),
+            dcc.Store(id="sz-saved", data=saved_store),
+            query_store(PAGE, query_of(ags, indicator, spec, keys, saved_store)),
             selection_store(PAGE, sel),
         ]
     )
@@ -402,11 +479,13 @@ SLIDERS = [Input(slider_id(p), "value") for p in CONTROLLED]
     *SLIDERS,
     Input("sz-vergleich", "value"),
     Input("sz-lokal", "data"),
+    State("sz-saved", "data"),
     prevent_initial_call=True,
 )
 def on_change(ags, indicator, *rest):
     """Any control changed: parse -> scenarios -> figure/table/headline -> URL and links."""
-    *values, vergleich, listed = rest
+    n = len(CONTROLLED)
+    values, (vergleich, listed, saved) = rest[:n], (*rest[n:], None, None)[:3]
     ags, spec, keys = _model.parse_ags(ags), own_spec(*values, listed=listed), compare_keys(vergleich)
     indicator = indicator if indicator in MEASURES else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
@@ -419,7 +498,7 @@ def on_change(ags, indicator, *rest):
         table,
         big,
         sub,
-        query_of(ags, indicator, spec, keys),
+        query_of(ags, indicator, spec, keys, saved),
         {"ags": ags, **spec.selection()},
         _model.scenario_href("/kurzbericht", ags, spec),
     )
@@ -523,3 +602,99 @@ def on_fan(ags, *rest):
     """Page load or own scenario changed: its fan chart and table (loaded after the page)."""
     *values, listed = rest
     return fan_view(_model.parse_ags(ags), own_spec(*values, listed=listed))
+
+
+_local_panel.register("sz", "sz-ags")
+
+
+@callback(
+    Output("sz-lokal-wirkung", "figure"),
+    Output("sz-lokal-wirkung-tabelle", "children"),
+    Input("sz-ags", "value"),
+    Input("sz-lokal-jahr", "value"),
+    *SLIDERS,
+    Input("sz-lokal", "data"),
+    prevent_initial_call=True,
+)
+def on_local_effect(ags, year, *rest):
+    """Local inputs, municipality, year or Kreis assumptions changed: the effect on the age groups."""
+    *values, listed = rest
+    ags = _model.parse_ags(ags)
+    if ags == KREIS_AGS:
+        return {}, html.P(LOCAL["pick_municipality"])
+    return _local_panel.effect_view(own_spec(*values, listed=listed), ags, year)
+
+
+@callback(
+    Output("sz-lokal-titel", "children"),
+    Output("sz-lokal-formulare", "children"),
+    Output("sz-gespeicherte", "children"),
+    Input("sz-ags", "value"),
+    prevent_initial_call=True,
+)
+def on_local_region(ags):
+    """Municipality switch: the panel's title, its forms and the saved scenarios of that municipality."""
+    ags = _model.parse_ags(ags)
+    return (
+        LOCAL["title"].format(name=region_name(ags)),
+        _local_panel.forms("sz", ags),
+        _local_panel.saved_list(ags, list_id="sz-gespeicherte-x").children,
+    )
+
+
+@callback(
+    Output("sz-lokal-liste", "children"),
+    Input("sz-lokal", "data"),
+    prevent_initial_call=True,
+)
+def on_local_list(local):
+    """The entries table follows the local store."""
+    return _local_panel.entries_table("sz", _model.parse_local(local))
+
+
+@callback(
+    Output("sz-speichern-meldung", "children"),
+    Output("sz-gespeicherte", "children", allow_duplicate=True),
+    Input("sz-speichern", "n_clicks"),
+    State("sz-speichern-name", "value"),
+    State("sz-speichern-text", "value"),
+    State("sz-ags", "value"),
+    *[State(slider_id(p), "value") for p in CONTROLLED],
+    State("sz-lokal", "data"),
+    prevent_initial_call=True,
+)
+def on_save(_n, title, description, ags, *rest):
+    """Save the current scenario (signed-in users) and show its permalink."""
+    *values, listed = rest
+    msg = _local_panel.save(own_spec(*values, listed=listed), title, description)
+    ags = _model.parse_ags(ags)
+    return msg, _local_panel.saved_list(ags, list_id="sz-gespeicherte-x").children
+
+
+@callback(
+    Output("sz-datei-download", "data"),
+    Input("sz-datei-los", "n_clicks"),
+    *[State(slider_id(p), "value") for p in CONTROLLED],
+    State("sz-lokal", "data"),
+    prevent_initial_call=True,
+)
+def on_download(_n, *rest):
+    """The current scenario as a JSON file."""
+    *values, listed = rest
+    return _local_panel.download(own_spec(*values, listed=listed))
+
+
+@callback(
+    Output("sz-datei-meldung", "children"),
+    *[Output(slider_id(p), "value", allow_duplicate=True) for p in CONTROLLED],
+    Output("sz-lokal", "data", allow_duplicate=True),
+    Input("sz-datei", "contents"),
+    State("sz-datei", "filename"),
+    prevent_initial_call=True,
+)
+def on_upload(contents, filename):
+    """A scenario file: the controls and local inputs take its values, or a German message says why not."""
+    msg, spec = _local_panel.upload(contents, filename)
+    if spec is None:
+        return msg, *[dash.no_update for _ in CONTROLLED], dash.no_update
+    return (msg, *slider_values(spec), listed_values(spec))

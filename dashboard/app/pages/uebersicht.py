@@ -18,6 +18,7 @@ from dashboard.app._components import (
     stand_line,
 )
 from dashboard.app._download_panel import download_panel
+from dashboard.app._viewcache import view_cache
 from dashboard.constants import KREIS_AGS
 from dashboard.data import municipal_boundaries
 from dashboard.figures import fan
@@ -117,6 +118,7 @@ def kreis_table():
     )
 
 
+@view_cache(maxsize=24)
 def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> html.Div:
     indicator = kennzahl if kennzahl in [o["value"] for o in MAP_OPTIONS] else CHANGE_KEY
     year = _model.parse_year(jahr, default=2030)

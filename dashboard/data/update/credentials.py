@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 from dataclasses import dataclass
 
+from dashboard.settings import service_credentials, service_env_names
 from dashboard.text import UPDATE
 
 KEYRING_SERVICE = "kreis-dueren-2030"
@@ -43,8 +43,7 @@ class Credentials:
 
 def env_names(service: str) -> tuple[str, str]:
     """Names of the two environment variables of ``service`` (e.g. ``"regio"``)."""
-    s = service.upper()
-    return f"PYSTATIS_{s}_API_USERNAME", f"PYSTATIS_{s}_API_PASSWORD"
+    return service_env_names(service)
 
 
 def _from_keyring(service: str) -> Credentials | None:
@@ -64,10 +63,9 @@ def _from_keyring(service: str) -> Credentials | None:
 
 def lookup(service: str) -> Credentials | None:
     """Credentials of ``service`` from the environment, else the OS keyring, else ``None``."""
-    user_var, pw_var = env_names(service)
-    user = os.environ.get(user_var, "").strip()
-    if user:
-        return Credentials(user, os.environ.get(pw_var, ""), "environment")
+    env = service_credentials(service)
+    if env:
+        return Credentials(env[0], env[1], "environment")
     return _from_keyring(service)
 
 

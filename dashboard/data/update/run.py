@@ -8,7 +8,6 @@ anything handed to :func:`dashboard.data.update.sink.stage`. A failure raises
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tempfile
 import time
@@ -25,10 +24,11 @@ from dashboard.data.update import client, credentials, registry
 from dashboard.data.update.errors import UpdateError
 from dashboard.data.update.registry import Service, TableSpec
 from dashboard.data.update.replay import ReplayServer, load_recordings
+from dashboard.settings import SERVICE_URL_ENV, service_url
 from dashboard.text import UPDATE, fmt_date, fmt_int
 
 #: Environment variables that point a service to another base URL (a mirror, a test server).
-URL_OVERRIDE_ENV = "DASHBOARD_UPDATE_URL_{service}"
+URL_OVERRIDE_ENV = SERVICE_URL_ENV
 _MAX_DETAILS = 20
 
 
@@ -375,12 +375,7 @@ def run_update(
         source = UPDATE["source_offline"].format(folder=rec.folder)
     else:
         creds = _credentials(svcs)
-        urls = {
-            k: (base_urls or {}).get(k)
-            or os.environ.get(URL_OVERRIDE_ENV.format(service=k.upper()), "").strip()
-            or svc.base_url
-            for k, svc in svcs.items()
-        }
+        urls = {k: (base_urls or {}).get(k) or service_url(k) or svc.base_url for k, svc in svcs.items()}
         fetch_all(urls, creds, None, set(), lambda name: "")
         source = UPDATE["source_online"]
 
