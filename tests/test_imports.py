@@ -229,8 +229,17 @@ def test_data_version_is_polled_not_hashed(tables, fresh_store, monkeypatch):
         d = imports.create_draft(_tables.derived_table(shift=shift), f"t{n}.csv", actor=pflege)
         fresh_store.publish(d.version.id, actor=pflege, expected=n)
     assert imports.data_version()[:2] == ("tables", 3)
+    # Only this thread's statements: the app's background warm-up thread (started when another test
+    # module imported dashboard.app) may poll too, with the real clock rather than the patched one.
+    import threading
+
+    me = threading.get_ident()
     statements = []
-    sa.event.listen(fresh_store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    sa.event.listen(
+        fresh_store.engine,
+        "before_cursor_execute",
+        lambda *a: statements.append(a[2]) if threading.get_ident() == me else None,
+    )
     clock = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     imports.invalidate()

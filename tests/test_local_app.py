@@ -280,3 +280,32 @@ def test_scenario_spec_with_local_inputs_round_trips_exactly_through_link_and_fi
         assert doc.scenario == spec.scenario()
 
     check()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        _model.ScenarioSpec(_model.CUSTOM, 1.6, None, 2500.0),
+        _model.ScenarioSpec("zuwanderung_hoch").with_local(LOCAL),
+        _model.ScenarioSpec(_model.CUSTOM, None, 1.5).with_local(LOCAL),
+    ],
+    ids=["own", "preset-local", "own-local"],
+)
+def test_rescaled_fan_equals_the_join_of_quantiles_and_path_ratios(spec) -> None:
+    """The fast rescaled band (index arrays computed once per reference) is exactly the inner
+    join of the reference quantiles with the ratio of the deterministic paths (the reference)."""
+    q, draws, exact = _model.scenario_fan(spec)
+    reference = _model.ScenarioSpec(spec.key if spec.key != _model.CUSTOM else "basis")
+    base = _model.probabilistic(reference)
+    cols = ["population", "n_65plus", "n_80plus"]
+    det_b = _model.result(reference).indicators.set_index(["ags", "year"])[cols]
+    det_s = _model.result(spec).indicators.set_index(["ags", "year"])[cols]
+    ratio = (
+        (det_s / det_b.where(det_b > 0))
+        .reset_index()
+        .melt(["ags", "year"], var_name="quantity", value_name="ratio")
+    )
+    want = base.quantiles.merge(ratio, on=["ags", "year", "quantity"], how="inner", validate="one_to_one")
+    want = want.assign(**{c: want[c] * want["ratio"] for c in ("q025", "q10", "q50", "q90", "q975")})
+    pd.testing.assert_frame_equal(q, want.drop(columns="ratio"), check_exact=True)
+    assert draws == base.draws and exact is False and len(q) > 0

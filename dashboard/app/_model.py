@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 
 from dashboard.constants import (
@@ -22,9 +23,15 @@ from dashboard.constants import (
     KREIS_AGS,
     MUNICIPALITIES,
 )
-from dashboard.data import data_version
+from dashboard.data import data_version, load_population, vital_events
+from dashboard.data.history import municipal_history
+from dashboard.data.imports import published_provenance
+from dashboard.projection import PRESETS, accuracy, coverage, project, solve_net_migration_for_target
+from dashboard.projection.backtest import backtest
+from dashboard.projection.base import start_year
 from dashboard.projection.local import QUERY_KEYS as LOCAL_QUERY_KEYS
 from dashboard.projection.local import LocalScenario
+from dashboard.projection.scenario_file import from_json, to_json
 from dashboard.projection.scenarios import (
     BY_URL_KEY,
     CUSTOM,
@@ -33,9 +40,20 @@ from dashboard.projection.scenarios import (
     SCENARIO_URL_KEY,
     URL_KEYS,
     ScenarioSpec,
+    parameter_defaults,
     spec_from_query,
 )
-from dashboard.projection.uncertainty import INTERACTIVE_DRAWS
+from dashboard.projection.uncertainty import INTERACTIVE_DRAWS, project_probabilistic
+from dashboard.store import NotFound, get_store
+from dashboard.text import (
+    BACKTEST_LEVELS,
+    BACKTEST_METHODS,
+    PLANNING_GROUP_LABELS,
+    fmt_int,
+    fmt_num,
+    fmt_signed_int,
+    parse_number,
+)
 
 #: URL parameter names (German, as users see them in shared links). The scenario's keys are
 #: declared with its parameters (:data:`dashboard.projection.scenarios.PARAMETERS`).
@@ -66,8 +84,6 @@ def parse_ags(value: str | None, *, allow_kreis: bool = True, default: str = KRE
 def parse_float(value: object, lo: float, hi: float) -> float | None:
     """A finite float inside [lo, hi] from a URL or input value (German or plain), else None
     (never clipped)."""
-    from dashboard.text import parse_number
-
     try:
         x = parse_number(value)
     except ValueError:
@@ -78,8 +94,6 @@ def parse_float(value: object, lo: float, hi: float) -> float | None:
 def base_year() -> int:
     """The projection's base year (31 Dec): 2024, or a later year once a complete official
     municipal sex × age table for it is published (:func:`dashboard.projection.base.start_year`)."""
-    from dashboard.projection.base import start_year
-
     return start_year()
 
 
@@ -197,8 +211,6 @@ def spec_from_scenario(scenario) -> ScenarioSpec:
     2045: a scenario with another horizon or a migration factor other than 1 cannot be shown as
     an own scenario and raises ``ValueError`` (German); so does a value outside a control's range.
     """
-    from dashboard.projection import PRESETS
-
     kreis = replace(scenario, local=LocalScenario())
     for key, preset in PRESETS.items():
         if replace(kreis, name=preset.name) == preset:
@@ -228,8 +240,6 @@ def spec_from_scenario(scenario) -> ScenarioSpec:
 
 
 def preset_keys() -> list[str]:
-    from dashboard.projection import PRESETS
-
     return list(PRESETS)
 
 
@@ -244,8 +254,6 @@ def describe_scenario(spec: ScenarioSpec) -> str:
     ``Eigenes Szenario (eigene Annahmen: 2,12 Kinder je Frau, Wanderungssaldo −2.100)``.
     Unset values are the Basis assumptions.
     """
-    from dashboard.text import fmt_num, fmt_signed_int
-
     local = " mit lokalen Annahmen" if spec.local else ""  # the entries are listed with the assumptions
     if spec.key != CUSTOM:
         return preset_label(spec.key) + local
@@ -290,8 +298,6 @@ def per_data_version(maxsize: int = 128):
 
 def result(spec: ScenarioSpec):
     """Memoised projection result of a spec (``project`` memoises on the Scenario)."""
-    from dashboard.projection import project
-
     return project(to_scenario(spec))
 
 
@@ -313,8 +319,6 @@ UNCERTAINTY_DRAWS = INTERACTIVE_DRAWS
 
 def probabilistic(spec: ScenarioSpec, draws: int = UNCERTAINTY_DRAWS):
     """Memoised probabilistic projection of a spec (quantiles over ``draws`` seeded draws)."""
-    from dashboard.projection.uncertainty import project_probabilistic
-
     return project_probabilistic(to_scenario(spec), draws=draws)
 
 
@@ -348,18 +352,39 @@ def scenario_fan(spec: ScenarioSpec) -> tuple[pd.DataFrame, int, bool]:
         r = probabilistic(spec)
         return r.quantiles, r.draws, True
     reference = ScenarioSpec(spec.key if spec.key != CUSTOM else "basis")
+    quantiles, rows, cols, draws = _fan_layout(reference)
+    det_b, det_s = result(reference).indicators, result(spec).indicators
+    same_rows = all(np.array_equal(det_b[k].to_numpy(), det_s[k].to_numpy()) for k in ("ags", "year"))
+    if not same_rows:  # never seen: the engine writes every scenario's indicators in one order
+        raise RuntimeError("indicator rows of the scenario and its reference differ")
+    b = det_b[list(_FAN_QUANTITIES)].to_numpy(dtype=float)
+    s = det_s[list(_FAN_QUANTITIES)].to_numpy(dtype=float)
+    ratio = np.divide(s, b, out=np.full_like(s, np.nan), where=b > 0)[rows, cols]
+    q = quantiles.copy()
+    q[list(_Q_COLS)] = quantiles[list(_Q_COLS)].to_numpy() * ratio[:, None]
+    return q, draws, False
+
+
+#: Quantities of the rescaled fan of an own or local scenario.
+_FAN_QUANTITIES = ("population", "n_65plus", "n_80plus")
+
+
+@per_data_version(maxsize=16)
+def _fan_layout(reference: ScenarioSpec) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
+    """The reference simulation's quantile rows of :data:`_FAN_QUANTITIES` that have a
+    deterministic value, and for each the row of the indicator table and the quantity's column
+    (computed once per reference and data version; a slider move then only divides and
+    multiplies arrays). Same rows, order and values as an inner join on (ags, year, quantity)."""
     base = probabilistic(reference)
-    cols = ["population", "n_65plus", "n_80plus"]
-    det_b = result(reference).indicators.set_index(["ags", "year"])[cols]
-    det_s = result(spec).indicators.set_index(["ags", "year"])[cols]
-    ratio = (
-        (det_s / det_b.where(det_b > 0))
-        .reset_index()
-        .melt(["ags", "year"], var_name="quantity", value_name="ratio")
-    )
-    q = base.quantiles.merge(ratio, on=["ags", "year", "quantity"], how="inner", validate="one_to_one")
-    q = q.assign(**{c: q[c] * q["ratio"] for c in _Q_COLS}).drop(columns="ratio")
-    return q, base.draws, False
+    ind = result(reference).indicators
+    at = {(a, y): i for i, (a, y) in enumerate(zip(ind.ags.to_numpy(), ind.year.to_numpy()))}
+    col = {c: j for j, c in enumerate(_FAN_QUANTITIES)}
+    q = base.quantiles
+    keys = list(zip(q.ags.to_numpy(), q.year.to_numpy(), q.quantity.to_numpy()))
+    keep = np.array([(a, y) in at and k in col for a, y, k in keys], dtype=bool)
+    rows = np.array([at[(a, y)] for (a, y, k), m in zip(keys, keep) if m], dtype=np.intp)
+    cols = np.array([col[k] for (_, _, k), m in zip(keys, keep) if m], dtype=np.intp)
+    return q[keep].reset_index(drop=True), rows, cols, base.draws
 
 
 def interval_table(spec: ScenarioSpec) -> pd.DataFrame:
@@ -407,7 +432,6 @@ def local_effect(spec: ScenarioSpec, ags: str, year: int) -> pd.DataFrame:
     DataFrame ``age_group, label, without, with_local, difference`` (persons) for
     :data:`LOCAL_GROUPS` and the total (``age_group == "total"``, label "Insgesamt").
     """
-    from dashboard.text import PLANNING_GROUP_LABELS
 
     def groups(res) -> pd.Series:
         g = res.age_groups
@@ -434,16 +458,11 @@ def local_effect(spec: ScenarioSpec, ags: str, year: int) -> pd.DataFrame:
 
 def saved_scenarios(ags: str | None = None) -> list:
     """Saved scenarios (newest first; those with local inputs for ``ags``, all for the Kreis/None)."""
-    from dashboard.store import get_store
-
     return get_store().scenarios(ags=None if ags in (None, KREIS_AGS) else ags)
 
 
 def load_saved(key: object) -> tuple[object, ScenarioSpec]:
     """(SavedScenario, spec) of a permalink key; ``ValueError`` (German) if unknown or unusable."""
-    from dashboard.projection.scenario_file import from_json
-    from dashboard.store import NotFound, get_store
-
     try:
         saved = get_store().scenario(key if isinstance(key, str) else "")
     except NotFound as e:
@@ -454,9 +473,6 @@ def load_saved(key: object) -> tuple[object, ScenarioSpec]:
 
 def save_spec(spec: ScenarioSpec, *, title: object, description: object, actor) -> object:
     """Save a spec as a named scenario in the store (German ``StoreError`` on refusal)."""
-    from dashboard.projection.scenario_file import to_json
-    from dashboard.store import get_store
-
     title = title if isinstance(title, str) else ""
     description = description if isinstance(description, str) else ""
     doc = to_json(to_scenario(spec), title=title.strip(), description=description.strip())
@@ -489,9 +505,7 @@ def warm_up_uncertainty() -> None:
 
 def backtest_coverage() -> pd.DataFrame:
     """Coverage of the 80 %/95 % intervals in the backtest (computed once per process)."""
-    from dashboard.projection.coverage import backtest_coverage as coverage
-
-    return coverage()
+    return coverage.backtest_coverage()
 
 
 def accuracy_tables() -> dict[str, pd.DataFrame]:
@@ -501,9 +515,7 @@ def accuracy_tables() -> dict[str, pd.DataFrame]:
 
 @functools.cache
 def _accuracy_tables() -> dict[str, pd.DataFrame]:
-    from dashboard.projection.accuracy import report_tables
-
-    return report_tables()
+    return accuracy.report_tables()
 
 
 def official_comparison() -> pd.DataFrame:
@@ -513,9 +525,7 @@ def official_comparison() -> pd.DataFrame:
 
 @functools.cache
 def _official_comparison() -> pd.DataFrame:
-    from dashboard.projection.accuracy import official_comparison as oc
-
-    return oc()
+    return accuracy.official_comparison()
 
 
 # --------------------------------------------------------------------------- history
@@ -536,8 +546,6 @@ def history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 
 @functools.cache
 def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    from dashboard.data.history import municipal_history
-
     h = municipal_history(include_estimates=True)
     h = h[h.primary][["ags", "reference_date", "population", "basis", "estimated"]]
     return h.sort_values(["ags", "reference_date"]).reset_index(drop=True), list(CENSUS_BREAKS)
@@ -546,8 +554,6 @@ def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
 def backtest_summary() -> pd.DataFrame:
     """The model's backtest summary with German method and level labels (memoised; the
     backtest takes a few seconds once per process)."""
-    from dashboard.text import BACKTEST_LEVELS, BACKTEST_METHODS
-
     s = _backtest().summary.copy()
     s["method"] = s.method.map(lambda m: BACKTEST_METHODS.get(m, m))
     s["level"] = s.level.map(lambda m: BACKTEST_LEVELS.get(m, m))
@@ -562,15 +568,12 @@ def backtest_table() -> pd.DataFrame:
 def _backtest():
     # the submodule, not ``dashboard.projection.backtest`` the attribute: importing the
     # submodule anywhere rebinds the package attribute from the function to the module
-    from dashboard.projection.backtest import backtest
 
     return backtest()
 
 
 def published_tables() -> list[dict]:
     """Provenance of the published official tables the model uses now (served release)."""
-    from dashboard.data.imports import published_provenance
-
     return [p for p in published_provenance() if p.get("used_by_model")]
 
 
@@ -588,8 +591,6 @@ def data_stand() -> dict[str, str]:
 
 def base_population() -> pd.DataFrame:
     """Base population by municipality × sex × age (estimated structure)."""
-    from dashboard.data import load_population
-
     return load_population(year=base_year())
 
 
@@ -601,8 +602,6 @@ def observed_kreis_components() -> pd.DataFrame:
 
 @functools.cache
 def _observed_kreis_components() -> pd.DataFrame:
-    from dashboard.data import vital_events
-
     v = vital_events()
     t = v[(v.sex == "total") & (v.age_group == "total")].pivot(index="year", columns="event", values="value")
     t["net_migration"] = t.in_migration - t.out_migration
@@ -618,8 +617,6 @@ def basis_defaults() -> dict[str, float]:
 
 @functools.cache
 def _basis_defaults() -> tuple[tuple[str, float], ...]:
-    from dashboard.projection.scenarios import parameter_defaults
-
     d = parameter_defaults()
     return tuple((p.key, round(float(d[p.key]), p.digits)) for p in PARAMETERS if not p.many)
 
@@ -628,9 +625,6 @@ def solve_target(target: object, year: object, spec: ScenarioSpec) -> tuple[str,
     """German message and the net migration (persons/year) that reaches ``target`` in ``year``
     with the other assumptions of ``spec``; the value is rounded as the control shows it
     (whole persons), and the message states that value."""
-    from dashboard.projection import solve_net_migration_for_target
-    from dashboard.text import fmt_int, fmt_num, fmt_signed_int, parse_number
-
     p = PARAMETER["net_migration"]
     y = parse_year(year, default=2035)
     ask = "Bitte geben Sie eine Einwohnerzahl zwischen 100.000 und 500.000 ein (z. B. 285.000)."

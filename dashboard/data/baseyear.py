@@ -16,6 +16,13 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, KREIS_NAME
+from dashboard.data import load_population
+from dashboard.data.estimate import (
+    _imported_tables,
+    estimate_population,
+    kreis_years,
+    official_municipal_cells,
+)
 from dashboard.text import BASE_INPUTS
 
 #: Columns of :func:`base_inputs`.
@@ -37,8 +44,6 @@ def official_base_years(tables: list[pd.DataFrame] | None = None) -> list[int]:
         Ascending; a year is listed when the tables give both sexes and complete age groups
         for every one of the 15 municipalities at 31.12. of that year.
     """
-    from dashboard.data.estimate import _imported_tables, official_municipal_cells
-
     tables = list(_imported_tables() if tables is None else tables)
     years = sorted({int(y) for t in tables if "year" in t.columns for y in t["year"].unique()})
     out = []
@@ -72,9 +77,6 @@ def base_inputs(year: int | None = None) -> pd.DataFrame:
     by sex × age groups, municipal totals, municipal split by sex, municipal age structure,
     single years of age.
     """
-    from dashboard.data import load_population
-    from dashboard.data.estimate import estimate_population, kreis_years
-
     year = base_year() if year is None else int(year)
     s = estimate_population(year).summary
     pop = load_population(year)

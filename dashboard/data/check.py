@@ -15,6 +15,22 @@ from pathlib import Path
 import numpy as np
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, KREIS_AGS, N_AGES, OPEN_AGE, SEXES
+from dashboard.data import (
+    census_breaks,
+    embedded,
+    estimation_report,
+    kreis_age_groups,
+    load_population,
+    measures,
+    municipal_boundaries,
+    municipal_history,
+    official_kreis_single_ages,
+    official_municipal_totals,
+    zensus2022_age_classes,
+)
+from dashboard.data.estimate import kreis_years
+from dashboard.data.integrity import recorded_hashes, sha256_file, verify_all, verify_raw_file
+from dashboard.data.official import validate_official_files
 from dashboard.text import fmt_dec, fmt_int, problems_count
 
 #: Official Kreis Düren totals at 31.12.2024 by sex (Regionalstatistik 12411-02-03-4, Zensus 2022 basis).
@@ -42,9 +58,6 @@ def _run(name_de: str, name_en: str, fn: Callable[[], str]) -> CheckResult:
 
 
 def _check_raw(raw_dir: Path | None = None) -> str:
-    from dashboard.data import embedded
-    from dashboard.data.integrity import recorded_hashes, sha256_file, verify_all
-
     raw = embedded.RAW_DIR if raw_dir is None else raw_dir
     if raw_dir is None:
         names = verify_all(raw)
@@ -62,8 +75,6 @@ def _check_raw(raw_dir: Path | None = None) -> str:
 
 def _check_official_content(raw_dir: Path | None = None) -> str:
     """Content and cross-file identities of the Zensus 2022 / IT.NRW 2024 files (no hash needed)."""
-    from dashboard.data.official import validate_official_files
-
     problems = validate_official_files(raw_dir)
     if problems:
         shown = "; ".join(str(p) for p in problems[:10])
@@ -71,7 +82,6 @@ def _check_official_content(raw_dir: Path | None = None) -> str:
         raise AssertionError(f"{problems_count(len(problems))}: {shown}{more}")
     if raw_dir is not None:
         return "Inhalt ok / content ok"
-    from dashboard.data import official_kreis_single_ages, official_municipal_totals, zensus2022_age_classes
 
     z = zensus2022_age_classes()
     t = official_municipal_totals()
@@ -86,8 +96,6 @@ def _check_official_content(raw_dir: Path | None = None) -> str:
 
 
 def _check_kreis() -> str:
-    from dashboard.data import kreis_age_groups
-
     k = kreis_age_groups()
     years = sorted(k.year.unique())
     assert years == list(range(2015, 2025)), f"Jahre/years {years}"
@@ -125,8 +133,6 @@ def _check_municipal_totals(df) -> str:
 
 
 def _check_boundaries() -> str:
-    from dashboard.data import municipal_boundaries
-
     n15 = len(municipal_boundaries()["features"])
     n396 = len(municipal_boundaries(nrw=True)["features"])
     assert n15 == 15 and n396 == 396, f"{n15} / {n396} Gemeinden"
@@ -135,8 +141,6 @@ def _check_boundaries() -> str:
 
 def _check_population(year: int) -> Callable[[], str]:
     def run() -> str:
-        from dashboard.data import estimation_report, kreis_age_groups, load_population
-
         p = load_population(year)
         problems = []
         if list(p.ags.unique()) != list(AGS_LIST):
@@ -163,8 +167,6 @@ def _check_population(year: int) -> Callable[[], str]:
             problems.append(f"Kreissummen weichen um bis zu {worst:g} Personen ab")
         official_margins = ""
         if year == 2024:  # official municipal totals (12411-15i) and Kreis single ages (12411-09i)
-            from dashboard.data import official_kreis_single_ages, official_municipal_totals
-
             off = official_municipal_totals().set_index("ags").population.astype(float)
             dev_m = float((p.groupby("ags").population.sum() - off).abs().max())
             ages = p.groupby("age").population.sum().to_numpy()
@@ -193,9 +195,6 @@ def _check_population(year: int) -> Callable[[], str]:
 
 
 def _check_all_years() -> str:
-    from dashboard.data import kreis_age_groups, load_population
-    from dashboard.data.estimate import kreis_years
-
     k = kreis_age_groups()
     bad = []
     for y in kreis_years():
@@ -208,8 +207,6 @@ def _check_all_years() -> str:
 
 
 def _check_history() -> str:
-    from dashboard.data import census_breaks, municipal_history
-
     h = municipal_history()
     assert set(h.ags) == set(AGS_LIST) | {KREIS_AGS}
     br = census_breaks()
@@ -232,21 +229,13 @@ def _check_history() -> str:
 
 
 def _check_measures() -> str:
-    from dashboard.data.integrity import verify_raw_file
-    from dashboard.data.measures import (
-        MEASURES_DIR,
-        SHIPPED_WORKBOOK,
-        active_catalogue,
-        build_catalogue,
-        load_workbook,
-    )
-
-    verify_raw_file(MEASURES_DIR, "measures.csv")
-    built, report = build_catalogue()
-    assert load_workbook(SHIPPED_WORKBOOK, origin="shipped").equals(built), (
+    # through the package: the shipped paths are looked up at call time (tests point them elsewhere)
+    verify_raw_file(measures.MEASURES_DIR, "measures.csv")
+    built, report = measures.build_catalogue()
+    assert measures.load_workbook(measures.SHIPPED_WORKBOOK, origin="shipped").equals(built), (
         "catalogue.xlsx differs from a fresh build of measures.csv (run: python -m dashboard massnahmen build)"
     )
-    active = active_catalogue()
+    active = measures.active_catalogue()
     warn = f"; Warnung: {active.warnings[0][:120]}" if active.warnings else ""
     return (
         f"{len(built.measures)} Maßnahmen, {len(built.sources)} Quellen, {len(report.excluded)} ohne Quelle "

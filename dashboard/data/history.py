@@ -83,6 +83,7 @@ from dashboard.data.embedded import (
     zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, problem
+from dashboard.data.estimate import municipal_sex_totals
 from dashboard.data.official import official_municipal_totals
 
 #: Bases in chronological order.
@@ -229,8 +230,6 @@ def _municipal_levels(include_estimates: bool) -> pd.DataFrame:
     )
     frames = [out, extra, official24]
     if include_estimates:
-        from dashboard.data.estimate import municipal_sex_totals
-
         for y in (2022, 2023):
             t = municipal_sex_totals(y)
             s = t.groupby("ags", sort=False).population.sum()

@@ -60,7 +60,7 @@ import pandas as pd
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, MUNICIPALITIES, SEXES
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.genesis import MAX_FILE_BYTES, GenesisTable, load_genesis
-from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_int, fmt_signed_int, problems_count
+from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_dec, fmt_int, fmt_signed_int, problems_count
 from dashboard.text import IMPORTS as M
 
 LOG = logging.getLogger("dashboard.data.imports")
@@ -362,7 +362,7 @@ def check_upload(data: bytes, filename: str) -> Checked:
                 None,
                 None,
                 M["expected_size"].format(mb=fmt_int(MAX_FILE_BYTES // 2**20)),
-                M["found_size"].format(mb=str(round(len(data) / 2**20, 1)).replace(".", ",")),
+                M["found_size"].format(mb=fmt_dec(len(data) / 2**20, 1)),
             )
         )
     with tempfile.TemporaryDirectory(prefix="kd-import-") as tmp:

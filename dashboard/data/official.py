@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, BASIS_Z2022, CENSUS_DATES, KREIS_AGS, MUNICIPALITIES, OPEN_AGE
+from dashboard.data import embedded
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.integrity import verify_raw_file
 
@@ -79,8 +80,6 @@ _SEX_DE = {"insgesamt": "total", "weiblich": "female", "maennlich": "male", "mä
 
 
 def _raw_dir() -> Path:
-    from dashboard.data import embedded
-
     return embedded.RAW_DIR
 
 

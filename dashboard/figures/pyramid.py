@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.constants import KREIS_AGS, OPEN_AGE, SEXES
+from dashboard.constants import KREIS_AGS, OPEN_AGE, PLANNING_AGE_GROUPS, SEXES
 from dashboard.figures import _fast as fast
 from dashboard.figures.labels import OKABE_ITO, SEX_COLORS, SEX_LABELS, fmt_dec, region_name, style
 
@@ -224,8 +224,6 @@ def pyramid_table(population: pd.DataFrame, *, ags: str, year: int) -> pd.DataFr
     Returns ``age_group, female, male, total, share`` (share of the year's total, 0..1) plus
     ``status`` (amtlich / geschätzt / vorausberechnet).
     """
-    from dashboard.constants import PLANNING_AGE_GROUPS
-
     d = population[(population.ags == ags) & (population.year == year)]
     proj, est = _status(population[population.ags == ags], year)
     rows = []

@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.constants import KREIS_AGS
+from dashboard.data.embedded import projections_from_pages
+from dashboard.projection import PRESETS, Scenario, estimate_assumptions, project
+from dashboard.projection.agedynamics import summary_table as age_summary
+from dashboard.projection.backtest import backtest, criteria, treatment_comparison
+from dashboard.projection.base import start_year
+from dashboard.projection.coverage import backtest_coverage, backtest_intervals, coverage_by_horizon
+from dashboard.text import OFFICIAL_VARIANTS, fmt_signed_dec
+
 __all__ = [
     "SUMMARY_COLUMNS",
     "COVERAGE_COLUMNS",
@@ -26,15 +35,11 @@ COVERAGE_COLUMNS = ("level", "interval", "n", "covered")
 
 def summary_table() -> pd.DataFrame:
     """One row per backtest case × level × method (see :data:`SUMMARY_COLUMNS`)."""
-    from dashboard.projection.backtest import backtest
-
     return backtest().summary.loc[:, list(SUMMARY_COLUMNS)].reset_index(drop=True)
 
 
 def coverage_table(draws: int = 500) -> pd.DataFrame:
     """Interval coverage in the backtest per level (see :data:`COVERAGE_COLUMNS`)."""
-    from dashboard.projection.coverage import backtest_coverage
-
     c = backtest_coverage(draws)
     return pd.DataFrame({"level": c.level, "interval": c.nominal, "n": c.n, "covered": c.coverage})
 
@@ -48,10 +53,6 @@ def report_tables(draws: int = 500) -> dict[str, pd.DataFrame]:
     case: ``method, n, mae_pp, kept_under19, kept_67plus, out_of_sample``); ``treatments``
     (municipal MAPE of the migration-level treatments per case).
     """
-    from dashboard.projection.agedynamics import summary_table as age_summary
-    from dashboard.projection.backtest import criteria, treatment_comparison
-    from dashboard.projection.coverage import backtest_intervals, coverage_by_horizon
-
     h = coverage_by_horizon(backtest_intervals(draws))
     return {
         "summary": summary_table(),
@@ -78,18 +79,12 @@ def official_comparison() -> pd.DataFrame:
     the Basis; the median net migration of 2020–2024 continued (the former Basis); the
     ``itnrw`` preset; the official projection itself.
     """
-    from dashboard.constants import KREIS_AGS
-    from dashboard.data.embedded import projections_from_pages
-    from dashboard.projection import PRESETS, Scenario, estimate_assumptions, project
-    from dashboard.text import OFFICIAL_VARIANTS, fmt_signed_dec
-
     a = estimate_assumptions()
     variants = {
         "basis": PRESETS["basis"],
         "saldo_2020_2024": Scenario("saldo_2020_2024", net_migration=float(a.net_migration_recent)),
         "itnrw": PRESETS["itnrw"],
     }
-    from dashboard.projection.base import start_year
 
     first = start_year()
     rows = []

@@ -46,6 +46,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, MUNICIPALITIES, N_AGES
+from dashboard.data import data_version
+from dashboard.data.official import ZENSUS22_AGE_CLASSES, zensus2022_age_classes
 from dashboard.projection.municipal import (
     PROPENSITY_NODES,
     fertility_factors,
@@ -66,19 +68,7 @@ __all__ = [
 ]
 
 #: Census-2022 age classes (inclusive bounds), in the order of the census table.
-CLASSES: dict[str, tuple[int, int]] = {
-    "0-2": (0, 2),
-    "3-5": (3, 5),
-    "6-9": (6, 9),
-    "10-15": (10, 15),
-    "16-18": (16, 18),
-    "19-24": (19, 24),
-    "25-39": (25, 39),
-    "40-59": (40, 59),
-    "60-66": (60, 66),
-    "67-74": (67, 74),
-    "75+": (75, N_AGES - 1),
-}
+CLASSES: dict[str, tuple[int, int]] = ZENSUS22_AGE_CLASSES
 #: Years from the Zensus 2011 (09.05.2011) to the Zensus 2022 (15.05.2022).
 YEARS = 11
 #: Years between 09.05.2011 and 31.12.2015 (the Kreis pattern's date).
@@ -132,7 +122,6 @@ class CaseInputs:
 
 def case_inputs(a) -> CaseInputs:
     """Build the case's arrays from the data layer and the Basis assumptions ``a``."""
-    from dashboard.data.official import zensus2022_age_classes
     from dashboard.projection.backtest import municipal_totals_at
     from dashboard.projection.base import FEMALE_MASK, kreis_single_age
     from dashboard.projection.engine import mortality_for_year
@@ -282,8 +271,6 @@ def _loo_fit(inp, a, f_by_class, penalty) -> tuple[np.ndarray, np.ndarray]:
 
 def age_dynamics() -> AgeDynamicsResult:
     """Run the case (cached per data version; a few seconds)."""
-    from dashboard.data import data_version
-
     return _age_dynamics(data_version())
 
 

@@ -53,8 +53,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import AGS_LIST, BASE_YEAR, FERTILE_AGES, N_AGES, SEXES
-from dashboard.data import data_version, estimation_report
+from dashboard.constants import AGE_GROUPS_17, AGS_LIST, BASE_YEAR, FERTILE_AGES, N_AGES, SEXES
+from dashboard.data import (
+    data_version,
+    estimation_report,
+    kreis_age_groups,
+    municipal_totals,
+    nrw_life_expectancy,
+    nrw_tfr,
+    vital_events,
+)
+from dashboard.data.official import ITNRW_OPEN_AGE, official_kreis_single_ages
 from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, kreis_single_age
 from dashboard.projection.graduation import graduate_by_exposure
 from dashboard.projection.lifetable import (
@@ -238,17 +247,11 @@ def kreis_tables() -> dict[int, np.ndarray]:
     stationary life table (which put 31 % too many people into 90+ and inflated the expected
     deaths). Cached per data version; estimates (the sex split and the single ages before 2024).
     """
-    from dashboard.data import data_version
-
     return _kreis_tables(data_version())
 
 
 @functools.lru_cache(maxsize=2)
 def _kreis_tables(token) -> dict[int, np.ndarray]:
-    from dashboard.constants import AGE_GROUPS_17
-    from dashboard.data import kreis_age_groups
-    from dashboard.data.official import ITNRW_OPEN_AGE, official_kreis_single_ages
-
     k = kreis_age_groups()
     groups = list(AGE_GROUPS_17.values())
 
@@ -294,8 +297,6 @@ def _kreis_tables(token) -> dict[int, np.ndarray]:
 
 
 def _events() -> pd.DataFrame:
-    from dashboard.data import vital_events
-
     return vital_events()
 
 
@@ -382,8 +383,6 @@ def _mortality(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
 
 def _fertility(rows: list) -> tuple[np.ndarray, float, dict, float]:
     import statsmodels.api as sm
-
-    from dashboard.data import nrw_tfr
 
     ev = _events()
     b = ev[(ev.event == "births") & (ev.sex == "total")].set_index("year").value.astype(float)
@@ -551,7 +550,6 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
 
 def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.ndarray:
     """Residual method: municipal excess net migration d_r (persons/year), Σ d_r = 0."""
-    from dashboard.data import municipal_totals
     from dashboard.projection.kernel import step
 
     base = base_population()
@@ -680,8 +678,6 @@ def _mortality_improvement(rows: list) -> np.ndarray:
 
 def _nrw_e0_trend() -> np.ndarray:
     """NRW gain of e0 per year 2004/06 → 2017/19 (female, male) from the IT.NRW figures."""
-    from dashboard.data import nrw_life_expectancy
-
     e = nrw_life_expectancy()
     out = []
     for sex in SEXES:
@@ -692,8 +688,6 @@ def _nrw_e0_trend() -> np.ndarray:
 
 def _reference_gaps() -> tuple[float, float]:
     """Female − male e0: Germany 2023/25 (life table 12621-0001) and NRW 2021/23 (IT.NRW, quoted)."""
-    from dashboard.data import nrw_life_expectancy
-
     de = life_expectancy(_germany_qx(), female=FEMALE_MASK)
     e = nrw_life_expectancy()
     last = e[e.year_mid == e.year_mid.max()].set_index("sex").e0

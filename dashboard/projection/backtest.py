@@ -57,17 +57,20 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES
-from dashboard.data import data_version
+from dashboard.data import data_version, kreis_age_groups, municipal_totals
 from dashboard.data.embedded import kreis_bbsr_series, population_figures_from_pages, projections_from_pages
+from dashboard.projection.agedynamics import age_dynamics
 from dashboard.projection.assumptions import (
     EXCESS_DAMPING,
     KREIS_COMPOSITE_WEIGHT,
     Assumptions,
     estimate_assumptions,
 )
-from dashboard.projection.base import base_population, kreis_single_age
+from dashboard.projection.base import FEMALE_MASK, base_population, kreis_single_age
 from dashboard.projection.engine import migration_function, mortality_for_years
 from dashboard.projection.kernel import run
+from dashboard.projection.lifetable import infant_survival, survival_ratios
+from dashboard.projection.municipal import kreis_pattern_back, municipal_structure
 from dashboard.text import fmt_int
 
 __all__ = [
@@ -138,8 +141,6 @@ def municipal_totals_at(year: int) -> np.ndarray:
 
 
 def _totals(year: int, official_only: bool = True) -> np.ndarray:
-    from dashboard.data import municipal_totals
-
     t = municipal_totals(year_end_only=True, official_only=official_only)
     t = t[t.year == year]
     if year < 2011:
@@ -173,8 +174,6 @@ def kreis_annual_totals() -> pd.Series:
     Zensus-2011 basis from 2011-12-31 on in the BBSR file's 2012+; 2011 and earlier VZ 1987).
     Growth from 2011 to 2012 crosses the break and must not be used.
     """
-    from dashboard.data import kreis_age_groups
-
     s = kreis_bbsr_series().copy()
     exact = kreis_age_groups().groupby("year").population.sum()
     for y in range(2015, 2022):
@@ -183,9 +182,6 @@ def kreis_annual_totals() -> pd.Series:
 
 
 def _survival(a: Assumptions, first_year: int, n: int) -> dict:
-    from dashboard.projection.base import FEMALE_MASK
-    from dashboard.projection.lifetable import infant_survival, survival_ratios
-
     qx = mortality_for_years(a, range(first_year, first_year + n))
     return {
         "survival": survival_ratios(qx, female=FEMALE_MASK),
@@ -267,8 +263,6 @@ def _project(
 
 def base_structure(base_year: int, a: Assumptions) -> tuple[np.ndarray, str]:
     """Municipal population (R, 2, A) at 31.12.``base_year`` scaled to the official totals, and a note."""
-    from dashboard.projection.municipal import kreis_pattern_back, municipal_structure
-
     p_base = municipal_totals_at(base_year)
     if base_year >= 2015:
         est = np.asarray(base_population(base_year).population)
@@ -316,8 +310,6 @@ NOTE_RATES = (
 
 
 def _kreis_case(a: Assumptions) -> list[pd.DataFrame]:
-    from dashboard.data import kreis_age_groups
-
     case = "Kreis 2015→2016–2021"
     k = kreis_age_groups()
     tot = k.groupby("year").population.sum()
@@ -500,8 +492,6 @@ def _municipal_cases(a: Assumptions) -> list[pd.DataFrame]:
 
 
 def _age_case() -> list[pd.DataFrame]:
-    from dashboard.projection.agedynamics import age_dynamics
-
     r = age_dynamics()
     t = r.table
     note = "Anteile in Prozent; Fortschreibung 09.05.2011 → 15.05.2022, Gemeindesummen des Zensus 2022 vorgegeben"
@@ -529,7 +519,6 @@ def _official_case() -> list[pd.DataFrame]:
     kreis = pages[pages.ags == KREIS_AGS]
     z11 = float(kreis[(kreis.measure == "population") & (kreis.ref_date == "2011-12-31")].value.iloc[0])
     old = float(kreis[kreis.measure == "population_pre_census"].value.iloc[0])
-    from dashboard.data import kreis_age_groups
 
     actual_2020 = float(kreis_age_groups().query("year == 2020").population.sum())
     actual_old_basis = actual_2020 * old / z11

@@ -15,16 +15,15 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, N_AGES, SEXES
-from dashboard.data import data_version, kreis_age_groups
-from dashboard.data.estimate import kreis_single_ages
+from dashboard.data import data_version, kreis_age_groups, life_table, load_population
+from dashboard.data.baseyear import base_year
+from dashboard.data.estimate import kreis_single_ages, tables_of_version
 
 __all__ = ["kreis_single_age", "base_population", "start_year", "BasePopulation"]
 
 
 @functools.cache
 def _germany_qx() -> np.ndarray:
-    from dashboard.data import life_table
-
     t = life_table()
     q = t.pivot(index="sex", columns="age", values="qx").loc[list(SEXES)].to_numpy(dtype=float)
     if q.shape != (2, N_AGES):
@@ -117,8 +116,6 @@ def _from_tidy(df: pd.DataFrame, year: int) -> BasePopulation:
 
 @functools.lru_cache(maxsize=8)
 def _base_population(year: int, token: tuple) -> BasePopulation:
-    from dashboard.data import load_population
-
     return _from_tidy(load_population(year=year), year)
 
 
@@ -132,9 +129,6 @@ def start_year() -> int:
 @functools.lru_cache(maxsize=8)
 def _start_year(token: tuple) -> int:
     """Once per data version, from the tables of that very version (no second look at the store)."""
-    from dashboard.data.baseyear import base_year
-    from dashboard.data.estimate import tables_of_version
-
     return int(base_year(tables_of_version(token)))
 
 

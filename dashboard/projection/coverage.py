@@ -21,6 +21,7 @@ import pandas as pd
 from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.data import data_version
 from dashboard.projection.backtest import backtest
+from dashboard.projection.base import start_year
 from dashboard.projection.calibration import fit_driver_scale, fit_municipal_error, model_rows
 from dashboard.projection.drivers import draw_drivers, fitted_models
 from dashboard.projection.scenarios import Scenario
@@ -99,7 +100,6 @@ def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
 def _backtest_intervals(draws: int, seed: int, token: tuple) -> pd.DataFrame:
     rows = model_rows(backtest().table)
     max_h = int(rows.horizon.max())
-    from dashboard.projection.base import start_year
 
     inputs = kernel_inputs(Scenario("basis", horizon=start_year() + max_h))
     base_pop = inputs.population.sum(axis=(1, 2))

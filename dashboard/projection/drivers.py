@@ -68,7 +68,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard.data.embedded import KREIS_BBSR_SERIES_FILE, kreis_bbsr_series
+from dashboard.data import nrw_life_expectancy, nrw_tfr, vital_events
+from dashboard.data.embedded import KREIS_BBSR_SERIES_FILE, kreis_age_groups, kreis_bbsr_series
 
 #: Driver names in the order of the driver axis of :class:`DriverDraws`.
 DRIVERS: tuple[str, ...] = ("tfr", "e0_female", "e0_male", "migration")
@@ -177,8 +178,6 @@ PAST_STEPS: int = 100
 
 @functools.cache
 def _driver_series() -> dict[str, DriverSeries]:
-    from dashboard.data import nrw_life_expectancy, nrw_tfr
-
     out: dict[str, DriverSeries] = {}
     t = nrw_tfr().set_index("year").tfr
     years = range(int(t.index.min()), int(t.index.max()) + 1)
@@ -483,9 +482,6 @@ def migration_cross_check() -> pd.DataFrame:
     chosen model's mean and stationary standard deviation of annual growth, converted to
     persons at the 2024 population (279,285 on the Zensus-2022 basis, 12411-02-03-4).
     """
-    from dashboard.data import vital_events
-    from dashboard.data.embedded import kreis_age_groups
-
     v = vital_events()
     tot = v[(v.sex == "total") & (v.age_group == "total")].pivot(
         index="year", columns="event", values="value"

@@ -23,6 +23,8 @@ from dashboard.projection.base import FEMALE_MASK, start_year
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
 from dashboard.projection.kernel import RunResult, run
 from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale_mortality, survival_ratios
+from dashboard.projection.local import assumption_rows, local_terms
+from dashboard.projection.municipal import in_migration_weights
 from dashboard.projection.scenarios import PARAMETER, PARAMETERS, PRESETS, Scenario
 from dashboard.text import fmt_dec, fmt_int, fmt_num
 
@@ -102,8 +104,6 @@ def scenario_rates(scenario: Scenario, a: Assumptions | None = None) -> dict:
     s0 = infant_survival(qx, female=FEMALE_MASK)[:, None]
     terms = None
     if scenario.local:
-        from dashboard.projection.local import local_terms
-
         terms = local_terms(scenario.local, a, scenario.years, surv, s0)
     return {
         "survival": surv,
@@ -150,8 +150,6 @@ def migration_function(
         their municipalities; Neubau and one-off persons are added to the net migration
         (their transfers withdrawn from the other municipalities). None = the Basis arithmetic.
     """
-    from dashboard.projection.municipal import in_migration_weights
-
     d = np.asarray(a.municipal_excess if excess is None else excess, dtype=float)
     g = a.municipal_propensity if propensity is None else propensity
     loc = a.local_migration if local is None else local
@@ -458,8 +456,6 @@ def _scenario_table(scenario: Scenario, rates: dict, a: Assumptions) -> pd.DataF
             value, source, period, method, fit = detail[p.key]
             rows.append(("scenario", p.key, "", value, p.unit, source, period, method, fit))
     if scenario.local:
-        from dashboard.projection.local import assumption_rows
-
         rows += assumption_rows(scenario.local, h)
     return pd.DataFrame(rows, columns=list(a.table.columns))
 

@@ -65,7 +65,8 @@ from dataclasses import MISSING, dataclass, field, fields
 import numpy as np
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, MUNICIPALITIES, N_AGES, OPEN_AGE
-from dashboard.text import fmt_int
+from dashboard.data import zensus2022_households
+from dashboard.text import fmt_dec, fmt_int, fmt_signed_int
 
 __all__ = [
     "NewHousing",
@@ -732,8 +733,6 @@ _FORMAT = {
 
 @functools.cache
 def _household_sizes() -> dict[str, float]:
-    from dashboard.data import zensus2022_households
-
     h = zensus2022_households()
     return {r.ags: float(r.mean_size) for r in h.itertuples()}
 
@@ -943,8 +942,6 @@ def describe(local: LocalScenario) -> list[str]:
 
 
 def _signed(x: float) -> str:
-    from dashboard.text import fmt_signed_int
-
     if float(x).is_integer():
         return fmt_signed_int(x)
     return ("+" if x > 0 else "") + _dec(x).replace("-", "−")
@@ -976,8 +973,6 @@ def assumption_rows(local: LocalScenario, horizon: int) -> list[tuple]:
     Codes: component ``"local"``, parameter ``new_housing`` / ``own_migration`` / ``one_off_in`` /
     ``one_off_out``, qualifier = the AGS; German documentation in source, period, method.
     """
-    from dashboard.text import fmt_dec
-
     rows = []
     for n in local.new_housing:
         name = MUNICIPALITIES[n.ags]

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard.constants import AGS_LIST, N_AGES, OPEN_AGE
+from dashboard.data import grid_age_shares
+from dashboard.data.estimate import smooth_grid_factors
 
 __all__ = [
     "PROPENSITY_NODES",
@@ -66,8 +68,6 @@ _GRID_CODES = ("age_0_17", "age_18_29", "age_30_49", "age_50_64", "age_65plus")
 
 def grid_persons() -> np.ndarray:
     """Zensus-2011 grid persons (R, 5) per municipality and grid group (from the data layer)."""
-    from dashboard.data import grid_age_shares
-
     g = grid_age_shares()
     persons = np.zeros((len(AGS_LIST), len(_GRID_CODES)))
     for r in g.itertuples():
@@ -145,8 +145,6 @@ def municipal_structure(
     totals : (R,) municipal totals at the date (persons).
     persons : (R, 5) grid persons (default: :func:`grid_persons`).
     """
-    from dashboard.data.estimate import smooth_grid_factors
-
     p = grid_persons() if persons is None else np.asarray(persons, dtype=float)
     k = _rake_to_grid(kreis, p.sum(axis=0))
     f = smooth_grid_factors(grid_factors(p), k.sum(axis=0))  # (R, A)

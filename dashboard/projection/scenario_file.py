@@ -30,6 +30,7 @@ from dataclasses import dataclass, fields
 
 from dashboard.projection.local import LocalScenario
 from dashboard.projection.scenarios import Scenario
+from dashboard.text import fmt_int
 
 __all__ = [
     "FORMAT",
@@ -85,7 +86,7 @@ def from_json(text: str | bytes, *, name: str = "Szenariodatei") -> ScenarioDocu
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
             raise ValueError(
-                f"{name}: höchstens {MAX_BYTES:,} Bytes erlaubt, erhalten: {len(text):,}.".replace(",", ".")
+                f"{name}: höchstens {fmt_int(MAX_BYTES)} Bytes erlaubt, erhalten: {fmt_int(len(text))}."
             )
         try:
             text = text.decode("utf-8-sig")
@@ -94,7 +95,7 @@ def from_json(text: str | bytes, *, name: str = "Szenariodatei") -> ScenarioDocu
     if not isinstance(text, str):
         raise ValueError(f"{name}: Text erwartet, erhalten: {type(text).__name__}.")
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise ValueError(f"{name}: höchstens {MAX_BYTES:,} Bytes erlaubt.".replace(",", "."))
+        raise ValueError(f"{name}: höchstens {fmt_int(MAX_BYTES)} Bytes erlaubt.")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:

@@ -28,6 +28,8 @@ from typing import Any
 
 from dashboard.constants import BASE_YEAR
 from dashboard.projection import local as _local
+from dashboard.projection.assumptions import estimate_assumptions
+from dashboard.projection.base import start_year
 from dashboard.projection.local import LocalScenario
 from dashboard.text import (
     NUMBER_INPUT,
@@ -314,8 +316,6 @@ URL_KEYS: tuple[str, ...] = (SCENARIO_URL_KEY, *BY_URL_KEY)
 def parameter_defaults(a=None) -> dict[str, Any]:
     """The Basis value of every parameter (``{key: value}``) from the estimated assumptions."""
     if a is None:
-        from dashboard.projection.assumptions import estimate_assumptions
-
         a = estimate_assumptions()
     return {p.key: p.default(a) for p in PARAMETERS}
 
@@ -397,8 +397,6 @@ class Scenario:
     def years(self) -> range:
         """Projected years (31 December), base year + 1 … horizon (base year: the data's,
         :func:`dashboard.projection.base.start_year`, 2024 unless a newer official base is published)."""
-        from dashboard.projection.base import start_year
-
         return range(start_year() + 1, self.horizon + 1)
 
 

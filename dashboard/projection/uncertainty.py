@@ -49,7 +49,9 @@ import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES, PLANNING_AGE_GROUPS
 from dashboard.data import data_version
+from dashboard.projection.assumptions import estimate_assumptions
 from dashboard.projection.backtest import backtest
+from dashboard.projection.base import start_year
 from dashboard.projection.calibration import (
     DriverScale,
     MunicipalErrorModel,
@@ -59,6 +61,11 @@ from dashboard.projection.calibration import (
     municipal_error_draws,
 )
 from dashboard.projection.drivers import DRIVERS, DriverDraws, draw_drivers, fitted_models
+from dashboard.projection.engine import MIGRATION_TIMING, migration_function, scenario_rates
+from dashboard.projection.kernel import step as kernel_step
+from dashboard.projection.lifetable import factor_for_e0, life_expectancy
+from dashboard.projection.municipal import in_migration_weights
+from dashboard.projection.scenarios import PRESETS, Scenario
 
 #: Quantile columns of :attr:`ProbabilisticResult.quantiles` -> probability.
 QUANTILES: dict[str, float] = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q975": 0.975}
@@ -154,9 +161,6 @@ def _migration_arrays(a, local_terms=None) -> _MigrationArrays:
 
 def kernel_inputs(scenario) -> KernelInputs:
     """Deterministic kernel inputs of a :class:`~dashboard.projection.Scenario` (as :func:`project` uses them)."""
-    from dashboard.projection.assumptions import estimate_assumptions
-    from dashboard.projection.engine import MIGRATION_TIMING, scenario_rates
-
     a = estimate_assumptions()
     r = scenario_rates(scenario, a)
     T = len(scenario.years)
@@ -249,8 +253,6 @@ def fast_net_migration(
     (``m.local_terms``) replace targets and add persons as in the engine. ``region_totals`` (``P``
     summed over sex and age, if already at hand) saves one pass over ``P``.
     """
-    from dashboard.projection.municipal import in_migration_weights
-
     aged = np.empty_like(P)
     aged[..., 1:] = P[..., :-1]
     aged[..., -1] += P[..., -1]
@@ -288,8 +290,6 @@ def _aggregate(P: np.ndarray) -> np.ndarray:
 
 def _hazard_factors(qx: np.ndarray, e0_dev: np.ndarray, female: bool) -> np.ndarray:
     """Proportional-hazards factor giving life expectancy ``e0(qx) + e0_dev`` (1 at zero)."""
-    from dashboard.projection.lifetable import factor_for_e0, life_expectancy
-
     e0 = float(life_expectancy(qx, female=female))
     base = factor_for_e0(qx, np.array([e0]), female=female)[0]
     return factor_for_e0(qx, e0 + e0_dev, female=female) / base
@@ -318,9 +318,6 @@ def _run_block(
     inputs: KernelInputs, f_factor: np.ndarray, k: np.ndarray, net: np.ndarray, engine: str
 ) -> tuple[np.ndarray, float]:
     """Project one block of draws; returns summary values ``(draw, T+1, R+1, Q)`` and floors."""
-    from dashboard.projection.engine import migration_function
-    from dashboard.projection.kernel import step as kernel_step
-
     D, T = f_factor.shape
     dt = np.float32 if engine == "fast" else np.float64
     terms = getattr(inputs.migration, "local_terms", None)
@@ -618,9 +615,6 @@ def _kreis_scale_statistics(draws: int, seed: int, token: tuple) -> pd.DataFrame
 
 
 def _scale_statistics(errors: pd.DataFrame, draws: int, seed: int) -> pd.DataFrame:
-    from dashboard.projection.base import start_year
-    from dashboard.projection.scenarios import Scenario
-
     k_rows = errors[errors.ags.astype(str) == KREIS_AGS]
     if k_rows.empty:
         raise ValueError("the backtest table has no Kreis rows to calibrate the driver scale")
@@ -680,8 +674,6 @@ def project_probabilistic(
     ProbabilisticResult.
     """
     if scenario is None:
-        from dashboard.projection.scenarios import PRESETS
-
         scenario = PRESETS["basis"]
     if isinstance(municipal_error, bool):
         municipal_error = _default_municipal_error() if municipal_error else None

@@ -20,11 +20,14 @@ import threading
 import time
 from pathlib import Path
 
-from dashboard.data.errors import DataFormatError
+from dashboard.data.errors import DataFormatError, problem
+from dashboard.data.imports import POLL_SECONDS
 from dashboard.data.measures.catalogue import SHIPPED_WORKBOOK, Catalogue
 from dashboard.data.measures.workbook_reader import load_workbook
+from dashboard.settings import UPLOAD_MAX_BYTES
+from dashboard.store import Invalid, NotAllowed, db, get_store
 from dashboard.text import CATALOGUE as M
-from dashboard.text import fmt_date, fmt_int
+from dashboard.text import fmt_date, fmt_dec, fmt_int
 
 LOG = logging.getLogger("dashboard.data.measures")
 CHANNEL = "catalogue"
@@ -32,8 +35,6 @@ SLOT = "catalogue"
 
 
 def _store():
-    from dashboard.store import get_store
-
     s = get_store()
     s.on_change(invalidate)  # a publish or rollback in this process is seen at once
     return s
@@ -46,18 +47,15 @@ def check_workbook(source: str | Path | bytes, *, display_name: str | None = Non
         blob, name = bytes(source), display_name or "Upload.xlsx"
     else:
         blob, name = Path(source).read_bytes(), display_name or Path(source).name
-    from dashboard.settings import UPLOAD_MAX_BYTES
 
     if len(blob) > UPLOAD_MAX_BYTES:
-        from dashboard.data.errors import problem
-
         raise DataFormatError(
             problem(
                 name,
                 None,
                 None,
                 M["expected_size"].format(mb=fmt_int(UPLOAD_MAX_BYTES // 2**20)),
-                M["found_size"].format(mb=str(round(len(blob) / 2**20, 1)).replace(".", ",")),
+                M["found_size"].format(mb=fmt_dec(len(blob) / 2**20, 1)),
             )
         )
     return blob, load_workbook(io.BytesIO(blob), origin="imported", display_name=name)
@@ -94,8 +92,6 @@ def import_workbook(source: str | Path | bytes, *, actor, display_name: str | No
     Returns ``(version, catalogue)``. Raises :class:`DataFormatError` (nothing stored) or
     :class:`dashboard.store.NotAllowed` for an anonymous actor.
     """
-    from dashboard.store import NotAllowed
-
     if actor is None:
         raise NotAllowed(M["login_to_upload"])
     blob, cat = check_workbook(source, display_name=display_name)
@@ -131,8 +127,6 @@ def catalogue_preview_lines(version_id: int) -> list[str]:
 def reset_import(*, actor) -> bool:
     """Make the shipped catalogue active again (a new release; undo with a rollback).
     Returns False when the shipped catalogue is already active."""
-    from dashboard.store import Invalid
-
     s = _store()
     active = s.active(CHANNEL)
     if not active.version_ids:
@@ -201,9 +195,6 @@ def _evaluate() -> Catalogue:
 
 def active_catalogue() -> Catalogue:
     """The catalogue in use: the published one (validated), else the shipped one."""
-    from dashboard.data.imports import POLL_SECONDS
-    from dashboard.store import db
-
     now = time.monotonic()
     with _lock:
         cfg = db.configuration_key()
