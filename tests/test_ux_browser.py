@@ -152,7 +152,15 @@ def test_dropdown_type_ahead_and_german_search_field(live_server, browser_page):
         if opening:
             page.keyboard.press(opening)
             page.wait_for_selector("input.dash-dropdown-search")
-        page.keyboard.type("Nid", delay=60)
+        typed = ""
+        for ch in "Nid":  # one key at a time, each seen by the field before the next (shared machine)
+            page.keyboard.press(ch)
+            typed += ch
+            wait_until(
+                page,
+                f"(document.querySelector('input.dash-dropdown-search') || {{}}).value === {typed!r}",
+                timeout=30,
+            )
         search = page.locator("input.dash-dropdown-search")
         assert search.get_attribute("placeholder") == "Suchen (Namen eintippen)"
         assert search.input_value() == "Nid"

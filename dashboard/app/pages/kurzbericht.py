@@ -121,9 +121,10 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
             trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators)
         ),
         "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 228, bottom=84),
+        # every age group labelled at print size (Plotly would skip every other one)
         "groups": _fixed(
             trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 224
-        ),
+        ).update_yaxes(dtick=1, tickfont={"size": 9}),
     }
 
 
