@@ -69,6 +69,11 @@ def _german(s: str) -> str:
     return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".").replace("-", MINUS)
 
 
+def problems_count(n: int) -> str:
+    """ "1 Problem", "3 Probleme", "1.204 Probleme" (German number, singular or plural)."""
+    return f"{fmt_int(n)} {'Problem' if n == 1 else 'Probleme'}"
+
+
 def fmt_int(x: float | int | None) -> str:
     """Whole number with German thousands separator: ``fmt_int(1234) -> '1.234'``.
 
@@ -288,6 +293,25 @@ PLANNING_GROUP_LABELS: dict[str, str] = {
     "80+": "80 und älter",
 }
 
+
+def group_key(group: str) -> str:
+    """URL/Kennzahl key of a planning age group: ``"3-5"`` -> ``"alter_3-5"``, ``"80+"`` ->
+    ``"alter_80plus"`` (no ``+``, which a URL would read as a space)."""
+    return "alter_" + group.replace("+", "plus")
+
+
+def _group_indicator(label: str) -> tuple[str, str, str]:
+    ages, _, note = label.partition(" (")
+    ages = ages.replace(" und älter", " Jahre und älter") if "älter" in ages else ages + " Jahre"
+    return f"Anzahl {ages}" + (f" ({note}" if note else ""), "int", f"Personen ({ages}) am 31.12."
+
+
+#: Planning age groups as "Kennzahl" (persons per year), same shape as :data:`INDICATORS`:
+#: ``alter_3-5`` -> ("Anzahl 3–5 Jahre (Kita)", "int", "Personen (3–5 Jahre) am 31.12.").
+GROUP_INDICATORS: dict[str, tuple[str, str, str]] = {
+    group_key(g): _group_indicator(label) for g, label in PLANNING_GROUP_LABELS.items()
+}
+
 COMPONENT_LABELS = {
     "births": "Geburten",
     "deaths": "Sterbefälle",
@@ -424,6 +448,10 @@ T = {  # general UI texts (formal "Sie")
     "year": "Jahr",
     "indicator": "Kennzahl",
     "table_summary": "Daten als Tabelle",
+    "dropdown_placeholder": "Bitte wählen …",
+    "play": "▶ Abspielen",
+    "pause": "❚❚ Anhalten",
+    "play_title": "Altersaufbau Jahr für Jahr bis 2045 abspielen; erneut drücken hält an",
     "estimated_note": (
         "Einwohnerzahlen der Gemeinden am 31.12.2024 amtlich (IT.NRW 12411-15i); ihre Aufteilung "
         "nach Alter und Geschlecht geschätzt, da es dafür keine amtliche Gemeindetabelle gibt "
@@ -941,7 +969,7 @@ IMPORTS: dict[str, str] = {
     "zip_unpacked_found": "{mb} MB entpackt (ZIP-Bombe?)",
     "zip_ratio_max": "Kompressionsverhältnis höchstens {ratio}:1",
     "zip_ratio_found": "{ratio}:1 (ZIP-Bombe?)",
-    "problems_head": "{n} Problem(e) gefunden:",
+    "problems_head": "{problems} gefunden:",
     "more": "… und {n} weitere",
     "by_kind": "Nach Art:",
     "kind_population": "Bevölkerungsstand",
@@ -1045,11 +1073,20 @@ AUTH: dict[str, str] = {
     "header_logout": "Abmelden",
 }
 
+#: Messages of the browser's upload check (dashboard/app/assets/upload-limit.js): {name} file
+#: name, {size} and {limit} in MB (German decimals).
+UPLOAD_NOTES: dict[str, str] = {
+    "too_big": (
+        "Die Datei „{name}“ wurde nicht hochgeladen: Sie ist {size} MB groß, erlaubt sind höchstens "
+        "{limit} MB."
+    ),
+}
+
 ADMIN: dict[str, str] = {
     "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
     "unreadable": "Die Datei konnte nicht gelesen werden.",
     "too_big": "Die Datei ist zu groß ({size} KB; erlaubt sind höchstens {limit} KB).",
-    "refused": "Die Datei „{name}“ wurde nicht übernommen: {n} Problem(e) gefunden. Es wurde nichts gespeichert.",
+    "refused": "Die Datei „{name}“ wurde nicht übernommen: {problems} gefunden. Es wurde nichts gespeichert.",
     "problems_caption": "Gefundene Probleme (die ersten 50)",
     "more": "… und {n} weitere Probleme (nicht einzeln aufgeführt).",
     "by_kind": "Probleme nach Art",
@@ -1259,6 +1296,163 @@ CATALOGUE: dict[str, str] = {
     "origin_line": "Import {id} ({file}, veröffentlicht {when} von {who})",
     "invalid": "Der veröffentlichte Katalog (Version {id}, Stand {number}) ist ungültig und wird nicht verwendet: {reason}",
     "db_down": "Die Datenbank ist nicht erreichbar; angezeigt wird der mitgelieferte Katalog.",
+}
+
+#: German headers of the downloaded tables (CSV/XLSX for spreadsheet users; issue 17.6). Every
+#: column a download can carry is listed; ``None`` = left out of the German file (English codes
+#: whose German label is another column).
+DOWNLOAD_COLUMNS: dict[str, str | None] = {
+    "ags": "AGS",
+    "municipality": "Gemeinde",
+    "year": "Jahr",
+    "reference_date": "Stichtag",
+    "sex": "Geschlecht",
+    "age": "Alter (Jahre)",
+    "age_group": "Altersgruppe",
+    "population": "Personen",
+    "share": "Anteil (%)",
+    "estimated": "geschätzt",
+    "total_estimated": "Einwohnerzahl geschätzt",
+    "age_split_estimated": "Altersaufteilung geschätzt",
+    "projected": "vorausberechnet",
+    "basis": "Zensusbasis",
+    "table": "Tabelle",
+    "publisher": "Herausgeber",
+    "licence": "Lizenz",
+    "source": "Quelle",
+    "origin": "Herkunft",
+    "median_age": "Medianalter (Jahre)",
+    "mean_age": "Durchschnittsalter (Jahre)",
+    "youth_dependency": "Jugendquotient",
+    "old_age_dependency": "Altenquotient",
+    "n_65plus": "Personen 65 Jahre und älter",
+    "share_65plus": "Anteil 65 Jahre und älter (%)",
+    "n_80plus": "Personen 80 Jahre und älter",
+    "share_80plus": "Anteil 80 Jahre und älter (%)",
+    "births": "Geburten",
+    "deaths": "Sterbefälle",
+    "net_migration": "Wanderungssaldo",
+    "in_migration": "Zuzüge",
+    "out_migration": "Fortzüge",
+    "component": None,
+    "parameter": None,
+    "unit": None,
+    "component_de": "Bereich",
+    "parameter_de": "Annahme",
+    "qualifier": "Merkmal",
+    "value": "Wert",
+    "unit_de": "Einheit",
+    "period": "Zeitraum",
+    "method": "Methode",
+    "fit": "Schätzgüte",
+    "case": "Fall",
+    "level": "Ebene",
+    "base_year": "Basisjahr",
+    "target_year": "Zieljahr",
+    "horizon": "Horizont (Jahre)",
+    "actual": "amtlich",
+    "predicted": "berechnet",
+    "error": "Abweichung (Personen)",
+    "ape": "absolute Abweichung (%)",
+    "note": "Hinweis",
+    "scenario": "Szenario",
+    "draws": "Simulationen",
+    "seed": "Startwert",
+    "band": "Band",
+    "quantity": "Größe",
+    "median": "Median",
+    "lower_80": "80-%-Intervall von",
+    "upper_80": "80-%-Intervall bis",
+    "lower_95": "95-%-Intervall von",
+    "upper_95": "95-%-Intervall bis",
+    "nominal": "Sollwert (%)",
+    "n": "Vergleiche",
+    "inside": "davon im Intervall",
+    "coverage": "Trefferquote (%)",
+    "kind": "Art",
+    "amount": "Personen",
+}
+
+#: Values of German downloads: sexes, truth values, totals.
+DOWNLOAD_VALUES: dict[str, str] = {
+    "female": "weiblich",
+    "male": "männlich",
+    "total": "insgesamt",
+    "true": "ja",
+    "false": "nein",
+}
+
+#: The brief's headline sentence (issue 17.10), filled from the numbers by
+#: :func:`dashboard.figures.summary.headline_sentence`.
+HEADLINE: dict[str, str] = {
+    "sentence": "{name} {trend} bis {year} ({change}; {now} → {later} Einwohnerinnen und Einwohner); {groups}.",
+    "grows_strongly": "wächst deutlich",
+    "grows": "wächst leicht",
+    "flat": "verändert sich kaum",
+    "shrinks": "schrumpft leicht",
+    "shrinks_strongly": "schrumpft deutlich",
+    "up": "die Zahl {group} steigt um {n} ({pct})",
+    "down": "die Zahl {group} sinkt um {n} ({pct})",
+    "and": ", ",
+}
+#: Planning age groups in a sentence ("die Zahl … steigt"): genitive plural.
+GROUP_PHRASES: dict[str, str] = {
+    "0-2": "der Kinder unter 3 Jahren",
+    "3-5": "der 3- bis 5-Jährigen (Kita-Alter)",
+    "6-9": "der 6- bis 9-Jährigen (Grundschulalter)",
+    "10-15": "der 10- bis 15-Jährigen",
+    "16-18": "der 16- bis 18-Jährigen",
+    "19-24": "der 19- bis 24-Jährigen",
+    "25-44": "der 25- bis 44-Jährigen",
+    "45-64": "der 45- bis 64-Jährigen",
+    "65-79": "der 65- bis 79-Jährigen",
+    "80+": "der Menschen ab 80 Jahren",
+}
+
+#: Texts inside Dash's dropdowns (the component's own defaults are English: "Search" …).
+DROPDOWN_LABELS: dict[str, str] = {
+    "search": "Suchen (Namen eintippen)",
+    "clear_search": "Suche löschen",
+    "clear_selection": "Auswahl löschen",
+    "no_options_found": "Keine Treffer",
+    "select_all": "Alle auswählen",
+    "deselect_all": "Alle abwählen",
+    "selected_count": "{num_selected} ausgewählt",
+}
+
+DOWNLOAD: dict[str, str] = {
+    "legend": "Daten herunterladen",
+    "table": "Tabelle",
+    "scope": "Umfang",
+    "scope_region": "nur {region}",
+    "scope_all": "Kreis und alle 15 Gemeinden",
+    "format": "Dateiformat",
+    "csv": "CSV (für Excel, Semikolon, Dezimalkomma)",
+    "xlsx": "Excel-Arbeitsmappe (XLSX)",
+    "exact": "Personen mit Nachkommastellen (exakte Modellwerte, für Analysen)",
+    "button": "{file} herunterladen",
+    "scenario_line": "Szenario: {scenario}",
+    "hint": (
+        "Personen sind auf ganze Zahlen gerundet, Anteile in Prozent. Die Excel-Datei enthält "
+        "zusätzlich das Blatt „exakt“ mit den ungerundeten Modellwerten und das Blatt „Quelle“."
+    ),
+    "working": "Die Datei „{file}“ wird erstellt … Das kann einige Sekunden dauern; der Download startet von selbst.",
+    "done": "Die Datei „{file}“ wurde erstellt; der Download hat begonnen.",
+    "slow": ("Die Datei „{file}“ wird noch erstellt. Bitte warten Sie oder versuchen Sie es später erneut."),
+    "sheet_data": "Daten",
+    "sheet_exact": "exakt",
+    "sheet_source": "Quelle",
+    "sheet_note": "Hinweis",
+    "rounded_note": (
+        "Personen auf ganze Zahlen gerundet (Summen können daher um wenige Personen abweichen); "
+        "Anteile in Prozent. Ungerundete Werte: Blatt „exakt“."
+    ),
+    "exact_note": "Exakte Modellwerte (ungerundet); Anteile in Prozent.",
+    "region_line": "Gebiet: {region}",
+    "bad_ags": "unbekanntes Gebiet „ags={value}“ (erwartet: 05358 für den Kreis oder der AGS einer Gemeinde)",
+    "bad_exact": "ungültiger Wert „exakt={value}“ (erwartet: ja oder nein)",
+    "band_exact": "eigene Simulation",
+    "band_scaled": "Streuung der Basis-Simulation um das eigene Szenario",
 }
 
 QUERY: dict[str, str] = {

@@ -163,3 +163,10 @@ def test_pyramid_at_year_equals_pyramid_built_for_that_year(basis):
         == 2040 - BASE_YEAR
     )
     assert [t["x"] for t in shown["data"]] == [t["x"] for t in direct["data"]]
+    # the app's pyramid: no Plotly controls in the chart, no frames sent to the browser
+    app_anim = pyramid.pyramid_figure(pop, ags="05358020", year=BASE_YEAR, comparison=pop, controls=False)
+    app_shown = pyramid.at_year(app_anim.to_dict(), 2040)
+    assert "frames" not in app_shown and not app_shown["layout"].get("updatemenus")
+    assert not app_shown["layout"].get("sliders")
+    assert app_shown["layout"]["title"]["text"] == direct["layout"]["title"]["text"]
+    assert [t["x"] for t in app_shown["data"]] == [t["x"] for t in direct["data"]]

@@ -90,12 +90,25 @@ def test_page_served_with_german_title_and_heading(live_server, path, search, ti
 def test_downloads_are_real_tables(live_server):
     status, body, headers = get(live_server + "/download/kennzahlen.csv?szenario=zuwanderung_hoch")
     assert status == 200 and "kennzahlen_zuwanderung_hoch.csv" in headers["Content-Disposition"]
-    df = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
-    assert {"ags", "year", "population", "share_80plus", "projected", "estimated"} <= set(df.columns)
-    assert df[(df.ags == "05358") & (df.year == 2024)].population.iloc[0] == pytest.approx(279285, abs=1)
+    df = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
+    # German headers and values for spreadsheet users (issue 17.6)
+    assert {
+        "AGS",
+        "Jahr",
+        "Personen",
+        "Anteil 80 Jahre und älter (%)",
+        "vorausberechnet",
+        "geschätzt",
+    } <= set(df.columns)
+    assert set(df.vorausberechnet) == {"ja", "nein"}
+    assert df[(df.AGS == "05358") & (df.Jahr == 2024)].Personen.iloc[0] == 279285  # whole persons
+    assert df["Anteil 80 Jahre und älter (%)"].between(1, 30).all()  # percent, not fractions
     status, body, _ = get(live_server + "/download/basisdaten.xlsx")
     x = pd.read_excel(io.BytesIO(body), sheet_name=None)
-    assert set(x) == {"Daten", "Quelle"} and x["Daten"].population.sum() == pytest.approx(279285, abs=1)
+    assert set(x) == {"Daten", "exakt", "Quelle"}
+    assert x["Daten"].Personen.sum() == pytest.approx(279285, abs=len(x["Daten"]) / 2)
+    assert x["exakt"].Personen.sum() == pytest.approx(279285, abs=1e-6)
+    assert set(x["Daten"].Geschlecht) == {"weiblich", "männlich"}
     with pytest.raises(urllib.error.HTTPError) as err:
         get(live_server + "/download/gibtsnicht.csv")
     assert err.value.code == 404

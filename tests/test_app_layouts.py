@@ -50,7 +50,9 @@ def test_parse_url_values_never_clip_and_fall_back():
 
 def test_nav_links_carry_selection():
     sel = {"ags": "05358044", "szenario": "eigenes", "tfr": "1.6"}
-    assert _nav.nav_href("/gemeinde", sel) == "/gemeinde?ags=05358044"
+    # /gemeinde shows the chosen scenario too (issue 17.4) and offers the Kreis
+    assert _nav.nav_href("/gemeinde", sel) == "/gemeinde?ags=05358044&szenario=eigenes&tfr=1.6"
+    assert _nav.nav_href("/gemeinde", {"ags": "05358"}) == "/gemeinde?ags=05358"
     assert _nav.nav_href("/kurzbericht", sel) == "/kurzbericht?ags=05358044&szenario=eigenes&tfr=1.6"
     assert _nav.nav_href("/methodik", sel) == "/methodik"
 
@@ -75,12 +77,19 @@ def test_gemeinde_layout_and_callbacks():
     assert find(lay, "gm-jahr").value == 2040
     assert "2040" in find(lay, "gm-pyramid").figure["layout"]["title"]["text"]
     title, hist, htab, groups, gtab, comp, ctab, sel = gemeinde.on_region("05358044")
-    assert title == "Gemeinde: Nideggen (Stadt)" and sel == {"ags": "05358044"}
+    assert title == "Gemeinde: Nideggen (Stadt)" and sel == {
+        "ags": "05358044",
+        **_model.ScenarioSpec().selection(),
+    }
+    assert sel["szenario"] == "basis" and sel["tfr"] is None  # an earlier own value is forgotten
     assert any(s.x0 is not None for s in hist.layout.shapes)  # census breaks drawn
     pyr, ptab, query = gemeinde.on_pyramid("05358044", 2030)
-    assert query == {"ags": "05358044", "jahr": "2030"}
+    assert query == {"ags": "05358044", "jahr": "2030", "szenario": "basis"}
     assert "vorausberechnet" in pyr["layout"]["title"]["text"]
-    assert "2030" in pyr["layout"]["title"]["text"] and len(pyr["frames"]) == 2045 - 2024 + 1
+    assert "2030" in pyr["layout"]["title"]["text"]
+    # play/pause are Dash controls outside the chart (issue 17.8): no Plotly buttons, no frames
+    assert "frames" not in pyr and not pyr["layout"].get("updatemenus") and not pyr["layout"].get("sliders")
+    assert find(lay, "gm-play").children == "▶ Abspielen"
     # issue 11: the page says what is official (2024 totals) and what is estimated (structure)
     page = str(lay)
     assert "amtlich (IT.NRW 12411-15i)" in page and "Altersaufbau: geschätzt" in page

@@ -78,14 +78,22 @@ def test_interval_and_coverage_downloads(app):
     client = app.server.test_client()
     r = client.get("/download/intervalle.csv")
     assert r.status_code == 200
-    df = pd.read_csv(io.BytesIO(r.data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
-    assert {"median", "lower_80", "upper_80", "lower_95", "upper_95", "draws"} <= set(df.columns)
-    assert (df.draws == 1000).all()
-    assert (df.lower_95 <= df.lower_80).all() and (df.upper_80 <= df.upper_95).all()
+    df = pd.read_csv(io.BytesIO(r.data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
+    lo80, hi80, lo95, hi95 = (f"{p}-%-Intervall {w}" for p in (80, 95) for w in ("von", "bis"))
+    assert {"Median", lo80, hi80, lo95, hi95, "Simulationen"} <= set(df.columns)
+    # the same simulation as the charts and the brief (issue 17.5)
+    assert (df.Simulationen == _model_draws()).all()
+    assert (df[lo95] <= df[lo80]).all() and (df[hi80] <= df[hi95]).all()
     r = client.get("/download/trefferquote.csv")
     assert r.status_code == 200
     cov = pd.read_csv(io.BytesIO(r.data), sep=";", decimal=",", encoding="utf-8-sig")
-    assert set(cov.level) == {"Kreis", "Gemeinde"} and set(cov.nominal) == {0.8, 0.95}
+    assert set(cov.Ebene) == {"Kreis", "Gemeinden"} and set(cov["Sollwert (%)"]) == {80.0, 95.0}
+
+
+def _model_draws() -> int:
+    from dashboard.app import _model
+
+    return _model.UNCERTAINTY_DRAWS
 
 
 def test_methodik_shows_coverage_table(app):
@@ -121,7 +129,7 @@ def test_own_scenario_fan_rescales_the_basis_simulation(app):
     assert (p0[["q025", "q50", "q975"]] == b[["q025", "q50", "q975"]]).all().all()
     # presets: their own simulation, unchanged
     qp, _, exact_p = _model.scenario_fan(_model.ScenarioSpec("basis"))
-    assert exact_p and qp is basis
+    assert exact_p and qp.equals(basis)  # equal, not necessarily the same object (warm-up thread)
     fig, _table = szenarien.fan_view("05358", spec)
     assert max(fig.data[4].y) == pytest.approx(pop.loc["05358"].q50.max())
 

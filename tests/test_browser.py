@@ -34,7 +34,7 @@ def test_choose_municipality_with_keyboard_updates_page_and_link(live_server, br
     title = page.locator("#gm-pyramid .gtitle").text_content()
     assert "Heimbach" in title
     # the navigation now carries the selection to the brief
-    page.wait_for_selector("a.nav-link[href='/kurzbericht?ags=05358012']")
+    page.wait_for_selector("a.nav-link[href^='/kurzbericht?ags=05358012']")
     assert page.console_errors == []
 
 
@@ -73,9 +73,9 @@ def test_download_csv_from_methodik(live_server, browser_page):
     with page.expect_download() as dl:
         page.click("#dl-kennzahlen-csv")
     path = dl.value.path()
-    df = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
+    df = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
     assert dl.value.suggested_filename == "kennzahlen_basis.csv"
-    assert set(df.ags) >= {"05358", "05358012"} and df.year.max() == 2045
+    assert set(df.AGS) >= {"05358", "05358012"} and df.Jahr.max() == 2045
     assert page.console_errors == []
 
 

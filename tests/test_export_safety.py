@@ -75,7 +75,7 @@ def test_download_routes_neutralise_text_cells(monkeypatch):
     from dashboard.app import _downloads, server
 
     risky = pd.DataFrame({"ags": ["05358008"], "note": [RISKY[0]], "population": [-3]})
-    monkeypatch.setattr(_downloads, "table", lambda name, spec: risky)
+    monkeypatch.setattr(_downloads, "table", lambda name, spec, ags=None: risky)
     c = server.test_client()
     csv = c.get("/download/basisdaten.csv").get_data().decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and ";-3" in csv

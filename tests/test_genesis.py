@@ -269,7 +269,7 @@ def test_missing_ffcsv_column(tmp_path):
     lines = _lines(FLAT_POP)
     cut = [";".join(ln.split(";")[:17] + ln.split(";")[18:]) if ln else ln for ln in lines]  # drop "value"
     probs = _problems(_write(tmp_path, "12411-02-03-4_de_flat.csv", cut))
-    assert [(x.row, x.column, x.found) for x in probs] == [(1, "value", "'fehlt'")]
+    assert [(x.row, x.column, x.found) for x in probs] == [(1, "value", "fehlt")]
 
 
 def test_unknown_layout(tmp_path):
@@ -498,3 +498,23 @@ def test_ffcsv_unknown_age_attribute_and_variable(tmp_path):
         (3, "3_variable_attribute_label", "'3 bis unter 7 Jahre'"),
         (4, "2_variable_code", "'NAT'"),
     ]
+
+
+def test_refused_files_are_named_in_plain_german(tmp_path):
+    """Issue 17.7: a described finding is shown as it is (no Python quotes), a fake .xlsx is
+    "keine Excel-Datei", and the count reads "1 Problem" / "n Probleme"."""
+    from dashboard.data.errors import DataFormatError, problem
+    from dashboard.data.genesis import load_genesis
+
+    (tmp_path / "leer.csv").write_bytes(b"")
+    (tmp_path / "tabelle.xlsx").write_bytes(b"AGS;Wert\n05358012;1\n")
+    with pytest.raises(DataFormatError) as empty:
+        load_genesis(tmp_path / "leer.csv")
+    assert str(empty.value).startswith("1 Problem in den Eingabedaten")
+    assert "gefunden leere Datei (0 Byte)" in str(empty.value) and "'" not in str(empty.value)
+    with pytest.raises(DataFormatError) as fake:
+        load_genesis(tmp_path / "tabelle.xlsx")
+    assert "erwartet eine Excel-Arbeitsmappe (XLSX), gefunden keine Excel-Datei" in str(fake.value)
+    assert "unbekanntes Layout" not in str(fake.value)
+    two = DataFormatError([problem("f.csv", 2, "x", "eine Zahl", "1x")] * 2)
+    assert str(two).startswith("2 Probleme") and "gefunden '1x'" in str(two)  # values stay quoted

@@ -36,7 +36,7 @@ SLOW = 120_000
 
 
 def _kennzahlen(context, base: str) -> bytes:
-    r = context.request.get(f"{base}/download/kennzahlen.csv")
+    r = context.request.get(f"{base}/download/kennzahlen.csv?exakt=ja")  # unrounded persons
     assert r.status == 200
     return r.body()
 
@@ -46,9 +46,9 @@ def _heimbach_2024(csv: bytes) -> float:
 
     import pandas as pd
 
-    df = pd.read_csv(io.BytesIO(csv), sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
-    row = df[(df.ags == "05358012") & (df.year == 2024)]
-    return float(row.population.iloc[0])
+    df = pd.read_csv(io.BytesIO(csv), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
+    row = df[(df.AGS == "05358012") & (df.Jahr == 2024)]
+    return float(row.Personen.iloc[0])
 
 
 def test_anonymous_planung_pflege_publish_and_rollback(live_server, _browser, fresh_store, tmp_path):

@@ -197,9 +197,9 @@ def test_downloads_and_brief_use_the_local_scenario() -> None:
 
     def nid(resp) -> float:
         df = pd.read_csv(
-            io.BytesIO(resp.data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str}
-        )
-        return float(df[(df.ags == NIDEGGEN) & (df.year == 2030)].population.iloc[0])
+            io.BytesIO(resp.data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str}
+        )  # German download (issue 17.6): AGS, Jahr, Personen
+        return float(df[(df.AGS == NIDEGGEN) & (df.Jahr == 2030)].Personen.iloc[0])
 
     assert nid(loc) > nid(base) + 400
     bad = c.get("/download/kennzahlen.csv?neubau=05358044:2026-2030:zwei")

@@ -98,8 +98,29 @@ def test_heimbach_wanderung_1000_brief_pdf_and_downloads_show_the_page_number(li
             text = pdf_text(body)
             assert "Heimbach" in text and want in text, text[:500]
         elif ".csv" in link and "kennzahlen" in link:
-            df = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
-            assert want in {fmt_int(float(v.replace(",", "."))) for v in df.iloc[:, :].stack()}, link
+            assert kennzahlen_2045(body) == want, link
+    # the brief's download panel, table chosen by keyboard: the same scenario, the same number
+    panel = '[id=\'{"page":"kurzbericht","type":"dl-tabelle"}\']'
+    page.focus(panel)
+    page.keyboard.type("Kennzahlen", delay=50)  # type-ahead on the closed dropdown
+    page.keyboard.press("Enter")
+    wait_until(page, "document.querySelector('.download-panel a.btn').href.includes('/kennzahlen.csv')")
+    link = page.locator(".download-panel a.btn")
+    assert f"kennzahlen_{HEIMBACH}_eigenes.csv" in link.text_content()
+    assert "wanderung=1000" in link.get_attribute("href")
+    with page.expect_download() as dl:
+        link.click()
+    assert kennzahlen_2045(open(dl.value.path(), "rb").read()) == want
+    assert page.console_errors == []
+
+
+def kennzahlen_2045(body: bytes) -> str:
+    """Heimbach's population 2045 in a German kennzahlen.csv (AGS;Gemeinde;Jahr;Personen;…), as
+    the page shows it."""
+    df = pd.read_csv(io.BytesIO(body), sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+    row = df[(df.AGS == HEIMBACH) & (df.Jahr == "2045")]
+    assert len(row) == 1, df.head()
+    return fmt_int(float(row.Personen.iloc[0].replace(",", ".")))
 
 
 def test_from_the_kreis_the_brief_link_opens_the_kreis_brief(live_server, browser_page):

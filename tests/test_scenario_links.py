@@ -111,16 +111,24 @@ def check_link(href: str, *, path: str, ags: str, spec: ScenarioSpec, client) ->
             assert q.get("ags") == ags, f"{path}: {href} names another municipality"
             assert spec_from_query(_model.scenario_query(q)) == (spec, []), f"{path}: {href}"
             return "pdf"
-        if name not in _downloads.MODEL_DEPENDENT:
+        if name not in _downloads.SCENARIO_TABLES:
             return "static"
         assert spec_from_query(_model.scenario_query(q)) == (spec, []), f"{path}: {href}"
         r = client.get(href)
         assert r.status_code == 200, (href, r.data[:300])
-        if name == "kennzahlen" and ext == "csv":
+        if name in ("kennzahlen", "altersgruppen") and ext == "csv" and q.get("ags") == ags:
+            # German download: AGS/Jahr/Personen, persons whole (unrounded with exakt=ja)
             df = pd.read_csv(io.BytesIO(r.data), sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
-            got = df[(df.ags == ags) & (df.year == "2045")].population.str.replace(",", ".").astype(float)
-            want = _model.result(spec).indicators.set_index(["ags", "year"]).population[(ags, 2045)]
-            assert got.iloc[0] == pytest.approx(want, rel=1e-9), f"{path}: {href}"
+            got = df[(df.AGS == ags) & (df.Jahr == "2045")].Personen.str.replace(",", ".").astype(float)
+            res = _model.result(spec)
+            if name == "kennzahlen":
+                want = [res.indicators.set_index(["ags", "year"]).population[(ags, 2045)]]
+            else:
+                ag = res.age_groups
+                want = list(ag[(ag.ags == ags) & (ag.year == 2045)].sort_values("age_group").population)
+            exact = q.get("exakt") == "ja"
+            want = [w if exact else round(w) for w in want]
+            assert list(got) == pytest.approx(want, rel=1e-9), f"{path}: {href}"
         return "download"
     keys = _nav._PAGE_KEYS.get(target, ())
     if "szenario" in keys:

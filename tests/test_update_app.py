@@ -118,9 +118,11 @@ def _find(tree, component_id: str):
 
 
 def _kennzahlen(c) -> pd.DataFrame:
-    r = c.get("/download/kennzahlen.csv")
+    r = c.get("/download/kennzahlen.csv?exakt=ja")  # unrounded
     assert r.status_code == 200
-    return pd.read_csv(io.BytesIO(r.data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"ags": str})
+    df = pd.read_csv(io.BytesIO(r.data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"AGS": str})
+    # German headers (issue 17.6) back to the model's names the assertions use
+    return df.rename(columns={"AGS": "ags", "Jahr": "year", "Personen": "population"})
 
 
 def _municipal_draft(store) -> int:

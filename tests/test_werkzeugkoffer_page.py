@@ -51,7 +51,15 @@ def comps(monkeypatch, tmp_path):
 
     monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path))
     monkeypatch.setattr(comps, "age_groups_for", lambda spec: synthetic_age_groups())
-    return comps
+    # the views are memoised per arguments (dashboard.app._viewcache): a view another test built
+    # from the real age groups must not answer for the synthetic ones
+    for view in (comps.cards_view, comps.gaps_view, comps.coverage_view):
+        if hasattr(view, "cache_clear"):
+            view.cache_clear()
+    yield comps
+    for view in (comps.cards_view, comps.gaps_view, comps.coverage_view):
+        if hasattr(view, "cache_clear"):
+            view.cache_clear()
 
 
 def test_markdown_escaping_keeps_catalogue_text_literal(comps):

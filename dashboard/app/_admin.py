@@ -19,7 +19,7 @@ from dashboard.app._components import data_table, notice
 from dashboard.app.auth import LOGIN_PATH, LOGOUT_PATH, current_actor
 from dashboard.settings import UPLOAD_MAX_BYTES
 from dashboard.text import ADMIN as A
-from dashboard.text import AUTH, fmt_date, fmt_int
+from dashboard.text import AUTH, fmt_date, fmt_int, problems_count
 
 LOG = logging.getLogger("dashboard.app")
 ADMIN_PATH = "/verwaltung"
@@ -110,7 +110,7 @@ def problems_view(problems: list, name: str, *, table_id: str = "mt-problems") -
     if not rows["sheet"].any():
         cols.pop("sheet")
     kids = [
-        notice(A["refused"].format(name=name, n=fmt_int(s["total"])), "error"),
+        notice(A["refused"].format(name=name, problems=problems_count(s["total"])), "error"),
         html.Div(
             data_table(rows, cols, caption=A["problems_caption"], table_id=table_id), className="table-scroll"
         ),

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.figures.labels import T, fmt_date, fmt_value, region_options
+from dashboard.figures.labels import T, fmt_date, fmt_signed_int, fmt_value, region_options
 from dashboard.figures.tables import wide_table
 
 #: Every chart's Plotly config: German toolbar and tooltips (``assets/plotly-locale-de.js``), no
@@ -47,7 +47,7 @@ def _fmt_cell(v: object, kind: str) -> str:
     if isinstance(v, bool):
         return "ja" if v else "nein"
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return fmt_value(v, kind)
+        return fmt_signed_int(v) if kind == "signed" else fmt_value(v, kind)
     if hasattr(v, "year") and hasattr(v, "month"):
         return fmt_date(v)  # type: ignore[arg-type]
     return "" if v is None else str(v)
@@ -66,8 +66,8 @@ def data_table(
     Parameters
     ----------
     df : the rows to show.
-    columns : column -> (German header, kind) where kind is ``int``, ``pct``, ``dec1``, ``ratio``
-        or ``text``.
+    columns : column -> (German header, kind) where kind is ``int``, ``signed`` (+12 / −3),
+        ``pct``, ``dec1``, ``ratio`` or ``text``.
     row_header : column whose cells are row headers (``<th scope="row">``).
     """
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h, _ in columns.values()]))
@@ -125,6 +125,36 @@ def figure_data_table(fig: go.Figure, kind: str = "int") -> dcc.Markdown:
     return markdown_table(w, {c: ("text" if c == "Jahr / Alter / Gebiet" else kind) for c in w.columns})
 
 
+def pyramid_data_table(
+    population: pd.DataFrame, *, ags: str, year: int, compare_year: int | None = None, table_id=None
+) -> html.Table:
+    """Text alternative of a pyramid: persons per planning age group (age order) and sex in
+    ``year``, the group's share, and optionally the persons of ``compare_year`` (the outline)."""
+    from dashboard.figures.labels import PLANNING_GROUP_LABELS, region_name
+    from dashboard.figures.pyramid import pyramid_table
+
+    t = pyramid_table(population, ags=ags, year=year)
+    cols = {
+        "age_group": ("Altersgruppe", "text"),
+        "female": (f"Frauen {year}", "int"),
+        "male": (f"Männer {year}", "int"),
+        "total": (f"zusammen {year}", "int"),
+        "share": (f"Anteil {year}", "pct"),
+    }
+    if compare_year is not None:
+        t["compare"] = pyramid_table(population, ags=ags, year=compare_year)["total"].to_numpy()
+        cols["compare"] = (f"zusammen {compare_year}", "int")
+    cols["status"] = ("Status", "text")
+    t["age_group"] = t.age_group.map(PLANNING_GROUP_LABELS)
+    return data_table(
+        t,
+        cols,
+        caption=f"{region_name(ags)}, 31.12.{year}: Personen nach Planungsaltersgruppe und Geschlecht",
+        row_header="age_group",
+        table_id=table_id,
+    )
+
+
 def chart_outputs(fig: go.Figure, kind: str = "int") -> tuple[go.Figure, dcc.Markdown]:
     """What a callback returns for a chart: the figure and its data table."""
     return fig, figure_data_table(fig, kind)
@@ -164,12 +194,23 @@ def chart(
     )
 
 
+def dropdown(**kwargs) -> dcc.Dropdown:
+    """``dcc.Dropdown`` with German texts inside (search field, "no options", clear): every
+    dropdown of the app is built here (a test walks the pages). Typing on a closed dropdown
+    opens it with a search for the typed letters ("Nid" -> Nideggen, Enter picks it); the asset
+    ``dropdown-typeahead.js`` does the same when the list is already open."""
+    from dashboard.text import DROPDOWN_LABELS
+
+    kwargs.setdefault("placeholder", T["dropdown_placeholder"])
+    return dcc.Dropdown(labels=DROPDOWN_LABELS, **kwargs)
+
+
 def region_dropdown(dropdown_id: str, value: str, *, include_kreis: bool = True) -> html.Div:
     """Labelled, keyboard-usable selector of the Kreis or a municipality."""
     return html.Div(
         [
             html.Label(T["region"], htmlFor=dropdown_id),
-            dcc.Dropdown(
+            dropdown(
                 id=dropdown_id,
                 options=region_options(include_kreis),
                 value=value,
@@ -232,3 +273,23 @@ def selection_store(page: str, data: Mapping[str, str]) -> dcc.Store:
 
 def notice(text: str | Sequence, kind: str = "info") -> html.Div:
     return html.Div(text, className=f"notice notice-{kind}", role="status" if kind == "info" else "alert")
+
+
+def upload_area(upload: dcc.Upload, *, result_id: str, limit: int) -> html.Div:
+    """An upload with its size limit said in German when a file is refused in the browser
+    (``assets/upload-limit.js``): the component itself refuses a file over ``max_size``
+    without any callback. The earlier result (``result_id``) is hidden while the refusal is
+    shown; a file within the limit goes to the server, whose answer replaces the result."""
+    from dashboard.text import UPLOAD_NOTES
+
+    note_id = f"{upload.id}-hinweis"
+    return html.Div(
+        [upload, html.P(id=note_id, **{"aria-live": "assertive"})],
+        className="upload-area",
+        **{
+            "data-upload-limit": str(limit),
+            "data-upload-note": note_id,
+            "data-upload-result": result_id,
+            "data-upload-too-big": UPLOAD_NOTES["too_big"],
+        },
+    )

@@ -6,8 +6,13 @@ municipality × sex × age), ``amtlich_kreis`` (official Kreis table 12411-02-03
 scenario in the query: ``bevoelkerung``, ``kennzahlen``, ``altersgruppen``, ``komponenten``,
 ``annahmen``. ``/download/vorausberechnung.xlsx`` is the model's own workbook.
 
-CSV files are written for German spreadsheet programs: ``;`` as separator, decimal comma,
-UTF-8 with byte-order mark. XLSX files carry a second sheet ``Quelle`` with provenance.
+Every table is written for German spreadsheet users (:mod:`dashboard.app._spreadsheet`): German
+headers and values, persons as whole numbers, shares in percent. CSV: ``;`` as separator, decimal
+comma, UTF-8 with byte-order mark; ``exakt=ja`` gives the unrounded model values. XLSX: sheets
+``Daten`` (rounded), ``exakt`` (unrounded) and ``Quelle`` (title, scenario, area, provenance).
+``ags=<AGS>`` limits a table to one municipality or (``05358``) the Kreis; the download panel of
+every page (:mod:`dashboard.app._download_panel`) builds these links. ``t=<token>`` makes the
+answer set the cookie ``download=<token>``, so the panel can say when a slow file has started.
 
 ``/download/kurzbericht.pdf?ags=…&szenario=…`` sends the one-page brief as
 ``kurzbericht_<ags>_<szenario>.pdf``, printed by headless Chromium from an HTML file built in
@@ -26,19 +31,14 @@ from __future__ import annotations
 import html as html_lib
 import io
 import shutil
-import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
 from flask import Flask, Response, abort, request, send_file
 
-from dashboard.app import _model
+from dashboard.app import _model, _spreadsheet
 from dashboard.app._query import scenario_problems
-from dashboard.data.export_safety import protect_workbook, safe_frame
-from dashboard.export import write_excel
 from dashboard.figures.labels import assumptions_de
-from dashboard.projection.uncertainty import FULL_DRAWS
 from dashboard.settings import SETTINGS
 from dashboard.text import QUERY
 
@@ -47,9 +47,9 @@ SOURCE_NOTE = [
     "Amtliche Daten: Statistische Ämter des Bundes und der Länder, IT.NRW; Datenlizenz Deutschland – "
     "Namensnennung 2.0 (dl-de/by-2-0).",
     "Die Einwohnerzahlen der Gemeinden am 31.12.2024 sind amtlich (IT.NRW 12411-15i; Spalte "
-    "'total_estimated' = False); ob ihre Altersstruktur amtlich oder geschätzt ist, sagt die Spalte "
-    "'estimated' (geschätzt, solange keine amtliche Gemeindetabelle nach Geschlecht und Alter "
-    "veröffentlicht ist); Werte nach dem Basisjahr sind Modellrechnungen (Spalte 'projected').",
+    "„Einwohnerzahl geschätzt“ = nein); ob ihre Altersstruktur amtlich oder geschätzt ist, sagt die "
+    "Spalte „geschätzt“ (geschätzt, solange keine amtliche Gemeindetabelle nach Geschlecht und Alter "
+    "veröffentlicht ist); Werte nach dem Basisjahr sind Modellrechnungen (Spalte „vorausberechnet“).",
 ]
 
 TABLES = {
@@ -62,7 +62,10 @@ TABLES = {
     "komponenten": "Geburten, Sterbefälle und Wanderungen je Jahr",
     "annahmen": "Annahmen des Szenarios",
     "rueckrechnung": "Rückrechnung (Backtest) des Modells",
-    "intervalle": "Vorausberechnung mit 80- und 95-%-Intervallen (Median, Grenzen; 1.000 Simulationen)",
+    "intervalle": (
+        "Vorausberechnung mit 80- und 95-%-Intervallen (Median, Grenzen; dieselbe Simulation wie "
+        "Diagramme und Kurzbericht)"
+    ),
     "trefferquote": "Trefferquote der Intervalle in der Rückrechnung (Backtest)",
 }
 MODEL_TABLES = {
@@ -72,12 +75,38 @@ MODEL_TABLES = {
     "komponenten": "components",
     "annahmen": "assumptions",
 }
-#: Draws behind the interval download (the model's full run; the charts use fewer).
-DOWNLOAD_DRAWS = FULL_DRAWS
+#: Downloads whose numbers depend on the scenario (file names carry it).
+SCENARIO_TABLES = frozenset(MODEL_TABLES) | {"intervalle"}
 
 
-def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
-    """The DataFrame behind a download name (raises KeyError for unknown names)."""
+def table(name: str, spec: _model.ScenarioSpec, ags: str | None = None) -> pd.DataFrame:
+    """The DataFrame behind a download name, optionally of one area only (raises KeyError for
+    unknown names)."""
+    df = _table(name, spec)
+    return df if ags is None else area_rows(df, ags, name=name, spec=spec)
+
+
+def area_rows(df: pd.DataFrame, ags: str, *, name: str = "", spec=None) -> pd.DataFrame:
+    """The rows of one municipality or (``05358``) of the Kreis. Tables by municipality without
+    Kreis rows (population by age) are summed to the Kreis; tables without an area column are
+    returned whole."""
+    from dashboard.constants import KREIS_AGS
+
+    if "ags" not in df.columns:
+        return df
+    if ags in set(df.ags):
+        return df[df.ags == ags].reset_index(drop=True)
+    if ags == KREIS_AGS and name == "bevoelkerung" and spec is not None:
+        return _model.region_population(spec, KREIS_AGS).assign(municipality="Kreis Düren")[list(df.columns)]
+    if ags == KREIS_AGS and {"sex", "age", "population"} <= set(df.columns):
+        keys = [c for c in ("year", "sex", "age") if c in df.columns]
+        flags = [c for c in df.columns if pd.api.types.is_bool_dtype(df[c].dtype)]
+        out = df.groupby(keys, as_index=False).agg({"population": "sum", **dict.fromkeys(flags, "any")})
+        return out.assign(ags=KREIS_AGS, municipality="Kreis Düren")[list(df.columns)]
+    return df.iloc[0:0]
+
+
+def _table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
     if name == "basisdaten":
         return _model.base_population()
     if name == "amtlich_kreis":
@@ -89,7 +118,7 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
     if name == "rueckrechnung":
         return _model.backtest_table()
     if name == "intervalle":
-        return _model.probabilistic(spec, draws=DOWNLOAD_DRAWS).download_table()
+        return _model.interval_table(spec)
     if name == "trefferquote":
         return _model.backtest_coverage()
     if name == "annahmen":
@@ -99,23 +128,53 @@ def table(name: str, spec: _model.ScenarioSpec) -> pd.DataFrame:
     raise KeyError(name)
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """German CSV; text cells that a spreadsheet would run as a formula are neutralised."""
-    return safe_frame(df).to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+def to_csv_bytes(df: pd.DataFrame, *, exact: bool = False) -> bytes:
+    """German CSV (headers, values, rounding: :mod:`dashboard.app._spreadsheet`); formula-safe."""
+    return _spreadsheet.csv_bytes(df, exact=exact)
 
 
-def to_xlsx_bytes(df: pd.DataFrame, title: str, scenario_label: str | None) -> bytes:
-    buf = io.BytesIO()
-    out = df.copy()
-    for c in out.columns:  # Excel cannot store time zones or categoricals as such
-        if isinstance(out[c].dtype, pd.CategoricalDtype):
-            out[c] = out[c].astype(str)
-    notes = [title] + ([f"Szenario: {scenario_label}"] if scenario_label else []) + SOURCE_NOTE
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        out.to_excel(xl, sheet_name="Daten", index=False)
-        pd.DataFrame({"Hinweis": notes}).to_excel(xl, sheet_name="Quelle", index=False)
-        protect_workbook(xl.book)
-    return buf.getvalue()
+def to_xlsx_bytes(
+    df: pd.DataFrame, title: str, scenario_label: str | None, region: str | None = None
+) -> bytes:
+    """German workbook: ``Daten`` (rounded), ``exakt``, ``Quelle`` (title, scenario, area, sources)."""
+    from dashboard.text import DOWNLOAD
+
+    notes = ([DOWNLOAD["scenario_line"].format(scenario=scenario_label)] if scenario_label else []) + (
+        [DOWNLOAD["region_line"].format(region=region)] if region else []
+    )
+    return _spreadsheet.xlsx_bytes(df, title=title, notes=notes + SOURCE_NOTE)
+
+
+def file_name(name: str, ext: str, spec: _model.ScenarioSpec, ags: str | None) -> str:
+    """``altersgruppen_05358012_zuwanderung_niedrig.csv`` (area and scenario where they apply)."""
+    parts = [name] + ([ags] if ags else []) + ([spec.key] if name in SCENARIO_TABLES else [])
+    return "_".join(parts) + f".{ext}"
+
+
+def download_args() -> tuple[str | None, bool, str | None] | list[str]:
+    """``(ags, exact, token)`` of a download request, or German problems (strict, no fallback)."""
+    import re
+
+    from dashboard.text import DOWNLOAD
+
+    a = request.args
+    problems = []
+    ags = a.get("ags")
+    if ags is not None and _model.parse_ags(ags, default="") != ags:
+        problems.append(DOWNLOAD["bad_ags"].format(value=ags[:40]))
+    exact = a.get("exakt", "nein")
+    if exact not in ("ja", "nein"):
+        problems.append(DOWNLOAD["bad_exact"].format(value=exact[:40]))
+    token = a.get("t")
+    token = token if token and re.fullmatch(r"[A-Za-z0-9_-]{1,40}", token) else None
+    return problems or (ags, exact == "ja", token)
+
+
+def _sent(resp: Response, token: str | None) -> Response:
+    """Mark a finished download for the panel's progress note (cookie ``download=<token>``)."""
+    if token:
+        resp.set_cookie("download", token, max_age=120, samesite="Lax", path="/")
+    return resp
 
 
 #: Brief shown when the query names no municipality (same as the page's default).
@@ -177,13 +236,10 @@ def workbook_bytes(spec: _model.ScenarioSpec) -> bytes:
     """The model's full workbook of a scenario, computed once per data version and scenario."""
     from dashboard.app._filecache import compute_once, key_of
 
-    def make() -> bytes:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "vorausberechnung.xlsx"
-            write_excel(_model.result(spec), path)
-            return path.read_bytes()
+    def make() -> bytes:  # German headers and values, an "exakt" sheet per table (issue 17.6)
+        return _spreadsheet.workbook_xlsx(_model.result(spec), scenario=_model.preset_label(spec.key))
 
-    key = key_of("workbook", 1, repr(spec), _model.data_version())
+    key = key_of("workbook", 2, repr(spec), _model.data_version())
     return compute_once("xlsx", key, ".xlsx", make)
 
 
@@ -270,35 +326,46 @@ def register(server: Flask) -> None:
     @server.route("/download/<name>.<ext>")
     def download(name: str, ext: str):
         problems = scenario_problems(request.args)
+        args = download_args()
+        if isinstance(args, list):
+            problems += args
         if problems:  # never the Basis under the name of another scenario
             return _german_error(400, QUERY["download_refused"].format(problems="; ".join(problems)))
+        ags, exact, token = args
         spec = _spec()
         if name == "vorausberechnung" and ext == "xlsx":
             data = workbook_bytes(spec)
-            return send_file(
-                io.BytesIO(data),
-                as_attachment=True,
-                download_name=f"vorausberechnung_{spec.key}.xlsx",
-                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            return _sent(
+                send_file(
+                    io.BytesIO(data),
+                    as_attachment=True,
+                    download_name=f"vorausberechnung_{spec.key}.xlsx",
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                token,
             )
         if ext not in ("csv", "xlsx") or name not in TABLES:
             abort(404)
         try:
-            df = table(name, spec)
+            df = table(name, spec, ags)
         except KeyError:
             abort(404)
-        suffix = f"_{spec.key}" if name in MODEL_TABLES else ""
-        label = _model.spec_label(spec) if name in MODEL_TABLES else None
+        label = _model.spec_label(spec) if name in SCENARIO_TABLES else None
+        download_name = file_name(name, ext, spec, ags)
         if ext == "csv":
-            return send_file(
-                io.BytesIO(to_csv_bytes(df)),
+            resp = send_file(
+                io.BytesIO(to_csv_bytes(df, exact=exact)),
                 as_attachment=True,
                 mimetype="text/csv",
-                download_name=f"{name}{suffix}.csv",
+                download_name=download_name,
             )
-        return send_file(
-            io.BytesIO(to_xlsx_bytes(df, TABLES[name], label)),
-            as_attachment=True,
-            download_name=f"{name}{suffix}.xlsx",
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        else:
+            from dashboard.figures.labels import region_name
+
+            resp = send_file(
+                io.BytesIO(to_xlsx_bytes(df, TABLES[name], label, region_name(ags) if ags else None)),
+                as_attachment=True,
+                download_name=download_name,
+                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        return _sent(resp, token)

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.app import _model
-from dashboard.app._components import GRAPH_CONFIG, data_table
+from dashboard.app._components import GRAPH_CONFIG, data_table, dropdown
 from dashboard.constants import KREIS_AGS, MUNICIPALITIES, OPEN_AGE
 from dashboard.figures.labels import region_name
 from dashboard.figures.local import local_effect_figure
@@ -86,7 +86,7 @@ def _year_select(cid: str, label: str, value: int | None, *, clearable: bool = F
     return html.Div(
         [
             html.Label(label, htmlFor=cid),
-            dcc.Dropdown(
+            dropdown(
                 id=cid,
                 options=[{"label": str(y), "value": y} for y in range(_model.base_year() + 1, 2046)],
                 value=value,
@@ -219,7 +219,7 @@ def panel(p: str, ags: str, local: L.LocalScenario, *, effect=None, note: str | 
             html.Div(
                 [
                     html.Label(M["effect_year"], htmlFor=i["lokal-jahr"]),
-                    dcc.Dropdown(
+                    dropdown(
                         id=i["lokal-jahr"],
                         options=[{"label": f"31.12.{y}", "value": y} for y in EFFECT_YEARS],
                         value=2030,

@@ -301,6 +301,17 @@ def result(spec: ScenarioSpec):
     return project(to_scenario(spec))
 
 
+def region_population(spec: ScenarioSpec, ags: str) -> pd.DataFrame:
+    """Population ``ags, year, sex, age, population, projected, estimated`` of one municipality
+    or, for ``05358``, of the Kreis (the model's table holds municipalities only: summed)."""
+    pop = result(spec).population
+    if ags != KREIS_AGS:
+        return pop[pop.ags == ags]
+    keys = ["year", "sex", "age"]
+    flags = pop.groupby(keys, as_index=False)[["projected", "estimated"]].any()
+    return pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys).assign(ags=KREIS_AGS)
+
+
 #: Draws of the probabilistic projection shown in the app (the model's interactive count; the
 #: full run of the download uses 1,000).
 UNCERTAINTY_DRAWS = INTERACTIVE_DRAWS
@@ -374,6 +385,38 @@ def _fan_layout(reference: ScenarioSpec) -> tuple[pd.DataFrame, np.ndarray, np.n
     rows = np.array([at[(a, y)] for (a, y, k), m in zip(keys, keep) if m], dtype=np.intp)
     cols = np.array([col[k] for (_, _, k), m in zip(keys, keep) if m], dtype=np.intp)
     return q[keep].reset_index(drop=True), rows, cols, base.draws
+
+
+def interval_table(spec: ScenarioSpec) -> pd.DataFrame:
+    """The intervals behind the fan charts and the brief, as a download table (issue 17.5: one
+    simulation for the brief, the charts and ``intervalle.csv``).
+
+    Returns
+    -------
+    DataFrame ``scenario, draws, band, ags, municipality, year, quantity, median, lower_80,
+    upper_80, lower_95, upper_95`` (persons). ``band`` says whether the quantiles are the
+    scenario's own seeded simulation or, for an own scenario, the Basis simulation's relative
+    spread around its path (:func:`scenario_fan`).
+    """
+    from dashboard.text import DOWNLOAD
+
+    q, draws, exact = scenario_fan(spec)
+    return pd.DataFrame(
+        {
+            "scenario": spec.key,
+            "draws": draws,
+            "band": DOWNLOAD["band_exact"] if exact else DOWNLOAD["band_scaled"],
+            "ags": q.ags.to_numpy(),
+            "municipality": q.municipality.to_numpy(),
+            "year": q.year.to_numpy(),
+            "quantity": q.quantity.to_numpy(),
+            "median": q.q50.to_numpy(),
+            "lower_80": q.q10.to_numpy(),
+            "upper_80": q.q90.to_numpy(),
+            "lower_95": q.q025.to_numpy(),
+            "upper_95": q.q975.to_numpy(),
+        }
+    )
 
 
 #: Planning age groups shown for local inputs (issue 13): Krippe, Kita, Grundschule, Sek. I,

@@ -160,7 +160,7 @@ def _saved_key(v: str) -> str | None:
 def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
     """Query keys a page reads and how each value is checked."""
     from dashboard.app import _model
-    from dashboard.figures.labels import INDICATORS
+    from dashboard.figures.labels import GROUP_INDICATORS, INDICATORS
 
     year = _int_range(_model.base_year(), 2045)
     scen = {"szenario": _one_of(_scenarios), **_scenario_ranges(), **_local_checks()}
@@ -169,11 +169,11 @@ def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
 
         return {"kennzahl": _one_of(lambda: [o["value"] for o in MAP_OPTIONS]), "jahr": year}
     if path == "/gemeinde":
-        return {"ags": _ags(False), "jahr": year, **_local_checks()}
+        return {"ags": _ags(True), "jahr": year, **scen, **_local_checks()}
     if path == "/szenarien":
         return {
             "ags": _ags(True),
-            "kennzahl": _one_of(lambda: list(INDICATORS)),
+            "kennzahl": _one_of(lambda: [*INDICATORS, *GROUP_INDICATORS]),
             "vergleich": _list_of(_presets),
             **_scenario_ranges(),
             **_local_checks(),

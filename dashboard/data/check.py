@@ -31,7 +31,7 @@ from dashboard.data import (
 from dashboard.data.estimate import kreis_years
 from dashboard.data.integrity import recorded_hashes, sha256_file, verify_all, verify_raw_file
 from dashboard.data.official import validate_official_files
-from dashboard.text import fmt_dec, fmt_int
+from dashboard.text import fmt_dec, fmt_int, problems_count
 
 #: Official Kreis Düren totals at 31.12.2024 by sex (Regionalstatistik 12411-02-03-4, Zensus 2022 basis).
 KREIS_2024 = {"total": 279_285, "female": 140_196, "male": 139_089}
@@ -79,7 +79,7 @@ def _check_official_content(raw_dir: Path | None = None) -> str:
     if problems:
         shown = "; ".join(str(p) for p in problems[:10])
         more = f" … und {len(problems) - 10} weitere" if len(problems) > 10 else ""
-        raise AssertionError(f"{len(problems)} Problem(e): {shown}{more}")
+        raise AssertionError(f"{problems_count(len(problems))}: {shown}{more}")
     if raw_dir is not None:
         return "Inhalt ok / content ok"
 

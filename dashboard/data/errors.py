@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.text import problems_count
+
+
+class Described(str):
+    """What was found, in words ("leere Datei (0 Byte)"), as opposed to a value read from the
+    file: shown as it is, without quotes."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -52,7 +59,7 @@ class DataFormatError(ValueError):
         more = len(self.problems) - 50
         if more > 0:
             shown += f"\n  … und {more} weitere Probleme"
-        super().__init__(f"{len(self.problems)} Problem(e) in den Eingabedaten:\n{shown}")
+        super().__init__(f"{problems_count(len(self.problems))} in den Eingabedaten:\n{shown}")
 
     @property
     def file(self) -> str:
@@ -67,8 +74,10 @@ def problem(
     found: object,
     sheet: str | None = None,
 ) -> Problem:
-    """Build a :class:`Problem`, rendering ``found`` readably (``repr`` for strings)."""
-    shown = repr(found) if isinstance(found, str) else str(found)
+    """Build a :class:`Problem`, rendering ``found`` readably: a value read from the file in
+    quotes (``repr``, so blanks and control characters show), a :class:`Described` finding as
+    it is."""
+    shown = repr(found) if isinstance(found, str) and not isinstance(found, Described) else str(found)
     if len(shown) > 120:
         shown = shown[:117] + "…"
     return Problem(

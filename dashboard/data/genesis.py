@@ -50,7 +50,7 @@ import pandas as pd
 
 from dashboard.constants import BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, OPEN_AGE
 from dashboard.data.archive import expansion_problems, zip_members
-from dashboard.data.errors import DataFormatError, Problem, problem
+from dashboard.data.errors import DataFormatError, Described, Problem, problem
 from dashboard.settings import UPLOAD_MAX_BYTES
 
 LAYOUTS_PATH: Path = Path(__file__).with_name("genesis_layouts.json")
@@ -335,7 +335,10 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
     """Decode UTF-8 (with or without BOM) or cp1252; report undecodable bytes by line."""
     if b"\x00" in data[:4096]:
         probs.add(
-            1, None, "Text in UTF-8 oder Windows-1252 (Latin-1)", "Null-Bytes (UTF-16 oder Binärdatei?)"
+            1,
+            None,
+            "Text in UTF-8 oder Windows-1252 (Latin-1)",
+            Described("Null-Bytes (UTF-16 oder Binärdatei?)"),
         )
         return "", ""
     try:
@@ -350,8 +353,10 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
                     i,
                     None,
                     "Text in UTF-8 oder Windows-1252 (einfach kodiert)",
-                    f"doppelt kodierten Text {line[max(0, m.start() - 8) : m.end() + 8]!r} "
-                    "(UTF-8 als Windows-1252 gelesen und erneut gespeichert?)",
+                    Described(
+                        f"doppelt kodierten Text {line[max(0, m.start() - 8) : m.end() + 8]!r} "
+                        "(UTF-8 als Windows-1252 gelesen und erneut gespeichert?)"
+                    ),
                 )
                 return "", ""
         return text, "utf-8"
@@ -362,8 +367,10 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
             line,
             None,
             "Text in UTF-8 oder Windows-1252 (Latin-1)",
-            f"Mac-Roman-Kodierung (z. B. {seen!r}, in Mac Roman gelesen {meant!r}); bitte die Datei "
-            "als UTF-8 oder Windows-1252 speichern",
+            Described(
+                f"Mac-Roman-Kodierung (z. B. {seen!r}, in Mac Roman gelesen {meant!r}); bitte die Datei "
+                "als UTF-8 oder Windows-1252 speichern"
+            ),
         )
         return "", ""
     try:
@@ -378,7 +385,7 @@ def _decode(data: bytes, probs: _Problems) -> tuple[str, str]:
                     i,
                     None,
                     "Text in UTF-8 oder Windows-1252 (Latin-1)",
-                    f"nicht dekodierbares Byte 0x{bad.hex()} an Position {exc.start + 1}",
+                    Described(f"nicht dekodierbares Byte 0x{bad.hex()} an Position {exc.start + 1}"),
                 )
                 if len(probs.items) >= 20:
                     break
@@ -421,7 +428,9 @@ def check_zip_safety(path: Path, probs: _Problems | None = None) -> list[Problem
     try:
         infos = zip_members(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        own.add(None, None, "ein gültiges ZIP-Archiv (XLSX/ZIP)", "beschädigte oder keine ZIP-Datei")
+        own.add(
+            None, None, "ein gültiges ZIP-Archiv (XLSX/ZIP)", Described("beschädigte oder keine ZIP-Datei")
+        )
         return own.items[start:]
     own.items.extend(expansion_problems(infos, own.file))
     return own.items[start:]
@@ -474,11 +483,16 @@ def _ffcsv_text(path: Path, probs: _Problems) -> str:
             with zipfile.ZipFile(path) as zf:
                 members = [n for n in zf.namelist() if n.lower().endswith(".csv")]
                 if len(members) != 1:
-                    probs.add(None, None, "genau eine CSV-Datei im ZIP-Archiv", f"{len(members)} CSV-Dateien")
+                    probs.add(
+                        None,
+                        None,
+                        "genau eine CSV-Datei im ZIP-Archiv",
+                        Described(f"{len(members)} CSV-Dateien"),
+                    )
                     return ""
                 raw = zf.read(members[0])
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
-            probs.add(None, None, "ein lesbares ZIP-Archiv", f"beschädigt ({type(exc).__name__})")
+            probs.add(None, None, "ein lesbares ZIP-Archiv", Described(f"beschädigt ({type(exc).__name__})"))
             return ""
     text, _ = _decode(raw, probs)
     return text
@@ -488,7 +502,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
     text = _ffcsv_text(path, probs)
     if not text:
         if not probs.items:
-            probs.add(None, None, "eine nicht leere Datei", "leere Datei")
+            probs.add(None, None, "eine nicht leere Datei", Described("leere Datei"))
         return [], {}
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     rows: list[tuple[int, list[str]]] = []
@@ -508,11 +522,11 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
             prev,
             None,
             "geschlossene Anführungszeichen",
-            "ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?",
+            Described("ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?"),
         )
         return [], {}
     if not rows:
-        probs.add(None, None, "eine nicht leere Datei", "leere Datei")
+        probs.add(None, None, "eine nicht leere Datei", Described("leere Datei"))
         return [], {}
     header = [h.strip() for h in rows[0][1]]
     spec_all = layouts()["ffcsv"]
@@ -529,7 +543,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
     missing = [c for c in spec["required"] if c not in header]
     if missing:
         for c in missing:
-            probs.add(1, c, f"Spalte {c!r} im Flatfile", "fehlt")
+            probs.add(1, c, f"Spalte {c!r} im Flatfile", Described("fehlt"))
         return [], {}
     col = {h: i for i, h in enumerate(header)}
     n_vars = 0
@@ -539,18 +553,18 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
         for key in ("attribute_code", "attribute_label"):
             name = spec[key].format(n=n)
             if name not in col:
-                probs.add(1, name, f"Spalte {name!r} zu Merkmal {n}", "fehlt")
+                probs.add(1, name, f"Spalte {name!r} zu Merkmal {n}", Described("fehlt"))
     if variant == "new":
         value_cols = [(col[spec["value"]], None)]
         for opt in ("value_code", "value_label"):
             if spec[opt] not in col:
-                probs.add(1, spec[opt], f"Spalte {spec[opt]!r}", "fehlt")
+                probs.add(1, spec[opt], f"Spalte {spec[opt]!r}", Described("fehlt"))
     else:
         value_cols = [
             (i, h) for i, h in enumerate(header) if "__" in h and not h.endswith(spec["quality_suffix"])
         ]
         if not value_cols:
-            probs.add(1, None, "mindestens eine Wertspalte CODE__Label__Einheit", "keine")
+            probs.add(1, None, "mindestens eine Wertspalte CODE__Label__Einheit", Described("keine"))
     if probs.items:
         return [], {}
 
@@ -571,7 +585,9 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
                 if line == last_line and len(rec) < width
                 else "falsche Spaltenzahl"
             )
-            probs.add(line, None, f"{width} Felder wie in der Kopfzeile", f"{len(rec)} Felder ({what})")
+            probs.add(
+                line, None, f"{width} Felder wie in der Kopfzeile", Described(f"{len(rec)} Felder ({what})")
+            )
             continue
         get = lambda name: rec[col[name]].strip() if name in col else ""  # noqa: E731, B023 (used in this iteration only)
         meta["statistic"] = meta["statistic"] or get(spec["statistic"])
@@ -615,7 +631,7 @@ def _read_ffcsv(path: Path, probs: _Problems, table: str | None) -> tuple[list[_
                         vcode,
                     )
         if not region_seen:
-            probs.add(line, None, "ein regionales Merkmal (KREISE, GEMEIN, …)", "keins")
+            probs.add(line, None, "ein regionales Merkmal (KREISE, GEMEIN, …)", Described("keins"))
             continue
         if bad_age:
             continue
@@ -663,7 +679,7 @@ def _age_by_label_any(label: str, code: str, table: str | None) -> tuple[int, in
 def _csv_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[object]]], str]:
     raw = path.read_bytes()
     if not raw.strip():
-        probs.add(None, None, "eine nicht leere Datei", "leere Datei")
+        probs.add(None, None, "eine nicht leere Datei", Described("leere Datei"))
         return [], ""
     text, enc = _decode(raw, probs)
     if not text:
@@ -684,7 +700,7 @@ def _csv_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[object
             prev + 1 if grid else None,
             None,
             "geschlossene Anführungszeichen",
-            "ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?",
+            Described("ein offenes Anführungszeichen bis zum Dateiende – Datei abgeschnitten?"),
         )
     return grid, enc
 
@@ -697,7 +713,7 @@ def _xlsx_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[objec
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
-        probs.add(None, None, "eine lesbare XLSX-Arbeitsmappe", f"{type(exc).__name__}: {exc}")
+        probs.add(None, None, "eine lesbare XLSX-Arbeitsmappe", Described(f"{type(exc).__name__}: {exc}"))
         return [], None
     try:
         ws = wb.worksheets[0]
@@ -707,14 +723,14 @@ def _xlsx_grid(path: Path, probs: _Problems) -> tuple[list[tuple[int, list[objec
         rows_iter = ws.iter_rows(values_only=True)
         for r, row in enumerate(_safe_rows(rows_iter, probs), start=1):
             if r > MAX_XLSX_ROWS:
-                probs.add(r, None, f"höchstens {MAX_XLSX_ROWS} Zeilen", "mehr Zeilen")
+                probs.add(r, None, f"höchstens {MAX_XLSX_ROWS} Zeilen", Described("mehr Zeilen"))
                 break
             values = list(row)
             while values and values[-1] in (None, ""):
                 values.pop()
             cells += len(values)
             if cells > MAX_XLSX_CELLS:
-                probs.add(r, None, f"höchstens {MAX_XLSX_CELLS} Zellen", "mehr Zellen")
+                probs.add(r, None, f"höchstens {MAX_XLSX_CELLS} Zellen", Described("mehr Zellen"))
                 break
             grid.append((r, values))
         return grid, ws.title
@@ -731,7 +747,7 @@ def _safe_rows(rows, probs: _Problems):
         except StopIteration:
             return
         except Exception as exc:  # defusedxml / openpyxl raise various types
-            probs.add(None, None, "eine lesbare XLSX-Arbeitsmappe", f"{type(exc).__name__}: {exc}")
+            probs.add(None, None, "eine lesbare XLSX-Arbeitsmappe", Described(f"{type(exc).__name__}: {exc}"))
             return
         yield row
 
@@ -758,7 +774,7 @@ def _read_classic(
     grid = [(r, [_cell_text(c) for c in cells]) for r, cells in grid]
     nonempty = [(r, c) for r, c in grid if any(x for x in c)]
     if not nonempty:
-        probs.add(None, None, "eine nicht leere Datei", "leere Datei")
+        probs.add(None, None, "eine nicht leere Datei", Described("leere Datei"))
         return [], {}
 
     # Footer: first row whose first non-empty cell starts with "___", "©" or "Stand:".
@@ -781,7 +797,7 @@ def _read_classic(
             None,
             None,
             "Datenzeilen, die mit einem Amtlichen Gemeindeschlüssel beginnen",
-            "keine Datenzeile (unbekanntes Layout)",
+            Described("keine Datenzeile (unbekanntes Layout)"),
         )
         return [], {}
     head = body[:first_data]
@@ -799,7 +815,7 @@ def _read_classic(
                 None,
                 "eine Kopfzeile mit Beschriftungen oder eine Datenzeile mit Amtlichem "
                 "Gemeindeschlüssel in den ersten drei Spalten",
-                f"{counts_like} Zahlen ohne erkennbaren Schlüssel (AGS beschädigt?)",
+                Described(f"{counts_like} Zahlen ohne erkennbaren Schlüssel (AGS beschädigt?)"),
             )
     if probs.items:
         return [], {}
@@ -889,7 +905,7 @@ def _read_classic(
             data_rows[0][0],
             None,
             "Kopfzeilen mit Geschlecht/Altersgruppen über den Werten",
-            "keine Kopfzeile",
+            Described("keine Kopfzeile"),
         )
     if probs.items:
         return [], {}
@@ -1037,7 +1053,10 @@ def _parse_value(raw: object, probs: _Problems, cell: _Cell, counts: Counter) ->
     if not _INT_RE.match(text):
         if text == "":
             probs.add(
-                cell.row, cell.column, "eine Zahl oder ein GENESIS-Zeichen (-, ., x, ..., /)", "leere Zelle"
+                cell.row,
+                cell.column,
+                "eine Zahl oder ein GENESIS-Zeichen (-, ., x, ..., /)",
+                Described("leere Zelle"),
             )
         elif _NUMERIC_LIKE_RE.match(text):
             probs.add(cell.row, cell.column, "eine ganze Zahl ohne Tausenderpunkt/Dezimalkomma", text)
@@ -1049,7 +1068,7 @@ def _parse_value(raw: object, probs: _Problems, cell: _Cell, counts: Counter) ->
             cell.row,
             cell.column,
             f"eine Anzahl mit höchstens {MAX_VALUE_DIGITS} Stellen",
-            f"{len(text.lstrip('+-'))} Stellen",
+            Described(f"{len(text.lstrip('+-'))} Stellen"),
         )
         return None, "invalid"
     value = int(text)
@@ -1126,21 +1145,34 @@ def load_genesis(path: str | Path, *, format: Format | None = None, table: str |
     path = Path(path)
     probs = _Problems(path.name)
     if not path.is_file():
-        probs.add(None, None, "eine vorhandene Datei", "nicht gefunden")
+        probs.add(None, None, "eine vorhandene Datei", Described("nicht gefunden"))
         probs.raise_if_any()
     size = path.stat().st_size
     if size == 0:
-        probs.add(None, None, "eine nicht leere Datei", "leere Datei (0 Byte)")
+        probs.add(None, None, "eine nicht leere Datei", Described("leere Datei (0 Byte)"))
         probs.raise_if_any()
     if size > MAX_FILE_BYTES:
-        probs.add(None, None, f"höchstens {MAX_FILE_BYTES // 2**20} MB", f"{size / 2**20:.1f} MB")
+        probs.add(None, None, f"höchstens {MAX_FILE_BYTES // 2**20} MB", Described(f"{size / 2**20:.1f} MB"))
         probs.raise_if_any()
     with path.open("rb") as fh:
         head = fh.read(4096)
     fmt = format or detect_format(path, head)
+    if format is None and path.suffix.lower() in {".xlsx", ".xlsm"} and head[:2] != b"PK":
+        probs.add(
+            None,
+            None,
+            "eine Excel-Arbeitsmappe (XLSX)",
+            Described(
+                "keine Excel-Datei (der Inhalt ist keine XLSX-Arbeitsmappe, nur die Endung lautet .xlsx)"
+            ),
+        )
+        probs.raise_if_any()
     if fmt is None:
         probs.add(
-            None, None, "ein GENESIS-Export (Flatfile-CSV, Tabellen-CSV oder XLSX)", "unbekanntes Format"
+            None,
+            None,
+            "ein GENESIS-Export (Flatfile-CSV, Tabellen-CSV oder XLSX)",
+            Described("unbekanntes Format"),
         )
         probs.raise_if_any()
     if table is not None and _table_spec(table) is None:
@@ -1157,7 +1189,7 @@ def load_genesis(path: str | Path, *, format: Format | None = None, table: str |
                 None,
                 "einen erkennbaren Tabellencode (Dateiname wie '12411-02-03-4_de_flat.csv' "
                 "oder Angabe table=…)",
-                f"Statistik {meta.get('statistic')!r}",
+                Described(f"Statistik {meta.get('statistic')!r}"),
             )
             probs.raise_if_any()
         # the flat file's only title text is the statistic's label (a synthetic test recording
@@ -1174,7 +1206,7 @@ def load_genesis(path: str | Path, *, format: Format | None = None, table: str |
                 last[0] if last else None,
                 None,
                 "Fußzeilen am Tabellenende ('__________', '© Statistische Ämter …', 'Stand: …')",
-                "keine – Datei abgeschnitten?",
+                Described("keine – Datei abgeschnitten?"),
             )
         elif meta["last_row"] is not None:
             r, c = meta["last_row"]
@@ -1184,12 +1216,12 @@ def load_genesis(path: str | Path, *, format: Format | None = None, table: str |
                     r,
                     None,
                     f"{meta['width'] - meta['value_start']} Werte in der letzten Datenzeile",
-                    f"{filled} Werte – Datei abgeschnitten?",
+                    Described(f"{filled} Werte – Datei abgeschnitten?"),
                 )
     spec = _table_spec(code)
     assert spec is not None
     if not cells:
-        probs.add(None, None, "mindestens ein Wert", "keine Datenzeilen")
+        probs.add(None, None, "mindestens ein Wert", Described("keine Datenzeilen"))
     return _finish(path, probs, cells, code, spec, str(fmt), footer, title)
 
 
@@ -1359,7 +1391,7 @@ def _check_keys_and_totals(df: pd.DataFrame, probs: _Problems, kind: str) -> Non
                 int(df.at[i, "source_row"]),
                 df.at[i, "_column"],
                 f"jede Kombination Region/Zeit/Geschlecht/Alter nur einmal (schon in Zeile {int(first_rows.loc[k])})",
-                f"doppelt: {k[0]} {k[1]} {k[2]} {df.at[i, 'age_group_label']}",
+                Described(f"doppelt: {k[0]} {k[1]} {k[2]} {df.at[i, 'age_group_label']}"),
             )
         return
     # male + female = total (vectorised: one merge per sex)

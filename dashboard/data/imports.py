@@ -60,7 +60,7 @@ import pandas as pd
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, MUNICIPALITIES, SEXES
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.genesis import MAX_FILE_BYTES, GenesisTable, load_genesis
-from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_dec, fmt_int, fmt_signed_int
+from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_dec, fmt_int, fmt_signed_int, problems_count
 from dashboard.text import IMPORTS as M
 
 LOG = logging.getLogger("dashboard.data.imports")
@@ -99,7 +99,7 @@ def problem_summary(problems: list[Problem], *, limit: int = MAX_SHOWN_PROBLEMS)
 def problems_text(problems: list[Problem], *, limit: int = MAX_SHOWN_PROBLEMS) -> str:
     """German multi-line text of a problem list, capped (for the command line and logs)."""
     s = problem_summary(problems, limit=limit)
-    lines = [M["problems_head"].format(n=fmt_int(s["total"]))]
+    lines = [M["problems_head"].format(problems=problems_count(s["total"]))]
     lines += [f"  - {p}" for p in s["shown"]]
     if s["more"]:
         lines.append("  " + M["more"].format(n=fmt_int(s["more"])))

@@ -22,6 +22,7 @@ from dashboard.text import (  # noqa: F401 - re-exported for figure and page cod
     COMPONENT_LABELS,
     DASH,
     DRIVER_LABELS,
+    GROUP_INDICATORS,
     INDICATORS,
     METHODIK,
     PLANNING_GROUP_LABELS,
@@ -42,6 +43,7 @@ from dashboard.text import (  # noqa: F401 - re-exported for figure and page cod
     fmt_signed_int,
     fmt_signed_pct,
     fmt_value,
+    group_key,
     wk_counts,
 )
 from dashboard.text import assumptions_de as text_assumptions_de

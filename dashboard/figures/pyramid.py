@@ -62,6 +62,7 @@ def _bar_traces(
                     },
                 },
                 customdata=np.round(arr[i, k]),
+                meta={"table": {"abs": True}},  # the men's bars point left; the table shows shares
                 hovertemplate=(
                     f"{SEX_LABELS[sex]}, %{{y}} Jahre: %{{customdata:,.0f}} Personen ({status})"
                     f"<extra>{name}</extra>"
@@ -85,6 +86,7 @@ def _bar_traces(
                     name=f"{cmp_name} (Vergleich)",
                     showlegend=sex == "female",
                     legendgroup="cmp",
+                    meta={"table": {"x": "y", "abs": True, "name": f"{cmp_name}, {SEX_LABELS[sex]}"}},
                     hovertemplate=f"{cmp_name}, %{{y}} Jahre: %{{x:.2f}} %<extra></extra>",
                 )
             )
@@ -100,6 +102,7 @@ def pyramid_figure(
     comparison_ags: str = KREIS_AGS,
     comparison_label: str | None = None,
     animate: bool = True,
+    controls: bool = True,
 ) -> go.Figure:
     """Population pyramid of ``ags`` in ``year`` with frames for every year in the data.
 
@@ -111,7 +114,11 @@ def pyramid_figure(
     comparison : frame of the same shape for the comparison outline (e.g. all municipalities,
         summed to the Kreis); drawn as a black outline of shares.
     comparison_label : legend name of the outline (default: name of ``comparison_ags``).
-    animate : add Plotly frames, a play button and a year slider.
+    animate : add a Plotly frame for every year in the data.
+    controls : with ``animate``, draw Plotly's own play/pause buttons and year slider inside
+        the chart (for notebooks). The app passes False: its play button and year slider are
+        Dash controls outside the chart (reachable by keyboard) and it switches years with
+        :func:`at_year`.
     """
     own_rows = population[population.ags == ags]
     own = _arrays(own_rows)
@@ -132,7 +139,8 @@ def pyramid_figure(
                 )
             )
     fig = fast.with_frames(fast.Figure(data=_bar_traces(own, cmp, year, proj, est, name, cmp_name)), frames)
-    if frames:
+    controls = bool(frames) and controls
+    if controls:
         fig.update_layout(
             updatemenus=[
                 {
@@ -187,12 +195,12 @@ def pyramid_figure(
             ],
         )
     xmax = max(float(own[2].max()), float(cmp[2].max()) if cmp is not None else 0.0) * 100 * 1.1
-    style(fig, title=_title(name, year, proj, est), height=680 if frames else 560)
+    style(fig, title=_title(name, year, proj, est), height=680 if controls else 560)
     ticks = [v for v in (-1.5, -1.0, -0.5, 0, 0.5, 1.0, 1.5) if abs(v) <= xmax] or [0]
     fig.update_layout(
         barmode="overlay",
         bargap=0.05,
-        margin={"b": 170 if frames else 60, "t": 95},
+        margin={"b": 170 if controls else 60, "t": 95},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
     )
     fig.update_xaxes(
@@ -239,8 +247,10 @@ def pyramid_table(population: pd.DataFrame, *, ags: str, year: int) -> pd.DataFr
 
 
 def at_year(animated: dict, year: int) -> dict:
-    """The animated pyramid (as a plain figure dict) showing ``year``: that frame's data,
-    title and slider position; the frames are shared, not copied.
+    """The pyramid of ``year`` from an animated pyramid (a plain figure dict with a frame per
+    year): that frame's data and title. Without Plotly controls (``controls=False``) the frames
+    are left out (nothing in the browser would play them); with controls they are shared, not
+    copied, and the slider shows ``year``.
 
     Lets the app build the 22-frame figure once per municipality and switch years cheaply.
     """
@@ -248,6 +258,8 @@ def at_year(animated: dict, year: int) -> dict:
     i = names.index(str(year))
     frame = animated["frames"][i]
     layout = dict(animated["layout"])
-    layout["sliders"] = [dict(layout["sliders"][0], active=i)]
     layout["title"] = dict(layout["title"], text=frame["layout"]["title"]["text"])
+    if not layout.get("sliders"):
+        return {"data": frame["data"], "layout": layout}
+    layout["sliders"] = [dict(layout["sliders"][0], active=i)]
     return {"data": frame["data"], "layout": layout, "frames": animated["frames"]}

@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import _fast as fast
-from dashboard.figures.labels import INDICATORS, OKABE_ITO, SEQUENCE, region_name, style
-from dashboard.figures.trends import _hover, _tickformat, add_bands
+from dashboard.figures.labels import GROUP_INDICATORS, INDICATORS, OKABE_ITO, SEQUENCE, region_name, style
+from dashboard.figures.trends import _hover, _tickformat, add_bands, value_range
 
 
 def scenario_figure(
@@ -23,12 +23,15 @@ def scenario_figure(
     Parameters
     ----------
     results : scenario label -> ``indicators`` frame (``ags, year, <indicator>, projected``).
-        The entry named ``base_label`` is drawn as the reference.
+        The entry named ``base_label`` is drawn as the reference. ``indicator`` is a key of
+        :data:`~dashboard.text.INDICATORS` or of :data:`~dashboard.text.GROUP_INDICATORS`
+        (persons of a planning age group, column ``alter_3-5`` etc.).
     bands : optional uncertainty band frame for the base scenario (see
         :func:`dashboard.figures.trends.add_bands`).
     """
-    label, kind, _ = INDICATORS[indicator]
+    label, kind, _ = {**INDICATORS, **GROUP_INDICATORS}[indicator]
     fig = fast.Figure()
+    shown = []
     add_bands(fig, bands, ags=ags, color=OKABE_ITO["black"])
     others = [k for k in results if k != base_label]
     dashes = ["dash", "dot", "dashdot", "longdash", "longdashdot"]
@@ -37,6 +40,7 @@ def scenario_figure(
         d = results[name]
         d = d[d.ags == ags].sort_values("year")
         is_base = name == base_label
+        shown.append(d[indicator])
         color = OKABE_ITO["black"] if is_base else SEQUENCE[(i - 1) % len(SEQUENCE)]
         fig.add_trace(
             fast.Scatter(
@@ -54,5 +58,6 @@ def scenario_figure(
         )
     style(fig, title=f"{label}: {region_name(ags)} – Szenarien im Vergleich", height=430)
     fig.update_xaxes(tickformat="d", title=None)
-    fig.update_yaxes(tickformat=_tickformat(kind), title=None)
+    values = pd.concat(shown) if shown else pd.Series(dtype=float)
+    fig.update_yaxes(tickformat=_tickformat(kind), title=None, range=value_range(values, kind))
     return fig

@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.figures.labels import CHANGE_KEY, INDICATORS, region_name
+from dashboard.text import GROUP_PHRASES, HEADLINE, fmt_int, fmt_signed_pct
 
 SUMMARY_INDICATORS = [
     "population",
@@ -79,3 +80,68 @@ def key_numbers(indicators: pd.DataFrame, ags: str, years: tuple[int, ...] | Non
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Relative population change to the target year that counts as "kaum" / "leicht" / "deutlich".
+FLAT, STRONG = 0.01, 0.03
+#: Groups smaller than this in the base year are not named in the headline (a few persons
+#: give large percentages that say little).
+MIN_GROUP = 50
+
+
+def headline_sentence(
+    indicators: pd.DataFrame, age_groups: pd.DataFrame, *, ags: str, year: int = 2030
+) -> str:
+    """One plain German sentence from the numbers, for the top of a brief.
+
+    "Heimbach (Stadt) verändert sich kaum bis 2030 (−0,4 %; 4.521 → 4.503 Einwohnerinnen und
+    Einwohner); die Zahl der Menschen ab 80 Jahren steigt um 48 (+12,3 %), die Zahl der 3- bis
+    5-Jährigen (Kita-Alter) sinkt um 11 (−10,4 %)."
+
+    The trend word follows the relative change to ``year`` (|change| < 1 %: "verändert sich kaum",
+    < 3 %: "wächst/schrumpft leicht", else "deutlich"). The groups named are the planning age
+    groups (at least :data:`MIN_GROUP` persons in the base year) with the largest relative rise
+    and the largest relative fall; if all move the same way, the two largest moves.
+
+    Parameters
+    ----------
+    indicators : ``ags, year, population`` (the projection's indicators).
+    age_groups : ``ags, year, age_group, population``.
+    """
+    base = int(indicators.year.min())
+    pop = indicators[indicators.ags == ags].set_index("year").population
+    now, then = float(pop[base]), float(pop[year])
+    change = then / now - 1
+    trend = (
+        "flat"
+        if abs(change) < FLAT
+        else ("grows" if change > 0 else "shrinks") + ("_strongly" if abs(change) >= STRONG else "")
+    )
+    ag = age_groups[(age_groups.ags == ags) & age_groups.year.isin([base, year])]
+    p = ag.assign(age_group=ag.age_group.astype(str)).pivot(
+        index="age_group", columns="year", values="population"
+    )
+    p = p[p[base] >= MIN_GROUP]
+    rel = (p[year] / p[base] - 1).sort_values()
+    ups, downs = rel[rel > 0], rel[rel < 0]
+    if len(ups) and len(downs):
+        picks = [ups.index[-1], downs.index[0]]
+    else:
+        picks = list(rel.abs().sort_values().index[-2:][::-1])
+    clauses = []
+    for g in picks:
+        d = float(p.loc[g, year] - p.loc[g, base])
+        clauses.append(
+            HEADLINE["up" if d > 0 else "down"].format(
+                group=GROUP_PHRASES.get(g, g), n=fmt_int(abs(d)), pct=fmt_signed_pct(rel[g])
+            )
+        )
+    return HEADLINE["sentence"].format(
+        name=region_name(ags),
+        trend=HEADLINE[trend],
+        year=year,
+        change=fmt_signed_pct(change),
+        now=fmt_int(now),
+        later=fmt_int(then),
+        groups=HEADLINE["and"].join(clauses),
+    )

@@ -51,6 +51,34 @@ def _tickformat(kind: str) -> str:
     return {"int": ",.0f", "pct": ".0%", "ratio": ".0f", "dec1": ".0f"}[kind]
 
 
+#: Smallest span of a value axis, by kind: counts and ratios 10 % of the largest value, shares
+#: 5 percentage points. A nearly flat line (Heimbach: 17 persons on 4.500) then looks flat.
+MIN_SPAN = {"int": 0.10, "ratio": 0.10, "dec1": 0.10, "pct": 0.05}
+
+
+def value_range(values, kind: str) -> list[float] | None:
+    """Y-axis range for lines of ``kind``: the data plus 5 % padding, widened symmetrically to at
+    least :data:`MIN_SPAN` (relative for counts and ratios, absolute for shares); counts never go
+    below zero through the widening. None when there is nothing finite to show."""
+    import numpy as np
+
+    v = np.asarray([x for x in values if x is not None], dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    pad = 0.05 * (hi - lo)
+    lo, hi = lo - pad, hi + pad
+    rel = MIN_SPAN.get(kind, 0.10)
+    need = rel if kind == "pct" else rel * max(abs(lo), abs(hi))
+    if hi - lo < need:
+        mid = (hi + lo) / 2
+        lo, hi = mid - need / 2, mid + need / 2
+        if kind != "pct" and lo < 0 <= min(v):
+            lo, hi = 0.0, need
+    return [lo, hi]
+
+
 def add_bands(
     fig: go.Figure,
     bands: pd.DataFrame | None,
@@ -213,7 +241,8 @@ def indicator_trend(
             )
     style(fig, title=f"{label}: {region_name(ags)}", height=360)
     fig.update_xaxes(tickformat="d", title=None)
-    fig.update_yaxes(tickformat=_tickformat(kind), title=None)
+    ys = indicators.loc[indicators.ags.isin(regions), indicator]
+    fig.update_yaxes(tickformat=_tickformat(kind), title=None, range=value_range(ys, kind))
     return fig
 
 

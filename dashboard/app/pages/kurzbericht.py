@@ -18,11 +18,14 @@ from dashboard.app import _downloads, _model
 from dashboard.app._components import (
     chart,
     data_table,
+    dropdown,
     labelled,
+    pyramid_data_table,
     query_store,
     region_dropdown,
     selection_store,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.app._viewcache import view_cache
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.constants import KREIS_AGS
@@ -38,7 +41,7 @@ from dashboard.figures.labels import (
     region_name,
 )
 from dashboard.figures.pyramid import pyramid_figure
-from dashboard.figures.summary import key_numbers
+from dashboard.figures.summary import headline_sentence, key_numbers
 
 dash.register_page(
     __name__, path="/kurzbericht", name="Kurzbericht", order=3, title="Kurzbericht – Kreis Düren 2030"
@@ -54,6 +57,11 @@ def _fixed(fig, width: int, height: int, bottom: int = 35):
         width=width, height=height, margin={"t": 40, "b": bottom}, title_font_size=13, font_size=10
     )
     return fig
+
+
+def region_population(ags: str, spec: _model.ScenarioSpec):
+    """Population by year, sex and age of a municipality or (summed) of the Kreis."""
+    return _model.region_population(spec, ags)
 
 
 def _print_history(fig):
@@ -84,12 +92,7 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
     """The brief's three charts (fixed size for print)."""
     res = _model.result(spec)
     hist, breaks = _model.history_series()
-    pop = res.population
-    if ags == KREIS_AGS:  # the model's population table holds municipalities only: sum them
-        keys = ["year", "sex", "age"]
-        flags = pop.groupby(keys, as_index=False)[["projected", "estimated"]].any()
-        pop = pop.groupby(keys, as_index=False).population.sum().merge(flags, on=keys).assign(ags=KREIS_AGS)
-    own = pop[pop.ags == ags]
+    own = region_population(ags, spec)
     base = own[own.year == _model.base_year()].assign(year=2045)
     pyr = pyramid_figure(
         own,
@@ -117,10 +120,11 @@ def figures(ags: str, spec: _model.ScenarioSpec) -> dict:
         "trend": _print_history(
             trends.history_figure(hist, ags=ags, breaks=breaks, projection=res.indicators)
         ),
-        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 262, bottom=84),
+        "pyramid": _fixed(pyr, BRIEF_WIDTH // 2, 228, bottom=84),
+        # every age group labelled at print size (Plotly would skip every other one)
         "groups": _fixed(
-            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 258
-        ),
+            trends.age_group_change_figure(res.age_groups, ags=ags, year=2030), BRIEF_WIDTH // 2, 224
+        ).update_yaxes(dtick=1, tickfont={"size": 9}),
     }
 
 
@@ -161,15 +165,15 @@ def numbers_table(ags: str, spec: _model.ScenarioSpec) -> html.Table:
 
 
 def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
-    """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws."""
+    """Einwohner 2030 and 2045 with their 80 % intervals (rounded), and the number of draws.
+
+    The same simulation as the fan charts and the download ``intervalle``
+    (:func:`dashboard.app._model.scenario_fan`); for an own scenario the Basis spread around its
+    path, and the line says so."""
     from dashboard.figures.fan import interval_text
     from dashboard.text import T, fmt_pct
 
-    if spec.local:  # the band of the chart on /szenarien: rescaled around the local path
-        quantiles, draws, _exact = _model.scenario_fan(spec)
-    else:
-        r = _model.probabilistic(spec)
-        quantiles, draws = r.quantiles, r.draws
+    quantiles, draws, exact = _model.scenario_fan(spec)
     parts = "; ".join(interval_text(quantiles, ags=ags, year=y) for y in (2030, 2045))
     cov = _model.backtest_coverage().set_index(["level", "nominal"])
     level = "Kreis" if ags == KREIS_AGS else "Gemeinde"
@@ -179,8 +183,9 @@ def interval_line(ags: str, spec: _model.ScenarioSpec) -> html.P:
         n=fmt_int(cov.loc[(level, 0.8), "n"]),
     )
     return html.P(
-        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(draws)} Simulationen. "
-        f"{hit} Methode unter „Daten & Methodik“.",
+        f"Einwohner mit Unsicherheit: {parts}. Median und Intervall aus {fmt_int(draws)} Simulationen"
+        + ("" if exact else " (Streuung der Basis-Simulation um das eigene Szenario)")
+        + f". {hit} Methode unter „Daten & Methodik“.",
         id="kb-intervals",
         className="small",
     )
@@ -228,6 +233,12 @@ def assumptions_list(spec: _model.ScenarioSpec, ags: str = KREIS_AGS) -> html.Ul
     return html.Ul(items, className="assumptions")
 
 
+def headline(ags: str, spec: _model.ScenarioSpec) -> html.P:
+    """The brief's plain-language headline sentence, generated from the scenario's numbers."""
+    r = _model.result(spec)
+    return html.P(headline_sentence(r.indicators, r.age_groups, ags=ags), id="kb-headline", className="lead")
+
+
 def brief(ags: str, spec: _model.ScenarioSpec) -> list:
     """The printable article's content."""
     f = figures(ags, spec)
@@ -241,12 +252,25 @@ def brief(ags: str, spec: _model.ScenarioSpec) -> list:
             ],
             className="brief-meta",
         ),
+        headline(ags, spec),
         numbers_table(ags, spec),
         interval_line(ags, spec),
         html.Div(
             [
-                chart("kb-pyramid", f["pyramid"], label="Altersaufbau 2045 im Vergleich zu heute"),
-                chart("kb-groups", f["groups"], label="Veränderung der Planungsaltersgruppen bis 2030"),
+                chart(
+                    "kb-pyramid",
+                    f["pyramid"],
+                    label="Altersaufbau 2045 im Vergleich zu heute",
+                    table=pyramid_data_table(
+                        region_population(ags, spec), ags=ags, year=2045, compare_year=_model.base_year()
+                    ),
+                ),
+                chart(
+                    "kb-groups",
+                    f["groups"],
+                    label="Veränderung der Planungsaltersgruppen bis 2030",
+                    kind="signed",
+                ),
             ],
             className="brief-row",
         ),
@@ -286,7 +310,7 @@ def layout(
                     labelled(
                         "kb-szenario",
                         T["scenario"],
-                        dcc.Dropdown(
+                        dropdown(
                             id="kb-szenario", options=scenario_options(spec), value=spec.key, clearable=False
                         ),
                     ),
@@ -303,6 +327,7 @@ def layout(
                 className="controls no-print",
             ),
             html.Article(brief(ags, spec), id="kb-article", className="brief"),
+            download_panel(PAGE, ags, spec),
             query_store(PAGE, {"ags": ags, **spec.query()}),
             selection_store(PAGE, {"ags": ags, **spec.selection()}),
         ]

@@ -7,11 +7,12 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.app import _admin, _model, _update
-from dashboard.app._components import data_table, stand_line
+from dashboard.app._components import data_table, stand_line, upload_area
+from dashboard.app._download_panel import download_panel
 from dashboard.app._downloads import TABLES
 from dashboard.app._viewcache import view_cache
 from dashboard.app.auth import current_actor
-from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES
+from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS
 from dashboard.figures.labels import (
     DRIVER_LABELS,
     METHODIK,
@@ -396,17 +397,22 @@ def layout(**_query) -> html.Div:
             *_model_sections(),
             html.H2("Downloads", id="downloads"),
             _downloads(),
+            download_panel("methodik", KREIS_AGS, _model.ScenarioSpec()),
             html.H2("Eigene Daten hochladen", id="upload"),
             html.P(METHODIK["upload"].format(mb=fmt_int(UPLOAD_MAX_BYTES / 2**20))),
-            dcc.Upload(
-                id="mt-upload",
-                children=html.Div(
-                    ["Datei hierher ziehen oder ", html.Button("Datei auswählen", type="button")]
+            upload_area(
+                dcc.Upload(
+                    id="mt-upload",
+                    children=html.Div(
+                        ["Datei hierher ziehen oder ", html.Button("Datei auswählen", type="button")]
+                    ),
+                    max_size=UPLOAD_MAX_BYTES,
+                    accept=".csv,.txt,.xlsx",
+                    className="upload",
+                    multiple=False,
                 ),
-                max_size=UPLOAD_MAX_BYTES,
-                accept=".csv,.txt,.xlsx",
-                className="upload",
-                multiple=False,
+                result_id="mt-upload-result",
+                limit=UPLOAD_MAX_BYTES,
             ),
             html.Div(id="mt-upload-result", **{"aria-live": "polite"}),
             *_update.update_section(current_actor()),

@@ -11,6 +11,7 @@ from dashboard.app import _local_panel, _model, _validate
 from dashboard.app._components import (
     chart,
     data_table,
+    dropdown,
     key_figure,
     labelled,
     notice,
@@ -19,9 +20,20 @@ from dashboard.app._components import (
     selection_store,
     stand_line,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan
-from dashboard.figures.labels import INDICATORS, T, fmt_int, fmt_signed_int, fmt_value, region_name
+from dashboard.figures.labels import (
+    GROUP_INDICATORS,
+    INDICATORS,
+    PLANNING_GROUP_LABELS,
+    T,
+    fmt_int,
+    fmt_signed_int,
+    fmt_value,
+    group_key,
+    region_name,
+)
 from dashboard.figures.scenarios import scenario_figure
 from dashboard.text import LOCAL, NUMBER_INPUT, fmt_date, fmt_input, fmt_num
 
@@ -32,7 +44,9 @@ dash.register_page(
 PAGE = "szenarien"
 BASIS = "Basis"
 OWN = "Eigenes Szenario"
-IND_OPTIONS = [{"label": v[0], "value": k} for k, v in INDICATORS.items()]
+#: Kennzahlen: the indicators and the planning age groups as persons per year (issue 17.4).
+MEASURES = {**INDICATORS, **GROUP_INDICATORS}
+IND_OPTIONS = [{"label": v[0], "value": k} for k, v in MEASURES.items()]
 
 
 #: The controls of the own scenario: one slider + input box per declared parameter.
@@ -160,17 +174,33 @@ def compare_keys(vergleich: str | list | None) -> list[str]:
     return [k for k in items if isinstance(k, str) and k in _model.preset_keys() and k != "basis"]
 
 
+def measures(spec: _model.ScenarioSpec) -> pd.DataFrame:
+    """The scenario's indicators with one column of persons per planning age group
+    (``alter_0-2`` … ``alter_80plus``, keys of :data:`GROUP_INDICATORS`)."""
+    return _measures(spec).copy()
+
+
+@_model.per_data_version(maxsize=32)
+def _measures(spec: _model.ScenarioSpec) -> pd.DataFrame:
+    r = _model.result(spec)
+    ag = r.age_groups.assign(age_group=r.age_groups.age_group.astype(str))
+    wide = ag.pivot_table(index=["ags", "year"], columns="age_group", values="population", observed=True)
+    wide = wide[[g for g in PLANNING_GROUP_LABELS if g in wide.columns]]
+    wide.columns = [group_key(g) for g in wide.columns]
+    return r.indicators.merge(wide.reset_index(), on=["ags", "year"], how="left", validate="one_to_one")
+
+
 def results(spec: _model.ScenarioSpec, keys: list[str]) -> dict[str, pd.DataFrame]:
-    """Scenario label -> indicators (Basis, the compared presets, the own scenario)."""
-    out = {BASIS: _model.result(_model.ScenarioSpec()).indicators}
+    """Scenario label -> indicators and group counts (Basis, compared presets, own scenario)."""
+    out = {BASIS: measures(_model.ScenarioSpec())}
     for k in keys:
-        out[_model.preset_label(k)] = _model.result(_model.ScenarioSpec(k)).indicators
-    out[OWN + (" mit lokalen Annahmen" if spec.local else "")] = _model.result(spec).indicators
+        out[_model.preset_label(k)] = measures(_model.ScenarioSpec(k))
+    out[OWN + (" mit lokalen Annahmen" if spec.local else "")] = measures(spec)
     return out
 
 
 def result_table(res: dict[str, pd.DataFrame], ags: str, indicator: str) -> html.Table:
-    label, kind, _ = INDICATORS[indicator]
+    label, kind, _ = MEASURES[indicator]
     rows = []
     for name, ind in res.items():
         d = ind[ind.ags == ags].set_index("year")[indicator]
@@ -278,7 +308,7 @@ def layout(
     id: str | None = None,  # noqa: A002 - the permalink's query key
     **_query,
 ) -> html.Div:
-    indicator = kennzahl if kennzahl in INDICATORS else "population"
+    indicator = kennzahl if kennzahl in MEASURES else "population"
     d = _model.basis_defaults()
     spec = _model.own_spec(_model.scenario_query(_query))
     opened, saved_store = None, None
@@ -319,7 +349,7 @@ def layout(
                             labelled(
                                 "sz-kennzahl",
                                 T["indicator"],
-                                dcc.Dropdown(
+                                dropdown(
                                     id="sz-kennzahl", options=IND_OPTIONS, value=indicator, clearable=False
                                 ),
                             ),
@@ -352,7 +382,7 @@ def layout(
                                     labelled(
                                         "sz-zieljahr",
                                         "im Jahr",
-                                        dcc.Dropdown(
+                                        dropdown(
                                             id="sz-zieljahr",
                                             options=[2030, 2035, 2040, 2045],
                                             value=2035,
@@ -390,7 +420,7 @@ def layout(
                                 "sz-chart",
                                 fig,
                                 label="Szenarien im Vergleich mit der Basisvariante",
-                                kind=INDICATORS[indicator][1],
+                                kind=MEASURES[indicator][1],
                                 note="Basis: schwarze, dicke Linie. Alle Werte sind Modellrechnungen, keine Prognosen "
                                 "im Sinne sicherer Vorhersagen.",
                             ),
@@ -415,6 +445,7 @@ def layout(
                 ],
                 className="with-sidebar",
             ),
+            download_panel(PAGE, ags, spec),
             # the store ``sz-lokal`` (link values of the list-valued parameters) is the panel's
             _local_panel.panel(
                 "sz",
@@ -456,7 +487,7 @@ def on_change(ags, indicator, *rest):
     n = len(CONTROLLED)
     values, (vergleich, listed, saved) = rest[:n], (*rest[n:], None, None)[:3]
     ags, spec, keys = _model.parse_ags(ags), own_spec(*values, listed=listed), compare_keys(vergleich)
-    indicator = indicator if indicator in INDICATORS else "population"
+    indicator = indicator if indicator in MEASURES else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
     # hand-crafted requests (the sliders themselves send only values in range)
     rejected = _validate.rejected_inputs({p.url_key: v for p, v in zip(CONTROLLED, values)})

@@ -11,11 +11,13 @@ from dashboard.app._components import (
     chart,
     chart_outputs,
     data_table,
+    dropdown,
     key_figure,
     labelled,
     query_store,
     stand_line,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.app._viewcache import view_cache
 from dashboard.constants import KREIS_AGS
 from dashboard.data import municipal_boundaries
@@ -76,10 +78,10 @@ def comparison_table(indicator: str):
 
 def kreis_fan():
     """Kreis population with 80/95 % intervals (Basis, interactive draws) and its table."""
-    r = _model.probabilistic(_model.ScenarioSpec())
-    t = fan.fan_table(r.quantiles, ags=KREIS_AGS)
+    q, draws, _ = _model.scenario_fan(_model.ScenarioSpec())
+    t = fan.fan_table(q, ags=KREIS_AGS)
     return (
-        fan.fan_chart(r.quantiles, ags=KREIS_AGS, draws=r.draws),
+        fan.fan_chart(q, ags=KREIS_AGS, draws=draws),
         data_table(t, {c: (c, "text") for c in t.columns}, caption="Kreis Düren", row_header="Jahr"),
     )
 
@@ -157,7 +159,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                     labelled(
                         "ue-kennzahl",
                         T["indicator"],
-                        dcc.Dropdown(id="ue-kennzahl", options=MAP_OPTIONS, value=indicator, clearable=False),
+                        dropdown(id="ue-kennzahl", options=MAP_OPTIONS, value=indicator, clearable=False),
                     ),
                     labelled(
                         "ue-jahr",
@@ -196,6 +198,7 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
                 label="Entwicklung je Gemeinde (kleine Vielfache)",
                 note=T["base_note"].format(year=_model.base_year()),
             ),
+            download_panel(PAGE, KREIS_AGS, _model.ScenarioSpec(), table="kennzahlen"),
             query_store(PAGE, {"kennzahl": indicator, "jahr": str(year)}),
         ]
     )

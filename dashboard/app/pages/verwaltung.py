@@ -13,7 +13,7 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.app import _admin
-from dashboard.app._components import data_table, labelled, notice
+from dashboard.app._components import data_table, dropdown, labelled, notice
 from dashboard.app.auth import current_actor
 from dashboard.settings import synthetic_tables_allowed
 from dashboard.text import ADMIN as A
@@ -210,7 +210,7 @@ def _accounts_section(store) -> html.Section:
                     labelled(
                         "vw-new-role",
                         A["account_role"],
-                        dcc.Dropdown(
+                        dropdown(
                             id="vw-new-role",
                             options=[{"label": r, "value": r} for r in ("planung", "pflege")],
                             value="planung",

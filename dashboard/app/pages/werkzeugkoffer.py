@@ -14,12 +14,15 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dashboard.app import _admin, _model
 from dashboard.app._components import (
     chart,
+    dropdown,
     labelled,
     query_store,
     region_dropdown,
     selection_store,
     stand_line,
+    upload_area,
 )
+from dashboard.app._download_panel import download_panel
 from dashboard.app.auth import current_actor
 from dashboard.app.pages import _measures_components as C
 from dashboard.constants import PLANNING_AGE_GROUPS
@@ -95,21 +98,17 @@ def layout(
             labelled(
                 "wk-feld",
                 T["field"],
-                dcc.Dropdown(
-                    id="wk-feld", options=C.field_options(), value=field, placeholder=T["all_fields"]
-                ),
+                dropdown(id="wk-feld", options=C.field_options(), value=field, placeholder=T["all_fields"]),
             ),
             labelled(
                 "wk-gruppe",
                 T["group"],
-                dcc.Dropdown(
-                    id="wk-gruppe", options=C.group_options(), value=group, placeholder=T["all_groups"]
-                ),
+                dropdown(id="wk-gruppe", options=C.group_options(), value=group, placeholder=T["all_groups"]),
             ),
             labelled(
                 "wk-status",
                 T["status"],
-                dcc.Dropdown(
+                dropdown(
                     id="wk-status", options=C.status_options(), value=status, placeholder=T["all_status"]
                 ),
             ),
@@ -137,9 +136,7 @@ def layout(
             labelled(
                 "wk-szenario",
                 T["scenario"],
-                dcc.Dropdown(
-                    id="wk-szenario", options=_scenario_options(spec), value=spec.key, clearable=False
-                ),
+                dropdown(id="wk-szenario", options=_scenario_options(spec), value=spec.key, clearable=False),
             ),
             dcc.Store(id="wk-spec", data=spec.query()),
         ],
@@ -160,13 +157,17 @@ def layout(
                 className="wk-buttons",
             ),
             dcc.Download(id="wk-download"),
-            dcc.Upload(
-                id="wk-upload",
-                children=html.Button(T["upload_button"], type="button", className="btn"),
-                accept=".xlsx",
-                multiple=False,
-                max_size=UPLOAD_MAX_BYTES,
-                className="wk-upload",
+            upload_area(
+                dcc.Upload(
+                    id="wk-upload",
+                    children=html.Button(T["upload_button"], type="button", className="btn"),
+                    accept=".xlsx",
+                    multiple=False,
+                    max_size=UPLOAD_MAX_BYTES,
+                    className="wk-upload",
+                ),
+                result_id="wk-upload-result",
+                limit=UPLOAD_MAX_BYTES,
             ),
             html.Div(id="wk-upload-result", **{"aria-live": "polite"}),
         ],
@@ -234,6 +235,7 @@ def layout(
             upload,
             dcc.Store(id="wk-rev", data=0),
             dcc.Store(id="wk-measure", data=massnahme or ""),
+            download_panel(PAGE, ags, spec),
             query_store(PAGE, _url_state(ags, spec, year, field, group, status, suche, massnahme)),
             selection_store(PAGE, {"ags": ags, **spec.selection()}),
         ],
