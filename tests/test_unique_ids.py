@@ -19,6 +19,7 @@ import dash
 import pytest
 
 from tests._accounts import PASSWORD, make_user
+from tests._router import router_body
 
 DRAFT_FILE = Path(__file__).parent / "data" / "12411-02-03-4_kreis_dueren_2021-2024_de_flat.csv"
 
@@ -86,19 +87,7 @@ def pflege_client(fresh_store):
 
 
 def _page_content(c, path: str, search: str):
-    body = {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
+    body = router_body(path, search)
     r = c.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert r.status_code == 200, (path, search, r.get_data(as_text=True)[:500])
     return r.get_json()["response"]["_pages_content"]["children"]

@@ -24,6 +24,7 @@ from dashboard.app import _update
 from dashboard.data import imports
 from dashboard.settings import SYNTHETIC_ENV
 from tests._accounts import PASSWORD, browser_login, make_user
+from tests._router import router_body
 
 REC = Path(__file__).parent / "data" / "genesis_api"
 MUNICIPAL = "12411-02-03-5"
@@ -60,19 +61,7 @@ def _post(c, body: dict) -> dict:
 
 def _page(c, path: str, search: str = "") -> dict:
     """The page content as Dash's pages router delivers it to the browser."""
-    body = {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
+    body = router_body(path, search)
     return _post(c, body)["response"]["_pages_content"]["children"]
 
 
