@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from dashboard.data.errors import Problem, problem
+from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.text import IMPORTS, fmt_dec, fmt_int
 
 #: Largest total uncompressed size of all members (bytes); was 200 MB for tables and 100 MB for
@@ -20,6 +20,21 @@ from dashboard.text import IMPORTS, fmt_dec, fmt_int
 MAX_UNCOMPRESSED_BYTES: int = 200 * 2**20
 #: Largest ratio of the unpacked to the packed size (both files above: about 5:1).
 MAX_COMPRESSION_RATIO: float = 100.0
+
+
+def refuse_oversized(name: str, size: int, limit: int) -> None:
+    """Raise :class:`DataFormatError` naming the file when ``size`` (bytes) exceeds ``limit``
+    (the upload limit of the importer, :data:`dashboard.settings.UPLOAD_MAX_BYTES`)."""
+    if size > limit:
+        raise DataFormatError(
+            problem(
+                name,
+                None,
+                None,
+                IMPORTS["expected_size"].format(mb=fmt_int(limit // 2**20)),
+                IMPORTS["found_size"].format(mb=fmt_dec(size / 2**20, 1)),
+            )
+        )
 
 
 def zip_members(source) -> list[zipfile.ZipInfo]:

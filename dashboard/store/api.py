@@ -178,6 +178,24 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _created(actor: Actor, at: datetime | None = None) -> dict[str, Any]:
+    """Who created a new row and when (``created_at/_by/_by_id``; ``at`` defaults to now)."""
+    return {
+        "created_at": _now() if at is None else at,
+        "created_by": actor.name[:NAME_MAX],
+        "created_by_id": actor.user_id,
+    }
+
+
+def _creation(m) -> dict[str, Any]:
+    """The ``created_at/_by/_by_id`` fields of a stored row's mapping (time made UTC-aware)."""
+    return {
+        "created_at": _aware(m["created_at"]),
+        "created_by": m["created_by"],
+        "created_by_id": m["created_by_id"],
+    }
+
+
 def _aware(ts: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; every stored time is UTC."""
     if ts is not None and ts.tzinfo is None:
@@ -206,9 +224,7 @@ def _version(row, with_content: bool = False) -> Version:
         size_bytes=m["size_bytes"],
         provenance=dict(m["provenance"] or {}),
         report=dict(m["report"] or {}),
-        created_at=_aware(m["created_at"]),
-        created_by=m["created_by"],
-        created_by_id=m["created_by_id"],
+        **_creation(m),
         published_at=_aware(m["published_at"]),
         published_by=m["published_by"],
         content=bytes(m["content"]) if with_content else None,
@@ -419,9 +435,7 @@ class Store:
                     payload=payload,
                     provenance=provenance,
                     report=report,
-                    created_at=_now(),
-                    created_by=actor.name[:NAME_MAX],
-                    created_by_id=actor.user_id,
+                    **_created(actor),
                 )
             ).inserted_primary_key[0]
             self._audit(
@@ -683,9 +697,7 @@ class Store:
                         version_id=version_id,
                         based_on_id=based_on,
                         restored_number=(target or {}).get("number") if action == "rollback" else None,
-                        created_at=now,
-                        created_by=actor.name[:NAME_MAX],
-                        created_by_id=actor.user_id,
+                        **_created(actor, now),
                         note=note,
                     )
                 ).inserted_primary_key[0]
@@ -818,9 +830,7 @@ class Store:
                             description=description,
                             document=document,
                             sha256=digest,
-                            created_at=_now(),
-                            created_by=actor.name[:NAME_MAX],
-                            created_by_id=actor.user_id,
+                            **_created(actor),
                         )
                     ).inserted_primary_key[0]
                     if ags:
@@ -918,9 +928,7 @@ def _saved(row, ags: tuple[str, ...], with_document: bool) -> SavedScenario:
         description=m["description"],
         sha256=m["sha256"],
         municipalities=ags,
-        created_at=_aware(m["created_at"]),
-        created_by=m["created_by"],
-        created_by_id=m["created_by_id"],
+        **_creation(m),
         withdrawn_at=_aware(m["withdrawn_at"]),
         withdrawn_by=m["withdrawn_by"],
         document=m["document"] if with_document else None,

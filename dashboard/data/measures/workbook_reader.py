@@ -369,6 +369,21 @@ def _validate_measures(
     return measures, id_rows
 
 
+def _known_measure(
+    mid: str | None, id_rows: dict[str, int], fname: str, r: int, sheet: str, probs: list[Problem]
+) -> bool:
+    """Whether a child sheet's ``measure_id`` names a measure of the sheet ``Massnahmen``; a
+    problem when it does not."""
+    if mid in id_rows:
+        return True
+    probs.append(
+        problem(
+            fname, r, "measure_id", "eine ID aus dem Blatt 'Massnahmen'", mid or "leere Zelle", sheet=sheet
+        )
+    )
+    return False
+
+
 def _validate_municipalities(
     rows: list | None, id_rows: dict[str, int], fname: str, probs: list[Problem]
 ) -> tuple[list[tuple], set[str]]:
@@ -383,19 +398,7 @@ def _validate_municipalities(
         raw_ags = v["ags"]
         ags = raw_ags.strip() if isinstance(raw_ags, str) else raw_ags
         name = _cell_text(v["name"])
-        bad = False
-        if mid not in id_rows:
-            probs.append(
-                problem(
-                    fname,
-                    r,
-                    "measure_id",
-                    "eine ID aus dem Blatt 'Massnahmen'",
-                    mid or "leere Zelle",
-                    sheet=G,
-                )
-            )
-            bad = True
+        bad = not _known_measure(mid, id_rows, fname, r, G, probs)
         if not isinstance(ags, str) or ags not in valid_ags:
             shown = (
                 ags
@@ -448,19 +451,7 @@ def _validate_sources(
     for r, v in rows or []:
         mid = _cell_text(v["measure_id"])
         url = _cell_text(v["url"])
-        ok = True
-        if mid not in id_rows:
-            probs.append(
-                problem(
-                    fname,
-                    r,
-                    "measure_id",
-                    "eine ID aus dem Blatt 'Massnahmen'",
-                    mid or "leere Zelle",
-                    sheet=Q,
-                )
-            )
-            ok = False
+        ok = _known_measure(mid, id_rows, fname, r, Q, probs)
         if not _valid_url(url):
             probs.append(
                 problem(fname, r, "url", "eine vollständige http(s)-URL", url or "leere Zelle", sheet=Q)
