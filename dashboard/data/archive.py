@@ -26,15 +26,18 @@ def refuse_oversized(name: str, size: int, limit: int) -> None:
     """Raise :class:`DataFormatError` naming the file when ``size`` (bytes) exceeds ``limit``
     (the upload limit of the importer, :data:`dashboard.settings.UPLOAD_MAX_BYTES`)."""
     if size > limit:
-        raise DataFormatError(
-            problem(
-                name,
-                None,
-                None,
-                IMPORTS["expected_size"].format(mb=fmt_int(limit // 2**20)),
-                IMPORTS["found_size"].format(mb=fmt_dec(size / 2**20, 1)),
-            )
-        )
+        raise DataFormatError(_megabytes(name, limit, size, "expected_size", "found_size"))
+
+
+def _megabytes(file: str | Path, limit: int, size: int, expected: str, found: str) -> Problem:
+    """A file's ``size`` over ``limit`` (bytes), in the German MB messages ``expected``/``found``."""
+    return problem(
+        file,
+        None,
+        None,
+        IMPORTS[expected].format(mb=fmt_int(limit // 2**20)),
+        IMPORTS[found].format(mb=fmt_dec(size / 2**20, 1)),
+    )
 
 
 def zip_members(source) -> list[zipfile.ZipInfo]:
@@ -56,15 +59,7 @@ def expansion_problems(infos: list[zipfile.ZipInfo], file: str | Path) -> list[P
     packed = max(1, sum(i.compress_size for i in infos))
     out = []
     if total > MAX_UNCOMPRESSED_BYTES:
-        out.append(
-            problem(
-                file,
-                None,
-                None,
-                IMPORTS["zip_unpacked_max"].format(mb=fmt_int(MAX_UNCOMPRESSED_BYTES // 2**20)),
-                IMPORTS["zip_unpacked_found"].format(mb=fmt_dec(total / 2**20, 1)),
-            )
-        )
+        out.append(_megabytes(file, MAX_UNCOMPRESSED_BYTES, total, "zip_unpacked_max", "zip_unpacked_found"))
     if total / packed > MAX_COMPRESSION_RATIO:
         out.append(
             problem(
