@@ -79,10 +79,10 @@ from dashboard.constants import (
     N_AGES,
     OPEN_AGE,
     SEXES,
-    contiguous_age_groups,
 )
 from dashboard.data.ageing import age_forward, lexis_weights, rake, smooth_group_factors
 from dashboard.data.embedded import (
+    GRID_AGE_GROUPS,
     grid_age_shares,
     kreis_age_groups,
     life_table,
@@ -101,7 +101,7 @@ from dashboard.text import SEX_LABELS, fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
 #: the 17 Kreis groups, so grid factors are constant within every Kreis group.
-GRID_GROUPS: dict[str, tuple[int, int]] = contiguous_age_groups(0, 18, 30, 50, 65)
+GRID_GROUPS: dict[str, tuple[int, int]] = GRID_AGE_GROUPS
 #: Census day of the Zensus 2022.
 ZENSUS2022_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
 #: Convergence tolerance of the raking (persons, absolute, largest margin residual).
