@@ -486,17 +486,18 @@ def spec_of(values) -> _model.ScenarioSpec:
     Output("sz-brief-link", "href"),
     Input("sz-ags", "value"),
     Input("sz-kennzahl", "value"),
-    *SLIDERS,
     Input("sz-vergleich", "value"),
-    Input("sz-lokal", "data"),
+    *OWN_INPUTS,
     State("sz-saved", "data"),
     prevent_initial_call=True,
 )
-def on_change(ags, indicator, *rest):
-    """Any control changed: parse -> scenarios -> figure/table/headline -> URL and links."""
-    n = len(CONTROLLED)
-    values, (vergleich, listed, saved) = rest[:n], (*rest[n:], None, None)[:3]
-    ags, spec, keys = _model.parse_ags(ags), own_spec(*values, listed=listed), compare_keys(vergleich)
+def on_change(ags, indicator, vergleich, *rest):
+    """Any control changed: parse -> scenarios -> figure/table/headline -> URL and links.
+
+    ``rest``: the values of :data:`OWN_INPUTS`, then the opened saved scenario."""
+    *own, saved = rest
+    values = own[: len(CONTROLLED)]
+    ags, spec, keys = _model.parse_ags(ags), spec_of(own), compare_keys(vergleich)
     indicator = indicator if indicator in MEASURES else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
     # hand-crafted requests (the sliders themselves send only values in range)
