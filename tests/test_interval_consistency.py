@@ -23,29 +23,31 @@ from dashboard.projection import uncertainty as unc
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Run in a fresh interpreter: ``cold`` = the numbers are asked for at once (with the background
-#: warm-up thread still running), ``warm`` = after the full warm-up.
+#: Run in a fresh interpreter right after the app's import, which starts the background warm-up
+#: thread: ``cold`` asks at once (the warm-up still runs), ``warm`` once the warm-up has finished.
 _PROBE = """
-import hashlib, json, sys
-from dashboard.app import _model  # noqa: E402
-from dashboard.app.pages import kurzbericht  # noqa: E402
+import hashlib, json, sys, threading
+import dashboard.app
+from dashboard.app import _model
+from dashboard.figures.fan import interval_text
 if sys.argv[1] == "warm":
-    _model.warm_up()
+    for t in threading.enumerate():
+        if t.name.startswith("warm-up"):
+            t.join()
 specs = [_model.ScenarioSpec(), _model.parse_scenario("zuwanderung_hoch"),
          _model.parse_scenario("eigenes", wanderung=1000)]
 out = {"tables": [hashlib.sha256(_model.interval_table(s).to_csv().encode()).hexdigest() for s in specs],
-       "brief": [kurzbericht.interval_line(a, specs[0]).children for a in ("05358008", "05358012")],
+       "brief": [interval_text(_model.scenario_fan(specs[0])[0], ags=a, year=y)
+                 for a in ("05358008", "05358012") for y in (2030, 2045)],
        "scale": repr(_model.probabilistic(specs[0]).driver_scale)}
 print(json.dumps(out))
 """
 
 
-def _start_probe(mode: str, warm_up: str) -> subprocess.Popen:
-    env = {**os.environ, "DASHBOARD_WARM_UP": warm_up, "PYTHONPATH": str(ROOT)}
-    # the app's own import starts the background warm-up when DASHBOARD_WARM_UP=background
-    code = "import dashboard.app\n" + _PROBE
+def _start_probe(mode: str) -> subprocess.Popen:
+    env = {**os.environ, "DASHBOARD_WARM_UP": "background", "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-c", code, mode],
+        [sys.executable, "-c", _PROBE, mode],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -61,12 +63,13 @@ def _result(proc: subprocess.Popen) -> dict:
 
 
 def test_cold_and_warm_processes_show_the_same_intervals():
-    cold = _start_probe("cold", "background")  # asked while the background warm-up runs
-    warm = _start_probe("warm", "off")  # after the full warm-up, no thread
+    """The brief's interval numbers (the same quantiles as the fan charts and ``intervalle.csv``)
+    asked while the app's background warm-up runs equal those asked after it finished."""
+    cold, warm = _start_probe("cold"), _start_probe("warm")
     cold, warm = _result(cold), _result(warm)
     assert cold == warm
     assert "DriverScale(" in cold["scale"]  # the calibrated spread, not None
-    assert "2045: " in cold["brief"][0] and "80 %-Intervall" in cold["brief"][0]
+    assert cold["brief"][3].startswith("2045: ") and "80 %-Intervall" in cold["brief"][3]
 
 
 # ----------------------------------------------------------------------------- one data version
@@ -195,7 +198,9 @@ def test_every_app_entry_shows_the_calibrated_simulation():
         ).quantiles
 
     ref, uncalibrated = simulation(scale), simulation(None)
-    assert not ref[unc.QUANTILES].equals(uncalibrated[unc.QUANTILES])  # the test can tell them apart
+    assert not ref[list(unc.QUANTILES)].equals(
+        uncalibrated[list(unc.QUANTILES)]
+    )  # the test can tell them apart
 
     assert _model.probabilistic(spec).driver_scale == scale
     fan, draws, exact = _model.scenario_fan(spec)
