@@ -142,3 +142,21 @@ def test_a_layout_built_for_another_address_is_replaced_by_the_router(live_serve
     assert [b for _, b in seen if "_pages_content" in b and "?ags=05358008" in b]
     assert page.url.startswith(live_server + "/gemeinde?ags=05358008")
     assert page.console_errors == []
+
+
+def test_overview_draws_the_fan_chart_only_when_its_section_is_opened(live_server, browser_page):
+    page = browser_page
+    page.goto(live_server + "/")
+    page.wait_for_selector("#ue-multiples .scatterlayer .trace")
+    assert page.query_selector("#ue-fan") is None  # no chart drawn for the closed section
+    assert page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") == 2
+    page.focus("#ue-fan-oeffnen")
+    page.keyboard.press("Enter")  # by keyboard, as a click
+    page.wait_for_selector("#ue-fan .scatterlayer .trace")
+    assert "80-%-Intervall" in page.inner_text("#ue-fan-tabelle") or page.query_selector(
+        "#ue-fan-tabelle table"
+    )
+    page.click("#ue-fan-oeffnen")  # closing and reopening keeps the chart
+    page.click("#ue-fan-oeffnen")
+    assert page.query_selector("#ue-fan .scatterlayer .trace") is not None
+    assert page.console_errors == []
