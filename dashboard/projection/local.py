@@ -60,7 +60,9 @@ import json
 import math
 import numbers
 import re
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -85,6 +87,8 @@ __all__ = [
     "DEFAULT_SHARE_FROM_KREIS_PCT",
     "LIMITS",
     "QUERY_KEYS",
+    "KINDS",
+    "Kind",
 ]
 
 FIRST_YEAR = BASE_YEAR + 1
@@ -107,8 +111,7 @@ LIMITS = {
     "entries": 20,
 }
 
-#: URL query keys of the three lists (items joined with ";").
-QUERY_KEYS = {"new_housing": "neubau", "own_migration": "wanderung_gemeinde", "one_off": "einmalig"}
+#: Items of a list in a link are joined with this.
 ITEM_SEPARATOR = ";"
 
 _NAMES_LOWER = {v.lower(): k for k, v in MUNICIPALITIES.items()}
@@ -149,6 +152,15 @@ def _check_year(where: str, label: str, y) -> list[str]:
     return []
 
 
+def _check_span(where: str, first, last, *, order: bool = True) -> list[str]:
+    """Problems of a span of years ``first … last``; ``order``: also say when ``last < first``
+    (only asked when nothing else is wrong with the entry, so one mistake gives one message)."""
+    p = _check_year(where, "das erste Jahr", first) + _check_year(where, "das letzte Jahr", last)
+    if order and not p and last < first:
+        p.append(f"{where}: das letzte Jahr ({last}) liegt vor dem ersten ({first}).")
+    return p
+
+
 def _check_range(where: str, label: str, x, lo, hi, *, integer: bool = False, unit: str = "") -> list[str]:
     ok = _is_int(x) if integer else _is_num(x)
     if not ok or not (lo <= x <= hi):
@@ -156,6 +168,13 @@ def _check_range(where: str, label: str, x, lo, hi, *, integer: bool = False, un
         u = f" {unit}" if unit else ""
         return [f"{where}: {label} muss {what} von {_num(lo)} bis {_num(hi)}{u} sein, erhalten: {x!r}."]
     return []
+
+
+def _check_share(where: str, pct) -> list[str]:
+    """Problems of an optional share from the Kreis (percent; ``None`` = the default)."""
+    if pct is None:
+        return []
+    return _check_range(where, "der Anteil aus dem Kreis", pct, *LIMITS["share_from_kreis_pct"], unit="%")
 
 
 def _num(x) -> str:
@@ -180,8 +199,23 @@ def _dec(x: float) -> str:
 # --------------------------------------------------------------------------------------
 
 
+class _Entry:
+    """What the three inputs share: a German name (``KIND``, in every message about them) and
+    :meth:`problems`, which checks the municipality and then the input's own fields."""
+
+    KIND: ClassVar[str] = ""
+    ags: str
+
+    def problems(self) -> list[str]:
+        """Every problem of the entry (German; each names the kind and the municipality)."""
+        return self._problems(_where(self.KIND, self.ags), _check_ags(self.KIND, self.ags))
+
+    def _problems(self, w: str, p: list[str]) -> list[str]:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class NewHousing:
+class NewHousing(_Entry):
     """Planned new dwellings in one municipality (*Neubau*).
 
     Parameters
@@ -195,6 +229,8 @@ class NewHousing:
         the Kreis; ``None`` = :data:`DEFAULT_SHARE_FROM_KREIS_PCT`.
     """
 
+    KIND: ClassVar[str] = "Neubau"
+
     ags: str
     first_year: int
     last_year: int
@@ -202,26 +238,14 @@ class NewHousing:
     persons_per_dwelling: float | None = None
     share_from_kreis_pct: float | None = None
 
-    def problems(self) -> list[str]:
-        w = _where("Neubau", self.ags)
-        p = _check_ags("Neubau", self.ags)
-        p += _check_year(w, "das erste Jahr", self.first_year)
-        p += _check_year(w, "das letzte Jahr", self.last_year)
-        if not p and self.last_year < self.first_year:
-            p.append(f"{w}: das letzte Jahr ({self.last_year}) liegt vor dem ersten ({self.first_year}).")
+    def _problems(self, w: str, p: list[str]) -> list[str]:
+        p += _check_span(w, self.first_year, self.last_year, order=not p)
         p += _check_range(w, "die Zahl der Wohnungen", self.dwellings, *LIMITS["dwellings"], integer=True)
         if self.persons_per_dwelling is not None:
             p += _check_range(
                 w, "Personen je Wohnung", self.persons_per_dwelling, *LIMITS["persons_per_dwelling"]
             )
-        if self.share_from_kreis_pct is not None:
-            p += _check_range(
-                w,
-                "der Anteil aus dem Kreis",
-                self.share_from_kreis_pct,
-                *LIMITS["share_from_kreis_pct"],
-                unit="%",
-            )
+        p += _check_share(w, self.share_from_kreis_pct)
         return p
 
     @property
@@ -230,28 +254,25 @@ class NewHousing:
 
 
 @dataclass(frozen=True)
-class OwnMigration:
+class OwnMigration(_Entry):
     """A municipality's own net migration (persons per year), replacing its share of the Kreis level.
 
     ``first_year``/``last_year`` ``None`` = from the first projected year / to the horizon.
     """
+
+    KIND: ClassVar[str] = "Eigene Wanderung"
 
     ags: str
     net: float
     first_year: int | None = None
     last_year: int | None = None
 
-    def problems(self) -> list[str]:
-        w = _where("Eigene Wanderung", self.ags)
-        p = _check_ags("Eigene Wanderung", self.ags)
+    def _problems(self, w: str, p: list[str]) -> list[str]:
         p += _check_range(w, "der Wanderungssaldo", self.net, *LIMITS["net"], unit="Personen je Jahr")
         if (self.first_year is None) != (self.last_year is None):
             p.append(f"{w}: bitte beide Jahre angeben (von–bis) oder keines.")
         elif self.first_year is not None:
-            p += _check_year(w, "das erste Jahr", self.first_year)
-            p += _check_year(w, "das letzte Jahr", self.last_year)
-            if not p and self.last_year < self.first_year:
-                p.append(f"{w}: das letzte Jahr ({self.last_year}) liegt vor dem ersten ({self.first_year}).")
+            p += _check_span(w, self.first_year, self.last_year, order=not p)
         return p
 
     def years(self, horizon: int) -> range:
@@ -261,7 +282,7 @@ class OwnMigration:
 
 
 @dataclass(frozen=True)
-class OneOffChange:
+class OneOffChange(_Entry):
     """A known one-off change: ``persons`` arrive (> 0) or leave (< 0) in ``year``.
 
     Parameters
@@ -274,6 +295,8 @@ class OneOffChange:
     share_from_kreis_pct : percent from (to) the other municipalities; ``None`` = default.
     """
 
+    KIND: ClassVar[str] = "Einmalige Veränderung"
+
     ags: str
     year: int
     persons: int
@@ -282,9 +305,7 @@ class OneOffChange:
     permanent: bool | None = None
     share_from_kreis_pct: float | None = None
 
-    def problems(self) -> list[str]:
-        w = _where("Einmalige Veränderung", self.ags)
-        p = _check_ags("Einmalige Veränderung", self.ags)
+    def _problems(self, w: str, p: list[str]) -> list[str]:
         p += _check_year(w, "das Jahr", self.year)
         p += _check_range(w, "die Personenzahl", self.persons, *LIMITS["persons"], integer=True)
         if _is_int(self.persons) and self.persons == 0:
@@ -299,22 +320,12 @@ class OneOffChange:
             p.append(
                 f"{w}: ein Fortzug (negative Personenzahl) ist immer einmalig; 'dauerhaft' gilt nur für Zuzüge."
             )
-        if self.share_from_kreis_pct is not None:
-            p += _check_range(
-                w,
-                "der Anteil aus dem Kreis",
-                self.share_from_kreis_pct,
-                *LIMITS["share_from_kreis_pct"],
-                unit="%",
-            )
+        p += _check_share(w, self.share_from_kreis_pct)
         return p
 
     @property
     def is_permanent(self) -> bool:
         return (self.persons > 0) if self.permanent is None else bool(self.permanent)
-
-
-_KINDS = {"new_housing": NewHousing, "own_migration": OwnMigration, "one_off": OneOffChange}
 
 
 @dataclass(frozen=True)
@@ -332,7 +343,8 @@ class LocalScenario:
 
     def __post_init__(self) -> None:
         problems = []
-        for name, cls in _KINDS.items():
+        for name, kind in KINDS.items():
+            cls = kind.item
             items = getattr(self, name)
             if isinstance(items, list):
                 items = tuple(items)
@@ -373,11 +385,11 @@ class LocalScenario:
     @property
     def municipalities(self) -> tuple[str, ...]:
         """AGS of every municipality with a local input (sorted)."""
-        return tuple(sorted({it.ags for name in _KINDS for it in getattr(self, name)}))
+        return tuple(sorted({it.ags for name in KINDS for it in getattr(self, name)}))
 
     def for_municipality(self, ags: str) -> LocalScenario:
         """The entries of one municipality."""
-        return LocalScenario(**{n: tuple(it for it in getattr(self, n) if it.ags == ags) for n in _KINDS})
+        return LocalScenario(**{n: tuple(it for it in getattr(self, n) if it.ags == ags) for n in KINDS})
 
     def replace_municipality(self, ags: str, other: LocalScenario) -> LocalScenario:
         """This scenario with the entries of ``ags`` replaced by those of ``other`` (of ``ags``)."""
@@ -385,7 +397,7 @@ class LocalScenario:
             **{
                 n: tuple(it for it in getattr(self, n) if it.ags != ags)
                 + tuple(it for it in getattr(other, n) if it.ags == ags)
-                for n in _KINDS
+                for n in KINDS
             }
         )
 
@@ -394,17 +406,18 @@ class LocalScenario:
     def to_query(self) -> dict[str, str]:
         """URL query values (only non-empty lists): ``{"neubau": "05358044:2026-2030:200;…", …}``."""
         out = {}
-        for name, key in QUERY_KEYS.items():
+        for name, kind in KINDS.items():
             items = getattr(self, name)
             if items:
-                out[key] = ITEM_SEPARATOR.join(_FORMAT[name](it) for it in items)
+                out[kind.query_key] = ITEM_SEPARATOR.join(kind.format(it) for it in items)
         return out
 
     @classmethod
     def from_query(cls, query: dict) -> LocalScenario:
         """Inverse of :meth:`to_query` (missing or empty keys = no entries; German ``ValueError``)."""
         lists, problems = {}, []
-        for name, key in QUERY_KEYS.items():
+        for name, kind in KINDS.items():
+            key = kind.query_key
             raw = query.get(key)
             if raw is None or raw == "":
                 continue
@@ -418,7 +431,7 @@ class LocalScenario:
                 if not part.strip():
                     continue
                 try:
-                    parsed.append(_PARSE[name](part))
+                    parsed.append(kind.parse(part))
                 except ValueError as e:
                     problems.append(str(e))
             lists[name] = tuple(parsed)
@@ -432,7 +445,7 @@ class LocalScenario:
         """JSON-ready dict: ``{"new_housing": [{field: value, …}], "own_migration": […], "one_off": […]}``."""
         return {
             name: [{f.name: getattr(it, f.name) for f in fields(it)} for it in getattr(self, name)]
-            for name in _KINDS
+            for name in KINDS
         }
 
     @classmethod
@@ -443,18 +456,18 @@ class LocalScenario:
                 f"{where}: ein Objekt mit new_housing, own_migration, one_off erwartet, erhalten: {_short(data)}."
             )
         problems = [
-            f"{where}.{k}: unbekannter Schlüssel (erlaubt: {', '.join(_KINDS)})."
+            f"{where}.{k}: unbekannter Schlüssel (erlaubt: {', '.join(KINDS)})."
             for k in data
-            if k not in _KINDS
+            if k not in KINDS
         ]
         lists = {}
-        for name, kind in _KINDS.items():
+        for name, kind in KINDS.items():
             items = data.get(name, [])
             if not isinstance(items, list):
                 problems.append(f"{where}.{name}: eine Liste erwartet, erhalten: {_short(items)}.")
                 continue
-            names = {f.name for f in fields(kind)}
-            required = {f.name for f in fields(kind) if f.default is MISSING}
+            names = {f.name for f in fields(kind.item)}
+            required = {f.name for f in fields(kind.item) if f.default is MISSING}
             out = []
             for i, it in enumerate(items):
                 path = f"{where}.{name}[{i}]"
@@ -470,7 +483,7 @@ class LocalScenario:
                 if unknown or missing:
                     continue
                 try:
-                    obj = kind(**it)
+                    obj = kind.item(**it)
                 except TypeError as e:  # pragma: no cover - guarded by the field checks above
                     problems.append(f"{path}: {e}")
                     continue
@@ -597,6 +610,17 @@ OWN_MIGRATION_SYNTAX = "GEMEINDE[:JAHR-JAHR]:PERSONEN_JE_JAHR"
 ONE_OFF_SYNTAX = "GEMEINDE:JAHR:PERSONEN[:ALTER_VON-ALTER_BIS[:dauerhaft|einmalig[:ANTEIL_AUS_DEM_KREIS_%]]]"
 
 
+def _split(kind: str, text: str, n_fields: range, syntax: str) -> tuple[str, list[str]]:
+    """The municipality (AGS) and the ``:``-separated fields of an item's text; German
+    ``ValueError`` when it is no text or has a number of fields outside ``n_fields``."""
+    if not isinstance(text, str):
+        raise ValueError(f"{kind}: Text erwartet, erhalten: {_short(text)}.")
+    parts = text.split(":")
+    if len(parts) not in n_fields:
+        raise _fail_count(kind, text, syntax)
+    return _parse_ags(kind, parts[0], text), parts
+
+
 def _validated(obj, kind: str, whole: str):
     p = obj.problems()
     if p:
@@ -611,13 +635,8 @@ def parse_new_housing(text: str) -> NewHousing:
     (whole number, ``1.200`` allowed), optional persons per dwelling (``2,3`` or ``2.3``;
     empty = default), optional share from the Kreis in percent (empty = default).
     """
-    kind = "Neubau"
-    if not isinstance(text, str):
-        raise ValueError(f"{kind}: Text erwartet, erhalten: {_short(text)}.")
-    parts = text.split(":")
-    if not 3 <= len(parts) <= 5:
-        raise _fail_count(kind, text, NEW_HOUSING_SYNTAX)
-    ags = _parse_ags(kind, parts[0], text)
+    kind = NewHousing.KIND
+    ags, parts = _split(kind, text, range(3, 6), NEW_HOUSING_SYNTAX)
     lo, hi = _parse_years(kind, parts[1], text)
     n = _parse_int(kind, "die Zahl der Wohnungen", parts[2], text)
     ppd = (
@@ -631,13 +650,8 @@ def parse_new_housing(text: str) -> NewHousing:
 
 def parse_own_migration(text: str) -> OwnMigration:
     """``"05358012:50"`` or ``"05358012:2026-2035:-20"`` -> :class:`OwnMigration` (German ``ValueError``)."""
-    kind = "Eigene Wanderung"
-    if not isinstance(text, str):
-        raise ValueError(f"{kind}: Text erwartet, erhalten: {_short(text)}.")
-    parts = text.split(":")
-    if len(parts) not in (2, 3):
-        raise _fail_count(kind, text, OWN_MIGRATION_SYNTAX)
-    ags = _parse_ags(kind, parts[0], text)
+    kind = OwnMigration.KIND
+    ags, parts = _split(kind, text, range(2, 4), OWN_MIGRATION_SYNTAX)
     lo = hi = None
     if len(parts) == 3:
         lo, hi = _parse_years(kind, parts[1], text)
@@ -651,13 +665,8 @@ def parse_one_off(text: str) -> OneOffChange:
     Ages: ``80-100``, ``80+`` (= 80–100) or one age; omitted = 0–100. Mode omitted =
     permanent for arrivals, one-time for departures.
     """
-    kind = "Einmalige Veränderung"
-    if not isinstance(text, str):
-        raise ValueError(f"{kind}: Text erwartet, erhalten: {_short(text)}.")
-    parts = text.split(":")
-    if not 3 <= len(parts) <= 6:
-        raise _fail_count(kind, text, ONE_OFF_SYNTAX)
-    ags = _parse_ags(kind, parts[0], text)
+    kind = OneOffChange.KIND
+    ags, parts = _split(kind, text, range(3, 7), ONE_OFF_SYNTAX)
     y = _parse_int(kind, "das Jahr", parts[1], text)
     n = _parse_int(kind, "die Personenzahl", parts[2], text)
     a_lo, a_hi = 0, OPEN_AGE
@@ -718,12 +727,43 @@ def format_one_off(c: OneOffChange) -> str:
     return _trim([c.ags, str(c.year), str(int(c.persons)), ages, mode, share])
 
 
-_PARSE = {"new_housing": parse_new_housing, "own_migration": parse_own_migration, "one_off": parse_one_off}
-_FORMAT = {
-    "new_housing": format_new_housing,
-    "own_migration": format_own_migration,
-    "one_off": format_one_off,
+@dataclass(frozen=True)
+class Kind:
+    """One kind of local input, declared once (:data:`KINDS`).
+
+    name : field of :class:`LocalScenario` (a list of ``item``); also the scenario parameter's key.
+    item : the entry class.
+    query_key : key of the list in links (items joined with :data:`ITEM_SEPARATOR`).
+    parse, format : the entry's text form (CLI flags, link items; exact round trip).
+    syntax : that text form for people (CLI help, messages).
+    """
+
+    name: str
+    item: type
+    query_key: str
+    parse: Callable[[str], Any]
+    format: Callable[[Any], str]
+    syntax: str
+
+
+#: The three kinds of local input, in the order of :class:`LocalScenario`'s fields.
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("new_housing", NewHousing, "neubau", parse_new_housing, format_new_housing, NEW_HOUSING_SYNTAX),
+        Kind(
+            "own_migration",
+            OwnMigration,
+            "wanderung_gemeinde",
+            parse_own_migration,
+            format_own_migration,
+            OWN_MIGRATION_SYNTAX,
+        ),
+        Kind("one_off", OneOffChange, "einmalig", parse_one_off, format_one_off, ONE_OFF_SYNTAX),
+    )
 }
+#: Link keys of the three lists (``{field: key}``).
+QUERY_KEYS: dict[str, str] = {k.name: k.query_key for k in KINDS.values()}
 
 
 # --------------------------------------------------------------------------------------

@@ -226,6 +226,24 @@ def _no_items(a) -> tuple:
     return ()  # the Basis has no local inputs
 
 
+def _local_parameter(kind: str, cli_flag: str) -> Parameter:
+    """A kind of local input (:data:`dashboard.projection.local.KINDS`: item codec, link key) as
+    a list-valued parameter of ``Scenario.local`` with the CLI flag ``cli_flag``."""
+    k = _local.KINDS[kind]
+    return Parameter(
+        key=k.name,
+        url_key=k.query_key,
+        cli_flag=cli_flag,
+        unit="",
+        default=_no_items,
+        target="local",
+        many=True,
+        parse_item=k.parse,
+        format_item=k.format,
+        syntax=k.syntax,
+    )
+
+
 #: The scenario parameters (order = order of the controls, of :class:`ScenarioSpec`'s fields
 #: and of the CLI flags). Ranges: the model accepts TFR 0.5–3.0 (lowest/highest TFR of German
 #: Länder since 1990 is ~0.77/~2.0; the margin allows stress tests), e0 gain −5…+10 years,
@@ -270,42 +288,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     # Local (per-municipality) inputs: lists of items, each naming its municipality
     # (:mod:`dashboard.projection.local`); they combine with every preset.
-    Parameter(
-        key="new_housing",
-        url_key=_local.QUERY_KEYS["new_housing"],
-        cli_flag="--neubau",
-        unit="",
-        default=_no_items,
-        target="local",
-        many=True,
-        parse_item=_local.parse_new_housing,
-        format_item=_local.format_new_housing,
-        syntax=_local.NEW_HOUSING_SYNTAX,
-    ),
-    Parameter(
-        key="own_migration",
-        url_key=_local.QUERY_KEYS["own_migration"],
-        cli_flag="--wanderung-gemeinde",
-        unit="",
-        default=_no_items,
-        target="local",
-        many=True,
-        parse_item=_local.parse_own_migration,
-        format_item=_local.format_own_migration,
-        syntax=_local.OWN_MIGRATION_SYNTAX,
-    ),
-    Parameter(
-        key="one_off",
-        url_key=_local.QUERY_KEYS["one_off"],
-        cli_flag="--einmalig",
-        unit="",
-        default=_no_items,
-        target="local",
-        many=True,
-        parse_item=_local.parse_one_off,
-        format_item=_local.format_one_off,
-        syntax=_local.ONE_OFF_SYNTAX,
-    ),
+    _local_parameter("new_housing", "--neubau"),
+    _local_parameter("own_migration", "--wanderung-gemeinde"),
+    _local_parameter("one_off", "--einmalig"),
 )
 PARAMETER: dict[str, Parameter] = {p.key: p for p in PARAMETERS}
 BY_URL_KEY: dict[str, Parameter] = {p.url_key: p for p in PARAMETERS}
