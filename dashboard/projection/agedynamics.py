@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -381,18 +382,24 @@ PROPENSITY_PENALTY: float = 1e-4
 class Profiles:
     """Municipal profiles used by the projection (fitted on the whole case, all classes).
 
-    nodes : ages of the propensity nodes; penalty : ridge penalty; beta : (R, K);
-    propensity : (R, A); fertility : (R,) factors; fertility_ratio, fertility_weight : (R,)
-    observed child–woman ratio relative to the Kreis and its shrinkage weight.
+    penalty : ridge penalty; beta : (R, K) log propensities at the nodes; fertility : (R,)
+    factors; fertility_ratio, fertility_weight : (R,) observed child–woman ratio relative to the
+    Kreis and its shrinkage weight. Derived: :attr:`nodes`, :attr:`propensity`.
     """
 
-    nodes: tuple
     penalty: float
     beta: np.ndarray
-    propensity: np.ndarray
     fertility: np.ndarray
     fertility_ratio: np.ndarray
     fertility_weight: np.ndarray
+
+    #: Ages of the propensity nodes (the columns of ``beta``).
+    nodes: ClassVar[tuple[int, ...]] = PROPENSITY_NODES
+
+    @functools.cached_property
+    def propensity(self) -> np.ndarray:
+        """(R, A) migration propensity by single age (piecewise linear in log through the nodes)."""
+        return propensity_curve(self.beta, self.nodes)
 
 
 def production_profiles(a, penalty: float = PROPENSITY_PENALTY) -> Profiles:
@@ -411,10 +418,8 @@ def production_profiles(a, penalty: float = PROPENSITY_PENALTY) -> Profiles:
 
     beta = fit_propensities(counts, inp.observed, inp.totals_2022, penalty=penalty)
     return Profiles(
-        nodes=PROPENSITY_NODES,
         penalty=penalty,
         beta=beta,
-        propensity=propensity_curve(beta),
         fertility=f,
         fertility_ratio=rep["ratio"],
         fertility_weight=rep["weight"],
