@@ -31,8 +31,8 @@ from dash import ALL, Dash, Input, Output, State, dcc, html
 from dashboard.app._query import install_callback_guard, install_page_guards
 from dashboard.app.auth import install_auth
 from dashboard.app.security import install_security
-from dashboard.figures.labels import T
 from dashboard.settings import SETTINGS, warm_up_mode
+from dashboard.text import T
 
 _HERE = Path(__file__).resolve().parent
 

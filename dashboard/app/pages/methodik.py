@@ -13,17 +13,20 @@ from dashboard.app._downloads import TABLES
 from dashboard.app._viewcache import view_cache
 from dashboard.app.auth import current_actor
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS
-from dashboard.figures.labels import (
+from dashboard.figures.labels import assumptions_de, region_name
+from dashboard.settings import UPLOAD_MAX_BYTES
+from dashboard.text import (
+    BACKTEST_METHODS,
     DRIVER_LABELS,
     METHODIK,
     SOURCES,
-    assumptions_de,
+    count_noun,
     fmt_dec,
     fmt_int,
-    region_name,
+    fmt_pct,
+    fmt_signed_dec,
+    fmt_signed_pct,
 )
-from dashboard.settings import UPLOAD_MAX_BYTES
-from dashboard.text import BACKTEST_METHODS, count_noun, fmt_pct, fmt_signed_dec, fmt_signed_pct
 
 dash.register_page(
     __name__, path="/methodik", name="Daten & Methodik", order=5, title="Daten & Methodik – Kreis Düren 2030"
