@@ -49,12 +49,18 @@ import pandas as pd
 from dashboard.constants import AGS_LIST, MUNICIPALITIES, N_AGES
 from dashboard.data import data_version
 from dashboard.data.official import ZENSUS22_AGE_CLASSES, zensus2022_age_classes
+from dashboard.projection.assumptions import estimate_assumptions
+from dashboard.projection.base import FEMALE_MASK, kreis_single_age
+from dashboard.projection.engine import migration_function, mortality_for_year
+from dashboard.projection.kernel import run
+from dashboard.projection.lifetable import infant_survival, survival_ratios
 from dashboard.projection.municipal import (
     PROPENSITY_NODES,
     fertility_factors,
     fit_propensities,
     kreis_pattern_back,
     municipal_structure,
+    municipal_totals_at,
     propensity_curve,
 )
 
@@ -123,11 +129,6 @@ class CaseInputs:
 
 def case_inputs(a) -> CaseInputs:
     """Build the case's arrays from the data layer and the Basis assumptions ``a``."""
-    from dashboard.projection.backtest import municipal_totals_at
-    from dashboard.projection.base import FEMALE_MASK, kreis_single_age
-    from dashboard.projection.engine import mortality_for_year
-    from dashboard.projection.lifetable import infant_survival, survival_ratios
-
     qx = np.stack([mortality_for_year(a, 2011 + t) for t in range(YEARS)])  # (T, 2, A)
     surv = survival_ratios(qx, female=FEMALE_MASK)
     s0 = infant_survival(qx, female=FEMALE_MASK)
@@ -162,9 +163,6 @@ def project_case(
     ``beta`` (D, R, K) are log-propensity node values (None = zeros, D = 1). Each region's
     constant annual net migration is calibrated to its census-2022 total.
     """
-    from dashboard.projection.engine import migration_function
-    from dashboard.projection.kernel import run
-
     b = np.zeros((1, len(AGS_LIST), len(PROPENSITY_NODES))) if beta is None else np.asarray(beta)
     g = propensity_curve(b)  # (D, R, A); ones when beta is None
     f = np.ones(len(AGS_LIST)) if fertility_factor is None else np.asarray(fertility_factor)
@@ -277,8 +275,6 @@ def age_dynamics() -> AgeDynamicsResult:
 
 @functools.lru_cache(maxsize=2)
 def _age_dynamics(token: tuple) -> AgeDynamicsResult:
-    from dashboard.projection.assumptions import estimate_assumptions
-
     a = estimate_assumptions()
     return run_case(a, case_inputs(a))
 
@@ -362,8 +358,6 @@ def run_case(a, inp: CaseInputs, penalties: tuple[float, ...] | None = None) -> 
 
 def penalty_selection() -> dict[float, float]:
     """Leave-one-class-out MAE (pp) of the model for every penalty of :data:`PENALTIES` (slow, ~5 s)."""
-    from dashboard.projection.assumptions import estimate_assumptions
-
     a = estimate_assumptions()
     return run_case(a, case_inputs(a), PENALTIES).penalty_scores
 

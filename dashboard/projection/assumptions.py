@@ -66,6 +66,7 @@ from dashboard.data import (
 from dashboard.data.official import ITNRW_OPEN_AGE, official_kreis_single_ages
 from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, kreis_single_age
 from dashboard.projection.graduation import graduate_by_exposure
+from dashboard.projection.kernel import step
 from dashboard.projection.lifetable import (
     infant_survival,
     life_expectancy,
@@ -562,8 +563,6 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
 
 def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.ndarray:
     """Residual method: municipal excess net migration d_r (persons/year), Σ d_r = 0."""
-    from dashboard.projection.kernel import step
-
     base = base_population()
     P = np.asarray(base.population)
     s = survival_ratios(qx, female=FEMALE_MASK)
@@ -628,8 +627,7 @@ def _basis_net_migration(rows: list, a0: Assumptions, recent: float) -> tuple[fl
     the natural change of the first projection year (model rates on the base population).
     Returns (Basis level, level that keeps the population constant), persons per year.
     """
-    from dashboard.projection.engine import mortality_for_year
-    from dashboard.projection.kernel import step
+    from dashboard.projection.engine import mortality_for_year  # engine imports this module
 
     P = np.asarray(a0.base.population).sum(axis=0)[None]
     qx = mortality_for_year(a0, a0.base.year + 1)
@@ -744,7 +742,7 @@ def _e0_gap_row(rows: list, e0: np.ndarray, se: float) -> None:
 
 def _municipal_profiles(rows: list, a0: Assumptions) -> tuple[np.ndarray, np.ndarray]:
     """Municipal migration propensities (R, A) and fertility factors (R,) fitted on the two censuses."""
-    from dashboard.projection.agedynamics import production_profiles
+    from dashboard.projection.agedynamics import production_profiles  # it imports this module
 
     prof = production_profiles(a0)
     _rows_by(
