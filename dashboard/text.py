@@ -519,8 +519,20 @@ SCENARIO_PARAMETERS: dict[str, dict[str, str]] = {
 }
 
 #: Messages about a scenario given in a link, a file or on the command line.
+#: German names of the preset scenarios (:data:`dashboard.projection.scenarios.PRESETS`, by key).
+SCENARIO_LABELS: dict[str, str] = {
+    "basis": "Basis",
+    "zuwanderung_niedrig": "Niedrige Zuwanderung",
+    "zuwanderung_hoch": "Hohe Zuwanderung",
+    "geburten_niedrig": "Niedrige Geburtenrate",
+    "geburten_hoch": "Hohe Geburtenrate",
+    "laengeres_leben": "Längeres Leben",
+    "itnrw": "Amtlicher Pfad (IT.NRW)",
+}
+
 SCENARIO: dict[str, str] = {
     "own": "Eigenes Szenario",
+    "with_local": "{label} mit lokalen Annahmen",
     "repeated": "„{key}“ steht {n}-mal im Link; erlaubt ist ein Wert",
     "not_text": "„{key}“ hat keinen lesbaren Wert",
     "bad_value": "„{key}={value}“: {why}",

@@ -34,6 +34,7 @@ from dashboard.projection.local import LocalScenario
 from dashboard.text import (
     NUMBER_INPUT,
     SCENARIO,
+    SCENARIO_LABELS,
     SCENARIO_PARAMETERS,
     UNITS,
     fmt_num,
@@ -68,16 +69,7 @@ SCENARIO_URL_KEY = "szenario"
 #: Name of a scenario made of the user's own values.
 CUSTOM = "eigenes"
 
-_LABELS = {
-    "basis": "Basis",
-    "zuwanderung_niedrig": "Niedrige Zuwanderung",
-    "zuwanderung_hoch": "Hohe Zuwanderung",
-    "geburten_niedrig": "Niedrige Geburtenrate",
-    "geburten_hoch": "Hohe Geburtenrate",
-    "laengeres_leben": "Längeres Leben",
-    "itnrw": "Amtlicher Pfad (IT.NRW)",
-    CUSTOM: SCENARIO["own"],
-}
+_LABELS = {**SCENARIO_LABELS, CUSTOM: SCENARIO["own"]}
 
 
 # --------------------------------------------------------------------------- the declaration
@@ -376,7 +368,7 @@ class Scenario:
     def label(self) -> str:
         """German display name (``… mit lokalen Annahmen`` when local inputs are set)."""
         base = _LABELS.get(self.name, self.name)
-        return f"{base} mit lokalen Annahmen" if self.local else base
+        return SCENARIO["with_local"].format(label=base) if self.local else base
 
     @property
     def years(self) -> range:
