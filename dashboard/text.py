@@ -369,6 +369,7 @@ UNITS = {
     "factor": "Faktor",
     "factor_20_29": "Faktor (20–29 Jahre)",
     "years_per_year": "Jahre je Jahr",
+    "growth_rate_per_year": "Wachstumsrate je Jahr",
     "boys_per_girl": "Jungen je Mädchen",
     "per_1000_per_year": "je 1.000 Einwohner und Jahr",
     "municipalities": "Gemeinden",
