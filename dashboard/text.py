@@ -534,6 +534,9 @@ SCENARIO_LABELS: dict[str, str] = {
 SCENARIO: dict[str, str] = {
     "own": "Eigenes Szenario",
     "with_local": "{label} mit lokalen Annahmen",
+    "bad_factor": "Der Wanderungsfaktor muss zwischen −5 und 10 liegen (erhalten: {value}).",
+    "bad_horizon": "Das Zieljahr muss eine ganze Zahl zwischen {lo} und {hi} sein (erhalten: {value}).",
+    "bad_local": "Lokale Annahmen: LocalScenario erwartet, erhalten: {type}.",
     "repeated": "„{key}“ steht {n}-mal im Link; erlaubt ist ein Wert",
     "not_text": "„{key}“ hat keinen lesbaren Wert",
     "bad_value": "„{key}={value}“: {why}",

@@ -343,9 +343,7 @@ class Scenario:
             if why:
                 problems.append(why)
         if not (_finite(self.migration_factor) and -5.0 <= self.migration_factor <= 10.0):
-            problems.append(
-                f"Der Wanderungsfaktor muss zwischen −5 und 10 liegen (erhalten: {self.migration_factor})."
-            )
+            problems.append(SCENARIO["bad_factor"].format(value=self.migration_factor))
         if isinstance(self.horizon, numbers.Integral) and not isinstance(self.horizon, bool):
             object.__setattr__(self, "horizon", int(self.horizon))  # e.g. numpy integers
         if (
@@ -354,13 +352,10 @@ class Scenario:
             or not (MIN_HORIZON <= self.horizon <= MAX_HORIZON)
         ):
             problems.append(
-                f"Das Zieljahr muss eine ganze Zahl zwischen {MIN_HORIZON} und {MAX_HORIZON} sein "
-                f"(erhalten: {self.horizon!r})."
+                SCENARIO["bad_horizon"].format(lo=MIN_HORIZON, hi=MAX_HORIZON, value=repr(self.horizon))
             )
         if not isinstance(self.local, LocalScenario):
-            problems.append(
-                f"Lokale Annahmen: LocalScenario erwartet, erhalten: {type(self.local).__name__}."
-            )
+            problems.append(SCENARIO["bad_local"].format(type=type(self.local).__name__))
         if problems:
             raise ValueError(" ".join(problems))
 
