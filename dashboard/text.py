@@ -537,6 +537,10 @@ SCENARIO: dict[str, str] = {
     "bad_factor": "Der Wanderungsfaktor muss zwischen −5 und 10 liegen (erhalten: {value}).",
     "bad_horizon": "Das Zieljahr muss eine ganze Zahl zwischen {lo} und {hi} sein (erhalten: {value}).",
     "bad_local": "Lokale Annahmen: LocalScenario erwartet, erhalten: {type}.",
+    "horizon_after_base": "Das Zieljahr muss nach dem Basisjahr {base} liegen (erhalten: {value}).",
+    "target_year": "Das Zieljahr muss zwischen {lo} und {hi} liegen (erhalten: {value}).",
+    "target_unreachable": "Das Ziel von {target} Personen im Jahr {year} ist mit einem Wanderungssaldo "
+    "zwischen {lo} und {hi} Personen je Jahr nicht erreichbar.",
     "repeated": "„{key}“ steht {n}-mal im Link; erlaubt ist ein Wert",
     "not_text": "„{key}“ hat keinen lesbaren Wert",
     "bad_value": "„{key}={value}“: {why}",
