@@ -547,14 +547,22 @@ def _parse_years(kind: str, text: str, whole: str) -> tuple[int, int]:
     return lo, int(m.group(2)) if m.group(2) else lo
 
 
-def _parse_int(kind: str, label: str, text: str, whole: str) -> int:
+def _to_int(text: str) -> int | None:
+    """Whole number, a dot grouping thousands (``1.200``), sign ``-``/``−``; None if it is none."""
     m = _INT.match(text)
     if not m:
+        return None
+    v = int(m.group(2).replace(".", ""))
+    return -v if m.group(1) in ("-", "−") else v
+
+
+def _parse_int(kind: str, label: str, text: str, whole: str) -> int:
+    v = _to_int(text)
+    if v is None:
         raise ValueError(
             f"{kind} {whole!r}: {label} {text!r} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200)."
         )
-    v = int(m.group(2).replace(".", ""))
-    return -v if m.group(1) in ("-", "−") else v
+    return v
 
 
 def _to_float(text: str) -> float | None:
@@ -586,11 +594,10 @@ def _parse_pct(kind: str, text: str, whole: str) -> float:
 
 def parse_int_de(text: str, label: str) -> int:
     """A whole number typed by a person (``200``, ``1.200``, ``−30``); German ``ValueError`` naming ``label``."""
-    m = _INT.match(str(text))
-    if not m:
+    v = _to_int(str(text))
+    if v is None:
         raise ValueError(f"{label}: {str(text)[:40]!r} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200).")
-    v = int(m.group(2).replace(".", ""))
-    return -v if m.group(1) in ("-", "−") else v
+    return v
 
 
 def parse_dec_de(text: str, label: str) -> float:
