@@ -15,6 +15,25 @@ SEXES: tuple[str, str] = ("female", "male")
 #: Ages of women exposed to childbearing (15–49 inclusive).
 FERTILE_AGES: range = range(15, 50)
 
+
+def contiguous_age_groups(*starts: int) -> dict[str, tuple[int, int]]:
+    """Age groups that follow each other without a gap from 0 to the open group, from their
+    lowest ages: label -> (min age, max age incl.), labelled "lo-hi" and the last "lo+" (max
+    :data:`OPEN_AGE`). ``contiguous_age_groups(0, 3, 75)`` is
+    ``{"0-2": (0, 2), "3-74": (3, 74), "75+": (75, OPEN_AGE)}``."""
+    if (
+        not starts
+        or starts[0] != 0
+        or any(b <= a for a, b in zip(starts, starts[1:]))
+        or starts[-1] > OPEN_AGE
+    ):
+        raise ValueError(f"group starts must rise from 0 to at most {OPEN_AGE}, got {starts}")
+    ends = [b - 1 for b in starts[1:]] + [OPEN_AGE]
+    return {
+        (f"{lo}+" if hi == OPEN_AGE else f"{lo}-{hi}"): (lo, hi) for lo, hi in zip(starts, ends, strict=True)
+    }
+
+
 #: AGS of Kreis Düren.
 KREIS_AGS: str = "05358"
 KREIS_NAME: str = "Kreis Düren"
@@ -46,39 +65,12 @@ AGS_LIST: tuple[str, ...] = tuple(MUNICIPALITIES)
 BASE_YEAR: int = 2024
 
 #: Planning age groups (Bertelsmann Wegweiser Kommune), label -> (min age, max age incl.).
-PLANNING_AGE_GROUPS: dict[str, tuple[int, int]] = {
-    "0-2": (0, 2),
-    "3-5": (3, 5),
-    "6-9": (6, 9),
-    "10-15": (10, 15),
-    "16-18": (16, 18),
-    "19-24": (19, 24),
-    "25-44": (25, 44),
-    "45-64": (45, 64),
-    "65-79": (65, 79),
-    "80+": (80, OPEN_AGE),
-}
+PLANNING_AGE_GROUPS: dict[str, tuple[int, int]] = contiguous_age_groups(0, 3, 6, 10, 16, 19, 25, 45, 65, 80)
 
 #: The 17 age groups of Regionalstatistik table 12411-02-03-4/-5 (label -> (min, max incl.)).
-AGE_GROUPS_17: dict[str, tuple[int, int]] = {
-    "0-2": (0, 2),
-    "3-5": (3, 5),
-    "6-9": (6, 9),
-    "10-14": (10, 14),
-    "15-17": (15, 17),
-    "18-19": (18, 19),
-    "20-24": (20, 24),
-    "25-29": (25, 29),
-    "30-34": (30, 34),
-    "35-39": (35, 39),
-    "40-44": (40, 44),
-    "45-49": (45, 49),
-    "50-54": (50, 54),
-    "55-59": (55, 59),
-    "60-64": (60, 64),
-    "65-74": (65, 74),
-    "75+": (75, OPEN_AGE),
-}
+AGE_GROUPS_17: dict[str, tuple[int, int]] = contiguous_age_groups(
+    0, 3, 6, 10, 15, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 75
+)
 
 #: Census bases of official population figures.
 BASIS_VZ1987 = "VZ 1987"

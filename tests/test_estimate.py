@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, N_AGES, OPEN_AGE, SEXES
 from dashboard.data import estimate as est
-from dashboard.data import estimation_report, kreis_age_groups, load_population, municipal_totals
+from dashboard.data import estimation_report, kreis_age_groups, load_population, municipal_totals, population
 
 BOUNDS_17 = list(AGE_GROUPS_17.values())
 
@@ -81,6 +82,28 @@ def test_ipf_meets_both_margins_on_a_small_table() -> None:
     assert c[0, 0] * c[1, 1] / (c[0, 1] * c[1, 0]) == pytest.approx(1 * 4 / (2 * 3))
 
 
+def _synthetic_table(ags, year, sex, age_min, age_max, population) -> pd.DataFrame:
+    """An official municipal table in the model's contract, marked as a SYNTHETIC fixture."""
+    return pd.DataFrame(
+        {
+            "ags": ags,
+            "year": year,
+            "sex": sex,
+            "age_min": age_min,
+            "age_max": age_max,
+            "population": population,
+            "table": "SYNTHETIC test fixture (not official data)",
+        }
+    )
+
+
+def _synthetic_groups17(ags, g: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_synthetic_table` at 31.12.2024 of ``g`` (``sex``, ``grp`` index into the 17 groups,
+    ``population``)."""
+    lo, hi = zip(*(BOUNDS_17[i] for i in g.grp), strict=True)
+    return _synthetic_table(ags, 2024, g.sex, list(lo), list(hi), g.population)
+
+
 # ---------------------------------------------------------------------------- load_population
 
 
@@ -90,17 +113,8 @@ def pop2024() -> pd.DataFrame:
 
 
 def test_contract_of_load_population(pop2024: pd.DataFrame) -> None:
-    assert list(pop2024.columns) == [
-        "ags",
-        "municipality",
-        "year",
-        "sex",
-        "age",
-        "population",
-        "estimated",
-        "total_estimated",
-        "age_split_estimated",
-    ]
+    # the columns are those of the contract in the module's documentation, in that order
+    assert list(pop2024.columns) == re.findall(r"^    (\w+) ", population.__doc__, re.M)
     assert len(pop2024) == len(AGS_LIST) * 2 * N_AGES
     assert list(pop2024.ags.unique()) == list(AGS_LIST)
     assert (pop2024.ags.str.len() == 8).all()
@@ -266,34 +280,14 @@ def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -
     d.loc[(d.sex == "female") & (d.age == 31), "population"] += 30
     d.loc[(d.sex == "male") & (d.age == 80), "population"] -= 20
     d.loc[(d.sex == "male") & (d.age == 70), "population"] += 20
-    single = pd.DataFrame(
-        {
-            "ags": d.ags,
-            "year": 2024,
-            "sex": d.sex,
-            "age_min": d.age,
-            "age_max": d.age,
-            "population": d.population,
-            "table": "SYNTHETIC test fixture (not official data)",
-        }
-    )
+    single = _synthetic_table(d.ags, 2024, d.sex, d.age, d.age, d.population)
     # Heimbach in the 17 groups, 15 persons moved from 75+ to 65-74 (women)
     h = base[base.ags == "05358012"].copy()
     h["grp"] = est.GROUP17_OF_AGE[h.age.to_numpy()]
     hg = h.groupby(["sex", "grp"]).population.sum().reset_index()
     hg.loc[(hg.sex == "female") & (hg.grp == 16), "population"] -= 15
     hg.loc[(hg.sex == "female") & (hg.grp == 15), "population"] += 15
-    grouped = pd.DataFrame(
-        {
-            "ags": "05358012",
-            "year": 2024,
-            "sex": hg.sex,
-            "age_min": [BOUNDS_17[g][0] for g in hg.grp],
-            "age_max": [BOUNDS_17[g][1] for g in hg.grp],
-            "population": hg.population,
-            "table": "SYNTHETIC test fixture (not official data)",
-        }
-    )
+    grouped = _synthetic_groups17("05358012", hg)
     _install_tables(monkeypatch, [single, grouped.reset_index(drop=True)])
     try:
         pop = load_population(2024)
@@ -339,17 +333,7 @@ def test_imported_group_tables_that_contradict_the_kreis_single_ages_drop_that_m
     b = base[base.ags != free].copy()
     b["grp"] = est.GROUP17_OF_AGE[b.age.to_numpy()]
     g = b.groupby(["ags", "sex", "grp"]).population.sum().reset_index()
-    table = pd.DataFrame(
-        {
-            "ags": g.ags,
-            "year": 2024,
-            "sex": g.sex,
-            "age_min": [BOUNDS_17[i][0] for i in g.grp],
-            "age_max": [BOUNDS_17[i][1] for i in g.grp],
-            "population": g.population,
-            "table": "SYNTHETIC test fixture (not official data)",
-        }
-    )
+    table = _synthetic_groups17(g.ags, g)
     _install_tables(monkeypatch, [table])
     try:
         s = estimation_report(2024).summary
@@ -407,17 +391,7 @@ def test_official_table_for_a_year_without_kreis_table(monkeypatch: pytest.Monke
     """SYNTHETIC official table for 31.12.2013 in single ages for all 15 municipalities
     (values: the 2015 estimate relabelled — a fixture, not data)."""
     base = load_population(2015)
-    t = pd.DataFrame(
-        {
-            "ags": base.ags,
-            "year": 2013,
-            "sex": base.sex,
-            "age_min": base.age,
-            "age_max": base.age,
-            "population": base.population,
-            "table": "SYNTHETIC test fixture (not official data)",
-        }
-    )
+    t = _synthetic_table(base.ags, 2013, base.sex, base.age, base.age, base.population)
     _install_tables(monkeypatch, [t])
     try:
         pop = load_population(2013)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -58,16 +59,9 @@ def test_project_is_memoised_and_frames_follow_contract():
     r = project()
     assert project(PRESETS["basis"]) is r and isinstance(r, ProjectionResult)
     p = r.population
-    assert list(p.columns) == [
-        "ags",
-        "municipality",
-        "year",
-        "sex",
-        "age",
-        "population",
-        "projected",
-        "estimated",
-    ]
+    # the columns are those ProjectionResult's documentation names, in that order
+    documented = re.search(r"population : ``([^`]+)``", ProjectionResult.__doc__).group(1)
+    assert list(p.columns) == documented.split(", ")
     assert set(p.ags) == set(AGS_LIST) and p.year.min() == BASE_YEAR and p.year.max() == 2045
     assert len(p) == 15 * 2 * 101 * (2045 - BASE_YEAR + 1)
     assert not p[p.year == BASE_YEAR].projected.any() and p[p.year > BASE_YEAR].projected.all()

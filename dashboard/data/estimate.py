@@ -79,6 +79,7 @@ from dashboard.constants import (
     N_AGES,
     OPEN_AGE,
     SEXES,
+    contiguous_age_groups,
 )
 from dashboard.data.ageing import age_forward, lexis_weights, rake, smooth_group_factors
 from dashboard.data.embedded import (
@@ -100,13 +101,7 @@ from dashboard.text import SEX_LABELS, fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
 #: the 17 Kreis groups, so grid factors are constant within every Kreis group.
-GRID_GROUPS: dict[str, tuple[int, int]] = {
-    "0-17": (0, 17),
-    "18-29": (18, 29),
-    "30-49": (30, 49),
-    "50-64": (50, 64),
-    "65+": (65, OPEN_AGE),
-}
+GRID_GROUPS: dict[str, tuple[int, int]] = contiguous_age_groups(0, 18, 30, 50, 65)
 #: Census day of the Zensus 2022.
 ZENSUS2022_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
 #: Convergence tolerance of the raking (persons, absolute, largest margin residual).
@@ -891,22 +886,7 @@ def smooth_grid_factors(factors: np.ndarray, weights: np.ndarray) -> np.ndarray:
         If a solved curve is not positive (the step factors are then the only safe choice;
         does not happen for the shipped grid data).
     """
-    ages = np.arange(len(weights), dtype=float)
-    groups = list(GRID_GROUPS.values())
-    nodes = np.array([np.average(ages[lo : hi + 1], weights=weights[lo : hi + 1]) for lo, hi in groups])
-    basis = np.empty((len(groups), len(ages)))  # hat function of node j at every age
-    for j in range(len(groups)):
-        unit = np.zeros(len(groups))
-        unit[j] = 1.0
-        basis[j] = np.interp(ages, nodes, unit)
-    mean_of_hat = np.array(
-        [
-            [np.average(basis[j, lo : hi + 1], weights=weights[lo : hi + 1]) for j in range(len(groups))]
-            for lo, hi in groups
-        ]
-    )  # (G, node)
-    node_values = np.linalg.solve(mean_of_hat, factors.T).T  # (m, node)
-    curve = node_values @ basis
+    curve = smooth_group_factors(factors, weights, list(GRID_GROUPS.values()))
     if not (curve > 0).all():
         raise ValueError("smoothed grid factors are not positive")
     return curve
@@ -1474,10 +1454,23 @@ def _totals_sentence(s: dict) -> tuple[str, str]:
     )
 
 
+def _closing_sentences(s: dict) -> tuple[str, str]:
+    """German and English end of a method text: the municipal totals, then how many municipalities
+    an official municipal table replaced (nothing when none)."""
+    totals_de, totals_en = _totals_sentence(s)
+    n_off = len(s["official_municipal_tables"])
+    if not n_off:
+        return totals_de, totals_en
+    return (
+        totals_de + f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen.",
+        totals_en + f"An official municipal table replaced the estimate for {n_off} municipality(ies).",
+    )
+
+
 def _census_method_texts(s: dict) -> tuple[str, str]:
     """German and English method text of the census-anchored estimate (Zensus 2022 basis)."""
     y = s["year"]
-    n_off = len(s["official_municipal_tables"])
+    closing_de, closing_en = _closing_sentences(s)
     adj = np.expm1(s["max_abs_log_adjustment_group17"])
     if s["kreis_single_ages_official"]:
         ages_de = (
@@ -1520,9 +1513,7 @@ def _census_method_texts(s: dict) -> tuple[str, str]:
         + " und die amtlichen Kreiswerte nach Geschlecht und 17 Altersgruppen exakt getroffen sind "
         f"({s['ipf_iterations']} Iterationen; verschoben wurden {fmt_dec(s['persons_moved'], 0)} Personen "
         f"= {fmt_dec(100 * s['persons_moved_share'], 2)} %, größte Anpassung einer Altersgruppe "
-        f"±{fmt_dec(100 * adj, 1)} %). "
-        + _totals_sentence(s)[0]
-        + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else "")
+        f"±{fmt_dec(100 * adj, 1)} %). " + closing_de
     )
     en = (
         f"Population by municipality, sex and single age at 31.12.{y} (Zensus 2022 basis) – estimate "
@@ -1538,12 +1529,7 @@ def _census_method_texts(s: dict) -> tuple[str, str]:
         + " and the official Kreis figures by sex × 17 age groups are met exactly "
         f"({s['ipf_iterations']} iterations; {s['persons_moved']:,.0f} persons = "
         f"{100 * s['persons_moved_share']:.2f} % moved, largest group adjustment ±{100 * adj:.1f} %). "
-        + _totals_sentence(s)[1]
-        + (
-            f"An official municipal table replaced the estimate for {n_off} municipality(ies)."
-            if n_off
-            else ""
-        )
+        + closing_en
     )
     return de.strip(), en.strip()
 
@@ -1552,7 +1538,7 @@ def _method_texts(s: dict) -> tuple[str, str]:
     if s.get("method_kind") == "zensus2022_aged_forward":
         return _census_method_texts(s)
     y = s["year"]
-    n_off = len(s["official_municipal_tables"])
+    closing_de, closing_en = _closing_sentences(s)
     de = (
         f"Bevölkerung nach Gemeinde, Geschlecht und Einzelalter am 31.12.{y} (Basis {s['basis']}) – "
         "Schätzung: Die amtlichen 17 Altersgruppen des Kreises (Regionalstatistik) werden mit einer "
@@ -1564,8 +1550,7 @@ def _method_texts(s: dict) -> tuple[str, str]:
         f"Altersgruppe und die Gemeindesummen nach Geschlecht exakt getroffen sind "
         f"({s['ipf_iterations']} Iterationen; größte Anpassung ±{fmt_dec(100 * np.expm1(s['max_abs_log_adjustment_group17']), 2)} %). "
         + "Annahme: Das Altersprofil jeder Gemeinde relativ zum Kreis entspricht dem vom Mai 2011. "
-        + _totals_sentence(s)[0]
-        + (f"Für {n_off} Gemeinde(n) wurde eine amtliche Gemeindetabelle übernommen." if n_off else "")
+        + closing_de
     )
     en = (
         f"Population by municipality, sex and single age at 31.12.{y} ({s['basis']} basis) – estimate: "
@@ -1576,12 +1561,7 @@ def _method_texts(s: dict) -> tuple[str, str]:
         "Kreis figures by sex × age group and the municipal totals by sex are met exactly "
         f"({s['ipf_iterations']} iterations; largest adjustment ±{100 * np.expm1(s['max_abs_log_adjustment_group17']):.2f} %). "
         + "Assumption: each municipality's age profile relative to the Kreis is that of May 2011. "
-        + _totals_sentence(s)[1]
-        + (
-            f"An official municipal table replaced the estimate for {n_off} municipality(ies)."
-            if n_off
-            else ""
-        )
+        + closing_en
     )
     return de.strip(), en.strip()
 

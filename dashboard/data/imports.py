@@ -59,7 +59,7 @@ import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, MUNICIPALITIES, SEXES
 from dashboard.data.errors import DataFormatError, Problem, problem
-from dashboard.data.genesis import MAX_FILE_BYTES, GenesisTable, load_genesis
+from dashboard.data.genesis import MAX_FILE_BYTES, POPULATION_COLUMNS, GenesisTable, load_genesis
 from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_dec, fmt_int, fmt_signed_int, problems_count
 from dashboard.text import IMPORTS as M
 
@@ -162,6 +162,14 @@ class Checked:
         return lines
 
 
+#: Columns of a published municipal table as the model reads it (the contract of
+#: :func:`imported_municipal_age_tables`): the GENESIS population columns except those that only
+#: serve the check report, then the store's provenance and the estimated flag.
+MODEL_COLUMNS: tuple[str, ...] = tuple(
+    c for c in POPULATION_COLUMNS if c not in ("level", "age_group_label", "quality", "source_row")
+) + ("source", "import_id", "sha256", "estimated")
+
+
 def _municipal_rows(d: pd.DataFrame) -> pd.DataFrame:
     return d[d["ags"].isin(list(MUNICIPALITIES)) & d["sex"].isin(list(SEXES)) & (d["age_group"] != "total")]
 
@@ -178,27 +186,7 @@ def _model_frame(
         source=source,
         estimated=False,
     )
-    cols = [
-        "ags",
-        "region_name",
-        "year",
-        "reference_date",
-        "sex",
-        "age_min",
-        "age_max",
-        "age_group",
-        "population",
-        "basis",
-        "table",
-        "publisher",
-        "licence",
-        "source",
-        "source_file",
-        "import_id",
-        "sha256",
-        "estimated",
-    ]
-    out = f[cols].reset_index(drop=True)
+    out = f[list(MODEL_COLUMNS)].reset_index(drop=True)
     out.attrs["source"] = source
     return out
 
@@ -660,10 +648,11 @@ def imported_municipal_age_tables() -> list[pd.DataFrame]:
         table covering a municipality and year); ``[]`` when none is published. Columns:
         ``ags`` (8-char str), ``region_name``, ``year`` (int, 31 Dec), ``reference_date``,
         ``sex`` ("female"/"male"), ``age_min``/``age_max`` (int, inclusive; the open top
-        group ends at ``OPEN_AGE``), ``age_group``, ``population`` (int64 persons), ``basis``,
-        ``table``, ``publisher``, ``licence``, ``source`` (version id, file name, hash, when
-        and by whom published; also in ``DataFrame.attrs["source"]``), ``source_file``,
-        ``import_id`` (store version id), ``sha256``, ``estimated`` (False).
+        group ends at :data:`~dashboard.constants.OPEN_AGE`), ``age_group``, ``population``
+        (int64 persons), ``basis``, ``table``, ``publisher``, ``licence``, ``source_file``,
+        ``source`` (version id, file name, hash, when and by whom published; also in
+        ``DataFrame.attrs["source"]``), ``import_id`` (store version id), ``sha256``,
+        ``estimated`` (False) — :data:`MODEL_COLUMNS`.
     """
     return [f.copy() for f in served().frames]
 

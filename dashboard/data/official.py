@@ -31,7 +31,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.constants import AGE_GROUPS_17, BASIS_Z2022, CENSUS_DATES, KREIS_AGS, MUNICIPALITIES, OPEN_AGE
+from dashboard.constants import (
+    AGE_GROUPS_17,
+    BASIS_Z2022,
+    CENSUS_DATES,
+    KREIS_AGS,
+    MUNICIPALITIES,
+    OPEN_AGE,
+    contiguous_age_groups,
+)
 from dashboard.data import embedded
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.integrity import verify_raw_file
@@ -58,19 +66,9 @@ DATE_2024 = pd.Timestamp("2024-12-31")
 ZENSUS_MAX_PERTURBATION = 7
 
 #: The 11 age classes of the Zensus 2022 Regionaltabelle: label -> (min, max incl.).
-ZENSUS22_AGE_CLASSES: dict[str, tuple[int, int]] = {
-    "0-2": (0, 2),
-    "3-5": (3, 5),
-    "6-9": (6, 9),
-    "10-15": (10, 15),
-    "16-18": (16, 18),
-    "19-24": (19, 24),
-    "25-39": (25, 39),
-    "40-59": (40, 59),
-    "60-66": (60, 66),
-    "67-74": (67, 74),
-    "75+": (75, OPEN_AGE),
-}
+ZENSUS22_AGE_CLASSES: dict[str, tuple[int, int]] = contiguous_age_groups(
+    0, 3, 6, 10, 16, 19, 25, 40, 60, 67, 75
+)
 _ZENSUS_COLUMNS = {f"age_{k.replace('-', '_').replace('+', 'plus')}": k for k in ZENSUS22_AGE_CLASSES}
 
 #: Highest single age of the IT.NRW table; the value stands for "90 Jahre und mehr".
@@ -81,6 +79,28 @@ _SEX_DE = {"insgesamt": "total", "weiblich": "female", "maennlich": "male", "mä
 
 def _raw_dir() -> Path:
     return embedded.RAW_DIR
+
+
+@functools.cache
+def _checked(filename: str, parse: Callable[[Path], tuple[pd.DataFrame, list[Problem]]]) -> pd.DataFrame:
+    """A shipped official file: checked against its recorded SHA-256, then parsed by ``parse``
+    (read once per process). Raises :class:`DataFormatError` listing every problem found."""
+    verify_raw_file(_raw_dir(), filename)
+    table, probs = parse(_raw_dir() / filename)
+    if probs:
+        raise DataFormatError(probs)
+    return table
+
+
+def _shipped(
+    filename: str,
+    parse: Callable[[Path], tuple[pd.DataFrame, list[Problem]]],
+    *,
+    include_kreis: bool = True,
+) -> pd.DataFrame:
+    """:func:`_checked` of ``filename``, without the Kreis row unless ``include_kreis``."""
+    t = _checked(filename, parse)
+    return t if include_kreis else t[t.ags != KREIS_AGS]
 
 
 def _origin_table(text: str) -> str:
@@ -248,15 +268,6 @@ def parse_zensus2022_age_classes(
     return out, probs
 
 
-@functools.cache
-def _zensus2022_wide() -> pd.DataFrame:
-    verify_raw_file(_raw_dir(), ZENSUS22_AGE11_FILE)
-    wide, probs = parse_zensus2022_age_classes(_raw_dir() / ZENSUS22_AGE11_FILE)
-    if probs:
-        raise DataFormatError(probs)
-    return wide
-
-
 def zensus2022_age_classes(*, include_kreis: bool = False) -> pd.DataFrame:
     """Zensus 2022 population per municipality in 11 age classes at 15.05.2022 (official).
 
@@ -277,9 +288,7 @@ def zensus2022_age_classes(*, include_kreis: bool = False) -> pd.DataFrame:
     the 1000A-0000 result); ``class_sum_minus_total`` the cell-key perturbation (|·| ≤ 7).
     ``estimated`` is False (official figures).
     """
-    w = _zensus2022_wide()
-    if not include_kreis:
-        w = w[w.ags != KREIS_AGS]
+    w = _shipped(ZENSUS22_AGE11_FILE, parse_zensus2022_age_classes, include_kreis=include_kreis)
     classes = list(ZENSUS22_AGE_CLASSES)
     long = w.melt(
         id_vars=["ags", "reference_date", "total", "basis", "licence", "origin"],
@@ -323,9 +332,7 @@ def zensus2022_sex_totals(*, include_kreis: bool = False) -> pd.DataFrame:
     publisher, licence, source, estimated`` (persons). Perturbed cells: ``female + male`` may
     differ from ``total`` by a few persons (Kreis: 138,698 + 136,690 = 275,388 vs 275,392).
     """
-    w = _zensus2022_wide()
-    if not include_kreis:
-        w = w[w.ags != KREIS_AGS]
+    w = _shipped(ZENSUS22_AGE11_FILE, parse_zensus2022_age_classes, include_kreis=include_kreis)
     names = {**MUNICIPALITIES, KREIS_AGS: "Kreis Düren"}
     return pd.DataFrame(
         {
@@ -393,15 +400,6 @@ def parse_municipal_totals_2024(
     return out, probs
 
 
-@functools.cache
-def _municipal_totals_2024() -> pd.DataFrame:
-    verify_raw_file(_raw_dir(), MUNICIPAL_TOTALS_2024_FILE)
-    t, probs = parse_municipal_totals_2024(_raw_dir() / MUNICIPAL_TOTALS_2024_FILE)
-    if probs:
-        raise DataFormatError(probs)
-    return t
-
-
 def official_municipal_totals(*, include_kreis: bool = False) -> pd.DataFrame:
     """Official municipal population totals at 31.12.2024 (IT.NRW 12411-15i, Zensus 2022 basis).
 
@@ -416,9 +414,7 @@ def official_municipal_totals(*, include_kreis: bool = False) -> pd.DataFrame:
     km²), in AGS order. The 15 municipalities sum to the Kreis total exactly (checked).
     ``estimated`` is False.
     """
-    t = _municipal_totals_2024()
-    if not include_kreis:
-        t = t[t.ags != KREIS_AGS]
+    t = _shipped(MUNICIPAL_TOTALS_2024_FILE, parse_municipal_totals_2024, include_kreis=include_kreis)
     names = {**MUNICIPALITIES, KREIS_AGS: "Kreis Düren"}
     out = pd.DataFrame(
         {
@@ -618,15 +614,6 @@ def _single_age_identities(t: pd.DataFrame, name: str) -> list[Problem]:
     return probs
 
 
-@functools.cache
-def _kreis_single_ages_2024() -> pd.DataFrame:
-    verify_raw_file(_raw_dir(), KREIS_SINGLE_AGES_2024_FILE)
-    t, probs = parse_kreis_single_ages_2024(_raw_dir() / KREIS_SINGLE_AGES_2024_FILE)
-    if probs:
-        raise DataFormatError(probs)
-    return t
-
-
 def _provenance(t: pd.DataFrame) -> pd.DataFrame:
     official = t.kind.map(
         {"single_ages": "12411-09i", "groups_18": "12411-09i", "groups_by_sex": "12411-02-03-4"}
@@ -663,7 +650,7 @@ def official_kreis_single_ages() -> pd.DataFrame:
     bounds, to the Kreis table 12411-02-03-4 of 31.12.2024 (both sexes) exactly (checked by
     ``data check`` and the tests).
     """
-    t = _kreis_single_ages_2024()
+    t = _shipped(KREIS_SINGLE_AGES_2024_FILE, parse_kreis_single_ages_2024)
     s = t[(t.kind == "single_ages") & (t.age_min >= 0)].sort_values("age_min")
     out = pd.DataFrame(
         {
@@ -691,7 +678,7 @@ def itnrw_kreis_age_groups() -> pd.DataFrame:
     by sex at 31.12.2023 (12411-02-03-4). ``age_group`` is the published German label;
     ``age_min = age_max = -1`` marks "Insgesamt".
     """
-    t = _kreis_single_ages_2024()
+    t = _shipped(KREIS_SINGLE_AGES_2024_FILE, parse_kreis_single_ages_2024)
     g = t[t.kind != "single_ages"]
     out = pd.DataFrame(
         {
@@ -885,15 +872,6 @@ def parse_zensus2022_households(
     return out, probs
 
 
-@functools.cache
-def _zensus2022_households() -> pd.DataFrame:
-    verify_raw_file(_raw_dir(), ZENSUS22_HOUSEHOLDS_FILE)
-    t, probs = parse_zensus2022_households(_raw_dir() / ZENSUS22_HOUSEHOLDS_FILE)
-    if probs:
-        raise DataFormatError(probs)
-    return t
-
-
 def zensus2022_households(*, include_kreis: bool = False) -> pd.DataFrame:
     """Private households per municipality by size at 15.05.2022 (Zensus 2022, official).
 
@@ -911,9 +889,7 @@ def zensus2022_households(*, include_kreis: bool = False) -> pd.DataFrame:
     as 6 — a lower bound of the mean household size (the census publishes no persons per
     household here); ``estimated`` is False for the counts (``mean_size`` is derived).
     """
-    t = _zensus2022_households()
-    if not include_kreis:
-        t = t[t.ags != KREIS_AGS]
+    t = _shipped(ZENSUS22_HOUSEHOLDS_FILE, parse_zensus2022_households, include_kreis=include_kreis)
     cols = ["size_1", "size_2", "size_3", "size_4", "size_5", "size_6plus"]
     sizes = t[cols].to_numpy(dtype=float)
     names = {**MUNICIPALITIES, KREIS_AGS: "Kreis Düren"}
