@@ -68,6 +68,7 @@ import numpy as np
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, MUNICIPALITIES, N_AGES, OPEN_AGE
 from dashboard.data import zensus2022_households
+from dashboard.text import LOCAL_CHECK as M
 from dashboard.text import fmt_dec, fmt_int, fmt_signed_int
 
 __all__ = [
@@ -131,23 +132,34 @@ def _is_num(x) -> bool:
 
 
 def _where(kind: str, ags) -> str:
+    """``Neubau (Nideggen)``: the start of a message about an entry."""
     name = MUNICIPALITIES.get(ags, str(ags)) if isinstance(ags, str) else repr(ags)
     return f"{kind} ({name})"
 
 
+def _item(kind: str, whole: str) -> str:
+    """``Neubau '05358044:2026:5'``: the start of a message about an item's text."""
+    return f"{kind} {whole!r}"
+
+
 def _check_ags(kind: str, ags) -> list[str]:
     if not isinstance(ags, str) or ags not in MUNICIPALITIES:
-        return [
-            f"{kind}: Gemeinde muss der achtstellige Gemeindeschlüssel einer der 15 Gemeinden des Kreises "
-            f"sein (z. B. 05358044 für Nideggen), erhalten: {ags!r}."
-        ]
+        return [M["bad_ags"].format(kind=kind, value=repr(ags))]
     return []
 
 
 def _check_year(where: str, label: str, y) -> list[str]:
     if not _is_int(y) or not (FIRST_YEAR <= y <= LAST_YEAR):
         return [
-            f"{where}: {label} muss eine ganze Zahl von {FIRST_YEAR} bis {LAST_YEAR} sein, erhalten: {y!r}."
+            M["out_of_range"].format(
+                where=where,
+                label=label,
+                what=M["whole_number"],
+                lo=FIRST_YEAR,
+                hi=LAST_YEAR,
+                unit="",
+                value=repr(y),
+            )
         ]
     return []
 
@@ -155,18 +167,22 @@ def _check_year(where: str, label: str, y) -> list[str]:
 def _check_span(where: str, first, last, *, order: bool = True) -> list[str]:
     """Problems of a span of years ``first … last``; ``order``: also say when ``last < first``
     (only asked when nothing else is wrong with the entry, so one mistake gives one message)."""
-    p = _check_year(where, "das erste Jahr", first) + _check_year(where, "das letzte Jahr", last)
+    p = _check_year(where, M["first_year"], first) + _check_year(where, M["last_year"], last)
     if order and not p and last < first:
-        p.append(f"{where}: das letzte Jahr ({last}) liegt vor dem ersten ({first}).")
+        p.append(M["years_reversed"].format(where=where, first=first, last=last))
     return p
 
 
 def _check_range(where: str, label: str, x, lo, hi, *, integer: bool = False, unit: str = "") -> list[str]:
     ok = _is_int(x) if integer else _is_num(x)
     if not ok or not (lo <= x <= hi):
-        what = "eine ganze Zahl" if integer else "eine Zahl"
+        what = M["whole_number"] if integer else M["number"]
         u = f" {unit}" if unit else ""
-        return [f"{where}: {label} muss {what} von {_num(lo)} bis {_num(hi)}{u} sein, erhalten: {x!r}."]
+        return [
+            M["out_of_range"].format(
+                where=where, label=label, what=what, lo=_num(lo), hi=_num(hi), unit=u, value=repr(x)
+            )
+        ]
     return []
 
 
@@ -174,7 +190,7 @@ def _check_share(where: str, pct) -> list[str]:
     """Problems of an optional share from the Kreis (percent; ``None`` = the default)."""
     if pct is None:
         return []
-    return _check_range(where, "der Anteil aus dem Kreis", pct, *LIMITS["share_from_kreis_pct"], unit="%")
+    return _check_range(where, M["share"], pct, *LIMITS["share_from_kreis_pct"], unit="%")
 
 
 def _num(x) -> str:
@@ -229,7 +245,7 @@ class NewHousing(_Entry):
         the Kreis; ``None`` = :data:`DEFAULT_SHARE_FROM_KREIS_PCT`.
     """
 
-    KIND: ClassVar[str] = "Neubau"
+    KIND: ClassVar[str] = M["kind_new_housing"]
 
     ags: str
     first_year: int
@@ -240,10 +256,10 @@ class NewHousing(_Entry):
 
     def _problems(self, w: str, p: list[str]) -> list[str]:
         p += _check_span(w, self.first_year, self.last_year, order=not p)
-        p += _check_range(w, "die Zahl der Wohnungen", self.dwellings, *LIMITS["dwellings"], integer=True)
+        p += _check_range(w, M["dwellings"], self.dwellings, *LIMITS["dwellings"], integer=True)
         if self.persons_per_dwelling is not None:
             p += _check_range(
-                w, "Personen je Wohnung", self.persons_per_dwelling, *LIMITS["persons_per_dwelling"]
+                w, M["persons_per_dwelling"], self.persons_per_dwelling, *LIMITS["persons_per_dwelling"]
             )
         p += _check_share(w, self.share_from_kreis_pct)
         return p
@@ -260,7 +276,7 @@ class OwnMigration(_Entry):
     ``first_year``/``last_year`` ``None`` = from the first projected year / to the horizon.
     """
 
-    KIND: ClassVar[str] = "Eigene Wanderung"
+    KIND: ClassVar[str] = M["kind_own_migration"]
 
     ags: str
     net: float
@@ -268,9 +284,9 @@ class OwnMigration(_Entry):
     last_year: int | None = None
 
     def _problems(self, w: str, p: list[str]) -> list[str]:
-        p += _check_range(w, "der Wanderungssaldo", self.net, *LIMITS["net"], unit="Personen je Jahr")
+        p += _check_range(w, M["net"], self.net, *LIMITS["net"], unit=M["persons_per_year"])
         if (self.first_year is None) != (self.last_year is None):
-            p.append(f"{w}: bitte beide Jahre angeben (von–bis) oder keines.")
+            p.append(M["both_years"].format(where=w))
         elif self.first_year is not None:
             p += _check_span(w, self.first_year, self.last_year, order=not p)
         return p
@@ -295,7 +311,7 @@ class OneOffChange(_Entry):
     share_from_kreis_pct : percent from (to) the other municipalities; ``None`` = default.
     """
 
-    KIND: ClassVar[str] = "Einmalige Veränderung"
+    KIND: ClassVar[str] = M["kind_one_off"]
 
     ags: str
     year: int
@@ -306,20 +322,18 @@ class OneOffChange(_Entry):
     share_from_kreis_pct: float | None = None
 
     def _problems(self, w: str, p: list[str]) -> list[str]:
-        p += _check_year(w, "das Jahr", self.year)
-        p += _check_range(w, "die Personenzahl", self.persons, *LIMITS["persons"], integer=True)
+        p += _check_year(w, M["year"], self.year)
+        p += _check_range(w, M["persons"], self.persons, *LIMITS["persons"], integer=True)
         if _is_int(self.persons) and self.persons == 0:
-            p.append(f"{w}: die Personenzahl darf nicht 0 sein (Zuzug > 0, Fortzug < 0).")
-        p += _check_range(w, "das Mindestalter", self.age_min, 0, OPEN_AGE, integer=True)
-        p += _check_range(w, "das Höchstalter", self.age_max, 0, OPEN_AGE, integer=True)
+            p.append(M["persons_zero"].format(where=w))
+        p += _check_range(w, M["age_min"], self.age_min, 0, OPEN_AGE, integer=True)
+        p += _check_range(w, M["age_max"], self.age_max, 0, OPEN_AGE, integer=True)
         if _is_int(self.age_min) and _is_int(self.age_max) and self.age_max < self.age_min:
-            p.append(f"{w}: das Höchstalter ({self.age_max}) liegt unter dem Mindestalter ({self.age_min}).")
+            p.append(M["ages_reversed"].format(where=w, lo=self.age_min, hi=self.age_max))
         if self.permanent is not None and not isinstance(self.permanent, bool):
-            p.append(f"{w}: 'dauerhaft' muss ja oder nein sein, erhalten: {self.permanent!r}.")
+            p.append(M["bad_permanent"].format(where=w, value=repr(self.permanent)))
         if self.permanent is True and _is_int(self.persons) and self.persons < 0:
-            p.append(
-                f"{w}: ein Fortzug (negative Personenzahl) ist immer einmalig; 'dauerhaft' gilt nur für Zuzüge."
-            )
+            p.append(M["departure_permanent"].format(where=w))
         p += _check_share(w, self.share_from_kreis_pct)
         return p
 
@@ -350,19 +364,13 @@ class LocalScenario:
                 items = tuple(items)
                 object.__setattr__(self, name, items)
             if not isinstance(items, tuple):
-                problems.append(
-                    f"Lokale Annahmen: {name} muss eine Liste sein, erhalten: {type(items).__name__}."
-                )
+                problems.append(M["not_a_list"].format(name=name, type=type(items).__name__))
                 continue
             if len(items) > LIMITS["entries"]:
-                problems.append(
-                    f"Lokale Annahmen: höchstens {LIMITS['entries']} Einträge je Art, erhalten: {len(items)} ({name})."
-                )
+                problems.append(M["too_many"].format(n=LIMITS["entries"], count=len(items), name=name))
             for it in items:
                 if not isinstance(it, cls):
-                    problems.append(
-                        f"Lokale Annahmen: Eintrag vom Typ {cls.__name__} erwartet, erhalten: {it!r}."
-                    )
+                    problems.append(M["wrong_type"].format(cls=cls.__name__, value=repr(it)))
                 else:
                     problems += it.problems()
         if not problems:
@@ -370,10 +378,7 @@ class LocalScenario:
             for m in self.own_migration:
                 for y in m.years(LAST_YEAR):
                     if (m.ags, y) in seen:
-                        problems.append(
-                            f"Eigene Wanderung ({MUNICIPALITIES[m.ags]}): zwei Angaben für das Jahr {y}; "
-                            "bitte nur eine je Gemeinde und Jahr."
-                        )
+                        problems.append(M["two_own"].format(where=_where(m.KIND, m.ags), year=y))
                         break
                     seen[(m.ags, y)] = m
         if problems:
@@ -424,7 +429,7 @@ class LocalScenario:
             if isinstance(raw, (list, tuple)):
                 raw = ITEM_SEPARATOR.join(str(r) for r in raw)
             if not isinstance(raw, str):
-                problems.append(f"URL-Parameter {key}: Text erwartet, erhalten: {type(raw).__name__}.")
+                problems.append(M["query_not_text"].format(key=key, type=type(raw).__name__))
                 continue
             parsed = []
             for part in raw.split(ITEM_SEPARATOR):
@@ -453,10 +458,10 @@ class LocalScenario:
         """Inverse of :meth:`to_dict`; every problem named with its path (``local.new_housing[0].dwellings``)."""
         if not isinstance(data, dict):
             raise ValueError(
-                f"{where}: ein Objekt mit new_housing, own_migration, one_off erwartet, erhalten: {_short(data)}."
+                M["json_not_object"].format(where=where, kinds=", ".join(KINDS), value=_short(data))
             )
         problems = [
-            f"{where}.{k}: unbekannter Schlüssel (erlaubt: {', '.join(KINDS)})."
+            M["json_unknown_key"].format(path=f"{where}.{k}", allowed=", ".join(KINDS))
             for k in data
             if k not in KINDS
         ]
@@ -464,7 +469,7 @@ class LocalScenario:
         for name, kind in KINDS.items():
             items = data.get(name, [])
             if not isinstance(items, list):
-                problems.append(f"{where}.{name}: eine Liste erwartet, erhalten: {_short(items)}.")
+                problems.append(M["json_not_list"].format(path=f"{where}.{name}", value=_short(items)))
                 continue
             names = {f.name for f in fields(kind.item)}
             required = {f.name for f in fields(kind.item) if f.default is MISSING}
@@ -472,14 +477,16 @@ class LocalScenario:
             for i, it in enumerate(items):
                 path = f"{where}.{name}[{i}]"
                 if not isinstance(it, dict):
-                    problems.append(f"{path}: ein Objekt erwartet, erhalten: {_short(it)}.")
+                    problems.append(M["json_not_entry"].format(path=path, value=_short(it)))
                     continue
                 unknown = sorted(set(it) - names)
                 missing = sorted(required - set(it))
                 if unknown:
-                    problems.append(f"{path}: unbekannte Felder {unknown} (erlaubt: {sorted(names)}).")
+                    problems.append(
+                        M["json_unknown_fields"].format(path=path, unknown=unknown, allowed=sorted(names))
+                    )
                 if missing:
-                    problems.append(f"{path}: es fehlen die Felder {missing}.")
+                    problems.append(M["json_missing"].format(path=path, missing=missing))
                 if unknown or missing:
                     continue
                 try:
@@ -505,7 +512,7 @@ class LocalScenario:
         try:
             data = json.loads(text)
         except (TypeError, ValueError) as e:
-            raise ValueError(f"Lokale Annahmen: kein gültiges JSON ({e}).") from None
+            raise ValueError(M["json_invalid"].format(error=e)) from None
         return cls.from_dict(data)
 
 
@@ -531,18 +538,13 @@ def _parse_ags(kind: str, text: str, whole: str) -> str:
         return t
     if t.lower() in _NAMES_LOWER:
         return _NAMES_LOWER[t.lower()]
-    raise ValueError(
-        f"{kind} {whole!r}: {t!r} ist keine Gemeinde des Kreises Düren (erwartet: Gemeindeschlüssel wie "
-        "05358044 oder Name wie Nideggen)."
-    )
+    raise ValueError(M["not_municipality"].format(item=_item(kind, whole), value=repr(t)))
 
 
 def _parse_years(kind: str, text: str, whole: str) -> tuple[int, int]:
     m = _YEARS.match(text)
     if not m:
-        raise ValueError(
-            f"{kind} {whole!r}: {text!r} ist kein Jahr oder Zeitraum (erwartet z. B. 2026-2030 oder 2027)."
-        )
+        raise ValueError(M["not_years"].format(item=_item(kind, whole), value=repr(text)))
     lo = int(m.group(1))
     return lo, int(m.group(2)) if m.group(2) else lo
 
@@ -559,9 +561,7 @@ def _to_int(text: str) -> int | None:
 def _parse_int(kind: str, label: str, text: str, whole: str) -> int:
     v = _to_int(text)
     if v is None:
-        raise ValueError(
-            f"{kind} {whole!r}: {label} {text!r} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200)."
-        )
+        raise ValueError(M["not_int"].format(item=_item(kind, whole), label=label, value=repr(text)))
     return v
 
 
@@ -582,21 +582,19 @@ def _to_float(text: str) -> float | None:
 def _parse_dec(kind: str, label: str, text: str, whole: str) -> float:
     v = _to_float(text)
     if v is None:
-        raise ValueError(f"{kind} {whole!r}: {label} {text!r} ist keine Zahl (erwartet z. B. 2,3).")
+        raise ValueError(M["not_dec"].format(item=_item(kind, whole), label=label, value=repr(text)))
     return v
 
 
 def _parse_pct(kind: str, text: str, whole: str) -> float:
-    return _parse_dec(
-        kind, "der Anteil aus dem Kreis (Prozent)", text.strip().removesuffix("%").strip(), whole
-    )
+    return _parse_dec(kind, M["share_pct"], text.strip().removesuffix("%").strip(), whole)
 
 
 def parse_int_de(text: str, label: str) -> int:
     """A whole number typed by a person (``200``, ``1.200``, ``−30``); German ``ValueError`` naming ``label``."""
     v = _to_int(str(text))
     if v is None:
-        raise ValueError(f"{label}: {str(text)[:40]!r} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200).")
+        raise ValueError(M["typed_not_int"].format(label=label, value=repr(str(text)[:40])))
     return v
 
 
@@ -604,12 +602,12 @@ def parse_dec_de(text: str, label: str) -> float:
     """A decimal typed by a person (``2,3`` or ``2.3``, ``−20``, ``30 %``); German ``ValueError`` naming ``label``."""
     v = _to_float(str(text).strip().removesuffix("%").strip())
     if v is None:
-        raise ValueError(f"{label}: {str(text)[:40]!r} ist keine Zahl (erwartet z. B. 2,3 oder 1.200).")
+        raise ValueError(M["typed_not_dec"].format(label=label, value=repr(str(text)[:40])))
     return v
 
 
 def _fail_count(kind: str, whole: str, syntax: str) -> ValueError:
-    return ValueError(f"{kind} {whole!r}: falsches Format, erwartet {syntax}.")
+    return ValueError(M["bad_format"].format(item=_item(kind, whole), syntax=syntax))
 
 
 NEW_HOUSING_SYNTAX = "GEMEINDE:JAHR-JAHR:WOHNUNGEN[:PERSONEN_JE_WOHNUNG[:ANTEIL_AUS_DEM_KREIS_%]]"
@@ -621,7 +619,7 @@ def _split(kind: str, text: str, n_fields: range, syntax: str) -> tuple[str, lis
     """The municipality (AGS) and the ``:``-separated fields of an item's text; German
     ``ValueError`` when it is no text or has a number of fields outside ``n_fields``."""
     if not isinstance(text, str):
-        raise ValueError(f"{kind}: Text erwartet, erhalten: {_short(text)}.")
+        raise ValueError(M["not_text"].format(kind=kind, value=_short(text)))
     parts = text.split(":")
     if len(parts) not in n_fields:
         raise _fail_count(kind, text, syntax)
@@ -631,7 +629,7 @@ def _split(kind: str, text: str, n_fields: range, syntax: str) -> tuple[str, lis
 def _validated(obj, kind: str, whole: str):
     p = obj.problems()
     if p:
-        raise ValueError(f"{kind} {whole!r}: " + " ".join(x.split(": ", 1)[-1] for x in p))
+        raise ValueError(f"{_item(kind, whole)}: " + " ".join(x.split(": ", 1)[-1] for x in p))
     return obj
 
 
@@ -645,9 +643,9 @@ def parse_new_housing(text: str) -> NewHousing:
     kind = NewHousing.KIND
     ags, parts = _split(kind, text, range(3, 6), NEW_HOUSING_SYNTAX)
     lo, hi = _parse_years(kind, parts[1], text)
-    n = _parse_int(kind, "die Zahl der Wohnungen", parts[2], text)
+    n = _parse_int(kind, M["dwellings"], parts[2], text)
     ppd = (
-        _parse_dec(kind, "Personen je Wohnung", parts[3], text)
+        _parse_dec(kind, M["persons_per_dwelling"], parts[3], text)
         if len(parts) > 3 and parts[3].strip()
         else None
     )
@@ -662,7 +660,7 @@ def parse_own_migration(text: str) -> OwnMigration:
     lo = hi = None
     if len(parts) == 3:
         lo, hi = _parse_years(kind, parts[1], text)
-    net = _parse_dec(kind, "der Wanderungssaldo", parts[-1], text)
+    net = _parse_dec(kind, M["net"], parts[-1], text)
     return _validated(OwnMigration(ags, net, lo, hi), kind, text)
 
 
@@ -674,22 +672,20 @@ def parse_one_off(text: str) -> OneOffChange:
     """
     kind = OneOffChange.KIND
     ags, parts = _split(kind, text, range(3, 7), ONE_OFF_SYNTAX)
-    y = _parse_int(kind, "das Jahr", parts[1], text)
-    n = _parse_int(kind, "die Personenzahl", parts[2], text)
+    y = _parse_int(kind, M["year"], parts[1], text)
+    n = _parse_int(kind, M["persons"], parts[2], text)
     a_lo, a_hi = 0, OPEN_AGE
     if len(parts) > 3 and parts[3].strip():
         m = _AGES.match(parts[3])
         if not m:
-            raise ValueError(
-                f"{kind} {text!r}: {parts[3]!r} ist kein Altersbereich (erwartet z. B. 80-100 oder 80+)."
-            )
+            raise ValueError(M["not_ages"].format(item=_item(kind, text), value=repr(parts[3])))
         a_lo = int(m.group(1))
         a_hi = OPEN_AGE if m.group(3) else int(m.group(2)) if m.group(2) else a_lo
     permanent = None
     if len(parts) > 4 and parts[4].strip():
         mode = parts[4].strip().lower()
         if mode not in ("dauerhaft", "einmalig"):
-            raise ValueError(f"{kind} {text!r}: {parts[4]!r} – erwartet 'dauerhaft' oder 'einmalig'.")
+            raise ValueError(M["not_mode"].format(item=_item(kind, text), value=repr(parts[4])))
         permanent = mode == "dauerhaft"
     share = _parse_pct(kind, parts[5], text) if len(parts) > 5 and parts[5].strip() else None
     return _validated(OneOffChange(ags, y, n, a_lo, a_hi, permanent, share), kind, text)
