@@ -201,7 +201,7 @@ def _num(x) -> str:
 
 
 def _dec(x: float) -> str:
-    """Shortest exact decimal of a float with a decimal comma (round trip: ``_parse_dec``)."""
+    """Shortest exact decimal of a float with a decimal comma (round trip: ``_to_float``)."""
     s = repr(float(x))
     if "e" in s or "E" in s:
         s = np.format_float_positional(float(x), trim="-")
@@ -558,13 +558,6 @@ def _to_int(text: str) -> int | None:
     return -v if m.group(1) in ("-", "−") else v
 
 
-def _parse_int(kind: str, label: str, text: str, whole: str) -> int:
-    v = _to_int(text)
-    if v is None:
-        raise ValueError(M["not_int"].format(item=_item(kind, whole), label=label, value=repr(text)))
-    return v
-
-
 def _to_float(text: str) -> float | None:
     """German or plain decimal: ``2,3`` / ``2.3``; a dot before exactly three digits groups
     thousands (``1.200`` = 1200, ``2.300,5``); None if it is no number."""
@@ -579,15 +572,20 @@ def _to_float(text: str) -> float | None:
     return -v if m.group(1) in ("-", "−") else v
 
 
-def _parse_dec(kind: str, label: str, text: str, whole: str) -> float:
-    v = _to_float(text)
+def _parse_num(kind: str, label: str, text: str, whole: str, *, integer: bool = False) -> float:
+    """A field of an item's text: a whole number (``integer``) or a decimal; German ``ValueError``."""
+    v = _to_int(text) if integer else _to_float(text)
     if v is None:
-        raise ValueError(M["not_dec"].format(item=_item(kind, whole), label=label, value=repr(text)))
+        raise ValueError(
+            M["not_int" if integer else "not_dec"].format(
+                item=_item(kind, whole), label=label, value=repr(text)
+            )
+        )
     return v
 
 
 def _parse_pct(kind: str, text: str, whole: str) -> float:
-    return _parse_dec(kind, M["share_pct"], text.strip().removesuffix("%").strip(), whole)
+    return _parse_num(kind, M["share_pct"], text.strip().removesuffix("%").strip(), whole)
 
 
 def parse_int_de(text: str, label: str) -> int:
@@ -643,9 +641,9 @@ def parse_new_housing(text: str) -> NewHousing:
     kind = NewHousing.KIND
     ags, parts = _split(kind, text, range(3, 6), NEW_HOUSING_SYNTAX)
     lo, hi = _parse_years(kind, parts[1], text)
-    n = _parse_int(kind, M["dwellings"], parts[2], text)
+    n = _parse_num(kind, M["dwellings"], parts[2], text, integer=True)
     ppd = (
-        _parse_dec(kind, M["persons_per_dwelling"], parts[3], text)
+        _parse_num(kind, M["persons_per_dwelling"], parts[3], text)
         if len(parts) > 3 and parts[3].strip()
         else None
     )
@@ -660,7 +658,7 @@ def parse_own_migration(text: str) -> OwnMigration:
     lo = hi = None
     if len(parts) == 3:
         lo, hi = _parse_years(kind, parts[1], text)
-    net = _parse_dec(kind, M["net"], parts[-1], text)
+    net = _parse_num(kind, M["net"], parts[-1], text)
     return _validated(OwnMigration(ags, net, lo, hi), kind, text)
 
 
@@ -672,8 +670,8 @@ def parse_one_off(text: str) -> OneOffChange:
     """
     kind = OneOffChange.KIND
     ags, parts = _split(kind, text, range(3, 7), ONE_OFF_SYNTAX)
-    y = _parse_int(kind, M["year"], parts[1], text)
-    n = _parse_int(kind, M["persons"], parts[2], text)
+    y = _parse_num(kind, M["year"], parts[1], text, integer=True)
+    n = _parse_num(kind, M["persons"], parts[2], text, integer=True)
     a_lo, a_hi = 0, OPEN_AGE
     if len(parts) > 3 and parts[3].strip():
         m = _AGES.match(parts[3])
