@@ -2,13 +2,15 @@
 
 ``signed_in(role)`` pushes a request context of the app in which ``role`` is signed in (exactly
 what a callback sees during a browser request); ``make_user`` creates an account;
-``browser_login`` signs a Playwright page in through the real ``/anmelden`` form.
+``form_login`` signs a Flask test client in through the real ``/anmelden`` form,
+``browser_login`` a Playwright page.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 
 from dashboard.store import Actor, get_store
 
@@ -34,6 +36,19 @@ def signed_in(role: str = "planung", name: str | None = None):
     with server.test_request_context("/"):
         login_user(AuthUser(user))
         yield user
+
+
+def form_login(client, user, password: str = PASSWORD, *, addr: str = "127.0.0.1") -> None:
+    """Sign ``user`` in on a Flask test client through the real ``/anmelden`` form (CSRF token
+    read from the form; ``addr``: the client address, its own per sign-in for the rate limit)."""
+    env = {"REMOTE_ADDR": addr}
+    page = client.get("/anmelden", environ_base=env).get_data(as_text=True)
+    tag = re.search(r"<input[^>]*name=\"csrf_token\"[^>]*>", page).group(0)
+    token = re.search(r"value=\"([^\"]+)\"", tag).group(1)
+    r = client.post(
+        "/anmelden", data={"name": user.name, "passwort": password, "csrf_token": token}, environ_base=env
+    )
+    assert r.status_code == 303, r.get_data(as_text=True)[:500]
 
 
 def browser_login(

@@ -26,36 +26,9 @@ import io
 import numpy as np
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, MUNICIPALITIES, SEXES
+from tests.data.make_samples import AGE17, wide_rows
 
-AGE17_DE = [
-    "unter 3 Jahre",
-    "3 bis unter 6 Jahre",
-    "6 bis unter 10 Jahre",
-    "10 bis unter 15 Jahre",
-    "15 bis unter 18 Jahre",
-    "18 bis unter 20 Jahre",
-    "20 bis unter 25 Jahre",
-    "25 bis unter 30 Jahre",
-    "30 bis unter 35 Jahre",
-    "35 bis unter 40 Jahre",
-    "40 bis unter 45 Jahre",
-    "45 bis unter 50 Jahre",
-    "50 bis unter 55 Jahre",
-    "55 bis unter 60 Jahre",
-    "60 bis unter 65 Jahre",
-    "65 bis unter 75 Jahre",
-    "75 Jahre und mehr",
-]
-SEX_DE = {"total": "Insgesamt", "male": "männlich", "female": "weiblich"}
 TEST_NOTE = "TESTDATEI - abgeleitet aus der Schätzung des Dashboards, nicht amtlich"
-FOOTER = [
-    ["__________"],
-    ['zu "gesamter Tabelle":\nab dem Berichtsjahr 2022: Ergebnisse auf Grundlage des\nZensus 2022'],
-    [
-        "© Statistische Ämter des Bundes und der Länder, Deutschland, 2025.\nDieses Werk ist lizenziert "
-        "unter der Datenlizenz Deutschland\n- Namensnennung - Version 2.0."
-    ],
-]
 #: Euskirchen (05366) and the first municipal keys of that Kreis, for the "other Kreis" case.
 OTHER_KREIS = ("05366", "Euskirchen, Kreis")
 
@@ -83,29 +56,17 @@ def estimate_groups(year: int = 2024) -> np.ndarray:
 
 
 def _rows(regions: list[tuple[str, str, np.ndarray]], *, year: int, note: str, stand: str) -> list[list]:
-    """The classic table export (cp1252, wide): one row per region, sex × 17 groups + total across."""
-    n = 2 + 3 * 18
-    pad = lambda r: r + [""] * (n - len(r))  # noqa: E731
-    rows = [
-        ["GENESIS-Tabelle: 12411-02-03-5"],
-        pad(["Bevölkerung nach Geschlecht und Altersgruppen (17) -"]),
-        pad(["Stichtag 31.12. - regionale Ebenen"]),
-        pad(["Fortschreibung des Bevölkerungsstandes"]),
-        pad(["Bevölkerungsstand (Anzahl)"]),
-        pad([f"Stichtag: 31.12.{year}"]),
-        pad([note]),
-        ["", ""] + [SEX_DE[s] for s in ("total", "male", "female") for _ in range(18)],
-        ["", ""] + ["Altersgruppen (unter 3 bis 75 u. m.)"] * 54,
-        ["", ""] + (AGE17_DE + ["Insgesamt"]) * 3,
-    ]
+    """The classic table export (wide): one row per region, sex × 17 groups + total across, in
+    the layout of the project's samples (:func:`make_samples.wide_rows`)."""
+    by_region = []
     for ags, name, cells in regions:  # cells: (2, 17) in SEXES order (female, male)
         female, male = cells[SEXES.index("female")], cells[SEXES.index("male")]
-        total = female + male
-        values = []
-        for v in (total, male, female):
-            values += [int(x) for x in v] + [int(v.sum())]
-        rows.append([ags, name, *values])
-    return rows + FOOTER + [[f"Stand: {stand}"]]
+        values = {}
+        for sex, v in (("total", female + male), ("male", male), ("female", female)):
+            values.update({(sex, label): int(x) for label, x in zip(AGE17, v)})
+            values[(sex, "Insgesamt")] = int(v.sum())
+        by_region.append((ags, name, values))
+    return wide_rows("12411-02-03-5", "regionale Ebenen", f"{year}-12-31", by_region, note, stand)
 
 
 def _csv_bytes(rows: list[list]) -> bytes:

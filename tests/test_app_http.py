@@ -11,6 +11,8 @@ import urllib.request
 import pandas as pd
 import pytest
 
+from tests._router import router_body
+
 pytestmark = pytest.mark.http
 
 PAGES = [
@@ -34,22 +36,9 @@ def get(url: str) -> tuple[int, bytes, dict]:
 
 def render(base: str, path: str, search: str) -> dict:
     """POST the pages-router callback like the browser does; returns the response JSON."""
-    body = {
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
-    body["output"] = ".._pages_content.children..._pages_store.data.."
     req = urllib.request.Request(
         base + "/_dash-update-component",
-        data=json.dumps(body).encode(),
+        data=json.dumps(router_body(path, search)).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(req, timeout=60) as r:

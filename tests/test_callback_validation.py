@@ -43,6 +43,44 @@ def post(base: str, payload: dict) -> tuple[int, dict | str]:
         return err.code, err.read().decode()
 
 
+#: Outputs of the scenario page's main callback (``szenarien.on_change``), in its order.
+CHANGE_OUTPUTS = [
+    ("sz-chart", "figure"),
+    ("sz-table-box", "children"),
+    ("sz-headline", "children"),
+    ("sz-headline-sub", "children"),
+    (Q_OUT, "data"),
+    (S_OUT, "data"),
+    ("sz-brief-link", "href"),
+]
+
+
+def change_inputs(ags, tfr, e0, wanderung, lokal=None) -> list[tuple]:
+    """Inputs of ``szenarien.on_change`` in its order (Kennzahl population, no comparison)."""
+    return [
+        ("sz-ags", ags),
+        ("sz-kennzahl", "population"),
+        ("sz-tfr", tfr),
+        ("sz-e0", e0),
+        ("sz-wanderung", wanderung),
+        ("sz-vergleich", []),
+        ("sz-lokal", lokal),
+    ]
+
+
+def target_payload(target, year, *, tfr=None) -> dict:
+    """A click on "berechnen" of the target-seeking callback (``szenarien.on_target``) with
+    ``target`` and ``year`` typed in; the own scenario at Basis except ``tfr``, no local inputs."""
+    state = [("sz-ziel", target), ("sz-zieljahr", year), ("sz-tfr", tfr), ("sz-e0", None)]
+    state += [("sz-wanderung", None), ("sz-lokal", None)]
+    return payload(
+        [("sz-ziel-ergebnis", "children"), ("sz-wanderung-setzen", "data")],
+        [("sz-ziel-los", 1), ("sz-ziel", None), ("sz-reset", None)],
+        state=state,
+        changed="sz-ziel-los",
+    )
+
+
 def _out(outputs) -> str:
     return "...".join(
         f"{json.dumps(i, sort_keys=True, separators=(',', ':')) if isinstance(i, dict) else i}.{p}"
@@ -99,25 +137,10 @@ def text_of(component) -> str:
 @pytest.mark.http
 @pytest.mark.parametrize("bad", BAD, ids=[str(i) for i in range(len(BAD))])
 def test_scenario_callback_reports_bad_inputs(base_url, bad):
-    outputs = [
-        ("sz-chart", "figure"),
-        ("sz-table-box", "children"),
-        ("sz-headline", "children"),
-        ("sz-headline-sub", "children"),
-        (Q_OUT, "data"),
-        (S_OUT, "data"),
-        ("sz-brief-link", "href"),
-    ]
-    inputs = [
-        ("sz-ags", "05358"),
-        ("sz-kennzahl", "population"),
-        ("sz-tfr", bad["tfr"]),
-        ("sz-e0", bad["e0"]),
-        ("sz-wanderung", bad["wanderung"]),
-        ("sz-vergleich", []),
-        ("sz-lokal", None),
-    ]
-    status, body = post(base_url, payload(outputs, inputs, state=[("sz-saved", None)], changed="sz-tfr"))
+    inputs = change_inputs("05358", bad["tfr"], bad["e0"], bad["wanderung"])
+    status, body = post(
+        base_url, payload(CHANGE_OUTPUTS, inputs, state=[("sz-saved", None)], changed="sz-tfr")
+    )
     assert status == 200, body
     resp = body["response"]
     message = text_of(resp["sz-headline-sub"]["children"])
@@ -129,25 +152,10 @@ def test_scenario_callback_reports_bad_inputs(base_url, bad):
 
 @pytest.mark.http
 def test_valid_inputs_carry_no_message(base_url):
-    outputs = [
-        ("sz-chart", "figure"),
-        ("sz-table-box", "children"),
-        ("sz-headline", "children"),
-        ("sz-headline-sub", "children"),
-        (Q_OUT, "data"),
-        (S_OUT, "data"),
-        ("sz-brief-link", "href"),
-    ]
-    inputs = [
-        ("sz-ags", "05358"),
-        ("sz-kennzahl", "population"),
-        ("sz-tfr", 1.5),
-        ("sz-e0", 1),
-        ("sz-wanderung", 1000),
-        ("sz-vergleich", []),
-        ("sz-lokal", None),
-    ]
-    status, body = post(base_url, payload(outputs, inputs, state=[("sz-saved", None)], changed="sz-tfr"))
+    inputs = change_inputs("05358", 1.5, 1, 1000)
+    status, body = post(
+        base_url, payload(CHANGE_OUTPUTS, inputs, state=[("sz-saved", None)], changed="sz-tfr")
+    )
     assert status == 200
     assert "Eingabe nicht verwendet" not in text_of(body["response"]["sz-headline-sub"]["children"])
 
@@ -173,23 +181,7 @@ def test_fan_callback_never_fails(base_url, bad):
 @pytest.mark.parametrize("year", [3000, "abc", [2030], True])
 def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
     """A year the dropdown does not offer cannot come from the page: 400 naming the field."""
-    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung-setzen", "data")]
-    status, body = post(
-        base_url,
-        payload(
-            outputs,
-            [("sz-ziel-los", 1), ("sz-ziel", None), ("sz-reset", None)],
-            state=[
-                ("sz-ziel", "300.000"),
-                ("sz-zieljahr", year),
-                ("sz-tfr", None),
-                ("sz-e0", None),
-                ("sz-wanderung", None),
-                ("sz-lokal", None),
-            ],
-            changed="sz-ziel-los",
-        ),
-    )
+    status, body = post(base_url, target_payload("300.000", year))
     assert status == 400 and "sz-zieljahr" in body and "angebotenen Auswahlwerte" in body
 
 
@@ -203,23 +195,7 @@ def test_target_year_outside_the_dropdown_is_refused_in_german(base_url, year):
     ],
 )
 def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
-    outputs = [("sz-ziel-ergebnis", "children"), ("sz-wanderung-setzen", "data")]
-    status, body = post(
-        base_url,
-        payload(
-            outputs,
-            [("sz-ziel-los", 1), ("sz-ziel", None), ("sz-reset", None)],
-            state=[
-                ("sz-ziel", target),
-                ("sz-zieljahr", year),
-                ("sz-tfr", -5),
-                ("sz-e0", None),
-                ("sz-wanderung", None),
-                ("sz-lokal", None),
-            ],
-            changed="sz-ziel-los",
-        ),
-    )
+    status, body = post(base_url, target_payload(target, year, tfr=-5))
     assert status == 200, body
     resp = body["response"]
     assert expect in text_of(resp["sz-ziel-ergebnis"]["children"])
@@ -241,26 +217,9 @@ def test_target_callback_reports_bad_inputs(base_url, target, year, expect):
 )
 def test_hand_crafted_local_store_is_ignored_never_500(base_url, local):
     """The local-inputs store can only hold what the panel wrote; anything else means no local inputs."""
-    outputs = [
-        ("sz-chart", "figure"),
-        ("sz-table-box", "children"),
-        ("sz-headline", "children"),
-        ("sz-headline-sub", "children"),
-        (Q_OUT, "data"),
-        (S_OUT, "data"),
-        ("sz-brief-link", "href"),
-    ]
-    inputs = [
-        ("sz-ags", "05358044"),
-        ("sz-kennzahl", "population"),
-        ("sz-tfr", None),
-        ("sz-e0", None),
-        ("sz-wanderung", None),
-        ("sz-vergleich", []),
-        ("sz-lokal", local),
-    ]
+    inputs = change_inputs("05358044", None, None, None, local)
     status, body = post(
-        base_url, payload(outputs, inputs, state=[("sz-saved", {"key": 1})], changed="sz-tfr")
+        base_url, payload(CHANGE_OUTPUTS, inputs, state=[("sz-saved", {"key": 1})], changed="sz-tfr")
     )
     assert status == 200, body
     query = body["response"][json.dumps(Q_OUT, sort_keys=True, separators=(",", ":"))]["data"]

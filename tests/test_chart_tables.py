@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from dash import dcc, html
 
+from dashboard.app._components import walk
 from dashboard.constants import BASE_YEAR, PLANNING_AGE_GROUPS
 from dashboard.text import PLANNING_GROUP_LABELS, fmt_date
 
@@ -66,21 +67,7 @@ def text_of(c) -> str:
 
 
 def find(component, pred) -> list:
-    out = []
-
-    def visit(c):
-        if isinstance(c, (list, tuple)):
-            for x in c:
-                visit(x)
-            return
-        if not hasattr(c, "to_plotly_json"):
-            return
-        if pred(c):
-            out.append(c)
-        visit(getattr(c, "children", None))
-
-    visit(component)
-    return out
+    return [c for c in walk(component) if pred(c)]
 
 
 def charts(component) -> dict[str, tuple[dict | None, object]]:

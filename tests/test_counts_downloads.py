@@ -15,9 +15,9 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-from dash import html
 
 from dashboard.app import _downloads, _model, server
+from dashboard.app._components import walk
 from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.text import DOWNLOAD_COLUMNS, DOWNLOAD_VALUES
 
@@ -165,7 +165,7 @@ def test_gemeinde_offers_the_kreis_and_the_scenario(ctx):
 
     lay = gemeinde.layout(ags=KREIS_AGS, szenario=LOW)
     assert "Kreis Düren" in str(lay) and "05358" in str(lay)
-    ids = {c.id: c for c in _walk(lay) if isinstance(getattr(c, "id", None), str)}
+    ids = {c.id: c for c in walk(lay) if isinstance(getattr(c, "id", None), str)}
     assert ids["gm-szenario"].value == LOW
     assert KREIS_AGS in [o["value"] for o in ids["gm-ags"].options]
     # planning age groups in persons, for the chosen scenario: the 3–5 count of Heimbach in 2030
@@ -216,23 +216,11 @@ def test_every_page_has_a_download_panel(ctx):
             continue
         lay = page["layout"]()
         kinds = {
-            getattr(c, "id", {}).get("type") for c in _walk(lay) if isinstance(getattr(c, "id", None), dict)
+            getattr(c, "id", {}).get("type") for c in walk(lay) if isinstance(getattr(c, "id", None), dict)
         }
         assert "dl-link" in kinds, page["path"]
-
-
-def _walk(c):
-    if isinstance(c, (list, tuple)):
-        for x in c:
-            yield from _walk(x)
-        return
-    if not hasattr(c, "to_plotly_json"):
-        return
-    yield c
-    yield from _walk(getattr(c, "children", None))
 
 
 def test_municipal_rows_of_every_area(client):
     df = csv(client, "/download/kennzahlen.csv?szenario=basis")
     assert set(df.AGS) == {KREIS_AGS, *AGS_LIST}
-    assert html  # (dash html imported for the walkers above)

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shlex
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from playwright.sync_api import expect
 
 from tests import _tables
 from tests._accounts import PASSWORD, browser_login, make_user
+from tests._cli import cli_env, run_cli
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[1]
@@ -216,19 +215,15 @@ def _banner(port: int) -> str:
 
 
 def test_server_restarts_and_serves_the_good_version_after_an_inconsistent_import(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PORT", "DASHBOARD_DEBUG")}
-    env.update(DASHBOARD_USER_DATA=str(tmp_path / "ud"), DASHBOARD_WARM_UP="off", PYTHONPATH=str(REPO))
+    env = cli_env(
+        drop=("DATABASE_URL", "PORT", "DASHBOARD_DEBUG"),
+        DASHBOARD_USER_DATA=str(tmp_path / "ud"),
+        DASHBOARD_WARM_UP="off",
+        PYTHONPATH=str(REPO),
+    )
 
     def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "dashboard", *args],
-            cwd=REPO,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        return run_cli(*args, env=env, stdin=stdin, timeout=600)
 
     good, bad = tmp_path / "gut.csv", tmp_path / "inkonsistent.csv"
     good.write_bytes(_tables.derived_table(shift=300))

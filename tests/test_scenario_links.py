@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 from dashboard.app import _downloads, _model, _nav
+from dashboard.app._components import walk
 from dashboard.constants import KREIS_AGS
 from dashboard.projection.scenarios import URL_KEYS, ScenarioSpec, spec_from_query
 from dashboard.text import fmt_int
@@ -52,31 +53,7 @@ def page_spec(path: str, query: dict) -> ScenarioSpec:
 
 
 def hrefs(component) -> list[str]:
-    out = []
-
-    def visit(c):
-        if isinstance(c, (list, tuple)):
-            for x in c:
-                visit(x)
-            return
-        if isinstance(c, dict):  # callback outputs may carry serialised components
-            if isinstance(c.get("props"), dict):
-                visit(c["props"])
-            for k in ("href", "children"):
-                if isinstance(c.get(k), str) and k == "href":
-                    out.append(c[k])
-                elif k == "children":
-                    visit(c.get(k))
-            return
-        if not hasattr(c, "to_plotly_json"):
-            return
-        h = getattr(c, "href", None)
-        if isinstance(h, str):
-            out.append(h)
-        visit(getattr(c, "children", None))
-
-    visit(component)
-    return out
+    return [c.href for c in walk(component) if isinstance(getattr(c, "href", None), str)]
 
 
 def layout_of(path: str, query: dict):
@@ -179,20 +156,10 @@ def test_every_link_and_download_reproduces_the_page(case, client):
 
 def _selection(layout) -> dict:
     out = {}
-
-    def visit(c):
-        if isinstance(c, (list, tuple)):
-            for x in c:
-                visit(x)
-            return
-        if not hasattr(c, "to_plotly_json"):
-            return
+    for c in walk(layout):
         cid = getattr(c, "id", None)
         if isinstance(cid, dict) and cid.get("type") == "sel":
             out.update(c.data)
-        visit(getattr(c, "children", None))
-
-    visit(layout)
     return out
 
 

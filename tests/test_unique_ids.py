@@ -11,14 +11,13 @@ new page is covered without touching this file.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
 import dash
 import pytest
 
-from tests._accounts import PASSWORD, make_user
+from tests._accounts import form_login, make_user
 from tests._router import router_body
 
 DRAFT_FILE = Path(__file__).parent / "data" / "12411-02-03-4_kreis_dueren_2021-2024_de_flat.csv"
@@ -75,14 +74,7 @@ def pflege_client(fresh_store):
 
     c = server.test_client()
     user = make_user("pflege")
-    env = {"REMOTE_ADDR": "10.17.0.1"}
-    page = c.get("/anmelden", environ_base=env).get_data(as_text=True)
-    tag = re.search(r"<input[^>]*name=\"csrf_token\"[^>]*>", page).group(0)
-    token = re.search(r"value=\"([^\"]+)\"", tag).group(1)
-    r = c.post(
-        "/anmelden", data={"name": user.name, "passwort": PASSWORD, "csrf_token": token}, environ_base=env
-    )
-    assert r.status_code == 303, r.get_data(as_text=True)[:500]
+    form_login(c, user, addr="10.17.0.1")
     return c, user
 
 

@@ -25,9 +25,9 @@ from dashboard.data.update import UpdateError, client, credentials, registry, ru
 from dashboard.data.update.registry import TableSpec
 from dashboard.data.update.replay import ReplayServer, load_recordings
 from dashboard.data.update.run import _validate
+from tests._cli import cli_env, run_cli
 
 REC = Path(__file__).parent / "data" / "genesis_api"
-REPO = Path(__file__).resolve().parents[1]
 SECRET_USER = "geheimer-nutzer-7f3a9"
 SECRET_PW = "geheimes-passwort-c41e2"
 
@@ -408,16 +408,10 @@ def test_a_failing_keyring_backend_is_reported_not_hidden(monkeypatch, caplog):
 
 
 def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYSTATIS_")}
-    env.update(DASHBOARD_USER_DATA=str(tmp_path / "ud"), HOME=str(tmp_path / "home"))
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", "data", "update", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    env = cli_env(
+        drop_prefixes=("PYSTATIS_",), DASHBOARD_USER_DATA=str(tmp_path / "ud"), HOME=str(tmp_path / "home")
     )
+    return run_cli("data", "update", *args, env=env, timeout=120)
 
 
 def test_cli_offline_replay_creates_a_draft(tmp_path):

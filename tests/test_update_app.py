@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +22,7 @@ import pytest
 from dashboard.app import _update
 from dashboard.data import imports
 from dashboard.settings import SYNTHETIC_ENV
-from tests._accounts import PASSWORD, browser_login, make_user
+from tests._accounts import browser_login, form_login, make_user
 from tests._router import router_body
 
 REC = Path(__file__).parent / "data" / "genesis_api"
@@ -41,15 +40,7 @@ def _client(role: str | None):
     c = server.test_client()
     if role is None:
         return c
-    user = make_user(role)
-    env = {"REMOTE_ADDR": next(_ADDR)}
-    page = c.get("/anmelden", environ_base=env).get_data(as_text=True)
-    tag = re.search(r"<input[^>]*name=\"csrf_token\"[^>]*>", page).group(0)
-    token = re.search(r"value=\"([^\"]+)\"", tag).group(1)
-    r = c.post(
-        "/anmelden", data={"name": user.name, "passwort": PASSWORD, "csrf_token": token}, environ_base=env
-    )
-    assert r.status_code == 303, r.get_data(as_text=True)[:500]
+    form_login(c, make_user(role), addr=next(_ADDR))
     return c
 
 

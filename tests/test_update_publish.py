@@ -18,7 +18,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -30,9 +29,9 @@ from dashboard.data.baseyear import base_inputs, base_year
 from dashboard.data.estimate import GROUP17_OF_AGE
 from dashboard.data.update import UpdateError, run_update
 from dashboard.store import Actor, NotAllowed
+from tests._cli import cli_env, run_cli
 
 REC = Path(__file__).parent / "data" / "genesis_api"
-REPO = Path(__file__).resolve().parents[1]
 PFLEGE = Actor("Test Pflege", "pflege")
 PLANUNG = Actor("Test Planung", "planung")
 MUNICIPAL = "12411-02-03-5"
@@ -63,16 +62,8 @@ def _draft_of(store, code: str) -> int:
 def test_done_when_cli_offline_draft_once_published_makes_the_base_official(
     fresh_store, store_url, tmp_path, allow_synthetic
 ):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYSTATIS_")}
-    env.update(DATABASE_URL=store_url, HOME=str(tmp_path / "home"))
-    r = subprocess.run(
-        [sys.executable, "-m", "dashboard", "data", "update", "--offline", "tests/data/genesis_api/"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    env = cli_env(drop_prefixes=("PYSTATIS_",), DATABASE_URL=store_url, HOME=str(tmp_path / "home"))
+    r = run_cli("data", "update", "--offline", "tests/data/genesis_api/", env=env)
     assert r.returncode == 0, r.stderr
     imports.invalidate()
     before = load_population(2024)
@@ -264,16 +255,10 @@ def test_daten_aktualisieren_failure_is_shown_and_changes_nothing(fresh_store, m
 
 
 def _cli(args: list[str], store_url: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSTATIS_", "DASHBOARD_TESTS_"))}
-    env.update(DATABASE_URL=store_url, HOME=str(tmp_path / "home"))
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    env = cli_env(
+        drop_prefixes=("PYSTATIS_", "DASHBOARD_TESTS_"), DATABASE_URL=store_url, HOME=str(tmp_path / "home")
     )
+    return run_cli(*args, env=env)
 
 
 def test_a_synthetic_recording_is_flagged_loudly_and_cannot_be_published(fresh_store, store_url, tmp_path):

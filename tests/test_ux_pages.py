@@ -7,6 +7,7 @@ import dash
 import pytest
 from dash import dcc
 
+from dashboard.app._components import walk
 from dashboard.text import DROPDOWN_LABELS
 
 
@@ -18,22 +19,11 @@ def ctx():
         yield
 
 
-def _walk(c):
-    if isinstance(c, (list, tuple)):
-        for x in c:
-            yield from _walk(x)
-        return
-    if not hasattr(c, "to_plotly_json"):
-        return
-    yield c
-    yield from _walk(getattr(c, "children", None))
-
-
 def test_every_dropdown_speaks_german(ctx):
     """No "Search" / "No options found" inside any dropdown of any page."""
     seen = 0
     for page in dash.page_registry.values():
-        for c in _walk(page["layout"]()):
+        for c in walk(page["layout"]()):
             if isinstance(c, dcc.Dropdown):
                 assert c.labels == DROPDOWN_LABELS, (page["path"], c.id)
                 assert getattr(c, "placeholder", None), (page["path"], c.id)

@@ -7,7 +7,7 @@ table (built from the figure itself) behind it; callbacks that update a chart re
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -261,6 +261,19 @@ def key_figure(label: str, value: str, sub: str | None = None, value_id: str | N
         + ([html.Div(sub, className="kf-sub", **skw)] if sub is not None else []),
         className="key-figure",
     )
+
+
+def walk(component) -> Iterator:
+    """Every Dash component of a layout tree, depth first in document order (through
+    ``children`` and lists; strings, numbers and ``None`` are not components)."""
+    if isinstance(component, (list, tuple)):
+        for c in component:
+            yield from walk(c)
+        return
+    if not hasattr(component, "to_plotly_json"):
+        return
+    yield component
+    yield from walk(getattr(component, "children", None))
 
 
 def query_store(page: str, data: Mapping[str, str]) -> dcc.Store:

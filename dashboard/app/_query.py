@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 
 from dash import html
 
+from dashboard.app._components import walk
 from dashboard.constants import KREIS_AGS, MUNICIPALITIES
 from dashboard.text import QUERY as M
 from dashboard.text import fmt_num
@@ -293,15 +294,11 @@ def _expected_kinds(app) -> dict[tuple[str, str], str]:
 
     kinds: dict[tuple[str, str], str] = {}
 
-    def visit(c):
-        if isinstance(c, (list, tuple)):
-            for x in c:
-                visit(x)
-            return
-        if not hasattr(c, "to_plotly_json"):
-            return
-        cid = getattr(c, "id", None)
-        if isinstance(cid, str):
+    def visit(tree):
+        for c in walk(tree):
+            cid = getattr(c, "id", None)
+            if not isinstance(cid, str):
+                continue
             if isinstance(c, (dcc.Dropdown, dcc.RadioItems, dcc.Checklist)):
                 many = isinstance(c, dcc.Checklist) or bool(getattr(c, "multi", False))
                 kinds[(cid, "value")] = ("options" if many else "option", _option_values(c.options))
@@ -319,8 +316,6 @@ def _expected_kinds(app) -> dict[tuple[str, str], str]:
                 kinds[(cid, "open")] = "bool"
             if isinstance(c, html.Button):
                 kinds[(cid, "n_clicks")] = "count"
-        for child in (getattr(c, "children", None),):
-            visit(child)
 
     for page in dash.page_registry.values():
         layout = page.get("layout")
