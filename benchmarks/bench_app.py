@@ -119,10 +119,10 @@ def server_times(calls: int) -> dict[str, list[float]]:
             [
                 ("sz-ags", "value", KREIS_AGS),
                 ("sz-kennzahl", "value", "population"),
+                ("sz-vergleich", "value", []),
                 ("sz-tfr", "value", tfr),
                 ("sz-e0", "value", 0.0),
                 ("sz-wanderung", "value", w),
-                ("sz-vergleich", "value", []),
                 ("sz-lokal", "data", None),
             ],
             "sz-wanderung.value",
@@ -131,7 +131,7 @@ def server_times(calls: int) -> dict[str, list[float]]:
 
     def slider_compare(k):
         p = slider(k + 500)
-        p["inputs"][-2]["value"] = ["zuwanderung_hoch", "geburten_niedrig"]
+        p["inputs"][2]["value"] = ["zuwanderung_hoch", "geburten_niedrig"]
         return p
 
     gm_out = [

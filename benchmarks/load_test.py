@@ -40,9 +40,6 @@ import json
 import os
 import random
 import re
-import shlex
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -53,81 +50,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
 MAX_DURATION = 900.0
 sys.path.insert(0, str(REPO))  # this checkout's dashboard package
+from _server import HOST, free_port, procfile_command, start_server, stop_server  # noqa: E402
+
 from dashboard.settings import HEADLESS_CHROMIUM_ARGS  # noqa: E402
 
 CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
 
 # --------------------------------------------------------------------------- server
-
-
-def procfile_command(repo: Path = REPO) -> list[str]:
-    for line in (repo / "Procfile").read_text(encoding="utf-8").splitlines():
-        if line.startswith("web:"):
-            return shlex.split(line.partition(":")[2])
-    raise SystemExit("Procfile hat keinen 'web:'-Eintrag")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def start_server(
-    port: int, log_path: Path, repo: Path = REPO, env_extra: dict[str, str] | None = None
-) -> subprocess.Popen:
-    """The checkout's Procfile command (gunicorn, run in ``repo`` so it serves that checkout's code)."""
-    env = dict(os.environ, GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_MAX_REQUESTS="0", GUNICORN_ACCESSLOG="")
-    env.pop("PORT", None)
-    env.pop("DASHBOARD_DEBUG", None)
-    env.update(env_extra or {})
-    log = open(log_path, "wb")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(
-        procfile_command(repo),
-        cwd=repo,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn endete beim Start (Status {proc.returncode}), siehe {log_path}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", "/")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return proc
-        except OSError:
-            time.sleep(0.5)
-    stop_server(proc)
-    raise SystemExit("gunicorn antwortete nicht innerhalb von 300 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    workers = _children(proc.pid) if proc.poll() is None else []
-    _stop_master(proc)
-    for pid in workers:  # only the workers this master forked
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-
-def _stop_master(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # our own gunicorn master; it stops its workers
-        try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _children(pid: int) -> list[int]:

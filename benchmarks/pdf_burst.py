@@ -31,34 +31,18 @@ import argparse
 import http.client
 import json
 import os
-import shlex
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from _server import HOST, free_port, start_server, stop_server
+
 AGS = [f"05358{n:03d}" for n in (4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60)]
 SCENARIOS = ["basis", "zuwanderung_niedrig", "zuwanderung_hoch", "geburten_niedrig", "geburten_hoch"]
 PAGES = ["/", "/gemeinde", "/szenarien", "/kurzbericht", "/methodik"]
 CSVS = ["/download/verlauf.csv", "/download/bevoelkerung.csv", "/download/kennzahlen.csv"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def procfile_command(repo: Path) -> list[str]:
-    for line in (repo / "Procfile").read_text(encoding="utf-8").splitlines():
-        if line.startswith("web:"):
-            return shlex.split(line.partition(":")[2])
-    raise SystemExit("Procfile hat keinen 'web:'-Eintrag")
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None, timeout: float = 30.0):
@@ -71,46 +55,6 @@ def request(port: int, method: str, path: str, body: bytes | None = None, timeou
         return resp.status, dict(resp.getheaders()), data
     finally:
         conn.close()
-
-
-def start_server(repo: Path, port: int, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_MAX_REQUESTS="0", GUNICORN_ACCESSLOG="")
-    for k in ("PORT", "DASHBOARD_DEBUG"):
-        env.pop(k, None)
-    proc = subprocess.Popen(
-        procfile_command(repo),
-        cwd=repo,
-        env=env,
-        stdout=open(log, "wb"),  # noqa: SIM115 (closed with the process)
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn endete beim Start, siehe {log}")
-        try:
-            if request(port, "GET", "/", timeout=5)[0] == 200:
-                return proc
-        except OSError:
-            time.sleep(0.5)
-    stop_server(proc)
-    raise SystemExit("gunicorn antwortete nicht innerhalb von 240 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop our own gunicorn (its process group: master, workers and any Chromium they started)."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # leftovers of the group (render processes)
-    except ProcessLookupError:
-        pass
 
 
 def descendants(pid: int) -> list[int]:
@@ -213,6 +157,27 @@ def fetch_pdf(port: int, query: str, timeout: float, result: dict) -> None:
         return
 
 
+def pdf_burst(port: int, server_pid: int, pdfs: int, timeout: float) -> tuple[list[dict], float, int]:
+    """``pdfs`` brief PDFs requested at the same moment, each for another municipality/scenario:
+    (one result per PDF, seconds until the last arrived, most Chromium processes at once)."""
+    queries = [
+        f"ags={AGS[i % len(AGS)]}&szenario={SCENARIOS[(i // len(AGS)) % len(SCENARIOS)]}" for i in range(pdfs)
+    ]
+    results = [{"query": q} for q in queries]
+    threads = [
+        threading.Thread(target=fetch_pdf, args=(port, q, timeout, r), daemon=True)
+        for q, r in zip(queries, results)
+    ]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    peak = 0
+    while any(t.is_alive() for t in threads):
+        peak = max(peak, chromium_count(server_pid))
+        time.sleep(0.25)
+    return results, time.perf_counter() - t0, peak
+
+
 def pct(values: list[float], q: int) -> float:
     if len(values) < 2:
         return values[0] * 1000 if values else float("nan")
@@ -222,7 +187,7 @@ def pct(values: list[float], q: int) -> float:
 def run(repo: Path, pdfs: int, timeout: float, after: float) -> dict:
     port = free_port()
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"pdf_burst_{port}.log"
-    proc = start_server(repo, port, log)
+    proc = start_server(port, log, repo=repo)
     try:
         for p in PAGES:  # every page once (router, first-visit caches)
             request(port, "GET", p, timeout=120)
@@ -235,23 +200,7 @@ def run(repo: Path, pdfs: int, timeout: float, after: float) -> dict:
         visitor.start()
         time.sleep(3)
         before = len(visitor.times)
-        queries = [
-            f"ags={AGS[i % len(AGS)]}&szenario={SCENARIOS[(i // len(AGS)) % len(SCENARIOS)]}"
-            for i in range(pdfs)
-        ]
-        results = [{"query": q} for q in queries]
-        threads = [
-            threading.Thread(target=fetch_pdf, args=(port, q, timeout, r), daemon=True)
-            for q, r in zip(queries, results)
-        ]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        peak = 0
-        while any(t.is_alive() for t in threads):
-            peak = max(peak, chromium_count(proc.pid))
-            time.sleep(0.25)
-        burst = time.perf_counter() - t0
+        results, burst, peak = pdf_burst(port, proc.pid, pdfs, timeout)
         time.sleep(after)
         visitor.stop.set()
         visitor.join(timeout=60)

@@ -256,23 +256,7 @@ def measure(label: str, repo: Path, a: argparse.Namespace) -> dict:
 
         # 5. PDF burst while the planners go on
         fig["load_avg"]["burst"] = load_avg()
-        queries = [
-            f"ags={pb.AGS[i % len(pb.AGS)]}&szenario={pb.SCENARIOS[(i // len(pb.AGS)) % len(pb.SCENARIOS)]}"
-            for i in range(a.pdfs)
-        ]
-        results = [{"query": q} for q in queries]
-        threads = [
-            threading.Thread(target=pb.fetch_pdf, args=(port, q, a.pdf_timeout, r), daemon=True)
-            for q, r in zip(queries, results)
-        ]
-        t_burst = time.perf_counter()
-        for t in threads:
-            t.start()
-        peak = 0
-        while any(t.is_alive() for t in threads):
-            peak = max(peak, pb.chromium_count(proc.pid))
-            time.sleep(0.25)
-        last = time.perf_counter() - t_burst
+        results, last, peak = pb.pdf_burst(port, proc.pid, a.pdfs, a.pdf_timeout)
         time.sleep(5)
         for u in users:
             u.stop_at = 0.0

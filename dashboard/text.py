@@ -676,6 +676,126 @@ BACKTEST_LEVELS = {
     "Gemeinde-Altersgruppen": "Gemeinden, 11 Altersklassen (Anteile)",
 }
 
+#: The tables on /methodik: key -> caption and column -> German header (``{base}``: the first
+#: projected year); the page says how each column is formatted.
+METHODIK_TABLES: dict[str, dict] = {
+    "sources": {
+        "caption": "Quellen und Lizenzen",
+        "columns": {
+            "what": "Daten",
+            "publisher": "Herausgeber",
+            "table": "Tabelle",
+            "stand": "Stand",
+            "basis": "Zensusbasis",
+            "licence": "Lizenz",
+        },
+    },
+    "breaks": {
+        "caption": "Einwohner vor und nach dem Zensus 2022 (amtlich; die Differenz enthält "
+        "auch die Entwicklung von 4½ Monaten)",
+        "columns": {
+            "region": "Gebiet",
+            "z11": "31.12.2021 (Basis Zensus 2011)",
+            "z22": "Zensus 2022 (15.05.2022)",
+            "diff": "Differenz",
+            "rel": "Differenz in %",
+        },
+    },
+    "assumptions": {
+        "caption": "Annahmen (Basis)",
+        "columns": {
+            "component_de": "Bereich",
+            "parameter_de": "Annahme",
+            "value": "Wert",
+            "unit_de": "Einheit",
+            "source": "Quelle",
+            "period": "Zeitraum",
+            "method": "Methode",
+            "fit": "Anpassung",
+        },
+    },
+    "backtest": {
+        "caption": "Rückrechnung (Backtest): alle Fälle und Verfahren",
+        "columns": {
+            "case": "Fall",
+            "level": "Ebene",
+            "method": "Verfahren",
+            "n": "Vergleiche",
+            "mape": "MAPE",
+            "mae_pp": "mittl. Abweichung Anteile (Prozentpunkte)",
+            "median_ape": "Median-APE",
+            "mean_signed_pct_error": "mittlere Abweichung",
+            "worst_municipality": "größter Fehler bei",
+            "worst_ape": "größter Fehler",
+        },
+    },
+    "criteria": {
+        "caption": "Einwohnerzahlen der Gemeinden: Modell und bestes einfaches Verfahren",
+        "columns": {
+            "case": "Fall",
+            "model": "Modell (MAPE)",
+            "best_naive": "bestes einfaches Verfahren (MAPE)",
+            "best_naive_method": "Verfahren",
+            "gap": "Modell minus Verfahren (Prozentpunkte)",
+        },
+    },
+    "agedynamics": {
+        "caption": "Altersstruktur der Gemeinden, Zensus 2011 → Zensus 2022 (Anteile der 11 Altersklassen)",
+        "columns": {
+            "method": "Verfahren",
+            "n": "Vergleiche",
+            "mae_pp": "mittlere Abweichung (Prozentpunkte)",
+            "kept_under19": "erhaltener Abstand unter 19",
+            "kept_67plus": "erhaltener Abstand ab 67",
+            "out_of_sample": "ohne die vorhergesagte Klasse geschätzt",
+        },
+    },
+    "official": {
+        "caption": "Kreis Düren: Basis, bisherige Annahme und amtlicher Pfad",
+        "columns": {
+            "label": "Variante",
+            "net_migration": "Wanderungssaldo je Jahr",
+            "population_2030": "Einwohner 2030",
+            "population_2045": "Einwohner 2045",
+            "change_2045": "Veränderung {base}–2045",
+            "source": "Grundlage",
+        },
+    },
+    "coverage": {
+        "caption": "Trefferquote der Intervalle in der Rückrechnung",
+        "columns": {
+            "level": "Ebene",
+            "nominal": "Sollwert",
+            "n": "Vergleiche",
+            "inside": "im Intervall",
+            "coverage": "Trefferquote",
+        },
+    },
+    "coverage_horizon": {
+        "caption": "Trefferquote und Breite der Intervalle nach Zeitabstand",
+        "columns": {
+            "level": "Ebene",
+            "horizon": "Zeitabstand",
+            "interval": "Sollwert",
+            "n": "Vergleiche",
+            "covered": "Trefferquote",
+            "mean_width": "mittlere Breite (Anteil der Vorausberechnung)",
+        },
+    },
+    "drivers": {
+        "caption": "Zeitreihenmodelle der Einflussgrößen (Auswahl nach BIC)",
+        "columns": {
+            "driver": "Größe",
+            "model": "Modell",
+            "nobs": "Beobachtungen",
+            "aic": "AIC",
+            "bic": "BIC",
+            "converged": "konvergiert",
+            "selected": "gewählt",
+        },
+    },
+}
+
 METHODIK = {
     "uncertainty": (
         "Die Bänder in den Grafiken entstehen aus vielen Simulationen: Geburtenrate, Lebenserwartung und "

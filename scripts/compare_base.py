@@ -45,16 +45,15 @@ for y in (2022, 2024):
 kreis_single_ages(2024)[["sex", "age", "population"]].to_csv(f"{out}/kreis2024.csv", index=False)
 """
 
-#: age groups of the change table (inclusive bounds; 100 = open group)
-CHANGE_GROUPS = {
-    "0-5": (0, 5),
-    "6-17": (6, 17),
-    "18-24": (18, 24),
-    "25-44": (25, 44),
-    "45-64": (45, 64),
-    "65-79": (65, 79),
-    "80+": (80, 100),
-}
+
+def _bounds(label: str) -> tuple[int, int]:
+    """``"6-17"`` -> (6, 17), ``"80+"`` -> (80, 100) (inclusive; 100 = the open group)."""
+    lo, _, hi = label.rstrip("+").partition("-")
+    return int(lo), int(hi) if hi else 100
+
+
+#: age groups of the change table, label -> inclusive bounds
+CHANGE_GROUPS = {g: _bounds(g) for g in ("0-5", "6-17", "18-24", "25-44", "45-64", "65-79", "80+")}
 
 
 def markdown(df: pd.DataFrame, digits: int = 2, index: bool = True) -> str:

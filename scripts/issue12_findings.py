@@ -21,14 +21,10 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import io
 import json
 import os
 import re
-import shlex
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,24 +39,12 @@ import requests
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
-HOST = "127.0.0.1"
+from benchmarks._server import HOST, free_port, spawn, stop_server, wait_until_up  # noqa: E402
+
 PASSWORD = "Prüfpasswort-12-lang"
 
 
 # --------------------------------------------------------------------------- server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def procfile_command(repo: Path) -> list[str]:
-    for line in (repo / "Procfile").read_text(encoding="utf-8").splitlines():
-        if line.startswith("web:"):
-            return shlex.split(line.partition(":")[2])
-    raise SystemExit("Procfile without web:")
 
 
 class Server:
@@ -80,35 +64,9 @@ class Server:
         )
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.t0 = time.monotonic()
-        self.proc = subprocess.Popen(
-            procfile_command(repo),
-            cwd=repo,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.started = self._wait(wait_http)
+        self.proc = spawn(repo, self.env, self.log)
+        self.started = wait_until_up(self.proc, self.port, 240, need_http=wait_http, poll=0.3)
         self.start_seconds = time.monotonic() - self.t0
-
-    def _wait(self, wait_http: bool, timeout: float = 240) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return False
-            try:
-                if not wait_http:
-                    with socket.create_connection((HOST, self.port), timeout=1):
-                        return True
-                conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                conn.request("GET", "/")
-                ok = conn.getresponse().status == 200
-                conn.close()
-                if ok:
-                    return True
-            except OSError:
-                time.sleep(0.3)
-        return False
 
     def log_text(self) -> str:
         return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
@@ -126,24 +84,13 @@ class Server:
         return total / 1024
 
     def stop(self) -> None:
-        children = []
-        for task in Path(f"/proc/{self.proc.pid}/task").glob("*/children"):
-            try:
-                children += [int(x) for x in task.read_text().split()]
-            except OSError:
-                pass
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        stop_server(self.proc)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 def env_for(repo: Path, user_data: Path) -> dict[str, str]:
@@ -348,8 +295,7 @@ def f1_inconsistent(repo: Path) -> dict:
         res["cli_says_usable"] = "verwendbar: ja" in out
         res["cli_tail"] = out.strip().splitlines()[-3:]
         ud = tmp / "ud_web"
-        srv = Server(repo, ud)
-        try:
+        with Server(repo, ud) as srv:
             c = Client(srv.base)
             accounts = has_accounts(c)
             res["accounts"] = accounts
@@ -366,18 +312,13 @@ def f1_inconsistent(repo: Path) -> dict:
                 rc, out = publish_newest_draft(repo, ud)
                 res["cli_publish_exit"], res["cli_publish"] = rc, out.strip()[-300:]
             res["after_upload"] = health(Client(srv.base))
-        finally:
-            srv.stop()
-        srv = Server(repo, ud)
-        try:
+        with Server(repo, ud) as srv:
             res["restart_started"] = srv.started
             res["restart_log_error"] = [
                 line for line in srv.log_text().splitlines() if "Error" in line or "Überschreitung" in line
             ][-3:]
             if srv.started:
                 res["after_restart"] = health(Client(srv.base))
-        finally:
-            srv.stop()
     return res
 
 
@@ -389,8 +330,7 @@ def f2_accounts(repo: Path) -> dict:
     blob = Path(SHIPPED_WORKBOOK).read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
         ud = Path(tmp) / "ud"
-        srv = Server(repo, ud)
-        try:
+        with Server(repo, ud) as srv:
             a, b = Client(srv.base), Client(srv.base)
             r, _ = a.callback(
                 "wk-upload-result",
@@ -417,8 +357,6 @@ def f2_accounts(repo: Path) -> dict:
                     for n in ("x", "y")
                 ]
                 res["concurrent_anonymous"] = [text_of(f.result()[0])[:120] for f in futs]
-        finally:
-            srv.stop()
         if (repo / "dashboard" / "store").is_dir():
             # two maintainers publish two drafts at the same moment, both having seen Stand 0
             make_users(repo, ud)
@@ -556,8 +494,7 @@ def f5_formulas(repo: Path) -> dict:
             res["export_xlsx_formulas"] = _formulas((tmp / "out" / "massnahmen.xlsx").read_bytes())
             csv_text = (tmp / "out" / "massnahmen.csv").read_text(encoding="utf-8")
             res["export_csv_cells_starting_with_="] = len(re.findall(r'(^|,)"?=', csv_text, flags=re.M))
-        srv = Server(repo, ud)
-        try:
+        with Server(repo, ud) as srv:
             c = Client(srv.base)
             r, _ = c.callback("wk-download", {"wk-download-btn.n_clicks": 1})
             try:
@@ -572,8 +509,6 @@ def f5_formulas(repo: Path) -> dict:
                 body.count(t) for t in ("\\\\<", "\\\\>", "\\\\\\u003c", "\\\\\\u003e")
             )
             res["description_shown_as_text"] = "Kinder \\u003c6 Jahre und Senioren \\u003e80 Jahre" in body
-        finally:
-            srv.stop()
     return res
 
 
@@ -583,8 +518,7 @@ BAD_VALUES = [["05358008", "05358004"], None, "2030", {"a": 1}, float("nan"), 1e
 def f6_types(repo: Path) -> dict:
     res = {}
     with tempfile.TemporaryDirectory() as tmp:
-        srv = Server(repo, Path(tmp) / "ud")
-        try:
+        with Server(repo, Path(tmp) / "ud") as srv:
             c = Client(srv.base)
             res["GET /gemeinde?ags=…&ags=…"] = c.get("/gemeinde?ags=05358008&ags=05358004").status_code
             res["GET /szenarien?tfr=nan&tfr=1"] = c.get("/szenarien?tfr=nan&tfr=1").status_code
@@ -635,8 +569,6 @@ def f6_types(repo: Path) -> dict:
                             bad500.append(f"{out_id} {inp['id']}.{inp['property']}={v!r}")
             res["callback_status_counts"] = counts
             res["callback_500_examples"] = bad500[:8]
-        finally:
-            srv.stop()
     return res
 
 
@@ -646,8 +578,7 @@ def f7_madeup(repo: Path) -> dict:
     res = {}
     with tempfile.TemporaryDirectory() as tmp:
         ud = Path(tmp) / "ud"
-        srv = Server(repo, ud)
-        try:
+        with Server(repo, ud) as srv:
             c = Client(srv.base)
             res["before"] = kreis_figures(c)
             r, _ = upload_table(c, madeup_table(), "12411-02-03-5.csv")
@@ -660,8 +591,6 @@ def f7_madeup(repo: Path) -> dict:
                 rc, out = publish_newest_draft(repo, ud)
                 res["cli_publish_exit"], res["cli_publish"] = rc, out.strip()[-200:]
             res["after"] = kreis_figures(Client(srv.base))
-        finally:
-            srv.stop()
     return res
 
 
@@ -669,11 +598,8 @@ def f8_first_requests(repo: Path, starts: int = 3) -> dict:
     """Finding 8: 8 parallel callbacks as the very first requests of a fresh single worker."""
     res = {"starts": []}
     with tempfile.TemporaryDirectory() as tmp:  # the callback signatures, from a separate start
-        srv = Server(repo, Path(tmp) / "ud")
-        try:
+        with Server(repo, Path(tmp) / "ud") as srv:
             deps = Client(srv.base).deps()
-        finally:
-            srv.stop()
     calls = [
         ("gm-pyramid", {"gm-ags.value": "05358008", "gm-jahr.value": 2030}),
         ("ue-map", {"ue-kennzahl.value": "population", "ue-jahr.value": 2030}),
@@ -682,8 +608,8 @@ def f8_first_requests(repo: Path, starts: int = 3) -> dict:
     ] * 2
     for _ in range(starts):
         with tempfile.TemporaryDirectory() as tmp:
-            srv = Server(repo, Path(tmp) / "ud", workers=1, wait_http=False)  # port open, no request yet
-            try:
+            # started: port open, no request yet
+            with Server(repo, Path(tmp) / "ud", workers=1, wait_http=False) as srv:
 
                 def first(call, base=srv.base):
                     c = Client(base)
@@ -695,8 +621,6 @@ def f8_first_requests(repo: Path, starts: int = 3) -> dict:
                 res["starts"].append(codes)
                 res.setdefault("log_key_errors", 0)
                 res["log_key_errors"] += srv.log_text().count("Callback function not found")
-            finally:
-                srv.stop()
     res["starts_with_500"] = sum(1 for codes in res["starts"] if 500 in codes)
     return res
 
@@ -704,8 +628,7 @@ def f8_first_requests(repo: Path, starts: int = 3) -> dict:
 def f9_nan(repo: Path) -> dict:
     res = {}
     with tempfile.TemporaryDirectory() as tmp:
-        srv = Server(repo, Path(tmp) / "ud")
-        try:
+        with Server(repo, Path(tmp) / "ud") as srv:
             c = Client(srv.base)
             basis = c.get("/download/kennzahlen.csv")
             r = c.get("/download/kennzahlen.csv?szenario=eigenes&tfr=nan&e0=inf")
@@ -715,8 +638,6 @@ def f9_nan(repo: Path) -> dict:
             res["body"] = r.text[:160] if r.status_code != 200 else ""
             r = c.get("/download/kurzbericht.pdf?ags=05358&szenario=eigenes&tfr=nan&e0=inf")
             res["pdf_status"] = r.status_code
-        finally:
-            srv.stop()
     return res
 
 
@@ -740,8 +661,7 @@ def f10_version(repo: Path) -> dict:
                 if store and rc == 0:
                     publish_newest_draft(repo, ud)
                 n_done += 1
-            srv = Server(repo, ud)
-            try:
+            with Server(repo, ud) as srv:
                 c = Client(srv.base)
                 times = []
                 for i in range(40):
@@ -750,8 +670,6 @@ def f10_version(repo: Path) -> dict:
                     )
                     times.append(secs * 1000)
                 res[f"p50_ms_{n_target}_imports"] = round(statistics.median(times[5:]), 1)
-            finally:
-                srv.stop()
     return res
 
 
@@ -773,8 +691,7 @@ def f11_inputs(repo: Path) -> dict:
         rc, out, _ = cli(repo, tmp / "ud", "data", "import", str(tmp / "kaputt.xlsx"))
         res["xlsx_message_has_server_path"] = "/tmp" in out or str(tmp) in out
         res["xlsx_message"] = out.strip()[-200:]
-        srv = Server(repo, tmp / "ud")
-        try:
+        with Server(repo, tmp / "ud") as srv:
             c = Client(srv.base)
             if has_accounts(c):
                 make_users(repo, tmp / "ud")
@@ -789,8 +706,6 @@ def f11_inputs(repo: Path) -> dict:
             )
             res["workbook_9_5_mb_status"] = r.status_code
             res["workbook_9_5_mb_message"] = text_of(r)[:200]
-        finally:
-            srv.stop()
     return res
 
 

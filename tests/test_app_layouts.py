@@ -98,8 +98,8 @@ def test_gemeinde_layout_and_callbacks():
 
 def test_scenario_callback_moves_headline_with_migration():
     d = _model.basis_defaults()
-    low = szenarien.on_change(KREIS_AGS, "population", d["tfr"], 0, 0, [], None)
-    high = szenarien.on_change(KREIS_AGS, "population", d["tfr"], 0, 4000, ["zuwanderung_hoch"], None)
+    low = szenarien.on_change(KREIS_AGS, "population", [], d["tfr"], 0, 0, None, None)
+    high = szenarien.on_change(KREIS_AGS, "population", ["zuwanderung_hoch"], d["tfr"], 0, 4000, None, None)
     to_int = lambda s: int(s.replace(".", ""))  # noqa: E731
     assert to_int(high[2]) > to_int(low[2])
     assert high[4]["wanderung"] == "4000" and high[4]["vergleich"] == "zuwanderung_hoch"
@@ -224,7 +224,9 @@ def test_brief_change_column_uses_points_for_shares():
 def test_untouched_sliders_mean_exact_basis():
     d = _model.basis_defaults()
     assert szenarien.own_spec(d["tfr"], d["e0_gain"], d["net_migration"]) == _model.ScenarioSpec("eigenes")
-    out = szenarien.on_change(KREIS_AGS, "population", d["tfr"], d["e0_gain"], d["net_migration"], [], None)
+    out = szenarien.on_change(
+        KREIS_AGS, "population", [], d["tfr"], d["e0_gain"], d["net_migration"], None, None
+    )
     assert out[3] == "±0 gegenüber Basis"
 
 

@@ -60,10 +60,10 @@ def change_inputs(ags, tfr, e0, wanderung, lokal=None) -> list[tuple]:
     return [
         ("sz-ags", ags),
         ("sz-kennzahl", "population"),
+        ("sz-vergleich", []),
         ("sz-tfr", tfr),
         ("sz-e0", e0),
         ("sz-wanderung", wanderung),
-        ("sz-vergleich", []),
         ("sz-lokal", lokal),
     ]
 

@@ -184,7 +184,9 @@ def test_szenarien_offers_age_groups_as_kennzahl(ctx):
     from dashboard.app.pages import szenarien
 
     d = _model.basis_defaults()
-    fig, table, *_ = szenarien.on_change(HEIMBACH, "alter_3-5", d["tfr"], 0, d["net_migration"], [LOW], {})
+    fig, table, *_ = szenarien.on_change(
+        HEIMBACH, "alter_3-5", [LOW], d["tfr"], 0, d["net_migration"], {}, None
+    )
     rows = {r.children[0].children: [c.children for c in r.children[1:]] for r in table.children[2].children}
     low = rows[_model.preset_label(LOW)]
     assert low[1] == str(round(model_count(_model.ScenarioSpec(LOW), HEIMBACH, 2030, "3-5")))  # 31.12.2030

@@ -69,7 +69,7 @@ def callback_links(path: str, query: dict, spec: ScenarioSpec) -> list[str]:
     if path == "/szenarien":
         d = _model.basis_defaults()
         values = [spec.values().get(p.key, d[p.key]) for p in szenarien.CONTROLLED]
-        out = szenarien.on_change(ags, "population", *values, [], szenarien.listed_values(spec))
+        out = szenarien.on_change(ags, "population", [], *values, szenarien.listed_values(spec), None)
         return [out[-1]]
     if path == "/kurzbericht":
         article, _, _, pdf = kurzbericht.on_change(ags, spec.key, spec.query())

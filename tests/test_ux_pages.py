@@ -57,7 +57,7 @@ def test_scenario_chart_of_a_flat_municipality_uses_the_rule(ctx):
     from dashboard.app.pages import szenarien
 
     d = _model.basis_defaults()
-    fig, *_ = szenarien.on_change("05358012", "population", d["tfr"], 0, d["net_migration"], [])
+    fig, *_ = szenarien.on_change("05358012", "population", [], d["tfr"], 0, d["net_migration"], None, None)
     lo, hi = fig.layout.yaxis.range
     ys = [v for t in fig.data for v in t.y]
     assert hi - lo >= 0.1 * max(ys) - 1e-6

@@ -17,7 +17,7 @@ from dashboard.figures.labels import region_options
 from dashboard.figures.tables import wide_table
 from dashboard.text import T, fmt_date, fmt_signed_int, fmt_value
 
-#: Every chart's Plotly config: German toolbar and tooltips (``assets/plotly-locale-de.js``), no
+#: Every chart's Plotly config: German toolbar and tooltips (``assets/vendor/plotly-locale-de.js``, vendored), no
 #: "Share chart" (it offers to upload the chart to Plotly's cloud: a data-protection problem for a
 #: municipal site, and seven English tab stops), a trimmed toolbar (image download, zoom, pan, reset).
 GRAPH_CONFIG = {

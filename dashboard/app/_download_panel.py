@@ -48,6 +48,12 @@ def _id(kind: str, page: str) -> dict:
     return {"type": f"dl-{kind}", "page": page}
 
 
+def _deps(dep, *prop_ids: str) -> list:
+    """Callback dependencies (``dep``: Output, Input or State) on the panel of the page that
+    fires, one per ``"kind.property"`` (Dash's own id.property notation)."""
+    return [dep(_id(kind, MATCH), prop) for kind, _, prop in (p.partition(".") for p in prop_ids)]
+
+
 def _dom_id(kind: str, page: str) -> str:
     """The id a pattern id gets in the browser (Dash: JSON with sorted keys), for ``<label for>``."""
     import json
@@ -165,15 +171,8 @@ def download_panel(
 
 
 @callback(
-    Output(_id("link", MATCH), "href"),
-    Output(_id("link", MATCH), "children"),
-    Output(_id("umfang", MATCH), "options"),
-    Output(_id("format", MATCH), "options"),
-    Input(_id("tabelle", MATCH), "value"),
-    Input(_id("umfang", MATCH), "value"),
-    Input(_id("format", MATCH), "value"),
-    Input(_id("exakt", MATCH), "value"),
-    Input(_id("sel", MATCH), "data"),
+    *_deps(Output, "link.href", "link.children", "umfang.options", "format.options"),
+    *_deps(Input, "tabelle.value", "umfang.value", "format.value", "exakt.value", "sel.data"),
     prevent_initial_call=True,
 )
 def on_choice(table, scope, ext, exact, sel):
@@ -190,9 +189,9 @@ dash.clientside_callback(
         return JSON.stringify(merged) === JSON.stringify(current) ? window.dash_clientside.no_update : merged;
     }
     """,
-    Output(_id("sel", MATCH), "data"),
+    *_deps(Output, "sel.data"),
     Input({"type": "sel", "page": MATCH}, "data"),
-    State(_id("sel", MATCH), "data"),
+    *_deps(State, "sel.data"),
     prevent_initial_call=True,
 )
 
@@ -221,12 +220,8 @@ dash.clientside_callback(
         return [nu, nu, nu];
     }
     """,
-    Output(_id("status", MATCH), "children"),
-    Output(_id("warten", MATCH), "disabled"),
-    Output(_id("warten", MATCH), "n_intervals"),
-    Input(_id("link", MATCH), "n_clicks"),
-    Input(_id("warten", MATCH), "n_intervals"),
-    State(_id("link", MATCH), "href"),
-    State(_id("texte", MATCH), "data"),
+    *_deps(Output, "status.children", "warten.disabled", "warten.n_intervals"),
+    *_deps(Input, "link.n_clicks", "warten.n_intervals"),
+    *_deps(State, "link.href", "texte.data"),
     prevent_initial_call=True,
 )

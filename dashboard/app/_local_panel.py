@@ -61,6 +61,7 @@ def _ids(p: str) -> dict[str, str]:
         "lokal-jahr",
         "lokal-wirkung",
         "lokal-titel",
+        "gespeicherte",
     ]
     return {n: f"{p}-{n}" for n in names}
 
@@ -360,9 +361,26 @@ def _lists(local: L.LocalScenario) -> dict:
     return {k: getattr(local, k) for k in ("new_housing", "own_migration", "one_off")}
 
 
-def register(p: str, ags_id: str) -> None:
-    """The add/remove callback of the panel with prefix ``p`` (``ags_id``: the page's region control)."""
+def register(p: str, ags_id: str, *, default_ags: str = KREIS_AGS) -> None:
+    """The callbacks of the panel with prefix ``p``: add/remove entries, and follow the page's
+    region control ``ags_id`` (an unknown value means ``default_ags``)."""
     i = _ids(p)
+
+    @callback(
+        Output(i["lokal-titel"], "children"),
+        Output(i["lokal-formulare"], "children"),
+        Output(i["gespeicherte"], "children"),
+        Input(ags_id, "value"),
+        prevent_initial_call=True,
+    )
+    def on_region(ags):
+        """Municipality switch: the panel's title and forms, the saved scenarios of that municipality."""
+        ags = _model.parse_ags(ags, default=default_ags)
+        return (
+            M["title"].format(name=region_name(ags)),
+            forms(p, ags),
+            saved_list(ags, list_id=i["gespeicherte"] + "-x").children,
+        )
 
     @callback(
         Output(i["lokal"], "data"),

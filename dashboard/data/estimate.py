@@ -62,7 +62,9 @@ and the report says so (``summary["kreis_single_age_margin_note"]``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -1024,11 +1026,39 @@ def data_version() -> tuple:
     on it, so a published official municipal age table takes effect without a restart.
     """
     from dashboard.data.imports import data_version as served_version
+    from dashboard.data.imports import pinned
 
-    token = served_version()
-    if token not in _TABLES_BY_TOKEN:
-        _TABLES_BY_TOKEN[token] = [t.copy() for t in _imported_tables()]
+    with pinned():  # the token and its tables from the same served release
+        token = served_version()
+        if token not in _TABLES_BY_TOKEN:
+            _TABLES_BY_TOKEN[token] = [t.copy() for t in _imported_tables()]
     return token
+
+
+@contextlib.contextmanager
+def one_data_version(state: object = None) -> Iterator[tuple]:
+    """Compute inside the block with one data version (yielded): this thread sees the served
+    release of the block's start, whatever is published meanwhile (and nested blocks keep it).
+
+    Every cache keyed on :func:`data_version` reads its key and computes inside such a block, so
+    a result is always stored under the version of the data it was computed from — e.g. the
+    app's background warm-up computing while a release is published (or while a test serves
+    other tables) can never leave the numbers of one release under the key of another.
+    ``state``: the served state to compute with (:func:`served_state` of the thread that
+    started the work), e.g. in a background job; default the one served now.
+    """
+    from dashboard.data.imports import pinned
+
+    with pinned(state):
+        yield data_version()
+
+
+def served_state() -> object:
+    """This thread's served state (pinned inside :func:`one_data_version`), to hand to
+    ``one_data_version(state)`` in another thread that finishes the same work."""
+    from dashboard.data.imports import current
+
+    return current()
 
 
 #: Census classes of the Zensus 2022 (labels, inclusive bounds) and the class of every age.
@@ -1128,7 +1158,7 @@ def tables_of_version(token: tuple) -> list[pd.DataFrame]:
 
 @functools.cache
 def _estimate(year: int, token: tuple = ()) -> Estimate:
-    return estimate_with_tables(year, _TABLES_BY_TOKEN.get(token, []))
+    return estimate_with_tables(year, tables_of_version(token))
 
 
 #: Largest difference (persons) between the sum of complete official municipal tables and the
@@ -1578,7 +1608,8 @@ def estimate_population(year: int) -> Estimate:
     Estimate (frames are copies). Cached per process and per content of the imported
     official tables, so importing a table takes effect without clearing the cache.
     """
-    e = _estimate(int(year), data_version())
+    with one_data_version() as token:
+        e = _estimate(int(year), token)
     return Estimate(
         e.year, e.population.copy(), e.fit.copy(), e.totals.copy(), dict(e.summary), e.method_de, e.method_en
     )

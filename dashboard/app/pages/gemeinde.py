@@ -341,7 +341,7 @@ def on_region(ags: str, key: str | None = None, mode: str | None = None, spec_qu
     return (title(ags), *region_view(ags, spec, mode), {"ags": ags, **spec.selection()})
 
 
-_local_panel.register("gm", "gm-ags")
+_local_panel.register("gm", "gm-ags", default_ags=DEFAULT_AGS)
 
 
 @callback(
@@ -371,23 +371,6 @@ def on_local(ags: str, effect_year, local, year, key=None, spec_query=None):
         scenarios_href(ags, spec),
         query_of(ags, year, spec),
         {"ags": ags, **spec.selection()},
-    )
-
-
-@callback(
-    Output("gm-lokal-titel", "children"),
-    Output("gm-lokal-formulare", "children"),
-    Output("gm-gespeicherte", "children"),
-    Input("gm-ags", "value"),
-    prevent_initial_call=True,
-)
-def on_local_region(ags: str):
-    """Municipality switch: the panel's title and forms, the saved scenarios of that municipality."""
-    ags = _model.parse_ags(ags, default=DEFAULT_AGS)
-    return (
-        LOCAL["title"].format(name=region_name(ags)),
-        _local_panel.forms("gm", ags),
-        _local_panel.saved_list(ags, list_id="gm-gespeicherte-x").children,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
@@ -19,6 +21,7 @@ from dashboard.text import (
     BACKTEST_METHODS,
     DRIVER_LABELS,
     METHODIK,
+    METHODIK_TABLES,
     SOURCES,
     count_noun,
     fmt_dec,
@@ -33,21 +36,26 @@ dash.register_page(
 )
 
 
-def _sources_table() -> html.Table:
-    df = pd.DataFrame(SOURCES, columns=["what", "publisher", "table", "stand", "basis", "licence"])
-    return data_table(
-        df,
-        {
-            "what": ("Daten", "text"),
-            "publisher": ("Herausgeber", "text"),
-            "table": ("Tabelle", "text"),
-            "stand": ("Stand", "text"),
-            "basis": ("Zensusbasis", "text"),
-            "licence": ("Lizenz", "text"),
-        },
-        caption="Quellen und Lizenzen",
-        row_header="what",
-    )
+def _table(
+    key: str,
+    df: pd.DataFrame,
+    *,
+    kinds: Mapping[str, str] | None = None,
+    table_id: str | None = None,
+    row_header: str | None = None,
+    **placeholders,
+) -> html.Div:
+    """Table ``key`` of :data:`METHODIK_TABLES` (caption, headers; ``placeholders`` fill them) in
+    its scroll box; columns formatted as ``kinds`` says (``int``, ``pct``, …; default ``text``)."""
+    spec, kinds = METHODIK_TABLES[key], kinds or {}
+    columns = {c: (h.format(**placeholders), kinds.get(c, "text")) for c, h in spec["columns"].items()}
+    table = data_table(df, columns, caption=spec["caption"], table_id=table_id, row_header=row_header)
+    return html.Div(table, className="table-scroll")
+
+
+def _sources_table() -> html.Div:
+    df = pd.DataFrame(SOURCES, columns=list(METHODIK_TABLES["sources"]["columns"]))
+    return _table("sources", df, row_header="what")
 
 
 def census_break_table() -> pd.DataFrame:
@@ -107,47 +115,23 @@ def _model_sections() -> list:
     a["value"] = [fmt_dec(v, 3 if abs(v) < 10 else 0) if v == v else "" for v in a.value]
     out = [
         html.H2("Annahmen der Basisvariante", id="annahmen"),
-        html.Div(
-            data_table(
-                a,
-                {
-                    "component_de": ("Bereich", "text"),
-                    "parameter_de": ("Annahme", "text"),
-                    "value": ("Wert", "text"),
-                    "unit_de": ("Einheit", "text"),
-                    "source": ("Quelle", "text"),
-                    "period": ("Zeitraum", "text"),
-                    "method": ("Methode", "text"),
-                    "fit": ("Anpassung", "text"),
-                },
-                caption="Annahmen (Basis)",
-                row_header="parameter_de",
-            ),
-            className="table-scroll",
-        ),
+        _table("assumptions", a, row_header="parameter_de"),
     ]
     out += _accuracy_section()
     bt = _model.backtest_summary()
     out += [
-        html.Div(
-            data_table(
-                bt,
-                {
-                    "case": ("Fall", "text"),
-                    "level": ("Ebene", "text"),
-                    "method": ("Verfahren", "text"),
-                    "n": ("Vergleiche", "int"),
-                    "mape": ("MAPE", "pct"),
-                    "mae_pp": ("mittl. Abweichung Anteile (Prozentpunkte)", "dec1"),
-                    "median_ape": ("Median-APE", "pct"),
-                    "mean_signed_pct_error": ("mittlere Abweichung", "pct"),
-                    "worst_municipality": ("größter Fehler bei", "text"),
-                    "worst_ape": ("größter Fehler", "pct"),
-                },
-                caption="Rückrechnung (Backtest): alle Fälle und Verfahren",
-                table_id="mt-backtest",
-            ),
-            className="table-scroll",
+        _table(
+            "backtest",
+            bt,
+            kinds={
+                "n": "int",
+                "mape": "pct",
+                "mae_pp": "dec1",
+                "median_ape": "pct",
+                "mean_signed_pct_error": "pct",
+                "worst_ape": "pct",
+            },
+            table_id="mt-backtest",
         ),
     ]
     return out + _uncertainty_section()
@@ -221,58 +205,18 @@ def _accuracy_section() -> list:
         html.H2("Rückrechnung: Wie genau wäre das Modell gewesen?", id="backtest"),
         html.P(METHODIK["accuracy"]),
         html.P(METHODIK["accuracy_result"].format(**facts), id="mt-accuracy-result"),
-        html.Div(
-            data_table(
-                crit,
-                {
-                    "case": ("Fall", "text"),
-                    "model": ("Modell (MAPE)", "text"),
-                    "best_naive": ("bestes einfaches Verfahren (MAPE)", "text"),
-                    "best_naive_method": ("Verfahren", "text"),
-                    "gap": ("Modell minus Verfahren (Prozentpunkte)", "text"),
-                },
-                caption="Einwohnerzahlen der Gemeinden: Modell und bestes einfaches Verfahren",
-                table_id="mt-criteria",
-                row_header="case",
-            ),
-            className="table-scroll",
-        ),
+        _table("criteria", crit, table_id="mt-criteria", row_header="case"),
         html.P(METHODIK["age_dynamics"].format(**facts)),
-        html.Div(
-            data_table(
-                ad,
-                {
-                    "method": ("Verfahren", "text"),
-                    "n": ("Vergleiche", "int"),
-                    "mae_pp": ("mittlere Abweichung (Prozentpunkte)", "text"),
-                    "kept_under19": ("erhaltener Abstand unter 19", "text"),
-                    "kept_67plus": ("erhaltener Abstand ab 67", "text"),
-                    "out_of_sample": ("ohne die vorhergesagte Klasse geschätzt", "text"),
-                },
-                caption="Altersstruktur der Gemeinden, Zensus 2011 → Zensus 2022 (Anteile der 11 Altersklassen)",
-                table_id="mt-agedynamics",
-                row_header="method",
-            ),
-            className="table-scroll",
-        ),
+        _table("agedynamics", ad, kinds={"n": "int"}, table_id="mt-agedynamics", row_header="method"),
         html.H2("Basis und amtliche Vorausberechnung", id="amtliche-vorausberechnung"),
         html.P(METHODIK["official_projection"].format(**facts)),
-        html.Div(
-            data_table(
-                oc,
-                {
-                    "label": ("Variante", "text"),
-                    "net_migration": ("Wanderungssaldo je Jahr", "int"),
-                    "population_2030": ("Einwohner 2030", "int"),
-                    "population_2045": ("Einwohner 2045", "int"),
-                    "change_2045": (f"Veränderung {_model.base_year()}–2045", "text"),
-                    "source": ("Grundlage", "text"),
-                },
-                caption="Kreis Düren: Basis, bisherige Annahme und amtlicher Pfad",
-                table_id="mt-official",
-                row_header="label",
-            ),
-            className="table-scroll",
+        _table(
+            "official",
+            oc,
+            kinds={"net_migration": "int", "population_2030": "int", "population_2045": "int"},
+            table_id="mt-official",
+            row_header="label",
+            base=_model.base_year(),
         ),
     ]
 
@@ -312,55 +256,17 @@ def _uncertainty_section() -> list:
     return [
         html.H2("Unsicherheit: Wie gut treffen die Intervalle?", id="unsicherheit"),
         html.P(METHODIK["uncertainty"]),
-        html.Div(
-            data_table(
-                cov,
-                {
-                    "level": ("Ebene", "text"),
-                    "nominal": ("Sollwert", "text"),
-                    "n": ("Vergleiche", "int"),
-                    "inside": ("im Intervall", "int"),
-                    "coverage": ("Trefferquote", "pct"),
-                },
-                caption="Trefferquote der Intervalle in der Rückrechnung",
-                table_id="mt-coverage",
-            ),
-            className="table-scroll",
+        _table(
+            "coverage", cov, kinds={"n": "int", "inside": "int", "coverage": "pct"}, table_id="mt-coverage"
         ),
         html.P(few, id="mt-few-cases"),
-        html.Div(
-            data_table(
-                byh,
-                {
-                    "level": ("Ebene", "text"),
-                    "horizon": ("Zeitabstand", "text"),
-                    "interval": ("Sollwert", "text"),
-                    "n": ("Vergleiche", "int"),
-                    "covered": ("Trefferquote", "pct"),
-                    "mean_width": ("mittlere Breite (Anteil der Vorausberechnung)", "pct"),
-                },
-                caption="Trefferquote und Breite der Intervalle nach Zeitabstand",
-                table_id="mt-coverage-horizon",
-            ),
-            className="table-scroll",
+        _table(
+            "coverage_horizon",
+            byh,
+            kinds={"n": "int", "covered": "pct", "mean_width": "pct"},
+            table_id="mt-coverage-horizon",
         ),
-        html.Div(
-            data_table(
-                models,
-                {
-                    "driver": ("Größe", "text"),
-                    "model": ("Modell", "text"),
-                    "nobs": ("Beobachtungen", "int"),
-                    "aic": ("AIC", "text"),
-                    "bic": ("BIC", "text"),
-                    "converged": ("konvergiert", "text"),
-                    "selected": ("gewählt", "text"),
-                },
-                caption="Zeitreihenmodelle der Einflussgrößen (Auswahl nach BIC)",
-                table_id="mt-drivers",
-            ),
-            className="table-scroll",
-        ),
+        _table("drivers", models, kinds={"nobs": "int"}, table_id="mt-drivers"),
     ]
 
 
@@ -373,24 +279,14 @@ def layout(**_query) -> html.Div:
             stand_line(),
             html.P(METHODIK["intro"]),
             html.H2("Quellen und Lizenzen", id="quellen"),
-            html.Div(_sources_table(), className="table-scroll"),
+            _sources_table(),
             html.H2("Zensus-Brüche", id="zensus"),
             html.P(METHODIK["breaks"]),
-            html.Div(
-                data_table(
-                    brk,
-                    {
-                        "region": ("Gebiet", "text"),
-                        "z11": ("31.12.2021 (Basis Zensus 2011)", "int"),
-                        "z22": ("Zensus 2022 (15.05.2022)", "int"),
-                        "diff": ("Differenz", "int"),
-                        "rel": ("Differenz in %", "pct"),
-                    },
-                    caption="Einwohner vor und nach dem Zensus 2022 (amtlich; die Differenz enthält "
-                    "auch die Entwicklung von 4½ Monaten)",
-                    row_header="region",
-                ),
-                className="table-scroll",
+            _table(
+                "breaks",
+                brk,
+                kinds={"z11": "int", "z22": "int", "diff": "int", "rel": "pct"},
+                row_header="region",
             ),
             html.H2("Wie die Altersstruktur der Gemeinden geschätzt wurde", id="schaetzung"),
             html.P(METHODIK["estimation"]),

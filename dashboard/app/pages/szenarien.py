@@ -468,6 +468,16 @@ def layout(
 
 
 SLIDERS = [Input(slider_id(p), "value") for p in CONTROLLED]
+#: The own scenario's controls as callback inputs or states (the sliders, then the local store);
+#: :func:`spec_of` turns their values back into the scenario.
+OWN_INPUTS = [*SLIDERS, Input("sz-lokal", "data")]
+OWN_STATES = [*(State(slider_id(p), "value") for p in CONTROLLED), State("sz-lokal", "data")]
+
+
+def spec_of(values) -> _model.ScenarioSpec:
+    """The own scenario from the callback values of :data:`OWN_INPUTS` or :data:`OWN_STATES`."""
+    *sliders, listed = values
+    return own_spec(*sliders, listed=listed)
 
 
 @callback(
@@ -480,17 +490,18 @@ SLIDERS = [Input(slider_id(p), "value") for p in CONTROLLED]
     Output("sz-brief-link", "href"),
     Input("sz-ags", "value"),
     Input("sz-kennzahl", "value"),
-    *SLIDERS,
     Input("sz-vergleich", "value"),
-    Input("sz-lokal", "data"),
+    *OWN_INPUTS,
     State("sz-saved", "data"),
     prevent_initial_call=True,
 )
-def on_change(ags, indicator, *rest):
-    """Any control changed: parse -> scenarios -> figure/table/headline -> URL and links."""
-    n = len(CONTROLLED)
-    values, (vergleich, listed, saved) = rest[:n], (*rest[n:], None, None)[:3]
-    ags, spec, keys = _model.parse_ags(ags), own_spec(*values, listed=listed), compare_keys(vergleich)
+def on_change(ags, indicator, vergleich, *rest):
+    """Any control changed: parse -> scenarios -> figure/table/headline -> URL and links.
+
+    ``rest``: the values of :data:`OWN_INPUTS`, then the opened saved scenario."""
+    *own, saved = rest
+    values = own[: len(CONTROLLED)]
+    ags, spec, keys = _model.parse_ags(ags), spec_of(own), compare_keys(vergleich)
     indicator = indicator if indicator in MEASURES else "population"
     fig, table, big, sub = view(ags, indicator, spec, keys)
     # hand-crafted requests (the sliders themselves send only values in range)
@@ -570,8 +581,7 @@ _MIGRATION = _model.PARAMETER["net_migration"]
     Input("sz-reset", "n_clicks"),
     State("sz-ziel", "value"),
     State("sz-zieljahr", "value"),
-    *[State(slider_id(p), "value") for p in CONTROLLED],
-    State("sz-lokal", "data"),
+    *OWN_STATES,
     prevent_initial_call=True,
 )
 def on_target(n, n_enter, _reset, target, year, *rest):
@@ -599,13 +609,11 @@ def on_target(n, n_enter, _reset, target, year, *rest):
     Output("sz-fan", "figure"),
     Output("sz-fan-tabelle", "children"),
     Input("sz-ags", "value"),
-    *SLIDERS,
-    Input("sz-lokal", "data"),
+    *OWN_INPUTS,
 )
 def on_fan(ags, *rest):
     """Page load or own scenario changed: its fan chart and table (loaded after the page)."""
-    *values, listed = rest
-    return fan_view(_model.parse_ags(ags), own_spec(*values, listed=listed))
+    return fan_view(_model.parse_ags(ags), spec_of(rest))
 
 
 _local_panel.register("sz", "sz-ags")
@@ -616,34 +624,15 @@ _local_panel.register("sz", "sz-ags")
     Output("sz-lokal-wirkung-tabelle", "children"),
     Input("sz-ags", "value"),
     Input("sz-lokal-jahr", "value"),
-    *SLIDERS,
-    Input("sz-lokal", "data"),
+    *OWN_INPUTS,
     prevent_initial_call=True,
 )
 def on_local_effect(ags, year, *rest):
     """Local inputs, municipality, year or Kreis assumptions changed: the effect on the age groups."""
-    *values, listed = rest
     ags = _model.parse_ags(ags)
     if ags == KREIS_AGS:
         return {}, html.P(LOCAL["pick_municipality"])
-    return _local_panel.effect_view(own_spec(*values, listed=listed), ags, year)
-
-
-@callback(
-    Output("sz-lokal-titel", "children"),
-    Output("sz-lokal-formulare", "children"),
-    Output("sz-gespeicherte", "children"),
-    Input("sz-ags", "value"),
-    prevent_initial_call=True,
-)
-def on_local_region(ags):
-    """Municipality switch: the panel's title, its forms and the saved scenarios of that municipality."""
-    ags = _model.parse_ags(ags)
-    return (
-        LOCAL["title"].format(name=region_name(ags)),
-        _local_panel.forms("sz", ags),
-        _local_panel.saved_list(ags, list_id="sz-gespeicherte-x").children,
-    )
+    return _local_panel.effect_view(spec_of(rest), ags, year)
 
 
 @callback(
@@ -663,14 +652,12 @@ def on_local_list(local):
     State("sz-speichern-name", "value"),
     State("sz-speichern-text", "value"),
     State("sz-ags", "value"),
-    *[State(slider_id(p), "value") for p in CONTROLLED],
-    State("sz-lokal", "data"),
+    *OWN_STATES,
     prevent_initial_call=True,
 )
 def on_save(_n, title, description, ags, *rest):
     """Save the current scenario (signed-in users) and show its permalink."""
-    *values, listed = rest
-    msg = _local_panel.save(own_spec(*values, listed=listed), title, description)
+    msg = _local_panel.save(spec_of(rest), title, description)
     ags = _model.parse_ags(ags)
     return msg, _local_panel.saved_list(ags, list_id="sz-gespeicherte-x").children
 
@@ -678,14 +665,12 @@ def on_save(_n, title, description, ags, *rest):
 @callback(
     Output("sz-datei-download", "data"),
     Input("sz-datei-los", "n_clicks"),
-    *[State(slider_id(p), "value") for p in CONTROLLED],
-    State("sz-lokal", "data"),
+    *OWN_STATES,
     prevent_initial_call=True,
 )
 def on_download(_n, *rest):
     """The current scenario as a JSON file."""
-    *values, listed = rest
-    return _local_panel.download(own_spec(*values, listed=listed))
+    return _local_panel.download(spec_of(rest))
 
 
 @callback(

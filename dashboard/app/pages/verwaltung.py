@@ -46,6 +46,14 @@ def _publishable(v) -> bool:
     return not v.synthetic or synthetic_tables_allowed()
 
 
+def _action(action: str, target: int | str, where: str = "list") -> html.Button:
+    """The button of one action (``publish``, ``discard``, ``rollback``, ``lock``, ``unlock``;
+    its label is the text of the same name) on ``target`` (a version id, channel or user name)."""
+    return html.Button(
+        A[action], id={"type": "vw-action", "action": action, "id": target, "where": where}, className="btn"
+    )
+
+
 def _channel_section(store, channel: str, title: str, actor) -> html.Section:
     active = store.active(channel)
     what = (
@@ -62,23 +70,9 @@ def _channel_section(store, channel: str, title: str, actor) -> html.Section:
     for v in drafts:
         row = [html.A(_admin.version_label(v), href=f"{_admin.ADMIN_PATH}?entwurf={v.id}")]
         if actor.can_publish and _publishable(v):
-            row += [
-                " ",
-                html.Button(
-                    A["publish"],
-                    id={"type": "vw-action", "action": "publish", "id": v.id, "where": "list"},
-                    className="btn",
-                ),
-            ]
+            row += [" ", _action("publish", v.id)]
         if actor.can_publish or v.created_by_id == actor.user_id:
-            row += [
-                " ",
-                html.Button(
-                    A["discard"],
-                    id={"type": "vw-action", "action": "discard", "id": v.id, "where": "list"},
-                    className="btn",
-                ),
-            ]
+            row += [" ", _action("discard", v.id)]
         items.append(html.Li(row))
     history = [
         html.Li(
@@ -101,13 +95,7 @@ def _channel_section(store, channel: str, title: str, actor) -> html.Section:
     if history:
         kids += [html.H3(A["history"]), html.Ul(history, id=f"vw-history-{channel}")]
         if actor.can_publish and active.number > 0:
-            kids.append(
-                html.Button(
-                    A["rollback"],
-                    id={"type": "vw-action", "action": "rollback", "id": channel, "where": "list"},
-                    className="btn",
-                )
-            )
+            kids.append(_action("rollback", channel))
     return html.Section(kids, **{"aria-labelledby": f"vw-{channel}"})
 
 
@@ -142,13 +130,7 @@ def _preview_section(store, version_id: int, actor) -> html.Section:
         lines = measures.catalogue_preview_lines(v.id) if hasattr(measures, "catalogue_preview_lines") else []
         kids.append(html.Ul([html.Li(line) for line in lines], id="vw-catalogue-preview"))
     if actor.can_publish and v.status in ("draft", "superseded") and _publishable(v):
-        kids.append(
-            html.Button(
-                A["publish"],
-                id={"type": "vw-action", "action": "publish", "id": v.id, "where": "preview"},
-                className="btn",
-            )
-        )
+        kids.append(_action("publish", v.id, where="preview"))
     return html.Section(kids, id="vw-entwurf", **{"aria-labelledby": "vw-preview"})
 
 
@@ -165,23 +147,7 @@ def _accounts_section(store) -> html.Section:
     import pandas as pd
 
     buttons = [
-        html.Li(
-            [
-                u.name,
-                " ",
-                html.Button(
-                    A["unlock"] if not u.active else A["lock"],
-                    id={
-                        "type": "vw-action",
-                        "action": "unlock" if not u.active else "lock",
-                        "id": u.name,
-                        "where": "list",
-                    },
-                    className="btn",
-                ),
-            ]
-        )
-        for u in store.users()
+        html.Li([u.name, " ", _action("unlock" if not u.active else "lock", u.name)]) for u in store.users()
     ]
     return html.Section(
         [

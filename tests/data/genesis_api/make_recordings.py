@@ -37,6 +37,13 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
+sys.path[:0] = [str(ROOT), str(HERE.parent)]  # the project and the sample builder (make_samples.py)
+
+from make_samples import AGE17 as AGE17_LABELS  # noqa: E402
+from make_samples import AGE17_CODES  # noqa: E402
+
+from dashboard.constants import AGE_GROUPS_17  # noqa: E402
+
 RAW = ROOT / "data" / "raw"
 STAMP = "1765000000000"  # fixed "job" number in the file names (deterministic output)
 ZIP_TIME = (2026, 12, 5, 0, 0, 0)
@@ -50,25 +57,9 @@ ITNRW_COPYRIGHT = (
     "© IT.NRW, Düsseldorf, 2026. Dieses Werk ist lizenziert unter der Datenlizenz Deutschland - "
     "Namensnennung - Version 2.0."
 )
-AGE17 = [
-    ("ALT000B03", "unter 3 Jahre", "0-2"),
-    ("ALT003B06", "3 bis unter 6 Jahre", "3-5"),
-    ("ALT006B10", "6 bis unter 10 Jahre", "6-9"),
-    ("ALT010B15", "10 bis unter 15 Jahre", "10-14"),
-    ("ALT015B18", "15 bis unter 18 Jahre", "15-17"),
-    ("ALT018B20", "18 bis unter 20 Jahre", "18-19"),
-    ("ALT020B25", "20 bis unter 25 Jahre", "20-24"),
-    ("ALT025B30", "25 bis unter 30 Jahre", "25-29"),
-    ("ALT030B35", "30 bis unter 35 Jahre", "30-34"),
-    ("ALT035B40", "35 bis unter 40 Jahre", "35-39"),
-    ("ALT040B45", "40 bis unter 45 Jahre", "40-44"),
-    ("ALT045B50", "45 bis unter 50 Jahre", "45-49"),
-    ("ALT050B55", "50 bis unter 55 Jahre", "50-54"),
-    ("ALT055B60", "55 bis unter 60 Jahre", "55-59"),
-    ("ALT060B65", "60 bis unter 65 Jahre", "60-64"),
-    ("ALT065B75", "65 bis unter 75 Jahre", "65-74"),
-    ("ALT075UM", "75 Jahre und mehr", "75+"),
-]
+#: The 17 age groups of table 12411-02-03-5: (code, label, key); the codes and labels of the
+#: sample builder beside this folder, the keys of the project (``constants.AGE_GROUPS_17``).
+AGE17 = list(zip(AGE17_CODES, AGE17_LABELS, AGE_GROUPS_17, strict=True))
 MIG6 = [
     ("ALT000B18", "unter 18 Jahre", "0-17"),
     ("ALT018B25", "18 bis unter 25 Jahre", "18-24"),
@@ -102,6 +93,38 @@ HEADER_VARS = 3
 SYNTHETIC_STAT_LABEL = (
     "Fortschreibung des Bevölkerungsstandes (SYNTHETISCHE Testdaten, keine amtlichen Zahlen)"
 )
+
+
+KREIS = ("KREISE", "Kreise und kreisfreie Städte", "05358", "Düren, Kreis")
+BEVSTAND = "Fortschreibung des Bevölkerungsstandes"
+
+
+def row(
+    stat: str,
+    stat_label: str,
+    time: str,
+    variables: list[tuple],
+    value,
+    vcode: str,
+    vlabel: str,
+    unit="Anzahl",
+):
+    """One value of a flat-CSV answer: statistic, reference time (``YYYY-MM-DD``: a Stichtag,
+    else a year), its variables (code, label, attribute code, attribute label), the value with
+    its unit and the measure (code, label)."""
+    time_code, time_label = ("STAG", "Stichtag") if "-" in time else ("JAHR", "Jahr")
+    return {
+        "stat": stat,
+        "stat_label": stat_label,
+        "time_code": time_code,
+        "time_label": time_label,
+        "time": time,
+        "vars": variables,
+        "value": value,
+        "unit": unit,
+        "vcode": vcode,
+        "vlabel": vlabel,
+    }
 
 
 def ffcsv(rows: list[dict], n_vars: int) -> bytes:
@@ -203,7 +226,6 @@ def synthetic_municipal_age17() -> pd.DataFrame:
     """SYNTHETIC municipal sex × 17 groups for 31.12.2024 keeping the real margins exactly."""
     with tempfile.TemporaryDirectory() as empty:
         os.environ["DASHBOARD_USER_DATA"] = empty  # no imported tables: the plain estimate
-        sys.path.insert(0, str(ROOT))
         from dashboard.data import load_population
 
         est = load_population(2024)
@@ -261,23 +283,10 @@ def rows_12411_02_03_5(m: pd.DataFrame, time: str, *, split_65: bool = False) ->
                 ]
             groups.append(("", "Insgesamt", sum(v for _, _, v in groups)))
             for c, lbl, v in groups:
+                variables = [("GEMEIN", "Gemeinden", a, name), ("GES", "Geschlecht", scode, slabel)]
+                variables.append(("ALTX20", "Altersgruppen (unter 3 bis 75 u. m.)", c, lbl))
                 out.append(
-                    {
-                        "stat": "12411",
-                        "stat_label": SYNTHETIC_STAT_LABEL,
-                        "time_code": "STAG",
-                        "time_label": "Stichtag",
-                        "time": time,
-                        "vars": [
-                            ("GEMEIN", "Gemeinden", a, name),
-                            ("GES", "Geschlecht", scode, slabel),
-                            ("ALTX20", "Altersgruppen (unter 3 bis 75 u. m.)", c, lbl),
-                        ],
-                        "value": v,
-                        "unit": "Anzahl",
-                        "vcode": "BEVSTD",
-                        "vlabel": "Bevölkerungsstand",
-                    }
+                    row("12411", SYNTHETIC_STAT_LABEL, time, variables, v, "BEVSTD", "Bevölkerungsstand")
                 )
     return out
 
@@ -298,23 +307,9 @@ def rows_12411_09i() -> list[dict]:
             code = "ALTVOLL090UM"
         else:
             code = f"ALTVOLL{int(label.split()[0]):03d}"
-        out.append(
-            {
-                "stat": "12411",
-                "stat_label": "Fortschreibung des Bevölkerungsstandes",
-                "time_code": "STAG",
-                "time_label": "Stichtag",
-                "time": "2024-12-31",
-                "vars": [
-                    ("KREISE", "Kreise und kreisfreie Städte", "05358", "Düren, Kreis"),
-                    ("ALTERSJAHRE90", "Altersjahre (unter 1 bis 90 Jahre und mehr)", code, label),
-                ],
-                "value": int(r.persons),
-                "unit": "Anzahl",
-                "vcode": "BEVSTD",
-                "vlabel": "Bevölkerungsstand (Basis Zensus 2022 und früher)",
-            }
-        )
+        variables = [KREIS, ("ALTERSJAHRE90", "Altersjahre (unter 1 bis 90 Jahre und mehr)", code, label)]
+        measure = ("BEVSTD", "Bevölkerungsstand (Basis Zensus 2022 und früher)")
+        out.append(row("12411", BEVSTAND, "2024-12-31", variables, int(r.persons), *measure))
     assert len(out) == 92, len(out)
     return out
 
@@ -332,20 +327,8 @@ def rows_12411_15i() -> list[dict]:
             ("FLC006", "Bodenfläche (Katasterfläche) in qkm", "qkm", _de(float(r.area_km2), 2)),
             ("BEVDIC", "Bevölkerungsdichte", "EW pro qkm", _de(float(r.density), 1)),
         ):
-            out.append(
-                {
-                    "stat": "12411",
-                    "stat_label": "Fortschreibung des Bevölkerungsstandes",
-                    "time_code": "STAG",
-                    "time_label": "Stichtag",
-                    "time": "2024-12-31",
-                    "vars": [("GEMEIN", "Gemeinden", r.ags, GEMEINDEN[r.ags])],
-                    "value": value,
-                    "unit": unit,
-                    "vcode": vcode,
-                    "vlabel": vlabel,
-                }
-            )
+            municipality = [("GEMEIN", "Gemeinden", r.ags, GEMEINDEN[r.ags])]
+            out.append(row("12411", BEVSTAND, "2024-12-31", municipality, value, vcode, vlabel, unit))
     assert len(out) == 45
     return out
 
@@ -363,23 +346,8 @@ def rows_vital(table: str, event: str, stat: str, stat_label: str, vcode: str, v
     out = []
     for _, r in e.sort_values(["year", "sex"]).iterrows():
         scode, slabel, _ = next(x for x in SEX if x[2] == r.sex)
-        out.append(
-            {
-                "stat": stat,
-                "stat_label": stat_label,
-                "time_code": "JAHR",
-                "time_label": "Jahr",
-                "time": str(r.year),
-                "vars": [
-                    ("KREISE", "Kreise und kreisfreie Städte", "05358", "Düren, Kreis"),
-                    ("GES", "Geschlecht", scode, slabel),
-                ],
-                "value": int(r.value),
-                "unit": "Anzahl",
-                "vcode": vcode,
-                "vlabel": vlabel,
-            }
-        )
+        variables = [KREIS, ("GES", "Geschlecht", scode, slabel)]
+        out.append(row(stat, stat_label, str(r.year), variables, int(r.value), vcode, vlabel))
     assert len(out) == 15
     return out
 
@@ -397,24 +365,9 @@ def rows_migration() -> list[dict]:
         scode, slabel, _ = next(x for x in SEX if x[2] == r.sex)
         acode, alabel = ages[r.age_group]
         vcode, vlabel = measures[r.event]
-        out.append(
-            {
-                "stat": "12711",
-                "stat_label": "Wanderungsstatistik",
-                "time_code": "JAHR",
-                "time_label": "Jahr",
-                "time": str(r.year),
-                "vars": [
-                    ("KREISE", "Kreise und kreisfreie Städte", "05358", "Düren, Kreis"),
-                    ("GES", "Geschlecht", scode, slabel),
-                    ("MIGRATION6", "Altersgruppen (unter 18 bis 65 u. m.)", acode, alabel),
-                ],
-                "value": int(r.value),
-                "unit": "Anzahl",
-                "vcode": vcode,
-                "vlabel": vlabel,
-            }
-        )
+        variables = [KREIS, ("GES", "Geschlecht", scode, slabel)]
+        variables.append(("MIGRATION6", "Altersgruppen (unter 18 bis 65 u. m.)", acode, alabel))
+        out.append(row("12711", "Wanderungsstatistik", str(r.year), variables, int(r.value), vcode, vlabel))
     assert len(out) == 210
     return out
 
@@ -500,42 +453,14 @@ def main() -> None:
         "REAL figures: Kreis Düren 2020–2024, copied from "
         "data/raw/regionalstatistik/kreis_dueren_births_deaths_migration_2020_2024.csv; ffcsv layout rebuilt"
     )
-    table(
-        "regio",
-        "12612-01-01-4",
-        ffcsv(
-            rows_vital(
-                "12612-01-01-4", "live_births", "12612", "Statistik der Geburten", "BEV001", "Lebendgeborene"
-            ),
-            2,
-        ),
-        2,
-        "Lebendgeborene nach Geschlecht - Jahressumme - regionale Tiefe:\nKreise und krfr. Städte",
-        "1995",
-        "2024",
-        BUILT,
-        REGIO_COPYRIGHT,
-        False,
-        vital_how,
-    )
-    table(
-        "regio",
-        "12613-01-01-4",
-        ffcsv(
-            rows_vital(
-                "12613-01-01-4", "deaths", "12613", "Statistik der Sterbefälle", "BEV002", "Gestorbene"
-            ),
-            2,
-        ),
-        2,
-        "Gestorbene nach Geschlecht - Jahressumme - regionale Tiefe:\nKreise und krfr. Städte",
-        "1995",
-        "2024",
-        BUILT,
-        REGIO_COPYRIGHT,
-        False,
-        vital_how,
-    )
+    vital = [  # table, event, statistic (code, label), measure (code, label)
+        ("12612-01-01-4", "live_births", "12612", "Statistik der Geburten", "BEV001", "Lebendgeborene"),
+        ("12613-01-01-4", "deaths", "12613", "Statistik der Sterbefälle", "BEV002", "Gestorbene"),
+    ]
+    for code, *what in vital:
+        title = f"{what[-1]} nach Geschlecht - Jahressumme - regionale Tiefe:\nKreise und krfr. Städte"
+        rows = ffcsv(rows_vital(code, *what), 2)
+        table("regio", code, rows, 2, title, "1995", "2024", BUILT, REGIO_COPYRIGHT, False, vital_how)
     table(
         "regio",
         "12711-01-03-4",

@@ -1,5 +1,6 @@
 /* German locale of Plotly.js (plotly.js-locales 3.7.0, lib/locales/de.js), registered the way
-   plotly.js's dist locale bundles do. Served from /assets (strict CSP: script-src 'self').
+   plotly.js's dist locale bundles do. Served from /assets/vendor (strict CSP: script-src 'self'); Dash loads it after the
+   plotly.js bundle in assets/ (root files first), and it also works when loaded before.
 
    MIT License
 
