@@ -656,6 +656,25 @@ BACKTEST_LEVELS = {
     "Gemeinde-Altersgruppen": "Gemeinden, 11 Altersklassen (Anteile)",
 }
 
+#: Headings of /methodik: section anchor (the H2's id) -> heading; page title, upload texts.
+METHODIK_HEADINGS: dict[str, str] = {
+    "title": "Daten & Methodik",
+    "annahmen": "Annahmen der Basisvariante",
+    "amtlich": "Was ist amtlich, was geschätzt?",
+    "backtest": "Rückrechnung: Wie genau wäre das Modell gewesen?",
+    "amtliche-vorausberechnung": "Basis und amtliche Vorausberechnung",
+    "unsicherheit": "Unsicherheit: Wie gut treffen die Intervalle?",
+    "quellen": "Quellen und Lizenzen",
+    "zensus": "Zensus-Brüche",
+    "schaetzung": "Wie die Altersstruktur der Gemeinden geschätzt wurde",
+    "modell": "Das Modell",
+    "downloads": "Downloads",
+    "upload": "Eigene Daten hochladen",
+    "workbook": "Vollständige Vorausberechnung (Basis) als Arbeitsmappe: ",
+    "drop": "Datei hierher ziehen oder ",
+    "choose": "Datei auswählen",
+}
+
 #: The tables on /methodik: key -> caption and column -> German header (``{base}``: the first
 #: projected year); the page says how each column is formatted.
 METHODIK_TABLES: dict[str, dict] = {
