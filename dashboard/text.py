@@ -1740,4 +1740,14 @@ LOCAL: dict[str, str] = {
     "json_upload_hint": "Datei hierher ziehen oder klicken (höchstens 64 KB)",
     "json_loaded": "Szenario aus {name} übernommen.",
     "json_failed": "Die Datei {name} wurde nicht übernommen: {why}",
+    "json_file": "Datei",
+    "json_no_file": "keine Datei erhalten.",
+    "json_not_base64": "unerwartete Übertragung (kein base64).",
+    "json_too_big": "höchstens {kb} KB erlaubt.",
+    "json_broken": "die Übertragung ist beschädigt (base64).",
+    # field names in the messages of a wrong form value
+    "field_ppd": "Personen je Wohnung",
+    "field_share": "Anteil aus dem Kreis",
+    "field_net": "Wanderungssaldo",
+    "field_persons": "Personen",
 }
