@@ -27,7 +27,9 @@ from pathlib import Path
 
 import dash
 from dash import ALL, Dash, Input, Output, State, dcc, html
+from dash._utils import to_json
 
+from dashboard.app import _prerender
 from dashboard.app._query import install_callback_guard, install_page_guards
 from dashboard.app.auth import install_auth
 from dashboard.app.security import install_security
@@ -43,12 +45,45 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+#: dcc's on-demand script chunks that the pages need for their first view (charts, dropdowns,
+#: Markdown tables; Markdown loads the highlighter chunk itself).
+PRELOADED_CHUNKS = ("graph", "dropdown", "markdown", "highlight")
+
+
 class _GermanDash(Dash):
-    """Dash with a German loading text in the page shell."""
+    """Dash with a German loading text in the page shell, and the first page's content in the
+    layout response (``_prerender``: no router round trip before the first chart is drawn)."""
 
     def interpolate_index(self, **kwargs) -> str:
         kwargs["app_entry"] = kwargs["app_entry"].replace("Loading...", "Wird geladen …")
+        kwargs["css"] = kwargs["css"] + self._preload_links()
         return super().interpolate_index(**kwargs)
+
+    def _preload_links(self) -> str:
+        """``<link rel=preload>`` for what the renderer asks for only after all scripts have run:
+        the layout (with the page inside, see ``serve_layout``) and the callback list are fetched
+        while the scripts are evaluated, and the script chunks that every page's charts, dropdowns
+        and tables load on demand are fetched with the scripts instead of one after another."""
+        prefix = self.config.requests_pathname_prefix
+        fetches = "".join(
+            f'<link rel="preload" href="{prefix}{p}" as="fetch" crossorigin="anonymous">'
+            for p in ("_dash-layout", "_dash-dependencies")
+        )
+        chunks = "".join(
+            f'<link rel="preload" href="{prefix}_dash-component-suites/dash/dcc/async-{c}.js" as="script">'
+            for c in PRELOADED_CHUNKS
+        )
+        return fetches + chunks
+
+    def serve_layout(self):
+        where = _prerender.document_address()
+        container = _prerender.page_container(self, where)
+        if container is dash.page_container:
+            return super().serve_layout()
+        layout = shell(container, where)
+        for hook in self._hooks.get_hooks("layout"):
+            layout = hook(layout)
+        return self.backend.make_response(to_json(layout), mimetype="application/json")
 
 
 app = _GermanDash(
@@ -106,44 +141,50 @@ def _nav_links(pathname: str | None, sel: dict | None) -> list:
     return out
 
 
-app.layout = html.Div(
-    [
-        dcc.Location(id="url", refresh=False),
-        dcc.Store(id="auswahl", storage_type="session"),
-        dcc.Store(id="url-sync"),
-        html.A(T["skip"], href="#inhalt", className="skip-link"),
-        html.Header(
-            [
-                html.Div(
-                    [
-                        html.A(T["brand"], href="/", className="brand"),
-                        html.Span("Demografie-Dashboard", className="brand-sub"),
-                    ],
-                    className="brand-box",
-                ),
-                html.Button(
-                    T["menu"],
-                    id="nav-toggle",
-                    type="button",
-                    className="nav-toggle",
-                    **{"aria-controls": "hauptnav-box", "aria-expanded": "false"},
-                ),
-                html.Nav(
-                    html.Ul(_nav_links("/", {}), id="hauptnav"),
-                    id="hauptnav-box",
-                    className="main-nav",
-                    **{"aria-label": T["nav_label"]},
-                ),
-                html.Div(id="konto", className="konto"),
-            ],
-            className="site-header",
-        ),
-        html.Div(id="daten-hinweis", **{"aria-live": "polite"}),
-        html.Main(dash.page_container, id="inhalt", tabIndex="-1"),
-        html.Footer(html.P(T["source_line"]), className="site-footer"),
-        html.A(T["to_top"], href="#inhalt", className="to-top"),
-    ]
-)
+def shell(page_container, address: dict[str, str] | None = None) -> html.Div:
+    """The page shell around Dash's page container (header, navigation, footer); ``address``:
+    the document's ``href``/``pathname``/``search`` when the layout is pre-rendered for it."""
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False, **(address or {})),
+            dcc.Store(id="auswahl", storage_type="session"),
+            dcc.Store(id="url-sync"),
+            html.A(T["skip"], href="#inhalt", className="skip-link"),
+            html.Header(
+                [
+                    html.Div(
+                        [
+                            html.A(T["brand"], href="/", className="brand"),
+                            html.Span("Demografie-Dashboard", className="brand-sub"),
+                        ],
+                        className="brand-box",
+                    ),
+                    html.Button(
+                        T["menu"],
+                        id="nav-toggle",
+                        type="button",
+                        className="nav-toggle",
+                        **{"aria-controls": "hauptnav-box", "aria-expanded": "false"},
+                    ),
+                    html.Nav(
+                        html.Ul(_nav_links("/", {}), id="hauptnav"),
+                        id="hauptnav-box",
+                        className="main-nav",
+                        **{"aria-label": T["nav_label"]},
+                    ),
+                    html.Div(id="konto", className="konto"),
+                ],
+                className="site-header",
+            ),
+            html.Div(id="daten-hinweis", **{"aria-live": "polite"}),
+            html.Main(page_container, id="inhalt", tabIndex="-1"),
+            html.Footer(html.P(T["source_line"]), className="site-footer"),
+            html.A(T["to_top"], href="#inhalt", className="to-top"),
+        ]
+    )
+
+
+app.layout = shell(dash.page_container)
 
 
 @dash.callback(Output("hauptnav", "children"), Input("url", "pathname"), Input("auswahl", "data"))
@@ -159,6 +200,8 @@ def update_account(pathname: str | None):
 
     return _admin.account_links(pathname), _admin.data_banner()
 
+
+_prerender.install(app)
 
 # Phones: the navigation collapses behind a "Menü" button (a real button: keyboard and screen
 # readers know its state from aria-expanded).

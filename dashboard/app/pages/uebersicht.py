@@ -233,7 +233,12 @@ def on_indicator(indicator: str, year: int):
     return (*indicator_view(indicator, year), {"kennzahl": indicator, "jahr": str(year)})
 
 
-@callback(Output("ue-fan", "figure"), Output("ue-fan-tabelle", "children"), Input("ue-fan-details", "open"))
+@callback(
+    Output("ue-fan", "figure"),
+    Output("ue-fan-tabelle", "children"),
+    Input("ue-fan-details", "open"),
+    prevent_initial_call=True,  # the section is rendered closed: nothing to compute on page load
+)
 def on_load_fan(is_open):
     """Kreis fan chart, computed when the user opens its section (not on first paint)."""
     if not is_open:
