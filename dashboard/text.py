@@ -1422,8 +1422,6 @@ UPDATE: dict[str, str] = {
 
 CATALOGUE: dict[str, str] = {
     "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
-    "expected_size": "höchstens {mb} MB",
-    "found_size": "{mb} MB",
     "summary": "Arbeitsmappe {file}: {measures} Maßnahmen, {sources} Quellen – vollständig geprüft.",
     "diff_counts": (
         "Gegenüber dem aktiven Katalog ({old} Maßnahmen): {new} Maßnahmen, davon {added} neu, "

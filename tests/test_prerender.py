@@ -5,6 +5,7 @@ is repaired in the browser, and the index preloads the layout, the callback list
 
 from __future__ import annotations
 
+import re
 import urllib.request
 
 import pytest
@@ -80,6 +81,15 @@ def test_index_preloads_the_layout_the_callbacks_and_the_chunks(client):
         assert f'href="/_dash-component-suites/dash/dcc/async-{chunk}.js" as="script"' in html
 
 
+def test_index_has_no_babel_polyfill_but_the_regenerator_runtime(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "polyfill@" not in html
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    runtime = next(i for i, s in enumerate(scripts) if "/assets/regenerator-runtime.js" in s)
+    renderer = next(i for i, s in enumerate(scripts) if "dash_renderer" in s)
+    assert runtime < renderer  # the renderer's async functions need regeneratorRuntime when it loads
+
+
 def _requests(page):
     seen = []
     page.on("request", lambda r: seen.append((r.url, r.post_data or "")))
@@ -97,6 +107,7 @@ def test_page_load_sends_no_router_request_and_uses_the_preloads(live_server, br
         timeout=60,
     )
     page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => typeof window.regeneratorRuntime.mark") == "function"
     assert "Medianalter" in page.inner_text("#ue-map")  # the requested indicator, not the default
     assert page.url == live_server + "/?kennzahl=median_age&jahr=2040"
     assert not [b for _, b in seen if "_pages_content" in b]  # the router did not run
@@ -130,4 +141,22 @@ def test_a_layout_built_for_another_address_is_replaced_by_the_router(live_serve
     assert page.query_selector("#ue-kennzahl") is None
     assert [b for _, b in seen if "_pages_content" in b and "?ags=05358008" in b]
     assert page.url.startswith(live_server + "/gemeinde?ags=05358008")
+    assert page.console_errors == []
+
+
+def test_overview_draws_the_fan_chart_only_when_its_section_is_opened(live_server, browser_page):
+    page = browser_page
+    page.goto(live_server + "/")
+    page.wait_for_selector("#ue-multiples .scatterlayer .trace")
+    assert page.query_selector("#ue-fan") is None  # no chart drawn for the closed section
+    assert page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") == 2
+    page.focus("#ue-fan-oeffnen")
+    page.keyboard.press("Enter")  # by keyboard, as a click
+    page.wait_for_selector("#ue-fan .scatterlayer .trace")
+    assert "80-%-Intervall" in page.inner_text("#ue-fan-tabelle") or page.query_selector(
+        "#ue-fan-tabelle table"
+    )
+    page.click("#ue-fan-oeffnen")  # closing and reopening keeps the chart
+    page.click("#ue-fan-oeffnen")
+    assert page.query_selector("#ue-fan .scatterlayer .trace") is not None
     assert page.console_errors == []

@@ -16,13 +16,6 @@ QUERIES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _warm_model():
-    """Everything the views read is computed before the first build (the app's background
-    warm-up would otherwise finish between the cached and the fresh build)."""
-    _model.warm_up()
-
-
 def _uncached(fn, *args, **kwargs):
     _viewcache.ENABLED = False
     try:

@@ -23,6 +23,7 @@ Conventions for page authors (e.g. the Werkzeugkoffer page of the measures work)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dash
@@ -45,6 +46,12 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+#: Dash's ``@babel/polyfill`` script (100 kB of core-js for old browsers; evaluating it costs about
+#: 100 ms before the page can start). Every browser the site supports has those features built in;
+#: the one global the Dash bundles need from it, ``regeneratorRuntime``, comes from
+#: ``assets/regenerator-runtime.js``.
+_POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*')
+
 #: dcc's on-demand script chunks that the pages need for their first view (charts, dropdowns,
 #: Markdown tables; Markdown loads the highlighter chunk itself).
 PRELOADED_CHUNKS = ("graph", "dropdown", "markdown", "highlight")
@@ -57,6 +64,7 @@ class _GermanDash(Dash):
     def interpolate_index(self, **kwargs) -> str:
         kwargs["app_entry"] = kwargs["app_entry"].replace("Loading...", "Wird geladen …")
         kwargs["css"] = kwargs["css"] + self._preload_links()
+        kwargs["scripts"] = _POLYFILL.sub("", kwargs["scripts"])
         return super().interpolate_index(**kwargs)
 
     def _preload_links(self) -> str:

@@ -38,6 +38,7 @@ from flask import Flask, Response, abort, request, send_file
 
 from dashboard.app import _model, _spreadsheet
 from dashboard.app._query import scenario_problems
+from dashboard.data import one_data_version, served_state
 from dashboard.figures.labels import assumptions_de
 from dashboard.settings import SETTINGS
 from dashboard.text import QUERY
@@ -239,8 +240,9 @@ def workbook_bytes(spec: _model.ScenarioSpec) -> bytes:
     def make() -> bytes:  # German headers and values, an "exakt" sheet per table (issue 17.6)
         return _spreadsheet.workbook_xlsx(_model.result(spec), scenario=_model.preset_label(spec.key))
 
-    key = key_of("workbook", 2, repr(spec), _model.data_version())
-    return compute_once("xlsx", key, ".xlsx", make)
+    with one_data_version():  # the file is made from the data of its key's version
+        key = key_of("workbook", 2, repr(spec), _model.data_version())
+        return compute_once("xlsx", key, ".xlsx", make)
 
 
 def public_base_url() -> str | None:
@@ -304,10 +306,15 @@ def register(server: Flask) -> None:
         if chromium is None:
             return _german_error(503, PDF_UNAVAILABLE)
         public_url = public_base_url()
-        key = _pdf.cache_key("brief", ags, repr(spec), _model.data_version(), public_url)
-        status = _pdf.request_pdf(
-            key, lambda: _pdf.brief_document(ags, spec, public_url=public_url), chromium
-        )
+        with one_data_version():
+            key = _pdf.cache_key("brief", ags, repr(spec), _model.data_version(), public_url)
+            state = served_state()
+
+        def document() -> str:  # rendered in a background thread: with the data of the key
+            with one_data_version(state):
+                return _pdf.brief_document(ags, spec, public_url=public_url)
+
+        status = _pdf.request_pdf(key, document, chromium)
         if status.state == "ready":
             return send_file(
                 io.BytesIO(status.data),
@@ -347,7 +354,8 @@ def register(server: Flask) -> None:
         if ext not in ("csv", "xlsx") or name not in TABLES:
             abort(404)
         try:
-            df = table(name, spec, ags)
+            with one_data_version():  # one release for the whole table
+                df = table(name, spec, ags)
         except KeyError:
             abort(404)
         label = _model.spec_label(spec) if name in SCENARIO_TABLES else None

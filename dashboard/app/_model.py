@@ -23,7 +23,7 @@ from dashboard.constants import (
     KREIS_AGS,
     MUNICIPALITIES,
 )
-from dashboard.data import data_version, load_population, vital_events
+from dashboard.data import data_version, load_population, one_data_version, vital_events
 from dashboard.data.history import municipal_history
 from dashboard.data.imports import published_provenance
 from dashboard.projection import PRESETS, accuracy, coverage, project, solve_net_migration_for_target
@@ -288,7 +288,8 @@ def per_data_version(maxsize: int = 128):
 
         @functools.wraps(fn)
         def wrapper(*args):
-            return cached(data_version(), *args)
+            with one_data_version():  # the key and the computation see the same release
+                return cached(data_version(), *args)
 
         wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return wrapper
@@ -513,7 +514,7 @@ def accuracy_tables() -> dict[str, pd.DataFrame]:
     return {k: v.copy() for k, v in _accuracy_tables().items()}
 
 
-@functools.cache
+@per_data_version(maxsize=4)
 def _accuracy_tables() -> dict[str, pd.DataFrame]:
     return accuracy.report_tables()
 
@@ -523,7 +524,7 @@ def official_comparison() -> pd.DataFrame:
     return _official_comparison().copy()
 
 
-@functools.cache
+@per_data_version(maxsize=4)
 def _official_comparison() -> pd.DataFrame:
     return accuracy.official_comparison()
 
@@ -544,7 +545,7 @@ def history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     return _history_series()
 
 
-@functools.cache
+@per_data_version(maxsize=4)
 def _history_series() -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     h = municipal_history(include_estimates=True)
     h = h[h.primary][["ags", "reference_date", "population", "basis", "estimated"]]
@@ -564,7 +565,7 @@ def backtest_table() -> pd.DataFrame:
     return _backtest().table.copy()
 
 
-@functools.cache
+@per_data_version(maxsize=4)
 def _backtest():
     # the submodule, not ``dashboard.projection.backtest`` the attribute: importing the
     # submodule anywhere rebinds the package attribute from the function to the module
@@ -600,7 +601,7 @@ def observed_kreis_components() -> pd.DataFrame:
     return _observed_kreis_components().copy()
 
 
-@functools.cache
+@per_data_version(maxsize=4)
 def _observed_kreis_components() -> pd.DataFrame:
     v = vital_events()
     t = v[(v.sex == "total") & (v.age_group == "total")].pivot(index="year", columns="event", values="value")
@@ -615,7 +616,7 @@ def basis_defaults() -> dict[str, float]:
     return dict(_basis_defaults())
 
 
-@functools.cache
+@per_data_version(maxsize=4)
 def _basis_defaults() -> tuple[tuple[str, float], ...]:
     d = parameter_defaults()
     return tuple((p.key, round(float(d[p.key]), p.digits)) for p in PARAMETERS if not p.many)

@@ -81,16 +81,20 @@ def view_cache(maxsize: int = 32) -> Callable[[F], F]:
         def wrapper(*args, **kwargs):
             if not ENABLED:
                 return fn(*args, **kwargs)
+            from dashboard.data import one_data_version
             from dashboard.data.measures.import_store import active_catalogue
 
-            catalogue = active_catalogue()
-            key = (*state_token(), _arg_key(args, kwargs))
-            with lock:
-                hit = entries.get(key)
-                if hit is not None and hit[0] is catalogue:
-                    entries.move_to_end(key)
-                    return hit[1]
-            value = fn(*args, **kwargs)  # outside the lock: two builds of one view may race, both correct
+            # one data version for the key and the build: a release published (or, in tests,
+            # served) while the view is built never leaves its numbers under the old key
+            with one_data_version():
+                catalogue = active_catalogue()
+                key = (*state_token(), _arg_key(args, kwargs))
+                with lock:
+                    hit = entries.get(key)
+                    if hit is not None and hit[0] is catalogue:
+                        entries.move_to_end(key)
+                        return hit[1]
+                value = fn(*args, **kwargs)  # outside the lock: two builds of one view may race, both correct
             with lock:
                 entries[key] = (catalogue, value)
                 entries.move_to_end(key)

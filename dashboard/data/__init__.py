@@ -3,6 +3,7 @@
 Public API (stable for notebooks and the model)::
 
     data_version()           version of the input data (release number of the served tables; cache key)
+    one_data_version()       context: compute with one data version (key and data of one release)
     load_population()        base population by municipality × sex × single age (estimated)
     estimation_report()      fit figures and method text of that estimate
     municipal_history()      levels 1983–2024 with census basis + census-neutral linked levels
@@ -38,7 +39,7 @@ from dashboard.data.embedded import (
     zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, Problem
-from dashboard.data.estimate import data_version
+from dashboard.data.estimate import data_version, one_data_version, served_state
 from dashboard.data.genesis import GenesisTable, load_genesis
 from dashboard.data.history import census_breaks, linked_growth, municipal_history
 from dashboard.data.imports import Checked, check_file, imported_municipal_age_tables
@@ -54,6 +55,8 @@ from dashboard.data.population import EstimationReport, estimation_report, load_
 
 __all__ = [
     "data_version",
+    "one_data_version",
+    "served_state",
     "EstimationReport",
     "estimation_report",
     "load_population",

@@ -42,6 +42,7 @@ request: :func:`data_version` polls the store's release number (one small query)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import logging
@@ -50,6 +51,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,9 +60,10 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, MUNICIPALITIES, SEXES
+from dashboard.data.archive import refuse_oversized
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.genesis import MAX_FILE_BYTES, POPULATION_COLUMNS, GenesisTable, load_genesis
-from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_dec, fmt_int, fmt_signed_int, problems_count
+from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_int, fmt_signed_int, problems_count
 from dashboard.text import IMPORTS as M
 
 LOG = logging.getLogger("dashboard.data.imports")
@@ -247,7 +250,7 @@ def check_table(
 
             new = _model_frame(d, source=f"{name} (Entwurf)")
             if replacing is None:
-                replacing = [t for t in served().frames if str(t.attrs.get("slot", "")) != slot]
+                replacing = [t for t in current().frames if str(t.attrs.get("slot", "")) != slot]
             probs += [
                 Problem(name, p.row, p.column, p.expected, p.found, p.sheet)
                 for p in check_official_tables([new, *replacing])
@@ -343,16 +346,7 @@ def check_upload(data: bytes, filename: str) -> Checked:
     """Parse and check uploaded bytes (see :func:`check_table`). The temporary copy the
     parser needs never appears in a message: only the sanitised file name does."""
     name = sanitise_filename(filename)
-    if len(data) > MAX_FILE_BYTES:
-        raise DataFormatError(
-            problem(
-                name,
-                None,
-                None,
-                M["expected_size"].format(mb=fmt_int(MAX_FILE_BYTES // 2**20)),
-                M["found_size"].format(mb=fmt_dec(len(data) / 2**20, 1)),
-            )
-        )
+    refuse_oversized(name, len(data), MAX_FILE_BYTES)
     with tempfile.TemporaryDirectory(prefix="kd-import-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
@@ -617,17 +611,55 @@ def served(*, refresh: bool = False) -> Served:
 
 
 def invalidate() -> None:
-    """Look at the store again at the next call (after a publish/rollback in this process)."""
+    """Look at the store again at the next call and check the served release again (after a
+    publish/rollback in this process, or a repair of the database): what the next call serves
+    does not depend on whether another thread happened to look at the store in between."""
     with _lock:
         _state["checked_at"] = -1e9
+        _state["seen"] = None
+
+
+#: The served state a thread's computation is pinned to (:func:`pinned`), or None.
+_pin = threading.local()
+
+
+@contextlib.contextmanager
+def pinned(state: Served | None = None) -> Iterator[Served]:
+    """Within the block, this thread sees one served state: the one of the block's start.
+
+    Every data-dependent cache reads its key (:func:`data_version`) and then computes; if the
+    served release changed in between (a publish, a rollback, or a test serving other tables
+    while a background thread computes), a result of one release would be stored under the key
+    of another and shown from then on. Each cached entry point therefore computes inside
+    ``pinned()``: its key and everything it reads (tables, nested caches) belong to the same
+    release. Nested blocks keep the outermost state; other threads are not affected.
+    ``state``: pin this state (from :func:`current` in another thread, e.g. a background job
+    that finishes what a request started) instead of the one served now.
+    """
+    held = getattr(_pin, "served", None)
+    if held is not None:
+        yield held
+        return
+    _pin.served = served() if state is None else state
+    try:
+        yield _pin.served
+    finally:
+        _pin.served = None
+
+
+def current() -> Served:
+    """The served state of this thread: the pinned one inside :func:`pinned`, else :func:`served`."""
+    held = getattr(_pin, "served", None)
+    return served() if held is None else held
 
 
 def data_version() -> tuple:
     """Version of the served official tables, the key of every data-dependent cache:
     ``()`` for the shipped data, else ``("tables", release number, sha256 prefixes of the served
     versions)`` — the hashes were computed once at upload, so two databases (or a database
-    recreated from scratch) never share a key for different data."""
-    s = served()
+    recreated from scratch) never share a key for different data. Inside :func:`pinned`, the
+    version of the block's start."""
+    s = current()
     if s.release == 0:
         return ()
     return (CHANNEL, s.release, tuple(v.sha256[:16] for v in s.versions))
@@ -635,7 +667,7 @@ def data_version() -> tuple:
 
 def serving_problem() -> str | None:
     """German banner text when the active release is not what is served, else ``None``."""
-    return served().problem
+    return current().problem
 
 
 def imported_municipal_age_tables() -> list[pd.DataFrame]:
@@ -654,13 +686,13 @@ def imported_municipal_age_tables() -> list[pd.DataFrame]:
         ``DataFrame.attrs["source"]``), ``import_id`` (store version id), ``sha256``,
         ``estimated`` (False) — :data:`MODEL_COLUMNS`.
     """
-    return [f.copy() for f in served().frames]
+    return [f.copy() for f in current().frames]
 
 
 def published_provenance() -> list[dict[str, Any]]:
     """Provenance of the served tables (for the site's "Datenstand" line)."""
     out = []
-    for v in served().versions:
+    for v in current().versions:
         p = dict(v.provenance)
         p.update(
             id=v.id,
@@ -711,7 +743,8 @@ def preview(version_id: int) -> Preview:
     release: the key holds the draft's sha256, so two databases with the same version id never
     share a preview)."""
     v = _store().version(int(version_id))
-    return _preview(v.id, v.sha256, data_version())
+    with pinned():
+        return _preview(v.id, v.sha256, data_version())
 
 
 def _totals(t: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -775,7 +808,7 @@ def _preview(version_id: int, sha256: str, token: tuple) -> Preview:
 
     s = _store()
     v = s.version(version_id, with_content=True)
-    srv = served()
+    srv = current()
     if not v.report.get("used_by_model"):
         empty = pd.DataFrame(
             columns=["year", "ags", "municipality", "age_group", "current", "new", "difference"]

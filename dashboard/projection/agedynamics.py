@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, MUNICIPALITIES, N_AGES
-from dashboard.data import data_version
+from dashboard.data import data_version, one_data_version
 from dashboard.data.official import ZENSUS22_AGE_CLASSES, zensus2022_age_classes
 from dashboard.projection.municipal import (
     PROPENSITY_NODES,
@@ -269,6 +269,7 @@ def _loo_fit(inp, a, f_by_class, penalty) -> tuple[np.ndarray, np.ndarray]:
     return out, np.stack(betas)
 
 
+@one_data_version()
 def age_dynamics() -> AgeDynamicsResult:
     """Run the case (cached per data version; a few seconds)."""
     return _age_dynamics(data_version())

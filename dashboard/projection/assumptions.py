@@ -61,6 +61,7 @@ from dashboard.data import (
     municipal_totals,
     nrw_life_expectancy,
     nrw_tfr,
+    one_data_version,
     vital_events,
 )
 from dashboard.data.official import ITNRW_OPEN_AGE, official_kreis_single_ages
@@ -235,6 +236,7 @@ def _exposures(years) -> dict[int, np.ndarray]:
     return {y: 0.5 * (t[y - 1] + t[y]) for y in years}
 
 
+@one_data_version()
 def kreis_tables() -> dict[int, np.ndarray]:
     """Kreis population (2, A) by sex and single age at 31.12. of 2019–2024, anchored on the official single ages.
 
@@ -797,6 +799,7 @@ def _ro(a: np.ndarray) -> np.ndarray:
     return a
 
 
+@one_data_version()
 def estimate_assumptions() -> Assumptions:
     """Estimate every assumption from the embedded official data (~0.3 s + statsmodels import).
 

@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES
-from dashboard.data import data_version, kreis_age_groups, municipal_totals
+from dashboard.data import data_version, kreis_age_groups, municipal_totals, one_data_version
 from dashboard.data.embedded import kreis_bbsr_series, population_figures_from_pages, projections_from_pages
 from dashboard.projection.agedynamics import age_dynamics
 from dashboard.projection.assumptions import (
@@ -591,6 +591,7 @@ class BacktestResult:
     summary: pd.DataFrame
 
 
+@one_data_version()
 def backtest() -> BacktestResult:
     """Run every backtest case (cached per data version).
 
@@ -648,6 +649,7 @@ DAMPINGS = (0.0, 0.5, 0.8, 1.0)
 KREIS_WEIGHTS = (1.0, 0.75, 0.5, 0.25, 0.0)
 
 
+@one_data_version()
 def treatment_comparison() -> pd.DataFrame:
     """Municipal MAPE of documented treatments of the migration level, per case (cached).
 

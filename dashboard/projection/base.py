@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, N_AGES, SEXES
-from dashboard.data import data_version, kreis_age_groups, life_table, load_population
+from dashboard.data import data_version, kreis_age_groups, life_table, load_population, one_data_version
 from dashboard.data.baseyear import base_year
 from dashboard.data.estimate import kreis_single_ages, tables_of_version
 
@@ -119,6 +119,7 @@ def _base_population(year: int, token: tuple) -> BasePopulation:
     return _from_tidy(load_population(year=year), year)
 
 
+@one_data_version()
 def start_year() -> int:
     """Base year of the projection (31 December): :data:`BASE_YEAR` (2024), or a later year once
     complete official municipal tables by sex × age for it are published
@@ -132,6 +133,7 @@ def _start_year(token: tuple) -> int:
     return int(base_year(tables_of_version(token)))
 
 
+@one_data_version()
 def base_population(year: int | None = None) -> BasePopulation:
     """Municipal base population at 31.12.``year`` as arrays (cached per data version, read-only).
 

@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import KREIS_AGS
-from dashboard.data import data_version
+from dashboard.data import data_version, one_data_version
 from dashboard.projection.backtest import backtest
 
 #: Reference population of the size term (persons).
@@ -219,6 +219,7 @@ def model_rows(table: pd.DataFrame) -> pd.DataFrame:
     return t[t.level.isin(["Kreis", "Gemeinde"])].reset_index(drop=True)
 
 
+@one_data_version()
 def fitted_municipal_error() -> MunicipalErrorModel:
     """:class:`MunicipalErrorModel` fitted to the project's backtest (cached per data version)."""
     return _fitted_municipal_error(data_version())

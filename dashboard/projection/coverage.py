@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS
-from dashboard.data import data_version
+from dashboard.data import data_version, one_data_version
 from dashboard.projection.backtest import backtest
 from dashboard.projection.base import start_year
 from dashboard.projection.calibration import fit_driver_scale, fit_municipal_error, model_rows
@@ -69,6 +69,7 @@ def _relative_log_quantiles(values: np.ndarray) -> np.ndarray:
     return np.log(q / q[2])
 
 
+@one_data_version()
 def backtest_intervals(draws: int = 500, seed: int = 20241231) -> pd.DataFrame:
     """80 % and 95 % intervals around every backtest prediction of the model's totals.
 

@@ -17,7 +17,7 @@ from dashboard.constants import (
     PLANNING_AGE_GROUPS,
     SEXES,
 )
-from dashboard.data import data_version
+from dashboard.data import data_version, one_data_version
 from dashboard.projection.assumptions import Assumptions, estimate_assumptions
 from dashboard.projection.base import FEMALE_MASK, start_year
 from dashboard.projection.indicators import indicator_arrays, planning_group_counts
@@ -496,6 +496,7 @@ def _project_cached(scenario: Scenario, token: tuple) -> ProjectionResult:
     return _build(scenario)
 
 
+@one_data_version()
 def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
     """Project all 15 municipalities by sex and single age from the base year to ``scenario.horizon``.
 

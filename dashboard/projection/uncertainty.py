@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES, N_AGES, PLANNING_AGE_GROUPS
-from dashboard.data import data_version
+from dashboard.data import data_version, one_data_version
 from dashboard.projection.assumptions import estimate_assumptions
 from dashboard.projection.backtest import backtest
 from dashboard.projection.base import start_year
@@ -583,6 +583,7 @@ def apply_driver_scale(
     return DriverDraws(years=drivers.years, deviations=dev, seed=drivers.seed)
 
 
+@one_data_version()
 def kreis_scale_statistics(
     errors: pd.DataFrame | None = None, *, draws: int = CALIBRATION_DRAWS, seed: int = DEFAULT_SEED
 ) -> pd.DataFrame:
@@ -633,6 +634,7 @@ def _scale_statistics(errors: pd.DataFrame, draws: int, seed: int) -> pd.DataFra
     return pd.DataFrame(out, columns=["base_year", "k", "q"])
 
 
+@one_data_version()
 def fitted_driver_scale() -> DriverScale:
     """:class:`DriverScale` calibrated on every Kreis base year of the backtest (cached per data version)."""
     return _fitted_driver_scale(data_version())
@@ -643,6 +645,7 @@ def _fitted_driver_scale(token: tuple) -> DriverScale:
     return fit_driver_scale(kreis_scale_statistics())
 
 
+@one_data_version()
 def project_probabilistic(
     scenario=None,
     *,
@@ -693,9 +696,13 @@ def project_probabilistic(
 
 @functools.lru_cache(maxsize=16)
 def _project_probabilistic(
-    scenario, draws, seed, municipal_error, spread, engine, token: tuple = (), driver_scale=None
+    scenario, draws, seed, municipal_error, spread, engine, token: tuple, *, driver_scale: DriverScale | None
 ) -> ProbabilisticResult:
-    """Cached worker of :func:`project_probabilistic` (``token`` = data version)."""
+    """Cached worker of :func:`project_probabilistic` (``token`` = data version).
+
+    ``driver_scale`` has no default: the production spread is :func:`fitted_driver_scale`;
+    ``None`` (the driver model's own, uncalibrated spread) exists for comparisons and must be
+    asked for explicitly."""
     inputs = kernel_inputs(scenario)
     ss = np.random.SeedSequence(seed)
     s_drivers, s_muni, s_scale = ss.spawn(3)  # the first two as before the scale existed
