@@ -676,6 +676,25 @@ BACKTEST_LEVELS = {
     "Gemeinde-Altersgruppen": "Gemeinden, 11 Altersklassen (Anteile)",
 }
 
+#: Headings of /methodik: section anchor (the H2's id) -> heading; page title, upload texts.
+METHODIK_HEADINGS: dict[str, str] = {
+    "title": "Daten & Methodik",
+    "annahmen": "Annahmen der Basisvariante",
+    "amtlich": "Was ist amtlich, was geschätzt?",
+    "backtest": "Rückrechnung: Wie genau wäre das Modell gewesen?",
+    "amtliche-vorausberechnung": "Basis und amtliche Vorausberechnung",
+    "unsicherheit": "Unsicherheit: Wie gut treffen die Intervalle?",
+    "quellen": "Quellen und Lizenzen",
+    "zensus": "Zensus-Brüche",
+    "schaetzung": "Wie die Altersstruktur der Gemeinden geschätzt wurde",
+    "modell": "Das Modell",
+    "downloads": "Downloads",
+    "upload": "Eigene Daten hochladen",
+    "workbook": "Vollständige Vorausberechnung (Basis) als Arbeitsmappe: ",
+    "drop": "Datei hierher ziehen oder ",
+    "choose": "Datei auswählen",
+}
+
 #: The tables on /methodik: key -> caption and column -> German header (``{base}``: the first
 #: projected year); the page says how each column is formatted.
 METHODIK_TABLES: dict[str, dict] = {
@@ -1423,8 +1442,6 @@ UPDATE: dict[str, str] = {
 
 CATALOGUE: dict[str, str] = {
     "login_to_upload": "Bitte melden Sie sich an, um Daten hochzuladen.",
-    "expected_size": "höchstens {mb} MB",
-    "found_size": "{mb} MB",
     "summary": "Arbeitsmappe {file}: {measures} Maßnahmen, {sources} Quellen – vollständig geprüft.",
     "diff_counts": (
         "Gegenüber dem aktiven Katalog ({old} Maßnahmen): {new} Maßnahmen, davon {added} neu, "
@@ -1796,4 +1813,14 @@ LOCAL: dict[str, str] = {
     "json_upload_hint": "Datei hierher ziehen oder klicken (höchstens 64 KB)",
     "json_loaded": "Szenario aus {name} übernommen.",
     "json_failed": "Die Datei {name} wurde nicht übernommen: {why}",
+    "json_file": "Datei",
+    "json_no_file": "keine Datei erhalten.",
+    "json_not_base64": "unerwartete Übertragung (kein base64).",
+    "json_too_big": "höchstens {kb} KB erlaubt.",
+    "json_broken": "die Übertragung ist beschädigt (base64).",
+    # field names in the messages of a wrong form value
+    "field_ppd": "Personen je Wohnung",
+    "field_share": "Anteil aus dem Kreis",
+    "field_net": "Wanderungssaldo",
+    "field_persons": "Personen",
 }

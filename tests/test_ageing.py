@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.data.ageing import age_forward, lexis_weights, rake, smooth_group_factors
-from dashboard.data.estimate import ipf
+from dashboard.data.ageing import age_forward, ipf, lexis_weights, rake, smooth_group_factors
 
 
 def test_lexis_weights_worked_example_census_to_31_12_2024() -> None:

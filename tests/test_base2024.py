@@ -16,6 +16,7 @@ from dashboard.data import estimate as est
 from dashboard.data import (
     estimation_report,
     kreis_age_groups,
+    kreis_ages,
     load_population,
     official_kreis_single_ages,
     official_municipal_totals,
@@ -49,7 +50,7 @@ def test_kreis_single_ages_both_sexes_are_the_official_ones(pop: pd.DataFrame) -
 def test_kreis_sex_by_17_groups_are_the_official_ones(pop: pd.DataFrame) -> None:
     k = kreis_age_groups()
     want = k[k.year == 2024].set_index(["sex", "age_group"]).population
-    g = est.GROUP17_OF_AGE[pop.age.to_numpy()]
+    g = kreis_ages.GROUP17_OF_AGE[pop.age.to_numpy()]
     got = pop.assign(g=g).groupby(["sex", "g"]).population.sum()
     for s in SEXES:
         for j, label in enumerate(AGE_GROUPS_17):
@@ -74,7 +75,7 @@ def test_no_negative_cells_and_flags(pop: pd.DataFrame) -> None:
 
 def test_census_share_curves_keep_every_class_share_and_sum_to_one() -> None:
     years = est._years_since_census(2024)
-    k, _, _ = est._kreis_sex_single(2024)
+    k, _, _ = kreis_ages.kreis_sex_single(2024)
     target = k.sum(axis=0)
     curves, births = est.census_share_curves(years, target)
     z = zensus2022_age_classes()
@@ -91,7 +92,7 @@ def test_census_share_curves_keep_every_class_share_and_sum_to_one() -> None:
 
 def test_census_prior_sums_to_the_kreis_single_ages() -> None:
     prior = est.census_prior(2024)
-    k, _, _ = est._kreis_sex_single(2024)
+    k, _, _ = kreis_ages.kreis_sex_single(2024)
     np.testing.assert_allclose(prior.sum(axis=(0, 1)), k.sum(axis=0), rtol=1e-12)
     # each municipality's female share equals its Zensus 2022 female share
     from dashboard.data import zensus2022_sex_totals
@@ -106,7 +107,7 @@ def test_smooth_shares_spread_the_step_of_class_constant_shares() -> None:
     """Class-constant census shares make a municipality's ratio to the Kreis jump where a
     census class boundary lands (Heimbach, ages 4–5: 26 %); the smooth share curves spread it."""
     years = est._years_since_census(2024)
-    k, _, _ = est._kreis_sex_single(2024)
+    k, _, _ = kreis_ages.kreis_sex_single(2024)
     target = k.sum(axis=0)
     z = zensus2022_age_classes()
     sh = z.pivot(index="ags", columns="age_class", values="population").loc[list(AGS_LIST)].to_numpy(float)
@@ -128,7 +129,7 @@ def test_smooth_shares_spread_the_step_of_class_constant_shares() -> None:
 
 
 def test_kreis_single_ages_2024_sex_split() -> None:
-    k = est.kreis_single_ages(2024)
+    k = kreis_ages.kreis_single_ages(2024)
     arr = k.pivot(index="sex", columns="age", values="population").loc[list(SEXES)].to_numpy()
     off = official_kreis_single_ages().population.to_numpy(dtype=float)
     both = arr.sum(axis=0)
@@ -140,11 +141,11 @@ def test_kreis_single_ages_2024_sex_split() -> None:
     assert (share > 0.4).all() and (share < 0.85).all()
     assert np.abs(np.diff(share[:90])).max() < 0.015  # no step at the group boundaries
     # other years are still graduated from the 17 groups
-    assert est.kreis_single_ages(2023).both_sexes_estimated.all()
+    assert kreis_ages.kreis_single_ages(2023).both_sexes_estimated.all()
 
 
 def test_sex_split_checked_against_the_groups_by_sex_a_year_earlier() -> None:
-    c = est.kreis_sex_split_check(2024)
+    c = kreis_ages.kreis_sex_split_check(2024)
     assert len(c) == 17
     # 2023 groups by sex one year older: the estimated within-group split is within ±1.5 pp
     # (the difference also contains one year of migration, largest at 18–24)

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, N_AGES, OPEN_AGE, SEXES
 from dashboard.data import estimate as est
-from dashboard.data import estimation_report, kreis_age_groups, load_population, municipal_totals, population
+from dashboard.data import (
+    estimation_report,
+    kreis_age_groups,
+    kreis_ages,
+    load_population,
+    municipal_totals,
+    population,
+)
 
 BOUNDS_17 = list(AGE_GROUPS_17.values())
 
@@ -31,7 +38,7 @@ def test_graduate_keeps_every_group_sum_of_the_kreis_table() -> None:
     k = kreis_age_groups()
     for (year, sex), g in k.groupby(["year", "sex"]):
         counts = g.sort_values("age_group").population.to_numpy(float)
-        single = est.graduate(counts, BOUNDS_17, tail_weights=est.life_table_weights(sex, 75))
+        single = kreis_ages.graduate(counts, BOUNDS_17, tail_weights=kreis_ages.life_table_weights(sex, 75))
         sums = [single[lo : hi + 1].sum() for lo, hi in BOUNDS_17]
         np.testing.assert_allclose(sums, counts, rtol=0, atol=1e-6, err_msg=f"{year} {sex}")
         assert single.min() >= 0
@@ -40,7 +47,7 @@ def test_graduate_keeps_every_group_sum_of_the_kreis_table() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=50_000), min_size=17, max_size=17))
 def test_graduate_nonnegative_and_exact_for_any_counts(counts: list[int]) -> None:
-    single = est.graduate(counts, BOUNDS_17, tail_weights=est.life_table_weights("male", 75))
+    single = kreis_ages.graduate(counts, BOUNDS_17, tail_weights=kreis_ages.life_table_weights("male", 75))
     assert single.shape == (N_AGES,)
     assert single.min() >= 0
     sums = [single[lo : hi + 1].sum() for lo, hi in BOUNDS_17]
@@ -51,19 +58,19 @@ def test_graduate_linear_cumulative_gives_flat_profile() -> None:
     # Worked example: 10 persons per year in every closed group (a straight cumulative);
     # PCHIP reproduces a straight line, so every single age of the closed groups has 10.
     counts = [10.0 * (hi - lo + 1) for lo, hi in BOUNDS_17[:-1]] + [260.0]
-    single = est.graduate(counts, BOUNDS_17, tail_weights=np.ones(26))
+    single = kreis_ages.graduate(counts, BOUNDS_17, tail_weights=np.ones(26))
     np.testing.assert_allclose(single, 10.0, atol=1e-9)
 
 
 def test_graduate_rejects_gaps_and_negative_counts() -> None:
     with pytest.raises(ValueError, match="contiguous"):
-        est.graduate([1, 2], [(0, 4), (6, 100)])
+        kreis_ages.graduate([1, 2], [(0, 4), (6, 100)])
     with pytest.raises(ValueError, match=">= 0"):
-        est.graduate([-1, 2], [(0, 4), (5, 100)])
+        kreis_ages.graduate([-1, 2], [(0, 4), (5, 100)])
 
 
 def test_life_table_tail_decreases_with_age() -> None:
-    w = est.life_table_weights("female", 75)
+    w = kreis_ages.life_table_weights("female", 75)
     assert len(w) == OPEN_AGE + 1 - 75
     assert np.all(np.diff(w[:-1]) < 0)
 
@@ -283,7 +290,7 @@ def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -
     single = _synthetic_table(d.ags, 2024, d.sex, d.age, d.age, d.population)
     # Heimbach in the 17 groups, 15 persons moved from 75+ to 65-74 (women)
     h = base[base.ags == "05358012"].copy()
-    h["grp"] = est.GROUP17_OF_AGE[h.age.to_numpy()]
+    h["grp"] = kreis_ages.GROUP17_OF_AGE[h.age.to_numpy()]
     hg = h.groupby(["sex", "grp"]).population.sum().reset_index()
     hg.loc[(hg.sex == "female") & (hg.grp == 16), "population"] -= 15
     hg.loc[(hg.sex == "female") & (hg.grp == 15), "population"] += 15
@@ -297,7 +304,7 @@ def test_official_table_replaces_the_estimate(monkeypatch: pytest.MonkeyPatch) -
         he = pop[pop.ags == "05358012"].copy()
         # official sex × age groups: the figures are official, their split into single years is not
         assert not he.estimated.any() and he.age_split_estimated.all()
-        he["grp"] = est.GROUP17_OF_AGE[he.age.to_numpy()]
+        he["grp"] = kreis_ages.GROUP17_OF_AGE[he.age.to_numpy()]
         got = he.groupby(["sex", "grp"]).population.sum().reset_index()
         np.testing.assert_allclose(got.population.to_numpy(), hg.population.to_numpy(), atol=1e-6)
         others = pop[~pop.ags.isin(["05358008", "05358012"])]
@@ -331,7 +338,7 @@ def test_imported_group_tables_that_contradict_the_kreis_single_ages_drop_that_m
     base = load_population(2024)
     free = "05358012"
     b = base[base.ags != free].copy()
-    b["grp"] = est.GROUP17_OF_AGE[b.age.to_numpy()]
+    b["grp"] = kreis_ages.GROUP17_OF_AGE[b.age.to_numpy()]
     g = b.groupby(["ags", "sex", "grp"]).population.sum().reset_index()
     table = _synthetic_groups17(g.ags, g)
     _install_tables(monkeypatch, [table])

@@ -90,6 +90,18 @@ def test_index_has_no_babel_polyfill_but_the_regenerator_runtime(client):
     assert runtime < renderer  # the renderer's async functions need regeneratorRuntime when it loads
 
 
+def test_fingerprinted_assets_are_cached_for_a_year(client):
+    html = client.get("/").get_data(as_text=True)
+    assets = re.findall(r'src="(/assets/[^"]+\?m=[^"]+)"', html)
+    assert any("plotly-cartesian" in a for a in assets)
+    for url in assets:
+        assert client.get(url).headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+    assert (
+        client.get("/assets/style.css").headers.get("Cache-Control") != "public, max-age=31536000, immutable"
+    )
+    assert "max-age=31536000" not in (client.get("/_dash-layout").headers.get("Cache-Control") or "")
+
+
 def _requests(page):
     seen = []
     page.on("request", lambda r: seen.append((r.url, r.post_data or "")))
@@ -141,4 +153,22 @@ def test_a_layout_built_for_another_address_is_replaced_by_the_router(live_serve
     assert page.query_selector("#ue-kennzahl") is None
     assert [b for _, b in seen if "_pages_content" in b and "?ags=05358008" in b]
     assert page.url.startswith(live_server + "/gemeinde?ags=05358008")
+    assert page.console_errors == []
+
+
+def test_overview_draws_the_fan_chart_only_when_its_section_is_opened(live_server, browser_page):
+    page = browser_page
+    page.goto(live_server + "/")
+    page.wait_for_selector("#ue-multiples .scatterlayer .trace")
+    assert page.query_selector("#ue-fan") is None  # no chart drawn for the closed section
+    assert page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") == 2
+    page.focus("#ue-fan-oeffnen")
+    page.keyboard.press("Enter")  # by keyboard, as a click
+    page.wait_for_selector("#ue-fan .scatterlayer .trace")
+    assert "80-%-Intervall" in page.inner_text("#ue-fan-tabelle") or page.query_selector(
+        "#ue-fan-tabelle table"
+    )
+    page.click("#ue-fan-oeffnen")  # closing and reopening keeps the chart
+    page.click("#ue-fan-oeffnen")
+    assert page.query_selector("#ue-fan .scatterlayer .trace") is not None
     assert page.console_errors == []

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 
 from dashboard.store import Actor, Conflict, Invalid, NotAllowed, NotFound, Store, db
-from dashboard.store.schema import metadata
+from dashboard.store.schema import metadata, users
 
 pytestmark = pytest.mark.store
 
@@ -50,14 +54,56 @@ def test_backend_is_the_one_asked_for(store, store_url):
 
 
 def test_migrations_create_exactly_the_declared_schema(store):
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
     assert db.current_revision(store.engine) == db.head_revision()
     assert store.data_version() == {"tables": 0, "catalogue": 0}
+
+
+def _check_constraints(engine) -> dict[str, set[str]]:
+    insp = sa.inspect(engine)
+    return {t: {c["name"] for c in insp.get_check_constraints(t)} for t in insp.get_table_names()}
+
+
+def test_check_constraints_are_named_as_declared(store):
+    """compare_metadata does not compare CHECK constraints: their names are checked here."""
+    declared = {
+        t.name: {c.name for c in t.constraints if isinstance(c, sa.CheckConstraint)}
+        for t in metadata.sorted_tables
+    }
+    found = _check_constraints(store.engine)
+    assert {t: found[t] for t in declared} == declared
+    assert declared["users"] == {"ck_users_ck_users_role"}  # as revision 0001 created it
+
+
+def test_upgrade_from_revision_0001_keeps_data(store_url):
+    """A database created at revision 0001 (before saved scenarios) is upgraded to the head:
+    its rows stay, and it ends with exactly the declared schema."""
+    engine = db.make_engine(store_url)
+    with engine.connect().execution_options(write=True) as conn, conn.begin():
+        command.upgrade(db._alembic_config(conn), "0001")
+    assert db.current_revision(engine) == "0001"
+    assert "scenarios" not in sa.inspect(engine).get_table_names()
+    with engine.begin() as conn:  # a row written at revision 0001 (Store() would upgrade first)
+        conn.execute(
+            users.insert().values(
+                name="anna", password_hash="x", role="pflege", created_at=datetime.now(UTC), created_by="test"
+            )
+        )
+    assert db.upgrade(engine) == ("0001", db.head_revision())
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    s = Store(store_url)
+    assert [u.name for u in s.users()] == ["anna"] and s.data_version() == {"tables": 0, "catalogue": 0}
+    s.dispose()
+    engine.dispose()
+
+
+def test_downgrade_to_empty_removes_every_table(store):
+    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
+        command.downgrade(db._alembic_config(conn), "base")
+    assert set(sa.inspect(store.engine).get_table_names()) <= {"alembic_version"}
 
 
 def test_upgrade_is_idempotent_and_keeps_data(store, store_url):

@@ -331,6 +331,19 @@ def _favicon():
 
 
 @server.after_request
+def _fingerprinted_assets_are_cached(response):
+    """Files from ``assets/`` are linked with their modification time (``?m=…``), so a changed file
+    gets a new address: browsers may keep them for a year instead of asking again on every page
+    (Flask's default ``no-cache`` costs a round trip per file and page, and a revisit cannot reuse
+    Plotly's compiled code without it)."""
+    from flask import request
+
+    if request.path.startswith("/assets/") and "m" in request.args and response.status_code == 200:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@server.after_request
 def _unknown_page_is_404(response):
     """The page shell is served for every path; one without a page is answered with HTTP 404
     (Dash then shows the German ``not_found_404`` page in it)."""

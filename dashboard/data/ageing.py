@@ -11,6 +11,8 @@ Pure numpy functions with small, checkable contracts (worked examples in
   over every group equals a given factor exactly (no steps at group boundaries).
 * :func:`rake` — iterative proportional fitting of an array to any number of margins,
   each given as a label per cell (so margins need not be sums over whole axes).
+* :func:`ipf` — iterative proportional fitting to margins that are sums over whole axes
+  (the Zensus-2011-based estimate and the sex split of municipal totals).
 """
 
 from __future__ import annotations
@@ -209,3 +211,73 @@ def rake(
         it += 1
         res = residuals()
     return RakeResult(v.reshape(x.shape), it, res, max(res, default=0.0) <= tol)
+
+
+#: Convergence tolerance of the raking (persons, absolute, largest margin residual).
+IPF_TOL = 1e-7
+IPF_MAX_ITER = 10_000
+
+
+@dataclass(frozen=True)
+class IPFResult:
+    """Outcome of :func:`ipf`: fitted cells, iterations and the largest margin residual."""
+
+    cells: np.ndarray
+    iterations: int
+    max_residual: float
+    converged: bool
+
+
+def ipf(
+    prior: np.ndarray,
+    margins: list[tuple[tuple[int, ...], np.ndarray]],
+    *,
+    tol: float = IPF_TOL,
+    max_iter: int = IPF_MAX_ITER,
+) -> IPFResult:
+    """Iterative proportional fitting of an array to marginal totals.
+
+    Parameters
+    ----------
+    prior : non-negative array (any shape).
+    margins : list of ``(axes, target)``; ``target`` equals ``prior.sum`` over all axes
+        *not* in ``axes`` (kept axes in increasing order). All targets must share one total.
+    tol : stop when the largest absolute residual over all margins is below ``tol``.
+    max_iter : upper bound of full cycles.
+
+    Returns
+    -------
+    IPFResult
+    """
+    x = np.array(prior, dtype=float)
+    if np.any(x < 0) or not np.all(np.isfinite(x)):
+        raise ValueError("prior must be finite and non-negative")
+    all_axes = tuple(range(x.ndim))
+
+    def marginal(arr: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+        return arr.sum(axis=tuple(a for a in all_axes if a not in axes))
+
+    def expand(arr: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+        shape = [x.shape[a] if a in axes else 1 for a in all_axes]
+        return arr.reshape(shape)
+
+    for axes, target in margins:
+        if np.any(np.asarray(target) < 0):
+            raise ValueError("targets must be non-negative")
+        cur = marginal(x, axes)
+        if np.any((cur == 0) & (np.asarray(target) > 0)):
+            raise ValueError(f"a target on axes {axes} is positive where the prior is zero")
+
+    def residual() -> float:
+        return max(float(np.max(np.abs(marginal(x, ax) - t))) for ax, t in margins)
+
+    it = 0
+    res = residual()
+    while res > tol and it < max_iter:
+        for axes, target in margins:
+            cur = marginal(x, axes)
+            factor = np.divide(target, cur, out=np.zeros_like(cur), where=cur > 0)
+            x *= expand(factor, axes)
+        it += 1
+        res = residual()
+    return IPFResult(x, it, res, res <= tol)

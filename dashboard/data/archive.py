@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from dashboard.data.errors import Problem, problem
+from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.text import IMPORTS, fmt_dec, fmt_int
 
 #: Largest total uncompressed size of all members (bytes); was 200 MB for tables and 100 MB for
@@ -20,6 +20,24 @@ from dashboard.text import IMPORTS, fmt_dec, fmt_int
 MAX_UNCOMPRESSED_BYTES: int = 200 * 2**20
 #: Largest ratio of the unpacked to the packed size (both files above: about 5:1).
 MAX_COMPRESSION_RATIO: float = 100.0
+
+
+def refuse_oversized(name: str, size: int, limit: int) -> None:
+    """Raise :class:`DataFormatError` naming the file when ``size`` (bytes) exceeds ``limit``
+    (the upload limit of the importer, :data:`dashboard.settings.UPLOAD_MAX_BYTES`)."""
+    if size > limit:
+        raise DataFormatError(_megabytes(name, limit, size, "expected_size", "found_size"))
+
+
+def _megabytes(file: str | Path, limit: int, size: int, expected: str, found: str) -> Problem:
+    """A file's ``size`` over ``limit`` (bytes), in the German MB messages ``expected``/``found``."""
+    return problem(
+        file,
+        None,
+        None,
+        IMPORTS[expected].format(mb=fmt_int(limit // 2**20)),
+        IMPORTS[found].format(mb=fmt_dec(size / 2**20, 1)),
+    )
 
 
 def zip_members(source) -> list[zipfile.ZipInfo]:
@@ -41,15 +59,7 @@ def expansion_problems(infos: list[zipfile.ZipInfo], file: str | Path) -> list[P
     packed = max(1, sum(i.compress_size for i in infos))
     out = []
     if total > MAX_UNCOMPRESSED_BYTES:
-        out.append(
-            problem(
-                file,
-                None,
-                None,
-                IMPORTS["zip_unpacked_max"].format(mb=fmt_int(MAX_UNCOMPRESSED_BYTES // 2**20)),
-                IMPORTS["zip_unpacked_found"].format(mb=fmt_dec(total / 2**20, 1)),
-            )
-        )
+        out.append(_megabytes(file, MAX_UNCOMPRESSED_BYTES, total, "zip_unpacked_max", "zip_unpacked_found"))
     if total / packed > MAX_COMPRESSION_RATIO:
         out.append(
             problem(

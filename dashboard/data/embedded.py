@@ -22,6 +22,7 @@ from dashboard.constants import (
     BASIS_Z2022,
     KREIS_AGS,
     MUNICIPALITIES,
+    contiguous_age_groups,
 )
 from dashboard.data.errors import DataFormatError, problem
 from dashboard.data.integrity import verify_raw_file
@@ -301,13 +302,16 @@ def zensus2022_municipal() -> pd.DataFrame:
     return _zensus2022().copy()
 
 
-GRID_GROUPS = {
-    "age_0_17": (0, 17),
-    "age_18_29": (18, 29),
-    "age_30_49": (30, 49),
-    "age_50_64": (50, 64),
-    "age_65plus": (65, 100),
-}
+def age_column(label: str) -> str:
+    """Column name of an age group in the shipped census files: ``"0-17"`` -> ``"age_0_17"``,
+    ``"65+"`` -> ``"age_65plus"``."""
+    return f"age_{label.replace('-', '_').replace('+', 'plus')}"
+
+
+#: The five age groups of the Zensus 2011 grid, label -> (min, max incl.).
+GRID_AGE_GROUPS: dict[str, tuple[int, int]] = contiguous_age_groups(0, 18, 30, 50, 65)
+#: The same groups by their column in the grid file.
+GRID_GROUPS: dict[str, tuple[int, int]] = {age_column(k): v for k, v in GRID_AGE_GROUPS.items()}
 
 
 @functools.cache

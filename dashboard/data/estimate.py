@@ -3,15 +3,19 @@
 No official table of the municipal age × sex structure ships with the project (Regionalstatistik
 12411-02-03-5 would have it). Until a user imports one, the structure is *estimated*; the
 method depends on the census basis of the date (details and measured figures in
-``data/README.md``).
+``data/README.md``). Its parts: the Kreis by sex × single age in
+:mod:`dashboard.data.kreis_ages`, the municipal totals by sex in
+:mod:`dashboard.data.sex_totals`, ageing, smoothing and raking in :mod:`dashboard.data.ageing`;
+this module assembles them (prior, raking, imported official tables, report).
 
 **Zensus 2022 basis (31.12.2022–2024, the base year)** — the census aged forward, raked:
 
-1. **Kreis by sex × single age** (:func:`kreis_single_ages`): the official single ages of
-   IT.NRW 12411-09i (0 … 89, 90+, both sexes; 31.12.2024) as they are; the split by sex
-   (:func:`split_single_ages_by_sex`: life-table female share × a smooth correction meeting
-   the official sex × 17 groups exactly) and of 90+ over 90 … 100 (life-table person-years)
-   are estimated. Years without official single ages: PCHIP graduation (below).
+1. **Kreis by sex × single age** (:func:`~dashboard.data.kreis_ages.kreis_single_ages`): the
+   official single ages of IT.NRW 12411-09i (0 … 89, 90+, both sexes; 31.12.2024) as they are;
+   the split by sex (:func:`~dashboard.data.kreis_ages.split_single_ages_by_sex`: life-table
+   female share × a smooth correction meeting the official sex × 17 groups exactly) and of 90+
+   over 90 … 100 (life-table person-years) are estimated. Years without official single ages:
+   PCHIP graduation (below).
 2. **Prior** (:func:`census_prior`): the Zensus 2022 municipal age classes (15.05.2022)
    carried forward cohort by cohort (:func:`dashboard.data.ageing.age_forward`): each
    municipality keeps its census share of every Kreis birth cohort (smooth over age,
@@ -20,35 +24,37 @@ method depends on the census basis of the date (details and measured figures in
    census age 0. Sex: the Kreis female share by age, shifted in odds to the municipality's
    Zensus 2022 female share.
 3. **Raking** (:func:`dashboard.data.ageing.rake`) to the official municipal totals (IT.NRW
-   12411-15i for 2024; interpolated census → 2024 for 2022/2023, :func:`municipal_sex_totals`),
-   the official Kreis single ages (2024) and the Kreis sex × 17 groups, all exactly.
+   12411-15i for 2024; interpolated census → 2024 for 2022/2023,
+   :func:`~dashboard.data.sex_totals.municipal_sex_totals`), the official Kreis single ages
+   (2024) and the Kreis sex × 17 groups, all exactly.
 
 **Zensus 2011 basis (31.12.2015–2021)** — the Zensus 2011 grid prior:
 
-1. **Graduation** (:func:`graduate`). The Kreis table by sex × 17 age groups
-   (:func:`dashboard.data.kreis_age_groups`) is split into single years. For the closed
-   groups (0–2 … 65–74) a monotone cubic (PCHIP, :class:`scipy.interpolate.PchipInterpolator`)
-   is fitted through the cumulative population at the group boundaries; single-year counts
-   are its first differences. PCHIP keeps a monotone cumulative monotone, so counts are never
-   negative, and it passes through every knot, so every group sum is kept exactly. The open
-   group 75+ is spread over ages 75…99 and 100+ in proportion to the person-years ``L_x`` of
-   the Germany period life table 2023/25 (Destatis 12621-0001) of the same sex, i.e. the
-   shape of a stationary population. This ignores differences in cohort size among the old
-   (e.g. the small cohorts born 1945–46) — a documented limitation.
+1. **Graduation** (:func:`~dashboard.data.kreis_ages.graduate`). The Kreis table by sex × 17
+   age groups (:func:`dashboard.data.kreis_age_groups`) is split into single years. For the
+   closed groups (0–2 … 65–74) a monotone cubic (PCHIP,
+   :class:`scipy.interpolate.PchipInterpolator`) is fitted through the cumulative population at
+   the group boundaries; single-year counts are its first differences. PCHIP keeps a monotone
+   cumulative monotone, so counts are never negative, and it passes through every knot, so
+   every group sum is kept exactly. The open group 75+ is spread over ages 75…99 and 100+ in
+   proportion to the person-years ``L_x`` of the Germany period life table 2023/25 (Destatis
+   12621-0001) of the same sex, i.e. the shape of a stationary population. This ignores
+   differences in cohort size among the old (e.g. the small cohorts born 1945–46) — a
+   documented limitation.
 2. **Municipal prior.** For municipality *m*, sex *s* and age *a* the prior is
    ``T[m,s] · k[s,a] · f[m,G(a)]`` normalised to ``T[m,s]``, where ``k`` is the graduated
    Kreis structure, ``T`` the municipal total by sex and ``f[m,G] = share[m,G] / share[Kreis,G]``
    the relative weight of the Zensus 2011 1-km-grid age group *G* (0–17, 18–29, 30–49,
    50–64, 65+; :func:`dashboard.data.grid_age_shares`) in the municipality vs the Kreis,
    spread smoothly over age (:func:`smooth_grid_factors`).
-3. **Raking** (:func:`ipf`) of the cells to the Kreis table by sex × 17 age groups and the
-   municipal totals by sex. Results are persons as real numbers (not rounded); the margins
-   are met to < 1e-6 persons.
-4. **Municipal totals by sex** (:func:`municipal_sex_totals`) come from the Destatis
-   Gemeindeverzeichnis (GV Auszug) where it has an official figure for the date (31.12.2017,
-   31.12.2021); otherwise log-linear interpolation of each municipality's share between the
-   nearest official dates, the sex split from the latest official female share, raked to the
-   official Kreis totals by sex.
+3. **Raking** (:func:`dashboard.data.ageing.ipf`) of the cells to the Kreis table by sex × 17
+   age groups and the municipal totals by sex. Results are persons as real numbers (not
+   rounded); the margins are met to < 1e-6 persons.
+4. **Municipal totals by sex** (:func:`~dashboard.data.sex_totals.municipal_sex_totals`) come
+   from the Destatis Gemeindeverzeichnis (GV Auszug) where it has an official figure for the
+   date (31.12.2017, 31.12.2021); otherwise log-linear interpolation of each municipality's
+   share between the nearest official dates, the sex split from the latest official female
+   share, raked to the official Kreis totals by sex.
 
 An OFFICIAL municipal age table published in the store (``imported_municipal_age_tables()``
 of :mod:`dashboard.data.imports`: the served, validated release; read through
@@ -69,632 +75,55 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import PchipInterpolator
 
 from dashboard.constants import (
     AGE_GROUPS_17,
     AGS_LIST,
     BASIS_Z2022,
-    CENSUS_DATES,
-    KREIS_AGS,
     MUNICIPALITIES,
     N_AGES,
     OPEN_AGE,
     SEXES,
-    contiguous_age_groups,
 )
-from dashboard.data.ageing import age_forward, lexis_weights, rake, smooth_group_factors
+from dashboard.data.ageing import (
+    IPF_MAX_ITER,
+    IPF_TOL,
+    age_forward,
+    ipf,
+    lexis_weights,
+    rake,
+    smooth_group_factors,
+)
 from dashboard.data.embedded import (
+    GRID_AGE_GROUPS,
     grid_age_shares,
-    kreis_age_groups,
-    life_table,
-    municipal_totals,
-    zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, problem
+from dashboard.data.kreis_ages import (
+    GROUP17_OF_AGE,
+    ITNRW_OPEN_AGE,
+    graduate,
+    group_index,
+    kreis_groups,
+    kreis_sex_single,
+    kreis_years,
+    life_table_weights,
+    official_single_ages,
+)
+from dashboard.data.kreis_ages import kreis_single_ages as kreis_single_ages  # public here too
 from dashboard.data.official import (
     ZENSUS22_AGE_CLASSES,
-    official_kreis_single_ages,
-    official_municipal_totals,
     zensus2022_age_classes,
-    zensus2022_sex_totals,
 )
+from dashboard.data.sex_totals import ZENSUS2022_DATE, municipal_sex_totals, zensus_female_share
 from dashboard.text import SEX_LABELS, fmt_dec
 
 #: Zensus 2011 grid age groups (inclusive bounds); their boundaries are also boundaries of
 #: the 17 Kreis groups, so grid factors are constant within every Kreis group.
-GRID_GROUPS: dict[str, tuple[int, int]] = contiguous_age_groups(0, 18, 30, 50, 65)
-#: Census day of the Zensus 2022.
-ZENSUS2022_DATE = pd.Timestamp(CENSUS_DATES[BASIS_Z2022])
-#: Convergence tolerance of the raking (persons, absolute, largest margin residual).
-IPF_TOL = 1e-7
-IPF_MAX_ITER = 10_000
+GRID_GROUPS: dict[str, tuple[int, int]] = GRID_AGE_GROUPS
+GRID_OF_AGE = group_index(list(GRID_GROUPS.values()))
 
 USER_TABLE_COLUMNS = ("ags", "year", "sex", "age_min", "age_max", "population")
-
-
-# --------------------------------------------------------------------------------------
-# 1. Graduation
-# --------------------------------------------------------------------------------------
-
-
-def life_table_weights(sex: str, start: int) -> np.ndarray:
-    """Person-years ``L_x`` of the Germany life table for ages ``start`` … 100+.
-
-    ``L_x = (l_x + l_{x+1}) / 2`` for x < 100 and, for the open group,
-    ``L_100+ = l_100 / m_100`` with ``m_100 = -ln(1 - q_100)`` (constant hazard).
-
-    Returns
-    -------
-    ndarray of length ``OPEN_AGE + 1 - start`` (person-years per 100,000 births).
-    """
-    lt = life_table()
-    lt = lt[lt.sex == sex].set_index("age").sort_index()
-    lx = lt.lx.to_numpy(float)
-    qx = lt.qx.to_numpy(float)
-    if len(lx) != N_AGES:
-        raise DataFormatError(
-            problem(lt.source.iloc[0], None, "age", f"Alter 0…{OPEN_AGE}", f"{len(lx)} Zeilen für {sex}")
-        )
-    L = np.empty(N_AGES)
-    L[:-1] = (lx[:-1] + lx[1:]) / 2.0
-    L[-1] = lx[-1] / -np.log1p(-qx[-1])
-    return L[start:]
-
-
-def graduate(
-    counts: np.ndarray | list[float], bounds: list[tuple[int, int]], *, tail_weights: np.ndarray | None = None
-) -> np.ndarray:
-    """Split age-group counts into single years 0 … OPEN_AGE, keeping every group sum.
-
-    Parameters
-    ----------
-    counts : group counts (persons), one per group, in the order of ``bounds``.
-    bounds : inclusive ``(age_min, age_max)`` per group; contiguous from 0; the last group
-        must end at ``OPEN_AGE`` (the open group, e.g. ``(75, 100)`` for "75+").
-    tail_weights : relative weights for the ages of the last group (length
-        ``OPEN_AGE + 1 - age_min_last``); default: even. Use :func:`life_table_weights`
-        for a stationary-population shape.
-
-    Returns
-    -------
-    ndarray of shape ``(OPEN_AGE + 1,)`` (persons, float): first differences of a PCHIP
-    interpolant of the cumulative count. Knots: every group boundary, and inside the open
-    group every 5 years plus ``OPEN_AGE`` and ``OPEN_AGE + 1``, where the cumulative follows
-    ``tail_weights`` (so the open group is shaped by the life table at 5-year resolution
-    and joins the closed groups smoothly). PCHIP keeps the non-decreasing cumulative
-    non-decreasing (counts >= 0) and passes through every knot (group sums exact; a
-    one-year group is kept as it is).
-    """
-    counts = np.asarray(counts, dtype=float)
-    if len(counts) != len(bounds):
-        raise ValueError("counts and bounds differ in length")
-    if np.any(counts < 0) or not np.all(np.isfinite(counts)):
-        raise ValueError(f"group counts must be finite and >= 0, got {counts}")
-    starts = [b[0] for b in bounds]
-    if (
-        starts[0] != 0
-        or bounds[-1][1] != OPEN_AGE
-        or any(bounds[i][1] + 1 != bounds[i + 1][0] for i in range(len(bounds) - 1))
-    ):
-        raise ValueError(f"age groups must be contiguous from 0 to {OPEN_AGE}: {bounds}")
-    a0 = bounds[-1][0]
-    n_tail = N_AGES - a0
-    w = np.ones(n_tail) if tail_weights is None else np.asarray(tail_weights, dtype=float)
-    if len(w) != n_tail or np.any(w < 0) or w.sum() <= 0:
-        raise ValueError(f"tail_weights must have {n_tail} non-negative entries with a positive sum")
-    # knots: 0, the end (+1) of every closed group, then inside the open group every 5 years,
-    # at OPEN_AGE and OPEN_AGE + 1; the cumulative inside the open group follows the weights
-    knots = [0] + [b[1] + 1 for b in bounds[:-1]]
-    cum = list(np.concatenate([[0.0], np.cumsum(counts[:-1])]))
-    tail_cum = counts[-1] * np.cumsum(w) / w.sum()  # cumulative after age a0 + i
-    inner = (
-        sorted(set(range(a0 + 5, OPEN_AGE, 5)) | {OPEN_AGE, OPEN_AGE + 1}) if n_tail > 1 else [OPEN_AGE + 1]
-    )
-    for k in inner:
-        if k > a0:
-            knots.append(k)
-            cum.append(cum[len(bounds) - 1] + tail_cum[k - a0 - 1])
-    knots_a = np.asarray(knots, dtype=float)
-    cum_a = np.asarray(cum, dtype=float)
-    if len(knots_a) == 2:
-        return np.full(N_AGES, cum_a[-1] / N_AGES)
-    p = PchipInterpolator(knots_a, cum_a)
-    c = p(np.arange(N_AGES + 1, dtype=float))
-    c[knots_a.astype(int)] = cum_a  # exact at the knots (no rounding drift)
-    out = np.diff(c)
-    # PCHIP of a non-decreasing sequence is non-decreasing; floating point may leave -1e-12
-    out[(out < 0) & (out > -1e-9)] = 0.0
-    return out
-
-
-def _group_index(bounds: list[tuple[int, int]]) -> np.ndarray:
-    """Group number of every single age 0 … OPEN_AGE."""
-    idx = np.empty(N_AGES, dtype=int)
-    for g, (lo, hi) in enumerate(bounds):
-        idx[lo : hi + 1] = g
-    return idx
-
-
-BOUNDS_17 = list(AGE_GROUPS_17.values())
-GROUP17_OF_AGE = _group_index(BOUNDS_17)
-GRID_OF_AGE = _group_index(list(GRID_GROUPS.values()))
-
-
-def kreis_years() -> list[int]:
-    """Years (31 Dec) with an official Kreis table by sex × 17 age groups."""
-    return sorted(int(y) for y in kreis_age_groups().year.unique())
-
-
-def _kreis_groups(year: int) -> tuple[np.ndarray, str]:
-    """Kreis counts (sex, 17 groups) for 31.12.year and its census basis."""
-    k = kreis_age_groups()
-    k = k[k.year == year]
-    if k.empty:
-        raise ValueError(f"no official Kreis age table for 31.12.{year}; available: {kreis_years()}")
-    arr = np.zeros((len(SEXES), len(AGE_GROUPS_17)))
-    for s, sex in enumerate(SEXES):
-        ks = k[k.sex == sex].set_index("age_group").population
-        arr[s] = [float(ks[g]) for g in AGE_GROUPS_17]
-    return arr, str(k.basis.iloc[0])
-
-
-#: Open age of the official Kreis single ages (IT.NRW 12411-09i): 90 stands for "90 and older".
-ITNRW_OPEN_AGE = 90
-#: The 17 groups on the axis 0 … 89, 90+ of the official single ages.
-BOUNDS_17_ITNRW = [(lo, min(hi, ITNRW_OPEN_AGE)) for lo, hi in BOUNDS_17]
-
-
-def official_single_age_years() -> list[int]:
-    """Years (31 Dec) with official Kreis single ages 0 … 89, 90+ (both sexes): today [2024]."""
-    return sorted(int(y) for y in official_kreis_single_ages().year.unique())
-
-
-def _official_single_ages(year: int) -> np.ndarray:
-    """Official Kreis persons by age 0 … 89 and 90+ (91 cells, both sexes) at 31.12.year."""
-    t = official_kreis_single_ages()
-    t = t[t.year == year].sort_values("age")
-    return t.population.to_numpy(dtype=float)
-
-
-def _life_table_female_share() -> tuple[np.ndarray, np.ndarray]:
-    """Female share of the life-table person-years (Germany 2023/25) by age 0 … 100 and ``L_x`` (2, 101)."""
-    L = np.stack([life_table_weights(sex, 0) for sex in SEXES])
-    return L[0] / L.sum(axis=0), L
-
-
-def split_single_ages_by_sex(
-    total: np.ndarray, female_groups: np.ndarray, base_share: np.ndarray, bounds: list[tuple[int, int]]
-) -> np.ndarray:
-    """Female persons by single age from the both-sexes single ages and the female group totals.
-
-    The female share is ``base_share(a) · c(a)``: ``base_share`` gives the shape within a
-    group (the life-table female share, which rises with age among the old), ``c`` is a
-    piecewise-linear correction (:func:`dashboard.data.ageing.smooth_group_factors`, one node
-    per group) solved so that the female persons of every group equal ``female_groups``
-    exactly. Males are ``total − female``, so both official margins (single ages, both
-    sexes; groups by sex) hold exactly, and the share has no steps at group boundaries.
-
-    Parameters
-    ----------
-    total : (A,) persons by single age, both sexes.
-    female_groups : (G,) female persons per group.
-    base_share : (A,) prior female share by age, in (0, 1).
-    bounds : G inclusive group bounds covering ``0 … A - 1``.
-
-    Returns
-    -------
-    (A,) female persons. Raises ``ValueError`` if the solved share leaves [0, 1].
-    """
-    total = np.asarray(total, dtype=float)
-    w = total * base_share
-    factors = np.array([female_groups[g] / w[lo : hi + 1].sum() for g, (lo, hi) in enumerate(bounds)])
-    c = smooth_group_factors(factors, w, bounds)
-    share = base_share * c
-    if np.any(share < 0) or np.any(share > 1):
-        raise ValueError(
-            f"estimated female share by age leaves [0, 1]: {share.min():.3f} … {share.max():.3f}"
-        )
-    return total * share
-
-
-@functools.cache
-def _kreis_sex_single(year: int) -> tuple[np.ndarray, bool, str]:
-    """Kreis persons (sex, 0 … OPEN_AGE) at 31.12.year, whether the age totals are official, method."""
-    groups, _ = _kreis_groups(year)
-    if year not in official_single_age_years():
-        arr = np.stack(
-            [
-                graduate(groups[s], BOUNDS_17, tail_weights=life_table_weights(sex, 75))
-                for s, sex in enumerate(SEXES)
-            ]
-        )
-        return arr, False, "graduated from the 17 official age groups by sex (PCHIP; 75+ by the life table)"
-    total = _official_single_ages(year)  # 0 … 89, 90+
-    lt_share, L = _life_table_female_share()
-    top = ITNRW_OPEN_AGE
-    base = np.append(lt_share[:top], L[0, top:].sum() / L[:, top:].sum())
-    female = split_single_ages_by_sex(total, groups[0], base, BOUNDS_17_ITNRW)
-    male = total - female
-    arr = np.zeros((len(SEXES), N_AGES))
-    for s, part in enumerate((female, male)):
-        arr[s, :top] = part[:top]
-        tail = L[s, top:]
-        arr[s, top:] = part[top] * tail / tail.sum()
-    method = (
-        f"official single ages 0…{top - 1} and {top}+ (IT.NRW 12411-09i, both sexes); sex split estimated "
-        "(life-table female share × a smooth correction meeting the official sex × 17 groups exactly); "
-        f"{top}+ spread over {top}…{OPEN_AGE} by the life-table person-years of each sex"
-    )
-    return arr, True, method
-
-
-def kreis_single_ages(year: int) -> pd.DataFrame:
-    """Kreis population by sex × single age 0 … 100 at 31.12.year.
-
-    Where IT.NRW publishes the Kreis single ages (31.12.2024, 12411-09i, both sexes 0 … 89
-    and 90+) they are used as they are; the split by sex (:func:`split_single_ages_by_sex`)
-    and the split of 90+ over 90 … 100 (life-table person-years of each sex) are estimates.
-    Other years are graduated from the official 17 groups by sex (:func:`graduate`).
-
-    Returns
-    -------
-    DataFrame ``ags, year, sex, age, age_group, population, estimated, both_sexes_estimated,
-    basis`` (persons, float). ``estimated`` is True (the sex split is estimated in every
-    year); ``both_sexes_estimated`` is False where the sum over both sexes is the official
-    single-age figure (2024, ages 0 … 89). Sex × 17-group sums equal the official table exactly.
-    """
-    _, basis = _kreis_groups(year)
-    arr, official_ages, _ = _kreis_sex_single(year)
-    rows = []
-    for s, sex in enumerate(SEXES):
-        rows.append(
-            pd.DataFrame(
-                {"ags": KREIS_AGS, "year": year, "sex": sex, "age": np.arange(N_AGES), "population": arr[s]}
-            )
-        )
-    out = pd.concat(rows, ignore_index=True)
-    out["age_group"] = [list(AGE_GROUPS_17)[g] for g in GROUP17_OF_AGE[out.age.to_numpy()]]
-    out["estimated"] = True
-    out["both_sexes_estimated"] = ~(official_ages & (out.age < ITNRW_OPEN_AGE))
-    out["basis"] = basis
-    return out[
-        ["ags", "year", "sex", "age", "age_group", "population", "estimated", "both_sexes_estimated", "basis"]
-    ]
-
-
-def kreis_sex_split_check(year: int = 2024) -> pd.DataFrame:
-    """Check the estimated Kreis sex split by single age against the official groups a year earlier.
-
-    Each official group by sex of 31.12.(year − 1) (12411-02-03-4; the 12411-09i file repeats
-    6–9, 10–14, 15–17, 18–19) is one birth cohort range that is one year older at 31.12.year:
-    ages ``lo + 1 … hi + 1``. Their female share in the estimate (smooth curve) is compared
-    with the official share of the year before, and so is a step split (each group's
-    official female share of ``year`` applied to all its ages) — the naive alternative.
-    The shares differ also by one year of migration and deaths, so this bounds, not
-    measures, the error of the within-group split.
-
-    Returns
-    -------
-    DataFrame ``age_group, ages_then, official_share, curve_share, step_share, curve_error_pp,
-    step_error_pp`` (one row per group but the first, the open group is compared as 76+).
-    """
-    groups, _ = _kreis_groups(year)
-    prev, _ = _kreis_groups(year - 1)
-    arr, _, _ = _kreis_sex_single(year)
-    total = arr.sum(axis=0)
-    step_female = np.zeros(N_AGES)
-    for g, (lo, hi) in enumerate(BOUNDS_17):
-        step_female[lo : hi + 1] = total[lo : hi + 1] * groups[0, g] / groups[:, g].sum()
-    rows = []
-    for g, (label, (lo, hi)) in enumerate(AGE_GROUPS_17.items()):
-        a, b = lo + 1, min(hi + 1, OPEN_AGE)
-        sel = slice(a, b + 1)
-        obs = prev[0, g] / prev[:, g].sum()
-        cur = arr[0, sel].sum() / total[sel].sum()
-        stp = step_female[sel].sum() / total[sel].sum()
-        rows.append(
-            {
-                "age_group": label,
-                "ages_then": f"{a}–{b}" if hi < OPEN_AGE else f"{a}+",
-                "official_share": obs,
-                "curve_share": cur,
-                "step_share": stp,
-                "curve_error_pp": 100 * (cur - obs),
-                "step_error_pp": 100 * (stp - obs),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------------------
-# 2. Raking
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IPFResult:
-    """Outcome of :func:`ipf`: fitted cells, iterations and the largest margin residual."""
-
-    cells: np.ndarray
-    iterations: int
-    max_residual: float
-    converged: bool
-
-
-def ipf(
-    prior: np.ndarray,
-    margins: list[tuple[tuple[int, ...], np.ndarray]],
-    *,
-    tol: float = IPF_TOL,
-    max_iter: int = IPF_MAX_ITER,
-) -> IPFResult:
-    """Iterative proportional fitting of an array to marginal totals.
-
-    Parameters
-    ----------
-    prior : non-negative array (any shape).
-    margins : list of ``(axes, target)``; ``target`` equals ``prior.sum`` over all axes
-        *not* in ``axes`` (kept axes in increasing order). All targets must share one total.
-    tol : stop when the largest absolute residual over all margins is below ``tol``.
-    max_iter : upper bound of full cycles.
-
-    Returns
-    -------
-    IPFResult
-    """
-    x = np.array(prior, dtype=float)
-    if np.any(x < 0) or not np.all(np.isfinite(x)):
-        raise ValueError("prior must be finite and non-negative")
-    all_axes = tuple(range(x.ndim))
-
-    def marginal(arr: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
-        return arr.sum(axis=tuple(a for a in all_axes if a not in axes))
-
-    def expand(arr: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
-        shape = [x.shape[a] if a in axes else 1 for a in all_axes]
-        return arr.reshape(shape)
-
-    for axes, target in margins:
-        if np.any(np.asarray(target) < 0):
-            raise ValueError("targets must be non-negative")
-        cur = marginal(x, axes)
-        if np.any((cur == 0) & (np.asarray(target) > 0)):
-            raise ValueError(f"a target on axes {axes} is positive where the prior is zero")
-
-    def residual() -> float:
-        return max(float(np.max(np.abs(marginal(x, ax) - t))) for ax, t in margins)
-
-    it = 0
-    res = residual()
-    while res > tol and it < max_iter:
-        for axes, target in margins:
-            cur = marginal(x, axes)
-            factor = np.divide(target, cur, out=np.zeros_like(cur), where=cur > 0)
-            x *= expand(factor, axes)
-        it += 1
-        res = residual()
-    return IPFResult(x, it, res, res <= tol)
-
-
-# --------------------------------------------------------------------------------------
-# 3. Municipal totals by sex
-# --------------------------------------------------------------------------------------
-
-
-def _year_end_official() -> pd.DataFrame:
-    m = municipal_totals(year_end_only=True, official_only=True)
-    return m
-
-
-def _rake_sex_split(totals: np.ndarray, female_share: np.ndarray, kreis_sex: np.ndarray) -> IPFResult:
-    """Rake a municipality × sex table to municipal totals and Kreis totals by sex."""
-    prior = np.stack([totals * female_share, totals * (1 - female_share)], axis=1)
-    return ipf(prior, [((0,), totals), ((1,), kreis_sex)])
-
-
-def _latest_female_share(before_year: int, basis: str | None = None) -> tuple[np.ndarray, int]:
-    """Female share per municipality from the latest official male/female figures."""
-    m = _year_end_official()
-    m = m[m.female.notna() & (m.year <= before_year)]
-    if basis is not None and not m[m.basis == basis].empty:
-        m = m[m.basis == basis]
-    y = int(m.year.max())
-    m = m[m.year == y].set_index("ags")
-    share = np.array([float(m.at[a, "female"]) / float(m.at[a, "population"]) for a in AGS_LIST])
-    return share, y
-
-
-def municipal_sex_totals(year: int) -> pd.DataFrame:
-    """Municipal population by sex at 31.12.year, official where possible, else estimated.
-
-    * Zensus 2011 basis (2015–2021): official by sex where the Destatis GV Auszug has the
-      date (2017, 2021); otherwise log-linear interpolation of municipal shares between
-      official dates, sex split from the latest official female share (GV), raked to the
-      official Kreis totals by sex.
-    * Zensus 2022 basis (2022–2024): the **municipal totals** are official where IT.NRW
-      publishes them (31.12.2024, table 12411-15i, :func:`dashboard.data.official_municipal_totals`);
-      for 31.12.2022 and 2023 they are estimated by log-linear interpolation in time between the
-      census result (15.05.2022) and the official 31.12.2024 total of each municipality, scaled
-      to the official Kreis total. The **split by sex** is always estimated here: the Zensus 2022
-      female share of each municipality (:func:`dashboard.data.zensus2022_sex_totals`), raked
-      (IPF) to the municipal totals and the official Kreis totals by sex.
-
-    Returns
-    -------
-    DataFrame ``ags, municipality, year, sex, population, estimated, total, total_estimated,
-    basis, method, source``: ``population`` persons by sex (float where estimated);
-    ``estimated`` True where the count by sex is estimated; ``total`` the municipal total
-    (both sexes) and ``total_estimated`` whether *that* is estimated (False for official
-    totals such as 31.12.2024). The sums by sex equal the Kreis table exactly.
-    """
-    groups, basis = _kreis_groups(year)
-    kreis_sex = groups.sum(axis=1)
-    off = _year_end_official()
-    same = off[
-        (off.year == year) & (off.basis == basis) & off.female.notna() & (off.precision == "exact")
-    ].set_index("ags")
-    total_estimated = True
-    if len(same) == len(AGS_LIST) and set(same.index) == set(AGS_LIST):
-        arr = np.array([[float(same.at[a, "female"]), float(same.at[a, "male"])] for a in AGS_LIST])
-        if not np.allclose(arr.sum(axis=0), kreis_sex, atol=0.5):
-            raise DataFormatError(
-                problem(
-                    str(same.source.iloc[0]),
-                    None,
-                    "male/female",
-                    f"Summe der Gemeinden = Kreistabelle {kreis_sex.tolist()} (31.12.{year})",
-                    str(arr.sum(axis=0).tolist()),
-                )
-            )
-        method = "official: Destatis Gemeindeverzeichnis (GV Auszug), population by sex"
-        estimated = total_estimated = False
-        sources = [str(same.at[a, "source"]) for a in AGS_LIST]
-    else:
-        estimated = True
-        if basis == BASIS_Z2022:
-            totals, method, src, total_estimated = _z22_totals(year)
-            fshare, fsrc = _zensus_female_share()
-        else:
-            totals, method, src = _z11_totals(year, basis)
-            fshare, fyear = _latest_female_share(year, basis)
-            fsrc = f"the official female share per municipality at 31.12.{fyear} (GV Auszug)"
-        if total_estimated:
-            totals = totals / totals.sum() * kreis_sex.sum()
-        elif not np.isclose(totals.sum(), kreis_sex.sum(), atol=1e-9):
-            raise DataFormatError(
-                problem(
-                    src,
-                    None,
-                    "population",
-                    f"Summe der Gemeinden = Kreistabelle {kreis_sex.sum():.0f} (31.12.{year})",
-                    f"{totals.sum():.0f}",
-                )
-            )
-        raked = _rake_sex_split(totals, fshare, kreis_sex)
-        if not raked.converged:
-            raise RuntimeError(f"sex split raking did not converge for {year}")
-        arr = raked.cells
-        method += (
-            f"; sex split estimated from {fsrc}, raked (IPF, {raked.iterations} iterations) to the "
-            f"municipal totals and the official Kreis totals by sex of 31.12.{year}"
-        )
-        sources = [src] * len(AGS_LIST)
-    rows = []
-    for i, a in enumerate(AGS_LIST):
-        for s, sex in enumerate(SEXES):
-            rows.append(
-                {
-                    "ags": a,
-                    "municipality": MUNICIPALITIES[a],
-                    "year": year,
-                    "sex": sex,
-                    "population": float(arr[i, s]),
-                    "estimated": estimated,
-                    "total": float(arr[i].sum()),
-                    "total_estimated": total_estimated,
-                    "basis": basis,
-                    "method": method,
-                    "source": sources[i],
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def _zensus_female_share() -> tuple[np.ndarray, str]:
-    """Female share per municipality in the Zensus 2022 (15.05.2022), official (perturbed) cells."""
-    z = zensus2022_sex_totals().set_index("ags")
-    share = np.array(
-        [float(z.at[a, "female"]) / float(z.at[a, "female"] + z.at[a, "male"]) for a in AGS_LIST]
-    )
-    return share, "the Zensus 2022 female share per municipality (15.05.2022, Regionaltabelle Demografie)"
-
-
-def official_z22_totals() -> dict[int, np.ndarray]:
-    """Official municipal totals on the Zensus 2022 basis by year (31 Dec), in AGS order.
-
-    Today only 31.12.2024 (IT.NRW 12411-15i). Persons (float arrays, exact integers).
-    """
-    t = official_municipal_totals().set_index("ags").population
-    return {2024: np.array([float(t[a]) for a in AGS_LIST])}
-
-
-def _z22_totals(year: int) -> tuple[np.ndarray, str, str, bool]:
-    """Municipal totals on the Zensus 2022 basis: official, or interpolated census → official.
-
-    Returns (totals, method, source, estimated).
-    """
-    official = official_z22_totals()
-    if year in official:
-        return (
-            official[year],
-            f"official municipal totals of 31.12.{year}: IT.NRW Landesdatenbank 12411-15i "
-            "(Fortschreibung, Zensus 2022 basis)",
-            "IT.NRW 12411-15i",
-            False,
-        )
-    z = zensus2022_municipal().set_index("ags").population
-    census = np.array([float(z[m]) for m in AGS_LIST])
-    later = [y for y in sorted(official) if y > year]
-    if not later:
-        raise ValueError(f"no official Zensus-2022-based municipal totals after 31.12.{year}")
-    y1 = later[0]
-    t = (pd.Timestamp(f"{year}-12-31") - ZENSUS2022_DATE).days
-    t1 = (pd.Timestamp(f"{y1}-12-31") - ZENSUS2022_DATE).days
-    w = t / t1
-    totals = np.exp((1 - w) * np.log(census) + w * np.log(official[y1]))
-    method = (
-        f"estimated: log-linear interpolation in time between the Zensus 2022 municipal result "
-        f"(15.05.2022, table 1000A-0000) and the official municipal total of 31.12.{y1} (IT.NRW "
-        f"12411-15i), weight {w:.3f}, scaled to the official Kreis total"
-    )
-    return totals, method, f"Zensus 2022 1000A-0000; IT.NRW 12411-15i ({y1})", True
-
-
-def _z11_totals(year: int, basis: str) -> tuple[np.ndarray, str, str]:
-    """Log-linear interpolation of municipal shares between official year-end totals."""
-    off = _year_end_official()
-    off = off[(off.basis == basis)]
-    exact = off[off.precision == "exact"]
-    years = sorted(
-        int(y) for y in exact.year.unique() if exact[exact.year == y].ags.nunique() == len(AGS_LIST)
-    )
-    same_date = off[off.year == year]
-    if same_date.ags.nunique() == len(AGS_LIST):  # e.g. BBSR 31.12.2020 rounded to 10
-        s = same_date.set_index("ags").population
-        totals = np.array([float(s[m]) for m in AGS_LIST])
-        return (
-            totals,
-            f"official totals of 31.12.{year} ({same_date.precision.iloc[0]}, "
-            f"{same_date.source.iloc[0][:60]}…) scaled to the official Kreis total",
-            str(same_date.source.iloc[0]),
-        )
-
-    def shares(y: int) -> np.ndarray:
-        s = exact[exact.year == y].set_index("ags").population
-        v = np.array([float(s[m]) for m in AGS_LIST])
-        return v / v.sum()
-
-    lo = max((y for y in years if y < year), default=None)
-    hi = min((y for y in years if y > year), default=None)
-    if lo is None and hi is None:
-        raise ValueError(f"no official municipal totals on the {basis} basis to estimate {year}")
-    if lo is None or hi is None:
-        y0 = lo if hi is None else hi
-        return (
-            shares(y0),
-            f"estimated: municipal shares of the nearest official date 31.12.{y0} "
-            f"(GV Auszug), scaled to the official Kreis total",
-            "Destatis GV Auszug",
-        )
-    w = (year - lo) / (hi - lo)
-    sh = np.exp((1 - w) * np.log(shares(lo)) + w * np.log(shares(hi)))
-    return (
-        sh,
-        f"estimated: municipal shares interpolated log-linearly between 31.12.{lo} and "
-        f"31.12.{hi} (official, GV Auszug), scaled to the official Kreis total",
-        "Destatis GV Auszug",
-    )
 
 
 # --------------------------------------------------------------------------------------
@@ -835,7 +264,7 @@ class Estimate:
         (persons, float).
     fit : per municipality × sex × grid group: ``prior``, ``raked``, ``ratio`` (raked/prior),
         ``log_adjustment`` (ln ratio) — how far the prior had to move.
-    totals : municipal totals by sex used as margin (:func:`municipal_sex_totals`).
+    totals : municipal totals by sex used as margin (:func:`~dashboard.data.sex_totals.municipal_sex_totals`).
     summary : scalar fit figures (iterations, residual, max/mean |log adjustment|, …).
     method_de, method_en : short method texts for the Methodik page.
     """
@@ -1063,7 +492,7 @@ def served_state() -> object:
 
 #: Census classes of the Zensus 2022 (labels, inclusive bounds) and the class of every age.
 CENSUS_CLASSES = list(ZENSUS22_AGE_CLASSES)
-CLASS_OF_AGE = _group_index(list(ZENSUS22_AGE_CLASSES.values()))
+CLASS_OF_AGE = group_index(list(ZENSUS22_AGE_CLASSES.values()))
 
 
 def _years_since_census(year: int) -> float:
@@ -1077,7 +506,7 @@ def _census_shares() -> tuple[np.ndarray, np.ndarray]:
         list(AGS_LIST), CENSUS_CLASSES
     ]
     c = counts.to_numpy(dtype=float)
-    female, _ = _zensus_female_share()
+    female, _ = zensus_female_share()
     return c / c.sum(axis=0, keepdims=True), female
 
 
@@ -1133,7 +562,7 @@ def census_prior(year: int) -> np.ndarray:
 
     Returns (M, 2, A) persons; the sum over municipalities and sexes is the Kreis by single age.
     """
-    kreis, _, _ = _kreis_sex_single(year)  # (2, A)
+    kreis, _, _ = kreis_sex_single(year)  # (2, A)
     k_total = kreis.sum(axis=0)
     years = _years_since_census(year)
     _, female_share = _census_shares()
@@ -1217,8 +646,8 @@ def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
         official, official_est, prov = official_municipal_cells(year, tables)
         if set(official) == set(AGS_LIST):
             return _official_only(year, official, official_est, prov)
-    groups, basis = _kreis_groups(year)
-    kreis_single, kreis_ages_official, kreis_method = _kreis_sex_single(year)
+    groups, basis = kreis_groups(year)
+    kreis_single, kreis_ages_official, kreis_method = kreis_sex_single(year)
     census_anchored = basis == BASIS_Z2022
     totals_df = municipal_sex_totals(year)
     totals = (
@@ -1293,7 +722,7 @@ def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
             ]
             names = ["municipal_totals", "kreis_sex_group17"]
             if kreis_ages_official:
-                rest_single = _official_single_ages(year) - np.bincount(
+                rest_single = official_single_ages(year) - np.bincount(
                     age91, weights=fixed.sum(axis=(0, 1)), minlength=ITNRW_OPEN_AGE + 1
                 )
                 if np.all(rest_single >= -1e-6):
@@ -1414,7 +843,7 @@ def estimate_with_tables(year: int, tables: list[pd.DataFrame]) -> Estimate:
     if kreis_ages_official:
         age91 = np.minimum(np.arange(N_AGES), ITNRW_OPEN_AGE)
         got91 = np.bincount(age91, weights=cells.sum(axis=(0, 1)), minlength=ITNRW_OPEN_AGE + 1)
-        single_resid = float(np.abs(got91 - _official_single_ages(year)).max())
+        single_resid = float(np.abs(got91 - official_single_ages(year)).max())
     moved = float(np.abs(cells[est_idx] - prior_all[est_idx]).sum() / 2) if est_idx else 0.0
     summary = {
         "year": year,

@@ -41,7 +41,7 @@ Zensus 2022 (old: Fortschreibung Zensus 2011; new: Zensus 2022):
 
 The official municipal levels of 31.12.2024 are always included (``estimated=False``).
 Estimated Zensus-2022-based municipal levels at 31.12.2022 and 2023
-(:func:`dashboard.data.estimate.municipal_sex_totals`: log-linear interpolation between the
+(:func:`dashboard.data.sex_totals.municipal_sex_totals`: log-linear interpolation between the
 census result and the official 31.12.2024 total, scaled to the official Kreis totals) can be
 included; they carry ``estimated=True`` and, like every Zensus-2022-based level, link factor 1.
 
@@ -83,8 +83,8 @@ from dashboard.data.embedded import (
     zensus2022_municipal,
 )
 from dashboard.data.errors import DataFormatError, problem
-from dashboard.data.estimate import municipal_sex_totals
 from dashboard.data.official import official_municipal_totals
+from dashboard.data.sex_totals import municipal_sex_totals
 
 #: Bases in chronological order.
 BASES: tuple[str, str, str] = (BASIS_VZ1987, BASIS_Z2011, BASIS_Z2022)

@@ -60,9 +60,10 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, MUNICIPALITIES, SEXES
+from dashboard.data.archive import refuse_oversized
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.genesis import MAX_FILE_BYTES, POPULATION_COLUMNS, GenesisTable, load_genesis
-from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_dec, fmt_int, fmt_signed_int, problems_count
+from dashboard.text import DASH, SEX_LABELS, fmt_date, fmt_int, fmt_signed_int, problems_count
 from dashboard.text import IMPORTS as M
 
 LOG = logging.getLogger("dashboard.data.imports")
@@ -345,16 +346,7 @@ def check_upload(data: bytes, filename: str) -> Checked:
     """Parse and check uploaded bytes (see :func:`check_table`). The temporary copy the
     parser needs never appears in a message: only the sanitised file name does."""
     name = sanitise_filename(filename)
-    if len(data) > MAX_FILE_BYTES:
-        raise DataFormatError(
-            problem(
-                name,
-                None,
-                None,
-                M["expected_size"].format(mb=fmt_int(MAX_FILE_BYTES // 2**20)),
-                M["found_size"].format(mb=fmt_dec(len(data) / 2**20, 1)),
-            )
-        )
+    refuse_oversized(name, len(data), MAX_FILE_BYTES)
     with tempfile.TemporaryDirectory(prefix="kd-import-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)

@@ -69,7 +69,7 @@ ZENSUS_MAX_PERTURBATION = 7
 ZENSUS22_AGE_CLASSES: dict[str, tuple[int, int]] = contiguous_age_groups(
     0, 3, 6, 10, 16, 19, 25, 40, 60, 67, 75
 )
-_ZENSUS_COLUMNS = {f"age_{k.replace('-', '_').replace('+', 'plus')}": k for k in ZENSUS22_AGE_CLASSES}
+_ZENSUS_COLUMNS = {embedded.age_column(k): k for k in ZENSUS22_AGE_CLASSES}
 
 #: Highest single age of the IT.NRW table; the value stands for "90 Jahre und mehr".
 ITNRW_OPEN_AGE = 90

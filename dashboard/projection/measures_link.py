@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import KREIS_AGS, MUNICIPALITIES, OPEN_AGE, PLANNING_AGE_GROUPS
-from dashboard.data.measures import ACTIVE_STATUSES, FIELDS_OF_ACTION, Catalogue
+from dashboard.data.measures import ACTIVE_STATUSES, CORE_COLUMNS, FIELDS_OF_ACTION, Catalogue
 
 #: Minimum growth (percent, base year -> horizon) for a group to count as strongly growing.
 STRONG_GROWTH_PCT: float = 10.0
@@ -183,12 +183,7 @@ def group_changes(
 def _served_measures(catalogue: Catalogue) -> pd.DataFrame:
     flat = catalogue.flat()[
         [
-            "id",
-            "title",
-            "field_of_action",
-            "target_group",
-            "age_min",
-            "age_max",
+            *CORE_COLUMNS,
             "age_band_basis",
             "status",
             "active",

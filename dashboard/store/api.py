@@ -7,7 +7,7 @@ import re
 import secrets
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -178,6 +178,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _created(actor: Actor, at: datetime | None = None) -> dict[str, Any]:
+    """Who created a new row and when (``created_at/_by/_by_id``; ``at`` defaults to now)."""
+    return {
+        "created_at": _now() if at is None else at,
+        "created_by": actor.name[:NAME_MAX],
+        "created_by_id": actor.user_id,
+    }
+
+
 def _aware(ts: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; every stored time is UTC."""
     if ts is not None and ts.tzinfo is None:
@@ -194,31 +203,27 @@ def _check_channel(channel: str) -> str:
 _VERSION_COLS = [c for c in versions.c if c.name not in ("content", "payload")]
 
 
+def _record(cls, m, **given):
+    """The dataclass ``cls`` from a row's mapping ``m``: each field from the column of its name
+    (times made UTC-aware), except the fields ``given``."""
+    read = {f.name: m[f.name] for f in fields(cls) if f.name not in given}
+    return cls(**{k: _aware(v) if isinstance(v, datetime) else v for k, v in read.items()}, **given)
+
+
 def _version(row, with_content: bool = False) -> Version:
     m = row._mapping
-    return Version(
-        id=m["id"],
-        channel=m["channel"],
-        slot=m["slot"],
-        status=m["status"],
-        filename=m["filename"],
-        sha256=m["sha256"],
-        size_bytes=m["size_bytes"],
+    return _record(
+        Version,
+        m,
         provenance=dict(m["provenance"] or {}),
         report=dict(m["report"] or {}),
-        created_at=_aware(m["created_at"]),
-        created_by=m["created_by"],
-        created_by_id=m["created_by_id"],
-        published_at=_aware(m["published_at"]),
-        published_by=m["published_by"],
         content=bytes(m["content"]) if with_content else None,
         payload=bytes(m["payload"]) if with_content else None,
     )
 
 
 def _user(row) -> User:
-    m = row._mapping
-    return User(m["id"], m["name"], m["role"], bool(m["active"]), _aware(m["created_at"]), m["created_by"])
+    return _record(User, row._mapping, active=bool(row.active))
 
 
 # A fixed hash to compare against when the user does not exist, so that a wrong name costs as
@@ -419,9 +424,7 @@ class Store:
                     payload=payload,
                     provenance=provenance,
                     report=report,
-                    created_at=_now(),
-                    created_by=actor.name[:NAME_MAX],
-                    created_by_id=actor.user_id,
+                    **_created(actor),
                 )
             ).inserted_primary_key[0]
             self._audit(
@@ -683,9 +686,7 @@ class Store:
                         version_id=version_id,
                         based_on_id=based_on,
                         restored_number=(target or {}).get("number") if action == "rollback" else None,
-                        created_at=now,
-                        created_by=actor.name[:NAME_MAX],
-                        created_by_id=actor.user_id,
+                        **_created(actor, now),
                         note=note,
                     )
                 ).inserted_primary_key[0]
@@ -818,9 +819,7 @@ class Store:
                             description=description,
                             document=document,
                             sha256=digest,
-                            created_at=_now(),
-                            created_by=actor.name[:NAME_MAX],
-                            created_by_id=actor.user_id,
+                            **_created(actor),
                         )
                     ).inserted_primary_key[0]
                     if ags:
@@ -902,29 +901,12 @@ class Store:
     def audit(self, *, limit: int = 200) -> list[AuditEntry]:
         with self._read() as conn:
             rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc()).limit(limit))
-            return [
-                AuditEntry(
-                    r.id, _aware(r.at), r.actor, r.action, r.channel, r.version_id, r.release_number, r.detail
-                )
-                for r in rows
-            ]
+            return [_record(AuditEntry, r._mapping) for r in rows]
 
 
 def _saved(row, ags: tuple[str, ...], with_document: bool) -> SavedScenario:
     m = row._mapping
-    return SavedScenario(
-        key=m["key"],
-        title=m["title"],
-        description=m["description"],
-        sha256=m["sha256"],
-        municipalities=ags,
-        created_at=_aware(m["created_at"]),
-        created_by=m["created_by"],
-        created_by_id=m["created_by_id"],
-        withdrawn_at=_aware(m["withdrawn_at"]),
-        withdrawn_by=m["withdrawn_by"],
-        document=m["document"] if with_document else None,
-    )
+    return _record(SavedScenario, m, municipalities=ags, document=m["document"] if with_document else None)
 
 
 _STORES: dict[str, Store] = {}

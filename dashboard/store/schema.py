@@ -1,5 +1,7 @@
-"""The store's tables (SQLAlchemy Core). The Alembic migrations in ``migrations/versions``
-create exactly this schema; ``tests/test_store.py`` checks that they agree.
+"""The store's tables (SQLAlchemy Core): the sum of what the Alembic revisions in
+``migrations/versions`` declare (each revision's ``declare(metadata)``, oldest first), so the
+columns are written once, in the revision that added them. ``tests/test_store.py`` checks that
+a database migrated from empty, and one migrated from revision 0001, has exactly this schema.
 
 =================  ==========================================================================
 table              what it holds
@@ -29,130 +31,28 @@ table              what it holds
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from pathlib import Path
 
-metadata = sa.MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+
+from dashboard.store.migrations import NAMING_CONVENTION
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+for _revision in reversed(
+    list(ScriptDirectory(str(Path(__file__).with_name("migrations"))).walk_revisions())
+):
+    _revision.module.declare(metadata)
 
 ROLES = ("planung", "pflege")
 CHANNELS = ("tables", "catalogue")
 STATUSES = ("draft", "published", "superseded", "discarded")
 
-TS = sa.DateTime(timezone=True)
-
-users = sa.Table(
-    "users",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(64), nullable=False, unique=True),
-    sa.Column("password_hash", sa.String(255), nullable=False),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Column("created_at", TS, nullable=False),
-    sa.Column("created_by", sa.String(64), nullable=False),
-    sa.CheckConstraint("role IN ('planung', 'pflege')", name="role"),
-)
-
-versions = sa.Table(
-    "versions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("channel", sa.String(16), nullable=False),
-    sa.Column("slot", sa.String(200), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("filename", sa.String(200), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("size_bytes", sa.Integer, nullable=False),
-    sa.Column("content", sa.LargeBinary, nullable=False),
-    sa.Column("payload", sa.LargeBinary, nullable=False),
-    sa.Column("provenance", sa.JSON, nullable=False),
-    sa.Column("report", sa.JSON, nullable=False),
-    sa.Column("created_at", TS, nullable=False),
-    sa.Column("created_by", sa.String(64), nullable=False),
-    sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
-    sa.Column("published_at", TS, nullable=True),
-    sa.Column("published_by", sa.String(64), nullable=True),
-    sa.CheckConstraint("channel IN ('tables', 'catalogue')", name="channel"),
-    sa.CheckConstraint("status IN ('draft', 'published', 'superseded', 'discarded')", name="status"),
-    sa.Index("ix_versions_channel_status", "channel", "status"),
-)
-
-releases = sa.Table(
-    "releases",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("channel", sa.String(16), nullable=False),
-    sa.Column("number", sa.Integer, nullable=False),
-    sa.Column("action", sa.String(16), nullable=False),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
-    sa.Column("based_on_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=True),
-    sa.Column("restored_number", sa.Integer, nullable=True),
-    sa.Column("created_at", TS, nullable=False),
-    sa.Column("created_by", sa.String(64), nullable=False),
-    sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
-    sa.Column("note", sa.Text, nullable=False, server_default=""),
-    sa.UniqueConstraint("channel", "number", name="uq_releases_channel_number"),
-    sa.CheckConstraint("action IN ('publish', 'rollback')", name="action"),
-)
-
-release_items = sa.Table(
-    "release_items",
-    metadata,
-    sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id"), primary_key=True),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
-)
-
-channels = sa.Table(
-    "channels",
-    metadata,
-    sa.Column("name", sa.String(16), primary_key=True),
-    sa.Column("number", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("active_release_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=True),
-)
-
-audit = sa.Table(
-    "audit",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("at", TS, nullable=False),
-    sa.Column("actor", sa.String(64), nullable=False),
-    sa.Column("actor_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
-    sa.Column("action", sa.String(32), nullable=False),
-    sa.Column("channel", sa.String(16), nullable=True),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
-    sa.Column("release_number", sa.Integer, nullable=True),
-    sa.Column("detail", sa.Text, nullable=False, server_default=""),
-    sa.Index("ix_audit_at", "at"),
-)
-
-scenarios = sa.Table(
-    "scenarios",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("key", sa.String(16), nullable=False, unique=True),
-    sa.Column("title", sa.String(120), nullable=False),
-    sa.Column("description", sa.Text, nullable=False, server_default=""),
-    sa.Column("document", sa.Text, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("created_at", TS, nullable=False),
-    sa.Column("created_by", sa.String(64), nullable=False),
-    sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
-    sa.Column("withdrawn_at", TS, nullable=True),
-    sa.Column("withdrawn_by", sa.String(64), nullable=True),
-    sa.Index("ix_scenarios_created_at", "created_at"),
-)
-
-scenario_municipalities = sa.Table(
-    "scenario_municipalities",
-    metadata,
-    sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenarios.id"), primary_key=True),
-    sa.Column("ags", sa.String(8), primary_key=True),
-    sa.Index("ix_scenario_municipalities_ags", "ags"),
-)
+users = metadata.tables["users"]
+versions = metadata.tables["versions"]
+releases = metadata.tables["releases"]
+release_items = metadata.tables["release_items"]
+channels = metadata.tables["channels"]
+audit = metadata.tables["audit"]
+scenarios = metadata.tables["scenarios"]
+scenario_municipalities = metadata.tables["scenario_municipalities"]

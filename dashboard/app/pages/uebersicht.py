@@ -31,6 +31,8 @@ from dashboard.text import INDICATORS, T, fmt_value
 dash.register_page(__name__, path="/", name="Übersicht", order=0, title="Übersicht – Kreis Düren 2030")
 
 PAGE = "uebersicht"
+FAN_LABEL = "Einwohnerzahl des Kreises mit 80- und 95-%-Intervall"
+FAN_LABEL_SUMMARY = "Unsicherheit anzeigen: Einwohnerzahl des Kreises mit 80- und 95-%-Intervall"
 MAP_OPTIONS = [{"label": "Veränderung der Einwohnerzahl seit dem Basisjahr", "value": CHANGE_KEY}] + [
     {"label": v[0], "value": k} for k, v in INDICATORS.items() if k != "youth_dependency"
 ]
@@ -135,20 +137,13 @@ def layout(kennzahl: str | None = None, jahr: str | None = None, **_query) -> ht
             ),
             kreis_cards(),
             html.Div(kreis_table(), className="table-scroll"),
-            # Off the first screen: the fan chart is computed and drawn only when the user opens it
-            # (time to interactive of "/"; see benchmarks/bench_app.py).
+            # Off the first screen: the fan chart is computed, put into the page and drawn only when
+            # the user opens its section (time to interactive of "/": even an empty chart costs
+            # Plotly a full draw; see benchmarks/bench_app.py).
             html.Details(
                 [
-                    html.Summary(
-                        "Unsicherheit anzeigen: Einwohnerzahl des Kreises mit 80- und 95-%-Intervall"
-                    ),
-                    chart(
-                        "ue-fan",
-                        None,
-                        label="Einwohnerzahl des Kreises mit 80- und 95-%-Intervall",
-                        note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS),
-                        table=html.P(T["fan_loading"]),
-                    ),
+                    html.Summary(FAN_LABEL_SUMMARY, id="ue-fan-oeffnen"),
+                    html.Div(html.P(T["fan_loading"]), id="ue-fan-box"),
                 ],
                 id="ue-fan-details",
                 open=False,
@@ -235,13 +230,26 @@ def on_indicator(indicator: str, year: int):
 
 
 @callback(
-    Output("ue-fan", "figure"),
-    Output("ue-fan-tabelle", "children"),
-    Input("ue-fan-details", "open"),
+    Output("ue-fan-box", "children"),
+    Input("ue-fan-oeffnen", "n_clicks"),
     prevent_initial_call=True,  # the section is rendered closed: nothing to compute on page load
 )
-def on_load_fan(is_open):
-    """Kreis fan chart, computed when the user opens its section (not on first paint)."""
-    if not is_open:
+def on_load_fan(n_clicks):
+    """Kreis fan chart block (chart ``ue-fan`` and its table ``ue-fan-tabelle``), computed when the
+    user first opens its section (a click or Enter on its summary; not on first paint). Dash's
+    ``html.Details`` does not report ``open`` when the user toggles it, its summary counts clicks."""
+    if n_clicks != 1:  # later clicks close and reopen the section: the chart is already there
         raise dash.exceptions.PreventUpdate
-    return kreis_fan()
+    return fan_block()
+
+
+def fan_block() -> html.Figure:
+    """The Kreis fan chart with its note and data table."""
+    fig, table = kreis_fan()
+    return chart(
+        "ue-fan",
+        fig,
+        label=FAN_LABEL,
+        note=T["fan_note"].format(draws=_model.UNCERTAINTY_DRAWS),
+        table=table,
+    )

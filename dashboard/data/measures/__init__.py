@@ -92,6 +92,7 @@ from dashboard.data.measures.build import (
 from dashboard.data.measures.catalogue import (
     ACTIVE_STATUSES,
     AGE_BAND_BASES,
+    CORE_COLUMNS,
     FIELDS_OF_ACTION,
     MEASURE_COLUMNS,
     MEASURES_DIR,
@@ -125,6 +126,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "AGE_BAND_BASES",
     "AGE_BAND_OVERRIDES",
+    "CORE_COLUMNS",
     "FIELDS_OF_ACTION",
     "MEASURE_COLUMNS",
     "MEASURES_DIR",

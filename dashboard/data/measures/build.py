@@ -18,6 +18,7 @@ from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.integrity import verify_raw_file
 from dashboard.data.measures.catalogue import (
     _URL_SPLIT,
+    CORE_COLUMNS,
     FIELDS_OF_ACTION,
     MEASURES_DIR,
     RAW_CSV,
@@ -232,12 +233,7 @@ def build_catalogue(raw_csv: str | Path = RAW_CSV) -> tuple[Catalogue, BuildRepo
     path = Path(raw_csv)
     fname = path.name
     expected_cols = [
-        "id",
-        "title",
-        "field_of_action",
-        "target_group",
-        "age_min",
-        "age_max",
+        *CORE_COLUMNS,
         "municipality",
         "status",
         "start_year",

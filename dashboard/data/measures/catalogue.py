@@ -40,13 +40,12 @@ ACTIVE_STATUSES: frozenset[str] = frozenset({"laufend"})
 #: How an age band was set.
 AGE_BAND_BASES: tuple[str, ...] = ("source", "convention", "all ages")
 
+#: What every table of measures starts with (the raw compilation, the catalogue, the model's
+#: view of the served measures): the id, what the measure is and for whom (field of action,
+#: target group, age band).
+CORE_COLUMNS: tuple[str, ...] = ("id", "title", "field_of_action", "target_group", "age_min", "age_max")
 MEASURE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "title",
-    "field_of_action",
-    "target_group",
-    "age_min",
-    "age_max",
+    *CORE_COLUMNS,
     "age_band_basis",
     "age_band_note",
     "status",

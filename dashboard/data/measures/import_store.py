@@ -20,14 +20,15 @@ import threading
 import time
 from pathlib import Path
 
-from dashboard.data.errors import DataFormatError, problem
+from dashboard.data.archive import refuse_oversized
+from dashboard.data.errors import DataFormatError
 from dashboard.data.imports import POLL_SECONDS
 from dashboard.data.measures.catalogue import SHIPPED_WORKBOOK, Catalogue
 from dashboard.data.measures.workbook_reader import load_workbook
 from dashboard.settings import UPLOAD_MAX_BYTES
 from dashboard.store import Invalid, NotAllowed, db, get_store
 from dashboard.text import CATALOGUE as M
-from dashboard.text import fmt_date, fmt_dec, fmt_int
+from dashboard.text import fmt_date, fmt_int
 
 LOG = logging.getLogger("dashboard.data.measures")
 CHANNEL = "catalogue"
@@ -48,16 +49,7 @@ def check_workbook(source: str | Path | bytes, *, display_name: str | None = Non
     else:
         blob, name = Path(source).read_bytes(), display_name or Path(source).name
 
-    if len(blob) > UPLOAD_MAX_BYTES:
-        raise DataFormatError(
-            problem(
-                name,
-                None,
-                None,
-                M["expected_size"].format(mb=fmt_int(UPLOAD_MAX_BYTES // 2**20)),
-                M["found_size"].format(mb=fmt_dec(len(blob) / 2**20, 1)),
-            )
-        )
+    refuse_oversized(name, len(blob), UPLOAD_MAX_BYTES)
     return blob, load_workbook(io.BytesIO(blob), origin="imported", display_name=name)
 
 

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook as _open
 
 from dashboard.constants import AGS_LIST, KREIS_AGS, OPEN_AGE
-from dashboard.data.archive import expansion_problems, zip_members
+from dashboard.data.archive import expansion_problems, refuse_oversized, zip_members
 from dashboard.data.errors import DataFormatError, Problem, problem
 from dashboard.data.measures.catalogue import (
     _REQUIRED_TEXT,
@@ -111,6 +111,19 @@ MAX_WORKBOOK_BYTES: int = UPLOAD_MAX_BYTES  # the one upload limit (dashboard.se
 MAX_SHEET_ROWS: int = 20_000
 
 
+def _unreadable(fname: str, exc: Exception) -> DataFormatError:
+    """The error for a file that is no readable workbook (the exception named, not its text)."""
+    return DataFormatError(
+        problem(
+            fname,
+            None,
+            None,
+            "eine Excel-Arbeitsmappe (.xlsx)",
+            f"keine lesbare Arbeitsmappe ({type(exc).__name__})",
+        )
+    )
+
+
 def _check_container(path, fname: str) -> None:
     """Refuse oversized files and zip bombs before openpyxl decompresses anything.
 
@@ -123,25 +136,12 @@ def _check_container(path, fname: str) -> None:
             pos = path.tell()
             size = path.seek(0, 2)
             path.seek(pos)
-        if size > MAX_WORKBOOK_BYTES:
-            raise DataFormatError(
-                problem(
-                    fname, None, None, f"höchstens {MAX_WORKBOOK_BYTES // 2**20} MB", f"{size / 2**20:.1f} MB"
-                )
-            )
+        refuse_oversized(fname, size, MAX_WORKBOOK_BYTES)
         infos = zip_members(path)
     except DataFormatError:
         raise
     except Exception as exc:
-        raise DataFormatError(
-            problem(
-                fname,
-                None,
-                None,
-                "eine Excel-Arbeitsmappe (.xlsx)",
-                f"keine lesbare Arbeitsmappe ({type(exc).__name__})",
-            )
-        ) from None
+        raise _unreadable(fname, exc) from None
     problems = expansion_problems(infos, fname)
     if problems:
         raise DataFormatError(problems)
@@ -240,15 +240,7 @@ def _read_sheets(path, fname: str, probs: list[Problem]) -> dict[str, list | Non
     try:
         wb = _open(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types (incl. XML errors) for broken files
-        raise DataFormatError(
-            problem(
-                fname,
-                None,
-                None,
-                "eine Excel-Arbeitsmappe (.xlsx)",
-                f"keine lesbare Arbeitsmappe ({type(exc).__name__})",
-            )
-        ) from None
+        raise _unreadable(fname, exc) from None
     try:
         present = list(wb.sheetnames)
         data: dict[str, list | None] = {}
@@ -369,6 +361,21 @@ def _validate_measures(
     return measures, id_rows
 
 
+def _known_measure(
+    mid: str | None, id_rows: dict[str, int], fname: str, r: int, sheet: str, probs: list[Problem]
+) -> bool:
+    """Whether a child sheet's ``measure_id`` names a measure of the sheet ``Massnahmen``; a
+    problem when it does not."""
+    if mid in id_rows:
+        return True
+    probs.append(
+        problem(
+            fname, r, "measure_id", "eine ID aus dem Blatt 'Massnahmen'", mid or "leere Zelle", sheet=sheet
+        )
+    )
+    return False
+
+
 def _validate_municipalities(
     rows: list | None, id_rows: dict[str, int], fname: str, probs: list[Problem]
 ) -> tuple[list[tuple], set[str]]:
@@ -383,19 +390,7 @@ def _validate_municipalities(
         raw_ags = v["ags"]
         ags = raw_ags.strip() if isinstance(raw_ags, str) else raw_ags
         name = _cell_text(v["name"])
-        bad = False
-        if mid not in id_rows:
-            probs.append(
-                problem(
-                    fname,
-                    r,
-                    "measure_id",
-                    "eine ID aus dem Blatt 'Massnahmen'",
-                    mid or "leere Zelle",
-                    sheet=G,
-                )
-            )
-            bad = True
+        bad = not _known_measure(mid, id_rows, fname, r, G, probs)
         if not isinstance(ags, str) or ags not in valid_ags:
             shown = (
                 ags
@@ -448,19 +443,7 @@ def _validate_sources(
     for r, v in rows or []:
         mid = _cell_text(v["measure_id"])
         url = _cell_text(v["url"])
-        ok = True
-        if mid not in id_rows:
-            probs.append(
-                problem(
-                    fname,
-                    r,
-                    "measure_id",
-                    "eine ID aus dem Blatt 'Massnahmen'",
-                    mid or "leere Zelle",
-                    sheet=Q,
-                )
-            )
-            ok = False
+        ok = _known_measure(mid, id_rows, fname, r, Q, probs)
         if not _valid_url(url):
             probs.append(
                 problem(fname, r, "url", "eine vollständige http(s)-URL", url or "leere Zelle", sheet=Q)

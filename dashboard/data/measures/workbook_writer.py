@@ -135,31 +135,35 @@ def write_workbook(catalogue: Catalogue, path: str | Path) -> Path:
     lists.column_dimensions["A"].width = 46
     lists.column_dimensions["E"].width = 16
 
-    def list_validation(ws, col_letter: str, list_col: str, n: int, title: str) -> None:
+    def validation(ws, col_letter: str, error_title: str, error: str, **rule) -> None:
+        """A data validation of ``rule`` on the column's data rows, with a German error box."""
         dv = DataValidation(
-            type="list",
-            formula1=f"={SHEET_LISTS}!${list_col}$2:${list_col}${n + 1}",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Ungültiger Wert",
-            error=f"Bitte einen Wert aus der Liste wählen ({title}).",
+            **rule, allow_blank=True, showErrorMessage=True, errorTitle=error_title, error=error
         )
         dv.add(f"{col_letter}2:{col_letter}{n_rows}")
         ws.add_data_validation(dv)
 
+    def list_validation(ws, col_letter: str, list_col: str, n: int, title: str) -> None:
+        validation(
+            ws,
+            col_letter,
+            "Ungültiger Wert",
+            f"Bitte einen Wert aus der Liste wählen ({title}).",
+            type="list",
+            formula1=f"={SHEET_LISTS}!${list_col}$2:${list_col}${n + 1}",
+        )
+
     def whole_validation(ws, col_letter: str, lo: int, hi: int) -> None:
-        dv = DataValidation(
+        validation(
+            ws,
+            col_letter,
+            "Ungültige Zahl",
+            f"Bitte eine ganze Zahl von {lo} bis {hi} eingeben.",
             type="whole",
             operator="between",
             formula1=str(lo),
             formula2=str(hi),
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Ungültige Zahl",
-            error=f"Bitte eine ganze Zahl von {lo} bis {hi} eingeben.",
         )
-        dv.add(f"{col_letter}2:{col_letter}{n_rows}")
-        ws.add_data_validation(dv)
 
     col = {c: chr(ord("A") + k) for k, c in enumerate(MEASURE_COLUMNS)}
     list_validation(wsm, col["field_of_action"], "A", len(FIELDS_OF_ACTION), "Handlungsfeld")

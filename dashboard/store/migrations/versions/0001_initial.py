@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from dashboard.store.migrations import create_declared
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -18,22 +20,27 @@ depends_on = None
 TS = sa.DateTime(timezone=True)
 
 
-def upgrade() -> None:
-    op.create_table(
+def declare(metadata: sa.MetaData) -> None:
+    """The tables of this revision (as released; see :mod:`dashboard.store.schema`).
+
+    The check constraints are named as this revision created them: its explicit names went
+    through the naming convention once more (``ck_users_ck_users_role``).
+    """
+    sa.Table(
         "users",
+        metadata,
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("name", sa.String(64), nullable=False, unique=True),
         sa.Column("password_hash", sa.String(255), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("created_by", sa.String(64), nullable=False),
         sa.CheckConstraint("role IN ('planung', 'pflege')", name="ck_users_role"),
-        sa.PrimaryKeyConstraint("id", name="pk_users"),
-        sa.UniqueConstraint("name", name="uq_users_name"),
     )
-    op.create_table(
+    sa.Table(
         "versions",
+        metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("channel", sa.String(16), nullable=False),
         sa.Column("slot", sa.String(200), nullable=False),
@@ -47,72 +54,66 @@ def upgrade() -> None:
         sa.Column("report", sa.JSON, nullable=False),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("created_by", sa.String(64), nullable=False),
-        sa.Column("created_by_id", sa.Integer, nullable=True),
+        sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
         sa.Column("published_at", TS, nullable=True),
         sa.Column("published_by", sa.String(64), nullable=True),
         sa.CheckConstraint("channel IN ('tables', 'catalogue')", name="ck_versions_channel"),
         sa.CheckConstraint(
             "status IN ('draft', 'published', 'superseded', 'discarded')", name="ck_versions_status"
         ),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name="fk_versions_created_by_id_users"),
-        sa.PrimaryKeyConstraint("id", name="pk_versions"),
+        sa.Index("ix_versions_channel_status", "channel", "status"),
     )
-    op.create_index("ix_versions_channel_status", "versions", ["channel", "status"])
-    op.create_table(
+    sa.Table(
         "releases",
+        metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("channel", sa.String(16), nullable=False),
         sa.Column("number", sa.Integer, nullable=False),
         sa.Column("action", sa.String(16), nullable=False),
-        sa.Column("version_id", sa.Integer, nullable=True),
-        sa.Column("based_on_id", sa.Integer, nullable=True),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
+        sa.Column("based_on_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=True),
         sa.Column("restored_number", sa.Integer, nullable=True),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("created_by", sa.String(64), nullable=False),
-        sa.Column("created_by_id", sa.Integer, nullable=True),
+        sa.Column("created_by_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
         sa.Column("note", sa.Text, nullable=False, server_default=""),
-        sa.CheckConstraint("action IN ('publish', 'rollback')", name="ck_releases_action"),
-        sa.ForeignKeyConstraint(["version_id"], ["versions.id"], name="fk_releases_version_id_versions"),
-        sa.ForeignKeyConstraint(["based_on_id"], ["releases.id"], name="fk_releases_based_on_id_releases"),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name="fk_releases_created_by_id_users"),
-        sa.PrimaryKeyConstraint("id", name="pk_releases"),
         sa.UniqueConstraint("channel", "number", name="uq_releases_channel_number"),
+        sa.CheckConstraint("action IN ('publish', 'rollback')", name="ck_releases_action"),
     )
-    op.create_table(
+    sa.Table(
         "release_items",
-        sa.Column("release_id", sa.Integer, nullable=False),
-        sa.Column("version_id", sa.Integer, nullable=False),
-        sa.ForeignKeyConstraint(["release_id"], ["releases.id"], name="fk_release_items_release_id_releases"),
-        sa.ForeignKeyConstraint(["version_id"], ["versions.id"], name="fk_release_items_version_id_versions"),
-        sa.PrimaryKeyConstraint("release_id", "version_id", name="pk_release_items"),
+        metadata,
+        sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id"), primary_key=True),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
     )
-    channels = op.create_table(
+    sa.Table(
         "channels",
-        sa.Column("name", sa.String(16), nullable=False),
+        metadata,
+        sa.Column("name", sa.String(16), primary_key=True),
         sa.Column("number", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("active_release_id", sa.Integer, nullable=True),
-        sa.ForeignKeyConstraint(
-            ["active_release_id"], ["releases.id"], name="fk_channels_active_release_id_releases"
-        ),
-        sa.PrimaryKeyConstraint("name", name="pk_channels"),
+        sa.Column("active_release_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=True),
     )
-    op.bulk_insert(channels, [{"name": "tables", "number": 0}, {"name": "catalogue", "number": 0}])
-    op.create_table(
+    sa.Table(
         "audit",
+        metadata,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("at", TS, nullable=False),
         sa.Column("actor", sa.String(64), nullable=False),
-        sa.Column("actor_id", sa.Integer, nullable=True),
+        sa.Column("actor_id", sa.Integer, sa.ForeignKey("users.id"), nullable=True),
         sa.Column("action", sa.String(32), nullable=False),
         sa.Column("channel", sa.String(16), nullable=True),
-        sa.Column("version_id", sa.Integer, nullable=True),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
         sa.Column("release_number", sa.Integer, nullable=True),
         sa.Column("detail", sa.Text, nullable=False, server_default=""),
-        sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name="fk_audit_actor_id_users"),
-        sa.ForeignKeyConstraint(["version_id"], ["versions.id"], name="fk_audit_version_id_versions"),
-        sa.PrimaryKeyConstraint("id", name="pk_audit"),
+        sa.Index("ix_audit_at", "at"),
     )
-    op.create_index("ix_audit_at", "audit", ["at"])
+
+
+def upgrade() -> None:
+    metadata = create_declared(declare)
+    op.bulk_insert(
+        metadata.tables["channels"], [{"name": "tables", "number": 0}, {"name": "catalogue", "number": 0}]
+    )
 
 
 def downgrade() -> None:
