@@ -20,6 +20,9 @@ variable                  meaning                                               
 ``FORWARDED_ALLOW_IPS``   proxies trusted for X-Forwarded-* headers              127.0.0.1
 ========================  =====================================================  ==================
 
+Whole numbers are read by :func:`dashboard.settings.int_setting`: a value that is no whole number
+or below its minimum stops the start with a message naming the variable.
+
 Without ``GUNICORN_BIND`` or ``PORT`` the server listens on ``127.0.0.1:8000`` only, so
 nothing is exposed by accident; put a reverse proxy (TLS) in front in production.
 ``preload_app`` imports ``dashboard.app`` once in the master: the embedded data and the
@@ -32,18 +35,7 @@ from __future__ import annotations
 
 import os
 
-
-def _int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as err:
-        raise SystemExit(f"{name}={raw!r} ist keine ganze Zahl") from err
-    if value < minimum:
-        raise SystemExit(f"{name}={value} ist kleiner als {minimum}")
-    return value
+from dashboard.settings import int_setting
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -57,19 +49,19 @@ def _bind() -> list[str]:
     if os.environ.get("GUNICORN_BIND", "").strip():
         return [b.strip() for b in os.environ["GUNICORN_BIND"].split(",") if b.strip()]
     if os.environ.get("PORT", "").strip():
-        return [f"0.0.0.0:{_int('PORT', 8000, minimum=1)}"]
+        return [f"0.0.0.0:{int_setting('PORT', 8000, 1)}"]
     return ["127.0.0.1:8000"]
 
 
 bind = _bind()
-workers = _int("WEB_CONCURRENCY", _int("GUNICORN_WORKERS", 2, minimum=1), minimum=1)
-threads = _int("GUNICORN_THREADS", 4, minimum=1)
+workers = int_setting("WEB_CONCURRENCY", int_setting("GUNICORN_WORKERS", 2, 1), 1)
+threads = int_setting("GUNICORN_THREADS", 4, 1)
 worker_class = "gthread"
-timeout = _int("GUNICORN_TIMEOUT", 60, minimum=1)
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+timeout = int_setting("GUNICORN_TIMEOUT", 60, 1)
+graceful_timeout = int_setting("GUNICORN_GRACEFUL_TIMEOUT", 30, 1)
+keepalive = int_setting("GUNICORN_KEEPALIVE", 5, 0)
+max_requests = int_setting("GUNICORN_MAX_REQUESTS", 2000, 0)
+max_requests_jitter = int_setting("GUNICORN_MAX_REQUESTS_JITTER", 200, 0)
 preload_app = _flag("GUNICORN_PRELOAD", True)
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None

@@ -206,25 +206,42 @@ def _register_massnahmen(msub) -> None:
     reset.set_defaults(func=_massnahmen_reset)
 
 
-def _massnahmen_import(args: argparse.Namespace) -> int:
-    """Validate a workbook and store it as a draft; prints a summary or all problems."""
+def _import_file(path_text: str, do_import, *, missing: str, refused: int):
+    """``(do_import(path), 0)`` for a file named on the command line, or ``(None, exit code)``
+    after printing why not to stderr: ``missing`` (``{name}`` = the file name) and 2 when there
+    is no such file, every problem and ``refused`` when the content is refused, 2 when the
+    store refuses."""
     from dashboard.data.errors import DataFormatError
     from dashboard.data.imports import problems_text
-    from dashboard.data.measures import import_workbook
     from dashboard.store import StoreError
 
-    path = Path(args.path)
+    path = Path(path_text)
     if not path.is_file():
-        print(f"Datei nicht gefunden: {path.name}", file=sys.stderr)
-        return 2
+        print(missing.format(name=path.name), file=sys.stderr)
+        return None, 2
     try:
-        version, _cat = import_workbook(path, actor=_cli_actor())
+        return do_import(path), 0
     except DataFormatError as exc:
         print(f"Import abgelehnt: {path.name}\n{problems_text(exc.problems)}", file=sys.stderr)
-        return 1
+        return None, refused
     except StoreError as exc:
         print(f"Import abgelehnt: {exc}", file=sys.stderr)
-        return 2
+        return None, 2
+
+
+def _massnahmen_import(args: argparse.Namespace) -> int:
+    """Validate a workbook and store it as a draft; prints a summary or all problems."""
+    from dashboard.data.measures import import_workbook
+
+    imported, code = _import_file(
+        args.path,
+        lambda path: import_workbook(path, actor=_cli_actor()),
+        missing="Datei nicht gefunden: {name}",
+        refused=1,
+    )
+    if code:
+        return code
+    version, _cat = imported
     print(f"Als Entwurf {version.id} gespeichert (öffentlich ändert sich nichts bis zur Veröffentlichung).")
     print("\n".join(version.report.get("summary", [])))
     print(f"Veröffentlichen: python -m dashboard massnahmen publish {version.id}")
@@ -431,22 +448,16 @@ def _register_data(data_sub) -> None:
 
 
 def _data_import(args: argparse.Namespace) -> int:
-    from dashboard.data.errors import DataFormatError
-    from dashboard.data.imports import create_draft, preview, preview_lines, problems_text
-    from dashboard.store import StoreError
+    from dashboard.data.imports import create_draft, preview, preview_lines
 
-    path = Path(args.path)
-    if not path.is_file():
-        print(f"Import abgelehnt: Datei {path.name!r} nicht gefunden.", file=sys.stderr)
-        return 2
-    try:
-        draft = create_draft(path.read_bytes(), path.name, actor=_cli_actor())
-    except DataFormatError as exc:
-        print(f"Import abgelehnt: {path.name}\n{problems_text(exc.problems)}", file=sys.stderr)
-        return 2
-    except StoreError as exc:
-        print(f"Import abgelehnt: {exc}", file=sys.stderr)
-        return 2
+    draft, code = _import_file(
+        args.path,
+        lambda path: create_draft(path.read_bytes(), path.name, actor=_cli_actor()),
+        missing="Import abgelehnt: Datei {name!r} nicht gefunden.",
+        refused=2,
+    )
+    if code:
+        return code
     print(draft.summary_de())
     if draft.checked.used_by_model:
         print("\n".join(preview_lines(_preview_with_projection(preview(draft.version.id)))))

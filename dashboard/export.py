@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from dashboard.constants import KREIS_AGS, KREIS_NAME, MUNICIPALITIES
 from dashboard.data.export_safety import protect_worksheet, safe_frame
+from dashboard.projection.local import describe
 from dashboard.text import assumptions_de
 
 __all__ = ["write_excel", "write_csv", "SOURCES"]
@@ -124,8 +125,6 @@ def _assumptions(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sheets(result) -> dict[str, pd.DataFrame]:
-    from dashboard.projection.local import describe
-
     s = result.scenario
     local = describe(s.local)
     info = pd.DataFrame(

@@ -202,19 +202,23 @@ def cache_dir_from_env() -> Path | None:
     return Path(raw) if raw else None
 
 
-def int_setting(name: str, default: int, lo: int, hi: int) -> int:
-    """Whole-number variable ``name`` (read at call time) in ``lo…hi``; ``default`` when unset.
+def int_setting(name: str, default: int, lo: int, hi: int | None = None) -> int:
+    """Whole-number variable ``name`` (read at call time) in ``lo…hi`` (``hi`` None: no upper
+    bound); ``default`` when unset. Also used by ``gunicorn.conf.py``.
 
     Raises ValueError naming the variable, the value and the allowed range.
     """
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
+    allowed = f"ab {lo}" if hi is None else f"{lo} bis {hi}"
     try:
         value = int(raw)
     except ValueError as err:
-        raise ValueError(f"{name}={raw!r} ist keine ganze Zahl (erwartet {lo} bis {hi})") from err
-    if not lo <= value <= hi:
+        raise ValueError(f"{name}={raw!r} ist keine ganze Zahl (erwartet {allowed})") from err
+    if hi is None and value < lo:
+        raise ValueError(f"{name}={value} ist kleiner als {lo}")
+    if hi is not None and not lo <= value <= hi:
         raise ValueError(f"{name}={value} liegt nicht zwischen {lo} und {hi}")
     return value
 

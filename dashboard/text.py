@@ -369,6 +369,7 @@ UNITS = {
     "factor": "Faktor",
     "factor_20_29": "Faktor (20–29 Jahre)",
     "years_per_year": "Jahre je Jahr",
+    "growth_rate_per_year": "Wachstumsrate je Jahr",
     "boys_per_girl": "Jungen je Mädchen",
     "per_1000_per_year": "je 1.000 Einwohner und Jahr",
     "municipalities": "Gemeinden",
@@ -519,8 +520,27 @@ SCENARIO_PARAMETERS: dict[str, dict[str, str]] = {
 }
 
 #: Messages about a scenario given in a link, a file or on the command line.
+#: German names of the preset scenarios (:data:`dashboard.projection.scenarios.PRESETS`, by key).
+SCENARIO_LABELS: dict[str, str] = {
+    "basis": "Basis",
+    "zuwanderung_niedrig": "Niedrige Zuwanderung",
+    "zuwanderung_hoch": "Hohe Zuwanderung",
+    "geburten_niedrig": "Niedrige Geburtenrate",
+    "geburten_hoch": "Hohe Geburtenrate",
+    "laengeres_leben": "Längeres Leben",
+    "itnrw": "Amtlicher Pfad (IT.NRW)",
+}
+
 SCENARIO: dict[str, str] = {
     "own": "Eigenes Szenario",
+    "with_local": "{label} mit lokalen Annahmen",
+    "bad_factor": "Der Wanderungsfaktor muss zwischen −5 und 10 liegen (erhalten: {value}).",
+    "bad_horizon": "Das Zieljahr muss eine ganze Zahl zwischen {lo} und {hi} sein (erhalten: {value}).",
+    "bad_local": "Lokale Annahmen: LocalScenario erwartet, erhalten: {type}.",
+    "horizon_after_base": "Das Zieljahr muss nach dem Basisjahr {base} liegen (erhalten: {value}).",
+    "target_year": "Das Zieljahr muss zwischen {lo} und {hi} liegen (erhalten: {value}).",
+    "target_unreachable": "Das Ziel von {target} Personen im Jahr {year} ist mit einem Wanderungssaldo "
+    "zwischen {lo} und {hi} Personen je Jahr nicht erreichbar.",
     "repeated": "„{key}“ steht {n}-mal im Link; erlaubt ist ein Wert",
     "not_text": "„{key}“ hat keinen lesbaren Wert",
     "bad_value": "„{key}={value}“: {why}",
@@ -654,6 +674,25 @@ BACKTEST_LEVELS = {
     "Gemeinde": "Gemeinden",
     "Kreis-Altersgruppen": "Kreis, 17 Altersgruppen",
     "Gemeinde-Altersgruppen": "Gemeinden, 11 Altersklassen (Anteile)",
+}
+
+#: Headings of /methodik: section anchor (the H2's id) -> heading; page title, upload texts.
+METHODIK_HEADINGS: dict[str, str] = {
+    "title": "Daten & Methodik",
+    "annahmen": "Annahmen der Basisvariante",
+    "amtlich": "Was ist amtlich, was geschätzt?",
+    "backtest": "Rückrechnung: Wie genau wäre das Modell gewesen?",
+    "amtliche-vorausberechnung": "Basis und amtliche Vorausberechnung",
+    "unsicherheit": "Unsicherheit: Wie gut treffen die Intervalle?",
+    "quellen": "Quellen und Lizenzen",
+    "zensus": "Zensus-Brüche",
+    "schaetzung": "Wie die Altersstruktur der Gemeinden geschätzt wurde",
+    "modell": "Das Modell",
+    "downloads": "Downloads",
+    "upload": "Eigene Daten hochladen",
+    "workbook": "Vollständige Vorausberechnung (Basis) als Arbeitsmappe: ",
+    "drop": "Datei hierher ziehen oder ",
+    "choose": "Datei auswählen",
 }
 
 #: The tables on /methodik: key -> caption and column -> German header (``{base}``: the first
@@ -1631,6 +1670,61 @@ BASE_INPUTS: dict[str, str] = {
 # Local scenarios: Neubau, own migration, one-off changes; saved scenarios (issue 13)
 # --------------------------------------------------------------------------------------------
 
+#: Messages about local inputs (:mod:`dashboard.projection.local`): the checks of an entry, of its
+#: text form (CLI flags, link items) and of a scenario file's ``local`` object.
+LOCAL_CHECK: dict[str, str] = {
+    "kind_new_housing": "Neubau",
+    "kind_own_migration": "Eigene Wanderung",
+    "kind_one_off": "Einmalige Veränderung",
+    "first_year": "das erste Jahr",
+    "last_year": "das letzte Jahr",
+    "year": "das Jahr",
+    "dwellings": "die Zahl der Wohnungen",
+    "persons_per_dwelling": "Personen je Wohnung",
+    "share": "der Anteil aus dem Kreis",
+    "share_pct": "der Anteil aus dem Kreis (Prozent)",
+    "net": "der Wanderungssaldo",
+    "persons_per_year": "Personen je Jahr",
+    "persons": "die Personenzahl",
+    "age_min": "das Mindestalter",
+    "age_max": "das Höchstalter",
+    "whole_number": "eine ganze Zahl",
+    "number": "eine Zahl",
+    "bad_ags": "{kind}: Gemeinde muss der achtstellige Gemeindeschlüssel einer der 15 Gemeinden des Kreises "
+    "sein (z. B. 05358044 für Nideggen), erhalten: {value}.",
+    "out_of_range": "{where}: {label} muss {what} von {lo} bis {hi}{unit} sein, erhalten: {value}.",
+    "years_reversed": "{where}: das letzte Jahr ({last}) liegt vor dem ersten ({first}).",
+    "both_years": "{where}: bitte beide Jahre angeben (von–bis) oder keines.",
+    "persons_zero": "{where}: die Personenzahl darf nicht 0 sein (Zuzug > 0, Fortzug < 0).",
+    "ages_reversed": "{where}: das Höchstalter ({hi}) liegt unter dem Mindestalter ({lo}).",
+    "bad_permanent": "{where}: 'dauerhaft' muss ja oder nein sein, erhalten: {value}.",
+    "departure_permanent": "{where}: ein Fortzug (negative Personenzahl) ist immer einmalig; 'dauerhaft' gilt nur "
+    "für Zuzüge.",
+    "not_a_list": "Lokale Annahmen: {name} muss eine Liste sein, erhalten: {type}.",
+    "too_many": "Lokale Annahmen: höchstens {n} Einträge je Art, erhalten: {count} ({name}).",
+    "wrong_type": "Lokale Annahmen: Eintrag vom Typ {cls} erwartet, erhalten: {value}.",
+    "two_own": "{where}: zwei Angaben für das Jahr {year}; bitte nur eine je Gemeinde und Jahr.",
+    "query_not_text": "URL-Parameter {key}: Text erwartet, erhalten: {type}.",
+    "json_not_object": "{where}: ein Objekt mit {kinds} erwartet, erhalten: {value}.",
+    "json_unknown_key": "{path}: unbekannter Schlüssel (erlaubt: {allowed}).",
+    "json_not_list": "{path}: eine Liste erwartet, erhalten: {value}.",
+    "json_not_entry": "{path}: ein Objekt erwartet, erhalten: {value}.",
+    "json_unknown_fields": "{path}: unbekannte Felder {unknown} (erlaubt: {allowed}).",
+    "json_missing": "{path}: es fehlen die Felder {missing}.",
+    "json_invalid": "Lokale Annahmen: kein gültiges JSON ({error}).",
+    "not_text": "{kind}: Text erwartet, erhalten: {value}.",
+    "bad_format": "{item}: falsches Format, erwartet {syntax}.",
+    "not_municipality": "{item}: {value} ist keine Gemeinde des Kreises Düren (erwartet: Gemeindeschlüssel wie "
+    "05358044 oder Name wie Nideggen).",
+    "not_years": "{item}: {value} ist kein Jahr oder Zeitraum (erwartet z. B. 2026-2030 oder 2027).",
+    "not_int": "{item}: {label} {value} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200).",
+    "not_dec": "{item}: {label} {value} ist keine Zahl (erwartet z. B. 2,3).",
+    "not_ages": "{item}: {value} ist kein Altersbereich (erwartet z. B. 80-100 oder 80+).",
+    "not_mode": "{item}: {value} – erwartet 'dauerhaft' oder 'einmalig'.",
+    "typed_not_int": "{label}: {value} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200).",
+    "typed_not_dec": "{label}: {value} ist keine Zahl (erwartet z. B. 2,3 oder 1.200).",
+}
+
 LOCAL: dict[str, str] = {
     "title": "Lokale Annahmen für {name}",
     "intro": (
@@ -1719,4 +1813,14 @@ LOCAL: dict[str, str] = {
     "json_upload_hint": "Datei hierher ziehen oder klicken (höchstens 64 KB)",
     "json_loaded": "Szenario aus {name} übernommen.",
     "json_failed": "Die Datei {name} wurde nicht übernommen: {why}",
+    "json_file": "Datei",
+    "json_no_file": "keine Datei erhalten.",
+    "json_not_base64": "unerwartete Übertragung (kein base64).",
+    "json_too_big": "höchstens {kb} KB erlaubt.",
+    "json_broken": "die Übertragung ist beschädigt (base64).",
+    # field names in the messages of a wrong form value
+    "field_ppd": "Personen je Wohnung",
+    "field_share": "Anteil aus dem Kreis",
+    "field_net": "Wanderungssaldo",
+    "field_persons": "Personen",
 }

@@ -14,13 +14,13 @@ from dashboard.projection.backtest import (
     NAIVE_METHODS,
     TABLE_COLUMNS,
     _census_factor,
-    _totals,
     basis_net_migration,
     criteria,
     kreis_annual_totals,
     kreis_net_migration,
     treatment_comparison,
 )
+from dashboard.projection.municipal import municipal_totals_at
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,8 @@ def test_actuals_are_official_totals(bt):
         & (t.target_year == 2021)
         & (t.method == "constant")
     ].set_index("ags")
-    np.testing.assert_array_equal(g.actual.loc[list(AGS_LIST)].to_numpy(), _totals(2021))
-    np.testing.assert_array_equal(g.predicted.loc[list(AGS_LIST)].to_numpy(), _totals(2013))
+    np.testing.assert_array_equal(g.actual.loc[list(AGS_LIST)].to_numpy(), municipal_totals_at(2021))
+    np.testing.assert_array_equal(g.predicted.loc[list(AGS_LIST)].to_numpy(), municipal_totals_at(2013))
     k = t[(t.case == "Kreis 2015→2016–2021") & (t.level == "Kreis") & (t.target_year == 2021)]
     assert (k.actual == 266_771).all()  # Destatis GV and 12411: 266,771
 
@@ -72,7 +72,7 @@ def test_census_correction_is_applied_across_the_2011_break(bt):
         & (t.method == "constant")
         & (t.target_year == 2017)
     ].set_index("ags")
-    np.testing.assert_allclose(g.predicted.loc[list(AGS_LIST)].to_numpy(), _totals(2009) * c)
+    np.testing.assert_allclose(g.predicted.loc[list(AGS_LIST)].to_numpy(), municipal_totals_at(2009) * c)
 
 
 def test_naive_constant_share_uses_the_linear_kreis_trend(bt):
@@ -81,7 +81,7 @@ def test_naive_constant_share_uses_the_linear_kreis_trend(bt):
     sel = (t.case == "Gemeinden 2017→2021/2023") & (t.target_year == 2023)
     share = t[sel & (t.level == "Gemeinde") & (t.method == "constant share")].set_index("ags").predicted
     lin = t[sel & (t.level == "Gemeinde") & (t.method == "linear trend")].set_index("ags").predicted
-    p17 = pd.Series(_totals(2017), index=list(AGS_LIST))
+    p17 = pd.Series(municipal_totals_at(2017), index=list(AGS_LIST))
     assert share.sum() == pytest.approx(lin.sum())  # the Kreis totals agree
     np.testing.assert_allclose((share / share.sum()).loc[list(AGS_LIST)], (p17 / p17.sum()).to_numpy())
 

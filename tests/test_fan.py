@@ -46,7 +46,7 @@ def test_fan_table_is_german_and_matches(result):
     q = result.quantiles
     r = q[(q.ags == "05358012") & (q.quantity == "80+") & (q.year == 2035)].iloc[0]
     row = t[t.Jahr == "2035"].iloc[0]
-    from dashboard.figures.labels import fmt_int
+    from dashboard.text import fmt_int
 
     assert row["80-%-Intervall"] == f"{fmt_int(r.q10)}–{fmt_int(r.q90)}"
 

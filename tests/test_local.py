@@ -20,15 +20,14 @@ from dashboard.data import embedded, official, zensus2022_households
 from dashboard.figures.labels import assumptions_de
 from dashboard.projection import engine
 from dashboard.projection.local import (
+    KINDS,
     LIMITS,
+    QUERY_KEYS,
     LocalScenario,
     NewHousing,
     OneOffChange,
     OwnMigration,
     default_persons_per_dwelling,
-    format_new_housing,
-    format_one_off,
-    format_own_migration,
     parse_new_housing,
     parse_one_off,
     parse_own_migration,
@@ -345,13 +344,23 @@ _once = st.builds(
 )
 
 
+def test_the_kinds_table_declares_each_list_of_a_local_scenario_once() -> None:
+    assert list(KINDS) == [f.name for f in dataclasses.fields(LocalScenario)]
+    assert [k.item for k in KINDS.values()] == [NewHousing, OwnMigration, OneOffChange]
+    assert QUERY_KEYS == {
+        "new_housing": "neubau",
+        "own_migration": "wanderung_gemeinde",
+        "one_off": "einmalig",
+    }
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(h=_housing, m=_own, c=_once)
 def test_text_forms_round_trip_exactly(h: NewHousing, m: OwnMigration, c: OneOffChange) -> None:
-    assert parse_new_housing(format_new_housing(h)) == h
-    assert parse_own_migration(format_own_migration(m)) == m
-    assert parse_one_off(format_one_off(c)) == c
-    for x, y in ((h, parse_new_housing(format_new_housing(h))), (c, parse_one_off(format_one_off(c)))):
+    for x in (h, m, c):
+        kind = next(k for k in KINDS.values() if type(x) is k.item)
+        y = kind.parse(kind.format(x))
+        assert type(y) is kind.item and y == x
         for f in dataclasses.fields(x):  # exact, not only ==: same floats bit for bit
             assert repr(getattr(x, f.name)) == repr(getattr(y, f.name))
 

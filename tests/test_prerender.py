@@ -90,6 +90,18 @@ def test_index_has_no_babel_polyfill_but_the_regenerator_runtime(client):
     assert runtime < renderer  # the renderer's async functions need regeneratorRuntime when it loads
 
 
+def test_fingerprinted_assets_are_cached_for_a_year(client):
+    html = client.get("/").get_data(as_text=True)
+    assets = re.findall(r'src="(/assets/[^"]+\?m=[^"]+)"', html)
+    assert any("plotly-cartesian" in a for a in assets)
+    for url in assets:
+        assert client.get(url).headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+    assert (
+        client.get("/assets/style.css").headers.get("Cache-Control") != "public, max-age=31536000, immutable"
+    )
+    assert "max-age=31536000" not in (client.get("/_dash-layout").headers.get("Cache-Control") or "")
+
+
 def _requests(page):
     seen = []
     page.on("request", lambda r: seen.append((r.url, r.post_data or "")))

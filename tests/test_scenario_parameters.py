@@ -15,7 +15,15 @@ from werkzeug.datastructures import MultiDict
 
 from dashboard.app import _model, _nav, _query
 from dashboard.projection import scenarios as S
-from dashboard.text import SCENARIO_PARAMETERS, UNITS, fmt_input, fmt_num, parse_number
+from dashboard.text import (
+    SCENARIO,
+    SCENARIO_LABELS,
+    SCENARIO_PARAMETERS,
+    UNITS,
+    fmt_input,
+    fmt_num,
+    parse_number,
+)
 
 #: One usable value per parameter, as a person would type it (German), and one it must refuse.
 EXAMPLES = {
@@ -27,6 +35,18 @@ EXAMPLES = {
     "one_off": ("05358044:2027:80:80+", "99999999:2027:80"),
 }
 SCENARIO_PAGES = ("/szenarien", "/kurzbericht", "/werkzeugkoffer")
+
+
+def test_every_preset_has_its_german_name_in_the_text_module():
+    assert set(SCENARIO_LABELS) == set(S.PRESETS)
+    for key, scenario in S.PRESETS.items():
+        assert scenario.label == S.ScenarioSpec(key).label == SCENARIO_LABELS[key]
+    spec, problems = S.spec_from_query(
+        {"szenario": "eigenes", "tfr": "1.6", "neubau": "05358044:2026-2030:200"}
+    )
+    assert not problems
+    local = spec.scenario()
+    assert local.label == SCENARIO["own"] + " mit lokalen Annahmen"
 
 
 def test_every_parameter_has_an_example_and_german_texts():

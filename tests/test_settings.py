@@ -87,6 +87,12 @@ def test_int_setting_and_cache_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("DASHBOARD_PDF_SLOTS", "zwei")
     with pytest.raises(ValueError, match="keine ganze Zahl"):
         settings.int_setting("DASHBOARD_PDF_SLOTS", 1, 1, 8)
+    # no upper bound (gunicorn.conf.py): only the minimum is checked
+    monkeypatch.setenv("GUNICORN_THREADS", "500")
+    assert settings.int_setting("GUNICORN_THREADS", 4, 1) == 500
+    monkeypatch.setenv("GUNICORN_THREADS", "0")
+    with pytest.raises(ValueError, match="GUNICORN_THREADS=0 ist kleiner als 1"):
+        settings.int_setting("GUNICORN_THREADS", 4, 1)
     monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path))
     assert settings.cache_dir_from_env() == tmp_path
     monkeypatch.delenv("DASHBOARD_CACHE_DIR")

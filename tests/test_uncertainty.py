@@ -9,6 +9,7 @@ import pytest
 from dashboard.projection import calibration as cal
 from dashboard.projection import coverage as covmod
 from dashboard.projection import drivers as drv
+from dashboard.text import UNITS
 
 YEARS = range(2025, 2046)
 
@@ -23,6 +24,7 @@ def test_driver_series_keep_gaps_as_missing():
     assert np.isnan(mig.loc[2012])  # growth over the Zensus-2011 break
     assert mig.index.min() == drv.MIGRATION_SERIES_START == 1996 and mig.index.max() == 2020
     assert mig.drop(2012).notna().all()
+    assert {x.unit for x in s.values()} <= set(UNITS)  # codes; German in the text module
 
 
 def test_model_comparison_uses_common_sample_and_selects_min_bic():

@@ -199,7 +199,7 @@ def test_download_callback_returns_the_active_catalogue_as_workbook(comps, tmp_p
 
 
 def test_count_nouns_agree_in_number():
-    from dashboard.figures.labels import WK, wk_counts
+    from dashboard.text import WK, wk_counts
 
     assert WK["n_found"].format(**wk_counts(1)) == "1 Maßnahme gefunden"
     assert WK["n_found"].format(**wk_counts(2)) == "2 Maßnahmen gefunden"

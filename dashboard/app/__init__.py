@@ -34,8 +34,8 @@ from dashboard.app import _prerender
 from dashboard.app._query import install_callback_guard, install_page_guards
 from dashboard.app.auth import install_auth
 from dashboard.app.security import install_security
-from dashboard.figures.labels import T
 from dashboard.settings import SETTINGS, warm_up_mode
+from dashboard.text import T
 
 _HERE = Path(__file__).resolve().parent
 
@@ -328,6 +328,19 @@ def _favicon():
     """The icon browsers ask for by themselves on pages without a ``<link rel=icon>`` (sign-in
     form, "wird erstellt" page): Dash's own icon, not the 404 page."""
     return app._serve_default_favicon()
+
+
+@server.after_request
+def _fingerprinted_assets_are_cached(response):
+    """Files from ``assets/`` are linked with their modification time (``?m=…``), so a changed file
+    gets a new address: browsers may keep them for a year instead of asking again on every page
+    (Flask's default ``no-cache`` costs a round trip per file and page, and a revisit cannot reuse
+    Plotly's compiled code without it)."""
+    from flask import request
+
+    if request.path.startswith("/assets/") and "m" in request.args and response.status_code == 200:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @server.after_request

@@ -13,8 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.figures.labels import T, fmt_date, fmt_signed_int, fmt_value, region_options
+from dashboard.figures.labels import region_options
 from dashboard.figures.tables import wide_table
+from dashboard.text import T, fmt_date, fmt_signed_int, fmt_value
 
 #: Every chart's Plotly config: German toolbar and tooltips (``assets/vendor/plotly-locale-de.js``, vendored), no
 #: "Share chart" (it offers to upload the chart to Plotly's cloud: a data-protection problem for a
@@ -130,8 +131,9 @@ def pyramid_data_table(
 ) -> html.Table:
     """Text alternative of a pyramid: persons per planning age group (age order) and sex in
     ``year``, the group's share, and optionally the persons of ``compare_year`` (the outline)."""
-    from dashboard.figures.labels import PLANNING_GROUP_LABELS, region_name
+    from dashboard.figures.labels import region_name
     from dashboard.figures.pyramid import pyramid_table
+    from dashboard.text import PLANNING_GROUP_LABELS
 
     t = pyramid_table(population, ags=ags, year=year)
     cols = {

@@ -303,20 +303,20 @@ def new_entry(kind: str, ags: str, values: dict):
             _year(values.get("von")),
             _year(values.get("bis")),
             _int(values.get("wohnungen"), M["nb_dwellings"]),
-            _dec(values.get("ppw"), "Personen je Wohnung"),
-            _dec(values.get("anteil"), "Anteil aus dem Kreis"),
+            _dec(values.get("ppw"), M["field_ppd"]),
+            _dec(values.get("anteil"), M["field_share"]),
         )
     elif kind == "own_migration":
         net = _dec(values.get("saldo"), M["wg_net"])
         if net is None:
-            raise ValueError(M["empty_field"].format(label="Wanderungssaldo"))
+            raise ValueError(M["empty_field"].format(label=M["field_net"]))
         lo, hi = _year(values.get("von")), _year(values.get("bis"))
         if (lo is None) != (hi is None):
             lo = lo if lo is not None else _model.base_year() + 1
             hi = hi if hi is not None else 2045
         item = L.OwnMigration(ags, net, lo, hi)
     else:
-        persons = _int(values.get("personen"), "Personen")
+        persons = _int(values.get("personen"), M["field_persons"])
         lo = values.get("alter_von")
         hi = values.get("alter_bis")
         a_lo = 0 if lo is None or not str(lo).strip() else _int(lo, M["em_age_from"])
@@ -329,7 +329,7 @@ def new_entry(kind: str, ags: str, values: dict):
             a_lo,
             a_hi,
             perm,
-            _dec(values.get("anteil"), "Anteil aus dem Kreis"),
+            _dec(values.get("anteil"), M["field_share"]),
         )
     problems = item.problems()
     if problems:
@@ -599,7 +599,7 @@ def upload(contents, filename) -> tuple[object, _model.ScenarioSpec | None]:
 
     from dashboard.projection.scenario_file import from_json
 
-    name = filename if isinstance(filename, str) and len(filename) <= 200 else "Datei"
+    name = filename if isinstance(filename, str) and len(filename) <= 200 else M["json_file"]
 
     def fail(why: str):
         return html.Strong(
@@ -607,16 +607,16 @@ def upload(contents, filename) -> tuple[object, _model.ScenarioSpec | None]:
         ), None
 
     if not isinstance(contents, str) or "," not in contents:
-        return fail("keine Datei erhalten.")
+        return fail(M["json_no_file"])
     head, _, b64 = contents.partition(",")
     if ";base64" not in head:
-        return fail("unerwartete Übertragung (kein base64).")
+        return fail(M["json_not_base64"])
     if len(b64) > SCENARIO_FILE_MAX * 4 // 3 + 8:
-        return fail(f"höchstens {SCENARIO_FILE_MAX // 1024} KB erlaubt.")
+        return fail(M["json_too_big"].format(kb=SCENARIO_FILE_MAX // 1024))
     try:
         raw = base64.b64decode(b64, validate=True)
     except (binascii.Error, ValueError):
-        return fail("die Übertragung ist beschädigt (base64).")
+        return fail(M["json_broken"])
     try:
         doc = from_json(raw, name="Inhalt")
         spec = _model.spec_from_scenario(doc.scenario)

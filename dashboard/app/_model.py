@@ -49,6 +49,7 @@ from dashboard.text import (
     BACKTEST_LEVELS,
     BACKTEST_METHODS,
     PLANNING_GROUP_LABELS,
+    SCENARIO,
     fmt_int,
     fmt_num,
     fmt_signed_int,
@@ -200,7 +201,7 @@ def own_spec(values: dict) -> ScenarioSpec:
 def spec_label(spec: ScenarioSpec) -> str:
     """German name of a spec: the preset's label (or "Eigenes Szenario"), "mit lokalen Annahmen"."""
     base = preset_label(spec.key)
-    return f"{base} mit lokalen Annahmen" if spec.local else base
+    return SCENARIO["with_local"].format(label=base) if spec.local else base
 
 
 def spec_from_scenario(scenario) -> ScenarioSpec:
@@ -254,9 +255,8 @@ def describe_scenario(spec: ScenarioSpec) -> str:
     ``Eigenes Szenario (eigene Annahmen: 2,12 Kinder je Frau, Wanderungssaldo −2.100)``.
     Unset values are the Basis assumptions.
     """
-    local = " mit lokalen Annahmen" if spec.local else ""  # the entries are listed with the assumptions
     if spec.key != CUSTOM:
-        return preset_label(spec.key) + local
+        return spec_label(spec)  # local entries are listed with the assumptions
     parts = []
     if spec.tfr is not None:
         parts.append(f"{fmt_num(spec.tfr, 2)} Kinder je Frau")
@@ -267,7 +267,8 @@ def describe_scenario(spec: ScenarioSpec) -> str:
     if spec.net_migration is not None:
         parts.append(f"Wanderungssaldo {fmt_signed_int(spec.net_migration)}")
     values = ", ".join(parts) if parts else "wie Basis"
-    return f"{preset_label(CUSTOM)} (eigene Annahmen: {values}){local}"
+    text = f"{preset_label(CUSTOM)} (eigene Annahmen: {values})"
+    return SCENARIO["with_local"].format(label=text) if spec.local else text
 
 
 def to_scenario(spec: ScenarioSpec):

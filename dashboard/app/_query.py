@@ -161,7 +161,7 @@ def _saved_key(v: str) -> str | None:
 def _page_checks(path: str) -> dict[str, Callable[[str], str | None]]:
     """Query keys a page reads and how each value is checked."""
     from dashboard.app import _model
-    from dashboard.figures.labels import GROUP_INDICATORS, INDICATORS
+    from dashboard.text import GROUP_INDICATORS, INDICATORS
 
     year = _int_range(_model.base_year(), 2045)
     scen = {"szenario": _one_of(_scenarios), **_scenario_ranges(), **_local_checks()}

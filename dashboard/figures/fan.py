@@ -13,7 +13,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.labels import INDICATORS, OKABE_ITO, PLANNING_GROUP_LABELS, fmt_int, region_name, style
+from dashboard.figures.labels import OKABE_ITO, region_name, style
+from dashboard.text import INDICATORS, PLANNING_GROUP_LABELS, fmt_int
 
 #: The one hue of the fan (Okabe–Ito blue).
 FAN_COLOR = OKABE_ITO["blue"]

@@ -1,10 +1,9 @@
-"""Figure style (palette, house layout) and region names; re-exports the German text module.
+"""Figure style (palette, house layout) and region names.
 
 The German number/date formatter and the message catalogue live in :mod:`dashboard.text`
-(the bottom layer, importable by data and model code). This module keeps what needs the
-project's constants or Plotly: region names, the colour palette and :func:`style`. The
-names of :mod:`dashboard.text` are re-exported here so figure and page code can keep one
-import.
+(the bottom layer, importable by data and model code); figure and page code import them from
+there. This module keeps what needs the project's constants or Plotly: region names, the
+colour palette and :func:`style`.
 
 The palette is Okabe–Ito (colour-blind safe); the sexes are orange (female) and bluish
 green (male), never pink/blue.
@@ -16,36 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.constants import KREIS_AGS, KREIS_NAME, MUNICIPALITIES, TOWNS
-from dashboard.text import (  # noqa: F401 - re-exported for figure and page code
-    ASSUMPTION_COMPONENTS,
-    ASSUMPTION_PARAMETERS,
-    COMPONENT_LABELS,
-    DASH,
-    DRIVER_LABELS,
-    GROUP_INDICATORS,
-    INDICATORS,
-    METHODIK,
-    PLANNING_GROUP_LABELS,
-    PLOTLY_SEPARATORS,
-    SEX_LABELS,
-    SOURCES,
-    UNITS,
-    WARNING_KINDS,
-    WK,
-    T,
-    count_noun,
-    fmt_date,
-    fmt_dec,
-    fmt_int,
-    fmt_num,
-    fmt_pct,
-    fmt_signed_dec,
-    fmt_signed_int,
-    fmt_signed_pct,
-    fmt_value,
-    group_key,
-    wk_counts,
-)
+from dashboard.text import PLOTLY_SEPARATORS
 from dashboard.text import assumptions_de as text_assumptions_de
 
 # --------------------------------------------------------------------------- names

@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from dashboard.figures import _fast as fast
-from dashboard.figures.labels import DIVERGING_SCALE, MAP_SCALE, fmt_value, region_name, style
+from dashboard.figures.labels import DIVERGING_SCALE, MAP_SCALE, region_name, style
+from dashboard.text import fmt_value
 
 
 def _rings(geometry: dict) -> list[list]:
@@ -30,7 +31,7 @@ def choropleth(
     ----------
     values : DataFrame ``ags, value`` (one row per municipality; shares as fractions).
     geojson : FeatureCollection whose features carry ``properties.AGS`` and ``name``.
-    kind : formatter kind of :func:`dashboard.figures.labels.fmt_value` (``int``, ``pct`` …).
+    kind : formatter kind of :func:`dashboard.text.fmt_value` (``int``, ``pct`` …).
     diverging : centre the colour scale on 0 (for changes).
 
     Returns a figure with one filled trace per municipality (named after it), a text

@@ -12,15 +12,8 @@ import plotly.graph_objects as go
 
 from dashboard.constants import KREIS_AGS, KREIS_NAME, MUNICIPALITIES, PLANNING_AGE_GROUPS
 from dashboard.data.measures import FIELDS_OF_ACTION
-from dashboard.figures.labels import (
-    DIVERGING_SCALE,
-    MAP_SCALE,
-    count_noun,
-    fmt_int,
-    fmt_signed_int,
-    fmt_signed_pct,
-    style,
-)
+from dashboard.figures.labels import DIVERGING_SCALE, MAP_SCALE, style
+from dashboard.text import count_noun, fmt_int, fmt_signed_int, fmt_signed_pct
 
 #: German labels of the age band basis.
 AGE_BAND_BASIS_DE: dict[str, str] = {

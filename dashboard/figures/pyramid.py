@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 
 from dashboard.constants import KREIS_AGS, OPEN_AGE, PLANNING_AGE_GROUPS, SEXES
 from dashboard.figures import _fast as fast
-from dashboard.figures.labels import OKABE_ITO, SEX_COLORS, SEX_LABELS, fmt_dec, region_name, style
+from dashboard.figures.labels import OKABE_ITO, SEX_COLORS, region_name, style
+from dashboard.text import SEX_LABELS, fmt_dec
 
 
 def _arrays(pop: pd.DataFrame) -> tuple[list[int], np.ndarray, np.ndarray]:

@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import _fast as fast
-from dashboard.figures.labels import GROUP_INDICATORS, INDICATORS, OKABE_ITO, SEQUENCE, region_name, style
+from dashboard.figures.labels import OKABE_ITO, SEQUENCE, region_name, style
 from dashboard.figures.trends import _hover, _tickformat, add_bands, value_range
+from dashboard.text import GROUP_INDICATORS, INDICATORS
 
 
 def scenario_figure(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.constants import AGS_LIST, KREIS_AGS
-from dashboard.figures.labels import CHANGE_KEY, INDICATORS, region_name
-from dashboard.text import GROUP_PHRASES, HEADLINE, fmt_int, fmt_signed_pct
+from dashboard.figures.labels import CHANGE_KEY, region_name
+from dashboard.text import GROUP_PHRASES, HEADLINE, INDICATORS, fmt_int, fmt_signed_pct
 
 SUMMARY_INDICATORS = [
     "population",

@@ -23,18 +23,8 @@ import plotly.graph_objects as go
 
 from dashboard.constants import AGS_LIST, KREIS_AGS
 from dashboard.figures import _fast as fast
-from dashboard.figures.labels import (
-    AXIS,
-    COMPONENT_LABELS,
-    INDICATORS,
-    OKABE_ITO,
-    PLANNING_GROUP_LABELS,
-    SEQUENCE,
-    base_layout,
-    fmt_date,
-    region_name,
-    style,
-)
+from dashboard.figures.labels import AXIS, OKABE_ITO, SEQUENCE, base_layout, region_name, style
+from dashboard.text import COMPONENT_LABELS, INDICATORS, PLANNING_GROUP_LABELS, fmt_date, fmt_signed_int
 
 BASIS_COLORS = {
     "VZ 1987": OKABE_ITO["grey"],
@@ -443,8 +433,6 @@ def age_group_change_figure(
     p.index = p.index.astype(str)
     change = p.loc[groups, year] - p.loc[groups, base_year]
     labels = [PLANNING_GROUP_LABELS[g] for g in groups]
-    from dashboard.figures.labels import fmt_signed_int
-
     fig = fast.Figure(
         fast.Bar(
             y=labels,

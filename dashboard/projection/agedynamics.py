@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -48,12 +49,18 @@ import pandas as pd
 from dashboard.constants import AGS_LIST, MUNICIPALITIES, N_AGES
 from dashboard.data import data_version, one_data_version
 from dashboard.data.official import ZENSUS22_AGE_CLASSES, zensus2022_age_classes
+from dashboard.projection.assumptions import estimate_assumptions
+from dashboard.projection.base import FEMALE_MASK, kreis_single_age
+from dashboard.projection.engine import migration_function, mortality_for_year
+from dashboard.projection.kernel import run
+from dashboard.projection.lifetable import infant_survival, survival_ratios
 from dashboard.projection.municipal import (
     PROPENSITY_NODES,
     fertility_factors,
     fit_propensities,
     kreis_pattern_back,
     municipal_structure,
+    municipal_totals_at,
     propensity_curve,
 )
 
@@ -122,11 +129,6 @@ class CaseInputs:
 
 def case_inputs(a) -> CaseInputs:
     """Build the case's arrays from the data layer and the Basis assumptions ``a``."""
-    from dashboard.projection.backtest import municipal_totals_at
-    from dashboard.projection.base import FEMALE_MASK, kreis_single_age
-    from dashboard.projection.engine import mortality_for_year
-    from dashboard.projection.lifetable import infant_survival, survival_ratios
-
     qx = np.stack([mortality_for_year(a, 2011 + t) for t in range(YEARS)])  # (T, 2, A)
     surv = survival_ratios(qx, female=FEMALE_MASK)
     s0 = infant_survival(qx, female=FEMALE_MASK)
@@ -161,9 +163,6 @@ def project_case(
     ``beta`` (D, R, K) are log-propensity node values (None = zeros, D = 1). Each region's
     constant annual net migration is calibrated to its census-2022 total.
     """
-    from dashboard.projection.engine import migration_function
-    from dashboard.projection.kernel import run
-
     b = np.zeros((1, len(AGS_LIST), len(PROPENSITY_NODES))) if beta is None else np.asarray(beta)
     g = propensity_curve(b)  # (D, R, A); ones when beta is None
     f = np.ones(len(AGS_LIST)) if fertility_factor is None else np.asarray(fertility_factor)
@@ -277,8 +276,6 @@ def age_dynamics() -> AgeDynamicsResult:
 
 @functools.lru_cache(maxsize=2)
 def _age_dynamics(token: tuple) -> AgeDynamicsResult:
-    from dashboard.projection.assumptions import estimate_assumptions
-
     a = estimate_assumptions()
     return run_case(a, case_inputs(a))
 
@@ -362,8 +359,6 @@ def run_case(a, inp: CaseInputs, penalties: tuple[float, ...] | None = None) -> 
 
 def penalty_selection() -> dict[float, float]:
     """Leave-one-class-out MAE (pp) of the model for every penalty of :data:`PENALTIES` (slow, ~5 s)."""
-    from dashboard.projection.assumptions import estimate_assumptions
-
     a = estimate_assumptions()
     return run_case(a, case_inputs(a), PENALTIES).penalty_scores
 
@@ -382,18 +377,24 @@ PROPENSITY_PENALTY: float = 1e-4
 class Profiles:
     """Municipal profiles used by the projection (fitted on the whole case, all classes).
 
-    nodes : ages of the propensity nodes; penalty : ridge penalty; beta : (R, K);
-    propensity : (R, A); fertility : (R,) factors; fertility_ratio, fertility_weight : (R,)
-    observed child–woman ratio relative to the Kreis and its shrinkage weight.
+    penalty : ridge penalty; beta : (R, K) log propensities at the nodes; fertility : (R,)
+    factors; fertility_ratio, fertility_weight : (R,) observed child–woman ratio relative to the
+    Kreis and its shrinkage weight. Derived: :attr:`nodes`, :attr:`propensity`.
     """
 
-    nodes: tuple
     penalty: float
     beta: np.ndarray
-    propensity: np.ndarray
     fertility: np.ndarray
     fertility_ratio: np.ndarray
     fertility_weight: np.ndarray
+
+    #: Ages of the propensity nodes (the columns of ``beta``).
+    nodes: ClassVar[tuple[int, ...]] = PROPENSITY_NODES
+
+    @functools.cached_property
+    def propensity(self) -> np.ndarray:
+        """(R, A) migration propensity by single age (piecewise linear in log through the nodes)."""
+        return propensity_curve(self.beta, self.nodes)
 
 
 def production_profiles(a, penalty: float = PROPENSITY_PENALTY) -> Profiles:
@@ -412,10 +413,8 @@ def production_profiles(a, penalty: float = PROPENSITY_PENALTY) -> Profiles:
 
     beta = fit_propensities(counts, inp.observed, inp.totals_2022, penalty=penalty)
     return Profiles(
-        nodes=PROPENSITY_NODES,
         penalty=penalty,
         beta=beta,
-        propensity=propensity_curve(beta),
         fertility=f,
         fertility_ratio=rep["ratio"],
         fertility_weight=rep["weight"],

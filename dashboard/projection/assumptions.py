@@ -67,6 +67,7 @@ from dashboard.data import (
 from dashboard.data.official import ITNRW_OPEN_AGE, official_kreis_single_ages
 from dashboard.projection.base import FEMALE_MASK, _germany_qx, base_population, kreis_single_age
 from dashboard.projection.graduation import graduate_by_exposure
+from dashboard.projection.kernel import step
 from dashboard.projection.lifetable import (
     infant_survival,
     life_expectancy,
@@ -296,6 +297,18 @@ def _kreis_tables(token) -> dict[int, np.ndarray]:
     for arr in out.values():
         arr.setflags(write=False)
     return out
+
+
+def _rows_by(
+    rows: list, qualifiers, codes: tuple[str, str, str], values, *, source, period, method, fit
+) -> None:
+    """Append one row per qualifier (sex or AGS) of ``codes`` = (component, parameter, unit):
+    value ``float(values[i])`` and ``fit[i]``; ``source`` and ``period`` are the same for all of
+    them, ``method`` too when it is one text (else one per qualifier)."""
+    component, parameter, unit = codes
+    methods = [method] * len(qualifiers) if isinstance(method, str) else method
+    for q, v, m, f in zip(qualifiers, values, methods, fit, strict=True):
+        rows.append((component, parameter, q, float(v), unit, source, period, m, f))
 
 
 def _events() -> pd.DataFrame:
@@ -552,8 +565,6 @@ def _migration(rows: list) -> tuple[np.ndarray, np.ndarray, float, dict]:
 
 def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.ndarray:
     """Residual method: municipal excess net migration d_r (persons/year), Σ d_r = 0."""
-    from dashboard.projection.kernel import step
-
     base = base_population()
     P = np.asarray(base.population)
     s = survival_ratios(qx, female=FEMALE_MASK)
@@ -590,25 +601,24 @@ def _municipal_excess(rows: list, qx, phi, tfr, srb, dist, out_rate, net) -> np.
             f"{fmt_int(np.mean(list(_migration_years()[:4])))} (andere Jahre, andere Zensusbasis)",
         )
     )
-    for i, ags in enumerate(AGS_LIST):
-        rows.append(
-            (
-                "migration",
-                "municipal_excess",
-                ags,
-                float(excess[i]),
-                "persons_per_year",
-                SRC_GV,
-                f"{y0}–{y1}",
-                "Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0); "
-                + (
-                    "in der Vorausberechnung NICHT verwendet (Rückrechnung: ohne Überschuss genauer)"
-                    if EXCESS_DAMPING == 0.0
-                    else f"in der Vorausberechnung je Jahr mit dem Faktor {fmt_dec(EXCESS_DAMPING, 2)} gedämpft"
-                ),
-                f"Residualsaldo {fmt_int(resid[i])} je Jahr, Bevölkerungsanteil {fmt_dec(100 * share[i], 1)} %",
-            )
-        )
+    _rows_by(
+        rows,
+        AGS_LIST,
+        ("migration", "municipal_excess", "persons_per_year"),
+        excess,
+        source=SRC_GV,
+        period=f"{y0}–{y1}",
+        method="Residualmethode: Gemeindesaldo = Bevölkerungsanteil × Kreissaldo + Überschuss (Σ = 0); "
+        + (
+            "in der Vorausberechnung NICHT verwendet (Rückrechnung: ohne Überschuss genauer)"
+            if EXCESS_DAMPING == 0.0
+            else f"in der Vorausberechnung je Jahr mit dem Faktor {fmt_dec(EXCESS_DAMPING, 2)} gedämpft"
+        ),
+        fit=[
+            f"Residualsaldo {fmt_int(r)} je Jahr, Bevölkerungsanteil {fmt_dec(100 * sh, 1)} %"
+            for r, sh in zip(resid, share, strict=True)
+        ],
+    )
     return excess
 
 
@@ -619,8 +629,7 @@ def _basis_net_migration(rows: list, a0: Assumptions, recent: float) -> tuple[fl
     the natural change of the first projection year (model rates on the base population).
     Returns (Basis level, level that keeps the population constant), persons per year.
     """
-    from dashboard.projection.engine import mortality_for_year
-    from dashboard.projection.kernel import step
+    from dashboard.projection.engine import mortality_for_year  # engine imports this module
 
     P = np.asarray(a0.base.population).sum(axis=0)[None]
     qx = mortality_for_year(a0, a0.base.year + 1)
@@ -659,22 +668,24 @@ def _mortality_improvement(rows: list) -> np.ndarray:
     e0_de = life_expectancy(_germany_qx(), female=FEMALE_MASK)
     gain = (np.asarray(E0_2070_L2) - e0_de) / (2070 - MORTALITY_YEAR)
     nrw = _nrw_e0_trend()
-    for i, sex in enumerate(SEXES):
-        rows.append(
-            (
-                "mortality",
-                "e0_gain_per_year",
-                sex,
-                float(gain[i]),
-                "years_per_year",
-                SRC_L2,
-                f"{MORTALITY_YEAR}–2070",
-                f"linear von der Sterbetafel Deutschland 2023/25 ({fmt_dec(e0_de[i], 1)} Jahre) zur Annahme L2 "
-                f"für 2070 ({fmt_dec(E0_2070_L2[i], 1)} Jahre); der Kreis erhält denselben Zuwachs, alle "
-                "Sterberaten werden proportional gesenkt",
-                f"zum Vergleich NRW 2004/06 → 2017/19: {fmt_dec(nrw[i], 3)} Jahre je Jahr (IT.NRW, vor der Pandemie)",
-            )
-        )
+    _rows_by(
+        rows,
+        SEXES,
+        ("mortality", "e0_gain_per_year", "years_per_year"),
+        gain,
+        source=SRC_L2,
+        period=f"{MORTALITY_YEAR}–2070",
+        method=[
+            f"linear von der Sterbetafel Deutschland 2023/25 ({fmt_dec(now, 1)} Jahre) zur Annahme L2 "
+            f"für 2070 ({fmt_dec(l2, 1)} Jahre); der Kreis erhält denselben Zuwachs, alle "
+            "Sterberaten werden proportional gesenkt"
+            for now, l2 in zip(e0_de, E0_2070_L2, strict=True)
+        ],
+        fit=[
+            f"zum Vergleich NRW 2004/06 → 2017/19: {fmt_dec(v, 3)} Jahre je Jahr (IT.NRW, vor der Pandemie)"
+            for v in nrw
+        ],
+    )
     return gain
 
 
@@ -733,46 +744,43 @@ def _e0_gap_row(rows: list, e0: np.ndarray, se: float) -> None:
 
 def _municipal_profiles(rows: list, a0: Assumptions) -> tuple[np.ndarray, np.ndarray]:
     """Municipal migration propensities (R, A) and fertility factors (R,) fitted on the two censuses."""
-    from dashboard.projection.agedynamics import production_profiles
+    from dashboard.projection.agedynamics import production_profiles  # it imports this module
 
     prof = production_profiles(a0)
-    for i, ags in enumerate(AGS_LIST):
-        g = prof.propensity[i]
-        rows.append(
-            (
-                "migration",
-                "in_migration_propensity",
-                ags,
-                float(g[20:30].mean()),
-                "factor_20_29",
-                f"{SRC_Z11}; {SRC_Z22}",
-                "09.05.2011–15.05.2022",
-                "Zuzüge des Kreises nach Alter verteilt nach dem Bevölkerungsanteil der Gemeinde in diesem Alter × "
-                "Zuzugsneigung der Gemeinde (stückweise linear über das Alter, Knoten "
-                + ", ".join(str(k) for k in prof.nodes)
-                + f" Jahre), angepasst an den Zensus 2022, zum Kreis hin gestaucht (Strafterm {prof.penalty:g})",
-                "Faktoren 0–9 / 20–29 / 40–59 / 70–89 Jahre: "
-                + " / ".join(
-                    fmt_dec(float(g[lo:hi].mean()), 2) for lo, hi in ((0, 10), (20, 30), (40, 60), (70, 90))
-                ),
+    _rows_by(
+        rows,
+        AGS_LIST,
+        ("migration", "in_migration_propensity", "factor_20_29"),
+        [g[20:30].mean() for g in prof.propensity],
+        source=f"{SRC_Z11}; {SRC_Z22}",
+        period="09.05.2011–15.05.2022",
+        method="Zuzüge des Kreises nach Alter verteilt nach dem Bevölkerungsanteil der Gemeinde in diesem Alter × "
+        "Zuzugsneigung der Gemeinde (stückweise linear über das Alter, Knoten "
+        + ", ".join(str(k) for k in prof.nodes)
+        + f" Jahre), angepasst an den Zensus 2022, zum Kreis hin gestaucht (Strafterm {prof.penalty:g})",
+        fit=[
+            "Faktoren 0–9 / 20–29 / 40–59 / 70–89 Jahre: "
+            + " / ".join(
+                fmt_dec(float(g[lo:hi].mean()), 2) for lo, hi in ((0, 10), (20, 30), (40, 60), (70, 90))
             )
-        )
-    for i, ags in enumerate(AGS_LIST):
-        rows.append(
-            (
-                "fertility",
-                "fertility_level",
-                ags,
-                float(prof.fertility[i]),
-                "factor",
-                SRC_Z22,
-                "15.05.2022",
-                "Kinder 0–5 Jahre je Frau 15–49 (Zensus 2022; Frauen aus der Fortschreibung 2011→2022) im "
-                "Verhältnis zum Kreis, zum Kreis hin gestaucht (empirischer Bayes: Streuung zwischen den Gemeinden "
-                "gegen Zufallsschwankung der Kinderzahl)",
-                f"Verhältnis beobachtet {fmt_dec(prof.fertility_ratio[i], 3)}, Gewicht {fmt_dec(prof.fertility_weight[i], 2)}",
-            )
-        )
+            for g in prof.propensity
+        ],
+    )
+    _rows_by(
+        rows,
+        AGS_LIST,
+        ("fertility", "fertility_level", "factor"),
+        prof.fertility,
+        source=SRC_Z22,
+        period="15.05.2022",
+        method="Kinder 0–5 Jahre je Frau 15–49 (Zensus 2022; Frauen aus der Fortschreibung 2011→2022) im "
+        "Verhältnis zum Kreis, zum Kreis hin gestaucht (empirischer Bayes: Streuung zwischen den Gemeinden "
+        "gegen Zufallsschwankung der Kinderzahl)",
+        fit=[
+            f"Verhältnis beobachtet {fmt_dec(r, 3)}, Gewicht {fmt_dec(w, 2)}"
+            for r, w in zip(prof.fertility_ratio, prof.fertility_weight, strict=True)
+        ],
+    )
     return prof.propensity, prof.fertility
 
 

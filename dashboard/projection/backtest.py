@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.constants import AGE_GROUPS_17, AGS_LIST, KREIS_AGS, KREIS_NAME, MUNICIPALITIES
-from dashboard.data import data_version, kreis_age_groups, municipal_totals, one_data_version
+from dashboard.data import data_version, kreis_age_groups, one_data_version
 from dashboard.data.embedded import kreis_bbsr_series, population_figures_from_pages, projections_from_pages
 from dashboard.projection.agedynamics import age_dynamics
 from dashboard.projection.assumptions import (
@@ -70,7 +70,7 @@ from dashboard.projection.base import FEMALE_MASK, base_population, kreis_single
 from dashboard.projection.engine import migration_function, mortality_for_years
 from dashboard.projection.kernel import run
 from dashboard.projection.lifetable import infant_survival, survival_ratios
-from dashboard.projection.municipal import kreis_pattern_back, municipal_structure
+from dashboard.projection.municipal import kreis_pattern_back, municipal_structure, municipal_totals_at
 from dashboard.text import fmt_int
 
 __all__ = [
@@ -135,29 +135,11 @@ EXCESS_START = {2009: 1997, 2013: 2002, 2017: 2005}
 AGE_CASE = "Gemeinden Altersstruktur 2011→2022"
 
 
-def municipal_totals_at(year: int) -> np.ndarray:
-    """Official municipal totals (R,) at 31.12.``year`` (2011: the first Zensus-2011-based figures)."""
-    return _totals(year, official_only=year != 2011)
-
-
-def _totals(year: int, official_only: bool = True) -> np.ndarray:
-    t = municipal_totals(year_end_only=True, official_only=official_only)
-    t = t[t.year == year]
-    if year < 2011:
-        t = t[t.basis == "VZ 1987"]
-    elif year <= 2023:
-        t = t[t.basis == "Zensus 2011"]
-    s = t.drop_duplicates("ags").set_index("ags").population.reindex(list(AGS_LIST))
-    if s.isna().any():
-        raise ValueError(f"municipal totals 31.12.{year} incomplete: {s[s.isna()].index.tolist()}")
-    return s.to_numpy(dtype=float)
-
-
 def _census_factor() -> np.ndarray:
     """Zensus-2011 value (31.12.2011) / old VZ-1987 Fortschreibung (2011) per municipality."""
     p = population_figures_from_pages()
     old = p[p.measure == "population_pre_census_implied"].set_index("ags").value.reindex(list(AGS_LIST))
-    new = _totals(2011, official_only=False)
+    new = municipal_totals_at(2011)
     return new / old.to_numpy(dtype=float)
 
 

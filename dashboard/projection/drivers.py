@@ -111,7 +111,8 @@ CENSUS_BREAK_YEARS: frozenset[int] = frozenset({2012})
 
 @dataclass(frozen=True)
 class DriverSeries:
-    """One annual driver series as fitted (``values`` transformed, missing years NaN)."""
+    """One annual driver series as fitted (``values`` transformed, missing years NaN; ``unit`` is a
+    unit code, German in :data:`dashboard.text.UNITS`)."""
 
     name: str
     values: pd.Series
@@ -185,7 +186,7 @@ def _driver_series() -> dict[str, DriverSeries]:
         "tfr",
         np.log(t.reindex(years)),
         "log",
-        "Kinder je Frau",
+        "children_per_woman",
         "IT.NRW (zitiert), figures/fertility_mortality_nrw_from_pages.csv",
     )
     e = nrw_life_expectancy()
@@ -196,7 +197,7 @@ def _driver_series() -> dict[str, DriverSeries]:
             f"e0_{sex}",
             s.reindex(years).astype(float),
             "identity",
-            "Jahre",
+            "years",
             "IT.NRW (zitiert), figures/fertility_mortality_nrw_from_pages.csv",
         )
     p = kreis_bbsr_series()
@@ -204,7 +205,7 @@ def _driver_series() -> dict[str, DriverSeries]:
     g = g[g.index >= MIGRATION_SERIES_START]
     g[g.index.isin(list(CENSUS_BREAK_YEARS))] = np.nan
     out["migration"] = DriverSeries(
-        "migration", g, "identity", "Wachstumsrate je Jahr", "BBSR, " + KREIS_BBSR_SERIES_FILE
+        "migration", g, "identity", "growth_rate_per_year", "BBSR, " + KREIS_BBSR_SERIES_FILE
     )
     return out
 

@@ -26,7 +26,7 @@ from dashboard.projection.lifetable import factor_for_e0, infant_survival, scale
 from dashboard.projection.local import assumption_rows, local_terms
 from dashboard.projection.municipal import in_migration_weights
 from dashboard.projection.scenarios import PARAMETER, PARAMETERS, PRESETS, Scenario
-from dashboard.text import fmt_dec, fmt_int, fmt_num
+from dashboard.text import SCENARIO, fmt_dec, fmt_int, fmt_num
 
 __all__ = [
     "ProjectionResult",
@@ -518,9 +518,7 @@ def project(scenario: Scenario = PRESETS["basis"]) -> ProjectionResult:
         raise TypeError("project() erwartet ein Scenario")
     first = start_year()
     if scenario.horizon <= first:
-        raise ValueError(
-            f"Das Zieljahr muss nach dem Basisjahr {first} liegen (erhalten: {scenario.horizon})."
-        )
+        raise ValueError(SCENARIO["horizon_after_base"].format(base=first, value=scenario.horizon))
     return _project_cached(scenario, data_version())
 
 
@@ -551,7 +549,7 @@ def solve_net_migration_for_target(
 
     first = start_year()
     if not (first < year <= 2045):
-        raise ValueError(f"Das Zieljahr muss zwischen {first + 1} und 2045 liegen (erhalten: {year}).")
+        raise ValueError(SCENARIO["target_year"].format(lo=first + 1, hi=2045, value=year))
     base = replace(scenario, horizon=year)
 
     def gap(n: float) -> float:
@@ -561,7 +559,8 @@ def solve_net_migration_for_target(
     g_lo, g_hi = gap(lo), gap(hi)
     if g_lo > 0 or g_hi < 0:
         raise ValueError(
-            f"Das Ziel von {fmt_int(target)} Personen im Jahr {year} ist mit einem Wanderungssaldo "
-            f"zwischen {fmt_num(lo)} und {fmt_num(hi)} Personen je Jahr nicht erreichbar."
+            SCENARIO["target_unreachable"].format(
+                target=fmt_int(target), year=year, lo=fmt_num(lo), hi=fmt_num(hi)
+            )
         )
     return float(brentq(gap, lo, hi, xtol=1e-6, rtol=1e-12))

@@ -60,12 +60,15 @@ import json
 import math
 import numbers
 import re
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, ClassVar
 
 import numpy as np
 
 from dashboard.constants import AGS_LIST, BASE_YEAR, MUNICIPALITIES, N_AGES, OPEN_AGE
 from dashboard.data import zensus2022_households
+from dashboard.text import LOCAL_CHECK as M
 from dashboard.text import fmt_dec, fmt_int, fmt_signed_int
 
 __all__ = [
@@ -85,6 +88,8 @@ __all__ = [
     "DEFAULT_SHARE_FROM_KREIS_PCT",
     "LIMITS",
     "QUERY_KEYS",
+    "KINDS",
+    "Kind",
 ]
 
 FIRST_YEAR = BASE_YEAR + 1
@@ -107,8 +112,7 @@ LIMITS = {
     "entries": 20,
 }
 
-#: URL query keys of the three lists (items joined with ";").
-QUERY_KEYS = {"new_housing": "neubau", "own_migration": "wanderung_gemeinde", "one_off": "einmalig"}
+#: Items of a list in a link are joined with this.
 ITEM_SEPARATOR = ";"
 
 _NAMES_LOWER = {v.lower(): k for k, v in MUNICIPALITIES.items()}
@@ -128,34 +132,65 @@ def _is_num(x) -> bool:
 
 
 def _where(kind: str, ags) -> str:
+    """``Neubau (Nideggen)``: the start of a message about an entry."""
     name = MUNICIPALITIES.get(ags, str(ags)) if isinstance(ags, str) else repr(ags)
     return f"{kind} ({name})"
 
 
+def _item(kind: str, whole: str) -> str:
+    """``Neubau '05358044:2026:5'``: the start of a message about an item's text."""
+    return f"{kind} {whole!r}"
+
+
 def _check_ags(kind: str, ags) -> list[str]:
     if not isinstance(ags, str) or ags not in MUNICIPALITIES:
-        return [
-            f"{kind}: Gemeinde muss der achtstellige Gemeindeschlüssel einer der 15 Gemeinden des Kreises "
-            f"sein (z. B. 05358044 für Nideggen), erhalten: {ags!r}."
-        ]
+        return [M["bad_ags"].format(kind=kind, value=repr(ags))]
     return []
 
 
 def _check_year(where: str, label: str, y) -> list[str]:
     if not _is_int(y) or not (FIRST_YEAR <= y <= LAST_YEAR):
         return [
-            f"{where}: {label} muss eine ganze Zahl von {FIRST_YEAR} bis {LAST_YEAR} sein, erhalten: {y!r}."
+            M["out_of_range"].format(
+                where=where,
+                label=label,
+                what=M["whole_number"],
+                lo=FIRST_YEAR,
+                hi=LAST_YEAR,
+                unit="",
+                value=repr(y),
+            )
         ]
     return []
+
+
+def _check_span(where: str, first, last, *, order: bool = True) -> list[str]:
+    """Problems of a span of years ``first … last``; ``order``: also say when ``last < first``
+    (only asked when nothing else is wrong with the entry, so one mistake gives one message)."""
+    p = _check_year(where, M["first_year"], first) + _check_year(where, M["last_year"], last)
+    if order and not p and last < first:
+        p.append(M["years_reversed"].format(where=where, first=first, last=last))
+    return p
 
 
 def _check_range(where: str, label: str, x, lo, hi, *, integer: bool = False, unit: str = "") -> list[str]:
     ok = _is_int(x) if integer else _is_num(x)
     if not ok or not (lo <= x <= hi):
-        what = "eine ganze Zahl" if integer else "eine Zahl"
+        what = M["whole_number"] if integer else M["number"]
         u = f" {unit}" if unit else ""
-        return [f"{where}: {label} muss {what} von {_num(lo)} bis {_num(hi)}{u} sein, erhalten: {x!r}."]
+        return [
+            M["out_of_range"].format(
+                where=where, label=label, what=what, lo=_num(lo), hi=_num(hi), unit=u, value=repr(x)
+            )
+        ]
     return []
+
+
+def _check_share(where: str, pct) -> list[str]:
+    """Problems of an optional share from the Kreis (percent; ``None`` = the default)."""
+    if pct is None:
+        return []
+    return _check_range(where, M["share"], pct, *LIMITS["share_from_kreis_pct"], unit="%")
 
 
 def _num(x) -> str:
@@ -166,7 +201,7 @@ def _num(x) -> str:
 
 
 def _dec(x: float) -> str:
-    """Shortest exact decimal of a float with a decimal comma (round trip: ``_parse_dec``)."""
+    """Shortest exact decimal of a float with a decimal comma (round trip: ``_to_float``)."""
     s = repr(float(x))
     if "e" in s or "E" in s:
         s = np.format_float_positional(float(x), trim="-")
@@ -180,8 +215,23 @@ def _dec(x: float) -> str:
 # --------------------------------------------------------------------------------------
 
 
+class _Entry:
+    """What the three inputs share: a German name (``KIND``, in every message about them) and
+    :meth:`problems`, which checks the municipality and then the input's own fields."""
+
+    KIND: ClassVar[str] = ""
+    ags: str
+
+    def problems(self) -> list[str]:
+        """Every problem of the entry (German; each names the kind and the municipality)."""
+        return self._problems(_where(self.KIND, self.ags), _check_ags(self.KIND, self.ags))
+
+    def _problems(self, w: str, p: list[str]) -> list[str]:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class NewHousing:
+class NewHousing(_Entry):
     """Planned new dwellings in one municipality (*Neubau*).
 
     Parameters
@@ -195,6 +245,8 @@ class NewHousing:
         the Kreis; ``None`` = :data:`DEFAULT_SHARE_FROM_KREIS_PCT`.
     """
 
+    KIND: ClassVar[str] = M["kind_new_housing"]
+
     ags: str
     first_year: int
     last_year: int
@@ -202,26 +254,14 @@ class NewHousing:
     persons_per_dwelling: float | None = None
     share_from_kreis_pct: float | None = None
 
-    def problems(self) -> list[str]:
-        w = _where("Neubau", self.ags)
-        p = _check_ags("Neubau", self.ags)
-        p += _check_year(w, "das erste Jahr", self.first_year)
-        p += _check_year(w, "das letzte Jahr", self.last_year)
-        if not p and self.last_year < self.first_year:
-            p.append(f"{w}: das letzte Jahr ({self.last_year}) liegt vor dem ersten ({self.first_year}).")
-        p += _check_range(w, "die Zahl der Wohnungen", self.dwellings, *LIMITS["dwellings"], integer=True)
+    def _problems(self, w: str, p: list[str]) -> list[str]:
+        p += _check_span(w, self.first_year, self.last_year, order=not p)
+        p += _check_range(w, M["dwellings"], self.dwellings, *LIMITS["dwellings"], integer=True)
         if self.persons_per_dwelling is not None:
             p += _check_range(
-                w, "Personen je Wohnung", self.persons_per_dwelling, *LIMITS["persons_per_dwelling"]
+                w, M["persons_per_dwelling"], self.persons_per_dwelling, *LIMITS["persons_per_dwelling"]
             )
-        if self.share_from_kreis_pct is not None:
-            p += _check_range(
-                w,
-                "der Anteil aus dem Kreis",
-                self.share_from_kreis_pct,
-                *LIMITS["share_from_kreis_pct"],
-                unit="%",
-            )
+        p += _check_share(w, self.share_from_kreis_pct)
         return p
 
     @property
@@ -230,28 +270,25 @@ class NewHousing:
 
 
 @dataclass(frozen=True)
-class OwnMigration:
+class OwnMigration(_Entry):
     """A municipality's own net migration (persons per year), replacing its share of the Kreis level.
 
     ``first_year``/``last_year`` ``None`` = from the first projected year / to the horizon.
     """
+
+    KIND: ClassVar[str] = M["kind_own_migration"]
 
     ags: str
     net: float
     first_year: int | None = None
     last_year: int | None = None
 
-    def problems(self) -> list[str]:
-        w = _where("Eigene Wanderung", self.ags)
-        p = _check_ags("Eigene Wanderung", self.ags)
-        p += _check_range(w, "der Wanderungssaldo", self.net, *LIMITS["net"], unit="Personen je Jahr")
+    def _problems(self, w: str, p: list[str]) -> list[str]:
+        p += _check_range(w, M["net"], self.net, *LIMITS["net"], unit=M["persons_per_year"])
         if (self.first_year is None) != (self.last_year is None):
-            p.append(f"{w}: bitte beide Jahre angeben (von–bis) oder keines.")
+            p.append(M["both_years"].format(where=w))
         elif self.first_year is not None:
-            p += _check_year(w, "das erste Jahr", self.first_year)
-            p += _check_year(w, "das letzte Jahr", self.last_year)
-            if not p and self.last_year < self.first_year:
-                p.append(f"{w}: das letzte Jahr ({self.last_year}) liegt vor dem ersten ({self.first_year}).")
+            p += _check_span(w, self.first_year, self.last_year, order=not p)
         return p
 
     def years(self, horizon: int) -> range:
@@ -261,7 +298,7 @@ class OwnMigration:
 
 
 @dataclass(frozen=True)
-class OneOffChange:
+class OneOffChange(_Entry):
     """A known one-off change: ``persons`` arrive (> 0) or leave (< 0) in ``year``.
 
     Parameters
@@ -274,6 +311,8 @@ class OneOffChange:
     share_from_kreis_pct : percent from (to) the other municipalities; ``None`` = default.
     """
 
+    KIND: ClassVar[str] = M["kind_one_off"]
+
     ags: str
     year: int
     persons: int
@@ -282,39 +321,25 @@ class OneOffChange:
     permanent: bool | None = None
     share_from_kreis_pct: float | None = None
 
-    def problems(self) -> list[str]:
-        w = _where("Einmalige Veränderung", self.ags)
-        p = _check_ags("Einmalige Veränderung", self.ags)
-        p += _check_year(w, "das Jahr", self.year)
-        p += _check_range(w, "die Personenzahl", self.persons, *LIMITS["persons"], integer=True)
+    def _problems(self, w: str, p: list[str]) -> list[str]:
+        p += _check_year(w, M["year"], self.year)
+        p += _check_range(w, M["persons"], self.persons, *LIMITS["persons"], integer=True)
         if _is_int(self.persons) and self.persons == 0:
-            p.append(f"{w}: die Personenzahl darf nicht 0 sein (Zuzug > 0, Fortzug < 0).")
-        p += _check_range(w, "das Mindestalter", self.age_min, 0, OPEN_AGE, integer=True)
-        p += _check_range(w, "das Höchstalter", self.age_max, 0, OPEN_AGE, integer=True)
+            p.append(M["persons_zero"].format(where=w))
+        p += _check_range(w, M["age_min"], self.age_min, 0, OPEN_AGE, integer=True)
+        p += _check_range(w, M["age_max"], self.age_max, 0, OPEN_AGE, integer=True)
         if _is_int(self.age_min) and _is_int(self.age_max) and self.age_max < self.age_min:
-            p.append(f"{w}: das Höchstalter ({self.age_max}) liegt unter dem Mindestalter ({self.age_min}).")
+            p.append(M["ages_reversed"].format(where=w, lo=self.age_min, hi=self.age_max))
         if self.permanent is not None and not isinstance(self.permanent, bool):
-            p.append(f"{w}: 'dauerhaft' muss ja oder nein sein, erhalten: {self.permanent!r}.")
+            p.append(M["bad_permanent"].format(where=w, value=repr(self.permanent)))
         if self.permanent is True and _is_int(self.persons) and self.persons < 0:
-            p.append(
-                f"{w}: ein Fortzug (negative Personenzahl) ist immer einmalig; 'dauerhaft' gilt nur für Zuzüge."
-            )
-        if self.share_from_kreis_pct is not None:
-            p += _check_range(
-                w,
-                "der Anteil aus dem Kreis",
-                self.share_from_kreis_pct,
-                *LIMITS["share_from_kreis_pct"],
-                unit="%",
-            )
+            p.append(M["departure_permanent"].format(where=w))
+        p += _check_share(w, self.share_from_kreis_pct)
         return p
 
     @property
     def is_permanent(self) -> bool:
         return (self.persons > 0) if self.permanent is None else bool(self.permanent)
-
-
-_KINDS = {"new_housing": NewHousing, "own_migration": OwnMigration, "one_off": OneOffChange}
 
 
 @dataclass(frozen=True)
@@ -332,25 +357,20 @@ class LocalScenario:
 
     def __post_init__(self) -> None:
         problems = []
-        for name, cls in _KINDS.items():
+        for name, kind in KINDS.items():
+            cls = kind.item
             items = getattr(self, name)
             if isinstance(items, list):
                 items = tuple(items)
                 object.__setattr__(self, name, items)
             if not isinstance(items, tuple):
-                problems.append(
-                    f"Lokale Annahmen: {name} muss eine Liste sein, erhalten: {type(items).__name__}."
-                )
+                problems.append(M["not_a_list"].format(name=name, type=type(items).__name__))
                 continue
             if len(items) > LIMITS["entries"]:
-                problems.append(
-                    f"Lokale Annahmen: höchstens {LIMITS['entries']} Einträge je Art, erhalten: {len(items)} ({name})."
-                )
+                problems.append(M["too_many"].format(n=LIMITS["entries"], count=len(items), name=name))
             for it in items:
                 if not isinstance(it, cls):
-                    problems.append(
-                        f"Lokale Annahmen: Eintrag vom Typ {cls.__name__} erwartet, erhalten: {it!r}."
-                    )
+                    problems.append(M["wrong_type"].format(cls=cls.__name__, value=repr(it)))
                 else:
                     problems += it.problems()
         if not problems:
@@ -358,10 +378,7 @@ class LocalScenario:
             for m in self.own_migration:
                 for y in m.years(LAST_YEAR):
                     if (m.ags, y) in seen:
-                        problems.append(
-                            f"Eigene Wanderung ({MUNICIPALITIES[m.ags]}): zwei Angaben für das Jahr {y}; "
-                            "bitte nur eine je Gemeinde und Jahr."
-                        )
+                        problems.append(M["two_own"].format(where=_where(m.KIND, m.ags), year=y))
                         break
                     seen[(m.ags, y)] = m
         if problems:
@@ -373,11 +390,11 @@ class LocalScenario:
     @property
     def municipalities(self) -> tuple[str, ...]:
         """AGS of every municipality with a local input (sorted)."""
-        return tuple(sorted({it.ags for name in _KINDS for it in getattr(self, name)}))
+        return tuple(sorted({it.ags for name in KINDS for it in getattr(self, name)}))
 
     def for_municipality(self, ags: str) -> LocalScenario:
         """The entries of one municipality."""
-        return LocalScenario(**{n: tuple(it for it in getattr(self, n) if it.ags == ags) for n in _KINDS})
+        return LocalScenario(**{n: tuple(it for it in getattr(self, n) if it.ags == ags) for n in KINDS})
 
     def replace_municipality(self, ags: str, other: LocalScenario) -> LocalScenario:
         """This scenario with the entries of ``ags`` replaced by those of ``other`` (of ``ags``)."""
@@ -385,7 +402,7 @@ class LocalScenario:
             **{
                 n: tuple(it for it in getattr(self, n) if it.ags != ags)
                 + tuple(it for it in getattr(other, n) if it.ags == ags)
-                for n in _KINDS
+                for n in KINDS
             }
         )
 
@@ -394,31 +411,32 @@ class LocalScenario:
     def to_query(self) -> dict[str, str]:
         """URL query values (only non-empty lists): ``{"neubau": "05358044:2026-2030:200;…", …}``."""
         out = {}
-        for name, key in QUERY_KEYS.items():
+        for name, kind in KINDS.items():
             items = getattr(self, name)
             if items:
-                out[key] = ITEM_SEPARATOR.join(_FORMAT[name](it) for it in items)
+                out[kind.query_key] = ITEM_SEPARATOR.join(kind.format(it) for it in items)
         return out
 
     @classmethod
     def from_query(cls, query: dict) -> LocalScenario:
         """Inverse of :meth:`to_query` (missing or empty keys = no entries; German ``ValueError``)."""
         lists, problems = {}, []
-        for name, key in QUERY_KEYS.items():
+        for name, kind in KINDS.items():
+            key = kind.query_key
             raw = query.get(key)
             if raw is None or raw == "":
                 continue
             if isinstance(raw, (list, tuple)):
                 raw = ITEM_SEPARATOR.join(str(r) for r in raw)
             if not isinstance(raw, str):
-                problems.append(f"URL-Parameter {key}: Text erwartet, erhalten: {type(raw).__name__}.")
+                problems.append(M["query_not_text"].format(key=key, type=type(raw).__name__))
                 continue
             parsed = []
             for part in raw.split(ITEM_SEPARATOR):
                 if not part.strip():
                     continue
                 try:
-                    parsed.append(_PARSE[name](part))
+                    parsed.append(kind.parse(part))
                 except ValueError as e:
                     problems.append(str(e))
             lists[name] = tuple(parsed)
@@ -432,7 +450,7 @@ class LocalScenario:
         """JSON-ready dict: ``{"new_housing": [{field: value, …}], "own_migration": […], "one_off": […]}``."""
         return {
             name: [{f.name: getattr(it, f.name) for f in fields(it)} for it in getattr(self, name)]
-            for name in _KINDS
+            for name in KINDS
         }
 
     @classmethod
@@ -440,37 +458,39 @@ class LocalScenario:
         """Inverse of :meth:`to_dict`; every problem named with its path (``local.new_housing[0].dwellings``)."""
         if not isinstance(data, dict):
             raise ValueError(
-                f"{where}: ein Objekt mit new_housing, own_migration, one_off erwartet, erhalten: {_short(data)}."
+                M["json_not_object"].format(where=where, kinds=", ".join(KINDS), value=_short(data))
             )
         problems = [
-            f"{where}.{k}: unbekannter Schlüssel (erlaubt: {', '.join(_KINDS)})."
+            M["json_unknown_key"].format(path=f"{where}.{k}", allowed=", ".join(KINDS))
             for k in data
-            if k not in _KINDS
+            if k not in KINDS
         ]
         lists = {}
-        for name, kind in _KINDS.items():
+        for name, kind in KINDS.items():
             items = data.get(name, [])
             if not isinstance(items, list):
-                problems.append(f"{where}.{name}: eine Liste erwartet, erhalten: {_short(items)}.")
+                problems.append(M["json_not_list"].format(path=f"{where}.{name}", value=_short(items)))
                 continue
-            names = {f.name for f in fields(kind)}
-            required = {f.name for f in fields(kind) if f.default is MISSING}
+            names = {f.name for f in fields(kind.item)}
+            required = {f.name for f in fields(kind.item) if f.default is MISSING}
             out = []
             for i, it in enumerate(items):
                 path = f"{where}.{name}[{i}]"
                 if not isinstance(it, dict):
-                    problems.append(f"{path}: ein Objekt erwartet, erhalten: {_short(it)}.")
+                    problems.append(M["json_not_entry"].format(path=path, value=_short(it)))
                     continue
                 unknown = sorted(set(it) - names)
                 missing = sorted(required - set(it))
                 if unknown:
-                    problems.append(f"{path}: unbekannte Felder {unknown} (erlaubt: {sorted(names)}).")
+                    problems.append(
+                        M["json_unknown_fields"].format(path=path, unknown=unknown, allowed=sorted(names))
+                    )
                 if missing:
-                    problems.append(f"{path}: es fehlen die Felder {missing}.")
+                    problems.append(M["json_missing"].format(path=path, missing=missing))
                 if unknown or missing:
                     continue
                 try:
-                    obj = kind(**it)
+                    obj = kind.item(**it)
                 except TypeError as e:  # pragma: no cover - guarded by the field checks above
                     problems.append(f"{path}: {e}")
                     continue
@@ -492,7 +512,7 @@ class LocalScenario:
         try:
             data = json.loads(text)
         except (TypeError, ValueError) as e:
-            raise ValueError(f"Lokale Annahmen: kein gültiges JSON ({e}).") from None
+            raise ValueError(M["json_invalid"].format(error=e)) from None
         return cls.from_dict(data)
 
 
@@ -518,28 +538,22 @@ def _parse_ags(kind: str, text: str, whole: str) -> str:
         return t
     if t.lower() in _NAMES_LOWER:
         return _NAMES_LOWER[t.lower()]
-    raise ValueError(
-        f"{kind} {whole!r}: {t!r} ist keine Gemeinde des Kreises Düren (erwartet: Gemeindeschlüssel wie "
-        "05358044 oder Name wie Nideggen)."
-    )
+    raise ValueError(M["not_municipality"].format(item=_item(kind, whole), value=repr(t)))
 
 
 def _parse_years(kind: str, text: str, whole: str) -> tuple[int, int]:
     m = _YEARS.match(text)
     if not m:
-        raise ValueError(
-            f"{kind} {whole!r}: {text!r} ist kein Jahr oder Zeitraum (erwartet z. B. 2026-2030 oder 2027)."
-        )
+        raise ValueError(M["not_years"].format(item=_item(kind, whole), value=repr(text)))
     lo = int(m.group(1))
     return lo, int(m.group(2)) if m.group(2) else lo
 
 
-def _parse_int(kind: str, label: str, text: str, whole: str) -> int:
+def _to_int(text: str) -> int | None:
+    """Whole number, a dot grouping thousands (``1.200``), sign ``-``/``−``; None if it is none."""
     m = _INT.match(text)
     if not m:
-        raise ValueError(
-            f"{kind} {whole!r}: {label} {text!r} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200)."
-        )
+        return None
     v = int(m.group(2).replace(".", ""))
     return -v if m.group(1) in ("-", "−") else v
 
@@ -558,38 +572,40 @@ def _to_float(text: str) -> float | None:
     return -v if m.group(1) in ("-", "−") else v
 
 
-def _parse_dec(kind: str, label: str, text: str, whole: str) -> float:
-    v = _to_float(text)
+def _parse_num(kind: str, label: str, text: str, whole: str, *, integer: bool = False) -> float:
+    """A field of an item's text: a whole number (``integer``) or a decimal; German ``ValueError``."""
+    v = _to_int(text) if integer else _to_float(text)
     if v is None:
-        raise ValueError(f"{kind} {whole!r}: {label} {text!r} ist keine Zahl (erwartet z. B. 2,3).")
+        raise ValueError(
+            M["not_int" if integer else "not_dec"].format(
+                item=_item(kind, whole), label=label, value=repr(text)
+            )
+        )
     return v
 
 
 def _parse_pct(kind: str, text: str, whole: str) -> float:
-    return _parse_dec(
-        kind, "der Anteil aus dem Kreis (Prozent)", text.strip().removesuffix("%").strip(), whole
-    )
+    return _parse_num(kind, M["share_pct"], text.strip().removesuffix("%").strip(), whole)
 
 
 def parse_int_de(text: str, label: str) -> int:
     """A whole number typed by a person (``200``, ``1.200``, ``−30``); German ``ValueError`` naming ``label``."""
-    m = _INT.match(str(text))
-    if not m:
-        raise ValueError(f"{label}: {str(text)[:40]!r} ist keine ganze Zahl (erwartet z. B. 200 oder 1.200).")
-    v = int(m.group(2).replace(".", ""))
-    return -v if m.group(1) in ("-", "−") else v
+    v = _to_int(str(text))
+    if v is None:
+        raise ValueError(M["typed_not_int"].format(label=label, value=repr(str(text)[:40])))
+    return v
 
 
 def parse_dec_de(text: str, label: str) -> float:
     """A decimal typed by a person (``2,3`` or ``2.3``, ``−20``, ``30 %``); German ``ValueError`` naming ``label``."""
     v = _to_float(str(text).strip().removesuffix("%").strip())
     if v is None:
-        raise ValueError(f"{label}: {str(text)[:40]!r} ist keine Zahl (erwartet z. B. 2,3 oder 1.200).")
+        raise ValueError(M["typed_not_dec"].format(label=label, value=repr(str(text)[:40])))
     return v
 
 
 def _fail_count(kind: str, whole: str, syntax: str) -> ValueError:
-    return ValueError(f"{kind} {whole!r}: falsches Format, erwartet {syntax}.")
+    return ValueError(M["bad_format"].format(item=_item(kind, whole), syntax=syntax))
 
 
 NEW_HOUSING_SYNTAX = "GEMEINDE:JAHR-JAHR:WOHNUNGEN[:PERSONEN_JE_WOHNUNG[:ANTEIL_AUS_DEM_KREIS_%]]"
@@ -597,10 +613,21 @@ OWN_MIGRATION_SYNTAX = "GEMEINDE[:JAHR-JAHR]:PERSONEN_JE_JAHR"
 ONE_OFF_SYNTAX = "GEMEINDE:JAHR:PERSONEN[:ALTER_VON-ALTER_BIS[:dauerhaft|einmalig[:ANTEIL_AUS_DEM_KREIS_%]]]"
 
 
+def _split(kind: str, text: str, n_fields: range, syntax: str) -> tuple[str, list[str]]:
+    """The municipality (AGS) and the ``:``-separated fields of an item's text; German
+    ``ValueError`` when it is no text or has a number of fields outside ``n_fields``."""
+    if not isinstance(text, str):
+        raise ValueError(M["not_text"].format(kind=kind, value=_short(text)))
+    parts = text.split(":")
+    if len(parts) not in n_fields:
+        raise _fail_count(kind, text, syntax)
+    return _parse_ags(kind, parts[0], text), parts
+
+
 def _validated(obj, kind: str, whole: str):
     p = obj.problems()
     if p:
-        raise ValueError(f"{kind} {whole!r}: " + " ".join(x.split(": ", 1)[-1] for x in p))
+        raise ValueError(f"{_item(kind, whole)}: " + " ".join(x.split(": ", 1)[-1] for x in p))
     return obj
 
 
@@ -611,17 +638,12 @@ def parse_new_housing(text: str) -> NewHousing:
     (whole number, ``1.200`` allowed), optional persons per dwelling (``2,3`` or ``2.3``;
     empty = default), optional share from the Kreis in percent (empty = default).
     """
-    kind = "Neubau"
-    if not isinstance(text, str):
-        raise ValueError(f"{kind}: Text erwartet, erhalten: {_short(text)}.")
-    parts = text.split(":")
-    if not 3 <= len(parts) <= 5:
-        raise _fail_count(kind, text, NEW_HOUSING_SYNTAX)
-    ags = _parse_ags(kind, parts[0], text)
+    kind = NewHousing.KIND
+    ags, parts = _split(kind, text, range(3, 6), NEW_HOUSING_SYNTAX)
     lo, hi = _parse_years(kind, parts[1], text)
-    n = _parse_int(kind, "die Zahl der Wohnungen", parts[2], text)
+    n = _parse_num(kind, M["dwellings"], parts[2], text, integer=True)
     ppd = (
-        _parse_dec(kind, "Personen je Wohnung", parts[3], text)
+        _parse_num(kind, M["persons_per_dwelling"], parts[3], text)
         if len(parts) > 3 and parts[3].strip()
         else None
     )
@@ -631,17 +653,12 @@ def parse_new_housing(text: str) -> NewHousing:
 
 def parse_own_migration(text: str) -> OwnMigration:
     """``"05358012:50"`` or ``"05358012:2026-2035:-20"`` -> :class:`OwnMigration` (German ``ValueError``)."""
-    kind = "Eigene Wanderung"
-    if not isinstance(text, str):
-        raise ValueError(f"{kind}: Text erwartet, erhalten: {_short(text)}.")
-    parts = text.split(":")
-    if len(parts) not in (2, 3):
-        raise _fail_count(kind, text, OWN_MIGRATION_SYNTAX)
-    ags = _parse_ags(kind, parts[0], text)
+    kind = OwnMigration.KIND
+    ags, parts = _split(kind, text, range(2, 4), OWN_MIGRATION_SYNTAX)
     lo = hi = None
     if len(parts) == 3:
         lo, hi = _parse_years(kind, parts[1], text)
-    net = _parse_dec(kind, "der Wanderungssaldo", parts[-1], text)
+    net = _parse_num(kind, M["net"], parts[-1], text)
     return _validated(OwnMigration(ags, net, lo, hi), kind, text)
 
 
@@ -651,29 +668,22 @@ def parse_one_off(text: str) -> OneOffChange:
     Ages: ``80-100``, ``80+`` (= 80–100) or one age; omitted = 0–100. Mode omitted =
     permanent for arrivals, one-time for departures.
     """
-    kind = "Einmalige Veränderung"
-    if not isinstance(text, str):
-        raise ValueError(f"{kind}: Text erwartet, erhalten: {_short(text)}.")
-    parts = text.split(":")
-    if not 3 <= len(parts) <= 6:
-        raise _fail_count(kind, text, ONE_OFF_SYNTAX)
-    ags = _parse_ags(kind, parts[0], text)
-    y = _parse_int(kind, "das Jahr", parts[1], text)
-    n = _parse_int(kind, "die Personenzahl", parts[2], text)
+    kind = OneOffChange.KIND
+    ags, parts = _split(kind, text, range(3, 7), ONE_OFF_SYNTAX)
+    y = _parse_num(kind, M["year"], parts[1], text, integer=True)
+    n = _parse_num(kind, M["persons"], parts[2], text, integer=True)
     a_lo, a_hi = 0, OPEN_AGE
     if len(parts) > 3 and parts[3].strip():
         m = _AGES.match(parts[3])
         if not m:
-            raise ValueError(
-                f"{kind} {text!r}: {parts[3]!r} ist kein Altersbereich (erwartet z. B. 80-100 oder 80+)."
-            )
+            raise ValueError(M["not_ages"].format(item=_item(kind, text), value=repr(parts[3])))
         a_lo = int(m.group(1))
         a_hi = OPEN_AGE if m.group(3) else int(m.group(2)) if m.group(2) else a_lo
     permanent = None
     if len(parts) > 4 and parts[4].strip():
         mode = parts[4].strip().lower()
         if mode not in ("dauerhaft", "einmalig"):
-            raise ValueError(f"{kind} {text!r}: {parts[4]!r} – erwartet 'dauerhaft' oder 'einmalig'.")
+            raise ValueError(M["not_mode"].format(item=_item(kind, text), value=repr(parts[4])))
         permanent = mode == "dauerhaft"
     share = _parse_pct(kind, parts[5], text) if len(parts) > 5 and parts[5].strip() else None
     return _validated(OneOffChange(ags, y, n, a_lo, a_hi, permanent, share), kind, text)
@@ -718,12 +728,43 @@ def format_one_off(c: OneOffChange) -> str:
     return _trim([c.ags, str(c.year), str(int(c.persons)), ages, mode, share])
 
 
-_PARSE = {"new_housing": parse_new_housing, "own_migration": parse_own_migration, "one_off": parse_one_off}
-_FORMAT = {
-    "new_housing": format_new_housing,
-    "own_migration": format_own_migration,
-    "one_off": format_one_off,
+@dataclass(frozen=True)
+class Kind:
+    """One kind of local input, declared once (:data:`KINDS`).
+
+    name : field of :class:`LocalScenario` (a list of ``item``); also the scenario parameter's key.
+    item : the entry class.
+    query_key : key of the list in links (items joined with :data:`ITEM_SEPARATOR`).
+    parse, format : the entry's text form (CLI flags, link items; exact round trip).
+    syntax : that text form for people (CLI help, messages).
+    """
+
+    name: str
+    item: type
+    query_key: str
+    parse: Callable[[str], Any]
+    format: Callable[[Any], str]
+    syntax: str
+
+
+#: The three kinds of local input, in the order of :class:`LocalScenario`'s fields.
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("new_housing", NewHousing, "neubau", parse_new_housing, format_new_housing, NEW_HOUSING_SYNTAX),
+        Kind(
+            "own_migration",
+            OwnMigration,
+            "wanderung_gemeinde",
+            parse_own_migration,
+            format_own_migration,
+            OWN_MIGRATION_SYNTAX,
+        ),
+        Kind("one_off", OneOffChange, "einmalig", parse_one_off, format_one_off, ONE_OFF_SYNTAX),
+    )
 }
+#: Link keys of the three lists (``{field: key}``).
+QUERY_KEYS: dict[str, str] = {k.name: k.query_key for k in KINDS.values()}
 
 
 # --------------------------------------------------------------------------------------

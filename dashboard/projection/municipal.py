@@ -43,10 +43,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard.constants import AGS_LIST, N_AGES, OPEN_AGE
-from dashboard.data import grid_age_shares
+from dashboard.data import grid_age_shares, municipal_totals
 from dashboard.data.estimate import smooth_grid_factors
 
 __all__ = [
+    "municipal_totals_at",
     "PROPENSITY_NODES",
     "CensusProfiles",
     "grid_factors",
@@ -298,3 +299,21 @@ def fit_propensities(
             beta[r] = beta[r] + np.linalg.solve(H, g)
         beta -= (wsize[:, None] * beta).sum(axis=0) / wsize.sum()
     return beta
+
+
+def municipal_totals_at(year: int) -> np.ndarray:
+    """Official municipal totals (R,) at 31.12.``year`` (2011: the first Zensus-2011-based figures)."""
+    return _totals(year, official_only=year != 2011)
+
+
+def _totals(year: int, official_only: bool = True) -> np.ndarray:
+    t = municipal_totals(year_end_only=True, official_only=official_only)
+    t = t[t.year == year]
+    if year < 2011:
+        t = t[t.basis == "VZ 1987"]
+    elif year <= 2023:
+        t = t[t.basis == "Zensus 2011"]
+    s = t.drop_duplicates("ags").set_index("ags").population.reindex(list(AGS_LIST))
+    if s.isna().any():
+        raise ValueError(f"municipal totals 31.12.{year} incomplete: {s[s.isna()].index.tolist()}")
+    return s.to_numpy(dtype=float)

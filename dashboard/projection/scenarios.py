@@ -34,6 +34,7 @@ from dashboard.projection.local import LocalScenario
 from dashboard.text import (
     NUMBER_INPUT,
     SCENARIO,
+    SCENARIO_LABELS,
     SCENARIO_PARAMETERS,
     UNITS,
     fmt_num,
@@ -68,16 +69,7 @@ SCENARIO_URL_KEY = "szenario"
 #: Name of a scenario made of the user's own values.
 CUSTOM = "eigenes"
 
-_LABELS = {
-    "basis": "Basis",
-    "zuwanderung_niedrig": "Niedrige Zuwanderung",
-    "zuwanderung_hoch": "Hohe Zuwanderung",
-    "geburten_niedrig": "Niedrige Geburtenrate",
-    "geburten_hoch": "Hohe Geburtenrate",
-    "laengeres_leben": "Längeres Leben",
-    "itnrw": "Amtlicher Pfad (IT.NRW)",
-    CUSTOM: SCENARIO["own"],
-}
+_LABELS = {**SCENARIO_LABELS, CUSTOM: SCENARIO["own"]}
 
 
 # --------------------------------------------------------------------------- the declaration
@@ -226,6 +218,24 @@ def _no_items(a) -> tuple:
     return ()  # the Basis has no local inputs
 
 
+def _local_parameter(kind: str, cli_flag: str) -> Parameter:
+    """A kind of local input (:data:`dashboard.projection.local.KINDS`: item codec, link key) as
+    a list-valued parameter of ``Scenario.local`` with the CLI flag ``cli_flag``."""
+    k = _local.KINDS[kind]
+    return Parameter(
+        key=k.name,
+        url_key=k.query_key,
+        cli_flag=cli_flag,
+        unit="",
+        default=_no_items,
+        target="local",
+        many=True,
+        parse_item=k.parse,
+        format_item=k.format,
+        syntax=k.syntax,
+    )
+
+
 #: The scenario parameters (order = order of the controls, of :class:`ScenarioSpec`'s fields
 #: and of the CLI flags). Ranges: the model accepts TFR 0.5–3.0 (lowest/highest TFR of German
 #: Länder since 1990 is ~0.77/~2.0; the margin allows stress tests), e0 gain −5…+10 years,
@@ -270,42 +280,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     # Local (per-municipality) inputs: lists of items, each naming its municipality
     # (:mod:`dashboard.projection.local`); they combine with every preset.
-    Parameter(
-        key="new_housing",
-        url_key=_local.QUERY_KEYS["new_housing"],
-        cli_flag="--neubau",
-        unit="",
-        default=_no_items,
-        target="local",
-        many=True,
-        parse_item=_local.parse_new_housing,
-        format_item=_local.format_new_housing,
-        syntax=_local.NEW_HOUSING_SYNTAX,
-    ),
-    Parameter(
-        key="own_migration",
-        url_key=_local.QUERY_KEYS["own_migration"],
-        cli_flag="--wanderung-gemeinde",
-        unit="",
-        default=_no_items,
-        target="local",
-        many=True,
-        parse_item=_local.parse_own_migration,
-        format_item=_local.format_own_migration,
-        syntax=_local.OWN_MIGRATION_SYNTAX,
-    ),
-    Parameter(
-        key="one_off",
-        url_key=_local.QUERY_KEYS["one_off"],
-        cli_flag="--einmalig",
-        unit="",
-        default=_no_items,
-        target="local",
-        many=True,
-        parse_item=_local.parse_one_off,
-        format_item=_local.format_one_off,
-        syntax=_local.ONE_OFF_SYNTAX,
-    ),
+    _local_parameter("new_housing", "--neubau"),
+    _local_parameter("own_migration", "--wanderung-gemeinde"),
+    _local_parameter("one_off", "--einmalig"),
 )
 PARAMETER: dict[str, Parameter] = {p.key: p for p in PARAMETERS}
 BY_URL_KEY: dict[str, Parameter] = {p.url_key: p for p in PARAMETERS}
@@ -366,9 +343,7 @@ class Scenario:
             if why:
                 problems.append(why)
         if not (_finite(self.migration_factor) and -5.0 <= self.migration_factor <= 10.0):
-            problems.append(
-                f"Der Wanderungsfaktor muss zwischen −5 und 10 liegen (erhalten: {self.migration_factor})."
-            )
+            problems.append(SCENARIO["bad_factor"].format(value=self.migration_factor))
         if isinstance(self.horizon, numbers.Integral) and not isinstance(self.horizon, bool):
             object.__setattr__(self, "horizon", int(self.horizon))  # e.g. numpy integers
         if (
@@ -377,13 +352,10 @@ class Scenario:
             or not (MIN_HORIZON <= self.horizon <= MAX_HORIZON)
         ):
             problems.append(
-                f"Das Zieljahr muss eine ganze Zahl zwischen {MIN_HORIZON} und {MAX_HORIZON} sein "
-                f"(erhalten: {self.horizon!r})."
+                SCENARIO["bad_horizon"].format(lo=MIN_HORIZON, hi=MAX_HORIZON, value=repr(self.horizon))
             )
         if not isinstance(self.local, LocalScenario):
-            problems.append(
-                f"Lokale Annahmen: LocalScenario erwartet, erhalten: {type(self.local).__name__}."
-            )
+            problems.append(SCENARIO["bad_local"].format(type=type(self.local).__name__))
         if problems:
             raise ValueError(" ".join(problems))
 
@@ -391,7 +363,7 @@ class Scenario:
     def label(self) -> str:
         """German display name (``… mit lokalen Annahmen`` when local inputs are set)."""
         base = _LABELS.get(self.name, self.name)
-        return f"{base} mit lokalen Annahmen" if self.local else base
+        return SCENARIO["with_local"].format(label=base) if self.local else base
 
     @property
     def years(self) -> range:

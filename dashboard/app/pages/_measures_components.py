@@ -2,7 +2,7 @@
 
 Pure builders (no callbacks): catalogue + tidy frames of
 :mod:`dashboard.projection.measures_link` in, Dash components out. German text comes from
-``dashboard.figures.labels.WK``, numbers from the formatters there. The page itself is
+``dashboard.text.WK``, numbers from the formatters there. The page itself is
 ``werkzeugkoffer.py``.
 
 URL keys (German, like the rest of the app): ``ags``, ``szenario`` (+ ``tfr``, ``e0``,
@@ -26,9 +26,8 @@ from dashboard.constants import KREIS_AGS, PLANNING_AGE_GROUPS
 from dashboard.data.errors import DataFormatError
 from dashboard.data.measures import FIELDS_OF_ACTION, STATUSES, Catalogue, active_catalogue
 from dashboard.data.measures.catalogue import _valid_url
-from dashboard.figures.labels import PLANNING_GROUP_LABELS, WK, fmt_int, fmt_signed_int, wk_counts
 from dashboard.figures.measures import age_band_text, area_name, indicator_text, signed_pct
-from dashboard.text import count_noun
+from dashboard.text import PLANNING_GROUP_LABELS, WK, count_noun, fmt_int, fmt_signed_int, wk_counts
 
 PAGE = "werkzeugkoffer"
 PATH = "/werkzeugkoffer"

@@ -27,9 +27,9 @@ from dashboard.app._download_panel import download_panel
 from dashboard.app.pages._measures_components import measures_teaser
 from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan, trends
-from dashboard.figures.labels import T, region_name
+from dashboard.figures.labels import region_name
 from dashboard.figures.pyramid import at_year, pyramid_figure
-from dashboard.text import LOCAL
+from dashboard.text import LOCAL, T
 
 dash.register_page(__name__, path="/gemeinde", name="Gemeinde", order=1, title="Gemeinde – Kreis Düren 2030")
 

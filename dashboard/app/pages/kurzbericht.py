@@ -30,18 +30,10 @@ from dashboard.app._viewcache import view_cache
 from dashboard.app.pages._measures_components import measures_brief_line
 from dashboard.constants import KREIS_AGS
 from dashboard.figures import trends
-from dashboard.figures.labels import (
-    T,
-    assumptions_de,
-    fmt_dec,
-    fmt_int,
-    fmt_signed_dec,
-    fmt_signed_pct,
-    fmt_value,
-    region_name,
-)
+from dashboard.figures.labels import assumptions_de, region_name
 from dashboard.figures.pyramid import pyramid_figure
 from dashboard.figures.summary import headline_sentence, key_numbers
+from dashboard.text import T, fmt_dec, fmt_int, fmt_signed_dec, fmt_signed_pct, fmt_value
 
 dash.register_page(
     __name__, path="/kurzbericht", name="Kurzbericht", order=3, title="Kurzbericht – Kreis Düren 2030"

@@ -15,20 +15,18 @@ from dashboard.app._downloads import TABLES
 from dashboard.app._viewcache import view_cache
 from dashboard.app.auth import current_actor
 from dashboard.constants import AGS_LIST, BASIS_Z2011, BASIS_Z2022, CENSUS_DATES, KREIS_AGS
-from dashboard.figures.labels import (
-    DRIVER_LABELS,
-    METHODIK,
-    SOURCES,
-    assumptions_de,
-    fmt_dec,
-    fmt_int,
-    region_name,
-)
+from dashboard.figures.labels import assumptions_de, region_name
 from dashboard.settings import UPLOAD_MAX_BYTES
 from dashboard.text import (
     BACKTEST_METHODS,
+    DRIVER_LABELS,
+    METHODIK,
+    METHODIK_HEADINGS,
     METHODIK_TABLES,
+    SOURCES,
     count_noun,
+    fmt_dec,
+    fmt_int,
     fmt_pct,
     fmt_signed_dec,
     fmt_signed_pct,
@@ -37,6 +35,11 @@ from dashboard.text import (
 dash.register_page(
     __name__, path="/methodik", name="Daten & Methodik", order=5, title="Daten & Methodik – Kreis Düren 2030"
 )
+
+
+def _heading(anchor: str) -> html.H2:
+    """The heading of section ``anchor`` (its id, the target of links such as ``/methodik#upload``)."""
+    return html.H2(METHODIK_HEADINGS[anchor], id=anchor)
 
 
 def _table(
@@ -104,7 +107,7 @@ def _downloads() -> html.Div:
     items.append(
         html.Li(
             [
-                "Vollständige Vorausberechnung (Basis) als Arbeitsmappe: ",
+                METHODIK_HEADINGS["workbook"],
                 html.A("XLSX", href="/download/vorausberechnung.xlsx", id="dl-vorausberechnung"),
             ]
         )
@@ -117,7 +120,7 @@ def _model_sections() -> list:
     a = assumptions_de(res.assumptions)
     a["value"] = [fmt_dec(v, 3 if abs(v) < 10 else 0) if v == v else "" for v in a.value]
     out = [
-        html.H2("Annahmen der Basisvariante", id="annahmen"),
+        _heading("annahmen"),
         _table("assumptions", a, row_header="parameter_de"),
     ]
     out += _accuracy_section()
@@ -203,15 +206,15 @@ def _accuracy_section() -> list:
         change_2045=lambda d: [fmt_signed_pct(x, 1) for x in d.change_2045]
     )
     return [
-        html.H2("Was ist amtlich, was geschätzt?", id="amtlich"),
+        _heading("amtlich"),
         html.P(METHODIK["official_estimated"]),
-        html.H2("Rückrechnung: Wie genau wäre das Modell gewesen?", id="backtest"),
+        _heading("backtest"),
         html.P(METHODIK["accuracy"]),
         html.P(METHODIK["accuracy_result"].format(**facts), id="mt-accuracy-result"),
         _table("criteria", crit, table_id="mt-criteria", row_header="case"),
         html.P(METHODIK["age_dynamics"].format(**facts)),
         _table("agedynamics", ad, kinds={"n": "int"}, table_id="mt-agedynamics", row_header="method"),
-        html.H2("Basis und amtliche Vorausberechnung", id="amtliche-vorausberechnung"),
+        _heading("amtliche-vorausberechnung"),
         html.P(METHODIK["official_projection"].format(**facts)),
         _table(
             "official",
@@ -257,7 +260,7 @@ def _uncertainty_section() -> list:
         bic=[fmt_dec(v, 1) for v in models.bic],
     )
     return [
-        html.H2("Unsicherheit: Wie gut treffen die Intervalle?", id="unsicherheit"),
+        _heading("unsicherheit"),
         html.P(METHODIK["uncertainty"]),
         _table(
             "coverage", cov, kinds={"n": "int", "inside": "int", "coverage": "pct"}, table_id="mt-coverage"
@@ -278,12 +281,12 @@ def layout(**_query) -> html.Div:
     brk = census_break_table()
     return html.Div(
         [
-            html.H1("Daten & Methodik"),
+            html.H1(METHODIK_HEADINGS["title"]),
             stand_line(),
             html.P(METHODIK["intro"]),
-            html.H2("Quellen und Lizenzen", id="quellen"),
+            _heading("quellen"),
             _sources_table(),
-            html.H2("Zensus-Brüche", id="zensus"),
+            _heading("zensus"),
             html.P(METHODIK["breaks"]),
             _table(
                 "breaks",
@@ -291,22 +294,22 @@ def layout(**_query) -> html.Div:
                 kinds={"z11": "int", "z22": "int", "diff": "int", "rel": "pct"},
                 row_header="region",
             ),
-            html.H2("Wie die Altersstruktur der Gemeinden geschätzt wurde", id="schaetzung"),
+            _heading("schaetzung"),
             html.P(METHODIK["estimation"]),
             *_update.base_section(),
-            html.H2("Das Modell", id="modell"),
+            _heading("modell"),
             html.P(METHODIK["model"]),
             *_model_sections(),
-            html.H2("Downloads", id="downloads"),
+            _heading("downloads"),
             _downloads(),
             download_panel("methodik", KREIS_AGS, _model.ScenarioSpec()),
-            html.H2("Eigene Daten hochladen", id="upload"),
+            _heading("upload"),
             html.P(METHODIK["upload"].format(mb=fmt_int(UPLOAD_MAX_BYTES / 2**20))),
             upload_area(
                 dcc.Upload(
                     id="mt-upload",
                     children=html.Div(
-                        ["Datei hierher ziehen oder ", html.Button("Datei auswählen", type="button")]
+                        [METHODIK_HEADINGS["drop"], html.Button(METHODIK_HEADINGS["choose"], type="button")]
                     ),
                     max_size=UPLOAD_MAX_BYTES,
                     accept=".csv,.txt,.xlsx",

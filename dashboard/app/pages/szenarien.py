@@ -23,19 +23,23 @@ from dashboard.app._components import (
 from dashboard.app._download_panel import download_panel
 from dashboard.constants import KREIS_AGS
 from dashboard.figures import fan
-from dashboard.figures.labels import (
+from dashboard.figures.labels import region_name
+from dashboard.figures.scenarios import scenario_figure
+from dashboard.text import (
     GROUP_INDICATORS,
     INDICATORS,
+    LOCAL,
+    NUMBER_INPUT,
     PLANNING_GROUP_LABELS,
     T,
+    fmt_date,
+    fmt_input,
     fmt_int,
+    fmt_num,
     fmt_signed_int,
     fmt_value,
     group_key,
-    region_name,
 )
-from dashboard.figures.scenarios import scenario_figure
-from dashboard.text import LOCAL, NUMBER_INPUT, fmt_date, fmt_input, fmt_num
 
 dash.register_page(
     __name__, path="/szenarien", name="Szenarien", order=2, title="Szenarien – Kreis Düren 2030"

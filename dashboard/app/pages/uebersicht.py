@@ -22,10 +22,11 @@ from dashboard.app._viewcache import view_cache
 from dashboard.constants import KREIS_AGS
 from dashboard.data import municipal_boundaries
 from dashboard.figures import fan
-from dashboard.figures.labels import CHANGE_KEY, INDICATORS, T, fmt_value
+from dashboard.figures.labels import CHANGE_KEY
 from dashboard.figures.maps import choropleth
 from dashboard.figures.summary import indicator_at, key_numbers, region_table
 from dashboard.figures.trends import small_multiples
+from dashboard.text import INDICATORS, T, fmt_value
 
 dash.register_page(__name__, path="/", name="Übersicht", order=0, title="Übersicht – Kreis Düren 2030")
 

@@ -35,8 +35,8 @@ from dashboard.data.measures import (
     reset_import,
     workbook_bytes,
 )
-from dashboard.figures.labels import wk_counts
 from dashboard.settings import UPLOAD_MAX_BYTES
+from dashboard.text import wk_counts
 
 dash.register_page(
     __name__,
