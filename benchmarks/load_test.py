@@ -209,7 +209,9 @@ class User(threading.Thread):
         self.stats, self.budget, self.stop_at, self.think = stats, budget, stop_at, think
         self.conn: http.client.HTTPConnection | None = None
 
-    def _request(self, method: str, path: str, body: bytes | None = None, label: str | None = None) -> bool:
+    def _request(
+        self, method: str, path: str, body: bytes | None = None, label: str | None = None, referer: str = ""
+    ) -> bool:
         if time.monotonic() >= self.stop_at or not self.budget.take():
             return False
         kind = (
@@ -218,6 +220,8 @@ class User(threading.Thread):
             else ("static" if "component-suites" in path or path.startswith("/assets") else "page")
         )
         headers = {"Content-Type": "application/json"} if body is not None else {}
+        if referer:  # a browser names the page that asks (the app pre-renders that page into the layout)
+            headers["Referer"] = f"http://{HOST}:{self.port}{referer}"
         start = time.perf_counter()
         try:
             if self.conn is None:
@@ -249,7 +253,7 @@ class User(threading.Thread):
         while time.monotonic() < self.stop_at:
             script = self.rng.choice(self.scripts)
             for path in (script.path, "/_dash-layout", "/_dash-dependencies"):
-                if not self._request("GET", path):
+                if not self._request("GET", path, referer=script.path):
                     return
             if first:
                 for asset in self.assets:
