@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -82,7 +81,7 @@ def test_upgrade_from_revision_0001_keeps_data(store_url):
     its rows stay, and it ends with exactly the declared schema."""
     engine = db.make_engine(store_url)
     with engine.connect().execution_options(write=True) as conn, conn.begin():
-        command.upgrade(db._alembic_config(conn), "0001")
+        db.migrate(conn, "0001")
     assert db.current_revision(engine) == "0001"
     assert "scenarios" not in sa.inspect(engine).get_table_names()
     with engine.begin() as conn:  # a row written at revision 0001 (Store() would upgrade first)
@@ -102,7 +101,7 @@ def test_upgrade_from_revision_0001_keeps_data(store_url):
 
 def test_downgrade_to_empty_removes_every_table(store):
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-        command.downgrade(db._alembic_config(conn), "base")
+        db.migrate(conn, "base", down=True)
     assert set(sa.inspect(store.engine).get_table_names()) <= {"alembic_version"}
 
 
@@ -346,3 +345,32 @@ def test_versions_marked_synthetic_are_never_published_or_restored_outside_tests
     with pytest.raises(NotAllowed, match="SYNTHETISCH"):
         store.rollback("tables", actor=CLI, expected=3, to=2)
     assert list(store.active("tables").version_ids) == [real.id]
+
+
+def test_threads_migrating_their_own_databases_at_once_each_reach_the_declared_schema(tmp_path):
+    """Alembic keeps its migration context in process-wide proxies (``alembic.context``/``op``);
+    ``db.migrate`` runs one migration at a time per process, so threads that migrate their own
+    databases at the same moment (an app background thread and a request or a test) do not run
+    in each other's context."""
+    engines = [db.make_engine(f"sqlite:///{tmp_path / f'store{i}.sqlite3'}") for i in range(6)]
+    start = threading.Barrier(len(engines))
+    errors: list[BaseException] = []
+
+    def work(engine):
+        try:
+            start.wait()
+            db.upgrade(engine)
+        except BaseException as err:  # noqa: BLE001 - collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for engine in engines:
+        assert db.current_revision(engine) == db.head_revision()
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+        engine.dispose()

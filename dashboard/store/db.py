@@ -32,6 +32,10 @@ SQLITE_NAME = "dashboard.sqlite3"
 
 _ENGINES: list[sa.Engine] = []
 _ENGINES_LOCK = threading.Lock()
+# Alembic's ``context`` and ``op`` are process-wide proxies: two threads migrating at once (an app
+# background thread and a request or a test, each with its own database) would run in each
+# other's migration context. One migration at a time per process.
+_MIGRATION_LOCK = threading.Lock()
 
 
 def database_url() -> str:
@@ -100,6 +104,12 @@ def _alembic_config(connection: sa.Connection) -> Config:
     return cfg
 
 
+def migrate(connection: sa.Connection, target: str, *, down: bool = False) -> None:
+    """Run the migrations on ``connection`` up (or ``down``) to ``target``, one run at a time per process."""
+    with _MIGRATION_LOCK:
+        (command.downgrade if down else command.upgrade)(_alembic_config(connection), target)
+
+
 def head_revision() -> str:
     """The newest migration of this code."""
     cfg = Config()
@@ -120,5 +130,5 @@ def upgrade(engine: sa.Engine) -> tuple[str | None, str]:
     if before != head:
         with engine.connect().execution_options(write=True) as conn:
             with conn.begin():
-                command.upgrade(_alembic_config(conn), "head")
+                migrate(conn, "head")
     return before, head
