@@ -107,7 +107,7 @@ def test_kita_count_heimbach_2030_low_migration_on_page_and_in_download(live_ser
     page.wait_for_selector("#gm-groups .main-svg")
     page.wait_for_load_state("networkidle")
     page.focus("#gm-szenario")
-    page.keyboard.type("Niedrige Zu", delay=50)  # type-ahead on the closed dropdown
+    type_into_dropdown(page, "Niedrige Zu")  # type-ahead on the closed dropdown
     page.keyboard.press("Enter")
     wait_until(page, "window.location.search.includes('szenario=zuwanderung_niedrig')")
     page.wait_for_load_state("networkidle")
@@ -132,12 +132,27 @@ def test_kita_count_heimbach_2030_low_migration_on_page_and_in_download(live_ser
     page.wait_for_load_state("networkidle")
     page.focus("#sz-kennzahl")
     page.keyboard.press("Enter")  # open the list first: typing then goes into its search field
-    page.keyboard.type("Anzahl 3", delay=50)
+    page.wait_for_selector("input.dash-dropdown-search")
+    type_into_dropdown(page, "Anzahl 3")
     page.keyboard.press("Enter")
     wait_until(page, "window.location.search.includes('kennzahl=alter_3-5')")
     page.wait_for_load_state("networkidle")
     assert de_int(_table_cell(page, "#sz-table", "Niedrige Zuwanderung", "31.12.2030")) == want
     assert page.console_errors == []
+
+
+def type_into_dropdown(page, text: str) -> None:
+    """Type into the focused dropdown one key at a time, each seen by its search field before the
+    next (a key pressed while the list is still opening would be lost on a busy machine)."""
+    typed = ""
+    for ch in text:
+        page.keyboard.press("Space" if ch == " " else ch)
+        typed += ch
+        wait_until(
+            page,
+            f"(document.querySelector('input.dash-dropdown-search') || {{}}).value === {typed!r}",
+            timeout=30,
+        )
 
 
 def test_dropdown_type_ahead_and_german_search_field(live_server, browser_page):
@@ -152,15 +167,7 @@ def test_dropdown_type_ahead_and_german_search_field(live_server, browser_page):
         if opening:
             page.keyboard.press(opening)
             page.wait_for_selector("input.dash-dropdown-search")
-        typed = ""
-        for ch in "Nid":  # one key at a time, each seen by the field before the next (shared machine)
-            page.keyboard.press(ch)
-            typed += ch
-            wait_until(
-                page,
-                f"(document.querySelector('input.dash-dropdown-search') || {{}}).value === {typed!r}",
-                timeout=30,
-            )
+        type_into_dropdown(page, "Nid")
         search = page.locator("input.dash-dropdown-search")
         assert search.get_attribute("placeholder") == "Suchen (Namen eintippen)"
         assert search.input_value() == "Nid"
