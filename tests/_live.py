@@ -38,3 +38,17 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {expression}")
         page.wait_for_timeout(50)
+
+
+def type_into_dropdown(page, text: str) -> None:
+    """Type into the focused dropdown one key at a time, each seen by its search field before the
+    next (a key pressed while the list is still opening would be lost on a busy machine)."""
+    typed = ""
+    for ch in text:
+        page.keyboard.press("Space" if ch == " " else ch)
+        typed += ch
+        wait_until(
+            page,
+            f"(document.querySelector('input.dash-dropdown-search') || {{}}).value === {typed!r}",
+            timeout=30,
+        )

@@ -25,7 +25,7 @@ import pytest
 
 from dashboard.app import _model
 from dashboard.text import fmt_int
-from tests._live import wait_until
+from tests._live import type_into_dropdown, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +102,7 @@ def test_heimbach_wanderung_1000_brief_pdf_and_downloads_show_the_page_number(li
     # the brief's download panel, table chosen by keyboard: the same scenario, the same number
     panel = '[id=\'{"page":"kurzbericht","type":"dl-tabelle"}\']'
     page.focus(panel)
-    page.keyboard.type("Kennzahlen", delay=50)  # type-ahead on the closed dropdown
+    type_into_dropdown(page, "Kennzahlen")  # type-ahead on the closed dropdown
     page.keyboard.press("Enter")
     wait_until(page, "document.querySelector('.download-panel a.btn').href.includes('/kennzahlen.csv')")
     link = page.locator(".download-panel a.btn")

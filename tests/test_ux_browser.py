@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.constants import PLANNING_AGE_GROUPS
 from dashboard.text import PLANNING_GROUP_LABELS
-from tests._live import wait_until
+from tests._live import type_into_dropdown, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -139,20 +139,6 @@ def test_kita_count_heimbach_2030_low_migration_on_page_and_in_download(live_ser
     page.wait_for_load_state("networkidle")
     assert de_int(_table_cell(page, "#sz-table", "Niedrige Zuwanderung", "31.12.2030")) == want
     assert page.console_errors == []
-
-
-def type_into_dropdown(page, text: str) -> None:
-    """Type into the focused dropdown one key at a time, each seen by its search field before the
-    next (a key pressed while the list is still opening would be lost on a busy machine)."""
-    typed = ""
-    for ch in text:
-        page.keyboard.press("Space" if ch == " " else ch)
-        typed += ch
-        wait_until(
-            page,
-            f"(document.querySelector('input.dash-dropdown-search') || {{}}).value === {typed!r}",
-            timeout=30,
-        )
 
 
 def test_dropdown_type_ahead_and_german_search_field(live_server, browser_page):
